@@ -1,0 +1,52 @@
+//! The masking seam: every string the renderer writes passes through a [`Masker`].
+//!
+//! The renderer calls the installed masker in the same pass in which it writes a line:
+//! for every string value of the document (event fields, bound context when it is bound,
+//! nested objects, array elements, `labels`), for every dynamic key (key-value keys and
+//! map keys), and for the message of a foreign `log` record whose text was formatted at run
+//! time. The PII module provides the production implementation; tests and users may plug in
+//! their own with [`Builder::with_masker`](crate::Builder::with_masker).
+
+/// Rewrites sensitive strings while a line is being rendered.
+///
+/// Implementations must be cheap when nothing matches (they run on every string of every
+/// line) and must never panic. A masker returns `false` to keep the input as it is, or
+/// writes the replacement into `out` (which the caller passes in empty) and returns `true`.
+///
+/// # Paths
+/// `path` is the dotted key path of the value from the document root, after placement:
+/// `extra.customer_name`, `user.email`, `payload.items.[].phone` (array elements are the
+/// segment `[]`), `labels.region`. The message of a foreign record has the path `message`.
+///
+/// # Examples
+/// ```
+/// use ecsctx::mask::Masker;
+///
+/// struct NoDigits;
+/// impl Masker for NoDigits {
+///     fn mask_str(&self, _path: &str, value: &str, out: &mut String) -> bool {
+///         if !value.bytes().any(|b| b.is_ascii_digit()) {
+///             return false;
+///         }
+///         out.extend(value.chars().map(|c| if c.is_ascii_digit() { '#' } else { c }));
+///         true
+///     }
+/// }
+///
+/// let mut out = String::new();
+/// assert!(NoDigits.mask_str("extra.card", "4111 1111", &mut out));
+/// assert_eq!(out, "#### ####");
+/// ```
+pub trait Masker: Send + Sync + 'static {
+    /// Masks a string value found at `path`; see the trait docs for the contract.
+    fn mask_str(&self, path: &str, value: &str, out: &mut String) -> bool;
+
+    /// Masks a dynamic object key (a key-value key, a map key) found under `parent_path`.
+    ///
+    /// The default keeps every key. Keys that are plain identifiers rarely need masking;
+    /// a key that is itself an email address or a card number does.
+    fn mask_key(&self, parent_path: &str, key: &str, out: &mut String) -> bool {
+        let _ = (parent_path, key, out);
+        false
+    }
+}
