@@ -305,7 +305,47 @@ impl<'kvs> VisitSource<'kvs> for KvVisitor<'_, '_> {
             }
             None => self.policy.place(key, &mut self.s.path),
         }
-        self.s.add_value(self.cx, &value);
+        match value.to_borrowed_error() {
+            // `log`'s `:err` capture: an error object, not a flat string.
+            Some(err) => self.s.add_value(self.cx, &ErrorFields(err)),
+            None => self.s.add_value(self.cx, &value),
+        }
+        Ok(())
+    }
+}
+
+/// An error as ECS `error.*` fields: `message` and, with a `source()` chain, `stack_trace`.
+struct ErrorFields<'a>(&'a (dyn std::error::Error + 'static));
+
+impl serde::Serialize for ErrorFields<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        m.serialize_entry("message", &format_args!("{}", self.0))?;
+        if self.0.source().is_some() {
+            m.serialize_entry("stack_trace", &Chain(self.0))?;
+        }
+        m.end()
+    }
+}
+
+/// `outer\ncaused by: inner\ncaused by: root`
+struct Chain<'a>(&'a (dyn std::error::Error + 'static));
+
+impl serde::Serialize for Chain<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl std::fmt::Display for Chain<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}", self.0)?;
+        let mut cur = self.0.source();
+        while let Some(e) = cur {
+            write!(f, "\ncaused by: {e}")?;
+            cur = e.source();
+        }
         Ok(())
     }
 }
