@@ -1,1 +1,321 @@
-fn main() {}
+//! The "checkout event": context bound once per request, then 8 `info` events, each
+//! rendered into an in-memory sink. Compared, in the same run, with
+//! - the floor: the identical final document from a pre-built `#[derive(Serialize)]`
+//!   struct through `serde_json::to_writer`;
+//! - `tracing-subscriber`'s JSON formatter (context in a span);
+//! - `slog-json` (context in a child logger).
+//!
+//! `cargo bench -p ecsctx --bench checkout`
+
+use std::hint::black_box;
+use std::io::{self, Write};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use criterion::{criterion_group, criterion_main, Criterion, Throughput};
+use ecsctx::context::{self, Fields};
+use ecsctx::sink::Sink;
+use ecsctx::trace::TraceContext;
+use serde::Serialize;
+
+const EVENTS: u64 = 8;
+
+/// An in-memory sink shared by every contender; cleared when it grows past 1 MiB.
+#[derive(Clone, Default)]
+struct Mem(Arc<Mutex<Vec<u8>>>);
+
+impl Mem {
+    fn put(&self, b: &[u8]) {
+        let mut v = self.0.lock().unwrap();
+        if v.len() > 1 << 20 {
+            v.clear();
+        }
+        v.extend_from_slice(b);
+    }
+}
+
+impl Sink for Mem {
+    fn write_line(&self, line: &[u8]) -> io::Result<()> {
+        self.put(line);
+        Ok(())
+    }
+}
+
+impl Write for Mem {
+    fn write(&mut self, b: &[u8]) -> io::Result<usize> {
+        self.put(b);
+        Ok(b.len())
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+fn request_fields() -> Fields {
+    Fields::new()
+        .with("ip", "203.0.113.9")
+        .with("user_id", &42)
+        .with("session_id", "sess-8f2c91")
+        .with("merchant_id", "m-1001")
+        .with("labels.region", "eu-west-1")
+        .with("keyloop.store_id", &7)
+        .with("keyloop.enterprise_id", &3)
+}
+
+fn ecsctx_request() {
+    let _t = context::bind_trace(TraceContext::new_root());
+    let _c = context::bind(request_fields());
+    for _ in 0..EVENTS {
+        log::info!(amount = 100, currency = "KWD", attempt = 1, latency_ms = 12.5; "payment_processed");
+    }
+}
+
+// === the floor ===
+
+#[derive(Serialize)]
+struct Doc<'a> {
+    #[serde(rename = "@timestamp")]
+    ts: &'a str,
+    #[serde(rename = "log.level")]
+    level: &'a str,
+    message: &'a str,
+    #[serde(rename = "ecs.version")]
+    ecs_version: &'a str,
+    extra: Extra<'a>,
+    log: Log<'a>,
+    client: Ip<'a>,
+    labels: Labels<'a>,
+    merchant_id: &'a str,
+    session_id: &'a str,
+    span: Id<'a>,
+    trace: Id<'a>,
+    user: UserId,
+    project: Name<'a>,
+    service: Service<'a>,
+}
+#[derive(Serialize)]
+struct Extra<'a> {
+    amount: u64,
+    attempt: u64,
+    currency: &'a str,
+    latency_ms: f64,
+    keyloop: Keyloop,
+}
+#[derive(Serialize)]
+struct Keyloop {
+    enterprise_id: u64,
+    store_id: u64,
+}
+#[derive(Serialize)]
+struct Log<'a> {
+    logger: &'a str,
+}
+#[derive(Serialize)]
+struct Ip<'a> {
+    ip: &'a str,
+}
+#[derive(Serialize)]
+struct Labels<'a> {
+    region: &'a str,
+}
+#[derive(Serialize)]
+struct Id<'a> {
+    id: &'a str,
+}
+#[derive(Serialize)]
+struct UserId {
+    id: u64,
+}
+#[derive(Serialize)]
+struct Name<'a> {
+    name: &'a str,
+}
+#[derive(Serialize)]
+struct Service<'a> {
+    name: &'a str,
+    version: &'a str,
+}
+
+fn floor_doc() -> Doc<'static> {
+    Doc {
+        ts: "2025-01-13T10:30:00.123Z",
+        level: "info",
+        message: "payment_processed",
+        ecs_version: "1.12.0",
+        extra: Extra {
+            amount: 100,
+            attempt: 1,
+            currency: "KWD",
+            latency_ms: 12.5,
+            keyloop: Keyloop {
+                enterprise_id: 3,
+                store_id: 7,
+            },
+        },
+        log: Log { logger: "checkout" },
+        client: Ip { ip: "203.0.113.9" },
+        labels: Labels {
+            region: "eu-west-1",
+        },
+        merchant_id: "m-1001",
+        session_id: "sess-8f2c91",
+        span: Id {
+            id: "00f067aa0ba902b7",
+        },
+        trace: Id {
+            id: "4bf92f3577b34da6a3ce929d0e0e4736",
+        },
+        user: UserId { id: 42 },
+        project: Name { name: "payments" },
+        service: Service {
+            name: "checkout",
+            version: "1.0.0",
+        },
+    }
+}
+
+fn bench(c: &mut Criterion) {
+    let mem = Mem::default();
+    ecsctx::Builder::new()
+        .with_filter("info")
+        .with_service_name("checkout")
+        .with_service_version("1.0.0")
+        .with_project_name("payments")
+        .with_masker(None)
+        .with_sink(mem.clone())
+        .init();
+
+    // Sanity: the document we compare against is the one ecsctx writes.
+    mem.0.lock().unwrap().clear();
+    ecsctx_request();
+    let ours: serde_json::Value = {
+        let v = mem.0.lock().unwrap();
+        serde_json::from_slice(v.split(|b| *b == b'\n').next().unwrap()).unwrap()
+    };
+    let floor: serde_json::Value = serde_json::to_value(floor_doc()).unwrap();
+    let keys = |v: &serde_json::Value| {
+        let mut k: Vec<String> = v.as_object().unwrap().keys().cloned().collect();
+        k.sort();
+        k
+    };
+    assert_eq!(keys(&ours), keys(&floor), "floor must be the same document");
+
+    let mut g = c.benchmark_group("checkout_request_8_events");
+    g.throughput(Throughput::Elements(EVENTS));
+    g.measurement_time(Duration::from_secs(4));
+
+    g.bench_function("ecsctx", |b| b.iter(ecsctx_request));
+    {
+        let _t = context::bind_trace(TraceContext::new_root());
+        let _c = context::bind(request_fields());
+        g.bench_function("ecsctx_events_only", |b| {
+            b.iter(|| {
+                for _ in 0..EVENTS {
+                    log::info!(amount = 100, currency = "KWD", attempt = 1, latency_ms = 12.5; "payment_processed");
+                }
+            })
+        });
+    }
+    g.bench_function("ecsctx_bind_only", |b| {
+        b.iter(|| {
+            let _t = context::bind_trace(TraceContext::new_root());
+            let _c = context::bind(request_fields());
+        })
+    });
+
+    let doc = floor_doc();
+    let mut w = mem.clone();
+    g.bench_function("serde_json_floor", |b| {
+        b.iter(|| {
+            for _ in 0..EVENTS {
+                let mut line = Vec::with_capacity(512);
+                serde_json::to_writer(&mut line, black_box(&doc)).unwrap();
+                line.push(b'\n');
+                w.write_all(&line).unwrap();
+            }
+        })
+    });
+
+    {
+        use tracing_subscriber::fmt::format::FmtSpan;
+        let tmem = mem.clone();
+        let sub = tracing_subscriber::fmt()
+            .json()
+            .flatten_event(true)
+            .with_current_span(true)
+            .with_span_list(false)
+            .with_span_events(FmtSpan::NONE)
+            .with_writer(move || tmem.clone())
+            .finish();
+        let _d = tracing::subscriber::set_default(sub);
+        g.bench_function("tracing_subscriber_json", |b| {
+            b.iter(|| {
+                let tc = TraceContext::new_root();
+                let span = tracing::info_span!(
+                    "request",
+                    trace_id = %tc.trace_id(),
+                    span_id = %tc.span_id(),
+                    client_ip = "203.0.113.9",
+                    user_id = 42,
+                    session_id = "sess-8f2c91",
+                    merchant_id = "m-1001",
+                    labels_region = "eu-west-1",
+                    keyloop_store_id = 7,
+                    keyloop_enterprise_id = 3,
+                );
+                let _e = span.enter();
+                for _ in 0..EVENTS {
+                    tracing::info!(
+                        amount = 100,
+                        currency = "KWD",
+                        attempt = 1,
+                        latency_ms = 12.5,
+                        "payment_processed"
+                    );
+                }
+            })
+        });
+    }
+
+    {
+        use slog::{o, Drain};
+        let drain = slog_json::Json::new(mem.clone())
+            .add_default_keys()
+            .build()
+            .fuse();
+        let drain = Mutex::new(drain).fuse();
+        let root = slog::Logger::root(
+            drain,
+            o!("ecs.version" => "1.12.0", "service.name" => "checkout", "service.version" => "1.0.0", "project.name" => "payments"),
+        );
+        g.bench_function("slog_json", |b| {
+            b.iter(|| {
+                let tc = TraceContext::new_root();
+                let child = root.new(o!(
+                    "trace.id" => tc.trace_id().to_string(),
+                    "span.id" => tc.span_id().to_string(),
+                    "client.ip" => "203.0.113.9",
+                    "user.id" => 42,
+                    "session_id" => "sess-8f2c91",
+                    "merchant_id" => "m-1001",
+                    "labels.region" => "eu-west-1",
+                    "keyloop.store_id" => 7,
+                    "keyloop.enterprise_id" => 3,
+                ));
+                for _ in 0..EVENTS {
+                    slog::info!(child, "payment_processed"; "amount" => 100, "currency" => "KWD", "attempt" => 1, "latency_ms" => 12.5);
+                }
+            })
+        });
+    }
+    g.finish();
+
+    let mut g = c.benchmark_group("disabled_level");
+    g.bench_function("log_debug_disabled", |b| {
+        b.iter(|| log::debug!(amount = black_box(100); "payment_processed"))
+    });
+    g.finish();
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);

@@ -14,7 +14,7 @@ use crate::render::doc::write_members;
 use crate::render::entries::Entries;
 use crate::render::tree::ObjNode;
 use crate::render::value::{Cx, Scratch, Site};
-use crate::render::{escape, pretty, time};
+use crate::render::{escape, num, pretty, time};
 use crate::sink::{self, Sink};
 
 pub(crate) struct Settings {
@@ -44,6 +44,8 @@ pub struct EcsLogger {
     /// Service metadata: the lowest-precedence layer of every line.
     base: ObjNode,
     has_project: bool,
+    /// Identifies this logger in frames' merged-with-service caches.
+    id: u64,
     origin: bool,
     format: Format,
     color: bool,
@@ -102,6 +104,10 @@ impl EcsLogger {
             header_tail: header_tail.into_boxed_slice(),
             base: ObjNode::from_entries(&e),
             has_project: s.project_name.is_some(),
+            id: {
+                static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+                NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+            },
             origin: s.origin,
             format: s.format,
             color: s.color,
@@ -238,15 +244,24 @@ impl EcsLogger {
         let _ = record.key_values().visit(&mut v);
         s.entries.sort();
 
-        let mut layers: [&ObjNode; 2] = [&self.base, &self.base];
-        let n = match frame {
-            Some(f) if !f.tree.is_empty() => {
-                layers[0] = &f.tree;
-                2
+        let two: [&ObjNode; 2];
+        let one: [&ObjNode; 1];
+        let layers: &[&ObjNode] = match frame {
+            Some(f) if !f.tree.is_empty() => match f.over_base(self.id, &self.base) {
+                Some(merged) => {
+                    one = [merged];
+                    &one
+                }
+                None => {
+                    two = [&f.tree, &self.base];
+                    &two
+                }
+            },
+            _ => {
+                one = [&self.base];
+                &one
             }
-            _ => 1,
         };
-        let layers = if n == 2 { &layers[..] } else { &layers[1..] };
         let mut first = false;
         write_members(out, &s.entries, &s.entries.list, 0, layers, &mut first);
         out.extend_from_slice(b"}\n");
@@ -291,7 +306,7 @@ struct KvVisitor<'a, 'c> {
 impl<'kvs> VisitSource<'kvs> for KvVisitor<'_, '_> {
     fn visit_pair(&mut self, key: kv::Key<'kvs>, value: kv::Value<'kvs>) -> Result<(), kv::Error> {
         let key = key.as_str();
-        match self.cx.masker {
+        let depth = match self.cx.masker {
             Some(m) => {
                 let mut masked = std::mem::take(&mut self.s.key_buf);
                 masked.clear();
@@ -300,16 +315,86 @@ impl<'kvs> VisitSource<'kvs> for KvVisitor<'_, '_> {
                 } else {
                     key
                 };
-                self.policy.place(k, &mut self.s.path);
+                let depth = self.policy.place(k, &mut self.s.path);
                 self.s.key_buf = masked;
+                depth
             }
             None => self.policy.place(key, &mut self.s.path),
-        }
+        };
+        // Primitives are written directly; anything else goes through serde.
+        let _ = value.visit(LeafVisitor {
+            s: self.s,
+            cx: self.cx,
+            depth,
+        });
+        Ok(())
+    }
+}
+
+struct LeafVisitor<'a, 'c> {
+    s: &'a mut Scratch,
+    cx: &'a Cx<'c>,
+    depth: usize,
+}
+
+impl<'v> kv::VisitValue<'v> for LeafVisitor<'_, '_> {
+    fn visit_any(&mut self, value: kv::Value<'_>) -> Result<(), kv::Error> {
         match value.to_borrowed_error() {
-            // `log`'s `:err` capture: an error object, not a flat string.
-            Some(err) => self.s.add_value(self.cx, &ErrorFields(err)),
-            None => self.s.add_value(self.cx, &value),
+            Some(err) => self.visit_error(err),
+            None => {
+                self.s.add_value(self.cx, self.depth, &value);
+                Ok(())
+            }
         }
+    }
+    fn visit_null(&mut self) -> Result<(), kv::Error> {
+        self.s
+            .add_scalar(self.cx, self.depth, |o| o.extend_from_slice(b"null"));
+        Ok(())
+    }
+    fn visit_u64(&mut self, v: u64) -> Result<(), kv::Error> {
+        self.s
+            .add_scalar(self.cx, self.depth, |o| num::write_u64(o, v));
+        Ok(())
+    }
+    fn visit_i64(&mut self, v: i64) -> Result<(), kv::Error> {
+        self.s
+            .add_scalar(self.cx, self.depth, |o| num::write_i64(o, v));
+        Ok(())
+    }
+    fn visit_u128(&mut self, v: u128) -> Result<(), kv::Error> {
+        self.s
+            .add_scalar(self.cx, self.depth, |o| num::write_u128(o, v));
+        Ok(())
+    }
+    fn visit_i128(&mut self, v: i128) -> Result<(), kv::Error> {
+        self.s
+            .add_scalar(self.cx, self.depth, |o| num::write_i128(o, v));
+        Ok(())
+    }
+    fn visit_f64(&mut self, v: f64) -> Result<(), kv::Error> {
+        self.s
+            .add_scalar(self.cx, self.depth, |o| num::write_f64(o, v));
+        Ok(())
+    }
+    fn visit_bool(&mut self, v: bool) -> Result<(), kv::Error> {
+        self.s.add_scalar(self.cx, self.depth, |o| {
+            o.extend_from_slice(if v { b"true" } else { b"false" })
+        });
+        Ok(())
+    }
+    fn visit_str(&mut self, v: &str) -> Result<(), kv::Error> {
+        self.s.add_str(self.cx, self.depth, v);
+        Ok(())
+    }
+    fn visit_char(&mut self, v: char) -> Result<(), kv::Error> {
+        self.s
+            .add_str(self.cx, self.depth, v.encode_utf8(&mut [0; 4]));
+        Ok(())
+    }
+    fn visit_error(&mut self, err: &(dyn std::error::Error + 'static)) -> Result<(), kv::Error> {
+        // `log`'s `:err` capture: an error object, not a flat string.
+        self.s.add_value(self.cx, self.depth, &ErrorFields(err));
         Ok(())
     }
 }

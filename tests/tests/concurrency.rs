@@ -21,12 +21,15 @@ async fn thousands_of_interleaved_tasks_keep_their_own_context() {
                         tokio::time::sleep(std::time::Duration::from_micros(50)).await;
                     }
                     // A nested scope across an await.
-                    let _inner = context::bind(Fields::new().with("merchant_id", &format!("m-{i}")));
+                    let _inner =
+                        context::bind(Fields::new().with("merchant_id", &format!("m-{i}")));
                     tokio::task::yield_now().await;
                     log::info!(task = i, step = step; "inner");
                 }
                 // Context that was not wrapped does not inherit.
-                let bare = std::thread::spawn(|| Context::current().fields_json()).join().unwrap();
+                let bare = std::thread::spawn(|| Context::current().fields_json())
+                    .join()
+                    .unwrap();
                 assert!(bare.get("session_id").is_none());
             };
             handles.push(tokio::spawn(task.in_current_context()));
@@ -57,7 +60,9 @@ async fn thousands_of_interleaved_tasks_keep_their_own_context() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn unwrapped_tasks_inherit_nothing() {
     let _g = context::bind(Fields::new().with("session_id", "outer"));
-    let got = tokio::spawn(async { Context::current().fields_json() }).await.unwrap();
+    let got = tokio::spawn(async { Context::current().fields_json() })
+        .await
+        .unwrap();
     assert!(got.get("session_id").is_none());
     let got = tokio::spawn(async { Context::current().fields_json() }.in_current_context())
         .await
@@ -88,8 +93,12 @@ fn capture_is_isolated_between_parallel_threads() {
 #[test]
 fn capture_catches_lines_of_propagating_threads() {
     let lines = ecsctx::testing::capture(|| {
-        context::spawn_thread(|| log::info!("child")).join().unwrap();
-        std::thread::spawn(|| log::info!("unwrapped")).join().unwrap();
+        context::spawn_thread(|| log::info!("child"))
+            .join()
+            .unwrap();
+        std::thread::spawn(|| log::info!("unwrapped"))
+            .join()
+            .unwrap();
     });
     assert_eq!(lines.len(), 1);
     assert_eq!(lines[0]["message"], "child");

@@ -15,11 +15,16 @@ use log::kv::Value as KV;
 use serde_json::Value;
 
 fn shared(rel: &str) -> Option<PathBuf> {
-    let p = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared").join(rel);
+    let p = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../shared")
+        .join(rel);
     if p.exists() {
         Some(p)
     } else {
-        eprintln!("\n\n!!! SKIPPED: {} is absent; conformance not checked !!!\n", p.display());
+        eprintln!(
+            "\n\n!!! SKIPPED: {} is absent; conformance not checked !!!\n",
+            p.display()
+        );
         None
     }
 }
@@ -38,16 +43,21 @@ fn sample_lines() -> Vec<(String, Value)> {
             .with("url.path", "/pay")
             .with("user_agent.original", "curl/8"),
     );
-    log_kv(&l, log::Level::Info, "payment_processed", &[
-        ("amount", KV::from(100)),
-        ("event.action", KV::from("pay")),
-        ("event.outcome", KV::from("success")),
-        ("event.duration", KV::from(1200u64)),
-        ("http.response.status_code", KV::from(200)),
-        ("error", KV::from("flat")),
-        ("host.hostname", KV::from("web-1")),
-        ("destination.port", KV::from(443)),
-    ]);
+    log_kv(
+        &l,
+        log::Level::Info,
+        "payment_processed",
+        &[
+            ("amount", KV::from(100)),
+            ("event.action", KV::from("pay")),
+            ("event.outcome", KV::from("success")),
+            ("event.duration", KV::from(1200u64)),
+            ("http.response.status_code", KV::from(200)),
+            ("error", KV::from("flat")),
+            ("host.hostname", KV::from("web-1")),
+            ("destination.port", KV::from(443)),
+        ],
+    );
     log_kv(&l, log::Level::Error, "x", &[]);
     buf.text()
         .lines()
@@ -57,7 +67,9 @@ fn sample_lines() -> Vec<(String, Value)> {
 
 #[test]
 fn logging_spec_required_fields_order_and_dotted_keys() {
-    let Some(path) = shared("ecs/ecs-logging-spec.json") else { return };
+    let Some(path) = shared("ecs/ecs-logging-spec.json") else {
+        return;
+    };
     let spec: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
     let fields = spec["fields"].as_object().unwrap();
     let mut ordered: Vec<(&str, u64)> = fields
@@ -73,20 +85,28 @@ fn logging_spec_required_fields_order_and_dotted_keys() {
                 if top_level || !name.contains('.') {
                     assert!(obj.contains_key(name), "required `{name}` missing: {raw}");
                 } else {
-                    assert!(lookup(&line, name).is_some(), "required `{name}` missing: {raw}");
+                    assert!(
+                        lookup(&line, name).is_some(),
+                        "required `{name}` missing: {raw}"
+                    );
                 }
             }
             if top_level && obj.contains_key(name) {
                 // A top-level dotted key, never nested as well.
                 let (head, tail) = name.split_once('.').unwrap();
-                assert!(line[head].get(tail).is_none(), "`{name}` also nested: {raw}");
+                assert!(
+                    line[head].get(tail).is_none(),
+                    "`{name}` also nested: {raw}"
+                );
             }
         }
         // Fields with an `index` come first, in that order.
         let mut pos = 0;
         for (name, _) in &ordered {
             let needle = format!("\"{name}\":");
-            let at = raw.find(&needle).unwrap_or_else(|| panic!("{name} missing"));
+            let at = raw
+                .find(&needle)
+                .unwrap_or_else(|| panic!("{name} missing"));
             assert!(at >= pos, "`{name}` out of order: {raw}");
             pos = at;
         }
@@ -113,7 +133,11 @@ fn leaves(prefix: &str, v: &Value, out: &mut Vec<(String, Value)>) {
     match v {
         Value::Object(m) => {
             for (k, v) in m {
-                let p = if prefix.is_empty() { k.clone() } else { format!("{prefix}.{k}") };
+                let p = if prefix.is_empty() {
+                    k.clone()
+                } else {
+                    format!("{prefix}.{k}")
+                };
                 out.push((p.clone(), v.clone()));
                 leaves(&p, v, out);
             }
@@ -124,7 +148,9 @@ fn leaves(prefix: &str, v: &Value, out: &mut Vec<(String, Value)>) {
 
 #[test]
 fn every_ecs_field_has_a_value_of_its_datatype() {
-    let Some(path) = shared("ecs/ecs-9.4.0-fields.tsv") else { return };
+    let Some(path) = shared("ecs/ecs-9.4.0-fields.tsv") else {
+        return;
+    };
     let tsv = std::fs::read_to_string(path).unwrap();
     let types: HashMap<&str, &str> = tsv
         .lines()
@@ -139,11 +165,16 @@ fn every_ecs_field_has_a_value_of_its_datatype() {
         let mut all = Vec::new();
         leaves("", &line, &mut all);
         for (path, value) in all {
-            let Some(ty) = types.get(path.as_str()) else { continue };
+            let Some(ty) = types.get(path.as_str()) else {
+                continue;
+            };
             checked += 1;
             let ok = match *ty {
                 "keyword" | "wildcard" | "match_only_text" | "text" | "constant_keyword" => {
-                    value.is_string() || value.as_array().is_some_and(|a| a.iter().all(Value::is_string))
+                    value.is_string()
+                        || value
+                            .as_array()
+                            .is_some_and(|a| a.iter().all(Value::is_string))
                 }
                 "long" | "integer" => value.is_i64() || value.is_u64(),
                 "float" | "double" | "scaled_float" => value.is_number(),

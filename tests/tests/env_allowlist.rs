@@ -14,16 +14,28 @@ fn allowlist_and_service_metadata_from_env() {
     std::env::set_var("ENVIRONMENT", "staging");
     std::env::remove_var("PROJECT_NAME");
     let buf = common::Buf::default();
-    let l = Builder::new().with_filter("info").with_masker(None).with_writer(buf.clone()).build();
-    common::log_kv(&l, log::Level::Info, "e", &[
-        ("tenant", KV::from("acme")),
-        ("order.id", KV::from(7)),
-        ("amount", KV::from(1)),
-    ]);
+    let l = Builder::new()
+        .with_filter("info")
+        .with_masker(None)
+        .with_writer(buf.clone())
+        .build();
+    common::log_kv(
+        &l,
+        log::Level::Info,
+        "e",
+        &[
+            ("tenant", KV::from("acme")),
+            ("order.id", KV::from(7)),
+            ("amount", KV::from(1)),
+        ],
+    );
     let v = &buf.lines()[0];
     assert_eq!(v["tenant"], "acme");
     assert_eq!(v["order"]["id"], 7);
     assert_eq!(v["extra"]["amount"], 1);
-    assert_eq!(v["service"], serde_json::json!({"name": "worker", "version": "2.3.4", "environment": "staging"}));
+    assert_eq!(
+        v["service"],
+        serde_json::json!({"name": "worker", "version": "2.3.4", "environment": "staging"})
+    );
     assert_eq!(v["project"]["name"], "unknown");
 }

@@ -50,7 +50,10 @@ fn checkout_event_allocates_nothing_after_warm_up() {
             .with("session_id", "sess-1")
             .with("merchant_id", "m-1")
             .with("labels.region", "eu-west-1")
-            .with("keyloop", &serde_json::json!({"store_id": 7, "enterprise_id": 3})),
+            .with(
+                "keyloop",
+                &serde_json::json!({"store_id": 7, "enterprise_id": 3}),
+            ),
     );
     let kvs: [(&str, KV); 4] = [
         ("amount", KV::from(100)),

@@ -86,7 +86,7 @@ impl Fields {
             Some(m) if m.mask_key("", key, &mut masked) => masked.as_str(),
             _ => key,
         };
-        shared.policy.place(key, &mut self.s.path);
+        let depth = shared.policy.place(key, &mut self.s.path);
         let cx = Cx {
             masker: shared.masker.as_deref(),
             limits: shared.limits,
@@ -96,7 +96,7 @@ impl Fields {
                 target: "ecsctx::context",
             },
         };
-        self.s.add_value(&cx, value);
+        self.s.add_value(&cx, depth, value);
         self
     }
 
@@ -130,6 +130,9 @@ pub(crate) struct Frame {
     /// Bound fields merged over the trace fields: what every line copies.
     pub(crate) tree: ObjNode,
     pub(crate) capture: Option<Arc<CaptureSink>>,
+    /// `tree` merged over the service metadata of the first logger that used this frame
+    /// (identified by its id), so a line copies one layer instead of merging two.
+    with_base: std::sync::OnceLock<(u64, ObjNode)>,
 }
 
 impl Frame {
@@ -143,7 +146,17 @@ impl Frame {
             trace,
             tree,
             capture,
+            with_base: std::sync::OnceLock::new(),
         }
+    }
+
+    /// `tree` over `base` for the logger `id` (cached for the first logger that asks).
+    #[inline]
+    pub(crate) fn over_base(&self, id: u64, base: &ObjNode) -> Option<&ObjNode> {
+        let (cached, node) = self
+            .with_base
+            .get_or_init(|| (id, ObjNode::merge(base, &self.tree)));
+        (*cached == id).then_some(node)
     }
 }
 

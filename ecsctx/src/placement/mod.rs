@@ -3,6 +3,7 @@
 
 mod ecs_sets;
 
+#[cfg(test)]
 use ecs_sets::ECS_FIELD_SETS;
 
 /// The custom keys that stay at the document root by default (besides ECS field sets).
@@ -25,8 +26,9 @@ pub const DEFAULT_ROOT_FIELDS: [&str; 8] = [
 /// assert!(ecsctx::placement::is_ecs_field_set("error"));
 /// assert!(!ecsctx::placement::is_ecs_field_set("amount"));
 /// ```
+#[inline]
 pub fn is_ecs_field_set(top: &str) -> bool {
-    ECS_FIELD_SETS.binary_search(&top).is_ok()
+    ecs_sets::is_field_set(top)
 }
 
 /// The reference package's context shorthands (`span_id` → `span.id`, …), applied when
@@ -80,16 +82,36 @@ impl Policy {
         is_ecs_field_set(top)
             || top == "tags"
             || top == "extra"
-            || self.roots.binary_search_by(|r| (**r).cmp(top)).is_ok()
+            || self
+                .roots
+                .iter()
+                .any(|r| r.len() == top.len() && **r == *top)
     }
 
-    /// Writes the placed dotted path of the key `raw` into `path` (cleared first).
+    /// Writes the placed dotted path of the key `raw` into `path` (cleared first) and
+    /// returns its number of segments.
     ///
     /// Empty segments are dropped; keys under `labels` become one sanitized label key;
     /// the header keys (`message`, `@timestamp`, `log.level`, `ecs.version`) cannot be
     /// overwritten and go to `extra`.
-    pub(crate) fn place(&self, raw: &str, path: &mut String) {
+    #[inline]
+    pub(crate) fn place(&self, raw: &str, path: &mut String) -> usize {
         path.clear();
+        // Fast path: a plain identifier-like key without dots.
+        if !raw.is_empty() && !raw.as_bytes().contains(&b'.') {
+            if raw != "message" && raw != "@timestamp" && self.is_root(raw) {
+                path.push_str(raw);
+                return 1;
+            }
+            path.push_str("extra.");
+            path.push_str(raw);
+            return 2;
+        }
+        self.place_dotted(raw, path);
+        path.bytes().filter(|&b| b == b'.').count() + 1
+    }
+
+    fn place_dotted(&self, raw: &str, path: &mut String) {
         let mut segs = raw.split('.').filter(|s| !s.is_empty());
         let Some(top) = segs.next() else {
             path.push_str("extra._");
@@ -134,7 +156,8 @@ mod tests {
 
     fn placed(p: &Policy, k: &str) -> String {
         let mut s = String::new();
-        p.place(k, &mut s);
+        let n = p.place(k, &mut s);
+        assert_eq!(n, s.split('.').count(), "{s}");
         s
     }
 
@@ -171,6 +194,10 @@ mod tests {
         }
         assert!(!is_ecs_field_set("message"));
         assert!(is_sorted(&ECS_FIELD_SETS));
+        for s in ECS_FIELD_SETS {
+            assert!(is_ecs_field_set(s));
+            assert!(!is_ecs_field_set(&format!("{s}x")));
+        }
     }
 
     fn is_sorted(v: &[&str]) -> bool {

@@ -1,14 +1,16 @@
 //! Writes the members of a document: an event's sorted entries deep-merged over layers of
 //! pre-rendered trees (bound context, then service metadata), in precedence order.
 //!
-//! Members that only one layer has are copied from their pre-rendered bytes; only objects
-//! that two sources share (`extra`, `user`, …) are opened and merged.
+//! Members that only the context has are copied from their pre-rendered bytes, in runs;
+//! only objects that the event and the context share (`extra`, `user`, …) are opened.
 
-use super::entries::{has_segments, segment, Entries, Entry};
+use super::entries::{Entries, Entry};
 use super::tree::{write_key, ObjNode};
 
 /// At most this many tree layers take part in one merge.
 pub(crate) const MAX_LAYERS: usize = 4;
+
+static EMPTY: ObjNode = ObjNode::EMPTY;
 
 #[inline]
 fn sep(out: &mut Vec<u8>, first: &mut bool) {
@@ -28,31 +30,40 @@ pub(crate) fn write_members(
     layers: &[&ObjNode],
     first: &mut bool,
 ) {
+    // Members of a single layer taken by the event (bit i = child i), when it has ≤ 64.
+    let mut taken: u64 = 0;
+    let single = layers.len() == 1 && layers[0].children.len() <= 64;
+
     // 1. Event members (they win), merged with the layers' objects of the same key.
     let mut i = 0;
     while i < ev.len() {
-        let seg = segment(e.key(&ev[i]), d);
+        let seg = e.seg(&ev[i], d);
         let mut j = i + 1;
-        while j < ev.len() && segment(e.key(&ev[j]), d) == seg {
+        while j < ev.len() && e.seg(&ev[j], d) == seg {
             j += 1;
         }
         let mut k = i;
-        while k < j && has_segments(e.key(&ev[k]), d + 1) {
+        while k < j && e.depth(&ev[k]) == d + 1 {
             k += 1;
         }
         sep(out, first);
         write_key(out, seg);
-        if k == j {
-            out.extend_from_slice(e.val(&ev[j - 1]));
-        } else {
-            let mut sub: [&ObjNode; MAX_LAYERS] = [&EMPTY; MAX_LAYERS];
-            let mut n = 0;
-            for l in layers {
-                if let Some(obj) = l.get(seg).and_then(|c| c.obj.as_ref()) {
+        let mut sub: [&ObjNode; MAX_LAYERS] = [&EMPTY; MAX_LAYERS];
+        let mut n = 0;
+        for l in layers {
+            if let Some(idx) = l.find(seg) {
+                if single {
+                    taken |= 1 << idx;
+                }
+                if let Some(obj) = &l.children[idx].obj {
                     sub[n] = obj;
                     n += 1;
                 }
             }
+        }
+        if k == j {
+            out.extend_from_slice(e.val(&ev[j - 1]));
+        } else {
             out.push(b'{');
             let mut f = true;
             write_members(out, e, &ev[k..j], d + 1, &sub[..n], &mut f);
@@ -60,17 +71,34 @@ pub(crate) fn write_members(
         }
         i = j;
     }
-    // 2. Layer members the event does not have; the highest layer with a key wins.
-    for (li, layer) in layers.iter().enumerate() {
-        for c in &layer.children {
-            if !ev.is_empty()
-                && ev
-                    .binary_search_by(|x| segment(e.key(x), d).cmp(&c.key))
-                    .is_ok()
-            {
+
+    // 2. Layer members the event does not have.
+    if single {
+        let l = layers[0];
+        let n = l.children.len();
+        let mut run = 0;
+        while run < n {
+            if taken & (1 << run) != 0 {
+                run += 1;
                 continue;
             }
-            if layers[..li].iter().any(|h| h.get(&c.key).is_some()) {
+            let mut end = run + 1;
+            while end < n && taken & (1 << end) == 0 {
+                end += 1;
+            }
+            sep(out, first);
+            out.extend_from_slice(l.run(run, end));
+            run = end;
+        }
+        return;
+    }
+    // The general case: several layers, the highest layer with a key wins.
+    for (li, layer) in layers.iter().enumerate() {
+        for c in &layer.children {
+            if !ev.is_empty() && ev.binary_search_by(|x| e.seg(x, d).cmp(&c.key)).is_ok() {
+                continue;
+            }
+            if layers[..li].iter().any(|h| h.find(&c.key).is_some()) {
                 continue;
             }
             let mut sub: [&ObjNode; MAX_LAYERS] = [&EMPTY; MAX_LAYERS];
@@ -98,7 +126,3 @@ pub(crate) fn write_members(
         }
     }
 }
-
-static EMPTY: ObjNode = ObjNode {
-    children: Vec::new(),
-};

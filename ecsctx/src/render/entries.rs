@@ -1,13 +1,18 @@
 //! Flat `(dotted path, rendered JSON value)` entries: what one event (or one bind) adds to
 //! a document before the paths are nested and merged with the context.
+//!
+//! Segment boundaries are computed once per entry, so nesting and merging never rescan
+//! a key.
 
 use std::cmp::Ordering;
 
-/// One leaf: a placed dotted key and its rendered JSON value, both ranges into [`Entries`].
+/// One leaf: a placed dotted key and its rendered JSON value, as ranges into [`Entries`].
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Entry {
     key: (u32, u32),
     val: (u32, u32),
+    /// Start of this key's segment ends in `Entries::segs`, and the segment count.
+    segs: (u32, u32),
     seq: u32,
 }
 
@@ -16,36 +21,80 @@ pub(crate) struct Entry {
 pub(crate) struct Entries {
     pub(crate) keys: String,
     pub(crate) vals: Vec<u8>,
+    pub(crate) segs: Vec<u32>,
     pub(crate) list: Vec<Entry>,
+}
+
+/// The parts of [`Entries`] that record keys, borrowed apart from the value buffer.
+pub(crate) struct KeySide<'a> {
+    pub(crate) keys: &'a mut String,
+    pub(crate) segs: &'a mut Vec<u32>,
+    pub(crate) list: &'a mut Vec<Entry>,
+}
+
+impl KeySide<'_> {
+    /// Records `key` (a dotted path without empty segments) for `vals[start..end]`.
+    #[inline]
+    pub(crate) fn push(&mut self, key: &str, start: usize, end: usize) {
+        let k0 = self.keys.len();
+        self.keys.push_str(key);
+        let s0 = self.segs.len();
+        for (i, b) in key.bytes().enumerate() {
+            if b == b'.' {
+                self.segs.push(i as u32);
+            }
+        }
+        self.segs.push(key.len() as u32);
+        self.list.push(Entry {
+            key: (k0 as u32, self.keys.len() as u32),
+            val: (start as u32, end as u32),
+            segs: (s0 as u32, (self.segs.len() - s0) as u32),
+            seq: self.list.len() as u32,
+        });
+    }
 }
 
 impl Entries {
     pub(crate) fn clear(&mut self) {
         self.keys.clear();
         self.vals.clear();
+        self.segs.clear();
         self.list.clear();
+    }
+
+    pub(crate) fn key_side(&mut self) -> KeySide<'_> {
+        KeySide {
+            keys: &mut self.keys,
+            segs: &mut self.segs,
+            list: &mut self.list,
+        }
     }
 
     /// Records a leaf whose value was rendered into `vals[val_start..]`.
     #[inline]
     pub(crate) fn push(&mut self, key: &str, val_start: usize) {
-        push_entry(
-            &mut self.keys,
-            &mut self.list,
-            key,
-            val_start,
-            self.vals.len(),
-        );
-    }
-
-    #[inline]
-    pub(crate) fn key(&self, e: &Entry) -> &str {
-        &self.keys[e.key.0 as usize..e.key.1 as usize]
+        let end = self.vals.len();
+        self.key_side().push(key, val_start, end);
     }
 
     #[inline]
     pub(crate) fn val(&self, e: &Entry) -> &[u8] {
         &self.vals[e.val.0 as usize..e.val.1 as usize]
+    }
+
+    /// The `d`-th segment of the entry's key (`d` must be below [`Self::depth`]).
+    #[inline]
+    pub(crate) fn seg(&self, e: &Entry, d: usize) -> &str {
+        let ends = &self.segs[e.segs.0 as usize..(e.segs.0 + e.segs.1) as usize];
+        let start = if d == 0 { 0 } else { ends[d - 1] as usize + 1 };
+        let k = e.key.0 as usize;
+        &self.keys[k + start..k + ends[d] as usize]
+    }
+
+    /// The number of segments of the entry's key.
+    #[inline]
+    pub(crate) fn depth(&self, e: &Entry) -> usize {
+        e.segs.1 as usize
     }
 
     /// Sorts by path, segment by segment, then by insertion order (the last one wins).
@@ -59,24 +108,6 @@ impl Entries {
             .then(a.seq.cmp(&b.seq))
         });
     }
-}
-
-/// [`Entries::push`] on split borrows (the value buffer is borrowed elsewhere).
-#[inline]
-pub(crate) fn push_entry(
-    keys: &mut String,
-    list: &mut Vec<Entry>,
-    key: &str,
-    start: usize,
-    end: usize,
-) {
-    let k0 = keys.len();
-    keys.push_str(key);
-    list.push(Entry {
-        key: (k0 as u32, keys.len() as u32),
-        val: (start as u32, end as u32),
-        seq: list.len() as u32,
-    });
 }
 
 /// Orders dotted paths segment-wise: `.` sorts before every other byte, so all paths that
@@ -93,18 +124,6 @@ pub(crate) fn cmp_path(a: &str, b: &str) -> Ordering {
     a.len().cmp(&b.len())
 }
 
-/// The `d`-th segment of a dotted path (the path must have more than `d` segments).
-#[inline]
-pub(crate) fn segment(path: &str, d: usize) -> &str {
-    path.split('.').nth(d).unwrap_or("")
-}
-
-/// Whether the path has exactly `n` segments.
-#[inline]
-pub(crate) fn has_segments(path: &str, n: usize) -> bool {
-    path.bytes().filter(|&b| b == b'.').count() + 1 == n
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -114,5 +133,20 @@ mod tests {
         let mut v = ["a-x", "a.b", "a", "a.b.c", "ab", "a.a"];
         v.sort_by(|x, y| cmp_path(x, y));
         assert_eq!(v, ["a", "a.a", "a.b", "a.b.c", "a-x", "ab"]);
+    }
+
+    #[test]
+    fn segments() {
+        let mut e = Entries::default();
+        e.vals.extend_from_slice(b"1");
+        e.push("extra.keyloop.store_id", 0);
+        e.push("a", 0);
+        let x = e.list[0];
+        assert_eq!(e.depth(&x), 3);
+        assert_eq!(
+            (e.seg(&x, 0), e.seg(&x, 1), e.seg(&x, 2)),
+            ("extra", "keyloop", "store_id")
+        );
+        assert_eq!(e.seg(&e.list[1], 0), "a");
     }
 }

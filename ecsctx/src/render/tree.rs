@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use super::entries::{has_segments, segment, Entries, Entry};
+use super::entries::{Entries, Entry};
 use super::escape;
 
 /// One member of an object: its key, its rendered `"key":value`, and its children when
@@ -15,23 +15,66 @@ pub(crate) struct Child {
     pub(crate) obj: Option<ObjNode>,
 }
 
-/// An object's members, sorted by key; children are shared between frames.
+/// An object's members, sorted by key (children are shared between frames), plus all of
+/// them rendered and joined by `,` so that runs of members are copied in one go.
 #[derive(Debug, Default, Clone)]
 pub(crate) struct ObjNode {
     pub(crate) children: Vec<Arc<Child>>,
+    joined: Vec<u8>,
+    /// Start of each child in `joined`.
+    offsets: Vec<u32>,
 }
 
 impl ObjNode {
+    pub(crate) fn new(children: Vec<Arc<Child>>) -> Self {
+        let mut joined = Vec::new();
+        let mut offsets = Vec::with_capacity(children.len());
+        for (i, c) in children.iter().enumerate() {
+            if i > 0 {
+                joined.push(b',');
+            }
+            offsets.push(joined.len() as u32);
+            joined.extend_from_slice(&c.rendered);
+        }
+        ObjNode {
+            children,
+            joined,
+            offsets,
+        }
+    }
+
+    /// The empty object (usable in statics).
+    pub(crate) const EMPTY: ObjNode = ObjNode {
+        children: Vec::new(),
+        joined: Vec::new(),
+        offsets: Vec::new(),
+    };
+
+    /// The index of the member `key`.
+    #[inline]
+    pub(crate) fn find(&self, key: &str) -> Option<usize> {
+        self.children.binary_search_by(|c| (*c.key).cmp(key)).ok()
+    }
+
     #[inline]
     pub(crate) fn get(&self, key: &str) -> Option<&Arc<Child>> {
-        self.children
-            .binary_search_by(|c| (*c.key).cmp(key))
-            .ok()
-            .map(|i| &self.children[i])
+        self.find(key).map(|i| &self.children[i])
     }
 
     pub(crate) fn is_empty(&self) -> bool {
         self.children.is_empty()
+    }
+
+    /// Members `a..b` as rendered, joined by `,` (no leading or trailing comma).
+    #[inline]
+    pub(crate) fn run(&self, a: usize, b: usize) -> &[u8] {
+        let start = self.offsets[a] as usize;
+        let end = if b < self.offsets.len() {
+            self.offsets[b] as usize - 1
+        } else {
+            self.joined.len()
+        };
+        &self.joined[start..end]
     }
 
     /// Nests sorted entries (see [`Entries::sort`]) into a tree.
@@ -77,7 +120,7 @@ impl ObjNode {
                 }
             }
         }
-        ObjNode { children: out }
+        ObjNode::new(out)
     }
 }
 
@@ -85,13 +128,14 @@ fn build(e: &Entries, list: &[Entry], d: usize) -> ObjNode {
     let mut children = Vec::new();
     let mut i = 0;
     while i < list.len() {
-        let seg = segment(e.key(&list[i]), d);
+        let seg = e.seg(&list[i], d);
         let mut j = i + 1;
-        while j < list.len() && segment(e.key(&list[j]), d) == seg {
+        while j < list.len() && e.seg(&list[j], d) == seg {
             j += 1;
         }
+        // Leaves (exactly d+1 segments) sort first in a group; an object wins over them.
         let mut k = i;
-        while k < j && has_segments(e.key(&list[k]), d + 1) {
+        while k < j && e.depth(&list[k]) == d + 1 {
             k += 1;
         }
         let child = if k == j {
@@ -109,19 +153,14 @@ fn build(e: &Entries, list: &[Entry], d: usize) -> ObjNode {
         children.push(Arc::new(child));
         i = j;
     }
-    ObjNode { children }
+    ObjNode::new(children)
 }
 
 fn object_child(key: &str, obj: ObjNode) -> Child {
-    let mut r = Vec::new();
+    let mut r = Vec::with_capacity(key.len() + obj.joined.len() + 5);
     write_key(&mut r, key);
     r.push(b'{');
-    for (n, c) in obj.children.iter().enumerate() {
-        if n > 0 {
-            r.push(b',');
-        }
-        r.extend_from_slice(&c.rendered);
-    }
+    r.extend_from_slice(&obj.joined);
     r.push(b'}');
     Child {
         key: key.into(),

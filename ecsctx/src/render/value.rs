@@ -13,7 +13,7 @@ use std::fmt::{self, Write as _};
 
 use serde::ser::{self, Serialize};
 
-use super::entries::{push_entry, Entries, Entry};
+use super::entries::{Entries, Entry, KeySide};
 use super::escape;
 use super::num;
 use crate::mask::Masker;
@@ -67,22 +67,29 @@ pub(crate) struct Scratch {
 }
 
 impl Scratch {
-    /// Placed leaves of `value` under the already placed `path` (in `self.path`).
+    /// Placed leaves of `value` under the already placed `path` (in `self.path`, with
+    /// `depth` segments).
     ///
     /// A value whose `Serialize` fails is rolled back and recorded as a marker string.
-    pub(crate) fn add_value<T: Serialize + ?Sized>(&mut self, cx: &Cx<'_>, value: &T) {
-        let (k, v, l) = (
+    pub(crate) fn add_value<T: Serialize + ?Sized>(
+        &mut self,
+        cx: &Cx<'_>,
+        depth: usize,
+        value: &T,
+    ) {
+        let (k, v, l, g) = (
             self.entries.keys.len(),
             self.entries.vals.len(),
             self.entries.list.len(),
+            self.entries.segs.len(),
         );
         let path_len = self.path.len();
-        let depth = self.path.split('.').count();
         let res = value.serialize(Ser::new(self, cx, Mode::Flatten, depth));
         if let Err(e) = res {
             self.entries.keys.truncate(k);
             self.entries.vals.truncate(v);
             self.entries.list.truncate(l);
+            self.entries.segs.truncate(g);
             self.path.truncate(path_len);
             let start = self.entries.vals.len();
             self.fmt_buf.clear();
@@ -91,6 +98,23 @@ impl Scratch {
             let Scratch { entries, path, .. } = self;
             entries.push(path, start);
         }
+        self.path.truncate(path_len);
+    }
+
+    /// Records a scalar leaf at `self.path` (`depth` segments) written by `f`, with the
+    /// same repair of flat values on field sets as serialized values get.
+    #[inline]
+    pub(crate) fn add_scalar(&mut self, cx: &Cx<'_>, depth: usize, f: impl FnOnce(&mut Vec<u8>)) {
+        let path_len = self.path.len();
+        let _ = Ser::new(self, cx, Mode::Flatten, depth).scalar(f);
+        self.path.truncate(path_len);
+    }
+
+    /// Records a string leaf at `self.path` (masked).
+    #[inline]
+    pub(crate) fn add_str(&mut self, cx: &Cx<'_>, depth: usize, v: &str) {
+        let path_len = self.path.len();
+        let _ = Ser::new(self, cx, Mode::Flatten, depth).string(v);
         self.path.truncate(path_len);
     }
 }
@@ -127,6 +151,7 @@ pub(crate) struct Ser<'a, 'c> {
     vals: &'a mut Vec<u8>,
     tmp: &'a mut Vec<u8>,
     keys: &'a mut String,
+    segs: &'a mut Vec<u32>,
     list: &'a mut Vec<Entry>,
     path: &'a mut String,
     fmt_buf: &'a mut String,
@@ -146,6 +171,7 @@ impl<'a, 'c> Ser<'a, 'c> {
             vals: &mut s.entries.vals,
             tmp: &mut s.tmp,
             keys: &mut s.entries.keys,
+            segs: &mut s.entries.segs,
             list: &mut s.entries.list,
             path: &mut s.path,
             fmt_buf: &mut s.fmt_buf,
@@ -163,6 +189,7 @@ impl<'a, 'c> Ser<'a, 'c> {
             vals: self.vals,
             tmp: self.tmp,
             keys: self.keys,
+            segs: self.segs,
             list: self.list,
             path: self.path,
             fmt_buf: self.fmt_buf,
@@ -293,9 +320,21 @@ impl<'a, 'c> Ser<'a, 'c> {
                 self.key_buf.push_str("extra.");
                 self.key_buf.push_str(self.path);
             }
-            push_entry(self.keys, self.list, self.key_buf, start, self.vals.len());
+            let end = self.vals.len();
+            KeySide {
+                keys: self.keys,
+                segs: self.segs,
+                list: self.list,
+            }
+            .push(self.key_buf, start, end);
         } else {
-            push_entry(self.keys, self.list, self.path, start, self.vals.len());
+            let end = self.vals.len();
+            KeySide {
+                keys: self.keys,
+                segs: self.segs,
+                list: self.list,
+            }
+            .push(self.path, start, end);
         }
     }
 

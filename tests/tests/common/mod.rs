@@ -74,7 +74,12 @@ pub fn is_rfc3339_millis(s: &str) -> bool {
 }
 
 /// Logs one record built from parts through `l`.
-pub fn log_kv(l: &EcsLogger, level: log::Level, msg: &'static str, kvs: &[(&str, log::kv::Value<'_>)]) {
+pub fn log_kv(
+    l: &EcsLogger,
+    level: log::Level,
+    msg: &'static str,
+    kvs: &[(&str, log::kv::Value<'_>)],
+) {
     use log::Log;
     l.log(
         &log::Record::builder()
