@@ -6,7 +6,6 @@
 
 use proc_macro2::Span;
 use quote::ToTokens;
-use syn::spanned::Spanned;
 use syn::{Expr, Ident};
 
 use crate::input::{FieldInput, Modifier, ValueInput};
@@ -109,9 +108,9 @@ impl Fields {
 
         match &field.value {
             Some(ValueInput::Object(brace, members)) => {
-                if let Some(m) = field.modifier {
-                    self.errors.push(syn::Error::new(
-                        m.span,
+                if let Some(m) = &field.modifier {
+                    self.errors.push(syn::Error::new_spanned(
+                        &m.tokens,
                         format!(
                             "a capture modifier applies to a value, not to an object literal; \
                              remove `{}` or put it on a member: `{{ key{} = value }}`",
@@ -136,7 +135,7 @@ impl Fields {
                 key,
                 schema,
                 shorthand,
-                modifier: field.modifier,
+                modifier: field.modifier.clone(),
                 value: expr.clone(),
                 class: Class::Plain,
             }),
@@ -144,8 +143,8 @@ impl Fields {
                 if field.path.len() > 1 {
                     let path = &field.path;
                     let last = path.last().map(unraw).unwrap_or_default();
-                    self.errors.push(syn::Error::new(
-                        span_of(path),
+                    self.errors.push(syn::Error::new_spanned(
+                        path_tokens(path),
                         format!(
                             "`{}` has no value; the shorthand form takes a single identifier: write `{} = {}`",
                             joined(path),
@@ -162,7 +161,7 @@ impl Fields {
                     key,
                     schema,
                     shorthand,
-                    modifier: field.modifier,
+                    modifier: field.modifier.clone(),
                     value,
                     class: Class::Plain,
                 });
@@ -182,8 +181,9 @@ pub(crate) fn joined(path: &[Ident]) -> String {
     path.iter().map(unraw).collect::<Vec<_>>().join(".")
 }
 
-/// A span covering a key path (the first identifier where spans cannot join).
-pub(crate) fn span_of(path: &[Ident]) -> Span {
+/// A key path as tokens, for `syn::Error::new_spanned`: the error then
+/// underlines the whole path, from its first to its last identifier.
+pub(crate) fn path_tokens(path: &[Ident]) -> proc_macro2::TokenStream {
     let mut tokens = proc_macro2::TokenStream::new();
     for (i, ident) in path.iter().enumerate() {
         if i > 0 {
@@ -191,7 +191,7 @@ pub(crate) fn span_of(path: &[Ident]) -> Span {
         }
         ident.to_tokens(&mut tokens);
     }
-    tokens.span()
+    tokens
 }
 
 #[cfg(test)]

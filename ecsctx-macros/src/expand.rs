@@ -125,7 +125,7 @@ fn event_value(leaf: &Leaf) -> TokenStream {
     let expr = &leaf.value;
     let span = expr.span();
     let p = quote_spanned!(span=> ::ecsctx::__private);
-    match (leaf.class, leaf.modifier.map(|m| m.kind)) {
+    match (leaf.class, leaf.modifier.as_ref().map(|m| m.kind)) {
         (_, Some(ModifierKind::Display)) => {
             quote_spanned!(span=> #p::log::kv::Value::from_display(&#expr))
         }
@@ -133,6 +133,10 @@ fn event_value(leaf: &Leaf) -> TokenStream {
             quote_spanned!(span=> #p::log::kv::Value::from_debug(&#expr))
         }
         (_, Some(ModifierKind::Serde)) => {
+            quote_spanned!(span=> #p::log::kv::Value::from_serde(&#expr))
+        }
+        // `log` has no `ToValue` for arrays: a list literal goes through serde.
+        (Class::Plain, None) if matches!(expr, syn::Expr::Array(_)) => {
             quote_spanned!(span=> #p::log::kv::Value::from_serde(&#expr))
         }
         (Class::Plain, None) => quote_spanned!(span=> #p::capture(&#expr)),
@@ -151,7 +155,7 @@ fn bind_value(leaf: &Leaf) -> TokenStream {
     let expr = &leaf.value;
     let span = expr.span();
     let p = quote_spanned!(span=> ::ecsctx::__private);
-    match (leaf.class, leaf.modifier.map(|m| m.kind)) {
+    match (leaf.class, leaf.modifier.as_ref().map(|m| m.kind)) {
         (_, Some(ModifierKind::Display)) => quote_spanned!(span=> &#p::DisplayValue(&#expr)),
         (_, Some(ModifierKind::Debug)) => quote_spanned!(span=> &#p::DebugValue(&#expr)),
         (_, Some(ModifierKind::Serde)) => quote_spanned!(span=> &#expr),

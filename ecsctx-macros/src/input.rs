@@ -17,9 +17,9 @@
 //! word followed by `=`.
 
 use proc_macro2::Span;
+use quote::ToTokens;
 use syn::ext::IdentExt;
 use syn::parse::{Parse, ParseStream};
-use syn::spanned::Spanned;
 use syn::{braced, token, Expr, Ident, Token};
 
 pub(crate) mod kw {
@@ -70,11 +70,12 @@ pub(crate) enum ValueInput {
     Object(token::Brace, Vec<FieldInput>),
 }
 
-/// A capture modifier and where it was written.
-#[derive(Clone, Copy)]
+/// A capture modifier and the tokens it was written with (`:` and `%`), so
+/// an error can underline both.
+#[derive(Clone)]
 pub(crate) struct Modifier {
     pub kind: ModifierKind,
-    pub span: Span,
+    pub tokens: proc_macro2::TokenStream,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -289,7 +290,15 @@ fn peek_modifier(input: ParseStream, in_object: bool) -> syn::Result<Option<Modi
     } else {
         return Ok(None);
     };
-    let span = colon.span.join(span).unwrap_or(span);
+    let mut tokens = proc_macro2::TokenStream::new();
+    colon.to_tokens(&mut tokens);
+    match kind {
+        ModifierKind::Display if fork_is_symbol(input) => Token![%](span).to_tokens(&mut tokens),
+        ModifierKind::Debug if fork_is_symbol(input) => Token![?](span).to_tokens(&mut tokens),
+        ModifierKind::Display => Ident::new("display", span).to_tokens(&mut tokens),
+        ModifierKind::Debug => Ident::new("debug", span).to_tokens(&mut tokens),
+        ModifierKind::Serde => Ident::new("serde", span).to_tokens(&mut tokens),
+    }
     // Commit: parse the same tokens from the real stream.
     input.parse::<Token![:]>()?;
     if input.peek(Token![%]) {
@@ -299,7 +308,13 @@ fn peek_modifier(input: ParseStream, in_object: bool) -> syn::Result<Option<Modi
     } else {
         input.parse::<Ident>()?;
     }
-    Ok(Some(Modifier { kind, span }))
+    Ok(Some(Modifier { kind, tokens }))
+}
+
+/// Whether the modifier after the `:` at the cursor is a symbol (`%`, `?`).
+fn fork_is_symbol(input: ParseStream) -> bool {
+    let fork = input.fork();
+    fork.parse::<Token![:]>().is_ok() && (fork.peek(Token![%]) || fork.peek(Token![?]))
 }
 
 impl ValueInput {
@@ -318,14 +333,6 @@ impl ValueInput {
             Ok(ValueInput::Object(brace, members))
         } else {
             Ok(ValueInput::Expr(input.parse()?))
-        }
-    }
-
-    #[cfg_attr(not(test), allow(dead_code))]
-    pub(crate) fn span(&self) -> Span {
-        match self {
-            ValueInput::Expr(e) => e.span(),
-            ValueInput::Object(b, _) => b.span.join(),
         }
     }
 }
@@ -353,18 +360,27 @@ mod tests {
         assert_eq!(input.fields.len(), 6);
         assert_eq!(input.fields[0].path.len(), 2);
         assert_eq!(
-            input.fields[1].modifier.unwrap().kind,
+            input.fields[1].modifier.as_ref().unwrap().kind,
             ModifierKind::Display
         );
         assert!(input.fields[2].value.is_none());
-        assert_eq!(input.fields[2].modifier.unwrap().kind, ModifierKind::Debug);
-        assert_eq!(input.fields[3].modifier.unwrap().kind, ModifierKind::Serde);
+        assert_eq!(
+            input.fields[2].modifier.as_ref().unwrap().kind,
+            ModifierKind::Debug
+        );
+        assert_eq!(
+            input.fields[3].modifier.as_ref().unwrap().kind,
+            ModifierKind::Serde
+        );
         match &input.fields[4].value {
             Some(ValueInput::Object(_, members)) => {
                 assert_eq!(members.len(), 4);
                 assert!(members[0].value.is_none());
                 assert!(matches!(members[2].value, Some(ValueInput::Object(..))));
-                assert_eq!(members[3].modifier.unwrap().kind, ModifierKind::Display);
+                assert_eq!(
+                    members[3].modifier.as_ref().unwrap().kind,
+                    ModifierKind::Display
+                );
             }
             _ => panic!("expected an object"),
         }
@@ -381,7 +397,7 @@ mod tests {
             Some(ValueInput::Object(_, m)) => {
                 assert!(m[0].modifier.is_none());
                 assert!(m[0].value.is_some());
-                assert_eq!(m[1].modifier.unwrap().kind, ModifierKind::Serde);
+                assert_eq!(m[1].modifier.as_ref().unwrap().kind, ModifierKind::Serde);
             }
             _ => panic!(),
         }

@@ -5,10 +5,9 @@ use std::collections::HashMap;
 
 use proc_macro2::Span;
 use quote::ToTokens;
-use syn::spanned::Spanned;
 use syn::{Expr, Ident, Lit, LitStr, UnOp};
 
-use crate::ast::{joined, span_of, Class, Fields, Leaf, Macro};
+use crate::ast::{joined, path_tokens, Class, Fields, Leaf, Macro};
 use crate::input::ModifierKind;
 use crate::schema::{self, Kind, Node};
 use crate::suggest;
@@ -182,8 +181,8 @@ impl Site<'_> {
             .unwrap_or_else(Span::call_site)
     }
 
-    fn key_span(&self) -> Span {
-        span_of(self.written)
+    fn key_tokens(&self) -> proc_macro2::TokenStream {
+        path_tokens(self.written)
     }
 
     /// "`client.ip`", or "`ip` (`client.ip`)" for a shorthand.
@@ -201,6 +200,12 @@ impl Validator {
         self.errors.push(syn::Error::new(span, msg));
     }
 
+    /// An error underlining all of `tokens` (a key path or a value).
+    fn error_spanned(&mut self, path: &str, tokens: impl ToTokens, msg: String) {
+        self.reported.push(path.to_owned());
+        self.errors.push(syn::Error::new_spanned(tokens, msg));
+    }
+
     fn is_reported(&self, path: &str) -> bool {
         self.reported.iter().any(|r| {
             path == r
@@ -216,7 +221,7 @@ impl Validator {
             return None;
         }
         if let Some(msg) = reserved(site.schema) {
-            self.error(site.schema, site.key_span(), msg);
+            self.error_spanned(site.schema, site.key_tokens(), msg);
             return None;
         }
         let segments: Vec<&str> = site.schema.split('.').collect();
@@ -286,7 +291,7 @@ impl Validator {
             return;
         };
         let value = &leaf.value;
-        let modifier = leaf.modifier.map(|m| m.kind);
+        let modifier = leaf.modifier.as_ref().map(|m| m.kind);
         let object_like = match resolved {
             Resolved::Set => Some("field set"),
             Resolved::Field(Kind::Object) | Resolved::Field(Kind::Flattened) => Some("object"),
@@ -295,15 +300,12 @@ impl Validator {
         if let Some(what) = object_like {
             if is_scalar_syntax(value) {
                 let msg = scalar_for_object(&site, what, value);
-                self.error(&leaf.schema, value_span(value), msg);
+                self.error_spanned(&leaf.schema, value, msg);
                 return;
             }
             match modifier {
                 Some(m @ (ModifierKind::Display | ModifierKind::Debug)) => {
-                    let span = leaf
-                        .modifier
-                        .map(|m| m.span)
-                        .unwrap_or_else(|| value_span(value));
+                    let tokens = leaf.modifier.as_ref().map(|m| m.tokens.clone());
                     let fix = if leaf.schema == "error" {
                         format!("for an error write `{} = err`", joined(&leaf.written))
                     } else {
@@ -314,7 +316,7 @@ impl Validator {
                         site.name(),
                         m.as_str(),
                     );
-                    self.error(&leaf.schema, span, msg);
+                    self.error_spanned(&leaf.schema, tokens, msg);
                 }
                 Some(ModifierKind::Serde) => {}
                 None if resolved == Resolved::Set && leaf.schema == "error" => {
@@ -325,8 +327,8 @@ impl Validator {
             return;
         }
         if let Resolved::Field(kind) = resolved {
-            if let Some((span, msg)) = check_literal(&site, kind, value) {
-                self.error(&leaf.schema, span, msg);
+            if let Some((at, msg)) = check_literal(&site, kind, value) {
+                self.error_spanned(&leaf.schema, at, msg);
             }
         }
     }
@@ -355,7 +357,7 @@ impl Validator {
                         leaf.schema
                     );
                     self.errors
-                        .push(syn::Error::new(span_of(&leaf.written), msg));
+                        .push(syn::Error::new_spanned(path_tokens(&leaf.written), msg));
                 }
             }
         }
@@ -496,7 +498,7 @@ fn literal(expr: &Expr) -> Option<Literal<'_>> {
 
 /// Checks a literal (or each literal of an array literal) against the ECS
 /// datatype of its field.
-fn check_literal(site: &Site<'_>, kind: Kind, value: &Expr) -> Option<(Span, String)> {
+fn check_literal<'e>(site: &Site<'_>, kind: Kind, value: &'e Expr) -> Option<(&'e Expr, String)> {
     if let Expr::Array(array) = strip(value) {
         return array
             .elems
@@ -504,7 +506,6 @@ fn check_literal(site: &Site<'_>, kind: Kind, value: &Expr) -> Option<(Span, Str
             .find_map(|e| check_literal(site, kind, e));
     }
     let lit = literal(value)?;
-    let span = value_span(value);
     let name = site.name();
     let allowed = schema::allowed_values(site.schema);
     let found = match lit {
@@ -589,7 +590,7 @@ fn check_literal(site: &Site<'_>, kind: Kind, value: &Expr) -> Option<(Span, Str
         }
         _ => return None,
     };
-    Some((span, msg))
+    Some((value, msg))
 }
 
 /// `YYYY-MM-DD`, optionally followed by `THH:MM:SS[.frac](Z|±HH:MM)`.
@@ -650,10 +651,6 @@ fn strip(expr: &Expr) -> &Expr {
         Expr::Group(g) => strip(&g.expr),
         _ => expr,
     }
-}
-
-fn value_span(expr: &Expr) -> Span {
-    expr.span()
 }
 
 #[cfg(test)]

@@ -156,8 +156,6 @@ mod field_set_impls {
     impl<T: FieldSet + ?Sized> FieldSet for &T {}
     impl<T: FieldSet + ?Sized> FieldSet for &mut T {}
     impl<T: FieldSet + ?Sized> FieldSet for Box<T> {}
-    impl<T: FieldSet + ?Sized> FieldSet for std::rc::Rc<T> {}
-    impl<T: FieldSet + ?Sized> FieldSet for std::sync::Arc<T> {}
 }
 
 // === error ===
