@@ -28,13 +28,41 @@ use proc_macro::TokenStream;
 /// `log` backend keep working. Nothing is evaluated when the level is
 /// disabled.
 ///
-/// ```text
-/// event!(info, "payment_processed", amount = 100, currency = "KWD");
-/// event!(error, "gateway_call_failed", error = err);        // any std::error::Error
-/// event!(error, "gateway_call_failed", error = { message: e.to_string(), type: "Timeout" });
-/// event!(info, "login", event.action = "user-login", event.outcome = "success");
-/// event!(info, "webhook_received", http.request.method = "POST", keyloop = { store_id, enterprise_id });
-/// event!(target: "audit", warn, "limit_reached", user.id = uid, limit:% = limit);
+/// # Examples
+///
+/// ```
+/// use ecsctx::event;
+///
+/// let err = std::io::Error::other("timeout");
+/// let (store_id, enterprise_id) = (7, "ent-1");
+/// let lines = ecsctx::testing::capture(|| {
+///     event!(info, "payment_processed", amount = 100, currency = "KWD");
+///     event!(error, "gateway_call_failed", error = err); // any std::error::Error
+///     event!(info, "login", event.action = "user-login", event.outcome = "success");
+///     event!(info, "webhook_received", http.request.method = "POST", keyloop = { store_id, enterprise_id });
+///     event!(target: "audit", warn, "limit_reached", user.id = "u-1", limit:% = 10);
+/// });
+/// assert_eq!(lines[0]["message"], "payment_processed");
+/// assert_eq!(lines[0]["extra"]["amount"], 100); // custom keys go under `extra`
+/// assert_eq!(lines[1]["error"]["message"], "timeout");
+/// assert_eq!(lines[2]["event"]["outcome"], "success");
+/// assert_eq!(lines[3]["http"]["request"]["method"], "POST");
+/// assert_eq!(lines[3]["extra"]["keyloop"]["store_id"], 7);
+/// assert_eq!(lines[4]["log"]["logger"], "audit");
+/// ```
+///
+/// Mistakes are compile errors that say how to fix them:
+///
+/// ```compile_fail
+/// ecsctx::event!(error, "gateway_call_failed", error = "boom");
+/// // error: `error` is an ECS field set and must be an object; write
+/// //        `error = { message: .. }` or pass a `std::error::Error`
+/// ```
+///
+/// ```compile_fail
+/// ecsctx::event!(info, "request_done", http.response.status_code = "200");
+/// // error: `http.response.status_code` is an ECS `long`, but this is a string;
+/// //        write the number without quotes: `200`
 /// ```
 ///
 /// - Levels: `trace`, `debug`, `info`, `warn`, `error`; `target:` defaults to
@@ -50,7 +78,9 @@ use proc_macro::TokenStream;
 ///   sub-fields and literal values are checked against ECS 9.4.0.
 ///   `error = err` accepts any `std::error::Error`.
 ///
-/// See the `ecsctx` documentation for runnable examples.
+/// Custom keys (not ECS names) are allowed and placed under `extra` by the
+/// runtime; `ecs_event = { .. }` is accepted as a deprecated alias of
+/// `event = { .. }`.
 #[proc_macro]
 pub fn event(input: TokenStream) -> TokenStream {
     expand::event(input.into()).into()
@@ -63,7 +93,7 @@ pub fn event(input: TokenStream) -> TokenStream {
 /// ```text
 /// bind!(session_id = sid, merchant_id = m);          // until the end of the enclosing block
 /// bind!(unscoped: user_id = 42);                     // merge into the current scope, no guard
-/// let out = bind!(request.id = id, in: || handle()); // run a closure inside the binding
+/// let out = bind!(request_id = id, in: || handle()); // run a closure inside the binding
 /// bind!(session_id = sid, in_future: serve()).await; // a future that runs inside it
 /// ```
 ///
@@ -83,7 +113,57 @@ pub fn event(input: TokenStream) -> TokenStream {
 /// `payment.orn`, `payment.pg_code` and `payment.reference`; their values are
 /// checked as those fields.
 ///
-/// See the `ecsctx` documentation for runnable examples.
+/// # Examples
+///
+/// ```
+/// use ecsctx::{bind, event};
+///
+/// let lines = ecsctx::testing::capture(|| {
+///     bind!(session_id = "s-1", merchant_id = "m-1");
+///     {
+///         bind!(user_id = 42, ip = "10.0.0.1");
+///         event!(info, "inner"); // session, user and client
+///     }
+///     let n = bind!(labels.region = "eu-west-1", in: || {
+///         event!(info, "in_closure");
+///         1
+///     });
+///     event!(info, "outer"); // session only
+///     n
+/// });
+/// assert_eq!(lines[0]["session_id"], "s-1");
+/// assert_eq!(lines[0]["user"]["id"], 42);
+/// assert_eq!(lines[0]["client"]["ip"], "10.0.0.1");
+/// assert_eq!(lines[1]["labels"]["region"], "eu-west-1");
+/// assert!(lines[2].get("user").is_none());
+/// assert!(lines[2].get("labels").is_none());
+/// ```
+///
+/// In async code, wrap the future:
+///
+/// ```
+/// # tokio::runtime::Builder::new_current_thread().enable_time().build().unwrap().block_on(async {
+/// use ecsctx::{bind, event};
+///
+/// async fn handle() {
+///     tokio::task::yield_now().await;
+///     event!(info, "handled");
+/// }
+/// let ((), lines) = ecsctx::testing::capture_future(async {
+///     bind!(session_id = "s-1", in_future: handle()).await;
+/// })
+/// .await;
+/// assert_eq!(lines[0]["session_id"], "s-1");
+/// # });
+/// ```
+///
+/// The same checks as `event!` apply:
+///
+/// ```compile_fail
+/// ecsctx::bind!(ip = "localhost");
+/// // error: `ip` (bound as `client.ip`) is an ECS `ip`, but "localhost" is not
+/// //        an IP address; pass a `std::net::IpAddr` or an address such as "127.0.0.1"
+/// ```
 #[proc_macro]
 pub fn bind(input: TokenStream) -> TokenStream {
     expand::bind(input.into()).into()
