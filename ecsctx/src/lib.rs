@@ -52,3 +52,7 @@ pub mod trace;
 pub use config::{init, try_init, Builder, Format, InitError};
 pub use logger::EcsLogger;
 pub use sink::{stats, Stats};
+
+pub use ecsctx_macros::{bind, event};
+#[doc(hidden)]
+pub mod __private;

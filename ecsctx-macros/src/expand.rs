@@ -1,0 +1,281 @@
+//! Code generation: the only place that emits tokens.
+//!
+//! `event!` becomes a level check and one call of
+//! `ecsctx::__private::log_event` with a key-value array; `bind!` becomes a
+//! `Fields` built key by key and handed to `ecsctx::context`. Value checks
+//! are trait bounds spanned at the user's expression, so a failed bound
+//! points at it.
+
+use proc_macro2::{Span, TokenStream};
+use quote::{quote, quote_spanned};
+use syn::spanned::Spanned;
+use syn::Ident;
+
+use crate::ast::{Class, Fields, Leaf, Macro};
+use crate::input::{BindInput, BindMode, EventInput, ModifierKind};
+use crate::validate;
+
+/// Expands `event!`.
+pub(crate) fn event(tokens: TokenStream) -> TokenStream {
+    let input: EventInput = match syn::parse2(tokens) {
+        Ok(input) => input,
+        Err(e) => return e.to_compile_error(),
+    };
+    let mut errors = Vec::new();
+    let level = validate::level(&input.level)
+        .map_err(|e| errors.push(e))
+        .ok();
+    let name = validate::event_name(&input.name)
+        .map_err(|e| errors.push(e))
+        .ok();
+    let mut fields = Fields::new(Macro::Event, &input.fields);
+    errors.extend(validate::fields(Macro::Event, &mut fields));
+    let (Some(level), Some(name), true) = (level, name, errors.is_empty()) else {
+        let errors = errors.iter().map(syn::Error::to_compile_error);
+        let keep = keep_used(&fields, input.target.iter().collect());
+        return quote!({ #(#errors)* #keep });
+    };
+
+    let level = Ident::new(level, input.level.span());
+    let lvl = Ident::new("__ecsctx_level", Span::mixed_site());
+    let target = match &input.target {
+        Some(target) => quote!(#target),
+        None => quote!(::core::module_path!()),
+    };
+    let aliases = alias_warnings(&fields);
+    let kvs = fields.leaves.iter().map(|leaf| {
+        let key = &leaf.key;
+        let value = event_value(leaf);
+        quote!((#key, #value))
+    });
+    let uses_error = fields.leaves.iter().any(|l| l.class == Class::Error);
+    let use_probe = uses_error.then(probe_traits);
+    quote!({
+        #aliases
+        #use_probe
+        let #lvl = ::ecsctx::__private::log::Level::#level;
+        if ::ecsctx::__private::level_enabled(#lvl) {
+            ::ecsctx::__private::log_event(
+                ::core::format_args!(#name),
+                #lvl,
+                &(#target, ::core::module_path!(), ::core::file!(), ::core::line!()),
+                &[#(#kvs),*],
+            );
+        }
+    })
+}
+
+/// Expands `bind!`.
+pub(crate) fn bind(tokens: TokenStream) -> TokenStream {
+    let input: BindInput = match syn::parse2(tokens) {
+        Ok(input) => input,
+        Err(e) => return e.to_compile_error(),
+    };
+    let mut fields = Fields::new(Macro::Bind, &input.fields);
+    let errors = validate::fields(Macro::Bind, &mut fields);
+    let ctx = quote!(::ecsctx::context);
+    if !errors.is_empty() {
+        let errors = errors.iter().map(syn::Error::to_compile_error);
+        let keep = keep_used(&fields, Vec::new());
+        let guard = Ident::new("__ecsctx_guard", Span::mixed_site());
+        return match &input.mode {
+            BindMode::Scoped => quote!(#(#errors)* #keep let #guard = ();),
+            BindMode::Unscoped => quote!({ #(#errors)* #keep }),
+            BindMode::Run(f) => quote!({ #(#errors)* #keep #ctx::Context::current().run(#f) }),
+            BindMode::Future(f) => quote!({
+                #(#errors)* #keep
+                #ctx::FutureExt::with_context(#f, #ctx::Context::current())
+            }),
+        };
+    }
+
+    let f = Ident::new("__ecsctx_fields", Span::mixed_site());
+    let aliases = alias_warnings(&fields);
+    let uses_error = fields.leaves.iter().any(|l| l.class == Class::Error);
+    let use_probe = uses_error.then(probe_traits);
+    let inserts = fields.leaves.iter().map(|leaf| {
+        let key = &leaf.key;
+        let value = bind_value(leaf);
+        quote!(#f.insert(#key, #value);)
+    });
+    let build = quote!({
+        #aliases
+        #use_probe
+        let mut #f = #ctx::Fields::new();
+        #(#inserts)*
+        #f
+    });
+    match &input.mode {
+        BindMode::Scoped => {
+            let guard = Ident::new("__ecsctx_guard", Span::mixed_site());
+            quote!(let #guard = #ctx::bind(#build);)
+        }
+        BindMode::Unscoped => quote!(#ctx::bind_unscoped(#build)),
+        BindMode::Run(closure) => {
+            quote!(#ctx::Context::current().with_fields(#build).run(#closure))
+        }
+        BindMode::Future(fut) => quote!(
+            #ctx::FutureExt::with_context(#fut, #ctx::Context::current().with_fields(#build))
+        ),
+    }
+}
+
+/// The `log::kv::Value` of one leaf.
+fn event_value(leaf: &Leaf) -> TokenStream {
+    let expr = &leaf.value;
+    let span = expr.span();
+    let p = quote_spanned!(span=> ::ecsctx::__private);
+    match (leaf.class, leaf.modifier.as_ref().map(|m| m.kind)) {
+        (_, Some(ModifierKind::Display)) => {
+            quote_spanned!(span=> #p::log::kv::Value::from_display(&#expr))
+        }
+        (_, Some(ModifierKind::Debug)) => {
+            quote_spanned!(span=> #p::log::kv::Value::from_debug(&#expr))
+        }
+        (_, Some(ModifierKind::Serde)) => {
+            quote_spanned!(span=> #p::log::kv::Value::from_serde(&#expr))
+        }
+        // `log` has no `ToValue` for arrays: a list literal goes through serde.
+        (Class::Plain, None) if matches!(expr, syn::Expr::Array(_)) => {
+            quote_spanned!(span=> #p::log::kv::Value::from_serde(&#expr))
+        }
+        (Class::Plain, None) => quote_spanned!(span=> #p::capture(&#expr)),
+        (Class::FieldSet, None) => {
+            quote_spanned!(span=> #p::log::kv::Value::from_serde(#p::assert_field_set(&#expr)))
+        }
+        (Class::Error, None) => {
+            let field = error_field(leaf);
+            quote_spanned!(span=> #p::log::kv::Value::from_serde(&#field))
+        }
+    }
+}
+
+/// The `&impl Serialize` that `Fields::insert` gets for one leaf.
+fn bind_value(leaf: &Leaf) -> TokenStream {
+    let expr = &leaf.value;
+    let span = expr.span();
+    let p = quote_spanned!(span=> ::ecsctx::__private);
+    match (leaf.class, leaf.modifier.as_ref().map(|m| m.kind)) {
+        (_, Some(ModifierKind::Display)) => quote_spanned!(span=> &#p::DisplayValue(&#expr)),
+        (_, Some(ModifierKind::Debug)) => quote_spanned!(span=> &#p::DebugValue(&#expr)),
+        (_, Some(ModifierKind::Serde)) => quote_spanned!(span=> &#expr),
+        (Class::Plain, None) => quote_spanned!(span=> #p::bind_value(&#expr)),
+        (Class::FieldSet, None) => quote_spanned!(span=> #p::assert_field_set(&#expr)),
+        (Class::Error, None) => {
+            let field = error_field(leaf);
+            quote_spanned!(span=> &#field)
+        }
+    }
+}
+
+/// `error = expr`: probe for a `std::error::Error`, else require
+/// `ErrorFieldSet`.
+fn error_field(leaf: &Leaf) -> TokenStream {
+    let expr = &leaf.value;
+    let span = expr.span();
+    let p = quote_spanned!(span=> ::ecsctx::__private);
+    quote_spanned!(span=>
+        #p::error_field((&&#p::ErrorProbe(&#expr)).__ecsctx_error_probe())
+    )
+}
+
+fn probe_traits() -> TokenStream {
+    quote!(
+        #[allow(unused_imports)]
+        use ::ecsctx::__private::{ErrorProbeFallback as _, ErrorProbeStd as _};
+    )
+}
+
+/// One call of a `#[deprecated]` function per `ecs_event`, spanned at it, so
+/// the warning points at the alias.
+fn alias_warnings(fields: &Fields) -> TokenStream {
+    let calls = fields
+        .aliases
+        .iter()
+        .map(|alias| quote_spanned!(alias.span()=> ::ecsctx::__private::ecs_event_alias();));
+    quote!(#(#calls)*)
+}
+
+/// After an error: mention every value in dead code, so the only messages
+/// are the real errors (no "unused variable" warnings).
+fn keep_used(fields: &Fields, extra: Vec<&syn::Expr>) -> TokenStream {
+    let exprs = fields.leaves.iter().map(|l| &l.value).chain(extra);
+    quote!(if false { #(let _ = &#exprs;)* })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn expand(f: fn(TokenStream) -> TokenStream, tokens: TokenStream) -> String {
+        f(tokens).to_string()
+    }
+
+    #[test]
+    fn event_expands_to_a_level_check_and_one_call() {
+        let out = expand(
+            event,
+            quote!(info, "payment_processed", amount = 100, keyloop = { store_id }, error = err, n:% = n),
+        );
+        assert!(out.contains("level_enabled"), "{out}");
+        assert!(
+            out.contains(":: ecsctx :: __private :: log :: Level :: Info"),
+            "{out}"
+        );
+        assert!(
+            out.contains("format_args ! (\"payment_processed\")"),
+            "{out}"
+        );
+        assert!(out.contains("\"keyloop.store_id\""), "{out}");
+        assert!(out.contains("error_field"), "{out}");
+        assert!(out.contains("from_display"), "{out}");
+        assert!(out.contains("module_path"), "{out}");
+        assert!(!out.contains("compile_error"), "{out}");
+    }
+
+    #[test]
+    fn event_with_target() {
+        let out = expand(
+            event,
+            quote!(target: "audit", warn, "limit_reached", user.id = uid),
+        );
+        assert!(out.contains("(\"audit\" , :: core :: module_path"), "{out}");
+        assert!(out.contains("\"user.id\""), "{out}");
+    }
+
+    #[test]
+    fn event_errors_still_expand_to_a_block() {
+        let out = expand(event, quote!(info, "x", error = "boom", amount = a));
+        assert!(out.starts_with("{"), "{out}");
+        assert!(out.contains("compile_error"), "{out}");
+        assert!(out.contains("if false"), "{out}");
+        assert!(!out.contains("log_event"), "{out}");
+    }
+
+    #[test]
+    fn bind_forms() {
+        let out = expand(bind, quote!(session_id = sid, ip = addr));
+        assert!(
+            out.starts_with("let __ecsctx_guard = :: ecsctx :: context :: bind"),
+            "{out}"
+        );
+        assert!(out.contains("\"ip\""), "{out}");
+        let out = expand(bind, quote!(unscoped: a = 1));
+        assert!(
+            out.starts_with(":: ecsctx :: context :: bind_unscoped"),
+            "{out}"
+        );
+        let out = expand(bind, quote!(a = 1, in: || work()));
+        assert!(out.contains("with_fields"), "{out}");
+        assert!(out.contains(". run ("), "{out}");
+        let out = expand(bind, quote!(a = 1, in_future: fut));
+        assert!(out.contains("FutureExt :: with_context (fut"), "{out}");
+    }
+
+    #[test]
+    fn alias_warns() {
+        let out = expand(event, quote!(info, "x", ecs_event = { action: "a" }));
+        assert!(out.contains("ecs_event_alias"), "{out}");
+        assert!(out.contains("\"event.action\""), "{out}");
+    }
+}

@@ -1,0 +1,394 @@
+//! Hidden support for the code that `event!` and `bind!` expand to.
+//!
+//! Nothing here is public API: names and signatures change without notice.
+//! The trait names appear in compiler notes when a check fails, so they are
+//! written to read well there (`assert_field_set`, `ErrorFieldSet`, …).
+
+use std::fmt;
+
+pub use ::log;
+pub use ::serde;
+
+use ::log::kv::Value;
+use ::log::Level;
+use ::serde::ser::{Serialize, SerializeMap, Serializer};
+
+// === emission ===
+
+/// Builds the `log::Record` of an `event!` and hands it to the global logger.
+///
+/// Kept out of line and non-generic so that every `event!` expands to little
+/// more than its key-value array.
+#[doc(hidden)]
+#[inline(never)]
+pub fn log_event(
+    args: fmt::Arguments<'_>,
+    level: Level,
+    &(target, module_path, file, line): &(&str, &'static str, &'static str, u32),
+    kvs: &[(&str, Value<'_>)],
+) {
+    ::log::logger().log(
+        &::log::Record::builder()
+            .args(args)
+            .level(level)
+            .target(target)
+            .module_path_static(Some(module_path))
+            .file_static(Some(file))
+            .line(Some(line))
+            .key_values(&kvs)
+            .build(),
+    );
+}
+
+/// `true` when an event at `level` can be logged at all; the expansion checks
+/// this before evaluating any field.
+#[doc(hidden)]
+#[inline(always)]
+pub fn level_enabled(level: Level) -> bool {
+    level <= ::log::STATIC_MAX_LEVEL && level <= ::log::max_level()
+}
+
+/// Warns (through `#[deprecated]`) that `ecs_event` is only an alias.
+#[doc(hidden)]
+#[deprecated(
+    note = "`ecs_event` is an alias kept for parity with the Python package; write `event = { .. }` or `event.action = ..` directly"
+)]
+#[inline(always)]
+pub fn ecs_event_alias() {}
+
+// === default capture ===
+
+/// Values that `event!` captures without a modifier.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be logged as a plain value",
+    label = "`{Self}` does not implement `log::kv::ToValue`",
+    note = "capture it with a modifier: `key:% = value` (Display), `key:? = value` (Debug) or `key:serde = value` (Serialize)"
+)]
+pub trait Capture {
+    #[doc(hidden)]
+    fn __ecsctx_capture(&self) -> Value<'_>;
+}
+
+impl<T: ::log::kv::ToValue + ?Sized> Capture for T {
+    #[inline(always)]
+    fn __ecsctx_capture(&self) -> Value<'_> {
+        self.to_value()
+    }
+}
+
+/// Default capture of `event!`: `log::kv::ToValue`.
+#[doc(hidden)]
+#[inline(always)]
+pub fn capture<T: Capture + ?Sized>(value: &T) -> Value<'_> {
+    value.__ecsctx_capture()
+}
+
+/// Values that `bind!` binds without a modifier.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be bound: it does not implement `serde::Serialize`",
+    label = "`{Self}` is not `Serialize`",
+    note = "bind it with a modifier: `key:% = value` (Display) or `key:? = value` (Debug)"
+)]
+pub trait BindValue: Serialize {}
+
+impl<T: Serialize + ?Sized> BindValue for T {}
+
+/// Default capture of `bind!`: `serde::Serialize`.
+#[doc(hidden)]
+#[inline(always)]
+pub fn bind_value<T: BindValue + ?Sized>(value: &T) -> &T {
+    value
+}
+
+/// `key:% = value` in `bind!`: serializes as the `Display` string.
+#[doc(hidden)]
+pub struct DisplayValue<'a, T: ?Sized>(pub &'a T);
+
+impl<T: fmt::Display + ?Sized> Serialize for DisplayValue<'_, T> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self.0)
+    }
+}
+
+/// `key:? = value` in `bind!`: serializes as the `Debug` string.
+#[doc(hidden)]
+pub struct DebugValue<'a, T: ?Sized>(pub &'a T);
+
+impl<T: fmt::Debug + ?Sized> Serialize for DebugValue<'_, T> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(&format_args!("{:?}", self.0))
+    }
+}
+
+// === field sets ===
+
+/// Values accepted where ECS expects an object (`http`, `user`, `client`, …).
+///
+/// Implemented for maps with string keys and for `serde_json::Map`. Plain
+/// scalars, strings, `Vec`s and `serde_json::Value` are rejected because
+/// Elasticsearch drops a scalar where the mapping says object.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an object, but this key is an ECS field set",
+    label = "expected a map or an ECS object, found `{Self}`",
+    note = "an ECS field set must be an object: write `key = {{ sub_field: value, .. }}` or `key.sub_field = value`, or pass a `BTreeMap<String, _>`/`HashMap<String, _>`",
+    note = "a `Serialize` struct that serializes as a map can be passed as `key:serde = value`"
+)]
+pub trait FieldSet: Serialize {}
+
+/// Checks (at compile time) that a field-set value is an object.
+#[doc(hidden)]
+#[inline(always)]
+pub fn assert_field_set<T: FieldSet + ?Sized>(value: &T) -> &T {
+    value
+}
+
+mod field_set_impls {
+    use super::FieldSet;
+    use std::collections::{BTreeMap, HashMap};
+    use std::hash::BuildHasher;
+
+    impl<K: AsRef<str> + serde::Serialize, V: serde::Serialize> FieldSet for BTreeMap<K, V> {}
+    impl<K: AsRef<str> + serde::Serialize, V: serde::Serialize, S: BuildHasher> FieldSet
+        for HashMap<K, V, S>
+    {
+    }
+    impl FieldSet for serde_json::Map<String, serde_json::Value> {}
+    impl<T: FieldSet + ?Sized> FieldSet for &T {}
+    impl<T: FieldSet + ?Sized> FieldSet for &mut T {}
+    impl<T: FieldSet + ?Sized> FieldSet for Box<T> {}
+}
+
+// === error ===
+
+/// A captured error, serialized as the ECS `error` field set:
+/// `{"message": …, "type": …, "stack_trace": …}`.
+///
+/// `type` is the Rust type name of the error; `stack_trace` lists the
+/// `source()` chain (one `caused by:` line each) and, for `anyhow::Error`,
+/// the captured backtrace when one was captured. It is left out when there is
+/// nothing to show.
+#[doc(hidden)]
+pub enum ErrorField<'a> {
+    /// A `std::error::Error`.
+    Error {
+        /// The error itself.
+        error: &'a (dyn std::error::Error + 'a),
+        /// `std::any::type_name` of its type.
+        type_name: &'static str,
+        /// A backtrace captured with the error, if any.
+        backtrace: Option<&'a std::backtrace::Backtrace>,
+    },
+    /// A map or typed object, serialized as it is.
+    Object(Value<'a>),
+}
+
+impl<'a> ErrorField<'a> {
+    /// Captures a `std::error::Error`.
+    #[inline]
+    pub fn new<E: std::error::Error + 'a>(error: &'a E) -> Self {
+        ErrorField::Error {
+            error,
+            type_name: std::any::type_name::<E>(),
+            backtrace: None,
+        }
+    }
+}
+
+impl Serialize for ErrorField<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match *self {
+            ErrorField::Object(ref value) => value.serialize(serializer),
+            ErrorField::Error {
+                error,
+                type_name,
+                backtrace,
+            } => {
+                let backtrace =
+                    backtrace.filter(|bt| bt.status() == std::backtrace::BacktraceStatus::Captured);
+                let has_trace = error.source().is_some() || backtrace.is_some();
+                let mut map = serializer.serialize_map(Some(2 + has_trace as usize))?;
+                map.serialize_entry("message", &Collect(error))?;
+                map.serialize_entry("type", type_name.trim_start_matches('&'))?;
+                if has_trace {
+                    map.serialize_entry("stack_trace", &Collect(StackTrace { error, backtrace }))?;
+                }
+                map.end()
+            }
+        }
+    }
+}
+
+struct Collect<T>(T);
+
+impl<T: fmt::Display> Serialize for Collect<T> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(&self.0)
+    }
+}
+
+struct StackTrace<'a> {
+    error: &'a (dyn std::error::Error + 'a),
+    backtrace: Option<&'a std::backtrace::Backtrace>,
+}
+
+impl fmt::Display for StackTrace<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut first = true;
+        let mut source = self.error.source();
+        while let Some(cause) = source {
+            if !first {
+                f.write_str("\n")?;
+            }
+            first = false;
+            write!(f, "caused by: {cause}")?;
+            source = cause.source();
+        }
+        if let Some(backtrace) = self.backtrace {
+            if !first {
+                f.write_str("\n")?;
+            }
+            write!(f, "{backtrace}")?;
+        }
+        Ok(())
+    }
+}
+
+/// Values accepted for the ECS `error` field set besides any
+/// `std::error::Error`: maps, boxed `dyn Error`s and (feature `anyhow`)
+/// `anyhow::Error`.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an error, but `error` is an ECS field set",
+    label = "expected a `std::error::Error` or an error object, found `{Self}`",
+    note = "pass an error (`error = err`, any `std::error::Error`), or write the fields: `error = {{ message: .., type: .. }}`",
+    note = "`error.message = text` sets only the message"
+)]
+pub trait ErrorFieldSet {
+    #[doc(hidden)]
+    fn __ecsctx_error_field(&self) -> ErrorField<'_>;
+}
+
+impl<K: AsRef<str> + Serialize, V: Serialize> ErrorFieldSet for std::collections::BTreeMap<K, V> {
+    #[inline]
+    fn __ecsctx_error_field(&self) -> ErrorField<'_> {
+        ErrorField::Object(Value::from_serde(self))
+    }
+}
+
+impl<K: AsRef<str> + Serialize, V: Serialize, S: std::hash::BuildHasher> ErrorFieldSet
+    for std::collections::HashMap<K, V, S>
+{
+    #[inline]
+    fn __ecsctx_error_field(&self) -> ErrorField<'_> {
+        ErrorField::Object(Value::from_serde(self))
+    }
+}
+
+impl ErrorFieldSet for serde_json::Map<String, serde_json::Value> {
+    #[inline]
+    fn __ecsctx_error_field(&self) -> ErrorField<'_> {
+        ErrorField::Object(Value::from_serde(self))
+    }
+}
+
+macro_rules! error_field_set_for_dyn {
+    ($($ty:ty),* $(,)?) => {$(
+        impl ErrorFieldSet for $ty {
+            #[inline]
+            fn __ecsctx_error_field(&self) -> ErrorField<'_> {
+                ErrorField::Error {
+                    error: &**self,
+                    type_name: std::any::type_name::<$ty>(),
+                    backtrace: None,
+                }
+            }
+        }
+    )*};
+}
+
+error_field_set_for_dyn!(
+    Box<dyn std::error::Error>,
+    Box<dyn std::error::Error + Send>,
+    Box<dyn std::error::Error + Send + Sync>,
+    std::sync::Arc<dyn std::error::Error + Send + Sync>,
+);
+
+#[cfg(feature = "anyhow")]
+impl ErrorFieldSet for anyhow::Error {
+    #[inline]
+    fn __ecsctx_error_field(&self) -> ErrorField<'_> {
+        ErrorField::Error {
+            error: AsRef::<dyn std::error::Error + Send + Sync>::as_ref(self),
+            type_name: "anyhow::Error",
+            backtrace: Some(self.backtrace()),
+        }
+    }
+}
+
+impl<T: ErrorFieldSet + ?Sized> ErrorFieldSet for &T {
+    #[inline]
+    fn __ecsctx_error_field(&self) -> ErrorField<'_> {
+        (**self).__ecsctx_error_field()
+    }
+}
+
+/// Autoref dispatch for `error = expr`: a `std::error::Error` first, then an
+/// [`ErrorFieldSet`], then a fallback that fails the [`ErrorFieldSet`] bound
+/// in [`error_field`] with a readable message.
+///
+/// The expansion calls `(&&ErrorProbe(&expr)).__ecsctx_error_probe()`.
+#[doc(hidden)]
+pub struct ErrorProbe<'a, T: ?Sized>(pub &'a T);
+
+#[doc(hidden)]
+pub trait ErrorProbeStd<'a> {
+    fn __ecsctx_error_probe(&self) -> ErrorProbed<'a, Captured>;
+}
+
+impl<'a, E: std::error::Error + 'a> ErrorProbeStd<'a> for &ErrorProbe<'a, E> {
+    #[inline(always)]
+    fn __ecsctx_error_probe(&self) -> ErrorProbed<'a, Captured> {
+        ErrorProbed::Field(ErrorField::new(self.0))
+    }
+}
+
+#[doc(hidden)]
+pub trait ErrorProbeFallback<'a, T: ?Sized> {
+    fn __ecsctx_error_probe(&self) -> ErrorProbed<'a, T>;
+}
+
+impl<'a, T: ?Sized> ErrorProbeFallback<'a, T> for ErrorProbe<'a, T> {
+    #[inline(always)]
+    fn __ecsctx_error_probe(&self) -> ErrorProbed<'a, T> {
+        ErrorProbed::Other(self.0)
+    }
+}
+
+/// What the probe found: an error already captured, or something that must
+/// be an [`ErrorFieldSet`].
+#[doc(hidden)]
+pub enum ErrorProbed<'a, T: ?Sized> {
+    Field(ErrorField<'a>),
+    Other(&'a T),
+}
+
+/// The second half of the `error` check: `T` must be an [`ErrorFieldSet`]
+/// unless the probe already found a `std::error::Error`.
+#[doc(hidden)]
+#[inline(always)]
+pub fn error_field<'a, T: ErrorFieldSet + ?Sized>(probed: ErrorProbed<'a, T>) -> ErrorField<'a> {
+    match probed {
+        ErrorProbed::Field(field) => field,
+        ErrorProbed::Other(value) => value.__ecsctx_error_field(),
+    }
+}
+
+/// The `T` of an [`ErrorProbed`] that already holds a captured error.
+#[doc(hidden)]
+pub enum Captured {}
+
+impl ErrorFieldSet for Captured {
+    #[inline]
+    fn __ecsctx_error_field(&self) -> ErrorField<'_> {
+        match *self {}
+    }
+}

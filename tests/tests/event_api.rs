@@ -1,0 +1,318 @@
+//! Runtime behaviour of `event!` and `bind!`: where every field lands, that a
+//! disabled level evaluates nothing, and that bindings nest and unwind, also
+//! across `.await`.
+
+use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::RwLock;
+
+use ecsctx::testing::{capture, capture_future};
+use ecsctx::{bind, event};
+use serde_json::{json, Value};
+
+/// Tests read-lock this; the one that lowers `log::max_level()` write-locks it.
+static MAX_LEVEL: RwLock<()> = RwLock::new(());
+
+fn shared() -> std::sync::RwLockReadGuard<'static, ()> {
+    MAX_LEVEL.read().unwrap_or_else(|e| e.into_inner())
+}
+
+fn one(lines: Vec<Value>) -> Value {
+    assert_eq!(lines.len(), 1, "{lines:#?}");
+    lines.into_iter().next().unwrap()
+}
+
+#[derive(Debug)]
+struct GatewayError {
+    source: std::io::Error,
+}
+
+impl std::fmt::Display for GatewayError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("gateway call failed")
+    }
+}
+
+impl std::error::Error for GatewayError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        Some(&self.source)
+    }
+}
+
+#[test]
+fn event_places_every_field() {
+    let _g = shared();
+    let store_id = 7;
+    let enterprise_id = "ent-1";
+    let line = one(capture(|| {
+        event!(
+            info,
+            "webhook_received",
+            amount = 100,
+            currency = "KWD",
+            http.request.method = "POST",
+            http = { response: { status_code: 200 } },
+            keyloop = { store_id, enterprise_id, region: { name: "eu" } },
+            user.id = "u-1",
+            event.action = "user-login",
+            event.outcome = "success",
+            event.category = ["web", "authentication"],
+            labels = { region: "eu-west-1" },
+            session_id = "s-1",
+            payment.orn = "ORN-1",
+        )
+    }));
+    assert_eq!(line["message"], "webhook_received");
+    assert_eq!(line["log.level"], "info");
+    assert!(line["@timestamp"].is_string());
+    assert!(line["ecs.version"].is_string());
+    assert_eq!(line["extra"]["amount"], 100);
+    assert_eq!(line["extra"]["currency"], "KWD");
+    assert_eq!(line["http"]["request"]["method"], "POST");
+    assert_eq!(line["http"]["response"]["status_code"], 200);
+    assert_eq!(
+        line["extra"]["keyloop"],
+        json!({ "store_id": 7, "enterprise_id": "ent-1", "region": { "name": "eu" } })
+    );
+    assert_eq!(line["user"]["id"], "u-1");
+    assert_eq!(line["event"]["action"], "user-login");
+    assert_eq!(line["event"]["outcome"], "success");
+    assert_eq!(line["event"]["category"], json!(["web", "authentication"]));
+    assert_eq!(line["labels"]["region"], "eu-west-1");
+    assert_eq!(line["session_id"], "s-1");
+    assert_eq!(line["payment"]["orn"], "ORN-1");
+    assert!(
+        line.get("keyloop").is_none(),
+        "custom keys go under extra: {line}"
+    );
+}
+
+#[test]
+fn event_levels_and_target() {
+    let _g = shared();
+    let lines = capture(|| {
+        event!(trace, "t");
+        event!(debug, "d");
+        event!(warn, "w");
+        event!(error, "e");
+        event!(target: "audit", warn, "limit_reached", limit:% = 10);
+    });
+    let levels: Vec<_> = lines.iter().map(|l| l["log.level"].clone()).collect();
+    assert_eq!(levels, ["trace", "debug", "warn", "error", "warn"]);
+    assert_eq!(lines[4]["log"]["logger"], "audit");
+    assert_eq!(lines[4]["extra"]["limit"], "10");
+    assert_eq!(lines[0]["log"]["logger"], module_path!());
+}
+
+#[test]
+fn event_capture_modifiers() {
+    let _g = shared();
+    #[derive(Debug, serde::Serialize)]
+    struct Cart {
+        items: u32,
+        total: f64,
+    }
+    let cart = Cart {
+        items: 3,
+        total: 9.5,
+    };
+    let ip = std::net::Ipv4Addr::new(10, 0, 0, 1);
+    let line = one(capture(|| {
+        event!(
+            info,
+            "checkout",
+            shown:% = ip,
+            dbg:? = "quoted",
+            cart:serde = cart,
+            plain = 1.5,
+            flag = true,
+            nothing = None::<u32>,
+        )
+    }));
+    assert_eq!(line["extra"]["shown"], "10.0.0.1");
+    assert_eq!(line["extra"]["dbg"], "\"quoted\"");
+    assert_eq!(line["extra"]["cart"], json!({ "items": 3, "total": 9.5 }));
+    assert_eq!(line["extra"]["plain"], 1.5);
+    assert_eq!(line["extra"]["flag"], true);
+}
+
+#[test]
+fn event_error_field_set() {
+    let _g = shared();
+    let err = GatewayError {
+        source: std::io::Error::other("timeout"),
+    };
+    let io = std::io::Error::other("disk full");
+    let lines = capture(|| {
+        event!(error, "gateway_call_failed", error = err);
+        event!(error, "write_failed", error = io);
+        event!(error, "gateway_call_failed", error = { message: "boom", type: "Timeout" });
+        let mut map = BTreeMap::new();
+        map.insert("code", "E42");
+        event!(error, "failed", error = map);
+        let any = anyhow::anyhow!("card declined").context("charging card");
+        event!(error, "charge_failed", error = any);
+    });
+    assert_eq!(lines.len(), 5);
+    let e = &lines[0]["error"];
+    assert_eq!(e["message"], "gateway call failed");
+    assert!(e["type"].as_str().unwrap().ends_with("GatewayError"), "{e}");
+    assert_eq!(e["stack_trace"], "caused by: timeout");
+    let e = &lines[1]["error"];
+    assert_eq!(e["message"], "disk full");
+    assert_eq!(e["type"], "std::io::error::Error");
+    assert!(e.get("stack_trace").is_none(), "{e}");
+    assert_eq!(
+        lines[2]["error"],
+        json!({ "message": "boom", "type": "Timeout" })
+    );
+    assert_eq!(lines[3]["error"], json!({ "code": "E42" }));
+    let e = &lines[4]["error"];
+    assert_eq!(e["message"], "charging card");
+    assert_eq!(e["type"], "anyhow::Error");
+    assert!(
+        e["stack_trace"]
+            .as_str()
+            .unwrap()
+            .starts_with("caused by: card declined"),
+        "{e}"
+    );
+}
+
+#[test]
+#[allow(deprecated)]
+fn ecs_event_alias_is_event() {
+    let _g = shared();
+    let line = one(capture(
+        || event!(info, "login", ecs_event = { action: "user-login", outcome: "success" }),
+    ));
+    assert_eq!(
+        line["event"],
+        json!({ "action": "user-login", "outcome": "success" })
+    );
+    assert!(line.get("ecs_event").is_none() && line["extra"].get("ecs_event").is_none());
+}
+
+#[test]
+fn disabled_level_evaluates_nothing() {
+    let _exclusive = MAX_LEVEL.write().unwrap_or_else(|e| e.into_inner());
+    // Install the capture logger first, then lower the global maximum.
+    let _ = capture(|| ());
+    let before = log::max_level();
+    let calls = AtomicUsize::new(0);
+    let side_effect = || {
+        calls.fetch_add(1, Ordering::SeqCst);
+        1
+    };
+    log::set_max_level(log::LevelFilter::Warn);
+    let lines = capture(|| {
+        event!(info, "skipped", n = side_effect(), m:% = side_effect(), o = { p: side_effect() });
+        event!(debug, "skipped", n = side_effect());
+        event!(warn, "kept", n = side_effect());
+    });
+    log::set_max_level(before);
+    assert_eq!(calls.load(Ordering::SeqCst), 1);
+    assert_eq!(lines.len(), 1);
+    assert_eq!(lines[0]["message"], "kept");
+}
+
+#[test]
+fn bind_nests_and_unwinds() {
+    let _g = shared();
+    let lines = capture(|| {
+        bind!(session_id = "outer", labels.region = "eu-west-1");
+        event!(info, "a");
+        {
+            bind!(session_id = "inner", user_id = 7, ip = "10.0.0.1");
+            event!(info, "b");
+            {
+                let store_id = 3;
+                bind!(keyloop = { store_id }, span_id = "00f067aa0ba902b7");
+                event!(info, "c");
+            }
+            event!(info, "d");
+        }
+        event!(info, "e");
+    });
+    assert_eq!(lines.len(), 5);
+    let sessions: Vec<_> = lines.iter().map(|l| l["session_id"].clone()).collect();
+    assert_eq!(sessions, ["outer", "inner", "inner", "inner", "outer"]);
+    assert!(lines.iter().all(|l| l["labels"]["region"] == "eu-west-1"));
+    assert_eq!(lines[1]["user"]["id"], 7);
+    assert_eq!(lines[1]["client"]["ip"], "10.0.0.1");
+    assert_eq!(lines[2]["extra"]["keyloop"]["store_id"], 3);
+    assert_eq!(lines[2]["span"]["id"], "00f067aa0ba902b7");
+    assert!(lines[3]["extra"].get("keyloop").is_none(), "{}", lines[3]);
+    assert!(lines[3].get("span").is_none(), "{}", lines[3]);
+    assert!(lines[4].get("user").is_none(), "{}", lines[4]);
+    assert!(lines[4].get("client").is_none(), "{}", lines[4]);
+}
+
+#[test]
+fn bind_in_closure_and_unscoped() {
+    let _g = shared();
+    let lines = capture(|| {
+        let n = bind!(session_id = "run", in: || {
+            event!(info, "inside");
+            41 + 1
+        });
+        assert_eq!(n, 42);
+        event!(info, "after_run");
+        {
+            bind!(session_id = "block");
+            bind!(unscoped: user_id = 9, limit:? = "x");
+            event!(info, "merged");
+        }
+        event!(info, "after_block");
+    });
+    assert_eq!(lines.len(), 4);
+    assert_eq!(lines[0]["session_id"], "run");
+    assert!(lines[1].get("session_id").is_none(), "{}", lines[1]);
+    assert_eq!(lines[2]["session_id"], "block");
+    assert_eq!(lines[2]["user"]["id"], 9);
+    assert_eq!(lines[2]["extra"]["limit"], "\"x\"");
+    assert!(lines[3].get("user").is_none(), "{}", lines[3]);
+}
+
+#[test]
+fn bind_error_and_field_sets() {
+    let _g = shared();
+    let lines = capture(|| {
+        let err = std::io::Error::other("boom");
+        let mut user = BTreeMap::new();
+        user.insert("name", "bob");
+        bind!(error = err, user = user, shown:% = 5);
+        event!(error, "failed");
+    });
+    let line = one(lines);
+    assert_eq!(line["error"]["message"], "boom");
+    assert_eq!(line["error"]["type"], "std::io::error::Error");
+    assert_eq!(line["user"]["name"], "bob");
+    assert_eq!(line["extra"]["shown"], "5");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bind_across_await() {
+    let _g = shared();
+    async fn handle(tag: &'static str) {
+        event!(info, "start", tag = tag);
+        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+        tokio::task::yield_now().await;
+        event!(info, "after_await", tag = tag);
+    }
+    let ((), lines) = capture_future(async {
+        let a = bind!(session_id = "a", in_future: handle("a"));
+        let b = bind!(session_id = "b", user_id = 2, in_future: handle("b"));
+        tokio::join!(a, b);
+        event!(info, "outside");
+    })
+    .await;
+    assert_eq!(lines.len(), 5, "{lines:#?}");
+    for line in &lines[..4] {
+        let tag = &line["extra"]["tag"];
+        assert_eq!(&line["session_id"], tag, "{line}");
+        assert_eq!(line["user"]["id"] == 2, tag == "b", "{line}");
+    }
+    assert_eq!(lines[4]["message"], "outside");
+    assert!(lines[4].get("session_id").is_none(), "{}", lines[4]);
+}

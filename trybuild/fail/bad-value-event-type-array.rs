@@ -1,0 +1,5 @@
+use ecsctx::event;
+
+fn main() {
+    event!(info, "login", event.type = ["info", "login"]);
+}

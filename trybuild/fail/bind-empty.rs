@@ -1,0 +1,5 @@
+use ecsctx::bind;
+
+fn main() {
+    bind!();
+}

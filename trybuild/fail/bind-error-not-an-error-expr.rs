@@ -1,0 +1,6 @@
+use ecsctx::bind;
+
+fn main() {
+    let code = 42;
+    bind!(error = code);
+}

@@ -1,0 +1,5 @@
+use ecsctx::event;
+
+fn main() {
+    event!(info, "login", ecs_event = { action: "user-login" }, event.action = "login");
+}

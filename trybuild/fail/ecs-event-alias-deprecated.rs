@@ -1,0 +1,7 @@
+#![deny(deprecated)]
+
+use ecsctx::event;
+
+fn main() {
+    event!(info, "login", ecs_event = { action: "user-login" });
+}

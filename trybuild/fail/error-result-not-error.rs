@@ -1,0 +1,6 @@
+use ecsctx::event;
+
+fn main() {
+    let result: Result<(), std::io::Error> = Ok(());
+    event!(error, "write_failed", error = result);
+}

@@ -1,0 +1,6 @@
+use ecsctx::event;
+
+fn main() {
+    let err = std::io::Error::other("boom");
+    event!(error, "write_failed", error:% = err);
+}

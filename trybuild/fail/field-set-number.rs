@@ -1,0 +1,6 @@
+use ecsctx::event;
+
+fn main() {
+    let port: u16 = 8080;
+    event!(info, "connected", client = port);
+}

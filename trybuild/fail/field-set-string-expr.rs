@@ -1,0 +1,6 @@
+use ecsctx::event;
+
+fn main() {
+    let name = String::from("bob");
+    event!(info, "login", user = name);
+}

@@ -1,0 +1,6 @@
+use ecsctx::event;
+
+fn main() {
+    let hosts = vec!["a", "b"];
+    event!(info, "deployed", host = hosts);
+}

@@ -1,0 +1,6 @@
+use ecsctx::event;
+
+fn main() {
+    let name = "payment_processed";
+    event!(info, name);
+}

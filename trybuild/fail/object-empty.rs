@@ -1,0 +1,5 @@
+use ecsctx::event;
+
+fn main() {
+    event!(info, "webhook_received", keyloop = {});
+}

@@ -1,0 +1,5 @@
+use ecsctx::event;
+
+fn main() {
+    event!(error, "gateway_call_failed", error = { msg: "boom", type: "Timeout" });
+}

@@ -1,0 +1,7 @@
+#![allow(deprecated)]
+
+use ecsctx::event;
+
+fn main() {
+    event!(info, "login", ecs_event = { action: "user-login", outcome: "success" });
+}

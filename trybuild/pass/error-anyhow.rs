@@ -1,0 +1,6 @@
+use ecsctx::event;
+
+fn main() {
+    let err = anyhow::anyhow!("boom").context("charging card");
+    event!(error, "charge_failed", error = err);
+}
