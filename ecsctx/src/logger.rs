@@ -14,7 +14,7 @@ use crate::render::doc::write_members;
 use crate::render::entries::Entries;
 use crate::render::tree::ObjNode;
 use crate::render::value::{Cx, Scratch, Site};
-use crate::render::{escape, num, pretty, time};
+use crate::render::{escape, pretty, time};
 use crate::sink::{self, Sink};
 
 pub(crate) struct Settings {
@@ -138,6 +138,34 @@ impl EcsLogger {
     }
 
     fn emit(&self, record: &Record<'_>) {
+        // A panicking `Display`/`Serialize` of a logged value must not crash the request.
+        let ok = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.emit_inner(record)));
+        if ok.is_err() {
+            self.emit_panicked(record);
+        }
+    }
+
+    #[cold]
+    fn emit_panicked(&self, record: &Record<'_>) {
+        let mut out = Vec::with_capacity(256);
+        out.extend_from_slice(b"{\"@timestamp\":");
+        time::write_timestamp(&mut out, SystemTime::now());
+        out.extend_from_slice(b",\"log.level\":\"");
+        out.extend_from_slice(record.level().as_str().to_ascii_lowercase().as_bytes());
+        out.extend_from_slice(
+            b"\",\"message\":\"[ecsctx: a logged value panicked while rendering]\"",
+        );
+        out.extend_from_slice(&self.header_tail);
+        out.extend_from_slice(b",\"log\":{\"logger\":");
+        escape::write_str(&mut out, record.target(), 256);
+        out.extend_from_slice(b"}}\n");
+        let res = self.sink.write_line(&out);
+        if !self.sink.counts_itself() {
+            sink::record(out.len(), res);
+        }
+    }
+
+    fn emit_inner(&self, record: &Record<'_>) {
         let frame = current_frame();
         let done = LINE.with(|cell| match cell.try_borrow_mut() {
             Ok(mut ls) => {
@@ -321,80 +349,14 @@ impl<'kvs> VisitSource<'kvs> for KvVisitor<'_, '_> {
             }
             None => self.policy.place(key, &mut self.s.path),
         };
-        // Primitives are written directly; anything else goes through serde.
-        let _ = value.visit(LeafVisitor {
-            s: self.s,
-            cx: self.cx,
-            depth,
-        });
-        Ok(())
-    }
-}
-
-struct LeafVisitor<'a, 'c> {
-    s: &'a mut Scratch,
-    cx: &'a Cx<'c>,
-    depth: usize,
-}
-
-impl<'v> kv::VisitValue<'v> for LeafVisitor<'_, '_> {
-    fn visit_any(&mut self, value: kv::Value<'_>) -> Result<(), kv::Error> {
+        // Never `Value::visit`: for serde-captured values it runs value_bag's probing
+        // serializer, which panics on nested values (value-bag 1.14). `serialize` dispatches
+        // primitives directly and serde values through their own impl.
         match value.to_borrowed_error() {
-            Some(err) => self.visit_error(err),
-            None => {
-                self.s.add_value(self.cx, self.depth, &value);
-                Ok(())
-            }
+            // `log`'s `:err` capture: an error object, not a flat string.
+            Some(err) => self.s.add_value(self.cx, depth, &ErrorFields(err)),
+            None => self.s.add_value(self.cx, depth, &value),
         }
-    }
-    fn visit_null(&mut self) -> Result<(), kv::Error> {
-        self.s
-            .add_scalar(self.cx, self.depth, |o| o.extend_from_slice(b"null"));
-        Ok(())
-    }
-    fn visit_u64(&mut self, v: u64) -> Result<(), kv::Error> {
-        self.s
-            .add_scalar(self.cx, self.depth, |o| num::write_u64(o, v));
-        Ok(())
-    }
-    fn visit_i64(&mut self, v: i64) -> Result<(), kv::Error> {
-        self.s
-            .add_scalar(self.cx, self.depth, |o| num::write_i64(o, v));
-        Ok(())
-    }
-    fn visit_u128(&mut self, v: u128) -> Result<(), kv::Error> {
-        self.s
-            .add_scalar(self.cx, self.depth, |o| num::write_u128(o, v));
-        Ok(())
-    }
-    fn visit_i128(&mut self, v: i128) -> Result<(), kv::Error> {
-        self.s
-            .add_scalar(self.cx, self.depth, |o| num::write_i128(o, v));
-        Ok(())
-    }
-    fn visit_f64(&mut self, v: f64) -> Result<(), kv::Error> {
-        self.s
-            .add_scalar(self.cx, self.depth, |o| num::write_f64(o, v));
-        Ok(())
-    }
-    fn visit_bool(&mut self, v: bool) -> Result<(), kv::Error> {
-        self.s.add_scalar(self.cx, self.depth, |o| {
-            o.extend_from_slice(if v { b"true" } else { b"false" })
-        });
-        Ok(())
-    }
-    fn visit_str(&mut self, v: &str) -> Result<(), kv::Error> {
-        self.s.add_str(self.cx, self.depth, v);
-        Ok(())
-    }
-    fn visit_char(&mut self, v: char) -> Result<(), kv::Error> {
-        self.s
-            .add_str(self.cx, self.depth, v.encode_utf8(&mut [0; 4]));
-        Ok(())
-    }
-    fn visit_error(&mut self, err: &(dyn std::error::Error + 'static)) -> Result<(), kv::Error> {
-        // `log`'s `:err` capture: an error object, not a flat string.
-        self.s.add_value(self.cx, self.depth, &ErrorFields(err));
         Ok(())
     }
 }

@@ -504,3 +504,25 @@ fn pretty_format() {
     assert!(t.contains(" INFO  payment_processed amount=100"), "{t}");
     assert!(t.contains("session_id=s-1") && t.ends_with('\n'));
 }
+
+#[test]
+fn a_panicking_value_does_not_crash_the_caller() {
+    struct Bomb;
+    impl std::fmt::Display for Bomb {
+        fn fmt(&self, _: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            panic!("boom in Display")
+        }
+    }
+    let (l, buf) = logger(Builder::new());
+    log_kv(&l, Warn, "e", &[("v", KV::from_display(&Bomb))]);
+    // The thread's buffers are still usable afterwards.
+    log_kv(&l, Info, "after", &[("n", KV::from(1))]);
+    let lines = buf.lines();
+    assert_eq!(lines.len(), 2);
+    assert_eq!(
+        lines[0]["message"],
+        "[ecsctx: a logged value panicked while rendering]"
+    );
+    assert_eq!(lines[0]["log.level"], "warn");
+    assert_eq!(lines[1]["extra"]["n"], 1);
+}
