@@ -10,9 +10,8 @@ use log::{LevelFilter, Log, Metadata, Record};
 use crate::config::{Format, Shared};
 use crate::context::{current_frame, Frame};
 use crate::filter::Filter;
-use crate::render::doc::write_members;
 use crate::render::entries::Entries;
-use crate::render::tree::ObjNode;
+use crate::render::layer::{resolve, Layer, Nest};
 use crate::render::value::{Cx, Scratch, Site};
 use crate::render::{escape, pretty, time};
 use crate::sink::{self, Sink};
@@ -41,8 +40,10 @@ pub struct EcsLogger {
     shared: Arc<Shared>,
     /// `,"ecs.version":"…"`
     header_tail: Box<[u8]>,
-    /// Service metadata: the lowest-precedence layer of every line.
-    base: ObjNode,
+    /// Service metadata: the lowest-precedence leaves of every line.
+    base: Entries,
+    /// `base` rendered, for lines outside any context.
+    base_layer: Layer,
     has_project: bool,
     /// Identifies this logger in frames' merged-with-service caches.
     id: u64,
@@ -96,13 +97,14 @@ impl EcsLogger {
             "project.name",
             s.project_name.as_deref().unwrap_or("unknown"),
         );
-        e.sort();
+        resolve(&mut e);
         EcsLogger {
             filter: s.filter,
             sink: s.sink,
             shared: s.shared,
             header_tail: header_tail.into_boxed_slice(),
-            base: ObjNode::from_entries(&e),
+            base_layer: Layer::new(e.clone()),
+            base: e,
             has_project: s.project_name.is_some(),
             id: {
                 static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
@@ -270,28 +272,21 @@ impl EcsLogger {
         };
         // Our visitor never fails; a source that fails stops adding fields.
         let _ = record.key_values().visit(&mut v);
-        s.entries.sort();
 
-        let two: [&ObjNode; 2];
-        let one: [&ObjNode; 1];
-        let layers: &[&ObjNode] = match frame {
-            Some(f) if !f.tree.is_empty() => match f.over_base(self.id, &self.base) {
-                Some(merged) => {
-                    one = [merged];
-                    &one
-                }
+        resolve(&mut s.entries);
+        let own;
+        let layer = match frame {
+            Some(f) => match f.layer(self.id, &self.base) {
+                Some(l) => l,
                 None => {
-                    two = [&f.tree, &self.base];
-                    &two
+                    own = f.build_layer(&self.base);
+                    &own
                 }
             },
-            _ => {
-                one = [&self.base];
-                &one
-            }
+            None => &self.base_layer,
         };
-        let mut first = false;
-        write_members(out, &s.entries, &s.entries.list, 0, layers, &mut first);
+        let mut nest = Nest::new(out, false);
+        layer.write_under(&s.entries, &mut nest);
         out.extend_from_slice(b"}\n");
     }
 

@@ -41,7 +41,7 @@ pub use task::{FutureExt, WithContext};
 use crate::config;
 use crate::placement;
 use crate::render::entries::Entries;
-use crate::render::tree::ObjNode;
+use crate::render::layer::{merge3_into, merge_into, resolve, Layer};
 use crate::render::value::{Cx, Scratch, Site};
 use crate::testing::CaptureSink;
 use crate::trace::TraceContext;
@@ -63,6 +63,8 @@ use crate::trace::TraceContext;
 #[derive(Default)]
 pub struct Fields {
     s: Scratch,
+    shared: Option<Arc<config::Shared>>,
+    trace: Option<TraceContext>,
 }
 
 impl std::fmt::Debug for Fields {
@@ -79,7 +81,7 @@ impl Fields {
 
     /// Adds a field; any `serde::Serialize` value (maps and structs nest under the key).
     pub fn insert<V: Serialize + ?Sized>(&mut self, key: &str, value: &V) -> &mut Self {
-        let shared = config::shared();
+        let shared = self.shared.get_or_insert_with(config::shared).clone();
         let key = placement::shorthand(key).unwrap_or(key);
         let mut masked = String::new();
         let key = match &shared.masker {
@@ -106,6 +108,22 @@ impl Fields {
         self
     }
 
+    /// Binds a trace context (`trace.id`, `span.id`) together with the fields, in the same
+    /// scope.
+    ///
+    /// # Examples
+    /// ```
+    /// use ecsctx::context::{bind, Context, Fields};
+    /// use ecsctx::trace::TraceContext;
+    /// let tc = TraceContext::new_root();
+    /// let _g = bind(Fields::new().with("session_id", "s").with_trace(tc.clone()));
+    /// assert_eq!(Context::current().trace(), Some(&tc));
+    /// ```
+    pub fn with_trace(mut self, trace: TraceContext) -> Self {
+        self.trace = Some(trace);
+        self
+    }
+
     /// The number of leaf values.
     pub fn len(&self) -> usize {
         self.s.entries.list.len()
@@ -116,62 +134,84 @@ impl Fields {
         self.len() == 0
     }
 
-    fn into_tree(mut self) -> ObjNode {
-        self.s.entries.sort();
-        ObjNode::from_entries(&self.s.entries)
+    fn into_parts(mut self) -> (Entries, Option<TraceContext>) {
+        resolve(&mut self.s.entries);
+        (self.s.entries, self.trace)
     }
 }
 
-/// One immutable scope: bound fields, trace, and the merged pre-rendered tree.
+/// One immutable scope: bound fields, trace, and the rendered layer lines copy.
 #[derive(Debug, Default)]
 pub(crate) struct Frame {
-    bound: ObjNode,
+    /// Every field bound in this scope and its parents, resolved.
+    bound: Entries,
     trace: Option<TraceContext>,
-    /// Bound fields merged over the trace fields: what every line copies.
-    pub(crate) tree: ObjNode,
+    /// `trace.id` and `span.id` as leaves, shared by the frames of one trace.
+    trace_leaves: Option<Arc<Entries>>,
     pub(crate) capture: Option<Arc<CaptureSink>>,
-    /// `tree` merged over the service metadata of the first logger that used this frame
-    /// (identified by its id), so a line copies one layer instead of merging two.
-    with_base: std::sync::OnceLock<(u64, ObjNode)>,
+    /// Bound fields over trace over the service metadata of the first logger that used
+    /// this frame (identified by its id), rendered once.
+    layer: std::sync::OnceLock<(u64, Layer)>,
 }
 
 impl Frame {
-    fn new(bound: ObjNode, trace: Option<TraceContext>, capture: Option<Arc<CaptureSink>>) -> Self {
-        let tree = match &trace {
-            Some(t) => ObjNode::merge(&trace_tree(t), &bound),
-            None => bound.clone(),
+    fn new(
+        bound: Entries,
+        trace: Option<TraceContext>,
+        capture: Option<Arc<CaptureSink>>,
+        parent: Option<&Frame>,
+    ) -> Self {
+        let trace_leaves = match (&trace, parent) {
+            (Some(t), Some(p)) if p.trace.as_ref() == Some(t) => p.trace_leaves.clone(),
+            (Some(t), _) => Some(Arc::new(trace_entries(t))),
+            (None, _) => None,
         };
         Frame {
             bound,
             trace,
-            tree,
+            trace_leaves,
             capture,
-            with_base: std::sync::OnceLock::new(),
+            layer: std::sync::OnceLock::new(),
         }
     }
 
-    /// `tree` over `base` for the logger `id` (cached for the first logger that asks).
+    fn trace_leaves(&self) -> &Entries {
+        static NONE: Entries = Entries::EMPTY;
+        self.trace_leaves.as_deref().unwrap_or(&NONE)
+    }
+
+    /// Bound fields over the trace fields.
+    fn own(&self) -> Entries {
+        let mut all = Entries::default();
+        merge_into(&mut all, &self.bound, self.trace_leaves());
+        all
+    }
+
+    /// The layer for the logger `id` with service metadata `base` (cached for the first
+    /// logger that asks; `None` for another logger).
     #[inline]
-    pub(crate) fn over_base(&self, id: u64, base: &ObjNode) -> Option<&ObjNode> {
-        let (cached, node) = self
-            .with_base
-            .get_or_init(|| (id, ObjNode::merge(base, &self.tree)));
-        (*cached == id).then_some(node)
+    pub(crate) fn layer(&self, id: u64, base: &Entries) -> Option<&Layer> {
+        let (cached, layer) = self.layer.get_or_init(|| (id, self.build_layer(base)));
+        (*cached == id).then_some(layer)
+    }
+
+    pub(crate) fn build_layer(&self, base: &Entries) -> Layer {
+        let mut out = Entries::default();
+        merge3_into(&mut out, &self.bound, self.trace_leaves(), base);
+        Layer::new(out)
     }
 }
 
-fn trace_tree(t: &TraceContext) -> ObjNode {
+fn trace_entries(t: &TraceContext) -> Entries {
+    use std::io::Write;
     let mut e = Entries::default();
-    for (k, v) in [
-        ("span.id", t.span_id().to_string()),
-        ("trace.id", t.trace_id().to_string()),
-    ] {
-        let start = e.vals.len();
-        crate::render::escape::write_str(&mut e.vals, &v, usize::MAX);
-        e.push(k, start);
-    }
-    e.sort();
-    ObjNode::from_entries(&e)
+    e.vals.reserve(56);
+    let _ = write!(e.vals, "\"{}\"", t.span_id());
+    e.push("span.id", 0);
+    let start = e.vals.len();
+    let _ = write!(e.vals, "\"{}\"", t.trace_id());
+    e.push("trace.id", start);
+    e
 }
 
 /// A snapshot of a context (cheap to clone), to carry it into other threads and tasks.
@@ -205,17 +245,22 @@ impl Context {
 
     /// A new context: this one with `fields` merged over it.
     pub fn with_fields(&self, fields: Fields) -> Context {
-        let new = fields.into_tree();
+        let (new, trace) = fields.into_parts();
         let (bound, trace, capture) = match &self.frame {
-            Some(f) => (
-                ObjNode::merge(&f.bound, &new),
-                f.trace.clone(),
-                f.capture.clone(),
-            ),
-            None => (new, None, None),
+            Some(f) => {
+                let mut bound = Entries::default();
+                merge_into(&mut bound, &new, &f.bound);
+                (bound, trace.or_else(|| f.trace.clone()), f.capture.clone())
+            }
+            None => (new, trace, None),
         };
         Context {
-            frame: Some(Arc::new(Frame::new(bound, trace, capture))),
+            frame: Some(Arc::new(Frame::new(
+                bound,
+                trace,
+                capture,
+                self.frame.as_deref(),
+            ))),
         }
     }
 
@@ -223,20 +268,25 @@ impl Context {
     pub fn with_trace(&self, trace: TraceContext) -> Context {
         let (bound, capture) = match &self.frame {
             Some(f) => (f.bound.clone(), f.capture.clone()),
-            None => (ObjNode::default(), None),
+            None => (Entries::default(), None),
         };
         Context {
-            frame: Some(Arc::new(Frame::new(bound, Some(trace), capture))),
+            frame: Some(Arc::new(Frame::new(bound, Some(trace), capture, None))),
         }
     }
 
     pub(crate) fn with_capture(&self, capture: Arc<CaptureSink>) -> Context {
         let (bound, trace) = match &self.frame {
             Some(f) => (f.bound.clone(), f.trace.clone()),
-            None => (ObjNode::default(), None),
+            None => (Entries::default(), None),
         };
         Context {
-            frame: Some(Arc::new(Frame::new(bound, trace, Some(capture)))),
+            frame: Some(Arc::new(Frame::new(
+                bound,
+                trace,
+                Some(capture),
+                self.frame.as_deref(),
+            ))),
         }
     }
 
@@ -270,13 +320,9 @@ impl Context {
         let Some(f) = &self.frame else {
             return serde_json::Value::Object(Default::default());
         };
+        let layer = Layer::new(f.own());
         let mut out = vec![b'{'];
-        for (i, c) in f.tree.children.iter().enumerate() {
-            if i > 0 {
-                out.push(b',');
-            }
-            out.extend_from_slice(&c.rendered);
-        }
+        out.extend_from_slice(layer.members());
         out.push(b'}');
         serde_json::from_slice(&out).unwrap_or_default()
     }

@@ -6,6 +6,9 @@
 
 use std::cmp::Ordering;
 
+/// Paths deeper than this are cut: the remaining segments join with `_` into the last one.
+pub(crate) const MAX_SEGMENTS: usize = 32;
+
 /// One leaf: a placed dotted key and its rendered JSON value, as ranges into [`Entries`].
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Entry {
@@ -14,10 +17,12 @@ pub(crate) struct Entry {
     /// Start of this key's segment ends in `Entries::segs`, and the segment count.
     segs: (u32, u32),
     seq: u32,
+    /// The key has no byte that JSON must escape.
+    plain: bool,
 }
 
 /// Reusable storage for the leaves of one document layer; clearing keeps the capacity.
-#[derive(Default, Debug)]
+#[derive(Default, Debug, Clone)]
 pub(crate) struct Entries {
     pub(crate) keys: String,
     pub(crate) vals: Vec<u8>,
@@ -32,29 +37,70 @@ pub(crate) struct KeySide<'a> {
     pub(crate) list: &'a mut Vec<Entry>,
 }
 
+impl Entry {
+    #[inline]
+    pub(crate) fn key_in<'k>(&self, keys: &'k str) -> &'k str {
+        &keys[self.key.0 as usize..self.key.1 as usize]
+    }
+
+    #[inline]
+    pub(crate) fn seq(&self) -> u32 {
+        self.seq
+    }
+
+    #[inline]
+    pub(crate) fn key_range(&self) -> (u32, u32) {
+        self.key
+    }
+
+    #[inline]
+    pub(crate) fn is_plain(&self) -> bool {
+        self.plain
+    }
+}
+
 impl KeySide<'_> {
     /// Records `key` (a dotted path without empty segments) for `vals[start..end]`.
     #[inline]
     pub(crate) fn push(&mut self, key: &str, start: usize, end: usize) {
         let k0 = self.keys.len();
-        self.keys.push_str(key);
         let s0 = self.segs.len();
-        for (i, b) in key.bytes().enumerate() {
-            if b == b'.' {
-                self.segs.push(i as u32);
+        let plain = !key.bytes().any(|b| b < 0x20 || b == b'"' || b == b'\\');
+        let mut n = 0;
+        for (i, _) in key.bytes().enumerate().filter(|&(_, b)| b == b'.') {
+            n += 1;
+            if n == MAX_SEGMENTS {
+                // Too deep for a document: keep the tail as part of the last segment.
+                self.keys.push_str(&key[..i]);
+                self.keys.push('_');
+                self.keys.push_str(&key[i + 1..].replace('.', "_"));
+                break;
             }
+            self.segs.push(i as u32);
         }
-        self.segs.push(key.len() as u32);
+        if n < MAX_SEGMENTS {
+            self.keys.push_str(key);
+        }
+        self.segs.push((self.keys.len() - k0) as u32);
         self.list.push(Entry {
             key: (k0 as u32, self.keys.len() as u32),
             val: (start as u32, end as u32),
             segs: (s0 as u32, (self.segs.len() - s0) as u32),
             seq: self.list.len() as u32,
+            plain,
         });
     }
 }
 
 impl Entries {
+    /// No leaves (usable in statics).
+    pub(crate) const EMPTY: Entries = Entries {
+        keys: String::new(),
+        vals: Vec::new(),
+        segs: Vec::new(),
+        list: Vec::new(),
+    };
+
     pub(crate) fn clear(&mut self) {
         self.keys.clear();
         self.vals.clear();
@@ -78,6 +124,11 @@ impl Entries {
     }
 
     #[inline]
+    pub(crate) fn key_of(&self, e: &Entry) -> &str {
+        e.key_in(&self.keys)
+    }
+
+    #[inline]
     pub(crate) fn val(&self, e: &Entry) -> &[u8] {
         &self.vals[e.val.0 as usize..e.val.1 as usize]
     }
@@ -91,22 +142,10 @@ impl Entries {
         &self.keys[k + start..k + ends[d] as usize]
     }
 
-    /// The number of segments of the entry's key.
+    /// Segment end offsets of the entry's key (relative to the key).
     #[inline]
-    pub(crate) fn depth(&self, e: &Entry) -> usize {
-        e.segs.1 as usize
-    }
-
-    /// Sorts by path, segment by segment, then by insertion order (the last one wins).
-    pub(crate) fn sort(&mut self) {
-        let keys = &self.keys;
-        self.list.sort_unstable_by(|a, b| {
-            cmp_path(
-                &keys[a.key.0 as usize..a.key.1 as usize],
-                &keys[b.key.0 as usize..b.key.1 as usize],
-            )
-            .then(a.seq.cmp(&b.seq))
-        });
+    pub(crate) fn ends(&self, e: &Entry) -> &[u32] {
+        &self.segs[e.segs.0 as usize..(e.segs.0 + e.segs.1) as usize]
     }
 }
 
@@ -141,8 +180,11 @@ mod tests {
         e.vals.extend_from_slice(b"1");
         e.push("extra.keyloop.store_id", 0);
         e.push("a", 0);
+        let deep = "x.".repeat(40) + "y";
+        e.push(&deep, 0);
+        assert_eq!(e.ends(&e.list[2]).len(), MAX_SEGMENTS);
         let x = e.list[0];
-        assert_eq!(e.depth(&x), 3);
+        assert_eq!(e.ends(&x).len(), 3);
         assert_eq!(
             (e.seg(&x, 0), e.seg(&x, 1), e.seg(&x, 2)),
             ("extra", "keyloop", "store_id")

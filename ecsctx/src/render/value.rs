@@ -100,23 +100,6 @@ impl Scratch {
         }
         self.path.truncate(path_len);
     }
-
-    /// Records a scalar leaf at `self.path` (`depth` segments) written by `f`, with the
-    /// same repair of flat values on field sets as serialized values get.
-    #[inline]
-    pub(crate) fn add_scalar(&mut self, cx: &Cx<'_>, depth: usize, f: impl FnOnce(&mut Vec<u8>)) {
-        let path_len = self.path.len();
-        let _ = Ser::new(self, cx, Mode::Flatten, depth).scalar(f);
-        self.path.truncate(path_len);
-    }
-
-    /// Records a string leaf at `self.path` (masked).
-    #[inline]
-    pub(crate) fn add_str(&mut self, cx: &Cx<'_>, depth: usize, v: &str) {
-        let path_len = self.path.len();
-        let _ = Ser::new(self, cx, Mode::Flatten, depth).string(v);
-        self.path.truncate(path_len);
-    }
 }
 
 /// The error of a user's `Serialize` impl (or an unsupported map key).

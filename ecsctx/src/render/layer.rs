@@ -1,0 +1,431 @@
+//! Layers of leaves and how they become nested JSON.
+//!
+//! Everything a line contains is a sorted list of `(dotted path, rendered value)` leaves:
+//! the event's fields, the bound context, the trace, the service metadata. Context is
+//! merged and rendered **once per bind** into a [`Layer`]: its members joined in a blob
+//! with an index of its top-level keys. A line then merge-joins its few event leaves with
+//! the layer's leaves under the top-level keys they share (`extra`, `user` …) and copies
+//! every other run of members from the blob as it is.
+//!
+//! Conflicts: the higher-precedence list wins an equal path; between a leaf `a` and an
+//! object `a.b…`, the higher-precedence side wins, and within one list the object wins.
+
+use std::cmp::Ordering;
+
+use super::entries::{cmp_path, Entries, Entry, MAX_SEGMENTS};
+use super::escape;
+
+/// Whether `a` is a strict segment prefix of `b` (`a` and `a.b`).
+#[inline]
+fn is_prefix(a: &str, b: &str) -> bool {
+    b.len() > a.len() && b.as_bytes()[a.len()] == b'.' && b.starts_with(a)
+}
+
+/// Sorts `e` and resolves conflicts inside it (last write wins; objects win over leaves).
+pub(crate) fn resolve(e: &mut Entries) {
+    {
+        let keys = &e.keys;
+        e.list.sort_unstable_by(|a, b| {
+            cmp_path(a.key_in(keys), b.key_in(keys)).then(b.seq().cmp(&a.seq()))
+        });
+    }
+    let mut kept = 0;
+    for i in 0..e.list.len() {
+        let cur = e.list[i];
+        if kept > 0 {
+            let prev = e.list[kept - 1];
+            let (p, c) = (prev.key_in(&e.keys), cur.key_in(&e.keys));
+            if p == c {
+                continue;
+            }
+            if is_prefix(p, c) {
+                kept -= 1;
+            }
+        }
+        e.list[kept] = cur;
+        kept += 1;
+    }
+    e.list.truncate(kept);
+}
+
+/// Merges two resolved lists (`hi` wins) with `f` called on each kept leaf, in order.
+#[inline]
+pub(crate) fn merge_join<'a>(
+    hi: &'a Entries,
+    his: &'a [Entry],
+    lo: &'a Entries,
+    los: &'a [Entry],
+    mut f: impl FnMut(&'a Entries, &Entry),
+) {
+    let (mut i, mut j) = (0, 0);
+    while i < his.len() || j < los.len() {
+        if j == los.len() {
+            f(hi, &his[i]);
+            i += 1;
+            continue;
+        }
+        if i == his.len() {
+            f(lo, &los[j]);
+            j += 1;
+            continue;
+        }
+        let (x, y) = (his[i].key_in(&hi.keys), los[j].key_in(&lo.keys));
+        match cmp_path(x, y) {
+            Ordering::Equal => {
+                f(hi, &his[i]);
+                i += 1;
+                j += 1;
+            }
+            Ordering::Less => {
+                f(hi, &his[i]);
+                i += 1;
+                if is_prefix(x, y) {
+                    while j < los.len() && is_prefix(x, los[j].key_in(&lo.keys)) {
+                        j += 1;
+                    }
+                }
+            }
+            Ordering::Greater => {
+                if !is_prefix(y, x) {
+                    f(lo, &los[j]);
+                }
+                j += 1;
+            }
+        }
+    }
+}
+
+/// Copies the leaves of `hi` merged over `lo` into `out` (cleared first).
+pub(crate) fn merge_into(out: &mut Entries, hi: &Entries, lo: &Entries) {
+    static NONE: Entries = Entries::EMPTY;
+    merge3_into(out, hi, lo, &NONE);
+}
+
+/// Copies `a` over `b` over `c` (three resolved lists) into `out` in one pass.
+pub(crate) fn merge3_into(out: &mut Entries, a: &Entries, b: &Entries, c: &Entries) {
+    out.clear();
+    let mut ab: Vec<(&Entries, Entry)> = Vec::with_capacity(a.list.len() + b.list.len());
+    merge_join(a, &a.list, b, &b.list, |src, e| ab.push((src, *e)));
+    out.keys.reserve(a.keys.len() + b.keys.len() + c.keys.len());
+    out.vals.reserve(a.vals.len() + b.vals.len() + c.vals.len());
+    out.list.reserve(ab.len() + c.list.len());
+    out.segs.reserve(a.segs.len() + b.segs.len() + c.segs.len());
+    let mut put = |src: &Entries, e: &Entry| {
+        let start = out.vals.len();
+        out.vals.extend_from_slice(src.val(e));
+        out.push(src.key_of(e), start);
+    };
+    // Merge the (a over b) stream with c, with the same rules as `merge_join`.
+    let (mut i, mut j) = (0, 0);
+    while i < ab.len() || j < c.list.len() {
+        if j == c.list.len() {
+            put(ab[i].0, &ab[i].1);
+            i += 1;
+            continue;
+        }
+        if i == ab.len() {
+            put(c, &c.list[j]);
+            j += 1;
+            continue;
+        }
+        let (x, y) = (ab[i].0.key_of(&ab[i].1), c.key_of(&c.list[j]));
+        match cmp_path(x, y) {
+            Ordering::Equal => {
+                put(ab[i].0, &ab[i].1);
+                i += 1;
+                j += 1;
+            }
+            Ordering::Less => {
+                put(ab[i].0, &ab[i].1);
+                i += 1;
+                if is_prefix(x, y) {
+                    while j < c.list.len() && is_prefix(x, c.key_of(&c.list[j])) {
+                        j += 1;
+                    }
+                }
+            }
+            Ordering::Greater => {
+                if !is_prefix(y, x) {
+                    put(c, &c.list[j]);
+                }
+                j += 1;
+            }
+        }
+    }
+}
+
+/// Streams sorted leaves as nested JSON members.
+pub(crate) struct Nest<'o, 'a> {
+    out: &'o mut Vec<u8>,
+    prev: Option<&'a str>,
+    open: usize,
+    has_member: [bool; MAX_SEGMENTS + 1],
+}
+
+impl<'o, 'a> Nest<'o, 'a> {
+    /// A writer into `out`; `first` is false when the enclosing object already has members.
+    pub(crate) fn new(out: &'o mut Vec<u8>, first: bool) -> Self {
+        let mut has_member = [false; MAX_SEGMENTS + 1];
+        has_member[0] = !first;
+        Nest {
+            out,
+            prev: None,
+            open: 0,
+            has_member,
+        }
+    }
+
+    #[inline]
+    fn member_key(&mut self, d: usize, key: &str, plain: bool) {
+        if self.has_member[d] {
+            self.out.push(b',');
+        }
+        self.has_member[d] = true;
+        self.out.push(b'"');
+        if plain {
+            self.out.extend_from_slice(key.as_bytes());
+        } else {
+            escape::escape_into(self.out, key);
+        }
+        self.out.extend_from_slice(b"\":");
+    }
+
+    /// Writes one leaf, closing and opening objects as its path requires.
+    #[inline]
+    pub(crate) fn leaf(&mut self, src: &'a Entries, e: &Entry) {
+        let key = src.key_of(e);
+        let ends = src.ends(e);
+        let n = ends.len();
+        // Objects still open that this key shares: whole equal segments of the two keys.
+        let mut c = 0;
+        if let Some(prev) = self.prev {
+            let (p, k) = (prev.as_bytes(), key.as_bytes());
+            let limit = self.open.min(n - 1);
+            let mut i = 0;
+            while c < limit && i < p.len() && i < k.len() && p[i] == k[i] {
+                if k[i] == b'.' {
+                    c += 1;
+                }
+                i += 1;
+            }
+            // `a.b` then `a.b.c`: prev ended exactly at a segment boundary.
+            if c < limit && i == p.len() && k.get(i) == Some(&b'.') {
+                c += 1;
+            }
+        }
+        for _ in c..self.open {
+            self.out.push(b'}');
+        }
+        let plain = e.is_plain();
+        let mut start = if c == 0 { 0 } else { ends[c - 1] as usize + 1 };
+        for d in c..n - 1 {
+            let end = ends[d] as usize;
+            self.member_key(d, &key[start..end], plain);
+            self.out.push(b'{');
+            self.has_member[d + 1] = false;
+            start = end + 1;
+        }
+        self.open = n - 1;
+        self.member_key(n - 1, &key[start..], plain);
+        self.out.extend_from_slice(src.val(e));
+        self.prev = Some(key);
+    }
+
+    /// Closes every open object; the next leaf starts a new top-level member.
+    #[inline]
+    pub(crate) fn close(&mut self) {
+        for _ in 0..self.open {
+            self.out.push(b'}');
+        }
+        self.open = 0;
+        self.prev = None;
+    }
+
+    /// Marks that the enclosing object now has members (after a copied run).
+    #[inline]
+    pub(crate) fn set_has_member(&mut self) {
+        self.has_member[0] = true;
+    }
+
+    pub(crate) fn out(&mut self) -> &mut Vec<u8> {
+        self.out
+    }
+
+    pub(crate) fn has_member(&self) -> bool {
+        self.has_member[0]
+    }
+}
+
+/// One top-level member of a layer: its key, its bytes in the blob and its leaves.
+#[derive(Clone, Copy, Debug)]
+struct Top {
+    key: (u32, u32),
+    start: u32,
+    end: u32,
+    lo: u32,
+    hi: u32,
+}
+
+/// Resolved leaves rendered once: the members joined by `,`, indexed by top-level key.
+#[derive(Debug, Default)]
+pub(crate) struct Layer {
+    pub(crate) e: Entries,
+    blob: Vec<u8>,
+    top: Vec<Top>,
+}
+
+impl Layer {
+    /// Renders resolved leaves.
+    pub(crate) fn new(e: Entries) -> Self {
+        let mut blob = Vec::with_capacity(e.vals.len() + e.keys.len() * 2 + 16);
+        let mut top = Vec::new();
+        let mut i = 0;
+        {
+            let mut nest = Nest::new(&mut blob, true);
+            while i < e.list.len() {
+                let k0 = e.seg(&e.list[i], 0);
+                let mut j = i + 1;
+                while j < e.list.len() && e.seg(&e.list[j], 0) == k0 {
+                    j += 1;
+                }
+                let start = nest.out().len() + usize::from(nest.has_member());
+                for x in &e.list[i..j] {
+                    nest.leaf(&e, x);
+                }
+                nest.close();
+                let end = nest.out().len();
+                let k = e.list[i].key_range();
+                top.push(Top {
+                    key: (k.0, k.0 + k0.len() as u32),
+                    start: start as u32,
+                    end: end as u32,
+                    lo: i as u32,
+                    hi: j as u32,
+                });
+                i = j;
+            }
+        }
+        Layer { e, blob, top }
+    }
+
+    /// All members, joined (for `{` + … + `}`).
+    pub(crate) fn members(&self) -> &[u8] {
+        &self.blob
+    }
+
+    #[inline]
+    fn top_key(&self, t: &Top) -> &str {
+        &self.e.keys[t.key.0 as usize..t.key.1 as usize]
+    }
+
+    /// Copies members `t..u` (joined) as one run.
+    #[inline]
+    fn copy_run(&self, t: usize, u: usize, nest: &mut Nest<'_, '_>) {
+        if u > t {
+            let (a, b) = (self.top[t].start as usize, self.top[u - 1].end as usize);
+            if nest.has_member() {
+                nest.out().push(b',');
+            }
+            nest.out().extend_from_slice(&self.blob[a..b]);
+            nest.set_has_member();
+        }
+    }
+
+    /// Writes the members of `ev` (resolved) merged over this layer: runs of members the
+    /// event does not touch are copied, shared top-level keys are merge-joined.
+    pub(crate) fn write_under<'a>(&'a self, ev: &'a Entries, nest: &mut Nest<'_, 'a>) {
+        let evl = &ev.list;
+        let (mut i, mut t) = (0, 0);
+        while i < evl.len() {
+            let k = ev.seg(&evl[i], 0);
+            let mut j = i + 1;
+            while j < evl.len() && ev.seg(&evl[j], 0) == k {
+                j += 1;
+            }
+            let pos = t + self.top[t..].partition_point(|x| self.top_key(x) < k);
+            self.copy_run(t, pos, nest);
+            if pos < self.top.len() && self.top_key(&self.top[pos]) == k {
+                let tp = self.top[pos];
+                let los = &self.e.list[tp.lo as usize..tp.hi as usize];
+                merge_join(ev, &evl[i..j], &self.e, los, |src, x| nest.leaf(src, x));
+                t = pos + 1;
+            } else {
+                for x in &evl[i..j] {
+                    nest.leaf(ev, x);
+                }
+                t = pos;
+            }
+            nest.close();
+            i = j;
+        }
+        self.copy_run(t, self.top.len(), nest);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entries(kv: &[(&str, &str)]) -> Entries {
+        let mut e = Entries::default();
+        for (k, v) in kv {
+            let s = e.vals.len();
+            e.vals.extend_from_slice(v.as_bytes());
+            e.push(k, s);
+        }
+        resolve(&mut e);
+        e
+    }
+
+    fn render(ev: &Entries, layer: &Layer) -> String {
+        let mut out = vec![b'{'];
+        let mut n = Nest::new(&mut out, true);
+        layer.write_under(ev, &mut n);
+        out.push(b'}');
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn nests_and_merges() {
+        let ctx = Layer::new(entries(&[
+            ("user.id", "1"),
+            ("extra.keyloop.store_id", "7"),
+            ("session_id", "\"s\""),
+            ("a.b", "1"),
+        ]));
+        assert_eq!(
+            String::from_utf8(ctx.members().to_vec()).unwrap(),
+            r#""a":{"b":1},"extra":{"keyloop":{"store_id":7}},"session_id":"s","user":{"id":1}"#
+        );
+        let ev = entries(&[
+            ("extra.amount", "100"),
+            ("extra.keyloop.store_id", "9"),
+            ("log.logger", "\"x\""),
+        ]);
+        let s = render(&ev, &ctx);
+        let v: serde_json::Value = serde_json::from_str(&s).unwrap();
+        assert_eq!(
+            v,
+            serde_json::json!({
+                "a": {"b": 1}, "session_id": "s", "user": {"id": 1},
+                "extra": {"amount": 100, "keyloop": {"store_id": 9}}, "log": {"logger": "x"}
+            })
+        );
+    }
+
+    #[test]
+    fn conflicts() {
+        // Within one list: last write wins, an object wins over a leaf.
+        let e = entries(&[("a", "1"), ("a", "2"), ("b", "1"), ("b.c", "2")]);
+        let l = Layer::new(e);
+        assert_eq!(
+            String::from_utf8(l.members().to_vec()).unwrap(),
+            r#""a":2,"b":{"c":2}"#
+        );
+        // Across lists: the higher one wins either way.
+        let ctx = Layer::new(entries(&[("x", "1"), ("y.z", "2"), ("w", "0")]));
+        let ev = entries(&[("x.y", "3"), ("y", "4")]);
+        let v: serde_json::Value = serde_json::from_str(&render(&ev, &ctx)).unwrap();
+        assert_eq!(v, serde_json::json!({"w": 0, "x": {"y": 3}, "y": 4}));
+    }
+}
