@@ -107,8 +107,13 @@ pub(crate) fn is_decimal_digit(c: char) -> bool {
     if c.is_ascii() {
         return c.is_ascii_digit();
     }
+    decimal_value(c).is_some()
+}
+
+/// The value of a Unicode decimal digit (every `Nd` range is made of 0..=9 blocks).
+pub(crate) fn decimal_value(c: char) -> Option<u32> {
     let c = c as u32;
-    ND_RANGES
+    let i = ND_RANGES
         .binary_search_by(|&(lo, hi)| {
             if hi < c {
                 std::cmp::Ordering::Less
@@ -118,7 +123,8 @@ pub(crate) fn is_decimal_digit(c: char) -> bool {
                 std::cmp::Ordering::Equal
             }
         })
-        .is_ok()
+        .ok()?;
+    Some((c - ND_RANGES[i].0) % 10)
 }
 
 /// Normalizes `value` for `field_type` exactly like the Python reference.
