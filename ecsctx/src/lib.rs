@@ -1,2 +1,55 @@
+//! # ecsctx — ECS JSON logging for Rust
+//!
+//! A [`log`] backend that turns every record — yours and every other crate's — into one
+//! [Elastic Common Schema](https://www.elastic.co/guide/en/ecs/current/index.html) JSON
+//! line, with request context, W3C trace context and PII masking.
+//!
+//! ```
+//! use ecsctx::context::{self, Fields};
+//!
+//! let lines = ecsctx::testing::capture(|| {
+//!     let _ctx = context::bind(Fields::new().with("session_id", "s-1").with("user_id", &42));
+//!     log::info!(amount = 100, currency = "KWD"; "payment_processed");
+//! });
+//! let line = &lines[0];
+//! assert_eq!(line["message"], "payment_processed");
+//! assert_eq!(line["log.level"], "info");
+//! assert_eq!(line["extra"]["amount"], 100);
+//! assert_eq!(line["session_id"], "s-1");
+//! assert_eq!(line["user"]["id"], 42);
+//! ```
+//!
+//! In an application, install the logger once: [`init()`] (environment) or [`Builder`].
+//!
+//! ## Modules
+//! - [`context`]: scoped and unscoped bindings, propagation into threads and futures.
+//! - [`trace`]: W3C `traceparent` in and out.
+//! - [`sink`]: writers, the non-blocking writer, [`stats`].
+//! - [`testing`]: capture lines in tests.
+//! - [`mask`]: the masking seam applied to every string.
+//! - [`placement`]: which keys stay at the root.
+//!
+//! ## Cargo features
+//! | feature | adds |
+//! |---|---|
+//! | `tokio` | [`integrations::tokio`]: `spawn` that carries the context |
+
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+mod config;
+pub mod context;
+mod filter;
+pub mod integrations;
+mod logger;
 pub mod mask;
 pub mod pii;
+pub mod placement;
+mod render;
+pub mod sink;
+pub mod testing;
+pub mod trace;
+
+pub use config::{init, try_init, Builder, Format, InitError};
+pub use logger::EcsLogger;
+pub use sink::{stats, Stats};

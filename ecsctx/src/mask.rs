@@ -50,3 +50,8 @@ pub trait Masker: Send + Sync + 'static {
         false
     }
 }
+
+/// The masker used when none is configured: none yet in this build.
+pub(crate) fn default_masker() -> Option<std::sync::Arc<dyn Masker>> {
+    None
+}

@@ -1,0 +1,327 @@
+//! Configuration: the [`Builder`], [`init`]/[`try_init`], and the environment.
+//!
+//! | variable | effect | default |
+//! |---|---|---|
+//! | `RUST_LOG` | level directives, `info,hyper=warn,shop::checkout=debug` | `info` |
+//! | `SERVICE_TYPE` | `service.name` | `app` |
+//! | `APP_VERSION` | `service.version` | `0.0.0` |
+//! | `PROJECT_NAME` | `project.name` (warned once when unset) | `unknown` |
+//! | `ENVIRONMENT` | `service.environment` | unset |
+//! | `ECSCTX_ROOT_FIELDS` | comma list of extra keys kept at the root | none |
+//! | `ECSCTX_FORMAT` | `json` or `pretty` | `json` |
+//! | `ECSCTX_ECS_VERSION` | `ecs.version` | `1.12.0` |
+//! | `ECSCTX_LOG_ORIGIN` | `1`/`true`: add `log.origin.file.{name,line}` | off |
+
+use std::fmt;
+use std::sync::{Arc, OnceLock, RwLock};
+
+use crate::filter::Filter;
+use crate::logger::EcsLogger;
+use crate::mask::Masker;
+use crate::placement::Policy;
+use crate::render::value::Limits;
+use crate::sink::{Sink, Stdout};
+
+/// The line format.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum Format {
+    /// One ECS JSON object per line (the default).
+    #[default]
+    Json,
+    /// A coloured human-readable line, for development consoles.
+    Pretty,
+}
+
+/// Settings that binding context needs too (context is rendered when it is bound).
+pub(crate) struct Shared {
+    pub(crate) policy: Policy,
+    pub(crate) masker: Option<Arc<dyn Masker>>,
+    pub(crate) limits: Limits,
+}
+
+static SHARED: RwLock<Option<Arc<Shared>>> = RwLock::new(None);
+static DEFAULT_SHARED: OnceLock<Arc<Shared>> = OnceLock::new();
+
+/// The settings of the installed logger (defaults before [`init`]).
+pub(crate) fn shared() -> Arc<Shared> {
+    if let Some(s) = SHARED.read().ok().and_then(|g| g.clone()) {
+        return s;
+    }
+    DEFAULT_SHARED
+        .get_or_init(|| {
+            Arc::new(Shared {
+                policy: Policy::with_roots(env_list("ECSCTX_ROOT_FIELDS")),
+                masker: crate::mask::default_masker(),
+                limits: Limits::default(),
+            })
+        })
+        .clone()
+}
+
+fn env(name: &str) -> Option<String> {
+    std::env::var(name).ok().filter(|v| !v.trim().is_empty())
+}
+
+fn env_list(name: &str) -> Vec<String> {
+    env(name)
+        .map(|v| v.split(',').map(|s| s.trim().to_owned()).collect())
+        .unwrap_or_default()
+}
+
+/// Builds an [`EcsLogger`] from the environment, then from settings in code.
+///
+/// [`Builder::new`] reads the environment variables listed in the [module docs](self);
+/// every `with_*` call overrides them.
+///
+/// # Examples
+/// ```
+/// use ecsctx::{Builder, sink::WriterSink};
+/// let logger = Builder::new()
+///     .with_service_name("checkout")
+///     .with_filter("info,hyper=warn")
+///     .with_sink(WriterSink::new(Vec::new()))
+///     .build();
+/// # let _ = logger;
+/// ```
+pub struct Builder {
+    sink: Option<Box<dyn Sink>>,
+    filter: String,
+    ecs_version: String,
+    service_name: String,
+    service_version: String,
+    environment: Option<String>,
+    project_name: Option<String>,
+    roots: Vec<String>,
+    origin: bool,
+    format: Format,
+    color: Option<bool>,
+    masker: Option<Option<Arc<dyn Masker>>>,
+    limits: Limits,
+}
+
+impl fmt::Debug for Builder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Builder")
+            .field("filter", &self.filter)
+            .field("ecs_version", &self.ecs_version)
+            .field("service_name", &self.service_name)
+            .field("format", &self.format)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Default for Builder {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Builder {
+    /// Settings from the environment (see the [module docs](self)).
+    pub fn new() -> Self {
+        Builder {
+            sink: None,
+            filter: env("RUST_LOG").unwrap_or_else(|| "info".into()),
+            ecs_version: env("ECSCTX_ECS_VERSION").unwrap_or_else(|| "1.12.0".into()),
+            service_name: env("SERVICE_TYPE").unwrap_or_else(|| "app".into()),
+            service_version: env("APP_VERSION").unwrap_or_else(|| "0.0.0".into()),
+            environment: env("ENVIRONMENT"),
+            project_name: env("PROJECT_NAME"),
+            roots: env_list("ECSCTX_ROOT_FIELDS"),
+            origin: env("ECSCTX_LOG_ORIGIN").is_some_and(|v| v == "1" || v == "true"),
+            format: match env("ECSCTX_FORMAT").as_deref() {
+                Some("pretty") | Some("console") => Format::Pretty,
+                _ => Format::Json,
+            },
+            color: None,
+            masker: None,
+            limits: Limits::default(),
+        }
+    }
+
+    /// Where lines go (default: stdout). Any [`Sink`]: [`WriterSink`](crate::sink::WriterSink)
+    /// over a `Write`, [`sink::file`](crate::sink::file), [`NonBlocking`](crate::sink::NonBlocking).
+    pub fn with_sink(mut self, sink: impl Sink) -> Self {
+        self.sink = Some(Box::new(sink));
+        self
+    }
+
+    /// Any `Write + Send` (wrapped in a mutex; one `write_all` per line).
+    pub fn with_writer<W: std::io::Write + Send + 'static>(self, w: W) -> Self {
+        self.with_sink(crate::sink::WriterSink::new(w))
+    }
+
+    /// Level directives in `env_logger` syntax (replaces `RUST_LOG`).
+    pub fn with_filter(mut self, directives: &str) -> Self {
+        self.filter = directives.to_owned();
+        self
+    }
+
+    /// The `ecs.version` written on every line (default `1.12.0`).
+    pub fn with_ecs_version(mut self, v: &str) -> Self {
+        self.ecs_version = v.to_owned();
+        self
+    }
+
+    /// `service.name` (default `SERVICE_TYPE` or `app`).
+    pub fn with_service_name(mut self, v: &str) -> Self {
+        self.service_name = v.to_owned();
+        self
+    }
+
+    /// `service.version` (default `APP_VERSION` or `0.0.0`).
+    pub fn with_service_version(mut self, v: &str) -> Self {
+        self.service_version = v.to_owned();
+        self
+    }
+
+    /// `service.environment` (default `ENVIRONMENT`, else absent).
+    pub fn with_environment(mut self, v: &str) -> Self {
+        self.environment = Some(v.to_owned());
+        self
+    }
+
+    /// `project.name` (default `PROJECT_NAME`, else `unknown`).
+    pub fn with_project_name(mut self, v: &str) -> Self {
+        self.project_name = Some(v.to_owned());
+        self
+    }
+
+    /// More top-level keys that stay at the root instead of going to `extra`.
+    pub fn with_root_fields<I: IntoIterator<Item = S>, S: Into<String>>(mut self, keys: I) -> Self {
+        self.roots.extend(keys.into_iter().map(Into::into));
+        self
+    }
+
+    /// Adds `log.origin.file.name` and `log.origin.file.line` (off by default).
+    pub fn with_origin(mut self, on: bool) -> Self {
+        self.origin = on;
+        self
+    }
+
+    /// The line format (default `ECSCTX_FORMAT` or JSON).
+    pub fn with_format(mut self, f: Format) -> Self {
+        self.format = f;
+        self
+    }
+
+    /// Forces colours on or off in the pretty format (default: on for a terminal).
+    pub fn with_color(mut self, on: bool) -> Self {
+        self.color = Some(on);
+        self
+    }
+
+    /// The masker applied to every string (default: the crate's PII masker when present).
+    /// `None` turns masking off.
+    pub fn with_masker(mut self, m: Option<Arc<dyn Masker>>) -> Self {
+        self.masker = Some(m);
+        self
+    }
+
+    /// Longest string value in bytes before it is cut with a visible marker (default 64 KiB).
+    pub fn with_max_value_len(mut self, bytes: usize) -> Self {
+        self.limits.max_str = bytes.max(16);
+        self
+    }
+
+    /// Deepest dotted path an object value nests to; deeper parts are kept as JSON text
+    /// (default 10; Elasticsearch's default mapping depth limit is 20).
+    pub fn with_max_depth(mut self, depth: usize) -> Self {
+        self.limits.max_depth = depth.clamp(2, 20);
+        self
+    }
+
+    /// Builds the logger without installing it (to wrap it, or to test with it).
+    pub fn build(self) -> EcsLogger {
+        let (filter, warnings) = Filter::parse(&self.filter);
+        for w in warnings {
+            eprintln!("ecsctx: RUST_LOG: {w}");
+        }
+        let shared = Arc::new(Shared {
+            policy: Policy::with_roots(&self.roots),
+            masker: self.masker.unwrap_or_else(crate::mask::default_masker),
+            limits: self.limits,
+        });
+        let color = self.color.unwrap_or_else(|| {
+            use std::io::IsTerminal;
+            std::io::stdout().is_terminal()
+        });
+        EcsLogger::new(crate::logger::Settings {
+            filter,
+            sink: self.sink.unwrap_or_else(|| Box::new(Stdout)),
+            shared,
+            ecs_version: self.ecs_version,
+            service_name: self.service_name,
+            service_version: self.service_version,
+            environment: self.environment,
+            project_name: self.project_name,
+            origin: self.origin,
+            format: self.format,
+            color,
+        })
+    }
+
+    /// Builds and installs the logger as the `log` backend.
+    ///
+    /// # Errors
+    /// [`InitError`] when a `log` backend is already installed.
+    pub fn try_init(self) -> Result<(), InitError> {
+        let logger: &'static EcsLogger = Box::leak(Box::new(self.build()));
+        log::set_logger(logger).map_err(|_| InitError(()))?;
+        log::set_max_level(logger.max_level());
+        if let Ok(mut g) = SHARED.write() {
+            *g = Some(logger.shared().clone());
+        }
+        let _ = INSTALLED.set(logger);
+        if !logger.has_project_name() {
+            eprintln!("ecsctx: PROJECT_NAME is not set; logging project.name=\"unknown\" (set it so lines reach logs-{{PROJECT_NAME}}-{{ENVIRONMENT}})");
+        }
+        Ok(())
+    }
+
+    /// Builds and installs the logger.
+    ///
+    /// # Panics
+    /// When a `log` backend is already installed; use [`try_init`](Self::try_init) to get
+    /// an error instead.
+    pub fn init(self) {
+        self.try_init()
+            .expect("ecsctx: a logger is already installed (use try_init to handle this)")
+    }
+}
+
+pub(crate) static INSTALLED: OnceLock<&'static EcsLogger> = OnceLock::new();
+
+/// Installs an ECS logger on stdout configured from the environment.
+///
+/// # Panics
+/// When a `log` backend is already installed.
+pub fn init() {
+    Builder::new().init()
+}
+
+/// Like [`init`], with an error instead of a panic.
+///
+/// # Errors
+/// [`InitError`] when a `log` backend is already installed.
+///
+/// # Examples
+/// ```
+/// ecsctx::try_init().unwrap();
+/// assert!(ecsctx::try_init().is_err());
+/// ```
+pub fn try_init() -> Result<(), InitError> {
+    Builder::new().try_init()
+}
+
+/// A `log` backend was already installed.
+#[derive(Debug)]
+pub struct InitError(());
+
+impl fmt::Display for InitError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a `log` backend is already installed")
+    }
+}
+
+impl std::error::Error for InitError {}

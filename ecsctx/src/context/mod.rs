@@ -1,0 +1,506 @@
+//! Request context: fields bound to a scope appear in every line logged inside it.
+//!
+//! A scope's fields are rendered to JSON **once, when they are bound** (and masked then),
+//! into an immutable, shared frame; every line copies the pre-rendered fragments. Frames
+//! are cumulative: a nested scope's frame holds its parent's fields merged with its own.
+//!
+//! * [`bind`] returns a [`ContextGuard`]: the fields apply until it is dropped (nesting
+//!   works; dropping guards out of order never corrupts the stack).
+//! * [`bind_unscoped`] merges fields into the current scope until that scope ends (the
+//!   reference package's `bind_logging_context`; a request middleware's scope ends with
+//!   the request).
+//! * [`Context`] is a cheap snapshot (`Arc`) to carry into threads and tasks:
+//!   [`Context::run`], [`spawn_thread`], and [`FutureExt::with_context`] for futures.
+//!
+//! # Async code
+//! A future only carries context when it is wrapped: [`FutureExt::in_current_context`]
+//! installs its context on every poll and keeps the bindings made inside it (guards held
+//! across `.await` included) private to it, so tasks interleaving on one worker thread
+//! never see each other's fields. A task spawned without the wrapper inherits nothing.
+//!
+//! ```
+//! use ecsctx::context::{self, Fields};
+//!
+//! let _g = context::bind(Fields::new().with("session_id", "s-1").with("user_id", &42));
+//! let ctx = context::Context::current();
+//! let fields = ctx.fields_json();
+//! assert_eq!(fields["session_id"], "s-1");
+//! assert_eq!(fields["user"]["id"], 42); // `user_id` is the shorthand of `user.id`
+//! ```
+
+mod task;
+
+use std::cell::RefCell;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+
+use serde::Serialize;
+
+pub use task::{FutureExt, WithContext};
+
+use crate::config;
+use crate::placement;
+use crate::render::entries::Entries;
+use crate::render::tree::ObjNode;
+use crate::render::value::{Cx, Scratch, Site};
+use crate::testing::CaptureSink;
+use crate::trace::TraceContext;
+
+/// Fields to bind, rendered (placed and masked) as they are inserted.
+///
+/// Keys are dotted paths placed by the crate's rules (`amount` → `extra.amount`,
+/// `http.request.method` stays at the root). The reference package's shorthands apply:
+/// `span_id` → `span.id`, `user_id` → `user.id`, `ip` → `client.ip`, `orn`, `pg_code`,
+/// `reference_number` → `payment.orn`, `payment.pg_code`, `payment.reference`.
+///
+/// # Examples
+/// ```
+/// use ecsctx::context::Fields;
+/// let mut f = Fields::new();
+/// f.insert("merchant_id", "m-7").insert("labels.region", "eu-west-1");
+/// assert_eq!(f.len(), 2);
+/// ```
+#[derive(Default)]
+pub struct Fields {
+    s: Scratch,
+}
+
+impl std::fmt::Debug for Fields {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Fields").field("len", &self.len()).finish()
+    }
+}
+
+impl Fields {
+    /// No fields.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Adds a field; any `serde::Serialize` value (maps and structs nest under the key).
+    pub fn insert<V: Serialize + ?Sized>(&mut self, key: &str, value: &V) -> &mut Self {
+        let shared = config::shared();
+        let key = placement::shorthand(key).unwrap_or(key);
+        let mut masked = String::new();
+        let key = match &shared.masker {
+            Some(m) if m.mask_key("", key, &mut masked) => masked.as_str(),
+            _ => key,
+        };
+        shared.policy.place(key, &mut self.s.path);
+        let cx = Cx {
+            masker: shared.masker.as_deref(),
+            limits: shared.limits,
+            site: Site {
+                file: None,
+                line: None,
+                target: "ecsctx::context",
+            },
+        };
+        self.s.add_value(&cx, value);
+        self
+    }
+
+    /// [`insert`](Self::insert), by value.
+    pub fn with<V: Serialize + ?Sized>(mut self, key: &str, value: &V) -> Self {
+        self.insert(key, value);
+        self
+    }
+
+    /// The number of leaf values.
+    pub fn len(&self) -> usize {
+        self.s.entries.list.len()
+    }
+
+    /// Whether no field was inserted.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    fn into_tree(mut self) -> ObjNode {
+        self.s.entries.sort();
+        ObjNode::from_entries(&self.s.entries)
+    }
+}
+
+/// One immutable scope: bound fields, trace, and the merged pre-rendered tree.
+#[derive(Debug, Default)]
+pub(crate) struct Frame {
+    bound: ObjNode,
+    trace: Option<TraceContext>,
+    /// Bound fields merged over the trace fields: what every line copies.
+    pub(crate) tree: ObjNode,
+    pub(crate) capture: Option<Arc<CaptureSink>>,
+}
+
+impl Frame {
+    fn new(bound: ObjNode, trace: Option<TraceContext>, capture: Option<Arc<CaptureSink>>) -> Self {
+        let tree = match &trace {
+            Some(t) => ObjNode::merge(&trace_tree(t), &bound),
+            None => bound.clone(),
+        };
+        Frame {
+            bound,
+            trace,
+            tree,
+            capture,
+        }
+    }
+}
+
+fn trace_tree(t: &TraceContext) -> ObjNode {
+    let mut e = Entries::default();
+    for (k, v) in [
+        ("span.id", t.span_id().to_string()),
+        ("trace.id", t.trace_id().to_string()),
+    ] {
+        let start = e.vals.len();
+        crate::render::escape::write_str(&mut e.vals, &v, usize::MAX);
+        e.push(k, start);
+    }
+    e.sort();
+    ObjNode::from_entries(&e)
+}
+
+/// A snapshot of a context (cheap to clone), to carry it into other threads and tasks.
+#[derive(Clone, Default, Debug)]
+pub struct Context {
+    frame: Option<Arc<Frame>>,
+}
+
+impl PartialEq for Context {
+    fn eq(&self, other: &Self) -> bool {
+        match (&self.frame, &other.frame) {
+            (None, None) => true,
+            (Some(a), Some(b)) => Arc::ptr_eq(a, b),
+            _ => false,
+        }
+    }
+}
+
+impl Context {
+    /// The empty context.
+    pub fn empty() -> Self {
+        Self::default()
+    }
+
+    /// The context of the current scope on this thread (or task).
+    pub fn current() -> Self {
+        Context {
+            frame: current_frame(),
+        }
+    }
+
+    /// A new context: this one with `fields` merged over it.
+    pub fn with_fields(&self, fields: Fields) -> Context {
+        let new = fields.into_tree();
+        let (bound, trace, capture) = match &self.frame {
+            Some(f) => (
+                ObjNode::merge(&f.bound, &new),
+                f.trace.clone(),
+                f.capture.clone(),
+            ),
+            None => (new, None, None),
+        };
+        Context {
+            frame: Some(Arc::new(Frame::new(bound, trace, capture))),
+        }
+    }
+
+    /// A new context: this one with its trace replaced (`trace.id`, `span.id`).
+    pub fn with_trace(&self, trace: TraceContext) -> Context {
+        let (bound, capture) = match &self.frame {
+            Some(f) => (f.bound.clone(), f.capture.clone()),
+            None => (ObjNode::default(), None),
+        };
+        Context {
+            frame: Some(Arc::new(Frame::new(bound, Some(trace), capture))),
+        }
+    }
+
+    pub(crate) fn with_capture(&self, capture: Arc<CaptureSink>) -> Context {
+        let (bound, trace) = match &self.frame {
+            Some(f) => (f.bound.clone(), f.trace.clone()),
+            None => (ObjNode::default(), None),
+        };
+        Context {
+            frame: Some(Arc::new(Frame::new(bound, trace, Some(capture)))),
+        }
+    }
+
+    /// The trace of this context, if any.
+    pub fn trace(&self) -> Option<&TraceContext> {
+        self.frame.as_ref().and_then(|f| f.trace.as_ref())
+    }
+
+    /// Makes this the current context until the guard is dropped.
+    pub fn enter(&self) -> ContextGuard {
+        push(self.frame.clone().unwrap_or_default())
+    }
+
+    /// Runs `f` inside this context.
+    ///
+    /// # Examples
+    /// ```
+    /// use ecsctx::context::{Context, Fields};
+    /// let ctx = Context::current().with_fields(Fields::new().with("session_id", "s-9"));
+    /// let sid = ctx.run(|| Context::current().fields_json()["session_id"].clone());
+    /// assert_eq!(sid, "s-9");
+    /// assert!(Context::current().fields_json().get("session_id").is_none());
+    /// ```
+    pub fn run<R>(&self, f: impl FnOnce() -> R) -> R {
+        let _g = self.enter();
+        f()
+    }
+
+    /// The bound fields (with trace) as JSON, as they will appear in lines.
+    pub fn fields_json(&self) -> serde_json::Value {
+        let Some(f) = &self.frame else {
+            return serde_json::Value::Object(Default::default());
+        };
+        let mut out = vec![b'{'];
+        for (i, c) in f.tree.children.iter().enumerate() {
+            if i > 0 {
+                out.push(b',');
+            }
+            out.extend_from_slice(&c.rendered);
+        }
+        out.push(b'}');
+        serde_json::from_slice(&out).unwrap_or_default()
+    }
+
+    pub(crate) fn frame(&self) -> Option<&Arc<Frame>> {
+        self.frame.as_ref()
+    }
+}
+
+/// Binds `fields` to the current scope until the returned guard is dropped.
+///
+/// # Examples
+/// ```
+/// use ecsctx::context::{bind, Context, Fields};
+/// {
+///     let _outer = bind(Fields::new().with("session_id", "a"));
+///     {
+///         let _inner = bind(Fields::new().with("merchant_id", "m"));
+///         let now = Context::current().fields_json();
+///         assert_eq!((now["session_id"].as_str(), now["merchant_id"].as_str()), (Some("a"), Some("m")));
+///     }
+///     assert!(Context::current().fields_json().get("merchant_id").is_none());
+/// }
+/// ```
+pub fn bind(fields: Fields) -> ContextGuard {
+    Context::current().with_fields(fields).enter()
+}
+
+/// Binds a trace context (`trace.id`, `span.id`) until the returned guard is dropped.
+pub fn bind_trace(trace: TraceContext) -> ContextGuard {
+    Context::current().with_trace(trace).enter()
+}
+
+/// Merges `fields` into the current scope, without a guard: they stay until the scope
+/// ends (the enclosing guard is dropped, the wrapped future or `run` closure returns).
+/// Outside any scope they stay on this thread until [`clear`].
+///
+/// # Examples
+/// ```
+/// use ecsctx::context::{bind_unscoped, Context, Fields};
+/// Context::empty().run(|| {
+///     bind_unscoped(Fields::new().with("user_id", &7));
+///     assert_eq!(Context::current().fields_json()["user"]["id"], 7);
+/// });
+/// assert!(Context::current().fields_json().get("user").is_none());
+/// ```
+pub fn bind_unscoped(fields: Fields) {
+    let new = Context::current().with_fields(fields);
+    let frame = new.frame.unwrap_or_default();
+    let done = STACK.with(|s| {
+        let Ok(mut s) = s.try_borrow_mut() else {
+            return true;
+        };
+        prune(&mut s);
+        match s.last_mut() {
+            Some(top) => top.frame = frame.clone(),
+            None => s.push(StackEntry {
+                token: Arc::new(Token::default()),
+                frame: frame.clone(),
+            }),
+        }
+        true
+    });
+    debug_assert!(done);
+}
+
+/// Removes every binding of this thread's current stack (for worker threads that reuse
+/// themselves across jobs without scopes).
+pub fn clear() {
+    STACK.with(|s| {
+        if let Ok(mut s) = s.try_borrow_mut() {
+            s.clear();
+        }
+    });
+}
+
+/// Spawns a thread that runs `f` inside the current context.
+///
+/// `std::thread::spawn` alone does not carry context: use this, or capture
+/// [`Context::current`] and call [`Context::run`] in the thread.
+pub fn spawn_thread<F, T>(f: F) -> std::thread::JoinHandle<T>
+where
+    F: FnOnce() -> T + Send + 'static,
+    T: Send + 'static,
+{
+    let ctx = Context::current();
+    std::thread::spawn(move || ctx.run(f))
+}
+
+// === the per-thread stack ===
+
+#[derive(Default, Debug)]
+pub(crate) struct Token {
+    dead: AtomicBool,
+}
+
+#[derive(Clone, Debug)]
+pub(crate) struct StackEntry {
+    token: Arc<Token>,
+    frame: Arc<Frame>,
+}
+
+impl StackEntry {
+    pub(crate) fn base(frame: Arc<Frame>) -> Self {
+        StackEntry {
+            token: Arc::new(Token::default()),
+            frame,
+        }
+    }
+}
+
+thread_local! {
+    static STACK: RefCell<Vec<StackEntry>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Drops entries from the top whose guards were dropped elsewhere (another thread).
+fn prune(s: &mut Vec<StackEntry>) {
+    while s
+        .last()
+        .is_some_and(|e| e.token.dead.load(Ordering::Acquire))
+    {
+        s.pop();
+    }
+}
+
+/// The current frame (one `Arc` clone).
+#[inline]
+pub(crate) fn current_frame() -> Option<Arc<Frame>> {
+    STACK.with(|s| {
+        let mut s = s.try_borrow_mut().ok()?;
+        prune(&mut s);
+        s.last().map(|e| e.frame.clone())
+    })
+}
+
+fn push(frame: Arc<Frame>) -> ContextGuard {
+    let token = Arc::new(Token::default());
+    STACK.with(|s| {
+        if let Ok(mut s) = s.try_borrow_mut() {
+            s.push(StackEntry {
+                token: token.clone(),
+                frame,
+            });
+        }
+    });
+    ContextGuard { token }
+}
+
+/// Swaps this thread's stack with `other` (the task adapter's private stack).
+pub(crate) fn swap_stack(other: &mut Vec<StackEntry>) -> bool {
+    STACK.with(|s| match s.try_borrow_mut() {
+        Ok(mut s) => {
+            std::mem::swap(&mut *s, other);
+            true
+        }
+        Err(_) => false,
+    })
+}
+
+/// Restores the previous context when dropped.
+///
+/// Guards may be dropped in any order: each removes exactly its own scope. A guard
+/// dropped on another thread (it is `Send`, so a future holding it can move between
+/// worker threads) marks its scope dead, and the owning stack discards it.
+#[must_use = "the context is removed when the guard is dropped; bind it to a variable"]
+#[derive(Debug)]
+pub struct ContextGuard {
+    token: Arc<Token>,
+}
+
+impl Drop for ContextGuard {
+    fn drop(&mut self) {
+        let removed = STACK.with(|s| {
+            let Ok(mut s) = s.try_borrow_mut() else {
+                return false;
+            };
+            match s.iter().rposition(|e| Arc::ptr_eq(&e.token, &self.token)) {
+                Some(i) => {
+                    s.remove(i);
+                    true
+                }
+                None => false,
+            }
+        });
+        if !removed {
+            self.token.dead.store(true, Ordering::Release);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sid() -> Option<String> {
+        Context::current().fields_json()["session_id"]
+            .as_str()
+            .map(str::to_owned)
+    }
+
+    #[test]
+    fn out_of_order_drop_restores_everything() {
+        let a = bind(Fields::new().with("session_id", "a"));
+        let b = bind(Fields::new().with("session_id", "b"));
+        drop(a);
+        assert_eq!(sid().as_deref(), Some("b"));
+        drop(b);
+        assert_eq!(sid(), None);
+    }
+
+    #[test]
+    fn guard_dropped_on_other_thread_is_discarded() {
+        let g = bind(Fields::new().with("session_id", "x"));
+        std::thread::spawn(move || drop(g)).join().unwrap();
+        assert_eq!(sid(), None);
+    }
+
+    #[test]
+    fn shorthands_and_deep_merge() {
+        let _a = bind(Fields::new().with("user_id", &1).with("ip", "10.0.0.1"));
+        let _b = bind(
+            Fields::new()
+                .with("user.name", "bob")
+                .with("keyloop", &serde_json::json!({"a": 1})),
+        );
+        let j = Context::current().fields_json();
+        assert_eq!(j["user"], serde_json::json!({"id": 1, "name": "bob"}));
+        assert_eq!(j["client"]["ip"], "10.0.0.1");
+        assert_eq!(j["extra"]["keyloop"]["a"], 1);
+    }
+
+    #[test]
+    fn spawn_thread_carries_context() {
+        let _a = bind(Fields::new().with("session_id", "t"));
+        let got = spawn_thread(sid).join().unwrap();
+        assert_eq!(got.as_deref(), Some("t"));
+        let plain = std::thread::spawn(sid).join().unwrap();
+        assert_eq!(plain, None);
+    }
+}

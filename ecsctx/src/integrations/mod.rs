@@ -1,0 +1,4 @@
+//! Integrations with other crates, each behind the cargo feature of the same name.
+
+#[cfg(feature = "tokio")]
+pub mod tokio;

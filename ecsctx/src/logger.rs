@@ -1,0 +1,368 @@
+//! The `log::Log` implementation: one ECS JSON line per record.
+
+use std::cell::RefCell;
+use std::sync::Arc;
+use std::time::SystemTime;
+
+use log::kv::{self, VisitSource};
+use log::{LevelFilter, Log, Metadata, Record};
+
+use crate::config::{Format, Shared};
+use crate::context::{current_frame, Frame};
+use crate::filter::Filter;
+use crate::render::doc::write_members;
+use crate::render::entries::Entries;
+use crate::render::tree::ObjNode;
+use crate::render::value::{Cx, Scratch, Site};
+use crate::render::{escape, pretty, time};
+use crate::sink::{self, Sink};
+
+pub(crate) struct Settings {
+    pub(crate) filter: Filter,
+    pub(crate) sink: Box<dyn Sink>,
+    pub(crate) shared: Arc<Shared>,
+    pub(crate) ecs_version: String,
+    pub(crate) service_name: String,
+    pub(crate) service_version: String,
+    pub(crate) environment: Option<String>,
+    pub(crate) project_name: Option<String>,
+    pub(crate) origin: bool,
+    pub(crate) format: Format,
+    pub(crate) color: bool,
+}
+
+/// The ECS logger; build it with [`Builder`](crate::Builder).
+///
+/// It implements [`log::Log`], so it can be installed ([`Builder::init`](crate::Builder::init))
+/// or called directly (in tests, or wrapped by another backend).
+pub struct EcsLogger {
+    filter: Filter,
+    sink: Box<dyn Sink>,
+    shared: Arc<Shared>,
+    /// `,"ecs.version":"…"`
+    header_tail: Box<[u8]>,
+    /// Service metadata: the lowest-precedence layer of every line.
+    base: ObjNode,
+    has_project: bool,
+    origin: bool,
+    format: Format,
+    color: bool,
+}
+
+impl std::fmt::Debug for EcsLogger {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("EcsLogger")
+            .field("filter", &self.filter)
+            .field("format", &self.format)
+            .finish_non_exhaustive()
+    }
+}
+
+struct LineScratch {
+    s: Scratch,
+    out: Vec<u8>,
+    pretty: String,
+}
+
+thread_local! {
+    static LINE: RefCell<LineScratch> = RefCell::new(LineScratch {
+        s: Scratch::default(),
+        out: Vec::with_capacity(1024),
+        pretty: String::new(),
+    });
+}
+
+/// Buffers that grew past this are shrunk back after the line.
+const KEEP_CAPACITY: usize = 64 * 1024;
+
+impl EcsLogger {
+    pub(crate) fn new(s: Settings) -> Self {
+        let mut header_tail = b",\"ecs.version\":".to_vec();
+        escape::write_str(&mut header_tail, &s.ecs_version, 64);
+        let mut e = Entries::default();
+        let mut put = |k: &str, v: &str| {
+            let start = e.vals.len();
+            escape::write_str(&mut e.vals, v, 1024);
+            e.push(k, start);
+        };
+        put("service.name", &s.service_name);
+        put("service.version", &s.service_version);
+        if let Some(env) = &s.environment {
+            put("service.environment", env);
+        }
+        put(
+            "project.name",
+            s.project_name.as_deref().unwrap_or("unknown"),
+        );
+        e.sort();
+        EcsLogger {
+            filter: s.filter,
+            sink: s.sink,
+            shared: s.shared,
+            header_tail: header_tail.into_boxed_slice(),
+            base: ObjNode::from_entries(&e),
+            has_project: s.project_name.is_some(),
+            origin: s.origin,
+            format: s.format,
+            color: s.color,
+        }
+    }
+
+    pub(crate) fn shared(&self) -> &Arc<Shared> {
+        &self.shared
+    }
+
+    pub(crate) fn has_project_name(&self) -> bool {
+        self.has_project
+    }
+
+    /// The most verbose level this logger's filter lets through.
+    pub fn max_level(&self) -> LevelFilter {
+        self.filter.max_level()
+    }
+
+    /// Renders `record` as one JSON line (with `\n`) into `out`, as it would be written.
+    ///
+    /// The context is the current one of this thread (or task).
+    pub fn render_line(&self, record: &Record<'_>, out: &mut Vec<u8>) {
+        let frame = current_frame();
+        let mut s = Scratch::default();
+        out.clear();
+        self.render(record, frame.as_deref(), &mut s, out);
+    }
+
+    fn emit(&self, record: &Record<'_>) {
+        let frame = current_frame();
+        let done = LINE.with(|cell| match cell.try_borrow_mut() {
+            Ok(mut ls) => {
+                self.emit_with(record, frame.as_ref(), &mut ls);
+                true
+            }
+            Err(_) => false,
+        });
+        if !done {
+            // Re-entrant logging (a writer or a Display impl that logs): fresh buffers.
+            let mut ls = LineScratch {
+                s: Scratch::default(),
+                out: Vec::new(),
+                pretty: String::new(),
+            };
+            self.emit_with(record, frame.as_ref(), &mut ls);
+        }
+    }
+
+    fn emit_with(&self, record: &Record<'_>, frame: Option<&Arc<Frame>>, ls: &mut LineScratch) {
+        let LineScratch { s, out, pretty } = ls;
+        out.clear();
+        self.render(record, frame.map(|f| &**f), s, out);
+        let line: &[u8] = match self.format {
+            Format::Json => out,
+            Format::Pretty => {
+                pretty::to_pretty(&out[..out.len() - 1], self.color, pretty);
+                pretty.as_bytes()
+            }
+        };
+        match frame.and_then(|f| f.capture.as_ref()) {
+            Some(cap) => cap.push(&out[..out.len() - 1]),
+            None => {
+                let res = self.sink.write_line(line);
+                if !self.sink.counts_itself() {
+                    sink::record(line.len(), res);
+                }
+            }
+        }
+        if out.capacity() > KEEP_CAPACITY {
+            *out = Vec::with_capacity(1024);
+            *s = Scratch::default();
+        }
+    }
+
+    /// Writes the whole line: header, then event fields merged over context and service.
+    fn render(
+        &self,
+        record: &Record<'_>,
+        frame: Option<&Frame>,
+        s: &mut Scratch,
+        out: &mut Vec<u8>,
+    ) {
+        let limits = self.shared.limits;
+        let masker = self.shared.masker.as_deref();
+        out.extend_from_slice(b"{\"@timestamp\":");
+        time::write_timestamp(out, SystemTime::now());
+        out.extend_from_slice(match record.level() {
+            log::Level::Error => b",\"log.level\":\"error\",\"message\":",
+            log::Level::Warn => b",\"log.level\":\"warn\",\"message\":",
+            log::Level::Info => b",\"log.level\":\"info\",\"message\":",
+            log::Level::Debug => b",\"log.level\":\"debug\",\"message\":",
+            log::Level::Trace => b",\"log.level\":\"trace\",\"message\":",
+        });
+        match record.args().as_str() {
+            // A static message (an `event!` name, a literal) carries no runtime data.
+            Some(m) => escape::write_str(out, m, limits.max_str),
+            None => self.write_message(record, s, out),
+        }
+        out.extend_from_slice(&self.header_tail);
+
+        s.entries.clear();
+        let site = Site {
+            file: record.file(),
+            line: record.line(),
+            target: record.target(),
+        };
+        let cx = Cx {
+            masker,
+            limits,
+            site,
+        };
+        let start = s.entries.vals.len();
+        escape::write_str(&mut s.entries.vals, record.target(), limits.max_str);
+        s.entries.push("log.logger", start);
+        if self.origin {
+            if let Some(file) = record.file() {
+                let start = s.entries.vals.len();
+                escape::write_str(&mut s.entries.vals, file, limits.max_str);
+                s.entries.push("log.origin.file.name", start);
+            }
+            if let Some(line) = record.line() {
+                let start = s.entries.vals.len();
+                crate::render::num::write_u64(&mut s.entries.vals, line as u64);
+                s.entries.push("log.origin.file.line", start);
+            }
+        }
+        let mut v = KvVisitor {
+            s,
+            cx: &cx,
+            policy: &self.shared.policy,
+        };
+        // Our visitor never fails; a source that fails stops adding fields.
+        let _ = record.key_values().visit(&mut v);
+        s.entries.sort();
+
+        let mut layers: [&ObjNode; 2] = [&self.base, &self.base];
+        let n = match frame {
+            Some(f) if !f.tree.is_empty() => {
+                layers[0] = &f.tree;
+                2
+            }
+            _ => 1,
+        };
+        let layers = if n == 2 { &layers[..] } else { &layers[1..] };
+        let mut first = false;
+        write_members(out, &s.entries, &s.entries.list, 0, layers, &mut first);
+        out.extend_from_slice(b"}\n");
+    }
+
+    #[cold]
+    fn write_message(&self, record: &Record<'_>, s: &mut Scratch, out: &mut Vec<u8>) {
+        let max = self.shared.limits.max_str;
+        let Some(m) = self.shared.masker.as_deref() else {
+            escape::write_display(out, record.args(), max);
+            return;
+        };
+        s.fmt_buf.clear();
+        let mut w = escape::CappedString {
+            out: &mut s.fmt_buf,
+            remaining: max,
+            dropped: 0,
+        };
+        let _ = std::fmt::write(&mut w, *record.args());
+        let dropped = w.dropped;
+        s.mask_buf.clear();
+        let text = if m.mask_str("message", &s.fmt_buf, &mut s.mask_buf) {
+            &s.mask_buf
+        } else {
+            &s.fmt_buf
+        };
+        out.push(b'"');
+        escape::escape_into(out, text);
+        if dropped > 0 {
+            escape::write_truncation_marker(out, dropped);
+        }
+        out.push(b'"');
+    }
+}
+
+struct KvVisitor<'a, 'c> {
+    s: &'a mut Scratch,
+    cx: &'a Cx<'c>,
+    policy: &'a crate::placement::Policy,
+}
+
+impl<'kvs> VisitSource<'kvs> for KvVisitor<'_, '_> {
+    fn visit_pair(&mut self, key: kv::Key<'kvs>, value: kv::Value<'kvs>) -> Result<(), kv::Error> {
+        let key = key.as_str();
+        match self.cx.masker {
+            Some(m) => {
+                let mut masked = std::mem::take(&mut self.s.key_buf);
+                masked.clear();
+                let k = if m.mask_key("", key, &mut masked) {
+                    &*masked
+                } else {
+                    key
+                };
+                self.policy.place(k, &mut self.s.path);
+                self.s.key_buf = masked;
+            }
+            None => self.policy.place(key, &mut self.s.path),
+        }
+        match value.to_borrowed_error() {
+            // `log`'s `:err` capture: an error object, not a flat string.
+            Some(err) => self.s.add_value(self.cx, &ErrorFields(err)),
+            None => self.s.add_value(self.cx, &value),
+        }
+        Ok(())
+    }
+}
+
+/// An error as ECS `error.*` fields: `message` and, with a `source()` chain, `stack_trace`.
+struct ErrorFields<'a>(&'a (dyn std::error::Error + 'static));
+
+impl serde::Serialize for ErrorFields<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        m.serialize_entry("message", &format_args!("{}", self.0))?;
+        if self.0.source().is_some() {
+            m.serialize_entry("stack_trace", &Chain(self.0))?;
+        }
+        m.end()
+    }
+}
+
+/// `outer\ncaused by: inner\ncaused by: root`
+struct Chain<'a>(&'a (dyn std::error::Error + 'static));
+
+impl serde::Serialize for Chain<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl std::fmt::Display for Chain<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}", self.0)?;
+        let mut cur = self.0.source();
+        while let Some(e) = cur {
+            write!(f, "\ncaused by: {e}")?;
+            cur = e.source();
+        }
+        Ok(())
+    }
+}
+
+impl Log for EcsLogger {
+    #[inline]
+    fn enabled(&self, metadata: &Metadata<'_>) -> bool {
+        self.filter.enabled(metadata.target(), metadata.level())
+    }
+
+    fn log(&self, record: &Record<'_>) {
+        if self.enabled(record.metadata()) {
+            self.emit(record);
+        }
+    }
+
+    fn flush(&self) {
+        let _ = self.sink.flush();
+    }
+}

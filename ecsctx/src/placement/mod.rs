@@ -1,0 +1,179 @@
+//! Where a key goes: ECS field sets and the allowlist stay at the root, everything else
+//! is wrapped into `extra`; dotted keys are paths; `labels` keys are sanitized.
+
+mod ecs_sets;
+
+use ecs_sets::ECS_FIELD_SETS;
+
+/// The custom keys that stay at the document root by default (besides ECS field sets).
+pub const DEFAULT_ROOT_FIELDS: [&str; 8] = [
+    "payment",
+    "project",
+    "merchant_id",
+    "session_id",
+    "view",
+    "labels",
+    "payload",
+    "headers",
+];
+
+/// Whether `top` is an ECS top-level field set (an object with sub-fields, such as
+/// `error`, `http`, `user`).
+///
+/// # Examples
+/// ```
+/// assert!(ecsctx::placement::is_ecs_field_set("error"));
+/// assert!(!ecsctx::placement::is_ecs_field_set("amount"));
+/// ```
+pub fn is_ecs_field_set(top: &str) -> bool {
+    ECS_FIELD_SETS.binary_search(&top).is_ok()
+}
+
+/// The reference package's context shorthands (`span_id` → `span.id`, …), applied when
+/// binding context.
+pub(crate) fn shorthand(key: &str) -> Option<&'static str> {
+    Some(match key {
+        "span_id" => "span.id",
+        "user_id" => "user.id",
+        "ip" => "client.ip",
+        "orn" => "payment.orn",
+        "pg_code" => "payment.pg_code",
+        "reference_number" => "payment.reference",
+        _ => return None,
+    })
+}
+
+/// The placement rules of one logger: which top-level keys stay at the root.
+#[derive(Clone, Debug)]
+pub(crate) struct Policy {
+    /// Sorted; the default allowlist plus additions from code and `ECSCTX_ROOT_FIELDS`.
+    roots: Vec<Box<str>>,
+}
+
+impl Default for Policy {
+    fn default() -> Self {
+        Self::with_roots(std::iter::empty::<&str>())
+    }
+}
+
+impl Policy {
+    pub(crate) fn with_roots<I, S>(extra: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<str>,
+    {
+        let mut roots: Vec<Box<str>> = DEFAULT_ROOT_FIELDS.iter().map(|s| (*s).into()).collect();
+        for s in extra {
+            let s = s.as_ref().trim();
+            if !s.is_empty() && !s.contains('.') {
+                roots.push(s.into());
+            }
+        }
+        roots.sort();
+        roots.dedup();
+        Self { roots }
+    }
+
+    /// Whether a top-level key stays at the root.
+    #[inline]
+    pub(crate) fn is_root(&self, top: &str) -> bool {
+        is_ecs_field_set(top)
+            || top == "tags"
+            || top == "extra"
+            || self.roots.binary_search_by(|r| (**r).cmp(top)).is_ok()
+    }
+
+    /// Writes the placed dotted path of the key `raw` into `path` (cleared first).
+    ///
+    /// Empty segments are dropped; keys under `labels` become one sanitized label key;
+    /// the header keys (`message`, `@timestamp`, `log.level`, `ecs.version`) cannot be
+    /// overwritten and go to `extra`.
+    pub(crate) fn place(&self, raw: &str, path: &mut String) {
+        path.clear();
+        let mut segs = raw.split('.').filter(|s| !s.is_empty());
+        let Some(top) = segs.next() else {
+            path.push_str("extra._");
+            return;
+        };
+        if top == "labels" {
+            path.push_str("labels");
+            let mut first = true;
+            for s in segs {
+                path.push(if first { '.' } else { '_' });
+                first = false;
+                push_label_segment(path, s);
+            }
+            return;
+        }
+        let reserved =
+            top == "message" || top == "@timestamp" || raw == "log.level" || raw == "ecs.version";
+        if reserved || !self.is_root(top) {
+            path.push_str("extra.");
+        }
+        path.push_str(top);
+        for s in segs {
+            path.push('.');
+            path.push_str(s);
+        }
+    }
+}
+
+/// Appends a label key with `.`, `*` and `\` replaced by `_` (ECS logging spec).
+pub(crate) fn push_label_segment(path: &mut String, seg: &str) {
+    for c in seg.chars() {
+        path.push(match c {
+            '.' | '*' | '\\' => '_',
+            c => c,
+        });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn placed(p: &Policy, k: &str) -> String {
+        let mut s = String::new();
+        p.place(k, &mut s);
+        s
+    }
+
+    #[test]
+    fn root_extra_and_dotted() {
+        let p = Policy::default();
+        assert_eq!(placed(&p, "amount"), "extra.amount");
+        assert_eq!(placed(&p, "http.request.method"), "http.request.method");
+        assert_eq!(placed(&p, "session_id"), "session_id");
+        assert_eq!(placed(&p, "keyloop.store_id"), "extra.keyloop.store_id");
+        assert_eq!(placed(&p, "a..b."), "extra.a.b");
+        assert_eq!(placed(&p, "..."), "extra._");
+        assert_eq!(placed(&p, "message"), "extra.message");
+        assert_eq!(placed(&p, "log.level"), "extra.log.level");
+        assert_eq!(placed(&p, "log.logger"), "log.logger");
+        assert_eq!(placed(&p, "labels.a.b*c\\d"), "labels.a_b_c_d");
+        assert_eq!(placed(&p, "tags"), "tags");
+    }
+
+    #[test]
+    fn allowlist_is_extendable() {
+        let p = Policy::with_roots(["order", " tenant ", "bad.key", ""]);
+        assert_eq!(placed(&p, "order.id"), "order.id");
+        assert_eq!(placed(&p, "tenant"), "tenant");
+        assert_eq!(placed(&p, "bad"), "extra.bad");
+    }
+
+    #[test]
+    fn field_sets_come_from_the_schema() {
+        for s in [
+            "error", "http", "url", "user", "client", "host", "event", "trace", "span",
+        ] {
+            assert!(is_ecs_field_set(s), "{s}");
+        }
+        assert!(!is_ecs_field_set("message"));
+        assert!(is_sorted(&ECS_FIELD_SETS));
+    }
+
+    fn is_sorted(v: &[&str]) -> bool {
+        v.windows(2).all(|w| w[0] < w[1])
+    }
+}

@@ -1,0 +1,179 @@
+//! JSON string escaping with a 256-byte table; clean runs are copied in one go.
+
+use std::fmt;
+
+/// 0: no escape; `u`: `\u00XX`; anything else: a two-byte escape `\<byte>`.
+static ESCAPE: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut i = 0;
+    while i < 0x20 {
+        t[i] = b'u';
+        i += 1;
+    }
+    t[0x08] = b'b';
+    t[0x09] = b't';
+    t[0x0a] = b'n';
+    t[0x0c] = b'f';
+    t[0x0d] = b'r';
+    t[b'"' as usize] = b'"';
+    t[b'\\' as usize] = b'\\';
+    t
+};
+
+static HEX: &[u8; 16] = b"0123456789abcdef";
+
+/// Appends `s` to `out` with JSON escapes, without the surrounding quotes.
+#[inline]
+pub(crate) fn escape_into(out: &mut Vec<u8>, s: &str) {
+    let bytes = s.as_bytes();
+    let mut start = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        let e = ESCAPE[b as usize];
+        if e == 0 {
+            continue;
+        }
+        if start < i {
+            out.extend_from_slice(&bytes[start..i]);
+        }
+        if e == b'u' {
+            out.extend_from_slice(b"\\u00");
+            out.push(HEX[(b >> 4) as usize]);
+            out.push(HEX[(b & 0xf) as usize]);
+        } else {
+            out.push(b'\\');
+            out.push(e);
+        }
+        start = i + 1;
+    }
+    out.extend_from_slice(&bytes[start..]);
+}
+
+/// Writes `"s"` escaped, cut to `max` bytes (at a char boundary) with a visible marker.
+#[inline]
+pub(crate) fn write_str(out: &mut Vec<u8>, s: &str, max: usize) {
+    out.push(b'"');
+    if s.len() <= max {
+        escape_into(out, s);
+    } else {
+        let cut = floor_char_boundary(s, max);
+        escape_into(out, &s[..cut]);
+        write_truncation_marker(out, s.len() - cut);
+    }
+    out.push(b'"');
+}
+
+pub(crate) fn write_truncation_marker(out: &mut Vec<u8>, dropped: usize) {
+    out.extend_from_slice("…[ecsctx: truncated ".as_bytes());
+    out.extend_from_slice(itoa::Buffer::new().format(dropped).as_bytes());
+    out.extend_from_slice(b" bytes]");
+}
+
+pub(crate) fn floor_char_boundary(s: &str, max: usize) -> usize {
+    let mut cut = max.min(s.len());
+    while cut > 0 && !s.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    cut
+}
+
+/// A `fmt::Write` that escapes into a buffer and stops after `remaining` bytes of input.
+pub(crate) struct EscapeWriter<'a> {
+    pub(crate) out: &'a mut Vec<u8>,
+    pub(crate) remaining: usize,
+    pub(crate) dropped: usize,
+}
+
+impl fmt::Write for EscapeWriter<'_> {
+    fn write_str(&mut self, s: &str) -> fmt::Result {
+        if self.remaining >= s.len() {
+            self.remaining -= s.len();
+            escape_into(self.out, s);
+        } else {
+            let cut = floor_char_boundary(s, self.remaining);
+            escape_into(self.out, &s[..cut]);
+            self.remaining = 0;
+            self.dropped += s.len() - cut;
+        }
+        Ok(())
+    }
+}
+
+/// Writes a `Display` value as an escaped, capped JSON string without allocating.
+pub(crate) fn write_display(out: &mut Vec<u8>, value: &dyn fmt::Display, max: usize) {
+    out.push(b'"');
+    let mut w = EscapeWriter {
+        out,
+        remaining: max,
+        dropped: 0,
+    };
+    // A Display impl that returns an error still leaves valid (partial) text behind.
+    let _ = fmt::write(&mut w, format_args!("{value}"));
+    let dropped = w.dropped;
+    if dropped > 0 {
+        write_truncation_marker(out, dropped);
+    }
+    out.push(b'"');
+}
+
+/// A `fmt::Write` into a `String` that stops after `remaining` bytes (for masking input).
+pub(crate) struct CappedString<'a> {
+    pub(crate) out: &'a mut String,
+    pub(crate) remaining: usize,
+    pub(crate) dropped: usize,
+}
+
+impl fmt::Write for CappedString<'_> {
+    fn write_str(&mut self, s: &str) -> fmt::Result {
+        if self.remaining >= s.len() {
+            self.remaining -= s.len();
+            self.out.push_str(s);
+        } else {
+            let cut = floor_char_boundary(s, self.remaining);
+            self.out.push_str(&s[..cut]);
+            self.remaining = 0;
+            self.dropped += s.len() - cut;
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn esc(s: &str) -> String {
+        let mut v = Vec::new();
+        write_str(&mut v, s, usize::MAX);
+        String::from_utf8(v).unwrap()
+    }
+
+    #[test]
+    fn escapes_controls_quotes_and_keeps_unicode() {
+        assert_eq!(esc("a\"b\\c"), r#""a\"b\\c""#);
+        assert_eq!(esc("\n\t\r\u{8}\u{c}"), r#""\n\t\r\b\f""#);
+        assert_eq!(esc("\u{0}\u{1f}"), r#""\u0000\u001f""#);
+        assert_eq!(esc("ك€😀"), "\"ك€😀\"");
+        let parsed: String = serde_json::from_str(&esc("x\u{1}\u{7f}y\"")).unwrap();
+        assert_eq!(parsed, "x\u{1}\u{7f}y\"");
+    }
+
+    #[test]
+    fn caps_long_strings_at_char_boundary() {
+        let s = "é".repeat(10);
+        let mut v = Vec::new();
+        write_str(&mut v, &s, 5);
+        let parsed: String = serde_json::from_slice(&v).unwrap();
+        assert!(
+            parsed.starts_with("éé…[ecsctx: truncated 16 bytes]"),
+            "{parsed}"
+        );
+    }
+
+    #[test]
+    fn display_is_escaped_and_capped() {
+        let mut v = Vec::new();
+        write_display(&mut v, &format_args!("a{}b", "\"q\""), 3);
+        let parsed: String = serde_json::from_slice(&v).unwrap();
+        assert_eq!(parsed, "a\"q…[ecsctx: truncated 2 bytes]");
+    }
+}

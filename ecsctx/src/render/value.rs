@@ -1,0 +1,882 @@
+//! Values to JSON: one serde `Serializer` with two modes.
+//!
+//! * **Flatten** (a key-value's value, a bound field): scalars become leaves of the
+//!   document at the current dotted path, maps and structs descend into their keys (so
+//!   they deep-merge with context), sequences become one rendered leaf.
+//! * **Json** (inside a sequence, or a subtree past the depth cap): plain JSON text.
+//!
+//! Every string passes through the [`Masker`](crate::mask::Masker) with its path, strings
+//! are capped with a visible marker, non-finite floats become strings, and nesting is
+//! capped so a pathological value still yields a valid line.
+
+use std::fmt::{self, Write as _};
+
+use serde::ser::{self, Serialize};
+
+use super::entries::{push_entry, Entries, Entry};
+use super::escape;
+use super::num;
+use crate::mask::Masker;
+use crate::placement;
+
+/// Size limits applied while rendering values.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Limits {
+    /// Longest string value (bytes) before it is cut with a marker.
+    pub(crate) max_str: usize,
+    /// Deepest dotted path a value may flatten to; deeper subtrees become JSON text.
+    pub(crate) max_depth: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self {
+            max_str: 64 * 1024,
+            max_depth: 10,
+        }
+    }
+}
+
+/// Nesting inside a value rendered as JSON text (arrays, stringified subtrees).
+const MAX_JSON_NEST: usize = 32;
+
+/// Where a value comes from, for the once-per-call-site repair warning.
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct Site<'a> {
+    pub(crate) file: Option<&'a str>,
+    pub(crate) line: Option<u32>,
+    pub(crate) target: &'a str,
+}
+
+/// Render settings shared by every value of one line (or one bind).
+pub(crate) struct Cx<'c> {
+    pub(crate) masker: Option<&'c dyn Masker>,
+    pub(crate) limits: Limits,
+    pub(crate) site: Site<'c>,
+}
+
+/// Reusable buffers for rendering (thread-local on the logging path).
+#[derive(Default, Debug)]
+pub(crate) struct Scratch {
+    pub(crate) entries: Entries,
+    pub(crate) path: String,
+    pub(crate) fmt_buf: String,
+    pub(crate) mask_buf: String,
+    pub(crate) key_buf: String,
+    pub(crate) tmp: Vec<u8>,
+}
+
+impl Scratch {
+    /// Placed leaves of `value` under the already placed `path` (in `self.path`).
+    ///
+    /// A value whose `Serialize` fails is rolled back and recorded as a marker string.
+    pub(crate) fn add_value<T: Serialize + ?Sized>(&mut self, cx: &Cx<'_>, value: &T) {
+        let (k, v, l) = (
+            self.entries.keys.len(),
+            self.entries.vals.len(),
+            self.entries.list.len(),
+        );
+        let path_len = self.path.len();
+        let depth = self.path.split('.').count();
+        let res = value.serialize(Ser::new(self, cx, Mode::Flatten, depth));
+        if let Err(e) = res {
+            self.entries.keys.truncate(k);
+            self.entries.vals.truncate(v);
+            self.entries.list.truncate(l);
+            self.path.truncate(path_len);
+            let start = self.entries.vals.len();
+            self.fmt_buf.clear();
+            let _ = write!(self.fmt_buf, "[ecsctx: value failed to serialize: {}]", e.0);
+            escape::write_str(&mut self.entries.vals, &self.fmt_buf, cx.limits.max_str);
+            let Scratch { entries, path, .. } = self;
+            entries.push(path, start);
+        }
+        self.path.truncate(path_len);
+    }
+}
+
+/// The error of a user's `Serialize` impl (or an unsupported map key).
+#[derive(Debug)]
+pub(crate) struct SerError(String);
+
+impl fmt::Display for SerError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for SerError {}
+
+impl ser::Error for SerError {
+    fn custom<T: fmt::Display>(msg: T) -> Self {
+        SerError(msg.to_string())
+    }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Mode {
+    Flatten,
+    /// JSON text into `vals` (`false`) or into `tmp` (`true`, to be stringified).
+    Json {
+        into_tmp: bool,
+    },
+}
+
+/// The serializer; constructed per value, reborrowed per nested value.
+pub(crate) struct Ser<'a, 'c> {
+    vals: &'a mut Vec<u8>,
+    tmp: &'a mut Vec<u8>,
+    keys: &'a mut String,
+    list: &'a mut Vec<Entry>,
+    path: &'a mut String,
+    fmt_buf: &'a mut String,
+    mask_buf: &'a mut String,
+    key_buf: &'a mut String,
+    cx: &'a Cx<'c>,
+    mode: Mode,
+    /// Flatten: segments in `path`. Json: nesting level.
+    depth: usize,
+    /// Json: > 0 while skipping the inside of a subtree past the nesting cap.
+    skip: usize,
+}
+
+impl<'a, 'c> Ser<'a, 'c> {
+    fn new(s: &'a mut Scratch, cx: &'a Cx<'c>, mode: Mode, depth: usize) -> Self {
+        Ser {
+            vals: &mut s.entries.vals,
+            tmp: &mut s.tmp,
+            keys: &mut s.entries.keys,
+            list: &mut s.entries.list,
+            path: &mut s.path,
+            fmt_buf: &mut s.fmt_buf,
+            mask_buf: &mut s.mask_buf,
+            key_buf: &mut s.key_buf,
+            cx,
+            mode,
+            depth,
+            skip: 0,
+        }
+    }
+
+    fn reborrow(&mut self) -> Ser<'_, 'c> {
+        Ser {
+            vals: self.vals,
+            tmp: self.tmp,
+            keys: self.keys,
+            list: self.list,
+            path: self.path,
+            fmt_buf: self.fmt_buf,
+            mask_buf: self.mask_buf,
+            key_buf: self.key_buf,
+            cx: self.cx,
+            mode: self.mode,
+            depth: self.depth,
+            skip: self.skip,
+        }
+    }
+
+    #[inline]
+    fn out(&mut self) -> &mut Vec<u8> {
+        match self.mode {
+            Mode::Json { into_tmp: true } => self.tmp,
+            _ => self.vals,
+        }
+    }
+
+    /// Writes a scalar through `f`, recording a leaf in flatten mode.
+    #[inline]
+    fn scalar(mut self, f: impl FnOnce(&mut Vec<u8>)) -> Result<(), SerError> {
+        if self.skip > 0 {
+            return Ok(());
+        }
+        let start = self.vals.len();
+        f(self.out());
+        if self.mode == Mode::Flatten {
+            self.record(start);
+        }
+        Ok(())
+    }
+
+    fn string(mut self, s: &str) -> Result<(), SerError> {
+        if self.skip > 0 {
+            return Ok(());
+        }
+        let start = self.vals.len();
+        let max = self.cx.limits.max_str;
+        let mut replaced = false;
+        if let Some(m) = self.cx.masker {
+            self.mask_buf.clear();
+            if m.mask_str(self.path, s, self.mask_buf) {
+                replaced = true;
+            }
+        }
+        let out = match self.mode {
+            Mode::Json { into_tmp: true } => &mut *self.tmp,
+            _ => &mut *self.vals,
+        };
+        if replaced {
+            escape::write_str(out, self.mask_buf, max);
+        } else {
+            escape::write_str(out, s, max);
+        }
+        if self.mode == Mode::Flatten {
+            self.record(start);
+        }
+        Ok(())
+    }
+
+    fn display(mut self, d: &dyn fmt::Display) -> Result<(), SerError> {
+        if self.skip > 0 {
+            return Ok(());
+        }
+        let max = self.cx.limits.max_str;
+        let Some(m) = self.cx.masker else {
+            return self.scalar(|out| escape::write_display(out, d, max));
+        };
+        self.fmt_buf.clear();
+        let mut w = escape::CappedString {
+            out: self.fmt_buf,
+            remaining: max,
+            dropped: 0,
+        };
+        let _ = write!(w, "{d}");
+        let dropped = w.dropped;
+        self.mask_buf.clear();
+        let replaced = m.mask_str(self.path, self.fmt_buf, self.mask_buf);
+        let start = self.vals.len();
+        let (text, out) = match self.mode {
+            Mode::Json { into_tmp: true } => (
+                if replaced {
+                    &*self.mask_buf
+                } else {
+                    &*self.fmt_buf
+                },
+                &mut *self.tmp,
+            ),
+            _ => (
+                if replaced {
+                    &*self.mask_buf
+                } else {
+                    &*self.fmt_buf
+                },
+                &mut *self.vals,
+            ),
+        };
+        out.push(b'"');
+        escape::escape_into(out, text);
+        if dropped > 0 {
+            escape::write_truncation_marker(out, dropped);
+        }
+        out.push(b'"');
+        if self.mode == Mode::Flatten {
+            self.record(start);
+        }
+        Ok(())
+    }
+
+    /// Records `vals[start..]` as the leaf at `path`, repairing a flat value on an ECS
+    /// field set (`error = "boom"` → `error.message`; other sets → `extra.<set>`).
+    fn record(&mut self, start: usize) {
+        if self.depth == 1 && placement::is_ecs_field_set(self.path) {
+            warn_flat_field_set(self.path, &self.cx.site);
+            self.key_buf.clear();
+            if self.path == "error" {
+                if self.vals.get(start) != Some(&b'"') {
+                    self.tmp.clear();
+                    self.tmp.extend_from_slice(&self.vals[start..]);
+                    self.vals.truncate(start);
+                    let text = String::from_utf8_lossy(self.tmp);
+                    escape::write_str(self.vals, &text, self.cx.limits.max_str);
+                }
+                self.key_buf.push_str("error.message");
+            } else {
+                self.key_buf.push_str("extra.");
+                self.key_buf.push_str(self.path);
+            }
+            push_entry(self.keys, self.list, self.key_buf, start, self.vals.len());
+        } else {
+            push_entry(self.keys, self.list, self.path, start, self.vals.len());
+        }
+    }
+
+    fn in_labels(&self) -> bool {
+        self.path == "labels" || self.path.starts_with("labels.")
+    }
+
+    /// Starts an array or object (wrapped in `{"variant": …}` for enum variants).
+    fn begin(
+        mut self,
+        kind: Kind,
+        variant: Option<&'static str>,
+    ) -> Result<Compound<'a, 'c>, SerError> {
+        let base_len = self.path.len();
+        let base_depth = self.depth;
+        if self.mode == Mode::Flatten {
+            if let Some(v) = variant {
+                self.path.push('.');
+                self.path.push_str(v);
+                self.depth += 1;
+            }
+            let start = self.vals.len();
+            let stringify = kind == Kind::Map
+                && (self.depth > self.cx.limits.max_depth || (self.in_labels() && self.depth >= 2));
+            let seq_as_string = kind == Kind::Seq && self.in_labels();
+            if kind == Kind::Map && !stringify {
+                let inner_len = self.path.len();
+                let inner_depth = self.depth;
+                return Ok(Compound {
+                    ser: self,
+                    kind,
+                    first: true,
+                    base_len,
+                    base_depth,
+                    inner_len,
+                    inner_depth,
+                    owner_skip: false,
+                    variant_close: false,
+                    finish: Finish::FlatMap { start },
+                });
+            }
+            let into_tmp = stringify || seq_as_string;
+            if into_tmp {
+                self.tmp.clear();
+            }
+            self.mode = Mode::Json { into_tmp };
+            let finish = if into_tmp {
+                Finish::RecordString { start }
+            } else {
+                Finish::RecordLeaf { start }
+            };
+            self.depth = 0;
+            let mut c = self.open_json(kind, None, base_len, finish)?;
+            c.base_depth = base_depth;
+            return Ok(c);
+        }
+        self.open_json(kind, variant, base_len, Finish::Nested)
+    }
+
+    fn open_json(
+        mut self,
+        kind: Kind,
+        variant: Option<&'static str>,
+        base_len: usize,
+        finish: Finish,
+    ) -> Result<Compound<'a, 'c>, SerError> {
+        let mut owner_skip = false;
+        let base_depth = self.depth;
+        if let Some(v) = variant {
+            self.path.push('.');
+            self.path.push_str(v);
+        }
+        let inner_len = self.path.len();
+        if self.skip == 0 {
+            let max = self.cx.limits.max_str;
+            if self.depth >= MAX_JSON_NEST {
+                escape::write_str(self.out(), "[ecsctx: nesting limit reached]", max);
+                self.skip = 1;
+                owner_skip = true;
+            } else {
+                if let Some(v) = variant {
+                    let out = self.out();
+                    out.push(b'{');
+                    escape::write_str(out, v, max);
+                    out.push(b':');
+                }
+                self.out().push(if kind == Kind::Seq { b'[' } else { b'{' });
+            }
+        }
+        if kind == Kind::Seq {
+            self.path.push_str(".[]");
+        }
+        self.depth += 1;
+        let inner_depth = self.depth;
+        Ok(Compound {
+            ser: self,
+            kind,
+            first: true,
+            base_len,
+            base_depth,
+            inner_len,
+            inner_depth,
+            owner_skip,
+            variant_close: variant.is_some(),
+            finish,
+        })
+    }
+}
+
+fn warn_flat_field_set(set: &str, site: &Site<'_>) {
+    use std::collections::HashSet;
+    use std::sync::Mutex;
+    static SEEN: Mutex<Option<HashSet<(String, String, u32)>>> = Mutex::new(None);
+    let key = (
+        set.to_owned(),
+        site.file.unwrap_or(site.target).to_owned(),
+        site.line.unwrap_or(0),
+    );
+    let Ok(mut seen) = SEEN.lock() else { return };
+    if seen.get_or_insert_with(HashSet::new).insert(key) {
+        let fix = if set == "error" {
+            "logged as `error.message`; write `error = { message: .. }` or pass a std::error::Error"
+        } else {
+            "moved to `extra`; an ECS field set must be an object"
+        };
+        eprintln!(
+            "ecsctx: `{set}` is an ECS field set but got a flat value at {}:{} (target `{}`): {fix}",
+            site.file.unwrap_or("?"),
+            site.line.unwrap_or(0),
+            site.target
+        );
+    }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Kind {
+    Seq,
+    Map,
+}
+
+#[derive(Clone, Copy)]
+enum Finish {
+    /// JSON nested in JSON: nothing to record.
+    Nested,
+    /// A sequence rendered into `vals[start..]`: record it as one leaf.
+    RecordLeaf { start: usize },
+    /// JSON rendered into `tmp`: write it into `vals` as a string leaf.
+    RecordString { start: usize },
+    /// A flattened map: if it had no entries, record `{}`.
+    FlatMap { start: usize },
+}
+
+/// Sequence/map/struct state for both modes.
+pub(crate) struct Compound<'a, 'c> {
+    ser: Ser<'a, 'c>,
+    kind: Kind,
+    first: bool,
+    /// Path and depth to restore at the end.
+    base_len: usize,
+    base_depth: usize,
+    /// Path and depth of the members (after a variant key; before `.[]`).
+    inner_len: usize,
+    inner_depth: usize,
+    owner_skip: bool,
+    variant_close: bool,
+    finish: Finish,
+}
+
+impl Compound<'_, '_> {
+    fn element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), SerError> {
+        if self.ser.skip == 0 && !self.first {
+            self.ser.out().push(b',');
+        }
+        self.first = false;
+        value.serialize(self.ser.reborrow())
+    }
+
+    fn key_str(&mut self, key: &str) {
+        let flat = matches!(self.finish, Finish::FlatMap { .. });
+        let ser = &mut self.ser;
+        ser.path.truncate(self.inner_len);
+        let mut masked = false;
+        if let Some(m) = ser.cx.masker {
+            ser.mask_buf.clear();
+            masked = m.mask_key(ser.path, key, ser.mask_buf);
+        }
+        let key = if masked { &*ser.mask_buf } else { key };
+        if flat {
+            let mut n = 0;
+            if ser.path == "labels" {
+                ser.path.push('.');
+                placement::push_label_segment(ser.path, key);
+                n = 1;
+            } else {
+                for s in key.split('.').filter(|s| !s.is_empty()) {
+                    ser.path.push('.');
+                    ser.path.push_str(s);
+                    n += 1;
+                }
+            }
+            if n == 0 {
+                ser.path.push_str("._");
+                n = 1;
+            }
+            self.first = false;
+            ser.depth = self.inner_depth + n;
+            return;
+        }
+        ser.path.push('.');
+        ser.path.push_str(key);
+        if ser.skip > 0 {
+            return;
+        }
+        let max = ser.cx.limits.max_str;
+        let out = match ser.mode {
+            Mode::Json { into_tmp: true } => &mut *ser.tmp,
+            _ => &mut *ser.vals,
+        };
+        if !self.first {
+            out.push(b',');
+        }
+        self.first = false;
+        escape::write_str(out, key, max);
+        out.push(b':');
+    }
+
+    fn map_value<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), SerError> {
+        let r = value.serialize(self.ser.reborrow());
+        self.ser.depth = self.inner_depth;
+        r
+    }
+
+    fn end_compound(mut self) -> Result<(), SerError> {
+        let ser = &mut self.ser;
+        ser.path.truncate(self.inner_len);
+        if let Finish::FlatMap { start } = self.finish {
+            if self.first {
+                // An empty object is a leaf `{}`.
+                ser.vals.extend_from_slice(b"{}");
+                ser.depth = self.inner_depth;
+                ser.record(start);
+            }
+            ser.path.truncate(self.base_len);
+            ser.depth = self.base_depth;
+            return Ok(());
+        }
+        if self.owner_skip {
+            ser.skip = 0;
+        } else if ser.skip == 0 {
+            let out = ser.out();
+            out.push(if self.kind == Kind::Seq { b']' } else { b'}' });
+            if self.variant_close {
+                out.push(b'}');
+            }
+        }
+        match self.finish {
+            Finish::RecordLeaf { start } => {
+                ser.mode = Mode::Flatten;
+                ser.depth = ser.path.split('.').count();
+                ser.record(start);
+            }
+            Finish::RecordString { start } => {
+                ser.mode = Mode::Flatten;
+                ser.depth = ser.path.split('.').count();
+                let text = String::from_utf8_lossy(ser.tmp);
+                escape::write_str(ser.vals, &text, ser.cx.limits.max_str);
+                ser.record(start);
+            }
+            _ => {}
+        }
+        ser.path.truncate(self.base_len);
+        ser.depth = self.base_depth;
+        Ok(())
+    }
+}
+
+macro_rules! compound_impls {
+    ($($tr:ident :: $m:ident),*) => {$(
+        impl ser::$tr for Compound<'_, '_> {
+            type Ok = ();
+            type Error = SerError;
+            fn $m<T: Serialize + ?Sized>(&mut self, v: &T) -> Result<(), SerError> {
+                self.element(v)
+            }
+            fn end(self) -> Result<(), SerError> {
+                self.end_compound()
+            }
+        }
+    )*};
+}
+compound_impls!(
+    SerializeSeq::serialize_element,
+    SerializeTuple::serialize_element,
+    SerializeTupleStruct::serialize_field,
+    SerializeTupleVariant::serialize_field
+);
+
+impl ser::SerializeMap for Compound<'_, '_> {
+    type Ok = ();
+    type Error = SerError;
+    fn serialize_key<T: Serialize + ?Sized>(&mut self, key: &T) -> Result<(), SerError> {
+        let mut kb = std::mem::take(self.ser.key_buf);
+        kb.clear();
+        if key.serialize(KeySer(&mut kb)).is_err() {
+            kb.clear();
+            kb.push('_');
+        }
+        self.key_str(&kb);
+        *self.ser.key_buf = kb;
+        Ok(())
+    }
+    fn serialize_value<T: Serialize + ?Sized>(&mut self, v: &T) -> Result<(), SerError> {
+        self.map_value(v)
+    }
+    fn end(self) -> Result<(), SerError> {
+        self.end_compound()
+    }
+}
+
+macro_rules! struct_impls {
+    ($($tr:ident),*) => {$(
+        impl ser::$tr for Compound<'_, '_> {
+            type Ok = ();
+            type Error = SerError;
+            fn serialize_field<T: Serialize + ?Sized>(
+                &mut self,
+                key: &'static str,
+                v: &T,
+            ) -> Result<(), SerError> {
+                self.key_str(key);
+                self.map_value(v)
+            }
+            fn end(self) -> Result<(), SerError> {
+                self.end_compound()
+            }
+        }
+    )*};
+}
+struct_impls!(SerializeStruct, SerializeStructVariant);
+
+macro_rules! scalar_methods {
+    ($($m:ident: $t:ty => $w:expr),* $(,)?) => {$(
+        #[inline]
+        fn $m(self, v: $t) -> Result<(), SerError> {
+            self.scalar(|out| ($w)(out, v))
+        }
+    )*};
+}
+
+impl<'a, 'c> ser::Serializer for Ser<'a, 'c> {
+    type Ok = ();
+    type Error = SerError;
+    type SerializeSeq = Compound<'a, 'c>;
+    type SerializeTuple = Compound<'a, 'c>;
+    type SerializeTupleStruct = Compound<'a, 'c>;
+    type SerializeTupleVariant = Compound<'a, 'c>;
+    type SerializeMap = Compound<'a, 'c>;
+    type SerializeStruct = Compound<'a, 'c>;
+    type SerializeStructVariant = Compound<'a, 'c>;
+
+    scalar_methods! {
+        serialize_bool: bool => |o: &mut Vec<u8>, v: bool| o.extend_from_slice(if v { b"true" } else { b"false" }),
+        serialize_i8: i8 => |o, v: i8| num::write_i64(o, v as i64),
+        serialize_i16: i16 => |o, v: i16| num::write_i64(o, v as i64),
+        serialize_i32: i32 => |o, v: i32| num::write_i64(o, v as i64),
+        serialize_i64: i64 => num::write_i64,
+        serialize_i128: i128 => num::write_i128,
+        serialize_u8: u8 => |o, v: u8| num::write_u64(o, v as u64),
+        serialize_u16: u16 => |o, v: u16| num::write_u64(o, v as u64),
+        serialize_u32: u32 => |o, v: u32| num::write_u64(o, v as u64),
+        serialize_u64: u64 => num::write_u64,
+        serialize_u128: u128 => num::write_u128,
+        serialize_f32: f32 => |o, v: f32| num::write_f64(o, v as f64),
+        serialize_f64: f64 => num::write_f64,
+    }
+
+    fn serialize_char(self, v: char) -> Result<(), SerError> {
+        self.string(v.encode_utf8(&mut [0; 4]))
+    }
+    fn serialize_str(self, v: &str) -> Result<(), SerError> {
+        self.string(v)
+    }
+    fn collect_str<T: fmt::Display + ?Sized>(self, v: &T) -> Result<(), SerError> {
+        self.display(&v)
+    }
+    fn serialize_bytes(self, v: &[u8]) -> Result<(), SerError> {
+        use ser::SerializeSeq;
+        let mut seq = self.begin(Kind::Seq, None)?;
+        for b in v {
+            seq.serialize_element(b)?;
+        }
+        seq.end()
+    }
+    fn serialize_none(self) -> Result<(), SerError> {
+        self.scalar(|o| o.extend_from_slice(b"null"))
+    }
+    fn serialize_some<T: Serialize + ?Sized>(self, v: &T) -> Result<(), SerError> {
+        v.serialize(self)
+    }
+    fn serialize_unit(self) -> Result<(), SerError> {
+        self.serialize_none()
+    }
+    fn serialize_unit_struct(self, _: &'static str) -> Result<(), SerError> {
+        self.serialize_none()
+    }
+    fn serialize_unit_variant(
+        self,
+        _: &'static str,
+        _: u32,
+        v: &'static str,
+    ) -> Result<(), SerError> {
+        self.string(v)
+    }
+    fn serialize_newtype_struct<T: Serialize + ?Sized>(
+        self,
+        _: &'static str,
+        v: &T,
+    ) -> Result<(), SerError> {
+        v.serialize(self)
+    }
+    fn serialize_newtype_variant<T: Serialize + ?Sized>(
+        self,
+        _: &'static str,
+        _: u32,
+        variant: &'static str,
+        v: &T,
+    ) -> Result<(), SerError> {
+        use ser::SerializeMap;
+        let mut m = self.begin(Kind::Map, None)?;
+        m.key_str(variant);
+        m.map_value(v)?;
+        m.end()
+    }
+    fn serialize_seq(self, _: Option<usize>) -> Result<Compound<'a, 'c>, SerError> {
+        self.begin(Kind::Seq, None)
+    }
+    fn serialize_tuple(self, _: usize) -> Result<Compound<'a, 'c>, SerError> {
+        self.begin(Kind::Seq, None)
+    }
+    fn serialize_tuple_struct(
+        self,
+        _: &'static str,
+        _: usize,
+    ) -> Result<Compound<'a, 'c>, SerError> {
+        self.begin(Kind::Seq, None)
+    }
+    fn serialize_tuple_variant(
+        self,
+        _: &'static str,
+        _: u32,
+        variant: &'static str,
+        _: usize,
+    ) -> Result<Compound<'a, 'c>, SerError> {
+        self.begin(Kind::Seq, Some(variant))
+    }
+    fn serialize_map(self, _: Option<usize>) -> Result<Compound<'a, 'c>, SerError> {
+        self.begin(Kind::Map, None)
+    }
+    fn serialize_struct(self, _: &'static str, _: usize) -> Result<Compound<'a, 'c>, SerError> {
+        self.begin(Kind::Map, None)
+    }
+    fn serialize_struct_variant(
+        self,
+        _: &'static str,
+        _: u32,
+        variant: &'static str,
+        _: usize,
+    ) -> Result<Compound<'a, 'c>, SerError> {
+        self.begin(Kind::Map, Some(variant))
+    }
+}
+
+/// Map keys to strings: strings as they are, numbers, bools and chars as text.
+struct KeySer<'k>(&'k mut String);
+
+macro_rules! key_display {
+    ($($m:ident: $t:ty),*) => {$(
+        fn $m(self, v: $t) -> Result<(), SerError> { let _ = write!(self.0, "{v}"); Ok(()) }
+    )*};
+}
+
+impl ser::Serializer for KeySer<'_> {
+    type Ok = ();
+    type Error = SerError;
+    type SerializeSeq = ser::Impossible<(), SerError>;
+    type SerializeTuple = ser::Impossible<(), SerError>;
+    type SerializeTupleStruct = ser::Impossible<(), SerError>;
+    type SerializeTupleVariant = ser::Impossible<(), SerError>;
+    type SerializeMap = ser::Impossible<(), SerError>;
+    type SerializeStruct = ser::Impossible<(), SerError>;
+    type SerializeStructVariant = ser::Impossible<(), SerError>;
+    key_display!(serialize_bool: bool, serialize_i8: i8, serialize_i16: i16, serialize_i32: i32,
+        serialize_i64: i64, serialize_i128: i128, serialize_u8: u8, serialize_u16: u16,
+        serialize_u32: u32, serialize_u64: u64, serialize_u128: u128, serialize_f32: f32,
+        serialize_f64: f64, serialize_char: char, serialize_str: &str);
+    fn collect_str<T: fmt::Display + ?Sized>(self, v: &T) -> Result<(), SerError> {
+        let _ = write!(self.0, "{v}");
+        Ok(())
+    }
+    fn serialize_bytes(self, _: &[u8]) -> Result<(), SerError> {
+        Err(SerError("bytes as a map key".into()))
+    }
+    fn serialize_none(self) -> Result<(), SerError> {
+        self.0.push_str("null");
+        Ok(())
+    }
+    fn serialize_some<T: Serialize + ?Sized>(self, v: &T) -> Result<(), SerError> {
+        v.serialize(self)
+    }
+    fn serialize_unit(self) -> Result<(), SerError> {
+        self.0.push_str("null");
+        Ok(())
+    }
+    fn serialize_unit_struct(self, name: &'static str) -> Result<(), SerError> {
+        self.0.push_str(name);
+        Ok(())
+    }
+    fn serialize_unit_variant(
+        self,
+        _: &'static str,
+        _: u32,
+        v: &'static str,
+    ) -> Result<(), SerError> {
+        self.0.push_str(v);
+        Ok(())
+    }
+    fn serialize_newtype_struct<T: Serialize + ?Sized>(
+        self,
+        _: &'static str,
+        v: &T,
+    ) -> Result<(), SerError> {
+        v.serialize(self)
+    }
+    fn serialize_newtype_variant<T: Serialize + ?Sized>(
+        self,
+        _: &'static str,
+        _: u32,
+        _: &'static str,
+        _: &T,
+    ) -> Result<(), SerError> {
+        Err(SerError("enum as a map key".into()))
+    }
+    fn serialize_seq(self, _: Option<usize>) -> Result<Self::SerializeSeq, SerError> {
+        Err(SerError("sequence as a map key".into()))
+    }
+    fn serialize_tuple(self, _: usize) -> Result<Self::SerializeTuple, SerError> {
+        Err(SerError("tuple as a map key".into()))
+    }
+    fn serialize_tuple_struct(
+        self,
+        _: &'static str,
+        _: usize,
+    ) -> Result<Self::SerializeTupleStruct, SerError> {
+        Err(SerError("tuple as a map key".into()))
+    }
+    fn serialize_tuple_variant(
+        self,
+        _: &'static str,
+        _: u32,
+        _: &'static str,
+        _: usize,
+    ) -> Result<Self::SerializeTupleVariant, SerError> {
+        Err(SerError("enum as a map key".into()))
+    }
+    fn serialize_map(self, _: Option<usize>) -> Result<Self::SerializeMap, SerError> {
+        Err(SerError("map as a map key".into()))
+    }
+    fn serialize_struct(
+        self,
+        _: &'static str,
+        _: usize,
+    ) -> Result<Self::SerializeStruct, SerError> {
+        Err(SerError("struct as a map key".into()))
+    }
+    fn serialize_struct_variant(
+        self,
+        _: &'static str,
+        _: u32,
+        _: &'static str,
+        _: usize,
+    ) -> Result<Self::SerializeStructVariant, SerError> {
+        Err(SerError("enum as a map key".into()))
+    }
+}

@@ -1,0 +1,196 @@
+//! Where lines go: stdout, stderr, a file, any `Write`, or a non-blocking queue.
+//!
+//! Every line reaches its writer with a single `write_all`, so lines from concurrent
+//! threads never interleave. Write errors are counted ([`stats`]) and reported once on
+//! stderr; the logging call itself never fails or panics.
+
+mod non_blocking;
+
+use std::fs::File;
+use std::io::{self, Write};
+use std::path::Path;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Mutex, PoisonError};
+
+pub use non_blocking::{NonBlocking, NonBlockingBuilder, Overflow, WorkerGuard};
+
+/// A destination for complete lines (each ends with `\n`).
+pub trait Sink: Send + Sync + 'static {
+    /// Writes one whole line.
+    ///
+    /// # Errors
+    /// The writer's error; the logger counts it and carries on.
+    fn write_line(&self, line: &[u8]) -> io::Result<()>;
+
+    /// Flushes buffered lines.
+    ///
+    /// # Errors
+    /// The writer's error.
+    fn flush(&self) -> io::Result<()> {
+        Ok(())
+    }
+
+    /// Whether the sink records its own outcomes in [`stats`] (a queue whose writer thread
+    /// does the writing); the logger records them otherwise.
+    fn counts_itself(&self) -> bool {
+        false
+    }
+}
+
+/// Standard output (the default).
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Stdout;
+
+impl Sink for Stdout {
+    fn write_line(&self, line: &[u8]) -> io::Result<()> {
+        io::stdout().lock().write_all(line)
+    }
+    fn flush(&self) -> io::Result<()> {
+        io::stdout().lock().flush()
+    }
+}
+
+/// Standard error.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Stderr;
+
+impl Sink for Stderr {
+    fn write_line(&self, line: &[u8]) -> io::Result<()> {
+        io::stderr().lock().write_all(line)
+    }
+}
+
+/// Any `Write + Send` behind a mutex (a file, a socket, a `Vec<u8>`).
+///
+/// # Examples
+/// ```
+/// use ecsctx::sink::{Sink, WriterSink};
+/// let s = WriterSink::new(Vec::new());
+/// s.write_line(b"{}\n").unwrap();
+/// assert_eq!(s.into_inner(), b"{}\n");
+/// ```
+#[derive(Debug)]
+pub struct WriterSink<W>(Mutex<W>);
+
+impl<W: Write + Send + 'static> WriterSink<W> {
+    /// Wraps a writer.
+    pub fn new(w: W) -> Self {
+        WriterSink(Mutex::new(w))
+    }
+
+    /// The writer back.
+    pub fn into_inner(self) -> W {
+        self.0.into_inner().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+impl<W: Write + Send + 'static> Sink for WriterSink<W> {
+    fn write_line(&self, line: &[u8]) -> io::Result<()> {
+        self.0
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .write_all(line)
+    }
+    fn flush(&self) -> io::Result<()> {
+        self.0
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .flush()
+    }
+}
+
+/// Opens (creates or appends to) a log file.
+///
+/// # Errors
+/// The error of opening the file.
+pub fn file(path: impl AsRef<Path>) -> io::Result<WriterSink<File>> {
+    let f = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(path)?;
+    Ok(WriterSink::new(f))
+}
+
+impl<S: Sink + ?Sized> Sink for std::sync::Arc<S> {
+    fn write_line(&self, line: &[u8]) -> io::Result<()> {
+        (**self).write_line(line)
+    }
+    fn flush(&self) -> io::Result<()> {
+        (**self).flush()
+    }
+    fn counts_itself(&self) -> bool {
+        (**self).counts_itself()
+    }
+}
+
+impl<S: Sink + ?Sized> Sink for Box<S> {
+    fn write_line(&self, line: &[u8]) -> io::Result<()> {
+        (**self).write_line(line)
+    }
+    fn flush(&self) -> io::Result<()> {
+        (**self).flush()
+    }
+    fn counts_itself(&self) -> bool {
+        (**self).counts_itself()
+    }
+}
+
+// === stats ===
+
+static LINES: AtomicU64 = AtomicU64::new(0);
+static BYTES: AtomicU64 = AtomicU64::new(0);
+static WRITE_ERRORS: AtomicU64 = AtomicU64::new(0);
+static DROPPED: AtomicU64 = AtomicU64::new(0);
+static REPORTED: AtomicBool = AtomicBool::new(false);
+
+/// Counters of the process's logging output since start.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Stats {
+    /// Lines written successfully.
+    pub lines: u64,
+    /// Bytes written successfully.
+    pub bytes: u64,
+    /// Lines whose write failed.
+    pub write_errors: u64,
+    /// Lines dropped by a non-blocking writer whose queue was full (or shut down).
+    pub dropped: u64,
+}
+
+/// The current counters.
+///
+/// # Examples
+/// ```
+/// let s = ecsctx::stats();
+/// assert!(s.lines >= s.write_errors.min(s.lines));
+/// ```
+pub fn stats() -> Stats {
+    Stats {
+        lines: LINES.load(Ordering::Relaxed),
+        bytes: BYTES.load(Ordering::Relaxed),
+        write_errors: WRITE_ERRORS.load(Ordering::Relaxed),
+        dropped: DROPPED.load(Ordering::Relaxed),
+    }
+}
+
+/// Records the outcome of writing one line (reports the first error on stderr).
+pub(crate) fn record(len: usize, res: io::Result<()>) {
+    match res {
+        Ok(()) => {
+            LINES.fetch_add(1, Ordering::Relaxed);
+            BYTES.fetch_add(len as u64, Ordering::Relaxed);
+        }
+        Err(e) => {
+            WRITE_ERRORS.fetch_add(1, Ordering::Relaxed);
+            if !REPORTED.swap(true, Ordering::Relaxed) {
+                eprintln!(
+                    "ecsctx: writing a log line failed: {e}; further failures are counted in ecsctx::stats() and not reported"
+                );
+            }
+        }
+    }
+}
+
+pub(crate) fn record_dropped() {
+    DROPPED.fetch_add(1, Ordering::Relaxed);
+}

@@ -1,0 +1,267 @@
+//! A bounded queue and one writer thread, so a slow pipe never stalls a request.
+
+use std::io::{self, Write};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::mpsc::{self, Receiver, SyncSender, TrySendError};
+use std::sync::Arc;
+use std::thread::JoinHandle;
+
+use super::Sink;
+
+/// What to do when the queue is full.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum Overflow {
+    /// Wait for room (no line is lost; the caller may wait).
+    Block,
+    /// Drop the line and count it (reported in [`stats`](super::stats) and once on stderr).
+    #[default]
+    DropAndCount,
+}
+
+enum Msg {
+    Line(Vec<u8>),
+    Flush(SyncSender<()>),
+    Shutdown,
+}
+
+/// A [`Sink`] that hands lines to a writer thread; see [`NonBlocking::builder`].
+#[derive(Clone, Debug)]
+pub struct NonBlocking {
+    tx: SyncSender<Msg>,
+    overflow: Overflow,
+    closed: Arc<AtomicBool>,
+    dropped: Arc<AtomicU64>,
+}
+
+/// Flushes every queued line and stops the writer thread when dropped; keep it alive
+/// (e.g. in `main`) for as long as the logger is used.
+#[must_use = "dropping the guard shuts the writer thread down"]
+#[derive(Debug)]
+pub struct WorkerGuard {
+    tx: SyncSender<Msg>,
+    closed: Arc<AtomicBool>,
+    handle: Option<JoinHandle<()>>,
+}
+
+/// Configures a [`NonBlocking`] writer.
+#[derive(Debug, Clone, Copy)]
+pub struct NonBlockingBuilder {
+    capacity: usize,
+    overflow: Overflow,
+}
+
+impl Default for NonBlockingBuilder {
+    fn default() -> Self {
+        NonBlockingBuilder {
+            capacity: 8192,
+            overflow: Overflow::default(),
+        }
+    }
+}
+
+impl NonBlockingBuilder {
+    /// Lines that may wait in the queue (default 8192).
+    pub fn capacity(mut self, lines: usize) -> Self {
+        self.capacity = lines.max(1);
+        self
+    }
+
+    /// What to do when the queue is full (default: drop and count).
+    pub fn overflow(mut self, o: Overflow) -> Self {
+        self.overflow = o;
+        self
+    }
+
+    /// Starts the writer thread over `w`.
+    ///
+    /// # Examples
+    /// ```
+    /// use ecsctx::sink::{NonBlocking, Overflow, Sink};
+    /// let (sink, guard) = NonBlocking::builder().overflow(Overflow::Block).finish(std::io::sink());
+    /// sink.write_line(b"{}\n").unwrap();
+    /// drop(guard); // flushes and joins the writer thread
+    /// ```
+    pub fn finish<W: Write + Send + 'static>(self, mut w: W) -> (NonBlocking, WorkerGuard) {
+        let (tx, rx) = mpsc::sync_channel::<Msg>(self.capacity);
+        let closed = Arc::new(AtomicBool::new(false));
+        let handle = std::thread::Builder::new()
+            .name("ecsctx-writer".into())
+            .spawn(move || worker(&mut w, rx))
+            .ok();
+        if handle.is_none() {
+            closed.store(true, Ordering::Release);
+        }
+        (
+            NonBlocking {
+                tx: tx.clone(),
+                overflow: self.overflow,
+                closed: closed.clone(),
+                dropped: Arc::new(AtomicU64::new(0)),
+            },
+            WorkerGuard { tx, closed, handle },
+        )
+    }
+}
+
+fn worker<W: Write>(w: &mut W, rx: Receiver<Msg>) {
+    let mut pending = false;
+    loop {
+        // Block for the first message, then drain what is queued before flushing once.
+        let msg = if pending {
+            match rx.try_recv() {
+                Ok(m) => m,
+                Err(_) => {
+                    let _ = w.flush();
+                    pending = false;
+                    continue;
+                }
+            }
+        } else {
+            match rx.recv() {
+                Ok(m) => m,
+                Err(_) => break,
+            }
+        };
+        match msg {
+            Msg::Line(line) => {
+                let res = w.write_all(&line);
+                super::record(line.len(), res);
+                pending = true;
+            }
+            Msg::Flush(done) => {
+                let _ = w.flush();
+                pending = false;
+                let _ = done.send(());
+            }
+            Msg::Shutdown => break,
+        }
+    }
+    // Whatever is still queued was sent before shutdown: write it.
+    while let Ok(Msg::Line(line)) = rx.try_recv() {
+        let res = w.write_all(&line);
+        super::record(line.len(), res);
+    }
+    let _ = w.flush();
+}
+
+impl NonBlocking {
+    /// A builder with the defaults (8192 lines, drop and count).
+    pub fn builder() -> NonBlockingBuilder {
+        NonBlockingBuilder::default()
+    }
+
+    /// Lines this writer dropped.
+    pub fn dropped(&self) -> u64 {
+        self.dropped.load(Ordering::Relaxed)
+    }
+
+    fn drop_line(&self) {
+        if self.dropped.fetch_add(1, Ordering::Relaxed) == 0 {
+            eprintln!("ecsctx: the non-blocking log queue is full or closed; lines are being dropped (counted in ecsctx::stats().dropped)");
+        }
+        super::record_dropped();
+    }
+}
+
+impl Sink for NonBlocking {
+    fn write_line(&self, line: &[u8]) -> io::Result<()> {
+        if self.closed.load(Ordering::Acquire) {
+            self.drop_line();
+            return Ok(());
+        }
+        let msg = Msg::Line(line.to_vec());
+        match self.overflow {
+            Overflow::Block => {
+                if self.tx.send(msg).is_err() {
+                    self.drop_line();
+                }
+            }
+            Overflow::DropAndCount => match self.tx.try_send(msg) {
+                Ok(()) => {}
+                Err(TrySendError::Full(_)) | Err(TrySendError::Disconnected(_)) => self.drop_line(),
+            },
+        }
+        Ok(())
+    }
+
+    fn counts_itself(&self) -> bool {
+        // The writer thread records the outcome of each actual write.
+        true
+    }
+
+    fn flush(&self) -> io::Result<()> {
+        let (done_tx, done_rx) = mpsc::sync_channel(1);
+        if self.tx.send(Msg::Flush(done_tx)).is_ok() {
+            let _ = done_rx.recv();
+        }
+        Ok(())
+    }
+}
+
+impl Drop for WorkerGuard {
+    fn drop(&mut self) {
+        // Blocks until queued lines are written: nothing is lost at shutdown.
+        let _ = self.tx.send(Msg::Shutdown);
+        self.closed.store(true, Ordering::Release);
+        if let Some(h) = self.handle.take() {
+            let _ = h.join();
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::Mutex;
+
+    #[derive(Clone, Default)]
+    struct Shared(Arc<Mutex<Vec<u8>>>);
+    impl Write for Shared {
+        fn write(&mut self, b: &[u8]) -> io::Result<usize> {
+            self.0.lock().unwrap().extend_from_slice(b);
+            Ok(b.len())
+        }
+        fn flush(&mut self) -> io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn guard_flushes_everything() {
+        let out = Shared::default();
+        let (s, g) = NonBlocking::builder()
+            .overflow(Overflow::Block)
+            .capacity(4)
+            .finish(out.clone());
+        for i in 0..1000 {
+            let _ = s.write_line(format!("{i}\n").as_bytes());
+        }
+        drop(g);
+        let text = String::from_utf8(out.0.lock().unwrap().clone()).unwrap();
+        assert_eq!(text.lines().count(), 1000);
+        assert_eq!(s.dropped(), 0);
+        let _ = s.write_line(b"late\n");
+        assert_eq!(s.dropped(), 1);
+    }
+
+    struct Slow;
+    impl Write for Slow {
+        fn write(&mut self, b: &[u8]) -> io::Result<usize> {
+            std::thread::sleep(std::time::Duration::from_millis(20));
+            Ok(b.len())
+        }
+        fn flush(&mut self) -> io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn full_queue_drops_and_counts() {
+        let (s, g) = NonBlocking::builder().capacity(2).finish(Slow);
+        for _ in 0..50 {
+            let _ = s.write_line(b"x\n");
+        }
+        assert!(s.dropped() > 0, "a slow writer must not block the caller");
+        drop(g);
+    }
+}

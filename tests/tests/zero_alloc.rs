@@ -1,0 +1,98 @@
+//! After warm-up, logging the checkout event allocates nothing (hot-path habit 8).
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::cell::Cell;
+
+use ecsctx::context::{self, Fields};
+use ecsctx::trace::TraceContext;
+use log::kv::Value as KV;
+use log::Log;
+
+struct Counting;
+
+thread_local! {
+    static ALLOCS: Cell<u64> = const { Cell::new(0) };
+}
+
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, l: Layout) -> *mut u8 {
+        let _ = ALLOCS.try_with(|c| c.set(c.get() + 1));
+        System.alloc(l)
+    }
+    unsafe fn dealloc(&self, p: *mut u8, l: Layout) {
+        System.dealloc(p, l)
+    }
+    unsafe fn realloc(&self, p: *mut u8, l: Layout, n: usize) -> *mut u8 {
+        let _ = ALLOCS.try_with(|c| c.set(c.get() + 1));
+        System.realloc(p, l, n)
+    }
+}
+
+#[global_allocator]
+static A: Counting = Counting;
+
+fn allocs() -> u64 {
+    ALLOCS.with(Cell::get)
+}
+
+#[test]
+fn checkout_event_allocates_nothing_after_warm_up() {
+    let logger = ecsctx::Builder::new()
+        .with_filter("info")
+        .with_masker(None)
+        .with_writer(std::io::sink())
+        .build();
+    let _t = context::bind_trace(TraceContext::new_root());
+    let _c = context::bind(
+        Fields::new()
+            .with("ip", "203.0.113.9")
+            .with("user_id", &42)
+            .with("session_id", "sess-1")
+            .with("merchant_id", "m-1")
+            .with("labels.region", "eu-west-1")
+            .with("keyloop", &serde_json::json!({"store_id": 7, "enterprise_id": 3})),
+    );
+    let kvs: [(&str, KV); 4] = [
+        ("amount", KV::from(100)),
+        ("currency", KV::from("KWD")),
+        ("attempt", KV::from(1)),
+        ("latency_ms", KV::from(12.5)),
+    ];
+    let log_one = || {
+        logger.log(
+            &log::Record::builder()
+                .level(log::Level::Info)
+                .target("shop")
+                .args(format_args!("payment_processed"))
+                .key_values(&kvs)
+                .build(),
+        )
+    };
+    let cold = allocs();
+    for _ in 0..10 {
+        log_one();
+    }
+    // The counter works: the first lines grow the thread's buffers.
+    assert!(allocs() > cold, "the counting allocator saw nothing");
+    let before = allocs();
+    for _ in 0..100 {
+        log_one();
+    }
+    assert_eq!(allocs() - before, 0, "allocations on the hot path");
+    // A foreign record with format arguments, too.
+    let fmt_one = |n: u32| {
+        logger.log(
+            &log::Record::builder()
+                .level(log::Level::Warn)
+                .target("other")
+                .args(format_args!("user {} paid {}", n, 100))
+                .build(),
+        )
+    };
+    fmt_one(0);
+    let before = allocs();
+    for n in 0..100 {
+        fmt_one(n);
+    }
+    assert_eq!(allocs() - before, 0, "allocations for a formatted message");
+}
