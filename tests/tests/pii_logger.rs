@@ -38,8 +38,14 @@ fn reference_readme_dry_run_through_the_logger() {
                    gateway_name = "knet"; "payment_processed");
     });
     let extra = &lines[0]["extra"];
-    assert_eq!(extra["customer_name"], p.tokenize("John Doe", "generic").unwrap());
-    assert_eq!(extra["email"], p.tokenize("john@example.com", "email").unwrap());
+    assert_eq!(
+        extra["customer_name"],
+        p.tokenize("John Doe", "generic").unwrap()
+    );
+    assert_eq!(
+        extra["email"],
+        p.tokenize("john@example.com", "email").unwrap()
+    );
     assert_eq!(extra["amount"], 100);
     assert_eq!(extra["gateway_name"], "knet");
 }
@@ -62,8 +68,15 @@ fn foreign_message_bound_context_and_ecs_fields() {
     });
     let l = &lines[0];
     let text = serde_json::to_string(l).unwrap();
-    for plain in ["john@example.com", "5555 1234", "4111 1111 1111 1111", "4111-1111-1111-1111",
-                  "Ann@Example.org", "Bob Smith", "jane@example.com"] {
+    for plain in [
+        "john@example.com",
+        "5555 1234",
+        "4111 1111 1111 1111",
+        "4111-1111-1111-1111",
+        "Ann@Example.org",
+        "Bob Smith",
+        "jane@example.com",
+    ] {
         assert!(!text.contains(plain), "{plain} leaked: {text}");
     }
     assert_eq!(
@@ -76,8 +89,14 @@ fn foreign_message_bound_context_and_ecs_fields() {
     );
     assert_eq!(l["extra"]["card"], "411111******1111");
     assert_eq!(l["log"]["logger"], "gateway::client");
-    assert_eq!(l["extra"]["customer_email"], p.tokenize("ann@example.org", "email").unwrap());
-    assert_eq!(l["user"]["email"], p.tokenize("jane@example.com", "email").unwrap());
+    assert_eq!(
+        l["extra"]["customer_email"],
+        p.tokenize("ann@example.org", "email").unwrap()
+    );
+    assert_eq!(
+        l["user"]["email"],
+        p.tokenize("jane@example.com", "email").unwrap()
+    );
 }
 
 proptest! {

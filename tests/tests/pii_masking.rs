@@ -23,9 +23,15 @@ fn reference_readme_dry_run() {
     });
     let out = mask_doc(&m, &doc);
     let extra = &out["extra"];
-    assert_eq!(extra["customer_name"], p.tokenize("John Doe", "generic").unwrap());
+    assert_eq!(
+        extra["customer_name"],
+        p.tokenize("John Doe", "generic").unwrap()
+    );
     // Tokenized as what the value is, so an analyst finds it by tokenize(email, "email").
-    assert_eq!(extra["email"], p.tokenize("john@example.com", "email").unwrap());
+    assert_eq!(
+        extra["email"],
+        p.tokenize("john@example.com", "email").unwrap()
+    );
     assert_eq!(extra["amount"], 100);
     assert_eq!(extra["gateway_name"], "knet");
     assert_eq!(out["message"], "payment processed");
@@ -59,16 +65,31 @@ fn whole_document() {
     assert_eq!(out["log"], doc["log"]);
     assert_eq!(out["event"], doc["event"]);
     assert_eq!(out["client"]["address"], "10.0.0.7");
-    assert_eq!(out["client"]["user"]["email"], p.tokenize("ann@example.org", "email").unwrap());
-    assert_eq!(out["user"]["full_name"], p.tokenize("Jane Doe", "generic").unwrap());
-    assert_eq!(out["user"]["email"], p.tokenize("jane@example.com", "email").unwrap());
+    assert_eq!(
+        out["client"]["user"]["email"],
+        p.tokenize("ann@example.org", "email").unwrap()
+    );
+    assert_eq!(
+        out["user"]["full_name"],
+        p.tokenize("Jane Doe", "generic").unwrap()
+    );
+    assert_eq!(
+        out["user"]["email"],
+        p.tokenize("jane@example.com", "email").unwrap()
+    );
     assert_eq!(out["user"]["id"], "u-1");
     assert_eq!(out["url"], doc["url"]);
     assert_eq!(out["labels"]["region"], "kw");
-    assert_eq!(out["labels"]["customer_phone"], p.tokenize("+96555551234", "phone").unwrap());
+    assert_eq!(
+        out["labels"]["customer_phone"],
+        p.tokenize("+96555551234", "phone").unwrap()
+    );
     assert_eq!(out["headers"]["Authorization"], "Bearer abcd****1234");
     assert_eq!(out["headers"]["Cookie"], "****");
-    assert_eq!(out["http"]["request"]["headers"]["x-api-key"], "k-12****7890");
+    assert_eq!(
+        out["http"]["request"]["headers"]["x-api-key"],
+        "k-12****7890"
+    );
     let body = out["http"]["request"]["body"]["content"].as_str().unwrap();
     assert_eq!(
         body,
@@ -78,7 +99,10 @@ fn whole_document() {
             p.tokenize("bob@example.com", "email").unwrap()
         )
     );
-    assert_eq!(out["payload"]["items"][0]["phone"], p.tokenize("+96555551234", "phone").unwrap());
+    assert_eq!(
+        out["payload"]["items"][0]["phone"],
+        p.tokenize("+96555551234", "phone").unwrap()
+    );
     assert_eq!(out["payload"]["items"][0]["sku"], "A-1");
     assert_eq!(out["payload"]["card"], "411111******1111");
     assert_eq!(out["payload"]["note"], "paid with 550000******0004");
@@ -96,13 +120,18 @@ fn whole_document() {
 fn redacted_when_unconfigured_and_idempotent() {
     // No process-wide configuration in this test binary (and no PII_* variables):
     // tokens become [PII_REDACTED], never plaintext.
-    if std::env::var_os("PII_PROVIDER").is_some() || std::env::var_os("PII_TOKEN_KEYSET_PATH").is_some() {
+    if std::env::var_os("PII_PROVIDER").is_some()
+        || std::env::var_os("PII_TOKEN_KEYSET_PATH").is_some()
+    {
         eprintln!("PII_* variables are set: skipping the unconfigured check");
         return;
     }
     let m = PiiMasker::new();
-    let out = mask_doc(&m, &json!({"extra": {"customer_name": "John Doe",
-        "note": "mail john@example.com", "card": "4111111111111111"}}));
+    let out = mask_doc(
+        &m,
+        &json!({"extra": {"customer_name": "John Doe",
+        "note": "mail john@example.com", "card": "4111111111111111"}}),
+    );
     assert_eq!(out["extra"]["customer_name"], "[PII_REDACTED]");
     assert_eq!(out["extra"]["note"], "mail [PII_REDACTED]");
     assert_eq!(out["extra"]["card"], "411111******1111");
@@ -130,15 +159,25 @@ fn configuration_in_code_and_env() {
         .with_sensitive_keys(["iban"])
         .with_safe_keys(["product_name"])
         .with_exempt_paths(["payload.items.[].*", "extra.*.name"]);
-    let out = mask_doc(&m, &json!({
-        "extra": {"IBAN": "KW81CBKU0000000000001234560101", "product_name": "Shoes",
-                  "merchant": {"name": "ACME"}, "customer_name": "John"},
-        "payload": {"items": [{"name": "Shoes", "owner_name": "Ann <ann@example.com>"}]}
-    }));
-    assert_eq!(out["extra"]["IBAN"], p.tokenize("KW81CBKU0000000000001234560101", "generic").unwrap());
+    let out = mask_doc(
+        &m,
+        &json!({
+            "extra": {"IBAN": "KW81CBKU0000000000001234560101", "product_name": "Shoes",
+                      "merchant": {"name": "ACME"}, "customer_name": "John"},
+            "payload": {"items": [{"name": "Shoes", "owner_name": "Ann <ann@example.com>"}]}
+        }),
+    );
+    assert_eq!(
+        out["extra"]["IBAN"],
+        p.tokenize("KW81CBKU0000000000001234560101", "generic")
+            .unwrap()
+    );
     assert_eq!(out["extra"]["product_name"], "Shoes");
     assert_eq!(out["extra"]["merchant"]["name"], "ACME");
-    assert_eq!(out["extra"]["customer_name"], p.tokenize("John", "generic").unwrap());
+    assert_eq!(
+        out["extra"]["customer_name"],
+        p.tokenize("John", "generic").unwrap()
+    );
     assert_eq!(out["payload"]["items"][0]["name"], "Shoes");
     // Exempt from key-based masking, but the email inside is still scrubbed.
     assert_eq!(
@@ -150,9 +189,15 @@ fn configuration_in_code_and_env() {
     std::env::set_var("ECSCTX_MASK_SAFE_KEYS", "product_name");
     std::env::set_var("ECSCTX_MASK_EXEMPT_PATHS", "payload.items.[].*");
     let m = PiiMasker::from_env().with_pii(p.clone());
-    let out = mask_doc(&m, &json!({"extra": {"passport_no": "K1234567", "product_name": "Shoes"},
-        "payload": {"items": [{"name": "Shoes"}]}}));
-    assert_eq!(out["extra"]["passport_no"], p.tokenize("K1234567", "generic").unwrap());
+    let out = mask_doc(
+        &m,
+        &json!({"extra": {"passport_no": "K1234567", "product_name": "Shoes"},
+        "payload": {"items": [{"name": "Shoes"}]}}),
+    );
+    assert_eq!(
+        out["extra"]["passport_no"],
+        p.tokenize("K1234567", "generic").unwrap()
+    );
     assert_eq!(out["extra"]["product_name"], "Shoes");
     assert_eq!(out["payload"]["items"][0]["name"], "Shoes");
 }
@@ -160,7 +205,10 @@ fn configuration_in_code_and_env() {
 #[test]
 fn keys_that_are_pii() {
     let (p, m) = masker();
-    let out = mask_doc(&m, &json!({"extra": {"john@example.com": 1, "4111111111111111": 2, "plain": 3}}));
+    let out = mask_doc(
+        &m,
+        &json!({"extra": {"john@example.com": 1, "4111111111111111": 2, "plain": 3}}),
+    );
     let keys: Vec<&String> = out["extra"].as_object().unwrap().keys().collect();
     assert!(keys.contains(&&p.tokenize("john@example.com", "email").unwrap()));
     assert!(keys.contains(&&"411111******1111".to_owned()));
@@ -188,7 +236,16 @@ fn luhn_complete(prefix: &[u32]) -> Vec<u32> {
     // Append the check digit that makes the number Luhn-valid.
     let mut sum = 0;
     for (i, d) in prefix.iter().rev().enumerate() {
-        sum += if i % 2 == 0 { let x = d * 2; if x > 9 { x - 9 } else { x } } else { *d };
+        sum += if i % 2 == 0 {
+            let x = d * 2;
+            if x > 9 {
+                x - 9
+            } else {
+                x
+            }
+        } else {
+            *d
+        };
     }
     let mut v = prefix.to_vec();
     v.push((10 - sum % 10) % 10);
@@ -204,7 +261,12 @@ enum Gen {
 }
 
 fn email() -> impl Strategy<Value = Gen> {
-    ("[a-z][a-z0-9._+-]{0,10}[a-z0-9]", "[a-z][a-z0-9-]{0,8}[a-z]", "(com|org|io|co\\.uk|net)", any::<bool>())
+    (
+        "[a-z][a-z0-9._+-]{0,10}[a-z0-9]",
+        "[a-z][a-z0-9-]{0,8}[a-z]",
+        "(com|org|io|co\\.uk|net)",
+        any::<bool>(),
+    )
         .prop_map(|(l, d, t, up)| {
             let e = format!("{l}@{d}.{t}");
             Gen::Email(if up { e.to_uppercase() } else { e })
@@ -212,19 +274,38 @@ fn email() -> impl Strategy<Value = Gen> {
 }
 
 fn phone() -> impl Strategy<Value = Gen> {
-    (prop::bool::ANY, "[1-9][0-9]{2}", "[0-9]{4}", "[0-9]{4}", prop::sample::select(vec![" ", "-", ""]))
+    (
+        prop::bool::ANY,
+        "[1-9][0-9]{2}",
+        "[0-9]{4}",
+        "[0-9]{4}",
+        prop::sample::select(vec![" ", "-", ""]),
+    )
         .prop_map(|(plus, a, b, c, sep)| {
-            Gen::Phone(format!("{}{a}{sep}{b}{sep}{c}", if plus { "+" } else { "" }))
+            Gen::Phone(format!(
+                "{}{a}{sep}{b}{sep}{c}",
+                if plus { "+" } else { "" }
+            ))
         })
 }
 
 fn card() -> impl Strategy<Value = Gen> {
-    (prop::collection::vec(0u32..10, 12..18), prop::sample::select(vec![" ", "-", ""]))
+    (
+        prop::collection::vec(0u32..10, 12..18),
+        prop::sample::select(vec![" ", "-", ""]),
+    )
         .prop_map(|(mut digits, sep)| {
             digits[0] = 4;
             let d = luhn_complete(&digits);
-            let plain: String = d.iter().map(|d| char::from_digit(*d, 10).unwrap()).collect();
-            let grouped: Vec<String> = plain.as_bytes().chunks(4).map(|c| String::from_utf8(c.to_vec()).unwrap()).collect();
+            let plain: String = d
+                .iter()
+                .map(|d| char::from_digit(*d, 10).unwrap())
+                .collect();
+            let grouped: Vec<String> = plain
+                .as_bytes()
+                .chunks(4)
+                .map(|c| String::from_utf8(c.to_vec()).unwrap())
+                .collect();
             Gen::Card(plain, grouped.join(sep))
         })
 }
@@ -262,7 +343,10 @@ fn place(doc: &mut Value, item: &Gen, spot: u8, filler: &str) {
 
 fn leaks(out: &str, item: &Gen) -> Option<String> {
     match item {
-        Gen::Email(e) => out.to_lowercase().contains(&e.to_lowercase()).then(|| e.clone()),
+        Gen::Email(e) => out
+            .to_lowercase()
+            .contains(&e.to_lowercase())
+            .then(|| e.clone()),
         Gen::Phone(p) => {
             let digits: String = p.chars().filter(char::is_ascii_digit).collect();
             let squeezed: String = out.chars().filter(char::is_ascii_digit).collect();
@@ -270,7 +354,8 @@ fn leaks(out: &str, item: &Gen) -> Option<String> {
         }
         Gen::Card(plain, grouped) => {
             let squeezed: String = out.chars().filter(char::is_ascii_digit).collect();
-            (out.contains(grouped.as_str()) || squeezed.contains(plain.as_str())).then(|| plain.clone())
+            (out.contains(grouped.as_str()) || squeezed.contains(plain.as_str()))
+                .then(|| plain.clone())
         }
         Gen::Name(n) => out.contains(n.as_str()).then(|| n.clone()),
     }
@@ -317,9 +402,18 @@ fn masker_with_file_keysets() {
     let path = dir.join("token.json");
     std::fs::write(&path, TOKEN_KEYSET).unwrap();
     let from_file = Pii::new(Config::file(&path).with_env("prod")).unwrap();
-    let inline = Pii::new(Config::keysets(
-        Keyset::parse_token(TOKEN_KEYSET.as_bytes(), "inline").unwrap(), None).with_env("prod")).unwrap();
+    let inline = Pii::new(
+        Config::keysets(
+            Keyset::parse_token(TOKEN_KEYSET.as_bytes(), "inline").unwrap(),
+            None,
+        )
+        .with_env("prod"),
+    )
+    .unwrap();
     let m = PiiMasker::new().with_pii(from_file);
-    assert_eq!(m.mask("extra.email", "a@b.io"), inline.tokenize("a@b.io", "email").unwrap());
+    assert_eq!(
+        m.mask("extra.email", "a@b.io"),
+        inline.tokenize("a@b.io", "email").unwrap()
+    );
     std::fs::remove_dir_all(&dir).unwrap();
 }

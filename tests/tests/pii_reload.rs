@@ -64,7 +64,11 @@ fn hot_reload_while_tokenizing_from_threads() {
                         p.tokenize("John.Doe@Example.com ", "email").unwrap()
                     } else {
                         out.clear();
-                        assert!(m.mask_str("extra.customer_email", "john.doe@example.com", &mut out));
+                        assert!(m.mask_str(
+                            "extra.customer_email",
+                            "john.doe@example.com",
+                            &mut out
+                        ));
                         out.clone()
                     };
                     // Every token is the old or the new one: never an error, never redacted.
@@ -88,9 +92,16 @@ fn hot_reload_while_tokenizing_from_threads() {
         std::thread::sleep(Duration::from_millis(10));
     }
     // A broken rewrite keeps the last good keyset.
-    std::fs::write(&tpath, "{\"schema_version\": 1, \"primary_kid\": \"tk1\", \"keys\": {").unwrap();
+    std::fs::write(
+        &tpath,
+        "{\"schema_version\": 1, \"primary_kid\": \"tk1\", \"keys\": {",
+    )
+    .unwrap();
     std::thread::sleep(Duration::from_millis(150));
-    assert_eq!(p.tokenize("john.doe@example.com", "email").unwrap(), new_token);
+    assert_eq!(
+        p.tokenize("john.doe@example.com", "email").unwrap(),
+        new_token
+    );
 
     stop.store(true, Ordering::Relaxed);
     let seen: u64 = threads.into_iter().map(|t| t.join().unwrap()).sum();
@@ -98,7 +109,10 @@ fn hot_reload_while_tokenizing_from_threads() {
 
     // Rotation: values protected before still reveal; new ones use the new primary.
     assert_eq!(p.reveal(&old_cipher, "name").unwrap(), "John Doe");
-    assert!(p.protect("x", "generic").unwrap().starts_with("penc:v1:rk1:"));
+    assert!(p
+        .protect("x", "generic")
+        .unwrap()
+        .starts_with("penc:v1:rk1:"));
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
@@ -106,8 +120,12 @@ fn hot_reload_while_tokenizing_from_threads() {
 fn first_load_failure_is_an_error_and_tokenize_only_skips_reveal() {
     let dir = tmpdir("first");
     let tpath = dir.join("token.json");
-    let p = Pii::new(Config::file(&tpath).with_reveal_keyset_path("/nonexistent/reveal.json")
-        .with_reload_interval(Duration::ZERO)).unwrap();
+    let p = Pii::new(
+        Config::file(&tpath)
+            .with_reveal_keyset_path("/nonexistent/reveal.json")
+            .with_reload_interval(Duration::ZERO),
+    )
+    .unwrap();
     let e = p.tokenize("x", "generic").unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Keyset);
     assert!(e.to_string().contains("token.json"), "{e}");
@@ -118,13 +136,22 @@ fn first_load_failure_is_an_error_and_tokenize_only_skips_reveal() {
     // Tokenize-only: the reveal path is never read, protect/reveal are denied.
     write_atomic(&tpath, TOKEN_KEYSET);
     assert!(p.tokenize("x", "generic").unwrap().starts_with("ptok:v1:"));
-    assert_eq!(p.protect("x", "generic").unwrap_err().kind(), ErrorKind::AccessDenied);
+    assert_eq!(
+        p.protect("x", "generic").unwrap_err().kind(),
+        ErrorKind::AccessDenied
+    );
 
     // A bad keyset names the file and the problem.
     let bad = dir.join("bad.json");
     std::fs::write(&bad, TOKEN_KEYSET.replace("HMAC-SHA-256", "HMAC-MD5")).unwrap();
-    let e = Pii::new(Config::file(&bad)).unwrap().tokenize("x", "generic").unwrap_err();
-    assert!(e.to_string().contains("bad.json") && e.to_string().contains("HMAC-MD5"), "{e}");
+    let e = Pii::new(Config::file(&bad))
+        .unwrap()
+        .tokenize("x", "generic")
+        .unwrap_err();
+    assert!(
+        e.to_string().contains("bad.json") && e.to_string().contains("HMAC-MD5"),
+        "{e}"
+    );
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
@@ -146,7 +173,10 @@ fn environment_configuration() {
     assert_eq!(e.kind(), ErrorKind::Config);
     assert!(e.to_string().contains("PII_REVEAL_KEYSET_PATH"), "{e}");
     std::env::set_var("PII_ACCESS", "admin");
-    assert_eq!(ecsctx::pii::configure_from_env().unwrap_err().kind(), ErrorKind::Config);
+    assert_eq!(
+        ecsctx::pii::configure_from_env().unwrap_err().kind(),
+        ErrorKind::Config
+    );
     for k in ["PII_TOKEN_KEYSET_PATH", "PII_ENV", "PII_ACCESS"] {
         std::env::remove_var(k);
     }

@@ -86,7 +86,10 @@ fn handle<S: Read + Write>(fake: &Fake, stream: S) {
         return;
     }
     let mut parts = line.split_whitespace();
-    let (method, path) = (parts.next().unwrap_or("").to_owned(), parts.next().unwrap_or("").to_owned());
+    let (method, path) = (
+        parts.next().unwrap_or("").to_owned(),
+        parts.next().unwrap_or("").to_owned(),
+    );
     let (mut len, mut token) = (0usize, String::new());
     loop {
         let mut h = String::new();
@@ -104,7 +107,10 @@ fn handle<S: Read + Write>(fake: &Fake, stream: S) {
     let _ = reader.read_exact(&mut body);
     let body = String::from_utf8_lossy(&body).into_owned();
     let mode = *fake.mode.lock().unwrap();
-    fake.log.lock().unwrap().push(format!("{method} {path} token={token} body={body}"));
+    fake.log
+        .lock()
+        .unwrap()
+        .push(format!("{method} {path} token={token} body={body}"));
     if mode == Mode::Down {
         return;
     }
@@ -114,23 +120,43 @@ fn handle<S: Read + Write>(fake: &Fake, stream: S) {
     let lease = *fake.lease.lock().unwrap();
     let (status, resp) = match (method.as_str(), path.as_str()) {
         ("POST", "/v1/auth/approle/login") => {
-            if mode == Mode::Unauthorized || !body.contains("\"role-1\"") || !body.contains("\"secret-1\"") {
-                (401, r#"{"errors":["invalid role or secret ID"]}"#.to_owned())
+            if mode == Mode::Unauthorized
+                || !body.contains("\"role-1\"")
+                || !body.contains("\"secret-1\"")
+            {
+                (
+                    401,
+                    r#"{"errors":["invalid role or secret ID"]}"#.to_owned(),
+                )
             } else {
                 fake.revoked.store(false, Ordering::Relaxed);
-                (200, format!(r#"{{"auth":{{"client_token":"s.tok","lease_duration":{lease},"renewable":true}}}}"#))
+                (
+                    200,
+                    format!(
+                        r#"{{"auth":{{"client_token":"s.tok","lease_duration":{lease},"renewable":true}}}}"#
+                    ),
+                )
             }
         }
-        ("POST", "/v1/auth/token/renew-self") if token == "s.tok" => {
-            (200, format!(r#"{{"auth":{{"client_token":"s.tok","lease_duration":{lease},"renewable":true}}}}"#))
+        ("POST", "/v1/auth/token/renew-self") if token == "s.tok" => (
+            200,
+            format!(
+                r#"{{"auth":{{"client_token":"s.tok","lease_duration":{lease},"renewable":true}}}}"#
+            ),
+        ),
+        ("GET", _) if fake.revoked.load(Ordering::Relaxed) => {
+            (403, r#"{"errors":["permission denied"]}"#.to_owned())
         }
-        ("GET", _) if fake.revoked.load(Ordering::Relaxed) => (403, r#"{"errors":["permission denied"]}"#.to_owned()),
         ("GET", p) if p.starts_with("/v1/secret/data/pii/") && token == "s.tok" => match mode {
             Mode::ServerError => (500, r#"{"errors":["internal error"]}"#.to_owned()),
             Mode::Malformed => (200, "<html>not json".to_owned()),
             Mode::NoKeyset => (200, r#"{"data":{"data":{}}}"#.to_owned()),
             _ => {
-                let ks = if p.ends_with("/token") { fake.token_keyset.lock().unwrap().clone() } else { REVEAL_KEYSET.to_owned() };
+                let ks = if p.ends_with("/token") {
+                    fake.token_keyset.lock().unwrap().clone()
+                } else {
+                    REVEAL_KEYSET.to_owned()
+                };
                 (200, serde_json::json!({"data": {"data": {"keyset": ks}, "metadata": {"version": 1}}}).to_string())
             }
         },
@@ -166,7 +192,10 @@ fn start(tls: bool) -> Server {
         let ca_key = KeyPair::generate().unwrap();
         let mut ca_params = CertificateParams::new(Vec::<String>::new()).unwrap();
         ca_params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
-        ca_params.key_usages = vec![KeyUsagePurpose::KeyCertSign, KeyUsagePurpose::DigitalSignature];
+        ca_params.key_usages = vec![
+            KeyUsagePurpose::KeyCertSign,
+            KeyUsagePurpose::DigitalSignature,
+        ];
         let ca_cert = ca_params.self_signed(&ca_key).unwrap();
         let key = KeyPair::generate().unwrap();
         let cert = CertificateParams::new(vec!["127.0.0.1".to_owned(), "localhost".to_owned()])
@@ -197,7 +226,9 @@ fn start(tls: bool) -> Server {
             match listener.accept() {
                 Ok((stream, _)) => {
                     stream.set_nonblocking(false).unwrap();
-                    stream.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+                    stream
+                        .set_read_timeout(Some(Duration::from_secs(5)))
+                        .unwrap();
                     let f = f.clone();
                     let tls = tls_config.clone();
                     std::thread::spawn(move || match tls {
@@ -213,11 +244,20 @@ fn start(tls: bool) -> Server {
         }
     });
     let scheme = if tls { "https" } else { "http" };
-    Server { fake, addr: format!("{scheme}://127.0.0.1:{port}"), dir, ca }
+    Server {
+        fake,
+        addr: format!("{scheme}://127.0.0.1:{port}"),
+        dir,
+        ca,
+    }
 }
 
 fn full(server: &Server) -> Result<Pii, ecsctx::pii::Error> {
-    Pii::new(Config::vault(server.config()).with_access(Access::Full).with_env("prod"))
+    Pii::new(
+        Config::vault(server.config())
+            .with_access(Access::Full)
+            .with_env("prod"),
+    )
 }
 
 fn wait_until(what: &str, mut f: impl FnMut() -> bool) {
@@ -232,14 +272,24 @@ const JOHN_PROD: &str = "ptok:v1:doa_-GE9Q8bX36KrTfo84reb8Lz4UiXDlxD3f8opx_Y";
 
 fn check_ok(server: &Server) {
     let p = full(server).unwrap();
-    assert_eq!(p.tokenize("john.doe@example.com", "email").unwrap(), JOHN_PROD);
+    assert_eq!(
+        p.tokenize("john.doe@example.com", "email").unwrap(),
+        JOHN_PROD
+    );
     let c = p.protect("John Doe", "name").unwrap();
     assert_eq!(p.reveal(&c, "name").unwrap(), "John Doe");
     let log = server.log();
-    assert!(log[0].starts_with("POST /v1/auth/approle/login token= body="), "{log:?}");
+    assert!(
+        log[0].starts_with("POST /v1/auth/approle/login token= body="),
+        "{log:?}"
+    );
     assert!(log[0].contains("role-1") && log[0].contains("secret-1"));
-    assert!(log.iter().any(|l| l.starts_with("GET /v1/secret/data/pii/token token=s.tok")));
-    assert!(log.iter().any(|l| l.starts_with("GET /v1/secret/data/pii/reveal token=s.tok")));
+    assert!(log
+        .iter()
+        .any(|l| l.starts_with("GET /v1/secret/data/pii/token token=s.tok")));
+    assert!(log
+        .iter()
+        .any(|l| l.starts_with("GET /v1/secret/data/pii/reveal token=s.tok")));
 }
 
 #[test]
@@ -258,15 +308,24 @@ fn https_without_the_ca_is_refused() {
     server.ca = None;
     let e = full(&server).unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Keyset);
-    assert!(e.to_string().to_lowercase().contains("certificate") || e.to_string().contains("issuer"), "{e}");
+    assert!(
+        e.to_string().to_lowercase().contains("certificate") || e.to_string().contains("issuer"),
+        "{e}"
+    );
 }
 
 #[test]
 fn tokenize_only_reads_only_the_token_keyset() {
     let server = start(false);
     let p = Pii::new(Config::vault(server.config()).with_env("prod")).unwrap();
-    assert_eq!(p.tokenize("john.doe@example.com", "email").unwrap(), JOHN_PROD);
-    assert_eq!(p.protect("x", "generic").unwrap_err().kind(), ErrorKind::AccessDenied);
+    assert_eq!(
+        p.tokenize("john.doe@example.com", "email").unwrap(),
+        JOHN_PROD
+    );
+    assert_eq!(
+        p.protect("x", "generic").unwrap_err().kind(),
+        ErrorKind::AccessDenied
+    );
     assert!(!server.log().iter().any(|l| l.contains("/reveal")));
 }
 
@@ -287,7 +346,10 @@ fn startup_failures() {
         if mode != Mode::Down {
             assert!(msg.contains(needle), "{mode:?}: {msg}");
         }
-        assert!(!msg.contains("secret-1") && !msg.contains("s.tok"), "no secrets in errors: {msg}");
+        assert!(
+            !msg.contains("secret-1") && !msg.contains("s.tok"),
+            "no secrets in errors: {msg}"
+        );
     }
     // Nothing listening at all.
     let mut gone = start(false);
@@ -301,20 +363,34 @@ fn startup_timeout() {
     server.set(Mode::Slow);
     let t = Instant::now();
     let e = full(&server).unwrap_err();
-    assert!(t.elapsed() < Duration::from_millis(2500), "the 700 ms timeout applies: {:?}", t.elapsed());
-    assert!(e.to_string().to_lowercase().contains("timeout") || e.to_string().to_lowercase().contains("timed out"), "{e}");
+    assert!(
+        t.elapsed() < Duration::from_millis(2500),
+        "the 700 ms timeout applies: {:?}",
+        t.elapsed()
+    );
+    assert!(
+        e.to_string().to_lowercase().contains("timeout")
+            || e.to_string().to_lowercase().contains("timed out"),
+        "{e}"
+    );
 }
 
 #[test]
 fn refresh_rotation_down_and_back() {
     let server = start(false);
     let p = full(&server).unwrap();
-    assert_eq!(p.tokenize("john.doe@example.com", "email").unwrap(), JOHN_PROD);
+    assert_eq!(
+        p.tokenize("john.doe@example.com", "email").unwrap(),
+        JOHN_PROD
+    );
     let before = p.protect("old", "generic").unwrap();
 
     // Rotation in Vault: the new primary is picked up by the refresh.
-    *server.fake.token_keyset.lock().unwrap() = TOKEN_KEYSET.replace("\"primary_kid\": \"tk1\"", "\"primary_kid\": \"tk0\"");
-    wait_until("the rotated keyset", || p.tokenize("john.doe@example.com", "email").unwrap() != JOHN_PROD);
+    *server.fake.token_keyset.lock().unwrap() =
+        TOKEN_KEYSET.replace("\"primary_kid\": \"tk1\"", "\"primary_kid\": \"tk0\"");
+    wait_until("the rotated keyset", || {
+        p.tokenize("john.doe@example.com", "email").unwrap() != JOHN_PROD
+    });
     let rotated = p.tokenize("john.doe@example.com", "email").unwrap();
 
     // Vault goes down, errors, or answers garbage: the last good keyset stays in force.
@@ -322,23 +398,45 @@ fn refresh_rotation_down_and_back() {
         server.set(mode);
         let n = server.log().len();
         wait_until("a failed refresh", || server.log().len() > n);
-        assert_eq!(p.tokenize("john.doe@example.com", "email").unwrap(), rotated, "{mode:?}");
+        assert_eq!(
+            p.tokenize("john.doe@example.com", "email").unwrap(),
+            rotated,
+            "{mode:?}"
+        );
         assert_eq!(p.reveal(&before, "generic").unwrap(), "old");
     }
 
     // Back up, with the original keyset.
     *server.fake.token_keyset.lock().unwrap() = TOKEN_KEYSET.to_owned();
     server.set(Mode::Ok);
-    wait_until("recovery", || p.tokenize("john.doe@example.com", "email").unwrap() == JOHN_PROD);
+    wait_until("recovery", || {
+        p.tokenize("john.doe@example.com", "email").unwrap() == JOHN_PROD
+    });
 }
 
 #[test]
 fn token_is_renewed_before_its_lease_ends() {
     let server = start(false);
     *server.fake.lease.lock().unwrap() = 1;
-    let p = Pii::new(Config::vault(server.config().with_refresh_interval(Duration::from_secs(60))).with_env("prod")).unwrap();
-    wait_until("a renewal", || server.log().iter().any(|l| l.starts_with("POST /v1/auth/token/renew-self token=s.tok")));
-    assert_eq!(p.tokenize("john.doe@example.com", "email").unwrap(), JOHN_PROD);
+    let p = Pii::new(
+        Config::vault(
+            server
+                .config()
+                .with_refresh_interval(Duration::from_secs(60)),
+        )
+        .with_env("prod"),
+    )
+    .unwrap();
+    wait_until("a renewal", || {
+        server
+            .log()
+            .iter()
+            .any(|l| l.starts_with("POST /v1/auth/token/renew-self token=s.tok"))
+    });
+    assert_eq!(
+        p.tokenize("john.doe@example.com", "email").unwrap(),
+        JOHN_PROD
+    );
 }
 
 #[test]
@@ -346,14 +444,25 @@ fn refused_token_logs_in_again() {
     let server = start(false);
     *server.fake.lease.lock().unwrap() = 0; // never renewed
     let p = full(&server).unwrap();
-    let logins = || server.log().iter().filter(|l| l.contains("approle/login")).count();
+    let logins = || {
+        server
+            .log()
+            .iter()
+            .filter(|l| l.contains("approle/login"))
+            .count()
+    };
     assert_eq!(logins(), 1);
     // The token is revoked: the next read is 403, and the provider logs in again.
     server.fake.revoked.store(true, Ordering::Relaxed);
     wait_until("a second login", || logins() >= 2);
-    wait_until("a read with the new token", || !server.fake.revoked.load(Ordering::Relaxed)
-        && server.log().last().is_some_and(|l| l.starts_with("GET")));
-    assert_eq!(p.tokenize("john.doe@example.com", "email").unwrap(), JOHN_PROD);
+    wait_until("a read with the new token", || {
+        !server.fake.revoked.load(Ordering::Relaxed)
+            && server.log().last().is_some_and(|l| l.starts_with("GET"))
+    });
+    assert_eq!(
+        p.tokenize("john.doe@example.com", "email").unwrap(),
+        JOHN_PROD
+    );
 }
 
 #[test]
@@ -364,10 +473,22 @@ fn from_env_variables() {
         ("PII_ACCESS", "full".to_owned()),
         ("PII_ENV", "prod".to_owned()),
         ("PII_VAULT_ADDR", server.addr.clone()),
-        ("PII_VAULT_ROLE_ID_PATH", server.dir.join("role_id").display().to_string()),
-        ("PII_VAULT_SECRET_ID_PATH", server.dir.join("secret_id").display().to_string()),
-        ("PII_VAULT_TOKEN_KEYSET_PATH", "secret/data/pii/token".to_owned()),
-        ("PII_VAULT_REVEAL_KEYSET_PATH", "secret/data/pii/reveal".to_owned()),
+        (
+            "PII_VAULT_ROLE_ID_PATH",
+            server.dir.join("role_id").display().to_string(),
+        ),
+        (
+            "PII_VAULT_SECRET_ID_PATH",
+            server.dir.join("secret_id").display().to_string(),
+        ),
+        (
+            "PII_VAULT_TOKEN_KEYSET_PATH",
+            "secret/data/pii/token".to_owned(),
+        ),
+        (
+            "PII_VAULT_REVEAL_KEYSET_PATH",
+            "secret/data/pii/reveal".to_owned(),
+        ),
         ("PII_REFRESH_SECONDS", "300".to_owned()),
         ("PII_VAULT_TIMEOUT", "2".to_owned()),
     ];
@@ -380,5 +501,8 @@ fn from_env_variables() {
     }
     let p = r.unwrap().unwrap();
     assert_eq!(p.access(), Access::Full);
-    assert_eq!(p.tokenize("john.doe@example.com", "email").unwrap(), JOHN_PROD);
+    assert_eq!(
+        p.tokenize("john.doe@example.com", "email").unwrap(),
+        JOHN_PROD
+    );
 }

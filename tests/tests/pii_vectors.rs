@@ -25,14 +25,28 @@ fn s(v: &Value) -> &str {
 fn keyset_files_parse() {
     let Some(v) = vectors() else { return };
     let files = &v["keyset_files"];
-    let t = Keyset::parse_token(files["token-keyset.json"].to_string().as_bytes(), "token-keyset.json").unwrap();
+    let t = Keyset::parse_token(
+        files["token-keyset.json"].to_string().as_bytes(),
+        "token-keyset.json",
+    )
+    .unwrap();
     assert_eq!(t.primary_kid(), "tk1");
     assert_eq!(t.kids().collect::<Vec<_>>(), ["tk0", "tk1"]);
-    let r = Keyset::parse_reveal(files["reveal-keyset.json"].to_string().as_bytes(), "reveal-keyset.json").unwrap();
+    let r = Keyset::parse_reveal(
+        files["reveal-keyset.json"].to_string().as_bytes(),
+        "reveal-keyset.json",
+    )
+    .unwrap();
     assert_eq!(r.primary_kid(), "rk1");
     // The vectors' files are the ones the helpers use.
-    assert_eq!(files["token-keyset.json"], serde_json::from_str::<Value>(TOKEN_KEYSET).unwrap());
-    assert_eq!(files["reveal-keyset.json"], serde_json::from_str::<Value>(REVEAL_KEYSET).unwrap());
+    assert_eq!(
+        files["token-keyset.json"],
+        serde_json::from_str::<Value>(TOKEN_KEYSET).unwrap()
+    );
+    assert_eq!(
+        files["reveal-keyset.json"],
+        serde_json::from_str::<Value>(REVEAL_KEYSET).unwrap()
+    );
 }
 
 #[test]
@@ -50,7 +64,11 @@ fn keyset_parsing_variants() {
         // Same key bytes: same tokens as the canonical encoding.
         let a = Pii::new(Config::keysets(got.unwrap(), None)).unwrap();
         let b = Pii::new(Config::keysets(mk(&expected).unwrap(), None)).unwrap();
-        assert_eq!(a.tokenize("x", "generic").unwrap(), b.tokenize("x", "generic").unwrap(), "{case}");
+        assert_eq!(
+            a.tokenize("x", "generic").unwrap(),
+            b.tokenize("x", "generic").unwrap(),
+            "{case}"
+        );
     }
 }
 
@@ -65,8 +83,15 @@ fn derived_keys() {
         let probe = "12345";
         let mut mac = Hmac::<sha2::Sha256>::new_from_slice(&hex(s(key_hex))).unwrap();
         mac.update(probe.as_bytes());
-        let expected = format!("ptok:v1:{}", URL_SAFE_NO_PAD.encode(mac.finalize().into_bytes()));
-        assert_eq!(pii(env).tokenize(probe, ft).unwrap(), expected, "derived key of {ctx:?}");
+        let expected = format!(
+            "ptok:v1:{}",
+            URL_SAFE_NO_PAD.encode(mac.finalize().into_bytes())
+        );
+        assert_eq!(
+            pii(env).tokenize(probe, ft).unwrap(),
+            expected,
+            "derived key of {ctx:?}"
+        );
     }
 }
 
@@ -80,9 +105,20 @@ fn tokens_and_normalization() {
         for c in cases {
             let (value, ft) = (s(&c["value"]), s(&c["field_type"]));
             let want = s(&c["tokens"][env]);
-            assert_eq!(p.tokenize(value, ft).unwrap(), want, "vector {} ({}) {env}", c["id"], c["note"]);
+            assert_eq!(
+                p.tokenize(value, ft).unwrap(),
+                want,
+                "vector {} ({}) {env}",
+                c["id"],
+                c["note"]
+            );
             // The normalized form has the same token (normalization is what the token hashes).
-            assert_eq!(p.tokenize(s(&c["normalized"]), ft).unwrap(), want, "normalized {}", c["id"]);
+            assert_eq!(
+                p.tokenize(s(&c["normalized"]), ft).unwrap(),
+                want,
+                "normalized {}",
+                c["id"]
+            );
         }
     }
 }
@@ -97,7 +133,11 @@ fn fixed_nonce_and_python_ciphertexts_reveal() {
         .chain(v["protect_random"].as_array().unwrap())
     {
         let p = pii(s(&c["env"]));
-        assert_eq!(p.reveal(s(&c["ciphertext"]), s(&c["field_type"])).unwrap(), s(&c["value"]), "{c}");
+        assert_eq!(
+            p.reveal(s(&c["ciphertext"]), s(&c["field_type"])).unwrap(),
+            s(&c["value"]),
+            "{c}"
+        );
     }
 }
 
@@ -129,13 +169,22 @@ fn error_cases() {
     assert_eq!(kind(prod.reveal(&tampered, "email")), ErrorKind::Crypto);
 
     // unknown_kid
-    let e = prod.reveal(&fixed.replace(":rk1:", ":nope:"), "email").unwrap_err();
+    let e = prod
+        .reveal(&fixed.replace(":rk1:", ":nope:"), "email")
+        .unwrap_err();
     assert_eq!(e.kind(), ErrorKind::UnknownKid);
-    assert!(e.to_string().contains("'nope'") && e.to_string().contains("['rk0', 'rk1']"), "{e}");
+    assert!(
+        e.to_string().contains("'nope'") && e.to_string().contains("['rk0', 'rk1']"),
+        "{e}"
+    );
 
     // version_not_checked_v9 and payload_with_padding_accepted: the reference accepts both.
     let secret = prod.protect("secret", "generic").unwrap();
-    assert_eq!(prod.reveal(&secret.replacen("penc:v1:", "penc:v9:", 1), "generic").unwrap(), "secret");
+    assert_eq!(
+        prod.reveal(&secret.replacen("penc:v1:", "penc:v9:", 1), "generic")
+            .unwrap(),
+        "secret"
+    );
     let mut padded = secret.clone();
     while padded.rsplit(':').next().unwrap().len() % 4 != 0 {
         padded.push('=');
@@ -144,24 +193,50 @@ fn error_cases() {
     assert_eq!(prod.reveal(&padded, "generic").unwrap(), "secret");
 
     // not_penc_prefix, three_parts_only
-    assert_eq!(kind(prod.reveal(&fixed.replacen("penc", "ptok", 1), "email")), ErrorKind::Malformed);
-    assert_eq!(kind(prod.reveal("penc:v1:rk1", "email")), ErrorKind::Malformed);
-    assert_eq!(kind(prod.reveal("penc:v1:rk1:!!!", "email")), ErrorKind::Malformed);
-    assert_eq!(kind(prod.reveal("penc:v1:rk1:AAAA", "email")), ErrorKind::Malformed);
+    assert_eq!(
+        kind(prod.reveal(&fixed.replacen("penc", "ptok", 1), "email")),
+        ErrorKind::Malformed
+    );
+    assert_eq!(
+        kind(prod.reveal("penc:v1:rk1", "email")),
+        ErrorKind::Malformed
+    );
+    assert_eq!(
+        kind(prod.reveal("penc:v1:rk1:!!!", "email")),
+        ErrorKind::Malformed
+    );
+    assert_eq!(
+        kind(prod.reveal("penc:v1:rk1:AAAA", "email")),
+        ErrorKind::Malformed
+    );
 
     // protect_in_tokenize_mode, reveal_in_tokenize_mode
-    let tok = Pii::new(Config::keysets(token_keyset(), Some(reveal_keyset())).with_access(Access::Tokenize)).unwrap();
+    let tok = Pii::new(
+        Config::keysets(token_keyset(), Some(reveal_keyset())).with_access(Access::Tokenize),
+    )
+    .unwrap();
     let e = tok.protect("x", "generic").unwrap_err();
     assert_eq!(e.kind(), ErrorKind::AccessDenied);
-    assert_eq!(e.to_string(), "protect() requires PII_ACCESS=full; the current access mode is 'tokenize'");
-    assert_eq!(tok.reveal(fixed, "email").unwrap_err().kind(), ErrorKind::AccessDenied);
+    assert_eq!(
+        e.to_string(),
+        "protect() requires PII_ACCESS=full; the current access mode is 'tokenize'"
+    );
+    assert_eq!(
+        tok.reveal(fixed, "email").unwrap_err().kind(),
+        ErrorKind::AccessDenied
+    );
     assert!(tok.tokenize("x", "generic").is_ok());
 
     // tokenize_non_str_int cannot happen: tokenize takes &str.
 
     // tokenize_unconfigured: nothing configured in this process and no PII_* variables.
-    if std::env::var_os("PII_PROVIDER").is_none() && std::env::var_os("PII_TOKEN_KEYSET_PATH").is_none() {
-        assert_eq!(pii::tokenize("x", "generic").unwrap_err().kind(), ErrorKind::NotConfigured);
+    if std::env::var_os("PII_PROVIDER").is_none()
+        && std::env::var_os("PII_TOKEN_KEYSET_PATH").is_none()
+    {
+        assert_eq!(
+            pii::tokenize("x", "generic").unwrap_err().kind(),
+            ErrorKind::NotConfigured
+        );
         assert!(!pii::is_configured());
     }
 

@@ -95,7 +95,8 @@ pub(crate) fn protect_with_nonce(
     let mut payload = Vec::with_capacity(NONCE_LEN + ct.len());
     payload.extend_from_slice(nonce);
     payload.extend_from_slice(&ct);
-    let mut out = String::with_capacity(CIPHER_PREFIX.len() + kid.len() + 1 + payload.len() * 4 / 3 + 4);
+    let mut out =
+        String::with_capacity(CIPHER_PREFIX.len() + kid.len() + 1 + payload.len() * 4 / 3 + 4);
     out.push_str(CIPHER_PREFIX);
     out.push_str(kid);
     out.push(':');
@@ -175,7 +176,10 @@ mod tests {
             let key: [u8; 32] = hex(c["key_hex"].as_str().unwrap()).try_into().unwrap();
             let nonce: [u8; 12] = hex(c["nonce_hex"].as_str().unwrap()).try_into().unwrap();
             let (env, kid) = (c["env"].as_str().unwrap(), c["kid"].as_str().unwrap());
-            let (value, ft) = (c["value"].as_str().unwrap(), c["field_type"].as_str().unwrap());
+            let (value, ft) = (
+                c["value"].as_str().unwrap(),
+                c["field_type"].as_str().unwrap(),
+            );
             let got = protect_with_nonce(&key, kid, env, value, ft, &nonce).unwrap();
             assert_eq!(got, c["ciphertext"].as_str().unwrap(), "{c}");
             let payload = got.rsplit(':').next().unwrap();

@@ -181,10 +181,7 @@ impl Keyset {
                 Some(a) => {
                     return Err(Error::keyset(
                         source,
-                        format_args!(
-                            "key '{kid}' has alg '{a}', expected '{}'",
-                            alg.name()
-                        ),
+                        format_args!("key '{kid}' has alg '{a}', expected '{}'", alg.name()),
                     ))
                 }
                 None => {
@@ -194,12 +191,14 @@ impl Keyset {
                     ))
                 }
             }
-            let b64 = rk
-                .key_b64
-                .as_deref()
-                .ok_or_else(|| Error::keyset(source, format_args!("key '{kid}' has no \"key_b64\"")))?;
+            let b64 = rk.key_b64.as_deref().ok_or_else(|| {
+                Error::keyset(source, format_args!("key '{kid}' has no \"key_b64\""))
+            })?;
             let bytes = decode_b64_lenient(b64).ok_or_else(|| {
-                Error::keyset(source, format_args!("key '{kid}': key_b64 is not valid base64"))
+                Error::keyset(
+                    source,
+                    format_args!("key '{kid}': key_b64 is not valid base64"),
+                )
             })?;
             if bytes.len() != 32 {
                 return Err(Error::keyset(
@@ -303,8 +302,11 @@ mod tests {
         );
         let bad = Keyset::parse_token(ks("!!!!").as_bytes(), "t").unwrap_err();
         assert!(bad.to_string().contains("not valid base64"), "{bad}");
-        let v2 = Keyset::parse_token(br#"{"schema_version": 2, "primary_kid": "k", "keys": {}}"#, "t")
-            .unwrap_err();
+        let v2 = Keyset::parse_token(
+            br#"{"schema_version": 2, "primary_kid": "k", "keys": {}}"#,
+            "t",
+        )
+        .unwrap_err();
         assert!(v2.to_string().contains("schema_version 2"), "{v2}");
         let alg = Keyset::parse_reveal(ks("AAAA").as_bytes(), "r").unwrap_err();
         assert!(alg.to_string().contains("expected 'AES-256-GCM'"), "{alg}");

@@ -10,7 +10,9 @@ use crate::mask::Masker;
 /// What masking writes when no keyset is configured or available.
 pub const REDACTED: &str = "[PII_REDACTED]";
 
-/// Key substrings (case-insensitive) that make a value personal.
+/// Key substrings (case-insensitive) that make a value personal; matched by
+/// [`has_sensitive_substring`], which must stay in step with this list (a test checks).
+#[cfg(test)]
 const SENSITIVE: &[&str] = &[
     "name",
     "payer",
@@ -281,8 +283,10 @@ impl PiiMasker {
         I: IntoIterator<Item = S>,
         S: AsRef<str>,
     {
-        self.extra_sensitive
-            .extend(keys.into_iter().map(|k| k.as_ref().to_ascii_lowercase().into()));
+        self.extra_sensitive.extend(
+            keys.into_iter()
+                .map(|k| k.as_ref().to_ascii_lowercase().into()),
+        );
         self
     }
 
@@ -300,8 +304,10 @@ impl PiiMasker {
         I: IntoIterator<Item = S>,
         S: AsRef<str>,
     {
-        self.extra_safe
-            .extend(keys.into_iter().map(|k| k.as_ref().to_ascii_lowercase().into()));
+        self.extra_safe.extend(
+            keys.into_iter()
+                .map(|k| k.as_ref().to_ascii_lowercase().into()),
+        );
         self
     }
 
@@ -368,14 +374,27 @@ impl PiiMasker {
         let Some(key) = rev.next() else {
             return Action::None;
         };
-        if AUTH_KEYS.iter().any(|k| key.eq_ignore_ascii_case(k)) {
-            return Action::Auth;
+        if (6..=19).contains(&key.len()) {
+            if AUTH_KEYS.iter().any(|k| key.eq_ignore_ascii_case(k)) {
+                return Action::Auth;
+            }
+            if COOKIE_KEYS.iter().any(|k| key.eq_ignore_ascii_case(k)) {
+                return Action::Cookie;
+            }
         }
-        if COOKIE_KEYS.iter().any(|k| key.eq_ignore_ascii_case(k)) {
-            return Action::Cookie;
+        let sensitive = has_sensitive_substring(key)
+            || self.extra_sensitive.iter().any(|n| contains_ci(key, n));
+        if !sensitive {
+            // `related.user` is the only personal ECS field without a sensitive substring.
+            if key == "user" && path.starts_with("related.") {
+                return Action::Tokenize;
+            }
+            return Action::None;
         }
         let root = path.split('.').next().unwrap_or("");
-        if ECS_ROOTS.binary_search(&root).is_ok() && !path.contains(".headers.") && !path.contains(".body.") {
+        if ECS_ROOTS.binary_search(&root).is_ok()
+            && !path.split('.').any(|seg| seg == "headers" || seg == "body")
+        {
             let parent = rev.next().unwrap_or("");
             let grand = rev.next().unwrap_or("");
             let personal_leaf = matches!(key, "name" | "full_name" | "email");
@@ -383,8 +402,7 @@ impl PiiMasker {
                 && (parent == "user"
                     || (grand == "user" && matches!(parent, "target" | "effective" | "changes"))))
                 || (key == "address" && (root == "email" || parent == "email"))
-                || (root == "url" && key == "username")
-                || (root == "related" && key == "user");
+                || (root == "url" && key == "username");
             if personal {
                 return Action::Tokenize;
             }
@@ -397,12 +415,7 @@ impl PiiMasker {
         {
             return Action::None;
         }
-        if SENSITIVE.iter().any(|n| contains_ci(key, n))
-            || self.extra_sensitive.iter().any(|n| contains_ci(key, n))
-        {
-            return Action::Tokenize;
-        }
-        Action::None
+        Action::Tokenize
     }
 
     /// Appends the token of `value`, or [`REDACTED`] when no keyset is available.
@@ -491,7 +504,8 @@ impl PiiMasker {
             }
             let next = value[run.end..].chars().next();
             let after = value[run.end..].chars().nth(1);
-            let phone_ok = !prev.is_some_and(|p| p.is_alphanumeric() || matches!(p, '_' | '.' | '/' | ':' | '\\'))
+            let phone_ok = !prev
+                .is_some_and(|p| p.is_alphanumeric() || matches!(p, '_' | '.' | '/' | ':' | '\\'))
                 && !next.is_some_and(|n| n.is_alphanumeric() || matches!(n, '_' | '/' | '\\'))
                 && !(matches!(next, Some('.' | ':' | ',')) && after.is_some_and(is_decimal_digit));
             self.emit_run(value, &run, phone_ok, &mut last, &mut changed, out);
@@ -627,6 +641,35 @@ impl Masker for PiiMasker {
 
 // === scanners ===
 
+/// Whether `key` contains one of [`SENSITIVE`] (case-insensitive), in one pass that
+/// dispatches on the first letter of each needle.
+#[inline]
+fn has_sensitive_substring(key: &str) -> bool {
+    let k = key.as_bytes();
+    let at =
+        |i: usize, n: &[u8]| k.len() - i >= n.len() && k[i..i + n.len()].eq_ignore_ascii_case(n);
+    for i in 0..k.len() {
+        let hit = match k[i] | 0x20 {
+            b'n' => at(i, b"name"),
+            b'p' => at(i, b"payer") || at(i, b"phone"),
+            b'b' => at(i, b"billing") || at(i, b"beneficiary"),
+            b's' => at(i, b"shipping"),
+            b'c' => at(i, b"customer") || at(i, b"cardholder") || at(i, b"contact"),
+            b'e' => at(i, b"email"),
+            b'm' => at(i, b"mobile"),
+            b't' => at(i, b"tel"),
+            b'r' => at(i, b"recipient"),
+            b'a' => at(i, b"address"),
+            b'u' => at(i, b"udf"),
+            _ => false,
+        };
+        if hit {
+            return true;
+        }
+    }
+    false
+}
+
 /// Case-insensitive ASCII substring test; `needle` is lowercase.
 #[inline]
 fn contains_ci(hay: &str, needle: &str) -> bool {
@@ -660,7 +703,27 @@ fn precheck(value: &str) -> (bool, bool) {
 #[inline]
 fn is_local_char(c: char) -> bool {
     c.is_ascii_alphanumeric()
-        || matches!(c, '.' | '_' | '%' | '+' | '-' | '\'' | '!' | '#' | '$' | '&' | '*' | '=' | '?' | '^' | '`' | '{' | '|' | '}' | '~')
+        || matches!(
+            c,
+            '.' | '_'
+                | '%'
+                | '+'
+                | '-'
+                | '\''
+                | '!'
+                | '#'
+                | '$'
+                | '&'
+                | '*'
+                | '='
+                | '?'
+                | '^'
+                | '`'
+                | '{'
+                | '|'
+                | '}'
+                | '~'
+        )
         || (!c.is_ascii() && c.is_alphanumeric())
 }
 
@@ -897,8 +960,18 @@ mod tests {
     fn email_spans() {
         let s = "mail John.Doe+x@Example.co.uk, now";
         let at = s.find('@').unwrap();
-        assert_eq!(email_span(s, at, 0).map(|(a, b)| &s[a..b]), Some("John.Doe+x@Example.co.uk"));
-        for no in ["a@b", "@x.com", "x@.com", "x@y.c", "user@localhost", "x@y.123"] {
+        assert_eq!(
+            email_span(s, at, 0).map(|(a, b)| &s[a..b]),
+            Some("John.Doe+x@Example.co.uk")
+        );
+        for no in [
+            "a@b",
+            "@x.com",
+            "x@.com",
+            "x@y.c",
+            "user@localhost",
+            "x@y.123",
+        ] {
             assert_eq!(email_span(no, no.find('@').unwrap(), 0), None, "{no}");
         }
         let q = "\"quoted\"@Example.com";
@@ -921,7 +994,9 @@ mod tests {
 
     #[test]
     fn classification() {
-        let m = PiiMasker::new().with_sensitive_keys(["iban"]).with_safe_keys(["product_name"]);
+        let m = PiiMasker::new()
+            .with_sensitive_keys(["iban"])
+            .with_safe_keys(["product_name"]);
         for (p, a) in [
             ("extra.customer_name", Action::Tokenize),
             ("extra.gateway_name", Action::None),
@@ -948,6 +1023,26 @@ mod tests {
             ("message", Action::None),
         ] {
             assert_eq!(m.classify(p), a, "{p}");
+        }
+    }
+
+    #[test]
+    fn sensitive_dispatch_matches_the_list() {
+        for key in [
+            "x",
+            "Customer_Name",
+            "PAYER",
+            "telco",
+            "hotel",
+            "udf3",
+            "shipping_to",
+            "ids",
+            "beneficiaryX",
+            "contactless",
+            "mail",
+        ] {
+            let slow = SENSITIVE.iter().any(|n| contains_ci(key, n));
+            assert_eq!(has_sensitive_substring(key), slow, "{key}");
         }
     }
 

@@ -355,7 +355,11 @@ fn seconds(name: &str, s: &str) -> Result<Duration, Error> {
         .ok()
         .filter(|v| v.is_finite() && *v > 0.0)
         .map(Duration::from_secs_f64)
-        .ok_or_else(|| Error::config(format!("{name} must be a positive number of seconds, not '{s}'")))
+        .ok_or_else(|| {
+            Error::config(format!(
+                "{name} must be a positive number of seconds, not '{s}'"
+            ))
+        })
 }
 
 /// A configured PII context: tokenize, protect and reveal with one set of keysets.
@@ -511,7 +515,12 @@ impl Pii {
     /// pii.tokenize_into("John Doe", "name", &mut out).unwrap();
     /// assert!(out.starts_with("customer=ptok:v1:"));
     /// ```
-    pub fn tokenize_into(&self, value: &str, field_type: &str, out: &mut String) -> Result<(), Error> {
+    pub fn tokenize_into(
+        &self,
+        value: &str,
+        field_type: &str,
+        out: &mut String,
+    ) -> Result<(), Error> {
         let loaded = self.inner.provider.current()?;
         loaded.token.tokenize_into(value, field_type, out);
         Ok(())

@@ -161,13 +161,25 @@ mod tests {
     #[test]
     fn python_semantics() {
         assert_eq!(normalize("\tMIXED@Case.Org\n", "email"), "mixed@case.org");
-        assert_eq!(normalize("KELVIN\u{212a}@example.com", "email"), "kelvink@example.com");
-        assert_eq!(normalize("Stra\u{df}e@Example.DE", "email"), "stra\u{df}e@example.de");
+        assert_eq!(
+            normalize("KELVIN\u{212a}@example.com", "email"),
+            "kelvink@example.com"
+        );
+        assert_eq!(
+            normalize("Stra\u{df}e@Example.DE", "email"),
+            "stra\u{df}e@example.de"
+        );
         assert_eq!(normalize("\u{200b}z@e.com", "email"), "\u{200b}z@e.com");
         assert_eq!(normalize("\u{1c}\u{1d}sep\u{1e}\u{1f}", "generic"), "sep");
         assert_eq!(normalize("  + 965 5555", "phone"), "+9655555");
-        assert_eq!(normalize("ext 123: +1-555-0100 x42", "phone"), "123+1555010042");
-        assert_eq!(normalize("+\u{669}\u{666} \u{661}", "phone"), "+\u{669}\u{666}\u{661}");
+        assert_eq!(
+            normalize("ext 123: +1-555-0100 x42", "phone"),
+            "123+1555010042"
+        );
+        assert_eq!(
+            normalize("+\u{669}\u{666} \u{661}", "phone"),
+            "+\u{669}\u{666}\u{661}"
+        );
         assert_eq!(normalize("  Mixed@X.com ", "EMAIL"), "Mixed@X.com");
     }
 

@@ -58,15 +58,27 @@ pub fn mask_doc(m: &dyn Masker, v: &Value) -> Value {
                 }
             }
             Value::Array(a) => {
-                let p = if path.is_empty() { "[]".to_owned() } else { format!("{path}.[]") };
+                let p = if path.is_empty() {
+                    "[]".to_owned()
+                } else {
+                    format!("{path}.[]")
+                };
                 Value::Array(a.iter().map(|x| walk(m, &p, x)).collect())
             }
             Value::Object(o) => {
                 let mut r = serde_json::Map::new();
                 for (k, x) in o {
-                    let child = if path.is_empty() { k.clone() } else { format!("{path}.{k}") };
+                    let child = if path.is_empty() {
+                        k.clone()
+                    } else {
+                        format!("{path}.{k}")
+                    };
                     out.clear();
-                    let key = if m.mask_key(path, k, &mut out) { out.clone() } else { k.clone() };
+                    let key = if m.mask_key(path, k, &mut out) {
+                        out.clone()
+                    } else {
+                        k.clone()
+                    };
                     r.insert(key, walk(m, &child, x));
                 }
                 Value::Object(r)

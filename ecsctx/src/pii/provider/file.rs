@@ -38,9 +38,12 @@ fn stamp(path: &Path) -> Stamp {
 }
 
 fn read(path: &Path) -> Result<Zeroizing<Vec<u8>>, Error> {
-    std::fs::read(path)
-        .map(Zeroizing::new)
-        .map_err(|e| Error::keyset(&path.display().to_string(), format_args!("cannot read: {e}")))
+    std::fs::read(path).map(Zeroizing::new).map_err(|e| {
+        Error::keyset(
+            &path.display().to_string(),
+            format_args!("cannot read: {e}"),
+        )
+    })
 }
 
 impl FileProvider {
@@ -87,7 +90,11 @@ impl FileProvider {
             stamp(&self.token_path),
             self.reveal_path.as_deref().and_then(stamp),
         );
-        let have = self.current.read().unwrap_or_else(|e| e.into_inner()).is_some();
+        let have = self
+            .current
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .is_some();
         if have && stamps == st.loaded_stamps {
             return;
         }
@@ -123,8 +130,10 @@ impl Provider for FileProvider {
             if let Some(mut st) = guard {
                 if now >= self.next_check.load(Ordering::Relaxed) {
                     self.check(&mut st);
-                    self.next_check
-                        .store(now_nanos().saturating_add(self.interval_nanos), Ordering::Relaxed);
+                    self.next_check.store(
+                        now_nanos().saturating_add(self.interval_nanos),
+                        Ordering::Relaxed,
+                    );
                 }
             }
         }
@@ -160,7 +169,10 @@ mod tests {
 
         std::fs::write(&path, "{ broken").unwrap();
         let kept = p.current().unwrap();
-        assert!(Arc::ptr_eq(&first, &kept), "a failed reload keeps the last good keyset");
+        assert!(
+            Arc::ptr_eq(&first, &kept),
+            "a failed reload keeps the last good keyset"
+        );
         assert!(p.report.is_reported());
 
         std::fs::write(&path, T1.replace("tk1", "tk2")).unwrap();

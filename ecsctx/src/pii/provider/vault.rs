@@ -157,9 +157,8 @@ impl Client {
 
         let mut tls = TlsConfig::builder();
         if let Some(ca) = &config.ca_cert_path {
-            let pem = std::fs::read(ca).map_err(|e| {
-                err("CA", format_args!("cannot read {}: {e}", ca.display()))
-            })?;
+            let pem = std::fs::read(ca)
+                .map_err(|e| err("CA", format_args!("cannot read {}: {e}", ca.display())))?;
             let certs: Vec<Certificate<'static>> = ureq::tls::parse_pem(&pem)
                 .filter_map(|item| match item {
                     Ok(PemItem::Certificate(c)) => Some(c),
@@ -213,7 +212,10 @@ impl Client {
                 req.call()
             }
             _ => {
-                let mut req = self.agent.post(&url).header("Content-Type", "application/json");
+                let mut req = self
+                    .agent
+                    .post(&url)
+                    .header("Content-Type", "application/json");
                 if let Some(t) = token {
                     req = req.header("X-Vault-Token", t);
                 }
@@ -245,7 +247,13 @@ impl Client {
     }
 
     fn renew(&self, token: &str) -> Result<Option<Token>, Error> {
-        let (_, resp) = self.call("token renewal", "POST", "auth/token/renew-self", Some(token), Some("{}"))?;
+        let (_, resp) = self.call(
+            "token renewal",
+            "POST",
+            "auth/token/renew-self",
+            Some(token),
+            Some("{}"),
+        )?;
         let renewed = parse_auth(&resp, "token renewal")?;
         Ok(renewed.map(|mut t| {
             // renew-self answers with the same token; keep ours when it is absent.
@@ -296,10 +304,8 @@ impl Client {
     fn load_with_current_token(&self) -> Result<Loaded, Error> {
         let token = self.token()?;
         let tpath = &self.config.token_keyset_path;
-        let token_ks = Keyset::parse_token(
-            &self.read_keyset(&token, tpath)?,
-            &format!("vault:{tpath}"),
-        )?;
+        let token_ks =
+            Keyset::parse_token(&self.read_keyset(&token, tpath)?, &format!("vault:{tpath}"))?;
         let reveal = match (&self.config.reveal_keyset_path, self.access) {
             (Some(rpath), Access::Full) => Some(RevealKeys::new(
                 Keyset::parse_reveal(&self.read_keyset(&token, rpath)?, &format!("vault:{rpath}"))?,
@@ -362,7 +368,11 @@ fn parse_auth(body: &str, what: &str) -> Result<Option<Token>, Error> {
 impl VaultProvider {
     /// Logs in and reads the keysets now (an error here is a start-up error), then starts
     /// the refresh thread.
-    pub(crate) fn start(config: VaultConfig, access: Access, env: &str) -> Result<VaultProvider, Error> {
+    pub(crate) fn start(
+        config: VaultConfig,
+        access: Access,
+        env: &str,
+    ) -> Result<VaultProvider, Error> {
         let refresh = config.refresh;
         let client = Client::new(config, access, env)?;
         let loaded = client.load()?;
