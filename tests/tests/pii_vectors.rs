@@ -186,7 +186,7 @@ fn error_cases() {
         "secret"
     );
     let mut padded = secret.clone();
-    while padded.rsplit(':').next().unwrap().len() % 4 != 0 {
+    while !padded.rsplit(':').next().unwrap().len().is_multiple_of(4) {
         padded.push('=');
     }
     assert_ne!(padded, secret);

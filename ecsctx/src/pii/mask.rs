@@ -504,10 +504,14 @@ impl PiiMasker {
             }
             let next = value[run.end..].chars().next();
             let after = value[run.end..].chars().nth(1);
-            let phone_ok = !prev
-                .is_some_and(|p| p.is_alphanumeric() || matches!(p, '_' | '.' | '/' | ':' | '\\'))
-                && !next.is_some_and(|n| n.is_alphanumeric() || matches!(n, '_' | '/' | '\\'))
-                && !(matches!(next, Some('.' | ':' | ',')) && after.is_some_and(is_decimal_digit));
+            let glued_before = prev
+                .is_some_and(|p| p.is_alphanumeric() || matches!(p, '_' | '.' | '/' | ':' | '\\'));
+            let glued_after = next
+                .is_some_and(|n| n.is_alphanumeric() || matches!(n, '_' | '/' | '\\'));
+            // 1234567.89, 12:30, 1,234,567: a number, not a phone.
+            let continues =
+                matches!(next, Some('.' | ':' | ',')) && after.is_some_and(is_decimal_digit);
+            let phone_ok = !(glued_before || glued_after || continues);
             self.emit_run(value, &run, phone_ok, &mut last, &mut changed, out);
             prev = value[..run.end].chars().next_back();
         }
@@ -648,8 +652,8 @@ fn has_sensitive_substring(key: &str) -> bool {
     let k = key.as_bytes();
     let at =
         |i: usize, n: &[u8]| k.len() - i >= n.len() && k[i..i + n.len()].eq_ignore_ascii_case(n);
-    for i in 0..k.len() {
-        let hit = match k[i] | 0x20 {
+    for (i, &b) in k.iter().enumerate() {
+        let hit = match b | 0x20 {
             b'n' => at(i, b"name"),
             b'p' => at(i, b"payer") || at(i, b"phone"),
             b'b' => at(i, b"billing") || at(i, b"beneficiary"),
@@ -735,9 +739,8 @@ fn is_domain_char(c: char) -> bool {
 /// The email address around the `@` at byte `at`, not starting before `floor`.
 fn email_span(s: &str, at: usize, floor: usize) -> Option<(usize, usize)> {
     let before = &s[floor..at];
-    let start = if before.ends_with('"') {
+    let start = if let Some(inner) = before.strip_suffix('"') {
         // A quoted local part: "john doe"@example.com
-        let inner = &before[..before.len() - 1];
         floor + inner.rfind('"')?
     } else {
         let mut start = at;
