@@ -506,8 +506,8 @@ impl PiiMasker {
             let after = value[run.end..].chars().nth(1);
             let glued_before = prev
                 .is_some_and(|p| p.is_alphanumeric() || matches!(p, '_' | '.' | '/' | ':' | '\\'));
-            let glued_after = next
-                .is_some_and(|n| n.is_alphanumeric() || matches!(n, '_' | '/' | '\\'));
+            let glued_after =
+                next.is_some_and(|n| n.is_alphanumeric() || matches!(n, '_' | '/' | '\\'));
             // 1234567.89, 12:30, 1,234,567: a number, not a phone.
             let continues =
                 matches!(next, Some('.' | ':' | ',')) && after.is_some_and(is_decimal_digit);
