@@ -43,6 +43,7 @@ mod filter;
 pub mod integrations;
 mod logger;
 pub mod mask;
+pub mod pii;
 pub mod placement;
 mod render;
 pub mod sink;
