@@ -27,6 +27,8 @@ pub fn log_event(
     &(target, module_path, file, line): &(&str, &'static str, &'static str, u32),
     kvs: &[(&str, Value<'_>)],
 ) {
+    // The message is a static event name, checked at compile time: no PII to mask.
+    let _event = crate::logger::EventMarker::enter();
     ::log::logger().log(
         &::log::Record::builder()
             .args(args)

@@ -233,9 +233,12 @@ impl EcsLogger {
             log::Level::Trace => b",\"log.level\":\"trace\",\"message\":",
         });
         match record.args().as_str() {
-            // A static message (an `event!` name, a literal) carries no runtime data.
-            Some(m) => escape::write_str(out, m, limits.max_str),
-            None => self.write_message(record, s, out),
+            // An `event!` name is a checked static identifier: nothing to mask.
+            Some(m) if masker.is_none() || EventMarker::is_set() => {
+                escape::write_str(out, m, limits.max_str)
+            }
+            // Another crate's message, literal or formatted, may carry PII.
+            _ => self.write_message(record, s, out),
         }
         out.extend_from_slice(&self.header_tail);
 
@@ -290,7 +293,6 @@ impl EcsLogger {
         out.extend_from_slice(b"}\n");
     }
 
-    #[cold]
     fn write_message(&self, record: &Record<'_>, s: &mut Scratch, out: &mut Vec<u8>) {
         let max = self.shared.limits.max_str;
         let Some(m) = self.shared.masker.as_deref() else {
@@ -317,6 +319,37 @@ impl EcsLogger {
             escape::write_truncation_marker(out, dropped);
         }
         out.push(b'"');
+    }
+}
+
+thread_local! {
+    static IN_EVENT: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Set while an `event!` record is being logged on this thread (its message is a static,
+/// compile-time-checked event name, so it is not masked).
+#[doc(hidden)]
+#[derive(Debug)]
+pub struct EventMarker(bool);
+
+impl EventMarker {
+    /// Marks the record about to be logged as an `event!`.
+    #[inline]
+    pub fn enter() -> Self {
+        EventMarker(IN_EVENT.with(|c| c.replace(true)))
+    }
+
+    #[inline]
+    fn is_set() -> bool {
+        IN_EVENT.with(std::cell::Cell::get)
+    }
+}
+
+impl Drop for EventMarker {
+    #[inline]
+    fn drop(&mut self) {
+        let prev = self.0;
+        IN_EVENT.with(|c| c.set(prev));
     }
 }
 

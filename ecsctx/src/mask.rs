@@ -51,7 +51,8 @@ pub trait Masker: Send + Sync + 'static {
     }
 }
 
-/// The masker used when none is configured: none yet in this build.
+/// The masker used unless the builder says otherwise: the PII masker configured from the
+/// environment (tokens when a keyset is configured, `[PII_REDACTED]` otherwise).
 pub(crate) fn default_masker() -> Option<std::sync::Arc<dyn Masker>> {
-    None
+    Some(std::sync::Arc::new(crate::pii::PiiMasker::from_env()))
 }

@@ -52,7 +52,7 @@ fn event_places_every_field() {
             currency = "KWD",
             http.request.method = "POST",
             http = { response: { status_code: 200 } },
-            keyloop = { store_id, enterprise_id, region: { name: "eu" } },
+            keyloop = { store_id, enterprise_id, region: { code: "eu" } },
             user.id = "u-1",
             event.action = "user-login",
             event.outcome = "success",
@@ -72,7 +72,7 @@ fn event_places_every_field() {
     assert_eq!(line["http"]["response"]["status_code"], 200);
     assert_eq!(
         line["extra"]["keyloop"],
-        json!({ "store_id": 7, "enterprise_id": "ent-1", "region": { "name": "eu" } })
+        json!({ "store_id": 7, "enterprise_id": "ent-1", "region": { "code": "eu" } })
     );
     assert_eq!(line["user"]["id"], "u-1");
     assert_eq!(line["event"]["action"], "user-login");
@@ -280,14 +280,14 @@ fn bind_error_and_field_sets() {
     let lines = capture(|| {
         let err = std::io::Error::other("boom");
         let mut user = BTreeMap::new();
-        user.insert("name", "bob");
+        user.insert("domain", "corp");
         bind!(error = err, user = user, shown:% = 5);
         event!(error, "failed");
     });
     let line = one(lines);
     assert_eq!(line["error"]["message"], "boom");
     assert_eq!(line["error"]["type"], "std::io::error::Error");
-    assert_eq!(line["user"]["name"], "bob");
+    assert_eq!(line["user"]["domain"], "corp");
     assert_eq!(line["extra"]["shown"], "5");
 }
 

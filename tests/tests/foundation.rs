@@ -101,7 +101,7 @@ fn bound_context_nested_scopes_and_unscoped() {
             let _b = context::bind(
                 Fields::new()
                     .with("merchant_id", "m-9")
-                    .with("user.name", "alice")
+                    .with("user.domain", "corp")
                     .with("session_id", "s-2"),
             );
             log_kv(&l, Info, "inner", &[]);
@@ -127,7 +127,7 @@ fn bound_context_nested_scopes_and_unscoped() {
         with(
             base("info", "inner"),
             json!({
-                "session_id": "s-2", "merchant_id": "m-9", "user": {"id": 42, "name": "alice"}
+                "session_id": "s-2", "merchant_id": "m-9", "user": {"id": 42, "domain": "corp"}
             })
         )
     );

@@ -545,11 +545,11 @@ mod tests {
         let _a = bind(Fields::new().with("user_id", &1).with("ip", "10.0.0.1"));
         let _b = bind(
             Fields::new()
-                .with("user.name", "bob")
+                .with("user.domain", "corp")
                 .with("keyloop", &serde_json::json!({"a": 1})),
         );
         let j = Context::current().fields_json();
-        assert_eq!(j["user"], serde_json::json!({"id": 1, "name": "bob"}));
+        assert_eq!(j["user"], serde_json::json!({"id": 1, "domain": "corp"}));
         assert_eq!(j["client"]["ip"], "10.0.0.1");
         assert_eq!(j["extra"]["keyloop"]["a"], 1);
     }
