@@ -309,10 +309,85 @@ fn bench(c: &mut Criterion) {
     }
     g.finish();
 
+    // Issue 3: `event!` against the same event through `log`'s key-value macros.
+    let mut g = c.benchmark_group("event_macro_8_events");
+    g.throughput(Throughput::Elements(EVENTS));
+    {
+        let _c = context::bind(request_fields().with_trace(TraceContext::new_root()));
+        g.bench_function("log_kv_macro", |b| {
+            b.iter(|| {
+                for _ in 0..EVENTS {
+                    log::info!(amount = 100, currency = "KWD", attempt = 1, latency_ms = 12.5, "keyloop.region" = "eu"; "payment_processed");
+                }
+            })
+        });
+        g.bench_function("event_macro", |b| {
+            b.iter(|| {
+                for _ in 0..EVENTS {
+                    ecsctx::event!(info, "payment_processed", amount = 100, currency = "KWD", attempt = 1, latency_ms = 12.5, keyloop = { region: "eu" });
+                }
+            })
+        });
+    }
+    g.finish();
+
     let mut g = c.benchmark_group("disabled_level");
     g.bench_function("log_debug_disabled", |b| {
         b.iter(|| log::debug!(amount = black_box(100); "payment_processed"))
     });
+    g.bench_function("event_debug_disabled", |b| {
+        b.iter(|| ecsctx::event!(debug, "payment_processed", amount = black_box(100)))
+    });
+    g.finish();
+
+    pii_group(c);
+}
+
+/// Issue 4: the checkout event with the PII masker installed, plain and with PII fields
+/// in a payload, through one logger called directly (the global one has masking off).
+fn pii_group(c: &mut Criterion) {
+    use ecsctx::pii::{Config, Keyset, Pii, PiiMasker};
+    use log::kv::Value as KV;
+    use log::Log;
+    const TOKEN_KEYSET: &[u8] = br#"{"schema_version": 1, "primary_kid": "tk1", "keys": {"tk1": {"alg": "HMAC-SHA-256", "key_b64": "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8="}}}"#;
+    let ks = Keyset::parse_token(TOKEN_KEYSET, "bench").unwrap();
+    let pii = Pii::new(Config::keysets(ks, None).with_env("prod")).unwrap();
+    let logger = ecsctx::Builder::new()
+        .with_filter("info")
+        .with_sink(Mem::default())
+        .with_masker(Some(Arc::new(PiiMasker::new().with_pii(pii))))
+        .build();
+    let _c = context::bind(request_fields().with_trace(TraceContext::new_root()));
+    let plain: [(&str, KV); 4] = [
+        ("amount", KV::from(100)),
+        ("currency", KV::from("KWD")),
+        ("attempt", KV::from(1)),
+        ("latency_ms", KV::from(12.5)),
+    ];
+    let with_pii: [(&str, KV); 7] = [
+        ("amount", KV::from(100)),
+        ("currency", KV::from("KWD")),
+        ("attempt", KV::from(1)),
+        ("latency_ms", KV::from(12.5)),
+        ("payload.customer_email", KV::from("john.doe@example.com")),
+        ("payload.customer_name", KV::from("John Doe")),
+        ("payload.phone", KV::from("+965 5512 3456")),
+    ];
+    let mut g = c.benchmark_group("checkout_event_masked");
+    for (name, kvs) in [("plain", &plain[..]), ("with_pii", &with_pii[..])] {
+        g.bench_function(name, |b| {
+            b.iter(|| {
+                logger.log(
+                    &log::Record::builder()
+                        .level(log::Level::Info)
+                        .target("checkout")
+                        .args(format_args!("payment_processed"))
+                        .key_values(&kvs)
+                        .build(),
+                )
+            })
+        });
+    }
     g.finish();
 }
 

@@ -55,7 +55,7 @@ impl Filter {
         if !saw_default && f.modules.is_empty() {
             f.default = LevelFilter::Info;
         }
-        f.modules.sort_by(|a, b| b.0.len().cmp(&a.0.len()));
+        f.modules.sort_by_key(|m| std::cmp::Reverse(m.0.len()));
         (f, warnings)
     }
 

@@ -57,3 +57,8 @@ pub use sink::{stats, Stats};
 pub use ecsctx_macros::{bind, event};
 #[doc(hidden)]
 pub mod __private;
+
+/// The README's examples, run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+pub struct ReadmeDoctests;

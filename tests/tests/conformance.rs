@@ -130,19 +130,16 @@ fn lookup<'a>(v: &'a Value, dotted: &str) -> Option<&'a Value> {
 }
 
 fn leaves(prefix: &str, v: &Value, out: &mut Vec<(String, Value)>) {
-    match v {
-        Value::Object(m) => {
-            for (k, v) in m {
-                let p = if prefix.is_empty() {
-                    k.clone()
-                } else {
-                    format!("{prefix}.{k}")
-                };
-                out.push((p.clone(), v.clone()));
-                leaves(&p, v, out);
-            }
+    if let Value::Object(m) = v {
+        for (k, v) in m {
+            let p = if prefix.is_empty() {
+                k.clone()
+            } else {
+                format!("{prefix}.{k}")
+            };
+            out.push((p.clone(), v.clone()));
+            leaves(&p, v, out);
         }
-        _ => {}
     }
 }
 

@@ -218,8 +218,8 @@ impl<'o, 'a> Nest<'o, 'a> {
         }
         let plain = e.is_plain();
         let mut start = if c == 0 { 0 } else { ends[c - 1] as usize + 1 };
-        for d in c..n - 1 {
-            let end = ends[d] as usize;
+        for (d, &end) in ends.iter().enumerate().take(n - 1).skip(c) {
+            let end = end as usize;
             self.member_key(d, &key[start..end], plain);
             self.out.push(b'{');
             self.has_member[d + 1] = false;
