@@ -129,6 +129,24 @@ impl<T: fmt::Debug + ?Sized> Serialize for DebugValue<'_, T> {
 /// Implemented for maps with string keys and for `serde_json::Map`. Plain
 /// scalars, strings, `Vec`s and `serde_json::Value` are rejected because
 /// Elasticsearch drops a scalar where the mapping says object.
+///
+/// Implement it for your own `Serialize` structs that serialize as a map, to pass them
+/// to a field set directly (re-exported as `ecsctx::FieldSet`):
+///
+/// ```
+/// #[derive(serde::Serialize)]
+/// struct Http<'a> { request: Request<'a> }
+/// #[derive(serde::Serialize)]
+/// struct Request<'a> { method: &'a str, bytes: u64 }
+/// impl ecsctx::FieldSet for Http<'_> {}
+///
+/// let http = Http { request: Request { method: "POST", bytes: 120 } };
+/// let lines = ecsctx::testing::capture(|| {
+///     ecsctx::event!(info, "request_seen", http = http);
+/// });
+/// assert_eq!(lines[0]["http"]["request"]["method"], "POST");
+/// assert_eq!(lines[0]["http"]["request"]["bytes"], 120);
+/// ```
 #[diagnostic::on_unimplemented(
     message = "`{Self}` is not an object, but this key is an ECS field set",
     label = "expected a map or an ECS object, found `{Self}`",

@@ -54,6 +54,7 @@ pub use config::{init, try_init, Builder, Format, InitError};
 pub use logger::EcsLogger;
 pub use sink::{stats, Stats};
 
+pub use __private::FieldSet;
 pub use ecsctx_macros::{bind, event};
 #[doc(hidden)]
 pub mod __private;

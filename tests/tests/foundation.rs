@@ -526,3 +526,24 @@ fn a_panicking_value_does_not_crash_the_caller() {
     assert_eq!(lines[0]["log.level"], "warn");
     assert_eq!(lines[1]["extra"]["n"], 1);
 }
+
+#[test]
+fn foreign_records_through_the_log_macros() {
+    let lines = ecsctx::testing::capture(|| {
+        let _g = context::bind(Fields::new().with("session_id", "s-9"));
+        log::info!("user {} paid {}", 42, "100 KWD");
+        log::warn!(order_id = 7, "http.request.method" = "POST"; "late");
+        log::error!(target: "gateway::client", error:err = std::io::Error::other("reset"); "call failed");
+    });
+    assert_eq!(lines.len(), 3);
+    assert_eq!(lines[0]["message"], "user 42 paid 100 KWD");
+    assert_eq!(lines[0]["session_id"], "s-9");
+    assert_eq!(lines[1]["message"], "late");
+    assert_eq!(lines[1]["extra"], json!({"order_id": 7}));
+    assert_eq!(lines[1]["http"], json!({"request": {"method": "POST"}}));
+    assert_eq!(lines[2]["log"]["logger"], "gateway::client");
+    assert_eq!(lines[2]["error"], json!({"message": "reset"}));
+    for l in &lines {
+        assert_eq!(l["session_id"], "s-9");
+    }
+}
