@@ -87,6 +87,9 @@ impl RedisServer {
             let child = match spawned {
                 Ok(c) => c,
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                    if std::env::var_os("ECSCTX_REQUIRE_REDIS").is_some() {
+                        panic!("ECSCTX_REQUIRE_REDIS is set but `redis-server` is not installed");
+                    }
                     eprintln!(
                         "\n\n*** SKIPPED: `redis-server` is not installed; the Redis job \
                          propagation test did not run. Install it with \
