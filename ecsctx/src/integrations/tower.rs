@@ -138,12 +138,16 @@ impl User {
         self.name.as_deref()
     }
 
-    fn fields(&self) -> Fields {
-        let mut f = Fields::new();
+    fn add_to(&self, f: &mut Fields) {
         f.insert("user.id", self.id.as_str());
         if let Some(n) = &self.name {
             f.insert("user.name", n.as_str());
         }
+    }
+
+    fn fields(&self) -> Fields {
+        let mut f = Fields::new();
+        self.add_to(&mut f);
         f
     }
 }
@@ -589,10 +593,12 @@ where
         if let Some(ua) = header_str(headers, "user-agent") {
             f.insert("user_agent.original", ua);
         }
-        let ctx = match req.extensions().get::<User>() {
-            Some(u) => cfg.base.with_trace(trace).with_fields(f).with_fields(u.fields()),
-            None => cfg.base.with_trace(trace).with_fields(f),
-        };
+        if let Some(u) = req.extensions().get::<User>() {
+            u.add_to(&mut f);
+        }
+        // Fields first, then the trace: each step builds a frame, and this order renders
+        // the trace fields once instead of twice.
+        let ctx = cfg.base.with_fields(f).with_trace(trace);
 
         let (received, respond) = match &cfg.logging {
             Some(l) if logging::enabled() => {
