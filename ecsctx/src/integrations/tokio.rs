@@ -4,7 +4,7 @@
 //! (no fields, no trace, and no test capture). [`spawn`] and [`spawn_blocking`] capture
 //! the context current at the call and run the task inside it; bindings the task makes
 //! stay private to it. For a future you drive yourself, use
-//! [`FutureExt::in_current_context`](crate::context::FutureExt::in_current_context); for
+//! [`FutureExt::in_current_context`](crate::context::FutureExt); for
 //! `std::thread`, [`context::spawn_thread`](crate::context::spawn_thread).
 //!
 //! ```
