@@ -15,7 +15,9 @@ const DEMO_KEYSET: &str = r#"{"schema_version": 1, "primary_kid": "demo1", "keys
 
 fn main() {
     let keyset = Keyset::parse_token(DEMO_KEYSET.as_bytes(), "demo keyset").expect("demo keyset");
-    ecsctx::pii::configure_with(Pii::new(Config::keysets(keyset, None).with_env("dev")).expect("pii"));
+    ecsctx::pii::configure_with(
+        Pii::new(Config::keysets(keyset, None).with_env("dev")).expect("pii"),
+    );
 
     ecsctx::Builder::new()
         .with_filter("info")
@@ -52,7 +54,12 @@ fn main() {
     log::warn!(target: "gateway::client", latency_ms = 812.5; "gateway slow for card 4111 1111 1111 1111");
 
     let err = std::io::Error::new(std::io::ErrorKind::TimedOut, "gateway timed out");
-    event!(error, "gateway_call_failed", error = err, event.outcome = "failure");
+    event!(
+        error,
+        "gateway_call_failed",
+        error = err,
+        event.outcome = "failure"
+    );
 
     // The traceparent for the outbound call carries the span id we logged.
     let outbound = trace::build_traceparent().unwrap_or_default();

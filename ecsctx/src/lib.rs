@@ -33,6 +33,11 @@
 //! | feature | adds |
 //! |---|---|
 //! | `tokio` | [`integrations::tokio`]: `spawn` that carries the context |
+//! | `tower` | `integrations::tower`: a `Layer` giving each HTTP request its context, trace and client IP |
+//! | `axum` | `integrations::axum`: the layer's axum support (`ConnectInfo`, body capture, `bind_user`) |
+//! | `reqwest` | `integrations::reqwest`: a `reqwest-middleware` middleware that sends `traceparent` |
+//!
+//! Always available: [`integrations::jobs`], to carry the context through job queues.
 
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]

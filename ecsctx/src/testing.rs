@@ -52,6 +52,12 @@ impl CaptureSink {
 }
 
 fn ensure_logger() {
+    // Parallel tests race here on their first capture: one installs, the others wait.
+    static INSTALLING: Mutex<()> = Mutex::new(());
+    if crate::config::INSTALLED.get().is_some() {
+        return;
+    }
+    let _one_at_a_time = INSTALLING.lock().unwrap_or_else(PoisonError::into_inner);
     if crate::config::INSTALLED.get().is_some() {
         return;
     }

@@ -391,6 +391,11 @@ impl PiiMasker {
             }
             return Action::None;
         }
+        // The crate's own job metadata (`integrations::jobs`, `extra.job.name` or
+        // `job.name`): the name of a job type is not personal data.
+        if key == "name" && path.rsplit('.').filter(|s| *s != "[]").nth(1) == Some("job") {
+            return Action::None;
+        }
         let root = path.split('.').next().unwrap_or("");
         if ECS_ROOTS.binary_search(&root).is_ok()
             && !path.split('.').any(|seg| seg == "headers" || seg == "body")
@@ -957,6 +962,15 @@ mod tests {
             mask_auth(i, &mut s);
             assert_eq!(s, o);
         }
+    }
+
+    #[test]
+    fn job_names_are_not_personal_other_names_are() {
+        let m = PiiMasker::new();
+        assert_eq!(m.classify("extra.job.name"), Action::None);
+        assert_eq!(m.classify("job.name"), Action::None);
+        assert_eq!(m.classify("extra.customer.name"), Action::Tokenize);
+        assert_eq!(m.classify("extra.job.customer_name"), Action::Tokenize);
     }
 
     #[test]

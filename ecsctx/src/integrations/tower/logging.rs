@@ -1,0 +1,293 @@
+//! Opt-in request/response lines: header masking, body capture, emission.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::sync::Arc;
+use std::time::Instant;
+
+use http::HeaderMap;
+use log::kv::Value;
+
+use crate::context::Context;
+
+/// The `log` target (`log.logger`) of the request/response lines.
+pub(crate) const TARGET: &str = "ecsctx::http";
+
+/// Whether the request/response lines would be written at all.
+#[inline]
+pub(crate) fn enabled() -> bool {
+    log::log_enabled!(target: TARGET, log::Level::Info)
+}
+
+/// Header names whose values are credentials: the scheme stays, the secret is masked.
+const SECRET_HEADERS: [&str; 6] = [
+    "authorization",
+    "proxy-authorization",
+    "api-key",
+    "x-api-key",
+    "api_key",
+    "apikey",
+];
+/// Header names masked whole.
+const COOKIE_HEADERS: [&str; 2] = ["cookie", "set-cookie"];
+
+/// `abcd****wxyz` for a secret longer than 8 characters, else `****`.
+fn mask_token(s: &str, out: &mut String) {
+    let n = s.chars().count();
+    if n > 8 {
+        out.extend(s.chars().take(4));
+        out.push_str("****");
+        out.extend(s.chars().skip(n - 4));
+    } else {
+        out.push_str("****");
+    }
+}
+
+/// Masks a header value by its (lower-case) name; `None` when it needs no masking.
+pub(crate) fn mask_header(name: &str, value: &str) -> Option<String> {
+    if COOKIE_HEADERS.contains(&name) {
+        return Some("****".to_owned());
+    }
+    if !SECRET_HEADERS.contains(&name) {
+        return None;
+    }
+    let value = value.trim();
+    let mut out = String::with_capacity(value.len().min(64));
+    match value.split_once(' ') {
+        Some((scheme, secret))
+            if !scheme.is_empty() && scheme.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-') =>
+        {
+            out.push_str(scheme);
+            out.push(' ');
+            mask_token(secret.trim(), &mut out);
+        }
+        _ => mask_token(value, &mut out),
+    }
+    Some(out)
+}
+
+/// The headers as a map (names lower case, repeated values joined with `, `), credentials
+/// masked.
+pub(crate) fn headers_map(headers: &HeaderMap) -> BTreeMap<String, String> {
+    let mut map = BTreeMap::new();
+    for name in headers.keys() {
+        let mut joined = String::new();
+        for (i, v) in headers.get_all(name).iter().enumerate() {
+            if i > 0 {
+                joined.push_str(", ");
+            }
+            joined.push_str(&String::from_utf8_lossy(v.as_bytes()));
+        }
+        let value = mask_header(name.as_str(), &joined).unwrap_or(joined);
+        map.insert(name.as_str().to_owned(), value);
+    }
+    map
+}
+
+/// Up to `cap` bytes of a body.
+#[derive(Debug, Default)]
+pub(crate) struct Captured {
+    pub(crate) buf: Vec<u8>,
+    pub(crate) total: u64,
+    pub(crate) truncated: bool,
+}
+
+impl Captured {
+    pub(crate) fn push(&mut self, chunk: &[u8], len: usize, cap: usize) {
+        self.total += len as u64;
+        let room = cap.saturating_sub(self.buf.len());
+        let take = room.min(chunk.len());
+        self.buf.extend_from_slice(&chunk[..take]);
+        if take < len {
+            self.truncated = true;
+        }
+    }
+}
+
+/// Whether a body of this content type is text worth logging.
+pub(crate) fn is_textual(content_type: Option<&str>) -> bool {
+    let Some(ct) = content_type else {
+        return true;
+    };
+    let ct = ct.trim().to_ascii_lowercase();
+    ct.starts_with("text/")
+        || ct.contains("json")
+        || ct.contains("xml")
+        || ct.contains("x-www-form-urlencoded")
+        || ct.contains("javascript")
+}
+
+fn is_json(content_type: Option<&str>) -> bool {
+    content_type.is_some_and(|ct| ct.to_ascii_lowercase().contains("json"))
+}
+
+fn remove_keys(v: &mut serde_json::Value, keys: &[String]) {
+    match v {
+        serde_json::Value::Object(m) => {
+            m.retain(|k, _| !keys.iter().any(|x| x == k));
+            for child in m.values_mut() {
+                remove_keys(child, keys);
+            }
+        }
+        serde_json::Value::Array(a) => {
+            for child in a {
+                remove_keys(child, keys);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// The text to log for a captured body, or `None` when it must not be logged: binary,
+/// or keys must be left out but the body is not complete, parseable JSON (logging it
+/// raw could leak exactly those keys).
+pub(crate) fn body_text(c: &Captured, content_type: Option<&str>, omit: &[String]) -> Option<String> {
+    if c.buf.is_empty() || !is_textual(content_type) {
+        return None;
+    }
+    if !omit.is_empty() {
+        if c.truncated || !is_json(content_type) {
+            return None;
+        }
+        let mut v: serde_json::Value = serde_json::from_slice(&c.buf).ok()?;
+        remove_keys(&mut v, omit);
+        return Some(v.to_string());
+    }
+    let mut s = String::from_utf8_lossy(&c.buf).into_owned();
+    if c.truncated {
+        let _ = write!(s, "…[truncated, {} bytes]", c.total);
+    }
+    Some(s)
+}
+
+/// Writes one request/response line with a static event name.
+pub(crate) fn emit(sent: bool, kvs: &[(&str, Value<'_>)]) {
+    if !enabled() {
+        return;
+    }
+    let logger = log::logger();
+    let builder = |args| {
+        log::Record::builder()
+            .level(log::Level::Info)
+            .target(TARGET)
+            .module_path_static(Some(module_path!()))
+            .args(args)
+            .key_values(&kvs)
+            .build()
+    };
+    // Literal format strings, so the message is a static name.
+    if sent {
+        logger.log(&builder(format_args!("http_response_sent")));
+    } else {
+        logger.log(&builder(format_args!("http_request_received")));
+    }
+}
+
+/// The `http_request_received` line.
+pub(crate) fn emit_received(headers: Option<&BTreeMap<String, String>>, body: Option<&str>, bytes: Option<u64>) {
+    let mut kvs: Vec<(&str, Value<'_>)> = Vec::with_capacity(4);
+    if let Some(h) = headers {
+        kvs.push(("headers", Value::from_serde(h)));
+    }
+    if let Some(b) = body {
+        kvs.push(("http.request.body.content", Value::from(b)));
+    }
+    if let Some(n) = bytes {
+        kvs.push(("http.request.body.bytes", Value::from(n)));
+    }
+    emit(false, &kvs);
+}
+
+/// What the response line needs, carried from the request to the end of the body.
+#[derive(Debug)]
+pub(crate) struct SentLog {
+    pub(crate) ctx: Context,
+    pub(crate) start: Instant,
+    pub(crate) status: Option<u16>,
+    pub(crate) headers: Option<BTreeMap<String, String>>,
+    pub(crate) content_type: Option<String>,
+    /// 0: do not capture the body.
+    pub(crate) cap: usize,
+    pub(crate) captured: Captured,
+    pub(crate) omit: Arc<[String]>,
+    pub(crate) failed: bool,
+}
+
+impl SentLog {
+    #[inline]
+    pub(crate) fn on_data(&mut self, chunk: &[u8], len: usize) {
+        if self.cap > 0 {
+            self.captured.push(chunk, len, self.cap);
+        } else {
+            self.captured.total += len as u64;
+        }
+    }
+
+    /// Writes the `http_response_sent` line inside the request's context.
+    pub(crate) fn finish(self) {
+        let nanos = u64::try_from(self.start.elapsed().as_nanos()).unwrap_or(u64::MAX);
+        let body = if self.cap > 0 {
+            body_text(&self.captured, self.content_type.as_deref(), &self.omit)
+        } else {
+            None
+        };
+        self.ctx.run(|| {
+            let mut kvs: Vec<(&str, Value<'_>)> = Vec::with_capacity(7);
+            if let Some(s) = self.status {
+                kvs.push(("http.response.status_code", Value::from(s)));
+            }
+            kvs.push(("event.duration", Value::from(nanos)));
+            if self.failed {
+                kvs.push(("event.outcome", Value::from("failure")));
+            } else {
+                kvs.push(("http.response.body.bytes", Value::from(self.captured.total)));
+            }
+            if let Some(h) = &self.headers {
+                kvs.push(("headers", Value::from_serde(h)));
+            }
+            if let Some(b) = &body {
+                kvs.push(("http.response.body.content", Value::from(b.as_str())));
+            }
+            emit(true, &kvs);
+        });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn masks_credentials() {
+        assert_eq!(
+            mask_header("authorization", "Bearer abcdefghijklmnopwxyz").unwrap(),
+            "Bearer abcd****wxyz"
+        );
+        assert_eq!(mask_header("authorization", "Bearer short").unwrap(), "Bearer ****");
+        assert_eq!(mask_header("x-api-key", "0123456789").unwrap(), "0123****6789");
+        assert_eq!(mask_header("apikey", "12345678").unwrap(), "****");
+        assert_eq!(mask_header("cookie", "session=abc; csrftoken=x").unwrap(), "****");
+        assert_eq!(mask_header("set-cookie", "a=b").unwrap(), "****");
+        assert_eq!(mask_header("accept", "text/html"), None);
+    }
+
+    #[test]
+    fn body_capture_and_omission() {
+        let mut c = Captured::default();
+        c.push(br#"{"token":"t","ok":{"token":1,"v":2}}"#, 36, 100);
+        assert!(!c.truncated);
+        let omit = vec!["token".to_owned()];
+        assert_eq!(
+            body_text(&c, Some("application/json"), &omit).unwrap(),
+            r#"{"ok":{"v":2}}"#
+        );
+        let mut t = Captured::default();
+        t.push(b"0123456789", 10, 4);
+        assert!(t.truncated);
+        assert_eq!(t.buf, b"0123");
+        assert_eq!(body_text(&t, Some("text/plain"), &[]).unwrap(), "0123…[truncated, 10 bytes]");
+        // Truncated JSON with keys to omit is withheld, never logged raw.
+        assert_eq!(body_text(&t, Some("application/json"), &omit), None);
+        assert_eq!(body_text(&c, Some("image/png"), &[]), None);
+    }
+}
