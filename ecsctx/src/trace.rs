@@ -253,6 +253,32 @@ impl FromStr for TraceParent {
     }
 }
 
+impl TraceParent {
+    /// The header value as bytes (`00-{trace-id}-{parent-id}-{flags}`), without allocating.
+    ///
+    /// # Examples
+    /// ```
+    /// let tp: ecsctx::trace::TraceParent =
+    ///     "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01".parse().unwrap();
+    /// assert_eq!(&tp.to_bytes()[..], tp.to_string().as_bytes());
+    /// ```
+    pub fn to_bytes(&self) -> [u8; 55] {
+        let mut b = [b'-'; 55];
+        b[0] = b'0';
+        b[1] = b'0';
+        let hex = |dst: &mut [u8], src: &[u8]| {
+            for (i, x) in src.iter().enumerate() {
+                dst[2 * i] = HEX[(x >> 4) as usize];
+                dst[2 * i + 1] = HEX[(x & 0xf) as usize];
+            }
+        };
+        hex(&mut b[3..35], &self.trace_id.0);
+        hex(&mut b[36..52], &self.parent_id.0);
+        hex(&mut b[53..55], &[self.flags]);
+        b
+    }
+}
+
 impl fmt::Display for TraceParent {
     /// Always writes version `00` (the version this crate speaks).
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

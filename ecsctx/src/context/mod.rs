@@ -81,14 +81,15 @@ impl Fields {
 
     /// Adds a field; any `serde::Serialize` value (maps and structs nest under the key).
     pub fn insert<V: Serialize + ?Sized>(&mut self, key: &str, value: &V) -> &mut Self {
-        let shared = self.shared.get_or_insert_with(config::shared).clone();
+        let Fields { s, shared, .. } = self;
+        let shared = shared.get_or_insert_with(config::shared);
         let key = placement::shorthand(key).unwrap_or(key);
         let mut masked = String::new();
         let key = match &shared.masker {
             Some(m) if m.mask_key("", key, &mut masked) => masked.as_str(),
             _ => key,
         };
-        let depth = shared.policy.place(key, &mut self.s.path);
+        let depth = shared.policy.place(key, &mut s.path);
         let cx = Cx {
             masker: shared.masker.as_deref(),
             limits: shared.limits,
@@ -98,7 +99,7 @@ impl Fields {
                 target: "ecsctx::context",
             },
         };
-        self.s.add_value(&cx, depth, value);
+        s.add_value(&cx, depth, value);
         self
     }
 
@@ -146,8 +147,9 @@ pub(crate) struct Frame {
     /// Every field bound in this scope and its parents, resolved.
     bound: Entries,
     trace: Option<TraceContext>,
-    /// `trace.id` and `span.id` as leaves, shared by the frames of one trace.
-    trace_leaves: Option<Arc<Entries>>,
+    /// `trace.id` and `span.id` as leaves, shared by the frames of one trace; rendered
+    /// when a line first needs them.
+    trace_leaves: Arc<std::sync::OnceLock<Entries>>,
     pub(crate) capture: Option<Arc<CaptureSink>>,
     /// Bound fields over trace over the service metadata of the first logger that used
     /// this frame (identified by its id), rendered once.
@@ -163,8 +165,7 @@ impl Frame {
     ) -> Self {
         let trace_leaves = match (&trace, parent) {
             (Some(t), Some(p)) if p.trace.as_ref() == Some(t) => p.trace_leaves.clone(),
-            (Some(t), _) => Some(Arc::new(trace_entries(t))),
-            (None, _) => None,
+            _ => Arc::default(),
         };
         Frame {
             bound,
@@ -177,7 +178,10 @@ impl Frame {
 
     fn trace_leaves(&self) -> &Entries {
         static NONE: Entries = Entries::EMPTY;
-        self.trace_leaves.as_deref().unwrap_or(&NONE)
+        match &self.trace {
+            Some(t) => self.trace_leaves.get_or_init(|| trace_entries(t)),
+            None => &NONE,
+        }
     }
 
     /// Bound fields over the trace fields.
@@ -248,8 +252,13 @@ impl Context {
         let (new, trace) = fields.into_parts();
         let (bound, trace, capture) = match &self.frame {
             Some(f) => {
-                let mut bound = Entries::default();
-                merge_into(&mut bound, &new, &f.bound);
+                let bound = if f.bound.list.is_empty() {
+                    new
+                } else {
+                    let mut bound = Entries::default();
+                    merge_into(&mut bound, &new, &f.bound);
+                    bound
+                };
                 (bound, trace.or_else(|| f.trace.clone()), f.capture.clone())
             }
             None => (new, trace, None),
@@ -311,7 +320,26 @@ impl Context {
     /// assert!(Context::current().fields_json().get("session_id").is_none());
     /// ```
     pub fn run<R>(&self, f: impl FnOnce() -> R) -> R {
-        let _g = self.enter();
+        // A closure cannot leave its thread: no shared token is needed, only the depth.
+        struct Pop(Option<usize>);
+        impl Drop for Pop {
+            fn drop(&mut self) {
+                if let Some(depth) = self.0 {
+                    STACK.with(|s| {
+                        if let Ok(mut s) = s.try_borrow_mut() {
+                            s.truncate(depth);
+                        }
+                    });
+                }
+            }
+        }
+        let frame = self.frame.clone().unwrap_or_default();
+        let _pop = Pop(STACK.with(|s| {
+            let mut s = s.try_borrow_mut().ok()?;
+            let depth = s.len();
+            s.push(StackEntry { token: None, frame });
+            Some(depth)
+        }));
         f()
     }
 
@@ -380,7 +408,7 @@ pub fn bind_unscoped(fields: Fields) {
         match s.last_mut() {
             Some(top) => top.frame = frame.clone(),
             None => s.push(StackEntry {
-                token: Arc::new(Token::default()),
+                token: None,
                 frame: frame.clone(),
             }),
         }
@@ -421,16 +449,14 @@ pub(crate) struct Token {
 
 #[derive(Clone, Debug)]
 pub(crate) struct StackEntry {
-    token: Arc<Token>,
+    /// `None` for scopes that cannot be dropped elsewhere (`run`, a task's base).
+    token: Option<Arc<Token>>,
     frame: Arc<Frame>,
 }
 
 impl StackEntry {
     pub(crate) fn base(frame: Arc<Frame>) -> Self {
-        StackEntry {
-            token: Arc::new(Token::default()),
-            frame,
-        }
+        StackEntry { token: None, frame }
     }
 }
 
@@ -440,10 +466,11 @@ thread_local! {
 
 /// Drops entries from the top whose guards were dropped elsewhere (another thread).
 fn prune(s: &mut Vec<StackEntry>) {
-    while s
-        .last()
-        .is_some_and(|e| e.token.dead.load(Ordering::Acquire))
-    {
+    while s.last().is_some_and(|e| {
+        e.token
+            .as_ref()
+            .is_some_and(|t| t.dead.load(Ordering::Acquire))
+    }) {
         s.pop();
     }
 }
@@ -463,7 +490,7 @@ fn push(frame: Arc<Frame>) -> ContextGuard {
     STACK.with(|s| {
         if let Ok(mut s) = s.try_borrow_mut() {
             s.push(StackEntry {
-                token: token.clone(),
+                token: Some(token.clone()),
                 frame,
             });
         }
@@ -499,7 +526,11 @@ impl Drop for ContextGuard {
             let Ok(mut s) = s.try_borrow_mut() else {
                 return false;
             };
-            match s.iter().rposition(|e| Arc::ptr_eq(&e.token, &self.token)) {
+            match s.iter().rposition(|e| {
+                e.token
+                    .as_ref()
+                    .is_some_and(|t| Arc::ptr_eq(t, &self.token))
+            }) {
                 Some(i) => {
                     s.remove(i);
                     true

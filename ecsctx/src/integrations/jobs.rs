@@ -273,7 +273,7 @@ impl JobContext {
         if let Some(a) = job.attempt {
             f.insert("job.attempt", &a);
         }
-        Context::current().with_fields(f).with_trace(trace)
+        Context::current().with_fields(f.with_trace(trace))
     }
 
     /// Runs the job `f` inside its context ([`child_context`](Self::child_context)).

@@ -599,7 +599,7 @@ where
         }
         // Fields first, then the trace: each step builds a frame, and this order renders
         // the trace fields once instead of twice.
-        let ctx = cfg.base.with_fields(f).with_trace(trace);
+        let ctx = cfg.base.with_fields(f.with_trace(trace));
 
         let (received, respond) = match &cfg.logging {
             Some(l) if logging::enabled() => {
@@ -720,7 +720,7 @@ where
         Poll::Ready(match res {
             Ok(mut resp) => {
                 if let Some(tp) = this.tp {
-                    if let Ok(v) = HeaderValue::try_from(tp.to_string()) {
+                    if let Ok(v) = HeaderValue::from_bytes(&tp.to_bytes()) {
                         resp.headers_mut().insert("traceparent", v);
                     }
                 }

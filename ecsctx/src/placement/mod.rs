@@ -107,6 +107,26 @@ impl Policy {
             path.push_str(raw);
             return 2;
         }
+        // Well-formed dotted keys (no empty segment) outside `labels`: copied as they are.
+        let b = raw.as_bytes();
+        if !b.is_empty() && b[0] != b'.' && b[b.len() - 1] != b'.' && !raw.contains("..") {
+            let dot = raw.find('.').unwrap_or(raw.len());
+            let top = &raw[..dot];
+            let dots = b.iter().filter(|&&c| c == b'.').count();
+            if top != "labels" {
+                let reserved = top == "message"
+                    || top == "@timestamp"
+                    || raw == "log.level"
+                    || raw == "ecs.version";
+                if reserved || !self.is_root(top) {
+                    path.push_str("extra.");
+                    path.push_str(raw);
+                    return dots + 2;
+                }
+                path.push_str(raw);
+                return dots + 1;
+            }
+        }
         self.place_dotted(raw, path);
         path.bytes().filter(|&b| b == b'.').count() + 1
     }
