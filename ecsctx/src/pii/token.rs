@@ -6,8 +6,9 @@ use std::sync::RwLock;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;
 use hmac::{Hmac, Mac};
+use sha2::digest::generic_array::GenericArray;
 use sha2::Sha256;
-use zeroize::Zeroizing;
+use zeroize::{Zeroize, Zeroizing};
 
 use super::keyset::{Key, Keyset};
 use super::normalize::normalize;
@@ -23,13 +24,84 @@ pub(crate) const TOKEN_LEN: usize = TOKEN_PREFIX.len() + 43;
 /// Field types whose derived keys are computed when the keyset is loaded.
 const PRECOMPUTED: [&str; 4] = ["email", "phone", "generic", "name"];
 
-/// A token keyset with its per-(env, field type) derived keys.
+/// A token keyset with its per-(env, field type) derived keys, prepared for HMAC.
 pub(crate) struct TokenKeys {
     env: Box<str>,
     keyset: Keyset,
-    precomputed: [Key; 4],
+    precomputed: [PreparedMac; 4],
     /// Derived keys of other field types, computed on first use, once per keyset load.
-    others: RwLock<HashMap<Box<str>, Key>>,
+    others: RwLock<HashMap<Box<str>, PreparedMac>>,
+}
+
+/// The SHA-256 initial state (FIPS 180-4).
+const SHA256_IV: [u32; 8] = [
+    0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19,
+];
+
+/// HMAC-SHA-256 with the key already absorbed: the SHA-256 states after the `ipad` and
+/// `opad` blocks (RFC 2104), so a MAC costs two compressions for a short message instead
+/// of four. The states are as secret as the key: they are zeroized on drop.
+pub(crate) struct PreparedMac {
+    inner: [u32; 8],
+    outer: [u32; 8],
+}
+
+impl Drop for PreparedMac {
+    fn drop(&mut self) {
+        self.inner.zeroize();
+        self.outer.zeroize();
+    }
+}
+
+impl PreparedMac {
+    pub(crate) fn new(key: &[u8; 32]) -> Self {
+        let mut block = Zeroizing::new([0u8; 64]);
+        let state = |pad: u8, block: &mut [u8; 64]| {
+            block.fill(pad);
+            for (b, k) in block.iter_mut().zip(key) {
+                *b ^= k;
+            }
+            let mut st = SHA256_IV;
+            sha2::compress256(&mut st, &[*GenericArray::from_slice(&block[..])]);
+            st
+        };
+        let inner = state(0x36, &mut block);
+        let outer = state(0x5c, &mut block);
+        PreparedMac { inner, outer }
+    }
+
+    /// `HMAC-SHA-256(key, msg)`.
+    #[inline]
+    pub(crate) fn mac(&self, msg: &[u8]) -> [u8; 32] {
+        let mut inner = finish(self.inner, msg);
+        let out = finish(self.outer, &inner);
+        inner.zeroize();
+        out
+    }
+}
+
+/// Completes SHA-256 from `state` (one 64-byte key block already absorbed) over `msg`.
+fn finish(mut state: [u32; 8], msg: &[u8]) -> [u8; 32] {
+    let mut chunks = msg.chunks_exact(64);
+    for c in &mut chunks {
+        sha2::compress256(&mut state, &[*GenericArray::from_slice(c)]);
+    }
+    let rem = chunks.remainder();
+    let mut tail = Zeroizing::new([0u8; 128]);
+    tail[..rem.len()].copy_from_slice(rem);
+    tail[rem.len()] = 0x80;
+    let n = if rem.len() + 9 <= 64 { 64 } else { 128 };
+    let bits = (64 + msg.len() as u64) * 8;
+    tail[n - 8..n].copy_from_slice(&bits.to_be_bytes());
+    for block in tail[..n].chunks_exact(64) {
+        sha2::compress256(&mut state, &[*GenericArray::from_slice(block)]);
+    }
+    let mut out = [0u8; 32];
+    for (o, w) in out.chunks_exact_mut(4).zip(state) {
+        o.copy_from_slice(&w.to_be_bytes());
+    }
+    state.zeroize();
+    out
 }
 
 /// `HMAC-SHA-256(key = primary, msg = "{env}|{field_type}")`.
@@ -46,7 +118,7 @@ pub(crate) fn derive_key(primary: &[u8; 32], env: &str, field_type: &str) -> Key
 impl TokenKeys {
     pub(crate) fn new(keyset: Keyset, env: &str) -> TokenKeys {
         let p = keyset.primary_key();
-        let precomputed = PRECOMPUTED.map(|ft| derive_key(p, env, ft));
+        let precomputed = PRECOMPUTED.map(|ft| PreparedMac::new(&derive_key(p, env, ft)));
         TokenKeys {
             env: env.into(),
             keyset,
@@ -64,23 +136,24 @@ impl TokenKeys {
     pub(crate) fn tokenize_into(&self, value: &str, field_type: &str, out: &mut String) {
         let normalized = normalize(value, field_type);
         let digest = match PRECOMPUTED.iter().position(|&f| f == field_type) {
-            Some(i) => mac(&self.precomputed[i], normalized.as_bytes()),
+            Some(i) => self.precomputed[i].mac(normalized.as_bytes()),
             None => {
                 let cached = self
                     .others
                     .read()
                     .unwrap_or_else(|e| e.into_inner())
                     .get(field_type)
-                    .map(|k| mac(k, normalized.as_bytes()));
+                    .map(|k| k.mac(normalized.as_bytes()));
                 match cached {
                     Some(d) => d,
                     None => {
                         let key = derive_key(self.keyset.primary_key(), &self.env, field_type);
-                        let d = mac(&key, normalized.as_bytes());
+                        let prepared = PreparedMac::new(&key);
+                        let d = prepared.mac(normalized.as_bytes());
                         self.others
                             .write()
                             .unwrap_or_else(|e| e.into_inner())
-                            .insert(field_type.into(), key);
+                            .insert(field_type.into(), prepared);
                         d
                     }
                 }
@@ -88,13 +161,6 @@ impl TokenKeys {
         };
         push_token(&digest, out);
     }
-}
-
-#[inline]
-fn mac(key: &[u8; 32], msg: &[u8]) -> [u8; 32] {
-    let mut mac = HmacSha256::new_from_slice(key).expect("HMAC takes any key length");
-    mac.update(msg);
-    mac.finalize().into_bytes().into()
 }
 
 #[inline]
@@ -119,6 +185,19 @@ mod tests {
     use super::*;
 
     const KS: &[u8] = br#"{"schema_version": 1, "primary_kid": "tk1", "keys": {"tk1": {"alg": "HMAC-SHA-256", "key_b64": "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8="}}}"#;
+
+    #[test]
+    fn prepared_mac_equals_hmac_for_every_length() {
+        let key: [u8; 32] = std::array::from_fn(|i| (i * 7 + 3) as u8);
+        let prepared = PreparedMac::new(&key);
+        let msg: Vec<u8> = (0..300u32).map(|i| (i * 31 % 251) as u8).collect();
+        for len in 0..msg.len() {
+            let mut reference = HmacSha256::new_from_slice(&key).unwrap();
+            reference.update(&msg[..len]);
+            let expected: [u8; 32] = reference.finalize().into_bytes().into();
+            assert_eq!(prepared.mac(&msg[..len]), expected, "length {len}");
+        }
+    }
 
     #[test]
     fn known_token() {
