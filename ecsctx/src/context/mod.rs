@@ -82,6 +82,14 @@ impl Fields {
     /// Adds a field; any `serde::Serialize` value (maps and structs nest under the key).
     pub fn insert<V: Serialize + ?Sized>(&mut self, key: &str, value: &V) -> &mut Self {
         let Fields { s, shared, .. } = self;
+        if shared.is_none() {
+            // First insert: size the buffers for a typical request scope at once.
+            s.path.reserve(64);
+            s.entries.keys.reserve(192);
+            s.entries.vals.reserve(256);
+            s.entries.segs.reserve(24);
+            s.entries.list.reserve(8);
+        }
         let shared = shared.get_or_insert_with(config::shared);
         let key = placement::shorthand(key).unwrap_or(key);
         let mut masked = String::new();
