@@ -70,8 +70,19 @@ fn env_list(name: &str) -> Vec<String> {
 
 /// Builds an [`EcsLogger`] from the environment, then from settings in code.
 ///
-/// [`Builder::new`] reads the environment variables listed in the [module docs](self);
-/// every `with_*` call overrides them.
+/// [`Builder::new`] reads these environment variables; every `with_*` call overrides them:
+///
+/// | variable | effect | default |
+/// |---|---|---|
+/// | `RUST_LOG` | level directives, `info,hyper=warn,shop::checkout=debug` | `info` |
+/// | `SERVICE_TYPE` | `service.name` | `app` |
+/// | `APP_VERSION` | `service.version` | `0.0.0` |
+/// | `PROJECT_NAME` | `project.name` (warned once when unset) | `unknown` |
+/// | `ENVIRONMENT` | `service.environment` | unset |
+/// | `ECSCTX_ROOT_FIELDS` | comma list of extra keys kept at the root | none |
+/// | `ECSCTX_FORMAT` | `json` or `pretty` | `json` |
+/// | `ECSCTX_ECS_VERSION` | `ecs.version` | `1.12.0` |
+/// | `ECSCTX_LOG_ORIGIN` | `1`/`true`: add `log.origin.file.{name,line}` | off |
 ///
 /// # Examples
 /// ```
@@ -117,7 +128,7 @@ impl Default for Builder {
 }
 
 impl Builder {
-    /// Settings from the environment (see the [module docs](self)).
+    /// Settings from the environment (see the table on [`Builder`]).
     pub fn new() -> Self {
         Builder {
             sink: None,

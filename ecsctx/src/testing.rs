@@ -1,7 +1,7 @@
 //! Capture the lines logged inside a closure or a future, as parsed JSON.
 //!
 //! Capturing follows the context: lines from threads and tasks that carry the context
-//! ([`spawn_thread`](crate::context::spawn_thread), [`FutureExt`](crate::context::FutureExt))
+//! ([`crate::context::spawn_thread`], [`crate::context::FutureExt`])
 //! are captured too, and tests running in parallel never see each other's lines.
 //!
 //! If no logger is installed yet, an ECS logger is installed at `trace` level whose
