@@ -1,40 +1,15 @@
 //! The masker allocates nothing for strings without PII, and nothing for a key-based
 //! `generic` token or a card once the output buffer has room.
 
+mod alloc_counter;
 mod pii_common;
-
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::cell::Cell;
 
 use ecsctx::mask::Masker;
 use ecsctx::pii::PiiMasker;
 
-struct Counting;
-
-thread_local! {
-    static ALLOCS: Cell<u64> = const { Cell::new(0) };
-}
-
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, l: Layout) -> *mut u8 {
-        ALLOCS.with(|c| c.set(c.get() + 1));
-        System.alloc(l)
-    }
-    unsafe fn dealloc(&self, p: *mut u8, l: Layout) {
-        System.dealloc(p, l)
-    }
-    unsafe fn realloc(&self, p: *mut u8, l: Layout, n: usize) -> *mut u8 {
-        ALLOCS.with(|c| c.set(c.get() + 1));
-        System.realloc(p, l, n)
-    }
-}
-
 #[global_allocator]
-static A: Counting = Counting;
-
-fn allocs() -> u64 {
-    ALLOCS.with(Cell::get)
-}
+static A: alloc_counter::Counting = alloc_counter::Counting;
+use alloc_counter::allocs;
 
 #[test]
 fn no_allocation_without_pii() {

@@ -70,65 +70,6 @@ const AUTH_KEYS: &[&str] = &[
 /// Header keys whose values are fully masked.
 const COOKIE_KEYS: &[&str] = &["cookie", "set-cookie"];
 
-/// Top-level ECS field sets (sorted). `labels`, `tags` and `message` are free-form and are
-/// not listed.
-const ECS_ROOTS: &[&str] = &[
-    "@timestamp",
-    "agent",
-    "as",
-    "client",
-    "cloud",
-    "code_signature",
-    "container",
-    "data_stream",
-    "destination",
-    "device",
-    "dll",
-    "dns",
-    "ecs",
-    "elf",
-    "email",
-    "error",
-    "event",
-    "faas",
-    "file",
-    "geo",
-    "group",
-    "hash",
-    "host",
-    "http",
-    "interface",
-    "log",
-    "macho",
-    "network",
-    "observer",
-    "orchestrator",
-    "organization",
-    "os",
-    "package",
-    "pe",
-    "process",
-    "registry",
-    "related",
-    "risk",
-    "rule",
-    "server",
-    "service",
-    "source",
-    "span",
-    "threat",
-    "tls",
-    "trace",
-    "transaction",
-    "url",
-    "user",
-    "user_agent",
-    "vlan",
-    "volume",
-    "vulnerability",
-    "x509",
-];
-
 /// ECS leaf names that contain a sensitive substring but are not personal data
 /// (`service.name`, `host.hostname`, `client.address`, `client.geo.city_name`, …).
 const ECS_NON_PERSONAL_LEAVES: &[&str] = &[
@@ -397,7 +338,7 @@ impl PiiMasker {
             return Action::None;
         }
         let root = path.split('.').next().unwrap_or("");
-        if ECS_ROOTS.binary_search(&root).is_ok()
+        if crate::placement::is_ecs_field_set(root)
             && !path.split('.').any(|seg| seg == "headers" || seg == "body")
         {
             let parent = rev.next().unwrap_or("");
@@ -917,6 +858,21 @@ fn write_card(s: &str, g: &[Group], out: &mut String) {
             out.push('*');
         }
     }
+}
+
+/// Masks a credential header by its name (`authorization`, `x-api-key`, … →
+/// `Bearer abcd****wxyz`; `cookie`, `set-cookie` → `****`); `None` for other headers.
+/// The single rule for every place that logs headers (the masker, the HTTP layer).
+pub(crate) fn mask_header(name: &str, value: &str) -> Option<String> {
+    if COOKIE_KEYS.iter().any(|k| name.eq_ignore_ascii_case(k)) {
+        return Some("****".to_owned());
+    }
+    if !AUTH_KEYS.iter().any(|k| name.eq_ignore_ascii_case(k)) {
+        return None;
+    }
+    let mut out = String::with_capacity(value.len().min(64));
+    mask_auth(value, &mut out);
+    Some(out)
 }
 
 /// The reference's auth header mask.

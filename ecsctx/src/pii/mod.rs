@@ -53,7 +53,7 @@ use std::time::Duration;
 mod cipher;
 mod error;
 mod keyset;
-mod mask;
+pub(crate) mod mask;
 mod normalize;
 mod provider;
 mod token;

@@ -19,52 +19,9 @@ pub(crate) fn enabled() -> bool {
     log::log_enabled!(target: TARGET, log::Level::Info)
 }
 
-/// Header names whose values are credentials: the scheme stays, the secret is masked.
-const SECRET_HEADERS: [&str; 6] = [
-    "authorization",
-    "proxy-authorization",
-    "api-key",
-    "x-api-key",
-    "api_key",
-    "apikey",
-];
-/// Header names masked whole.
-const COOKIE_HEADERS: [&str; 2] = ["cookie", "set-cookie"];
-
-/// `abcd****wxyz` for a secret longer than 8 characters, else `****`.
-fn mask_token(s: &str, out: &mut String) {
-    let n = s.chars().count();
-    if n > 8 {
-        out.extend(s.chars().take(4));
-        out.push_str("****");
-        out.extend(s.chars().skip(n - 4));
-    } else {
-        out.push_str("****");
-    }
-}
-
-/// Masks a header value by its (lower-case) name; `None` when it needs no masking.
-pub(crate) fn mask_header(name: &str, value: &str) -> Option<String> {
-    if COOKIE_HEADERS.contains(&name) {
-        return Some("****".to_owned());
-    }
-    if !SECRET_HEADERS.contains(&name) {
-        return None;
-    }
-    let value = value.trim();
-    let mut out = String::with_capacity(value.len().min(64));
-    match value.split_once(' ') {
-        Some((scheme, secret))
-            if !scheme.is_empty() && scheme.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-') =>
-        {
-            out.push_str(scheme);
-            out.push(' ');
-            mask_token(secret.trim(), &mut out);
-        }
-        _ => mask_token(value, &mut out),
-    }
-    Some(out)
-}
+/// Masks a header value by its (lower-case) name with the PII module's rule (the same
+/// as the reference's); `None` when it needs no masking.
+pub(crate) use crate::pii::mask::mask_header;
 
 /// The headers as a map (names lower case, repeated values joined with `, `), credentials
 /// masked.
