@@ -863,6 +863,7 @@ fn write_card(s: &str, g: &[Group], out: &mut String) {
 /// Masks a credential header by its name (`authorization`, `x-api-key`, … →
 /// `Bearer abcd****wxyz`; `cookie`, `set-cookie` → `****`); `None` for other headers.
 /// The single rule for every place that logs headers (the masker, the HTTP layer).
+#[cfg_attr(not(feature = "tower"), allow(dead_code))]
 pub(crate) fn mask_header(name: &str, value: &str) -> Option<String> {
     if COOKIE_KEYS.iter().any(|k| name.eq_ignore_ascii_case(k)) {
         return Some("****".to_owned());
