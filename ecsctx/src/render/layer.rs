@@ -48,51 +48,80 @@ pub(crate) fn resolve(e: &mut Entries) {
     e.list.truncate(kept);
 }
 
-/// Merges two resolved lists (`hi` wins) with `f` called on each kept leaf, in order.
+/// A kept leaf, from the higher or the lower list of a merge.
+enum Pick<A, B> {
+    Hi(A),
+    Lo(B),
+}
+
+/// Merges two sorted, resolved sequences (`hi` wins): equal paths keep `hi`'s leaf, and
+/// between a leaf `a` and an object `a.b…` the `hi` side wins. `f` sees the kept items in
+/// order.
 #[inline]
-pub(crate) fn merge_join<'a>(
-    hi: &'a Entries,
-    his: &'a [Entry],
-    lo: &'a Entries,
-    los: &'a [Entry],
-    mut f: impl FnMut(&'a Entries, &Entry),
+fn merge_by<'k, A, B>(
+    his: &[A],
+    los: &[B],
+    hk: impl Fn(&A) -> &'k str,
+    lk: impl Fn(&B) -> &'k str,
+    mut f: impl FnMut(Pick<&A, &B>),
 ) {
     let (mut i, mut j) = (0, 0);
     while i < his.len() || j < los.len() {
         if j == los.len() {
-            f(hi, &his[i]);
+            f(Pick::Hi(&his[i]));
             i += 1;
             continue;
         }
         if i == his.len() {
-            f(lo, &los[j]);
+            f(Pick::Lo(&los[j]));
             j += 1;
             continue;
         }
-        let (x, y) = (his[i].key_in(&hi.keys), los[j].key_in(&lo.keys));
+        let (x, y) = (hk(&his[i]), lk(&los[j]));
         match cmp_path(x, y) {
             Ordering::Equal => {
-                f(hi, &his[i]);
+                f(Pick::Hi(&his[i]));
                 i += 1;
                 j += 1;
             }
             Ordering::Less => {
-                f(hi, &his[i]);
+                f(Pick::Hi(&his[i]));
                 i += 1;
                 if is_prefix(x, y) {
-                    while j < los.len() && is_prefix(x, los[j].key_in(&lo.keys)) {
+                    while j < los.len() && is_prefix(x, lk(&los[j])) {
                         j += 1;
                     }
                 }
             }
             Ordering::Greater => {
                 if !is_prefix(y, x) {
-                    f(lo, &los[j]);
+                    f(Pick::Lo(&los[j]));
                 }
                 j += 1;
             }
         }
     }
+}
+
+/// Merges two resolved lists (`hi` wins) with `f` called on each kept leaf, in order.
+#[inline]
+pub(crate) fn merge_join<'a>(
+    hi: &'a Entries,
+    his: &[Entry],
+    lo: &'a Entries,
+    los: &[Entry],
+    mut f: impl FnMut(&'a Entries, &Entry),
+) {
+    merge_by(
+        his,
+        los,
+        |e| e.key_in(&hi.keys),
+        |e| e.key_in(&lo.keys),
+        |p| match p {
+            Pick::Hi(e) => f(hi, e),
+            Pick::Lo(e) => f(lo, e),
+        },
+    );
 }
 
 /// Copies the leaves of `hi` merged over `lo` into `out` (cleared first).
@@ -115,43 +144,16 @@ pub(crate) fn merge3_into(out: &mut Entries, a: &Entries, b: &Entries, c: &Entri
         out.vals.extend_from_slice(src.val(e));
         out.push(src.key_of(e), start);
     };
-    // Merge the (a over b) stream with c, with the same rules as `merge_join`.
-    let (mut i, mut j) = (0, 0);
-    while i < ab.len() || j < c.list.len() {
-        if j == c.list.len() {
-            put(ab[i].0, &ab[i].1);
-            i += 1;
-            continue;
-        }
-        if i == ab.len() {
-            put(c, &c.list[j]);
-            j += 1;
-            continue;
-        }
-        let (x, y) = (ab[i].0.key_of(&ab[i].1), c.key_of(&c.list[j]));
-        match cmp_path(x, y) {
-            Ordering::Equal => {
-                put(ab[i].0, &ab[i].1);
-                i += 1;
-                j += 1;
-            }
-            Ordering::Less => {
-                put(ab[i].0, &ab[i].1);
-                i += 1;
-                if is_prefix(x, y) {
-                    while j < c.list.len() && is_prefix(x, c.key_of(&c.list[j])) {
-                        j += 1;
-                    }
-                }
-            }
-            Ordering::Greater => {
-                if !is_prefix(y, x) {
-                    put(c, &c.list[j]);
-                }
-                j += 1;
-            }
-        }
-    }
+    merge_by(
+        &ab,
+        &c.list,
+        |x| x.0.key_of(&x.1),
+        |e| c.key_of(e),
+        |p| match p {
+            Pick::Hi((src, e)) => put(src, e),
+            Pick::Lo(e) => put(c, e),
+        },
+    );
 }
 
 /// Streams sorted leaves as nested JSON members.
