@@ -152,8 +152,9 @@ impl Fields {
 /// One immutable scope: bound fields, trace, and the rendered layer lines copy.
 #[derive(Debug, Default)]
 pub(crate) struct Frame {
-    /// Every field bound in this scope and its parents, resolved.
-    bound: Entries,
+    /// Every field bound in this scope and its parents, resolved; shared by frames that
+    /// only change the trace or the capture.
+    bound: Arc<Entries>,
     trace: Option<TraceContext>,
     /// `trace.id` and `span.id` as leaves, shared by the frames of one trace; rendered
     /// when a line first needs them.
@@ -166,7 +167,7 @@ pub(crate) struct Frame {
 
 impl Frame {
     fn new(
-        bound: Entries,
+        bound: Arc<Entries>,
         trace: Option<TraceContext>,
         capture: Option<Arc<CaptureSink>>,
         parent: Option<&Frame>,
@@ -267,9 +268,10 @@ impl Context {
                     merge_into(&mut bound, &new, &f.bound);
                     bound
                 };
+                let bound = Arc::new(bound);
                 (bound, trace.or_else(|| f.trace.clone()), f.capture.clone())
             }
-            None => (new, trace, None),
+            None => (Arc::new(new), trace, None),
         };
         Context {
             frame: Some(Arc::new(Frame::new(
@@ -285,7 +287,7 @@ impl Context {
     pub fn with_trace(&self, trace: TraceContext) -> Context {
         let (bound, capture) = match &self.frame {
             Some(f) => (f.bound.clone(), f.capture.clone()),
-            None => (Entries::default(), None),
+            None => (Arc::default(), None),
         };
         Context {
             frame: Some(Arc::new(Frame::new(bound, Some(trace), capture, None))),
@@ -295,7 +297,7 @@ impl Context {
     pub(crate) fn with_capture(&self, capture: Arc<CaptureSink>) -> Context {
         let (bound, trace) = match &self.frame {
             Some(f) => (f.bound.clone(), f.trace.clone()),
-            None => (Entries::default(), None),
+            None => (Arc::default(), None),
         };
         Context {
             frame: Some(Arc::new(Frame::new(
