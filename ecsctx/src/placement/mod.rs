@@ -97,41 +97,38 @@ impl Policy {
     #[inline]
     pub(crate) fn place(&self, raw: &str, path: &mut String) -> usize {
         path.clear();
-        // Fast path: a plain identifier-like key without dots.
-        if !raw.is_empty() && !raw.as_bytes().contains(&b'.') {
-            if raw != "message" && raw != "@timestamp" && self.is_root(raw) {
-                path.push_str(raw);
-                return 1;
-            }
-            path.push_str("extra.");
-            path.push_str(raw);
-            return 2;
-        }
-        // Well-formed dotted keys (no empty segment) outside `labels`: copied as they are.
+        // Fast path: a well-formed key (no empty segment) outside `labels`, copied as it is.
         let b = raw.as_bytes();
         if !b.is_empty() && b[0] != b'.' && b[b.len() - 1] != b'.' && !raw.contains("..") {
-            let dot = raw.find('.').unwrap_or(raw.len());
-            let top = &raw[..dot];
-            let dots = b.iter().filter(|&&c| c == b'.').count();
+            let top = raw.split_once('.').map_or(raw, |(t, _)| t);
             if top != "labels" {
-                let reserved = top == "message"
-                    || top == "@timestamp"
-                    || raw == "log.level"
-                    || raw == "ecs.version";
-                if reserved || !self.is_root(top) {
+                let segments = b.iter().filter(|&&c| c == b'.').count() + 1;
+                if self.goes_to_extra(top, raw) {
                     path.push_str("extra.");
                     path.push_str(raw);
-                    return dots + 2;
+                    return segments + 1;
                 }
                 path.push_str(raw);
-                return dots + 1;
+                return segments;
             }
         }
-        self.place_dotted(raw, path);
+        self.place_slow(raw, path);
         path.bytes().filter(|&b| b == b'.').count() + 1
     }
 
-    fn place_dotted(&self, raw: &str, path: &mut String) {
+    /// Whether the key `raw` (top-level segment `top`) is wrapped into `extra`: it is not
+    /// a root key, or it would overwrite the header.
+    #[inline]
+    fn goes_to_extra(&self, top: &str, raw: &str) -> bool {
+        top == "message"
+            || top == "@timestamp"
+            || raw == "log.level"
+            || raw == "ecs.version"
+            || !self.is_root(top)
+    }
+
+    /// Keys with empty segments, and `labels`.
+    fn place_slow(&self, raw: &str, path: &mut String) {
         let mut segs = raw.split('.').filter(|s| !s.is_empty());
         let Some(top) = segs.next() else {
             path.push_str("extra._");
@@ -147,9 +144,7 @@ impl Policy {
             }
             return;
         }
-        let reserved =
-            top == "message" || top == "@timestamp" || raw == "log.level" || raw == "ecs.version";
-        if reserved || !self.is_root(top) {
+        if self.goes_to_extra(top, raw) {
             path.push_str("extra.");
         }
         path.push_str(top);
