@@ -100,12 +100,17 @@ pub fn new_span_id() -> SpanId {
     SpanId::random()
 }
 
+/// Lowercase hex of `src` into `dst` (twice as long).
+fn hex_into(dst: &mut [u8], src: &[u8]) {
+    for (i, b) in src.iter().enumerate() {
+        dst[2 * i] = HEX[(b >> 4) as usize];
+        dst[2 * i + 1] = HEX[(b & 0xf) as usize];
+    }
+}
+
 fn write_hex(f: &mut fmt::Formatter<'_>, bytes: &[u8]) -> fmt::Result {
     let mut buf = [0u8; 32];
-    for (i, b) in bytes.iter().enumerate() {
-        buf[2 * i] = HEX[(b >> 4) as usize];
-        buf[2 * i + 1] = HEX[(b & 0xf) as usize];
-    }
+    hex_into(&mut buf, bytes);
     // Only ASCII hex digits were written.
     f.write_str(std::str::from_utf8(&buf[..2 * bytes.len()]).unwrap_or(""))
 }
@@ -266,15 +271,9 @@ impl TraceParent {
         let mut b = [b'-'; 55];
         b[0] = b'0';
         b[1] = b'0';
-        let hex = |dst: &mut [u8], src: &[u8]| {
-            for (i, x) in src.iter().enumerate() {
-                dst[2 * i] = HEX[(x >> 4) as usize];
-                dst[2 * i + 1] = HEX[(x & 0xf) as usize];
-            }
-        };
-        hex(&mut b[3..35], &self.trace_id.0);
-        hex(&mut b[36..52], &self.parent_id.0);
-        hex(&mut b[53..55], &[self.flags]);
+        hex_into(&mut b[3..35], &self.trace_id.0);
+        hex_into(&mut b[36..52], &self.parent_id.0);
+        hex_into(&mut b[53..55], &[self.flags]);
         b
     }
 }
@@ -282,14 +281,8 @@ impl TraceParent {
 impl fmt::Display for TraceParent {
     /// Always writes version `00` (the version this crate speaks).
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "00-{}-{}-{}{}",
-            self.trace_id,
-            self.parent_id,
-            HEX[(self.flags >> 4) as usize] as char,
-            HEX[(self.flags & 0xf) as usize] as char
-        )
+        // Only ASCII was written.
+        f.write_str(std::str::from_utf8(&self.to_bytes()).unwrap_or(""))
     }
 }
 
