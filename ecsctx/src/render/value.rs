@@ -129,6 +129,16 @@ enum Mode {
     },
 }
 
+/// Where JSON text goes in `mode`: the value buffer, or `tmp` for a subtree that will be
+/// stringified.
+#[inline]
+fn target<'x>(mode: Mode, vals: &'x mut Vec<u8>, tmp: &'x mut Vec<u8>) -> &'x mut Vec<u8> {
+    match mode {
+        Mode::Json { into_tmp: true } => tmp,
+        _ => vals,
+    }
+}
+
 /// The serializer; constructed per value, reborrowed per nested value.
 pub(crate) struct Ser<'a, 'c> {
     vals: &'a mut Vec<u8>,
@@ -187,10 +197,7 @@ impl<'a, 'c> Ser<'a, 'c> {
 
     #[inline]
     fn out(&mut self) -> &mut Vec<u8> {
-        match self.mode {
-            Mode::Json { into_tmp: true } => self.tmp,
-            _ => self.vals,
-        }
+        target(self.mode, self.vals, self.tmp)
     }
 
     /// Writes a scalar through `f`, recording a leaf in flatten mode.
@@ -220,15 +227,8 @@ impl<'a, 'c> Ser<'a, 'c> {
                 replaced = true;
             }
         }
-        let out = match self.mode {
-            Mode::Json { into_tmp: true } => &mut *self.tmp,
-            _ => &mut *self.vals,
-        };
-        if replaced {
-            escape::write_str(out, self.mask_buf, max);
-        } else {
-            escape::write_str(out, s, max);
-        }
+        let out = target(self.mode, self.vals, self.tmp);
+        escape::write_str(out, if replaced { self.mask_buf } else { s }, max);
         if self.mode == Mode::Flatten {
             self.record(start);
         }
@@ -254,24 +254,12 @@ impl<'a, 'c> Ser<'a, 'c> {
         self.mask_buf.clear();
         let replaced = m.mask_str(self.path, self.fmt_buf, self.mask_buf);
         let start = self.vals.len();
-        let (text, out) = match self.mode {
-            Mode::Json { into_tmp: true } => (
-                if replaced {
-                    &*self.mask_buf
-                } else {
-                    &*self.fmt_buf
-                },
-                &mut *self.tmp,
-            ),
-            _ => (
-                if replaced {
-                    &*self.mask_buf
-                } else {
-                    &*self.fmt_buf
-                },
-                &mut *self.vals,
-            ),
+        let text = if replaced {
+            &*self.mask_buf
+        } else {
+            &*self.fmt_buf
         };
+        let out = target(self.mode, self.vals, self.tmp);
         out.push(b'"');
         escape::escape_into(out, text);
         if dropped > 0 {
@@ -532,10 +520,7 @@ impl Compound<'_, '_> {
             return;
         }
         let max = ser.cx.limits.max_str;
-        let out = match ser.mode {
-            Mode::Json { into_tmp: true } => &mut *ser.tmp,
-            _ => &mut *ser.vals,
-        };
+        let out = target(ser.mode, ser.vals, ser.tmp);
         if !self.first {
             out.push(b',');
         }
