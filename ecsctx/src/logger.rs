@@ -129,16 +129,6 @@ impl EcsLogger {
         self.filter.max_level()
     }
 
-    /// Renders `record` as one JSON line (with `\n`) into `out`, as it would be written.
-    ///
-    /// The context is the current one of this thread (or task).
-    pub fn render_line(&self, record: &Record<'_>, out: &mut Vec<u8>) {
-        let frame = current_frame();
-        let mut s = Scratch::default();
-        out.clear();
-        self.render(record, frame.as_deref(), &mut s, out);
-    }
-
     fn emit(&self, record: &Record<'_>) {
         // A panicking `Display`/`Serialize` of a logged value must not crash the request.
         let ok = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.emit_inner(record)));
@@ -161,9 +151,15 @@ impl EcsLogger {
         out.extend_from_slice(b",\"log\":{\"logger\":");
         escape::write_str(&mut out, record.target(), 256);
         out.extend_from_slice(b"}}\n");
-        let res = self.sink.write_line(&out);
+        self.write(&out);
+    }
+
+    /// One write of a whole line; its outcome is counted in `stats()`.
+    #[inline]
+    fn write(&self, line: &[u8]) {
+        let res = self.sink.write_line(line);
         if !self.sink.counts_itself() {
-            sink::record(out.len(), res);
+            sink::record(line.len(), res);
         }
     }
 
@@ -191,21 +187,16 @@ impl EcsLogger {
         let LineScratch { s, out, pretty } = ls;
         out.clear();
         self.render(record, frame.map(|f| &**f), s, out);
-        let line: &[u8] = match self.format {
-            Format::Json => out,
-            Format::Pretty => {
-                pretty::to_pretty(&out[..out.len() - 1], self.color, pretty);
-                pretty.as_bytes()
-            }
-        };
         match frame.and_then(|f| f.capture.as_ref()) {
+            // Captured lines are always JSON, so tests can parse them.
             Some(cap) => cap.push(&out[..out.len() - 1]),
-            None => {
-                let res = self.sink.write_line(line);
-                if !self.sink.counts_itself() {
-                    sink::record(line.len(), res);
+            None => match self.format {
+                Format::Json => self.write(out),
+                Format::Pretty => {
+                    pretty::to_pretty(&out[..out.len() - 1], self.color, pretty);
+                    self.write(pretty.as_bytes());
                 }
-            }
+            },
         }
         if out.capacity() > KEEP_CAPACITY {
             *out = Vec::with_capacity(1024);
