@@ -1,7 +1,8 @@
 //! Request context: fields bound to a scope appear in every line logged inside it.
 //!
-//! A scope's fields are rendered to JSON **once, when they are bound** (and masked then),
-//! into an immutable, shared frame; every line copies the pre-rendered fragments. Frames
+//! A scope's fields are rendered to JSON values **once, when they are bound** (and masked
+//! then), into an immutable, shared frame; its members are joined on its first line, and
+//! every line copies the pre-rendered bytes. Frames
 //! are cumulative: a nested scope's frame holds its parent's fields merged with its own.
 //!
 //! * [`bind`] returns a [`ContextGuard`]: the fields apply until it is dropped (nesting
