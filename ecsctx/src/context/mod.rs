@@ -2,8 +2,8 @@
 //!
 //! A scope's fields are rendered to JSON values **once, when they are bound** (and masked
 //! then), into an immutable, shared frame; its members are joined on its first line, and
-//! every line copies the pre-rendered bytes. Frames
-//! are cumulative: a nested scope's frame holds its parent's fields merged with its own.
+//! every line copies the pre-rendered bytes. Frames are cumulative: a nested scope's
+//! frame holds its parent's fields merged with its own.
 //!
 //! * [`bind`] returns a [`ContextGuard`]: the fields apply until it is dropped (nesting
 //!   works; dropping guards out of order never corrupts the stack).
