@@ -285,31 +285,15 @@ impl EcsLogger {
     }
 
     fn write_message(&self, record: &Record<'_>, s: &mut Scratch, out: &mut Vec<u8>) {
-        let max = self.shared.limits.max_str;
-        let Some(m) = self.shared.masker.as_deref() else {
-            escape::write_display(out, record.args(), max);
-            return;
-        };
-        s.fmt_buf.clear();
-        let mut w = escape::CappedString {
-            out: &mut s.fmt_buf,
-            remaining: max,
-            dropped: 0,
-        };
-        let _ = std::fmt::write(&mut w, *record.args());
-        let dropped = w.dropped;
-        s.mask_buf.clear();
-        let text = if m.mask_str("message", &s.fmt_buf, &mut s.mask_buf) {
-            &s.mask_buf
-        } else {
-            &s.fmt_buf
-        };
-        out.push(b'"');
-        escape::escape_into(out, text);
-        if dropped > 0 {
-            escape::write_truncation_marker(out, dropped);
-        }
-        out.push(b'"');
+        escape::write_display_masked(
+            out,
+            record.args(),
+            "message",
+            self.shared.masker.as_deref(),
+            &mut s.fmt_buf,
+            &mut s.mask_buf,
+            self.shared.limits.max_str,
+        );
     }
 }
 

@@ -2,6 +2,8 @@
 
 use std::fmt;
 
+use crate::mask::Masker;
+
 /// 0: no escape; `u`: `\u00XX`; anything else: a two-byte escape `\<byte>`.
 static ESCAPE: [u8; 256] = {
     let mut t = [0u8; 256];
@@ -76,21 +78,53 @@ pub(crate) fn floor_char_boundary(s: &str, max: usize) -> usize {
     cut
 }
 
-/// A `fmt::Write` that escapes into a buffer and stops after `remaining` bytes of input.
-pub(crate) struct EscapeWriter<'a> {
-    pub(crate) out: &'a mut Vec<u8>,
+/// Where a [`Capped`] writer puts its text.
+pub(crate) trait Append {
+    fn append(&mut self, s: &str);
+}
+
+impl Append for &mut String {
+    #[inline]
+    fn append(&mut self, s: &str) {
+        self.push_str(s);
+    }
+}
+
+/// JSON-escapes into a buffer.
+pub(crate) struct Escaped<'a>(pub(crate) &'a mut Vec<u8>);
+
+impl Append for Escaped<'_> {
+    #[inline]
+    fn append(&mut self, s: &str) {
+        escape_into(self.0, s);
+    }
+}
+
+/// A `fmt::Write` that stops after `remaining` bytes of input and counts what it dropped.
+pub(crate) struct Capped<A> {
+    pub(crate) out: A,
     pub(crate) remaining: usize,
     pub(crate) dropped: usize,
 }
 
-impl fmt::Write for EscapeWriter<'_> {
+impl<A: Append> Capped<A> {
+    pub(crate) fn new(out: A, max: usize) -> Self {
+        Capped {
+            out,
+            remaining: max,
+            dropped: 0,
+        }
+    }
+}
+
+impl<A: Append> fmt::Write for Capped<A> {
     fn write_str(&mut self, s: &str) -> fmt::Result {
         if self.remaining >= s.len() {
             self.remaining -= s.len();
-            escape_into(self.out, s);
+            self.out.append(s);
         } else {
             let cut = floor_char_boundary(s, self.remaining);
-            escape_into(self.out, &s[..cut]);
+            self.out.append(&s[..cut]);
             self.remaining = 0;
             self.dropped += s.len() - cut;
         }
@@ -101,11 +135,7 @@ impl fmt::Write for EscapeWriter<'_> {
 /// Writes a `Display` value as an escaped, capped JSON string without allocating.
 pub(crate) fn write_display(out: &mut Vec<u8>, value: &dyn fmt::Display, max: usize) {
     out.push(b'"');
-    let mut w = EscapeWriter {
-        out,
-        remaining: max,
-        dropped: 0,
-    };
+    let mut w = Capped::new(Escaped(out), max);
     // A Display impl that returns an error still leaves valid (partial) text behind.
     let _ = fmt::write(&mut w, format_args!("{value}"));
     let dropped = w.dropped;
@@ -115,26 +145,37 @@ pub(crate) fn write_display(out: &mut Vec<u8>, value: &dyn fmt::Display, max: us
     out.push(b'"');
 }
 
-/// A `fmt::Write` into a `String` that stops after `remaining` bytes (for masking input).
-pub(crate) struct CappedString<'a> {
-    pub(crate) out: &'a mut String,
-    pub(crate) remaining: usize,
-    pub(crate) dropped: usize,
-}
-
-impl fmt::Write for CappedString<'_> {
-    fn write_str(&mut self, s: &str) -> fmt::Result {
-        if self.remaining >= s.len() {
-            self.remaining -= s.len();
-            self.out.push_str(s);
-        } else {
-            let cut = floor_char_boundary(s, self.remaining);
-            self.out.push_str(&s[..cut]);
-            self.remaining = 0;
-            self.dropped += s.len() - cut;
-        }
-        Ok(())
+/// Writes a `Display` value as a capped JSON string, masked at `path` when a masker is
+/// given. With a masker the text is formatted into `fmt_buf` first (the masker needs it
+/// whole); `mask_buf` receives the replacement.
+pub(crate) fn write_display_masked(
+    out: &mut Vec<u8>,
+    value: &dyn fmt::Display,
+    path: &str,
+    masker: Option<&dyn Masker>,
+    fmt_buf: &mut String,
+    mask_buf: &mut String,
+    max: usize,
+) {
+    let Some(m) = masker else {
+        return write_display(out, value, max);
+    };
+    fmt_buf.clear();
+    let mut w = Capped::new(&mut *fmt_buf, max);
+    let _ = fmt::write(&mut w, format_args!("{value}"));
+    let dropped = w.dropped;
+    mask_buf.clear();
+    let text = if m.mask_str(path, fmt_buf, mask_buf) {
+        &*mask_buf
+    } else {
+        &*fmt_buf
+    };
+    out.push(b'"');
+    escape_into(out, text);
+    if dropped > 0 {
+        write_truncation_marker(out, dropped);
     }
+    out.push(b'"');
 }
 
 #[cfg(test)]

@@ -239,33 +239,16 @@ impl<'a, 'c> Ser<'a, 'c> {
         if self.skip > 0 {
             return Ok(());
         }
-        let max = self.cx.limits.max_str;
-        let Some(m) = self.cx.masker else {
-            return self.scalar(|out| escape::write_display(out, d, max));
-        };
-        self.fmt_buf.clear();
-        let mut w = escape::CappedString {
-            out: self.fmt_buf,
-            remaining: max,
-            dropped: 0,
-        };
-        let _ = write!(w, "{d}");
-        let dropped = w.dropped;
-        self.mask_buf.clear();
-        let replaced = m.mask_str(self.path, self.fmt_buf, self.mask_buf);
         let start = self.vals.len();
-        let text = if replaced {
-            &*self.mask_buf
-        } else {
-            &*self.fmt_buf
-        };
-        let out = target(self.mode, self.vals, self.tmp);
-        out.push(b'"');
-        escape::escape_into(out, text);
-        if dropped > 0 {
-            escape::write_truncation_marker(out, dropped);
-        }
-        out.push(b'"');
+        escape::write_display_masked(
+            target(self.mode, self.vals, self.tmp),
+            d,
+            self.path,
+            self.cx.masker,
+            self.fmt_buf,
+            self.mask_buf,
+            self.cx.limits.max_str,
+        );
         if self.mode == Mode::Flatten {
             self.record(start);
         }
