@@ -194,13 +194,6 @@ impl Frame {
         }
     }
 
-    /// Bound fields over the trace fields.
-    fn own(&self) -> Entries {
-        let mut all = Entries::default();
-        merge_into(&mut all, &self.bound, self.trace_leaves());
-        all
-    }
-
     /// The layer for the logger `id` with service metadata `base` (cached for the first
     /// logger that asks; `None` for another logger).
     #[inline]
@@ -359,7 +352,8 @@ impl Context {
         let Some(f) = &self.frame else {
             return serde_json::Value::Object(Default::default());
         };
-        let layer = Layer::new(f.own());
+        static NO_SERVICE: Entries = Entries::EMPTY;
+        let layer = f.build_layer(&NO_SERVICE);
         let mut out = vec![b'{'];
         out.extend_from_slice(layer.members());
         out.push(b'}');
