@@ -98,18 +98,34 @@ impl Policy {
     pub(crate) fn place(&self, raw: &str, path: &mut String) -> usize {
         path.clear();
         // Fast path: a well-formed key (no empty segment) outside `labels`, copied as it is.
+        // One scan finds the top segment, counts the dots and spots an empty segment.
         let b = raw.as_bytes();
-        if !b.is_empty() && b[0] != b'.' && b[b.len() - 1] != b'.' && !raw.contains("..") {
-            let top = raw.split_once('.').map_or(raw, |(t, _)| t);
+        let (mut dots, mut top_end, mut after_dot, mut well_formed) = (0, b.len(), true, true);
+        for (i, &c) in b.iter().enumerate() {
+            if c == b'.' {
+                if after_dot {
+                    well_formed = false;
+                    break;
+                }
+                if dots == 0 {
+                    top_end = i;
+                }
+                dots += 1;
+                after_dot = true;
+            } else {
+                after_dot = false;
+            }
+        }
+        if well_formed && !after_dot {
+            let top = &raw[..top_end];
             if top != "labels" {
-                let segments = b.iter().filter(|&&c| c == b'.').count() + 1;
                 if self.goes_to_extra(top, raw) {
                     path.push_str("extra.");
                     path.push_str(raw);
-                    return segments + 1;
+                    return dots + 2;
                 }
                 path.push_str(raw);
-                return segments;
+                return dots + 1;
             }
         }
         self.place_slow(raw, path);
