@@ -11,7 +11,8 @@ use crate::config::{Format, Shared};
 use crate::context::{current_frame, Frame};
 use crate::filter::Filter;
 use crate::render::entries::Entries;
-use crate::render::layer::{resolve, Layer, Nest};
+use crate::render::layer::{resolve, Layer};
+use crate::render::plan::Plans;
 use crate::render::value::{Cx, Scratch, Site};
 use crate::render::{escape, pretty, time};
 use crate::sink::{self, Sink};
@@ -65,6 +66,7 @@ struct LineScratch {
     s: Scratch,
     out: Vec<u8>,
     pretty: String,
+    plans: Plans,
 }
 
 thread_local! {
@@ -72,6 +74,7 @@ thread_local! {
         s: Scratch::default(),
         out: Vec::with_capacity(1024),
         pretty: String::new(),
+        plans: Plans::default(),
     });
 }
 
@@ -178,15 +181,21 @@ impl EcsLogger {
                 s: Scratch::default(),
                 out: Vec::new(),
                 pretty: String::new(),
+                plans: Plans::default(),
             };
             self.emit_with(record, frame.as_ref(), &mut ls);
         }
     }
 
     fn emit_with(&self, record: &Record<'_>, frame: Option<&Arc<Frame>>, ls: &mut LineScratch) {
-        let LineScratch { s, out, pretty } = ls;
+        let LineScratch {
+            s,
+            out,
+            pretty,
+            plans,
+        } = ls;
         out.clear();
-        self.render(record, frame.map(|f| &**f), s, out);
+        self.render(record, frame.map(|f| &**f), s, plans, out);
         match frame.and_then(|f| f.capture.as_ref()) {
             // Captured lines are always JSON, so tests can parse them.
             Some(cap) => cap.push(&out[..out.len() - 1]),
@@ -210,6 +219,7 @@ impl EcsLogger {
         record: &Record<'_>,
         frame: Option<&Frame>,
         s: &mut Scratch,
+        plans: &mut Plans,
         out: &mut Vec<u8>,
     ) {
         let limits = self.shared.limits;
@@ -267,20 +277,19 @@ impl EcsLogger {
         // Our visitor never fails; a source that fails stops adding fields.
         let _ = record.key_values().visit(&mut v);
 
-        resolve(&mut s.entries);
         let own;
-        let layer = match frame {
+        // A layer built for this line only is not worth a plan.
+        let (layer, cache) = match frame {
             Some(f) => match f.layer(self.id, &self.base) {
-                Some(l) => l,
+                Some(l) => (l, true),
                 None => {
                     own = f.build_layer(&self.base);
-                    &own
+                    (&own, false)
                 }
             },
-            None => &self.base_layer,
+            None => (&self.base_layer, true),
         };
-        let mut nest = Nest::new(out, false);
-        layer.write_under(&s.entries, &mut nest);
+        plans.write(&mut s.entries, layer, cache, out);
         out.extend_from_slice(b"}\n");
     }
 

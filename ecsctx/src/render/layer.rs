@@ -11,6 +11,7 @@
 //! object `a.b…`, the higher-precedence side wins, and within one list the object wins.
 
 use std::cmp::Ordering;
+use std::sync::atomic::{AtomicU64, Ordering as AtomicOrdering};
 
 use super::entries::{cmp_path, Entries, Entry, MAX_SEGMENTS};
 use super::escape;
@@ -162,6 +163,9 @@ pub(crate) struct Nest<'o, 'a> {
     prev: Option<&'a str>,
     open: usize,
     has_member: [bool; MAX_SEGMENTS + 1],
+    /// While a [`Plan`](super::plan::Plan) is recorded: the event's leaves and where each
+    /// of their values landed in `out` (`(offset, seq, len)`).
+    marks: Option<(&'a Entries, &'o mut Vec<(u32, u32, u32)>)>,
 }
 
 impl<'o, 'a> Nest<'o, 'a> {
@@ -174,7 +178,15 @@ impl<'o, 'a> Nest<'o, 'a> {
             prev: None,
             open: 0,
             has_member,
+            marks: None,
         }
+    }
+
+    /// Also notes where each value of `ev`'s leaves is written (for a plan).
+    pub(crate) fn marking(mut self, ev: &'a Entries, marks: &'o mut Vec<(u32, u32, u32)>) -> Self {
+        marks.clear();
+        self.marks = Some((ev, marks));
+        self
     }
 
     #[inline]
@@ -229,7 +241,13 @@ impl<'o, 'a> Nest<'o, 'a> {
         }
         self.open = n - 1;
         self.member_key(n - 1, &key[start..], plain);
-        self.out.extend_from_slice(src.val(e));
+        let val = src.val(e);
+        if let Some((ev, marks)) = &mut self.marks {
+            if std::ptr::eq(*ev, src) {
+                marks.push((self.out.len() as u32, e.seq(), val.len() as u32));
+            }
+        }
+        self.out.extend_from_slice(val);
         self.prev = Some(key);
     }
 
@@ -274,6 +292,8 @@ pub(crate) struct Layer {
     pub(crate) e: Entries,
     blob: Vec<u8>,
     top: Vec<Top>,
+    /// Unique for the process's lifetime (never reused), so plans can name a layer.
+    id: u64,
 }
 
 impl Layer {
@@ -307,7 +327,15 @@ impl Layer {
                 i = j;
             }
         }
-        Layer { e, blob, top }
+        static NEXT: AtomicU64 = AtomicU64::new(1);
+        let id = NEXT.fetch_add(1, AtomicOrdering::Relaxed);
+        Layer { e, blob, top, id }
+    }
+
+    /// This layer's process-unique id.
+    #[inline]
+    pub(crate) fn id(&self) -> u64 {
+        self.id
     }
 
     /// All members, joined (for `{` + … + `}`).

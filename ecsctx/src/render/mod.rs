@@ -5,6 +5,7 @@ pub(crate) mod entries;
 pub(crate) mod escape;
 pub(crate) mod layer;
 pub(crate) mod num;
+pub(crate) mod plan;
 pub(crate) mod pretty;
 pub(crate) mod time;
 pub(crate) mod value;
