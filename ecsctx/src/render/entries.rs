@@ -28,12 +28,14 @@ pub(crate) struct Entries {
     pub(crate) vals: Vec<u8>,
     pub(crate) segs: Vec<u32>,
     pub(crate) list: Vec<Entry>,
+    /// `segs` and each entry's `plain` are up to date.
+    pub(crate) indexed: bool,
 }
 
 /// The parts of [`Entries`] that record keys, borrowed apart from the value buffer.
 pub(crate) struct KeySide<'a> {
     pub(crate) keys: &'a mut String,
-    pub(crate) segs: &'a mut Vec<u32>,
+    pub(crate) indexed: &'a mut bool,
     pub(crate) list: &'a mut Vec<Entry>,
 }
 
@@ -61,33 +63,34 @@ impl Entry {
 
 impl KeySide<'_> {
     /// Records `key` (a dotted path without empty segments) for `vals[start..end]`.
+    ///
+    /// Segments are found later, by [`Entries::index`], and only for lines that need
+    /// them (a line written from a plan never does).
     #[inline]
     pub(crate) fn push(&mut self, key: &str, start: usize, end: usize) {
         let k0 = self.keys.len();
-        let s0 = self.segs.len();
-        let plain = !key.bytes().any(|b| b < 0x20 || b == b'"' || b == b'\\');
-        let mut n = 0;
-        for (i, _) in key.bytes().enumerate().filter(|&(_, b)| b == b'.') {
-            n += 1;
-            if n == MAX_SEGMENTS {
-                // Too deep for a document: keep the tail as part of the last segment.
-                self.keys.push_str(&key[..i]);
-                self.keys.push('_');
-                self.keys.push_str(&key[i + 1..].replace('.', "_"));
-                break;
-            }
-            self.segs.push(i as u32);
-        }
-        if n < MAX_SEGMENTS {
+        // `MAX_SEGMENTS` dots need at least this many bytes.
+        if key.len() > 2 * MAX_SEGMENTS
+            && key.bytes().filter(|&b| b == b'.').count() >= MAX_SEGMENTS
+        {
+            // Too deep for a document: keep the tail as part of the last segment.
+            let (i, _) = key
+                .match_indices('.')
+                .nth(MAX_SEGMENTS - 1)
+                .unwrap_or((key.len(), ""));
+            self.keys.push_str(&key[..i]);
+            self.keys.push('_');
+            self.keys.push_str(&key[i + 1..].replace('.', "_"));
+        } else {
             self.keys.push_str(key);
         }
-        self.segs.push((self.keys.len() - k0) as u32);
+        *self.indexed = false;
         self.list.push(Entry {
             key: (k0 as u32, self.keys.len() as u32),
             val: (start as u32, end as u32),
-            segs: (s0 as u32, (self.segs.len() - s0) as u32),
+            segs: (0, 0),
             seq: self.list.len() as u32,
-            plain,
+            plain: true,
         });
     }
 }
@@ -99,6 +102,7 @@ impl Entries {
         vals: Vec::new(),
         segs: Vec::new(),
         list: Vec::new(),
+        indexed: true,
     };
 
     pub(crate) fn clear(&mut self) {
@@ -106,14 +110,40 @@ impl Entries {
         self.vals.clear();
         self.segs.clear();
         self.list.clear();
+        self.indexed = true;
     }
 
     pub(crate) fn key_side(&mut self) -> KeySide<'_> {
         KeySide {
             keys: &mut self.keys,
-            segs: &mut self.segs,
+            indexed: &mut self.indexed,
             list: &mut self.list,
         }
+    }
+
+    /// Finds every entry's segment boundaries and whether its key needs escaping (for
+    /// sorting, nesting and merging).
+    pub(crate) fn index(&mut self) {
+        if self.indexed {
+            return;
+        }
+        self.segs.clear();
+        for e in &mut self.list {
+            let key = &self.keys.as_bytes()[e.key.0 as usize..e.key.1 as usize];
+            let s0 = self.segs.len();
+            let mut plain = true;
+            for (i, &b) in key.iter().enumerate() {
+                if b == b'.' {
+                    self.segs.push(i as u32);
+                } else if b < 0x20 || b == b'"' || b == b'\\' {
+                    plain = false;
+                }
+            }
+            self.segs.push(key.len() as u32);
+            e.segs = (s0 as u32, (self.segs.len() - s0) as u32);
+            e.plain = plain;
+        }
+        self.indexed = true;
     }
 
     /// Records a leaf whose value was rendered into `vals[val_start..]`.
@@ -182,6 +212,7 @@ mod tests {
         e.push("a", 0);
         let deep = "x.".repeat(40) + "y";
         e.push(&deep, 0);
+        e.index();
         assert_eq!(e.ends(&e.list[2]).len(), MAX_SEGMENTS);
         let x = e.list[0];
         assert_eq!(e.ends(&x).len(), 3);

@@ -24,6 +24,7 @@ fn is_prefix(a: &str, b: &str) -> bool {
 
 /// Sorts `e` and resolves conflicts inside it (last write wins; objects win over leaves).
 pub(crate) fn resolve(e: &mut Entries) {
+    e.index();
     {
         let keys = &e.keys;
         e.list.sort_unstable_by(|a, b| {
@@ -298,7 +299,8 @@ pub(crate) struct Layer {
 
 impl Layer {
     /// Renders resolved leaves.
-    pub(crate) fn new(e: Entries) -> Self {
+    pub(crate) fn new(mut e: Entries) -> Self {
+        e.index();
         let mut blob = Vec::with_capacity(e.vals.len() + e.keys.len() * 2 + 16);
         let mut top = Vec::new();
         let mut i = 0;

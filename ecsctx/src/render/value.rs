@@ -144,7 +144,7 @@ pub(crate) struct Ser<'a, 'c> {
     vals: &'a mut Vec<u8>,
     tmp: &'a mut Vec<u8>,
     keys: &'a mut String,
-    segs: &'a mut Vec<u32>,
+    indexed: &'a mut bool,
     list: &'a mut Vec<Entry>,
     path: &'a mut String,
     fmt_buf: &'a mut String,
@@ -164,7 +164,7 @@ impl<'a, 'c> Ser<'a, 'c> {
             vals: &mut s.entries.vals,
             tmp: &mut s.tmp,
             keys: &mut s.entries.keys,
-            segs: &mut s.entries.segs,
+            indexed: &mut s.entries.indexed,
             list: &mut s.entries.list,
             path: &mut s.path,
             fmt_buf: &mut s.fmt_buf,
@@ -182,7 +182,7 @@ impl<'a, 'c> Ser<'a, 'c> {
             vals: self.vals,
             tmp: self.tmp,
             keys: self.keys,
-            segs: self.segs,
+            indexed: self.indexed,
             list: self.list,
             path: self.path,
             fmt_buf: self.fmt_buf,
@@ -277,7 +277,7 @@ impl<'a, 'c> Ser<'a, 'c> {
             let end = self.vals.len();
             KeySide {
                 keys: self.keys,
-                segs: self.segs,
+                indexed: self.indexed,
                 list: self.list,
             }
             .push(self.key_buf, start, end);
@@ -285,7 +285,7 @@ impl<'a, 'c> Ser<'a, 'c> {
             let end = self.vals.len();
             KeySide {
                 keys: self.keys,
-                segs: self.segs,
+                indexed: self.indexed,
                 list: self.list,
             }
             .push(self.path, start, end);
