@@ -388,6 +388,41 @@ fn pii_group(c: &mut Criterion) {
             })
         });
     }
+    // Every event about another customer: the token memo never hits (the worst case; a
+    // request usually logs one customer on several lines).
+    let people: Vec<[String; 3]> = (0..4096)
+        .map(|i| {
+            [
+                format!("customer{i}@example.com"),
+                format!("Customer Number{i}"),
+                format!("+965 55{:06}", i),
+            ]
+        })
+        .collect();
+    let mut i = 0;
+    g.bench_function("with_pii_new_customer_each_event", |b| {
+        b.iter(|| {
+            i = (i + 1) % people.len();
+            let [email, name, phone] = &people[i];
+            let kvs: [(&str, KV); 7] = [
+                ("amount", KV::from(100)),
+                ("currency", KV::from("KWD")),
+                ("attempt", KV::from(1)),
+                ("latency_ms", KV::from(12.5)),
+                ("payload.customer_email", KV::from(email.as_str())),
+                ("payload.customer_name", KV::from(name.as_str())),
+                ("payload.phone", KV::from(phone.as_str())),
+            ];
+            logger.log(
+                &log::Record::builder()
+                    .level(log::Level::Info)
+                    .target("checkout")
+                    .args(format_args!("payment_processed"))
+                    .key_values(&kvs)
+                    .build(),
+            )
+        })
+    });
     g.finish();
 }
 

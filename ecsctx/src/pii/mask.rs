@@ -1,6 +1,8 @@
 //! [`PiiMasker`]: keeps raw PII out of every log line.
 
+use std::cell::RefCell;
 use std::fmt;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use super::normalize::is_decimal_digit;
 use super::token::is_protected;
@@ -151,6 +153,48 @@ pub struct PiiMasker {
     extra_sensitive: Vec<Box<str>>,
     extra_safe: Vec<Box<str>>,
     exempt: Vec<Vec<Seg>>,
+    /// Names this masker's key rules in the per-thread classification memo: 0 for the
+    /// default rules, a fresh number whenever rules are added (clones share it).
+    rules: u64,
+}
+
+/// A fresh id for a changed set of key rules.
+fn next_rules() -> u64 {
+    static NEXT: AtomicU64 = AtomicU64::new(1);
+    NEXT.fetch_add(1, Ordering::Relaxed)
+}
+
+/// A path's key-based action, remembered per thread: the keys of a service's lines repeat.
+#[derive(Clone, Copy)]
+struct ActSlot {
+    rules: u64,
+    len: u8,
+    path: [u8; ACT_PATH],
+    action: Action,
+}
+
+/// Memoized paths per thread (direct-mapped), and the longest path memoized.
+const ACT_SLOTS: usize = 64;
+const ACT_PATH: usize = 48;
+
+thread_local! {
+    static ACTIONS: RefCell<Vec<ActSlot>> = const { RefCell::new(Vec::new()) };
+}
+
+/// The memo's slot for `path`: its length and first and last 8 bytes mixed (the slot
+/// keeps the whole path to compare, so this only has to spread paths well).
+#[inline]
+fn slot_of(path: &[u8]) -> usize {
+    let word = |b: &[u8]| {
+        let mut w = [0u8; 8];
+        w[..b.len()].copy_from_slice(b);
+        u64::from_le_bytes(w)
+    };
+    let n = path.len();
+    let (head, tail) = (&path[..n.min(8)], &path[n.saturating_sub(8)..]);
+    let h =
+        (word(head) ^ word(tail).rotate_left(29) ^ n as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    (h >> 58) as usize % ACT_SLOTS
 }
 
 impl fmt::Debug for PiiMasker {
@@ -228,6 +272,7 @@ impl PiiMasker {
             keys.into_iter()
                 .map(|k| k.as_ref().to_ascii_lowercase().into()),
         );
+        self.rules = next_rules();
         self
     }
 
@@ -249,6 +294,7 @@ impl PiiMasker {
             keys.into_iter()
                 .map(|k| k.as_ref().to_ascii_lowercase().into()),
         );
+        self.rules = next_rules();
         self
     }
 
@@ -279,6 +325,7 @@ impl PiiMasker {
                 .collect();
             self.exempt.push(segs);
         }
+        self.rules = next_rules();
         self
     }
 
@@ -295,6 +342,56 @@ impl PiiMasker {
             std::borrow::Cow::Owned(out)
         } else {
             std::borrow::Cow::Borrowed(value)
+        }
+    }
+
+    /// The key-based action for `path` (exemptions applied), memoized per thread.
+    #[inline]
+    fn action(&self, path: &str) -> Action {
+        let b = path.as_bytes();
+        if b.len() > ACT_PATH {
+            return self.action_uncached(path);
+        }
+        let i = slot_of(b);
+        let hit = ACTIONS.with(|m| {
+            let m = m.try_borrow().ok()?;
+            let s = m.get(i)?;
+            (s.rules == self.rules && usize::from(s.len) == b.len() && &s.path[..b.len()] == b)
+                .then_some(s.action)
+        });
+        if let Some(a) = hit {
+            return a;
+        }
+        let action = self.action_uncached(path);
+        ACTIONS.with(|m| {
+            if let Ok(mut m) = m.try_borrow_mut() {
+                if m.is_empty() {
+                    let empty = ActSlot {
+                        rules: u64::MAX,
+                        len: 0,
+                        path: [0; ACT_PATH],
+                        action: Action::None,
+                    };
+                    m.resize(ACT_SLOTS, empty);
+                }
+                let mut slot = ActSlot {
+                    rules: self.rules,
+                    len: b.len() as u8,
+                    path: [0; ACT_PATH],
+                    action,
+                };
+                slot.path[..b.len()].copy_from_slice(b);
+                m[i] = slot;
+            }
+        });
+        action
+    }
+
+    fn action_uncached(&self, path: &str) -> Action {
+        if self.exempt.is_empty() || !self.is_exempt(path) {
+            self.classify(path)
+        } else {
+            Action::None
         }
     }
 
@@ -369,6 +466,18 @@ impl PiiMasker {
         let r = match &self.pii {
             Some(p) => p.tokenize_into(value, field_type, out),
             None => with_global(|p| p.tokenize_into(value, field_type, out)),
+        };
+        if r.is_err() {
+            out.push_str(REDACTED);
+        }
+    }
+
+    /// Appends the token of a key-masked `value`, typed by what the whole value is.
+    fn token_detected(&self, value: &str, out: &mut String) {
+        let detect = PiiMasker::whole_kind;
+        let r = match &self.pii {
+            Some(p) => p.tokenize_detected_into(value, detect, out),
+            None => with_global(|p| p.tokenize_detected_into(value, detect, out)),
         };
         if r.is_err() {
             out.push_str(REDACTED);
@@ -559,12 +668,7 @@ impl Masker for PiiMasker {
         if is_protected(value) || value == REDACTED {
             return false;
         }
-        let action = if self.exempt.is_empty() || !self.is_exempt(path) {
-            self.classify(path)
-        } else {
-            Action::None
-        };
-        match action {
+        match self.action(path) {
             Action::None => self.scan(value, out),
             Action::Auth => {
                 mask_auth(value, out);
@@ -578,7 +682,7 @@ impl Masker for PiiMasker {
                 if value.trim().is_empty() {
                     return false;
                 }
-                self.token(value, PiiMasker::whole_kind(value), out);
+                self.token_detected(value, out);
                 true
             }
         }
@@ -1027,6 +1131,26 @@ mod tests {
         assert!(m.is_exempt("payload.items.[].customer_name"));
         assert!(!m.is_exempt("extra.name"));
         assert!(!m.is_exempt("payload.customer_name"));
+    }
+
+    #[test]
+    fn action_memo_follows_each_maskers_rules() {
+        let plain = PiiMasker::new();
+        let safe = PiiMasker::new().with_safe_keys(["product_name"]);
+        let exempt = safe.clone().with_exempt_paths(["payload.*"]);
+        for _ in 0..3 {
+            // Same paths, alternating maskers, on one thread: each keeps its own answer.
+            assert_eq!(plain.action("extra.product_name"), Action::Tokenize);
+            assert_eq!(safe.action("extra.product_name"), Action::None);
+            assert_eq!(safe.action("payload.customer"), Action::Tokenize);
+            assert_eq!(exempt.action("payload.customer"), Action::None);
+            assert_eq!(plain.action("payload.customer"), Action::Tokenize);
+            // A clone shares its rules (and the memo entries).
+            assert_eq!(safe.clone().action("extra.product_name"), Action::None);
+            // Too long to memoize: still classified.
+            let long = format!("extra.{}.customer_name", "x".repeat(60));
+            assert_eq!(plain.action(&long), Action::Tokenize);
+        }
     }
 
     #[test]

@@ -521,8 +521,28 @@ impl Pii {
         field_type: &str,
         out: &mut String,
     ) -> Result<(), Error> {
+        if let Some(fixed) = self.inner.provider.fixed() {
+            fixed.token.tokenize_into(value, field_type, out);
+            return Ok(());
+        }
         let loaded = self.inner.provider.current()?;
         loaded.token.tokenize_into(value, field_type, out);
+        Ok(())
+    }
+
+    /// Appends the token of `value` with its field type `detect`ed from the value.
+    pub(crate) fn tokenize_detected_into(
+        &self,
+        value: &str,
+        detect: fn(&str) -> &'static str,
+        out: &mut String,
+    ) -> Result<(), Error> {
+        if let Some(fixed) = self.inner.provider.fixed() {
+            fixed.token.tokenize_detected_into(value, detect, out);
+            return Ok(());
+        }
+        let loaded = self.inner.provider.current()?;
+        loaded.token.tokenize_detected_into(value, detect, out);
         Ok(())
     }
 

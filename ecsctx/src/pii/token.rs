@@ -1,6 +1,9 @@
 //! Deterministic tokens: `ptok:v1:` + base64url(HMAC-SHA-256(derived key, normalized value)).
 
+use std::cell::RefCell;
 use std::collections::HashMap;
+use std::hash::{BuildHasher, Hasher, RandomState};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::RwLock;
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -31,6 +34,33 @@ pub(crate) struct TokenKeys {
     precomputed: [PreparedMac; 4],
     /// Derived keys of other field types, computed on first use, once per keyset load.
     others: RwLock<HashMap<Box<str>, PreparedMac>>,
+    /// Names these keys in the per-thread [`Memo`] (never reused, so a reload or another
+    /// keyset never sees this one's tokens).
+    id: u64,
+    /// The keyed SipHash of the memo's 128-bit fingerprints. Random per load, so
+    /// fingerprints cannot be precomputed or compared across processes.
+    fingerprint: RandomState,
+}
+
+/// Tokens recently computed on a thread, by a keyed 128-bit fingerprint of (field type,
+/// value): a customer logged on several lines of a request is hashed once, not once per
+/// line. It holds no plaintext: only fingerprints and the tokens that go in logs anyway.
+struct Memo {
+    slots: Vec<Slot>,
+}
+
+#[derive(Clone, Copy)]
+struct Slot {
+    keys: u64,
+    fp: (u64, u64),
+    token: [u8; 43],
+}
+
+/// Memo slots per thread (direct-mapped by fingerprint).
+const MEMO_SLOTS: usize = 64;
+
+thread_local! {
+    static MEMO: RefCell<Memo> = const { RefCell::new(Memo { slots: Vec::new() }) };
 }
 
 /// The SHA-256 initial state (FIPS 180-4).
@@ -119,12 +149,34 @@ impl TokenKeys {
     pub(crate) fn new(keyset: Keyset, env: &str) -> TokenKeys {
         let p = keyset.primary_key();
         let precomputed = PRECOMPUTED.map(|ft| PreparedMac::new(&derive_key(p, env, ft)));
+        static NEXT: AtomicU64 = AtomicU64::new(1);
         TokenKeys {
             env: env.into(),
             keyset,
             precomputed,
             others: RwLock::new(HashMap::new()),
+            id: NEXT.fetch_add(1, Ordering::Relaxed),
+            fingerprint: RandomState::new(),
         }
+    }
+
+    /// `field_type` is `None` when the type is detected from the value. UTF-8 never holds
+    /// the bytes `0xfe`/`0xff`, so the two kinds of input cannot produce the same stream.
+    /// The second half is the same keyed hash over the input plus one more byte: two
+    /// outputs of one pseudo-random function on distinct inputs.
+    fn fingerprint(&self, value: &str, field_type: Option<&str>) -> (u64, u64) {
+        let mut h = self.fingerprint.build_hasher();
+        match field_type {
+            Some(ft) => {
+                h.write(ft.as_bytes());
+                h.write_u8(0xff);
+            }
+            None => h.write_u8(0xfe),
+        }
+        h.write(value.as_bytes());
+        let first = h.finish();
+        h.write_u8(0x01);
+        (first, h.finish())
     }
 
     #[cfg(test)]
@@ -132,8 +184,69 @@ impl TokenKeys {
         &self.keyset
     }
 
-    /// Appends the token of `value` to `out`.
+    /// Appends the token of `value` to `out` (from this thread's memo when it was made
+    /// recently).
     pub(crate) fn tokenize_into(&self, value: &str, field_type: &str, out: &mut String) {
+        self.memoized(value, Some(field_type), || field_type, out);
+    }
+
+    /// Like [`Self::tokenize_into`], with the field type `detect`ed from the value (and the
+    /// detection memoized with the token).
+    pub(crate) fn tokenize_detected_into(
+        &self,
+        value: &str,
+        detect: fn(&str) -> &'static str,
+        out: &mut String,
+    ) {
+        self.memoized(value, None, || detect(value), out);
+    }
+
+    fn memoized<'f>(
+        &self,
+        value: &str,
+        tag: Option<&str>,
+        field_type: impl FnOnce() -> &'f str,
+        out: &mut String,
+    ) {
+        let fp = self.fingerprint(value, tag);
+        let slot = (fp.0 % MEMO_SLOTS as u64) as usize;
+        let hit = MEMO.with(|m| {
+            let m = m.try_borrow().ok()?;
+            let s = m.slots.get(slot)?;
+            (s.keys == self.id && s.fp == fp).then_some(s.token)
+        });
+        let token = match hit {
+            Some(t) => t,
+            None => {
+                let t = self.compute(value, field_type());
+                MEMO.with(|m| {
+                    if let Ok(mut m) = m.try_borrow_mut() {
+                        if m.slots.is_empty() {
+                            m.slots = vec![
+                                Slot {
+                                    keys: 0,
+                                    fp: (0, 0),
+                                    token: [0; 43]
+                                };
+                                MEMO_SLOTS
+                            ];
+                        }
+                        m.slots[slot] = Slot {
+                            keys: self.id,
+                            fp,
+                            token: t,
+                        };
+                    }
+                });
+                t
+            }
+        };
+        out.push_str(TOKEN_PREFIX);
+        out.push_str(std::str::from_utf8(&token).expect("base64 is ASCII"));
+    }
+
+    /// The token of `value` without the prefix, computed (no memo).
+    fn compute(&self, value: &str, field_type: &str) -> [u8; 43] {
         let normalized = normalize(value, field_type);
         let digest = match PRECOMPUTED.iter().position(|&f| f == field_type) {
             Some(i) => self.precomputed[i].mac(normalized.as_bytes()),
@@ -159,18 +272,13 @@ impl TokenKeys {
                 }
             }
         };
-        push_token(&digest, out);
+        let mut buf = [0u8; 43];
+        let n = URL_SAFE_NO_PAD
+            .encode_slice(digest, &mut buf)
+            .expect("43 bytes hold 32 bytes of base64");
+        debug_assert_eq!(n, 43);
+        buf
     }
-}
-
-#[inline]
-fn push_token(digest: &[u8; 32], out: &mut String) {
-    let mut buf = [0u8; 43];
-    let n = URL_SAFE_NO_PAD
-        .encode_slice(digest, &mut buf)
-        .expect("43 bytes hold 32 bytes of base64");
-    out.push_str(TOKEN_PREFIX);
-    out.push_str(std::str::from_utf8(&buf[..n]).expect("base64 is ASCII"));
 }
 
 /// Whether `s` starts with a token or ciphertext prefix (already protected).
@@ -213,5 +321,53 @@ mod tests {
         s.clear();
         k.tokenize_into("ACCT-0001", "account_number", &mut s);
         assert_eq!(s, "ptok:v1:f0AvktPj53lNArbiMf8wqEV3pzQGBgFZH1Wi1Xzrm8U");
+    }
+
+    /// The memo returns what computing returns, for many values that share slots, and
+    /// never a token of another keyset (a reload) or another field type.
+    #[test]
+    fn memo_is_transparent() {
+        let a = TokenKeys::new(Keyset::parse_token(KS, "t").unwrap(), "prod");
+        let b = TokenKeys::new(Keyset::parse_token(KS, "t").unwrap(), "dev");
+        let tok = |k: &TokenKeys, v: &str, ft: &str| {
+            let mut s = String::new();
+            k.tokenize_into(v, ft, &mut s);
+            s
+        };
+        let values: Vec<String> = (0..500)
+            .map(|i| format!("user{}@example.com", i % 150))
+            .collect();
+        for v in &values {
+            for ft in ["email", "generic"] {
+                let expected = format!(
+                    "{TOKEN_PREFIX}{}",
+                    std::str::from_utf8(&a.compute(v, ft)).unwrap()
+                );
+                assert_eq!(tok(&a, v, ft), expected);
+                assert_eq!(tok(&a, v, ft), expected, "second call (memo)");
+                let other = format!(
+                    "{TOKEN_PREFIX}{}",
+                    std::str::from_utf8(&b.compute(v, ft)).unwrap()
+                );
+                assert_ne!(other, expected);
+                assert_eq!(tok(&b, v, ft), other);
+            }
+        }
+        // Same normalized email, other raw text: same token, either order.
+        assert_eq!(
+            tok(&a, " John@X.com", "email"),
+            tok(&a, "john@x.com", "email")
+        );
+        // A detected type shares no memo entry with an explicit one.
+        let detected = |v: &str| {
+            let mut s = String::new();
+            a.tokenize_detected_into(v, |_| "generic", &mut s);
+            s
+        };
+        for v in &values {
+            let email = tok(&a, v, "email");
+            assert_ne!(detected(v), email);
+            assert_eq!(detected(v), tok(&a, v, "generic"));
+        }
     }
 }

@@ -158,6 +158,9 @@ pub(crate) fn merge3_into(out: &mut Entries, a: &Entries, b: &Entries, c: &Entri
     );
 }
 
+/// Where one event value landed in a line: `(offset, leaf seq, length)`.
+pub(crate) type Mark = (u32, u32, u32);
+
 /// Streams sorted leaves as nested JSON members.
 pub(crate) struct Nest<'o, 'a> {
     out: &'o mut Vec<u8>,
@@ -166,7 +169,7 @@ pub(crate) struct Nest<'o, 'a> {
     has_member: [bool; MAX_SEGMENTS + 1],
     /// While a [`Plan`](super::plan::Plan) is recorded: the event's leaves and where each
     /// of their values landed in `out` (`(offset, seq, len)`).
-    marks: Option<(&'a Entries, &'o mut Vec<(u32, u32, u32)>)>,
+    marks: Option<(&'a Entries, &'o mut Vec<Mark>)>,
 }
 
 impl<'o, 'a> Nest<'o, 'a> {
@@ -184,7 +187,7 @@ impl<'o, 'a> Nest<'o, 'a> {
     }
 
     /// Also notes where each value of `ev`'s leaves is written (for a plan).
-    pub(crate) fn marking(mut self, ev: &'a Entries, marks: &'o mut Vec<(u32, u32, u32)>) -> Self {
+    pub(crate) fn marking(mut self, ev: &'a Entries, marks: &'o mut Vec<Mark>) -> Self {
         marks.clear();
         self.marks = Some((ev, marks));
         self

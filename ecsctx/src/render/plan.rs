@@ -11,7 +11,7 @@
 //! text and every key boundary, so a hit cannot pick a wrong shape.
 
 use super::entries::Entries;
-use super::layer::{resolve, Layer, Nest};
+use super::layer::{resolve, Layer, Mark, Nest};
 
 /// Plans kept per thread (replaced round-robin).
 const SLOTS: usize = 8;
@@ -51,7 +51,7 @@ impl Plan {
 pub(crate) struct Plans {
     slots: Vec<Plan>,
     next: usize,
-    marks: Vec<(u32, u32, u32)>,
+    marks: Vec<Mark>,
     /// Lines written from a plan (for tests).
     hits: u64,
 }
@@ -246,7 +246,7 @@ mod shapes {
             seed ^= seed << 17;
             seed % n
         };
-        let mut key = |next: &mut dyn FnMut(u64) -> u64| {
+        let key = |next: &mut dyn FnMut(u64) -> u64| {
             let depth = 1 + next(3);
             (0..depth)
                 .map(|_| SEGS[next(SEGS.len() as u64) as usize])

@@ -22,6 +22,11 @@ pub(crate) struct Loaded {
 /// I/O except at most once every few seconds.
 pub(crate) trait Provider: Send + Sync + 'static {
     fn current(&self) -> Result<Arc<Loaded>, Error>;
+
+    /// The keysets, borrowed, when they can never change (no reference count to touch).
+    fn fixed(&self) -> Option<&Loaded> {
+        None
+    }
 }
 
 /// Keysets given in code; never reloaded.
@@ -30,6 +35,10 @@ pub(crate) struct Fixed(pub(crate) Arc<Loaded>);
 impl Provider for Fixed {
     fn current(&self) -> Result<Arc<Loaded>, Error> {
         Ok(self.0.clone())
+    }
+
+    fn fixed(&self) -> Option<&Loaded> {
+        Some(&self.0)
     }
 }
 
