@@ -214,6 +214,12 @@ fn bench(c: &mut Criterion) {
             })
         });
     }
+    g.bench_function("ecsctx_bind_and_first_event", |b| {
+        b.iter(|| {
+            let _c = context::bind(request_fields().with_trace(TraceContext::new_root()));
+            log::info!(amount = 100, currency = "KWD", attempt = 1, latency_ms = 12.5; "payment_processed");
+        })
+    });
     g.bench_function("ecsctx_bind_only", |b| {
         b.iter(|| {
             let _c = context::bind(request_fields().with_trace(TraceContext::new_root()));

@@ -101,7 +101,7 @@ pub fn new_span_id() -> SpanId {
 }
 
 /// Lowercase hex of `src` into `dst` (twice as long).
-fn hex_into(dst: &mut [u8], src: &[u8]) {
+pub(crate) fn hex_into(dst: &mut [u8], src: &[u8]) {
     for (i, b) in src.iter().enumerate() {
         dst[2 * i] = HEX[(b >> 4) as usize];
         dst[2 * i + 1] = HEX[(b & 0xf) as usize];

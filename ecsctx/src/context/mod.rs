@@ -63,7 +63,8 @@ use crate::trace::TraceContext;
 /// ```
 #[derive(Default)]
 pub struct Fields {
-    s: Scratch,
+    /// Boxed: `with` moves `Fields` by value once per field.
+    s: Box<Scratch>,
     shared: Option<Arc<config::Shared>>,
     trace: Option<TraceContext>,
 }
@@ -146,7 +147,7 @@ impl Fields {
 
     fn into_parts(mut self) -> (Entries, Option<TraceContext>) {
         resolve(&mut self.s.entries);
-        (self.s.entries, self.trace)
+        (std::mem::take(&mut self.s.entries), self.trace)
     }
 }
 
@@ -210,14 +211,20 @@ impl Frame {
 }
 
 fn trace_entries(t: &TraceContext) -> Entries {
-    use std::io::Write;
     let mut e = Entries::default();
-    e.vals.reserve(56);
-    let _ = write!(e.vals, "\"{}\"", t.span_id());
-    e.push("span.id", 0);
-    let start = e.vals.len();
-    let _ = write!(e.vals, "\"{}\"", t.trace_id());
-    e.push("trace.id", start);
+    let mut put = |key: &str, raw: &[u8]| {
+        let start = e.vals.len();
+        let mut hex = [0u8; 32];
+        let hex = &mut hex[..raw.len() * 2];
+        crate::trace::hex_into(hex, raw);
+        e.vals.push(b'"');
+        e.vals.extend_from_slice(hex);
+        e.vals.push(b'"');
+        e.push(key, start);
+    };
+    put("span.id", &t.span_id().to_bytes());
+    put("trace.id", &t.trace_id().to_bytes());
+    e.index();
     e
 }
 

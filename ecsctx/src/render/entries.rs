@@ -128,22 +128,44 @@ impl Entries {
             return;
         }
         self.segs.clear();
+        self.segs.reserve(self.list.len() * 3);
+        let keys = self.keys.as_bytes();
         for e in &mut self.list {
-            let key = &self.keys.as_bytes()[e.key.0 as usize..e.key.1 as usize];
+            let key = &keys[e.key.0 as usize..e.key.1 as usize];
             let s0 = self.segs.len();
-            let mut plain = true;
+            let mut special = false;
             for (i, &b) in key.iter().enumerate() {
                 if b == b'.' {
                     self.segs.push(i as u32);
-                } else if b < 0x20 || b == b'"' || b == b'\\' {
-                    plain = false;
                 }
+                special |= b < 0x20 || b == b'"' || b == b'\\';
             }
             self.segs.push(key.len() as u32);
             e.segs = (s0 as u32, (self.segs.len() - s0) as u32);
-            e.plain = plain;
+            e.plain = !special;
         }
         self.indexed = true;
+    }
+
+    /// Records a copy of `src`'s leaf `e` with its value at `vals[val_start..]`, reusing
+    /// the leaf's segment boundaries when `src` is indexed.
+    #[inline]
+    pub(crate) fn push_from(&mut self, src: &Entries, e: &Entry, val_start: usize) {
+        if !(src.indexed && self.indexed) {
+            self.push(src.key_of(e), val_start);
+            return;
+        }
+        let k0 = self.keys.len();
+        self.keys.push_str(src.key_of(e));
+        let s0 = self.segs.len();
+        self.segs.extend_from_slice(src.ends(e));
+        self.list.push(Entry {
+            key: (k0 as u32, self.keys.len() as u32),
+            val: (val_start as u32, self.vals.len() as u32),
+            segs: (s0 as u32, (self.segs.len() - s0) as u32),
+            seq: self.list.len() as u32,
+            plain: e.plain,
+        });
     }
 
     /// Records a leaf whose value was rendered into `vals[val_start..]`.
@@ -184,11 +206,19 @@ impl Entries {
 #[inline]
 pub(crate) fn cmp_path(a: &str, b: &str) -> Ordering {
     let (a, b) = (a.as_bytes(), b.as_bytes());
-    for (x, y) in a.iter().zip(b) {
+    let n = a.len().min(b.len());
+    // Skip the common prefix 8 bytes at a time (keys often share `extra.`, `keyloop.` …).
+    let mut i = 0;
+    while i + 8 <= n && a[i..i + 8] == b[i..i + 8] {
+        i += 8;
+    }
+    while i < n {
+        let (x, y) = (a[i], b[i]);
         if x != y {
             let rank = |c: u8| if c == b'.' { 0u16 } else { c as u16 + 1 };
-            return rank(*x).cmp(&rank(*y));
+            return rank(x).cmp(&rank(y));
         }
+        i += 1;
     }
     a.len().cmp(&b.len())
 }

@@ -144,7 +144,7 @@ pub(crate) fn merge3_into(out: &mut Entries, a: &Entries, b: &Entries, c: &Entri
     let mut put = |src: &Entries, e: &Entry| {
         let start = out.vals.len();
         out.vals.extend_from_slice(src.val(e));
-        out.push(src.key_of(e), start);
+        out.push_from(src, e, start);
     };
     merge_by(
         &ab,
