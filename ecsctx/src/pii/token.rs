@@ -49,11 +49,12 @@ struct Memo {
     slots: Vec<Slot>,
 }
 
-#[derive(Clone, Copy)]
+#[derive(Clone, Default)]
 struct Slot {
     keys: u64,
     fp: (u64, u64),
-    token: [u8; 43],
+    /// The whole token, prefix included (its buffer is reused when the slot is).
+    token: String,
 }
 
 /// Memo slots per thread (direct-mapped by fingerprint).
@@ -211,38 +212,37 @@ impl TokenKeys {
         let fp = self.fingerprint(value, tag);
         let slot = (fp.0 % MEMO_SLOTS as u64) as usize;
         let hit = MEMO.with(|m| {
-            let m = m.try_borrow().ok()?;
-            let s = m.slots.get(slot)?;
-            (s.keys == self.id && s.fp == fp).then_some(s.token)
-        });
-        let token = match hit {
-            Some(t) => t,
-            None => {
-                let t = self.compute(value, field_type());
-                MEMO.with(|m| {
-                    if let Ok(mut m) = m.try_borrow_mut() {
-                        if m.slots.is_empty() {
-                            m.slots = vec![
-                                Slot {
-                                    keys: 0,
-                                    fp: (0, 0),
-                                    token: [0; 43]
-                                };
-                                MEMO_SLOTS
-                            ];
-                        }
-                        m.slots[slot] = Slot {
-                            keys: self.id,
-                            fp,
-                            token: t,
-                        };
-                    }
-                });
-                t
+            let Ok(m) = m.try_borrow() else {
+                return false;
+            };
+            match m.slots.get(slot) {
+                Some(s) if s.keys == self.id && s.fp == fp => {
+                    out.push_str(&s.token);
+                    true
+                }
+                _ => false,
             }
-        };
+        });
+        if hit {
+            return;
+        }
+        let t = self.compute(value, field_type());
+        let t = std::str::from_utf8(&t).expect("base64 is ASCII");
         out.push_str(TOKEN_PREFIX);
-        out.push_str(std::str::from_utf8(&token).expect("base64 is ASCII"));
+        out.push_str(t);
+        MEMO.with(|m| {
+            if let Ok(mut m) = m.try_borrow_mut() {
+                if m.slots.is_empty() {
+                    m.slots.resize(MEMO_SLOTS, Slot::default());
+                }
+                let s = &mut m.slots[slot];
+                s.keys = self.id;
+                s.fp = fp;
+                s.token.clear();
+                s.token.push_str(TOKEN_PREFIX);
+                s.token.push_str(t);
+            }
+        });
     }
 
     /// The token of `value` without the prefix, computed (no memo).

@@ -28,8 +28,19 @@ static HEX: &[u8; 16] = b"0123456789abcdef";
 #[inline]
 pub(crate) fn escape_into(out: &mut Vec<u8>, s: &str) {
     let bytes = s.as_bytes();
+    // Skip clean 8-byte words at once; the first word that may hold an escape (or the
+    // tail) goes byte by byte.
+    let mut i = 0;
+    while i + 8 <= bytes.len() {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(&bytes[i..i + 8]);
+        if may_need_escape(u64::from_le_bytes(w)) {
+            break;
+        }
+        i += 8;
+    }
     let mut start = 0;
-    for (i, &b) in bytes.iter().enumerate() {
+    for (i, &b) in bytes.iter().enumerate().skip(i) {
         let e = ESCAPE[b as usize];
         if e == 0 {
             continue;
@@ -48,6 +59,18 @@ pub(crate) fn escape_into(out: &mut Vec<u8>, s: &str) {
         start = i + 1;
     }
     out.extend_from_slice(&bytes[start..]);
+}
+
+/// Whether any byte of `w` may be a control character, `"` or `\\` (never false for a
+/// word that holds one; a rare false positive only costs the byte-wise path).
+#[inline]
+fn may_need_escape(w: u64) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let has_zero = |x: u64| x.wrapping_sub(ONES) & !x & HIGH != 0;
+    // Bytes below 0x20: subtracting 0x20 borrows into the high bit.
+    let control = w.wrapping_sub(ONES * 0x20) & !w & HIGH != 0;
+    control || has_zero(w ^ (ONES * u64::from(b'"'))) || has_zero(w ^ (ONES * u64::from(b'\\')))
 }
 
 /// Writes `"s"` escaped, cut to `max` bytes (at a char boundary) with a visible marker.
@@ -196,6 +219,34 @@ mod tests {
         assert_eq!(esc("ك€😀"), "\"ك€😀\"");
         let parsed: String = serde_json::from_str(&esc("x\u{1}\u{7f}y\"")).unwrap();
         assert_eq!(parsed, "x\u{1}\u{7f}y\"");
+    }
+
+    /// Every special byte at every offset of strings up to 40 bytes long (both sides of
+    /// the word-at-a-time skip) reads back as the input.
+    #[test]
+    fn word_skip_never_misses_an_escape() {
+        let specials = ['"', '\\', '\n', '\u{0}', '\u{1f}', '\u{7f}', 'é', '😀'];
+        for len in 0..40 {
+            for at in 0..len.max(1) {
+                for &c in &specials {
+                    let mut s: String =
+                        "abcdefghijklmnopqrstuvwxyz0123456789ABCD"[..len].to_string();
+                    if len > 0 {
+                        s.replace_range(at..at + 1, &c.to_string());
+                    }
+                    let back: String = serde_json::from_str(&esc(&s)).unwrap();
+                    assert_eq!(back, s, "{s:?}");
+                    assert_eq!(esc(&s), serde_json::to_string(&s).unwrap(), "{s:?}");
+                }
+            }
+        }
+        for w in [0u64, u64::MAX, 0x2020_2020_2020_2020, 0x7e7e_7e7e_7e7e_7e7e] {
+            let bytes = w.to_le_bytes();
+            let expected = bytes.iter().any(|&b| b < 0x20 || b == b'"' || b == b'\\');
+            if expected {
+                assert!(may_need_escape(w));
+            }
+        }
     }
 
     #[test]
