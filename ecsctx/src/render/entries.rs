@@ -147,6 +147,13 @@ impl Entries {
         self.indexed = true;
     }
 
+    /// Sets every leaf's `seq` to its position in the list.
+    pub(crate) fn renumber(&mut self) {
+        for (i, e) in self.list.iter_mut().enumerate() {
+            e.seq = i as u32;
+        }
+    }
+
     /// Records a copy of `src`'s leaf `e` with its value at `vals[val_start..]`, reusing
     /// the leaf's segment boundaries when `src` is indexed.
     #[inline]

@@ -158,8 +158,25 @@ pub(crate) fn merge3_into(out: &mut Entries, a: &Entries, b: &Entries, c: &Entri
     );
 }
 
-/// Where one event value landed in a line: `(offset, leaf seq, length)`.
-pub(crate) type Mark = (u32, u32, u32);
+/// What a recorded line copied from where: the bytes at `at..at + len` of the line are
+/// an event value, a layer leaf's value, or a run of the layer's members.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Mark {
+    pub(crate) at: u32,
+    pub(crate) len: u32,
+    pub(crate) what: Piece,
+}
+
+/// The source of a [`Mark`]'s bytes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Piece {
+    /// The value of the event leaf added `n`-th (its `seq`).
+    Event(u32),
+    /// The value of the layer's `n`-th leaf.
+    LayerValue(u32),
+    /// The layer's members `t..u`, joined.
+    LayerRun(u32, u32),
+}
 
 /// Streams sorted leaves as nested JSON members.
 pub(crate) struct Nest<'o, 'a> {
@@ -167,9 +184,9 @@ pub(crate) struct Nest<'o, 'a> {
     prev: Option<&'a str>,
     open: usize,
     has_member: [bool; MAX_SEGMENTS + 1],
-    /// While a [`Plan`](super::plan::Plan) is recorded: the event's leaves and where each
-    /// of their values landed in `out` (`(offset, seq, len)`).
-    marks: Option<(&'a Entries, &'o mut Vec<Mark>)>,
+    /// While a [`Plan`](super::plan::Plan) is recorded: the event's leaves, the layer's
+    /// leaves, and where values and runs from them landed in `out`.
+    marks: Option<(&'a Entries, &'a Entries, &'o mut Vec<Mark>)>,
 }
 
 impl<'o, 'a> Nest<'o, 'a> {
@@ -186,11 +203,27 @@ impl<'o, 'a> Nest<'o, 'a> {
         }
     }
 
-    /// Also notes where each value of `ev`'s leaves is written (for a plan).
-    pub(crate) fn marking(mut self, ev: &'a Entries, marks: &'o mut Vec<Mark>) -> Self {
+    /// Also notes where each value of `ev`'s and `layer`'s leaves (and each run copied
+    /// from the layer) is written, for a plan.
+    pub(crate) fn marking(
+        mut self,
+        ev: &'a Entries,
+        layer: &'a Layer,
+        marks: &'o mut Vec<Mark>,
+    ) -> Self {
         marks.clear();
-        self.marks = Some((ev, marks));
+        self.marks = Some((ev, &layer.e, marks));
         self
+    }
+
+    fn mark(&mut self, len: usize, what: Piece) {
+        if let Some((_, _, marks)) = &mut self.marks {
+            marks.push(Mark {
+                at: self.out.len() as u32,
+                len: len as u32,
+                what,
+            });
+        }
     }
 
     #[inline]
@@ -246,9 +279,20 @@ impl<'o, 'a> Nest<'o, 'a> {
         self.open = n - 1;
         self.member_key(n - 1, &key[start..], plain);
         let val = src.val(e);
-        if let Some((ev, marks)) = &mut self.marks {
-            if std::ptr::eq(*ev, src) {
-                marks.push((self.out.len() as u32, e.seq(), val.len() as u32));
+        if let Some((ev, lay, marks)) = &mut self.marks {
+            let what = if std::ptr::eq(*ev, src) {
+                Some(Piece::Event(e.seq()))
+            } else if std::ptr::eq(*lay, src) {
+                Some(Piece::LayerValue(e.seq()))
+            } else {
+                None
+            };
+            if let Some(what) = what {
+                marks.push(Mark {
+                    at: self.out.len() as u32,
+                    len: val.len() as u32,
+                    what,
+                });
             }
         }
         self.out.extend_from_slice(val);
@@ -304,6 +348,8 @@ impl Layer {
     /// Renders resolved leaves.
     pub(crate) fn new(mut e: Entries) -> Self {
         e.index();
+        // A layer's leaves are named by position (plans refer to them).
+        e.renumber();
         let mut blob = Vec::with_capacity(e.vals.len() + e.keys.len() * 2 + 16);
         let mut top = Vec::new();
         let mut i = 0;
@@ -337,6 +383,18 @@ impl Layer {
         Layer { e, blob, top, id }
     }
 
+    /// The joined bytes of members `t..u`.
+    #[inline]
+    pub(crate) fn run(&self, t: usize, u: usize) -> &[u8] {
+        &self.blob[self.top[t].start as usize..self.top[u - 1].end as usize]
+    }
+
+    /// The number of top-level members.
+    #[inline]
+    pub(crate) fn members_len(&self) -> usize {
+        self.top.len()
+    }
+
     /// This layer's process-unique id.
     #[inline]
     pub(crate) fn id(&self) -> u64 {
@@ -361,6 +419,7 @@ impl Layer {
             if nest.has_member() {
                 nest.out().push(b',');
             }
+            nest.mark(b - a, Piece::LayerRun(t as u32, u as u32));
             nest.out().extend_from_slice(&self.blob[a..b]);
             nest.set_has_member();
         }
