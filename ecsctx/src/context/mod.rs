@@ -42,7 +42,7 @@ pub use task::{FutureExt, WithContext};
 use crate::config;
 use crate::placement;
 use crate::render::entries::Entries;
-use crate::render::layer::{merge3_into, merge_into, resolve, Layer};
+use crate::render::layer::{merge3_with_origin, merge_into, resolve, Layer, Template};
 use crate::render::value::{Cx, Scratch, Site};
 use crate::testing::CaptureSink;
 use crate::trace::TraceContext;
@@ -151,6 +151,19 @@ impl Fields {
     }
 }
 
+/// Layer templates kept per thread (replaced round-robin).
+const TEMPLATE_SLOTS: usize = 4;
+
+#[derive(Default)]
+struct Templates {
+    slots: Vec<Template>,
+    next: usize,
+}
+
+thread_local! {
+    static TEMPLATES: RefCell<Templates> = RefCell::new(Templates::default());
+}
+
 /// One immutable scope: bound fields, trace, and the rendered layer lines copy.
 #[derive(Debug, Default)]
 pub(crate) struct Frame {
@@ -203,10 +216,37 @@ impl Frame {
         (*cached == id).then_some(layer)
     }
 
+    /// Bound fields over trace over `base`, rendered: copied from this thread's template
+    /// of a layer with the same keys when there is one (the next request usually binds
+    /// the same keys), else merged and rendered (and remembered as a template).
     pub(crate) fn build_layer(&self, base: &Entries) -> Layer {
+        let sources = [&*self.bound, self.trace_leaves(), base];
+        let copied = TEMPLATES.with(|t| {
+            let t = t.try_borrow().ok()?;
+            let hit = t.slots.iter().find(|t| t.fits(sources))?;
+            Some(hit.instantiate(sources))
+        });
+        if let Some(layer) = copied {
+            return layer;
+        }
         let mut out = Entries::default();
-        merge3_into(&mut out, &self.bound, self.trace_leaves(), base);
-        Layer::new(out)
+        let mut origin = Vec::new();
+        merge3_with_origin(&mut out, sources, Some(&mut origin));
+        let (layer, template) = Template::record(out, origin, sources);
+        if let Some(template) = template {
+            TEMPLATES.with(|t| {
+                if let Ok(mut t) = t.try_borrow_mut() {
+                    if t.slots.len() < TEMPLATE_SLOTS {
+                        t.slots.push(template);
+                    } else {
+                        let i = t.next;
+                        t.slots[i] = template;
+                        t.next = (i + 1) % TEMPLATE_SLOTS;
+                    }
+                }
+            });
+        }
+        layer
     }
 }
 

@@ -51,6 +51,18 @@ impl Entry {
     }
 
     #[inline]
+    pub(crate) fn val_range(&self) -> (u32, u32) {
+        self.val
+    }
+
+    /// This leaf with its value at `vals[start..end]`.
+    #[inline]
+    pub(crate) fn with_val(mut self, start: usize, end: usize) -> Entry {
+        self.val = (start as u32, end as u32);
+        self
+    }
+
+    #[inline]
     pub(crate) fn key_range(&self) -> (u32, u32) {
         self.key
     }

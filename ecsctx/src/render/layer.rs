@@ -134,17 +134,49 @@ pub(crate) fn merge_into(out: &mut Entries, hi: &Entries, lo: &Entries) {
 
 /// Copies `a` over `b` over `c` (three resolved lists) into `out` in one pass.
 pub(crate) fn merge3_into(out: &mut Entries, a: &Entries, b: &Entries, c: &Entries) {
+    merge3_with_origin(out, [a, b, c], None);
+}
+
+/// Where a merged leaf came from: the number of its source list and its index there.
+pub(crate) type Origin = (u8, u32);
+
+/// The index of `e` in `list` (`e` must be one of its elements).
+fn index_in(list: &[Entry], e: &Entry) -> u32 {
+    let at = (e as *const Entry as usize - list.as_ptr() as usize) / std::mem::size_of::<Entry>();
+    debug_assert!(at < list.len());
+    at as u32
+}
+
+/// [`merge3_into`], also noting each kept leaf's [`Origin`].
+pub(crate) fn merge3_with_origin(
+    out: &mut Entries,
+    [a, b, c]: [&Entries; 3],
+    mut origin: Option<&mut Vec<Origin>>,
+) {
     out.clear();
-    let mut ab: Vec<(&Entries, Entry)> = Vec::with_capacity(a.list.len() + b.list.len());
-    merge_join(a, &a.list, b, &b.list, |src, e| ab.push((src, *e)));
+    if let Some(o) = origin.as_deref_mut() {
+        o.clear();
+    }
+    let mut ab: Vec<(&Entries, Entry, Origin)> = Vec::with_capacity(a.list.len() + b.list.len());
+    merge_join(a, &a.list, b, &b.list, |src, e| {
+        let o = if std::ptr::eq(src, a) {
+            (0, index_in(&a.list, e))
+        } else {
+            (1, index_in(&b.list, e))
+        };
+        ab.push((src, *e, o));
+    });
     out.keys.reserve(a.keys.len() + b.keys.len() + c.keys.len());
     out.vals.reserve(a.vals.len() + b.vals.len() + c.vals.len());
     out.list.reserve(ab.len() + c.list.len());
     out.segs.reserve(a.segs.len() + b.segs.len() + c.segs.len());
-    let mut put = |src: &Entries, e: &Entry| {
+    let mut put = |src: &Entries, e: &Entry, o: Origin| {
         let start = out.vals.len();
         out.vals.extend_from_slice(src.val(e));
         out.push_from(src, e, start);
+        if let Some(v) = origin.as_deref_mut() {
+            v.push(o);
+        }
     };
     merge_by(
         &ab,
@@ -152,8 +184,8 @@ pub(crate) fn merge3_into(out: &mut Entries, a: &Entries, b: &Entries, c: &Entri
         |x| x.0.key_of(&x.1),
         |e| c.key_of(e),
         |p| match p {
-            Pick::Hi((src, e)) => put(src, e),
-            Pick::Lo(e) => put(c, e),
+            Pick::Hi((src, e, o)) => put(src, e, *o),
+            Pick::Lo(e) => put(c, e, (2, index_in(&c.list, e))),
         },
     );
 }
@@ -324,6 +356,149 @@ impl<'o, 'a> Nest<'o, 'a> {
     }
 }
 
+fn next_layer_id() -> u64 {
+    static NEXT: AtomicU64 = AtomicU64::new(1);
+    NEXT.fetch_add(1, AtomicOrdering::Relaxed)
+}
+
+/// A blob position in a template: (literal bytes before it, values before it).
+type At = (u32, u32);
+
+/// A layer's structure without its values, to build the next layer with the same keys
+/// from the same kinds of sources by copying: its key text and segment index, its
+/// leaves with their origins, and its blob's bytes between the values.
+#[derive(Debug, Default)]
+pub(crate) struct Template {
+    /// The sources' shapes: each one's key text and leaf key ends.
+    sources: [(String, Vec<u32>); 3],
+    keys: String,
+    segs: Vec<u32>,
+    list: Vec<Entry>,
+    origin: Vec<Origin>,
+    /// The blob without values; value `k` (leaf `k`, in order) comes after `lit[..ends[k]]`.
+    lit: Vec<u8>,
+    ends: Vec<u32>,
+    /// Members with `start`/`end` as [`At`]s.
+    top: Vec<(Top, At, At)>,
+}
+
+impl Template {
+    /// Builds the layer of `e` (merged from `sources`, with `origin`) and, when its blob
+    /// holds every value once and in order, its template.
+    pub(crate) fn record(
+        e: Entries,
+        origin: Vec<Origin>,
+        sources: [&Entries; 3],
+    ) -> (Layer, Option<Template>) {
+        let mut marks = Vec::new();
+        let layer = Layer::build(e, Some(&mut marks));
+        let in_order = marks.len() == layer.e.list.len()
+            && origin.len() == layer.e.list.len()
+            && marks
+                .iter()
+                .enumerate()
+                .all(|(k, m)| m.what == Piece::LayerValue(k as u32));
+        if !in_order {
+            return (layer, None);
+        }
+        let shape = |e: &Entries| {
+            (
+                e.keys.clone(),
+                e.list.iter().map(|x| x.key_range().1).collect(),
+            )
+        };
+        let mut t = Template {
+            sources: sources.map(shape),
+            keys: layer.e.keys.clone(),
+            segs: layer.e.segs.clone(),
+            list: layer.e.list.clone(),
+            origin,
+            lit: Vec::with_capacity(layer.blob.len()),
+            ends: Vec::with_capacity(marks.len()),
+            top: Vec::with_capacity(layer.top.len()),
+        };
+        let mut at = 0;
+        for m in &marks {
+            t.lit.extend_from_slice(&layer.blob[at..m.at as usize]);
+            t.ends.push(t.lit.len() as u32);
+            at = (m.at + m.len) as usize;
+        }
+        t.lit.extend_from_slice(&layer.blob[at..]);
+        // A blob position as (literal bytes before it, values before it).
+        let split = |pos: u32| {
+            let before = marks.partition_point(|m| m.at < pos);
+            let value_bytes: u32 = marks[..before].iter().map(|m| m.len).sum();
+            (pos - value_bytes, before as u32)
+        };
+        for top in &layer.top {
+            t.top.push((*top, split(top.start), split(top.end)));
+        }
+        (layer, Some(t))
+    }
+
+    /// Whether the merge of `sources` has this template's structure: the same leaves in
+    /// each source (the keys decide the merge, never the values).
+    pub(crate) fn fits(&self, sources: [&Entries; 3]) -> bool {
+        self.sources.iter().zip(sources).all(|((keys, ends), e)| {
+            ends.len() == e.list.len()
+                && *keys == e.keys
+                && ends
+                    .iter()
+                    .zip(&e.list)
+                    .all(|(end, x)| *end == x.key_range().1)
+        })
+    }
+
+    /// The layer of `sources` (which must [`fit`](Self::fits)), built by copying.
+    pub(crate) fn instantiate(&self, sources: [&Entries; 3]) -> Layer {
+        let n = self.list.len();
+        let mut e = Entries {
+            keys: self.keys.clone(),
+            segs: self.segs.clone(),
+            list: Vec::with_capacity(n),
+            vals: Vec::new(),
+            indexed: true,
+        };
+        let mut blob = Vec::with_capacity(self.lit.len() + 16 * n);
+        let mut lit_at = 0;
+        for (k, leaf) in self.list.iter().enumerate() {
+            let (s, i) = self.origin[k];
+            let src = sources[s as usize];
+            let v = src.val(&src.list[i as usize]);
+            let start = e.vals.len();
+            e.vals.extend_from_slice(v);
+            e.list.push(leaf.with_val(start, e.vals.len()));
+            let end = self.ends[k] as usize;
+            blob.extend_from_slice(&self.lit[lit_at..end]);
+            lit_at = end;
+            blob.extend_from_slice(v);
+        }
+        blob.extend_from_slice(&self.lit[lit_at..]);
+        // Values are concatenated in leaf order in both `vals` and the blob.
+        let value_bytes = |before: u32| -> u32 {
+            match e.list.get(before as usize) {
+                Some(x) => x.val_range().0,
+                None => e.vals.len() as u32,
+            }
+        };
+        let top = self
+            .top
+            .iter()
+            .map(|(t, (sl, sb), (el, eb))| Top {
+                start: sl + value_bytes(*sb),
+                end: el + value_bytes(*eb),
+                ..*t
+            })
+            .collect();
+        Layer {
+            e,
+            blob,
+            top,
+            id: next_layer_id(),
+        }
+    }
+}
+
 /// One top-level member of a layer: its key, its bytes in the blob and its leaves.
 #[derive(Clone, Copy, Debug)]
 struct Top {
@@ -346,7 +521,12 @@ pub(crate) struct Layer {
 
 impl Layer {
     /// Renders resolved leaves.
-    pub(crate) fn new(mut e: Entries) -> Self {
+    pub(crate) fn new(e: Entries) -> Self {
+        Layer::build(e, None)
+    }
+
+    /// Renders `e`; with `marks`, notes where each leaf's value landed in the blob.
+    fn build(mut e: Entries, marks: Option<&mut Vec<Mark>>) -> Self {
         e.index();
         // A layer's leaves are named by position (plans refer to them).
         e.renumber();
@@ -355,6 +535,11 @@ impl Layer {
         let mut i = 0;
         {
             let mut nest = Nest::new(&mut blob, true);
+            if let Some(m) = marks {
+                static NO_EVENT: Entries = Entries::EMPTY;
+                m.clear();
+                nest.marks = Some((&NO_EVENT, &e, m));
+            }
             while i < e.list.len() {
                 let k0 = e.seg(&e.list[i], 0);
                 let mut j = i + 1;
@@ -378,9 +563,12 @@ impl Layer {
                 i = j;
             }
         }
-        static NEXT: AtomicU64 = AtomicU64::new(1);
-        let id = NEXT.fetch_add(1, AtomicOrdering::Relaxed);
-        Layer { e, blob, top, id }
+        Layer {
+            e,
+            blob,
+            top,
+            id: next_layer_id(),
+        }
     }
 
     /// The joined bytes of members `t..u`.
@@ -505,6 +693,93 @@ mod tests {
                 "extra": {"amount": 100, "keyloop": {"store_id": 9}}, "log": {"logger": "x"}
             })
         );
+    }
+
+    /// A layer instantiated from a template equals the layer merged and rendered the long
+    /// way, for sources of many shapes (conflicts, prefixes, shared objects) whose values
+    /// change length between uses.
+    #[test]
+    fn templates_build_the_same_layer() {
+        const SEGS: [&str; 5] = ["a", "b", "extra", "user", "id"];
+        let mut seed = 0x51_7cc1_b727_220a_u64;
+        let mut next = |n: u64| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed % n
+        };
+        let shape = |next: &mut dyn FnMut(u64) -> u64| -> Vec<String> {
+            (0..next(5))
+                .map(|_| {
+                    (0..1 + next(3))
+                        .map(|_| SEGS[next(SEGS.len() as u64) as usize])
+                        .collect::<Vec<_>>()
+                        .join(".")
+                })
+                .collect()
+        };
+        let pool: Vec<[Vec<String>; 3]> = (0..5)
+            .map(|_| [shape(&mut next), shape(&mut next), shape(&mut next)])
+            .collect();
+        let mut templates: Vec<Template> = Vec::new();
+        let mut used = 0;
+        for n in 0..200 {
+            let shapes = &pool[next(pool.len() as u64) as usize];
+            let vals: Vec<Vec<String>> = shapes
+                .iter()
+                .map(|ks| {
+                    (0..ks.len())
+                        .map(|i| format!("\"{}\"", "v".repeat(n % 7 + i)))
+                        .collect()
+                })
+                .collect();
+            let sources: Vec<Entries> = shapes
+                .iter()
+                .zip(&vals)
+                .map(|(ks, vs)| {
+                    entries(
+                        &ks.iter()
+                            .zip(vs)
+                            .map(|(k, v)| (k.as_str(), v.as_str()))
+                            .collect::<Vec<_>>(),
+                    )
+                })
+                .collect();
+            let src = [&sources[0], &sources[1], &sources[2]];
+            let mut merged = Entries::default();
+            merge3_into(&mut merged, src[0], src[1], src[2]);
+            let long = Layer::new(merged);
+            let layer = match templates.iter().find(|t| t.fits(src)) {
+                Some(t) => {
+                    used += 1;
+                    t.instantiate(src)
+                }
+                None => {
+                    let mut out = Entries::default();
+                    let mut origin = Vec::new();
+                    merge3_with_origin(&mut out, src, Some(&mut origin));
+                    let (layer, t) = Template::record(out, origin, src);
+                    templates.extend(t);
+                    layer
+                }
+            };
+            assert_eq!(layer.members(), long.members(), "{shapes:?}");
+            assert_eq!(layer.top.len(), long.top.len());
+            for t in 0..long.top.len() {
+                assert_eq!(layer.run(t, t + 1), long.run(t, t + 1));
+                assert_eq!(layer.top_key(&layer.top[t]), long.top_key(&long.top[t]));
+            }
+            assert_eq!(layer.e.list.len(), long.e.list.len());
+            for (x, y) in layer.e.list.iter().zip(&long.e.list) {
+                assert_eq!(layer.e.key_of(x), long.e.key_of(y));
+                assert_eq!(layer.e.val(x), long.e.val(y));
+                assert_eq!(layer.e.ends(x), long.e.ends(y));
+            }
+            // And an event merges over both the same way.
+            let ev = entries(&[("extra.x", "1"), ("user.id", "2"), ("a", "3")]);
+            assert_eq!(render(&ev, &layer), render(&ev, &long));
+        }
+        assert!(used > 150, "{used}");
     }
 
     #[test]
