@@ -252,6 +252,10 @@ impl Frame {
 
 fn trace_entries(t: &TraceContext) -> Entries {
     let mut e = Entries::default();
+    e.keys.reserve(15);
+    e.vals.reserve(52);
+    e.list.reserve(2);
+    e.segs.reserve(4);
     let mut put = |key: &str, raw: &[u8]| {
         let start = e.vals.len();
         let mut hex = [0u8; 32];

@@ -19,6 +19,8 @@ pub(crate) struct Entry {
     seq: u32,
     /// The key has no byte that JSON must escape.
     plain: bool,
+    /// The key's first 8 bytes as a number that orders like [`cmp_path`] (or ties).
+    prefix: u64,
 }
 
 /// Reusable storage for the leaves of one document layer; clearing keeps the capacity.
@@ -43,6 +45,12 @@ impl Entry {
     #[inline]
     pub(crate) fn key_in<'k>(&self, keys: &'k str) -> &'k str {
         &keys[self.key.0 as usize..self.key.1 as usize]
+    }
+
+    /// The key's [`sort_prefix`] (once indexed).
+    #[inline]
+    pub(crate) fn prefix(&self) -> u64 {
+        self.prefix
     }
 
     #[inline]
@@ -103,6 +111,7 @@ impl KeySide<'_> {
             segs: (0, 0),
             seq: self.list.len() as u32,
             plain: true,
+            prefix: 0,
         });
     }
 }
@@ -155,6 +164,7 @@ impl Entries {
             self.segs.push(key.len() as u32);
             e.segs = (s0 as u32, (self.segs.len() - s0) as u32);
             e.plain = !special;
+            e.prefix = sort_prefix(key);
         }
         self.indexed = true;
     }
@@ -184,6 +194,7 @@ impl Entries {
             segs: (s0 as u32, (self.segs.len() - s0) as u32),
             seq: self.list.len() as u32,
             plain: e.plain,
+            prefix: e.prefix,
         });
     }
 
@@ -220,6 +231,22 @@ impl Entries {
     }
 }
 
+/// The first 8 bytes of `key`, big-endian, each ranked as [`cmp_path`] ranks them (`.`
+/// lowest, the other bytes in order) and zero-padded: a smaller prefix means a smaller
+/// path; equal prefixes need [`cmp_path`].
+#[inline]
+pub(crate) fn sort_prefix(key: &[u8]) -> u64 {
+    let mut w = [0u8; 8];
+    for (o, &b) in w.iter_mut().zip(key) {
+        *o = match b {
+            b'.' => 0,
+            b if b < b'.' => b + 1,
+            b => b,
+        };
+    }
+    u64::from_be_bytes(w)
+}
+
 /// Orders dotted paths segment-wise: `.` sorts before every other byte, so all paths that
 /// share a prefix of whole segments are contiguous (`a` < `a.b` < `a-x`).
 #[inline]
@@ -251,6 +278,38 @@ mod tests {
         let mut v = ["a-x", "a.b", "a", "a.b.c", "ab", "a.a"];
         v.sort_by(|x, y| cmp_path(x, y));
         assert_eq!(v, ["a", "a.a", "a.b", "a.b.c", "a-x", "ab"]);
+    }
+
+    #[test]
+    fn prefixes_order_like_paths() {
+        let keys = [
+            "",
+            "a",
+            "a.",
+            "a.b",
+            "a-x",
+            "a!",
+            "ab",
+            "abcdefgh",
+            "abcdefgh.x",
+            "abcdefghi",
+            "abcdefg.",
+            "abcdefg",
+            "a b",
+            "extra.keyloop",
+            "extra.amount",
+            "é",
+            "z\u{1}",
+            ".",
+        ];
+        for a in keys {
+            for b in keys {
+                let (pa, pb) = (sort_prefix(a.as_bytes()), sort_prefix(b.as_bytes()));
+                if pa != pb {
+                    assert_eq!(pa.cmp(&pb), cmp_path(a, b), "{a:?} {b:?}");
+                }
+            }
+        }
     }
 
     #[test]

@@ -28,7 +28,10 @@ pub(crate) fn resolve(e: &mut Entries) {
     {
         let keys = &e.keys;
         e.list.sort_unstable_by(|a, b| {
-            cmp_path(a.key_in(keys), b.key_in(keys)).then(b.seq().cmp(&a.seq()))
+            a.prefix()
+                .cmp(&b.prefix())
+                .then_with(|| cmp_path(a.key_in(keys), b.key_in(keys)))
+                .then(b.seq().cmp(&a.seq()))
         });
     }
     let mut kept = 0;
@@ -452,14 +455,22 @@ impl Template {
     /// The layer of `sources` (which must [`fit`](Self::fits)), built by copying.
     pub(crate) fn instantiate(&self, sources: [&Entries; 3]) -> Layer {
         let n = self.list.len();
+        let value_bytes: usize = self
+            .origin
+            .iter()
+            .map(|&(s, i)| {
+                let (a, b) = sources[s as usize].list[i as usize].val_range();
+                (b - a) as usize
+            })
+            .sum();
         let mut e = Entries {
             keys: self.keys.clone(),
             segs: self.segs.clone(),
             list: Vec::with_capacity(n),
-            vals: Vec::new(),
+            vals: Vec::with_capacity(value_bytes),
             indexed: true,
         };
-        let mut blob = Vec::with_capacity(self.lit.len() + 16 * n);
+        let mut blob = Vec::with_capacity(self.lit.len() + value_bytes);
         let mut lit_at = 0;
         for (k, leaf) in self.list.iter().enumerate() {
             let (s, i) = self.origin[k];
