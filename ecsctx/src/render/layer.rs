@@ -364,6 +364,10 @@ fn next_layer_id() -> u64 {
     NEXT.fetch_add(1, AtomicOrdering::Relaxed)
 }
 
+/// The largest layer (key text, leaves) a template is kept for.
+const MAX_TEMPLATE_KEYS: usize = 8 * 1024;
+const MAX_TEMPLATE_LEAVES: usize = 512;
+
 /// A blob position in a template: (literal bytes before it, values before it).
 type At = (u32, u32);
 
@@ -393,6 +397,10 @@ impl Template {
         origin: Vec<Origin>,
         sources: [&Entries; 3],
     ) -> (Layer, Option<Template>) {
+        // Layers with very many keys are not worth keeping a copy of their structure.
+        if e.keys.len() > MAX_TEMPLATE_KEYS || e.list.len() > MAX_TEMPLATE_LEAVES {
+            return (Layer::new(e), None);
+        }
         let mut marks = Vec::new();
         let layer = Layer::build(e, Some(&mut marks));
         let in_order = marks.len() == layer.e.list.len()
