@@ -221,12 +221,13 @@ impl Frame {
     /// the same keys), else merged and rendered (and remembered as a template).
     pub(crate) fn build_layer(&self, base: &Entries) -> Layer {
         let sources = [&*self.bound, self.trace_leaves(), base];
-        let copied = TEMPLATES.with(|t| {
+        // `try_with`: during thread teardown the templates may be gone; merge instead.
+        let copied = TEMPLATES.try_with(|t| {
             let t = t.try_borrow().ok()?;
             let hit = t.slots.iter().find(|t| t.fits(sources))?;
             Some(hit.instantiate(sources))
         });
-        if let Some(layer) = copied {
+        if let Ok(Some(layer)) = copied {
             return layer;
         }
         let mut out = Entries::default();
@@ -234,7 +235,7 @@ impl Frame {
         merge3_with_origin(&mut out, sources, Some(&mut origin));
         let (layer, template) = Template::record(out, origin, sources);
         if let Some(template) = template {
-            TEMPLATES.with(|t| {
+            let _ = TEMPLATES.try_with(|t| {
                 if let Ok(mut t) = t.try_borrow_mut() {
                     if t.slots.len() < TEMPLATE_SLOTS {
                         t.slots.push(template);
@@ -603,6 +604,29 @@ impl Drop for ContextGuard {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A resolved bound list keeps the text of dropped duplicates, so `extra.a`,`extra.a`
+    /// and `extra.aextra.a` share key text and key ends: the template must not match.
+    #[test]
+    fn templates_tell_apart_keys_with_the_same_text() {
+        fn fields(f: Fields) -> serde_json::Value {
+            let _g = bind(f);
+            Context::current().fields_json()
+        }
+        // A fresh thread: its own templates.
+        std::thread::spawn(|| {
+            assert_eq!(
+                fields(Fields::new().with("extra.a", &1).with("extra.a", &2)),
+                serde_json::json!({"extra": {"a": 2}})
+            );
+            assert_eq!(
+                fields(Fields::new().with("extra.aextra.a", &3)),
+                serde_json::json!({"extra": {"aextra": {"a": 3}}})
+            );
+        })
+        .join()
+        .unwrap();
+    }
 
     fn sid() -> Option<String> {
         Context::current().fields_json()["session_id"]

@@ -353,17 +353,18 @@ impl PiiMasker {
             return self.action_uncached(path);
         }
         let i = slot_of(b);
-        let hit = ACTIONS.with(|m| {
+        // `try_with`: during thread teardown the memo may be gone; classify instead.
+        let hit = ACTIONS.try_with(|m| {
             let m = m.try_borrow().ok()?;
             let s = m.get(i)?;
             (s.rules == self.rules && usize::from(s.len) == b.len() && &s.path[..b.len()] == b)
                 .then_some(s.action)
         });
-        if let Some(a) = hit {
+        if let Ok(Some(a)) = hit {
             return a;
         }
         let action = self.action_uncached(path);
-        ACTIONS.with(|m| {
+        let _ = ACTIONS.try_with(|m| {
             if let Ok(mut m) = m.try_borrow_mut() {
                 if m.is_empty() {
                     let empty = ActSlot {

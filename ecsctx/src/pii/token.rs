@@ -211,18 +211,21 @@ impl TokenKeys {
     ) {
         let fp = self.fingerprint(value, tag);
         let slot = (fp.0 % MEMO_SLOTS as u64) as usize;
-        let hit = MEMO.with(|m| {
-            let Ok(m) = m.try_borrow() else {
-                return false;
-            };
-            match m.slots.get(slot) {
-                Some(s) if s.keys == self.id && s.fp == fp => {
-                    out.push_str(&s.token);
-                    true
+        // `try_with`: during thread teardown the memo may be gone; compute instead.
+        let hit = MEMO
+            .try_with(|m| {
+                let Ok(m) = m.try_borrow() else {
+                    return false;
+                };
+                match m.slots.get(slot) {
+                    Some(s) if s.keys == self.id && s.fp == fp => {
+                        out.push_str(&s.token);
+                        true
+                    }
+                    _ => false,
                 }
-                _ => false,
-            }
-        });
+            })
+            .unwrap_or(false);
         if hit {
             return;
         }
@@ -230,7 +233,7 @@ impl TokenKeys {
         let t = std::str::from_utf8(&t).expect("base64 is ASCII");
         out.push_str(TOKEN_PREFIX);
         out.push_str(t);
-        MEMO.with(|m| {
+        let _ = MEMO.try_with(|m| {
             if let Ok(mut m) = m.try_borrow_mut() {
                 if m.slots.is_empty() {
                     m.slots.resize(MEMO_SLOTS, Slot::default());

@@ -376,8 +376,9 @@ type At = (u32, u32);
 /// leaves with their origins, and its blob's bytes between the values.
 #[derive(Debug, Default)]
 pub(crate) struct Template {
-    /// The sources' shapes: each one's key text and leaf key ends.
-    sources: [(String, Vec<u32>); 3],
+    /// The sources' shapes: each one's key text and leaf key ranges (both ends: a resolved
+    /// list can leave gaps in its key text).
+    sources: [(String, Vec<(u32, u32)>); 3],
     keys: String,
     segs: Vec<u32>,
     list: Vec<Entry>,
@@ -398,7 +399,10 @@ impl Template {
         sources: [&Entries; 3],
     ) -> (Layer, Option<Template>) {
         // Layers with very many keys are not worth keeping a copy of their structure.
-        if e.keys.len() > MAX_TEMPLATE_KEYS || e.list.len() > MAX_TEMPLATE_LEAVES {
+        if e.keys.len() > MAX_TEMPLATE_KEYS
+            || e.list.len() > MAX_TEMPLATE_LEAVES
+            || sources.iter().any(|s| s.keys.len() > MAX_TEMPLATE_KEYS)
+        {
             return (Layer::new(e), None);
         }
         let mut marks = Vec::new();
@@ -415,7 +419,7 @@ impl Template {
         let shape = |e: &Entries| {
             (
                 e.keys.clone(),
-                e.list.iter().map(|x| x.key_range().1).collect(),
+                e.list.iter().map(Entry::key_range).collect(),
             )
         };
         let mut t = Template {
@@ -450,13 +454,10 @@ impl Template {
     /// Whether the merge of `sources` has this template's structure: the same leaves in
     /// each source (the keys decide the merge, never the values).
     pub(crate) fn fits(&self, sources: [&Entries; 3]) -> bool {
-        self.sources.iter().zip(sources).all(|((keys, ends), e)| {
-            ends.len() == e.list.len()
+        self.sources.iter().zip(sources).all(|((keys, ranges), e)| {
+            ranges.len() == e.list.len()
                 && *keys == e.keys
-                && ends
-                    .iter()
-                    .zip(&e.list)
-                    .all(|(end, x)| *end == x.key_range().1)
+                && ranges.iter().zip(&e.list).all(|(r, x)| *r == x.key_range())
         })
     }
 

@@ -31,28 +31,28 @@ const MAX_LAYER_KEYS: usize = 8 * 1024;
 struct Plan {
     /// The last layer this plan was written over (0: none).
     layer: u64,
-    /// The layer's shape: key text, each leaf's key end, member count (`has_shape` is
+    /// The layer's shape: key text, each leaf's key range, member count (`has_shape` is
     /// false when it was too large to keep).
     layer_keys: String,
-    layer_ends: Vec<u32>,
+    layer_ends: Vec<(u32, u32)>,
     layer_members: usize,
     has_shape: bool,
-    /// The event's key text and each leaf's key end, in the order the leaves were added.
+    /// The event's key text and each leaf's key range, in the order the leaves were added.
     keys: String,
-    ends: Vec<u32>,
+    ends: Vec<(u32, u32)>,
     /// The line's bytes that come from neither the event nor the layer.
     lit: Vec<u8>,
     /// `(end of the literal before it, piece)`, in line order.
     ops: Vec<(u32, Piece)>,
 }
 
-fn same_keys(keys: &str, ends: &[u32], e: &Entries) -> bool {
-    ends.len() == e.list.len()
+/// Whether `e` has the leaves `ranges` into the key text `keys`. Both ends of each range
+/// count: a resolved list can leave gaps in its key text (dropped duplicates), so the
+/// same text with the same key ends can still hold other keys.
+fn same_keys(keys: &str, ranges: &[(u32, u32)], e: &Entries) -> bool {
+    ranges.len() == e.list.len()
         && keys == e.keys
-        && ends
-            .iter()
-            .zip(&e.list)
-            .all(|(end, x)| *end == x.key_range().1)
+        && ranges.iter().zip(&e.list).all(|(r, x)| *r == x.key_range())
 }
 
 impl Plan {
@@ -128,7 +128,7 @@ impl Plans {
         p.keys.clear();
         p.keys.push_str(&ev.keys);
         p.ends.clear();
-        p.ends.extend(ev.list.iter().map(|e| e.key_range().1));
+        p.ends.extend(ev.list.iter().map(|e| e.key_range()));
         resolve(ev);
         let start = out.len();
         {
@@ -153,7 +153,7 @@ impl Plans {
             p.layer_keys.push_str(&layer.e.keys);
             p.layer_ends.clear();
             p.layer_ends
-                .extend(layer.e.list.iter().map(|e| e.key_range().1));
+                .extend(layer.e.list.iter().map(|e| e.key_range()));
             p.layer_members = layer.members_len();
             p.has_shape = true;
         }
@@ -266,6 +266,20 @@ mod tests {
             );
         }
         assert_eq!(plans.hits, 3);
+    }
+
+    /// A resolved layer keeps the text of dropped duplicates: `a`,`a` and `aa` have the
+    /// same key text and the same last key end, but not the same keys.
+    #[test]
+    fn gaps_in_a_layers_key_text_do_not_match() {
+        let (a, b) = (layer(&[("a", "1"), ("a", "2")]), layer(&[("aa", "3")]));
+        let mut plans = Plans::default();
+        let mut out = Vec::new();
+        plans.write(&mut entries(&[("aa", "9")]), &a, true, &mut out);
+        out.clear();
+        plans.write(&mut entries(&[("aa", "9")]), &b, true, &mut out);
+        assert_eq!(out, long_way(&[("aa", "9")], &b));
+        assert_eq!(plans.hits, 0);
     }
 
     #[test]
