@@ -231,6 +231,40 @@ impl Entries {
     }
 }
 
+/// The keys of a leaf list without its values: the key text and each leaf's key range.
+/// Both ends count: a resolved list can leave gaps in its key text (dropped duplicates),
+/// so the same text with the same key ends can still hold other keys.
+#[derive(Debug, Default, Clone)]
+pub(crate) struct KeyShape {
+    keys: String,
+    ranges: Vec<(u32, u32)>,
+}
+
+impl KeyShape {
+    /// The shape of `e`.
+    pub(crate) fn of(e: &Entries) -> KeyShape {
+        let mut s = KeyShape::default();
+        s.set(e);
+        s
+    }
+
+    /// Becomes the shape of `e`, reusing its buffers.
+    pub(crate) fn set(&mut self, e: &Entries) {
+        self.keys.clear();
+        self.keys.push_str(&e.keys);
+        self.ranges.clear();
+        self.ranges.extend(e.list.iter().map(Entry::key_range));
+    }
+
+    /// Whether `e` has exactly these leaves' keys.
+    #[inline]
+    pub(crate) fn matches(&self, e: &Entries) -> bool {
+        self.ranges.len() == e.list.len()
+            && self.keys == e.keys
+            && self.ranges.iter().zip(&e.list).all(|(r, x)| *r == x.key)
+    }
+}
+
 /// The first 8 bytes of `key`, big-endian, each ranked as [`cmp_path`] ranks them (`.`
 /// lowest, the other bytes in order) and zero-padded: a smaller prefix means a smaller
 /// path; equal prefixes need [`cmp_path`].

@@ -13,7 +13,7 @@
 use std::cmp::Ordering;
 use std::sync::atomic::{AtomicU64, Ordering as AtomicOrdering};
 
-use super::entries::{cmp_path, Entries, Entry, MAX_SEGMENTS};
+use super::entries::{cmp_path, Entries, Entry, KeyShape, MAX_SEGMENTS};
 use super::escape;
 
 /// Whether `a` is a strict segment prefix of `b` (`a` and `a.b`).
@@ -160,14 +160,11 @@ pub(crate) fn merge3_with_origin(
     if let Some(o) = origin.as_deref_mut() {
         o.clear();
     }
-    let mut ab: Vec<(&Entries, Entry, Origin)> = Vec::with_capacity(a.list.len() + b.list.len());
+    let ab_src = [a, b];
+    let mut ab: Vec<(Entry, Origin)> = Vec::with_capacity(a.list.len() + b.list.len());
     merge_join(a, &a.list, b, &b.list, |src, e| {
-        let o = if std::ptr::eq(src, a) {
-            (0, index_in(&a.list, e))
-        } else {
-            (1, index_in(&b.list, e))
-        };
-        ab.push((src, *e, o));
+        let n = usize::from(!std::ptr::eq(src, a));
+        ab.push((*e, (n as u8, index_in(&src.list, e))));
     });
     out.keys.reserve(a.keys.len() + b.keys.len() + c.keys.len());
     out.vals.reserve(a.vals.len() + b.vals.len() + c.vals.len());
@@ -184,10 +181,10 @@ pub(crate) fn merge3_with_origin(
     merge_by(
         &ab,
         &c.list,
-        |x| x.0.key_of(&x.1),
+        |x| ab_src[x.1 .0 as usize].key_of(&x.0),
         |e| c.key_of(e),
         |p| match p {
-            Pick::Hi((src, e, o)) => put(src, e, *o),
+            Pick::Hi((e, o)) => put(ab_src[o.0 as usize], e, *o),
             Pick::Lo(e) => put(c, e, (2, index_in(&c.list, e))),
         },
     );
@@ -239,16 +236,29 @@ impl<'o, 'a> Nest<'o, 'a> {
     }
 
     /// Also notes where each value of `ev`'s and `layer`'s leaves (and each run copied
-    /// from the layer) is written, for a plan.
+    /// from the layer) is written, for a plan or a template.
     pub(crate) fn marking(
         mut self,
         ev: &'a Entries,
-        layer: &'a Layer,
+        layer: &'a Entries,
         marks: &'o mut Vec<Mark>,
     ) -> Self {
         marks.clear();
-        self.marks = Some((ev, &layer.e, marks));
+        self.marks = Some((ev, layer, marks));
         self
+    }
+
+    /// What a marking `Nest` calls the value of `src`'s leaf `e`.
+    #[inline]
+    fn piece_of(&self, src: &Entries, e: &Entry) -> Option<Piece> {
+        let (ev, lay, _) = self.marks.as_ref()?;
+        if std::ptr::eq(*ev, src) {
+            Some(Piece::Event(e.seq()))
+        } else if std::ptr::eq(*lay, src) {
+            Some(Piece::LayerValue(e.seq()))
+        } else {
+            None
+        }
     }
 
     fn mark(&mut self, len: usize, what: Piece) {
@@ -314,21 +324,8 @@ impl<'o, 'a> Nest<'o, 'a> {
         self.open = n - 1;
         self.member_key(n - 1, &key[start..], plain);
         let val = src.val(e);
-        if let Some((ev, lay, marks)) = &mut self.marks {
-            let what = if std::ptr::eq(*ev, src) {
-                Some(Piece::Event(e.seq()))
-            } else if std::ptr::eq(*lay, src) {
-                Some(Piece::LayerValue(e.seq()))
-            } else {
-                None
-            };
-            if let Some(what) = what {
-                marks.push(Mark {
-                    at: self.out.len() as u32,
-                    len: val.len() as u32,
-                    what,
-                });
-            }
+        if let Some(what) = self.piece_of(src, e) {
+            self.mark(val.len(), what);
         }
         self.out.extend_from_slice(val);
         self.prev = Some(key);
@@ -376,9 +373,8 @@ type At = (u32, u32);
 /// leaves with their origins, and its blob's bytes between the values.
 #[derive(Debug, Default)]
 pub(crate) struct Template {
-    /// The sources' shapes: each one's key text and leaf key ranges (both ends: a resolved
-    /// list can leave gaps in its key text).
-    sources: [(String, Vec<(u32, u32)>); 3],
+    /// The sources' keys.
+    sources: [KeyShape; 3],
     keys: String,
     segs: Vec<u32>,
     list: Vec<Entry>,
@@ -416,14 +412,8 @@ impl Template {
         if !in_order {
             return (layer, None);
         }
-        let shape = |e: &Entries| {
-            (
-                e.keys.clone(),
-                e.list.iter().map(Entry::key_range).collect(),
-            )
-        };
         let mut t = Template {
-            sources: sources.map(shape),
+            sources: sources.map(KeyShape::of),
             keys: layer.e.keys.clone(),
             segs: layer.e.segs.clone(),
             list: layer.e.list.clone(),
@@ -454,11 +444,7 @@ impl Template {
     /// Whether the merge of `sources` has this template's structure: the same leaves in
     /// each source (the keys decide the merge, never the values).
     pub(crate) fn fits(&self, sources: [&Entries; 3]) -> bool {
-        self.sources.iter().zip(sources).all(|((keys, ranges), e)| {
-            ranges.len() == e.list.len()
-                && *keys == e.keys
-                && ranges.iter().zip(&e.list).all(|(r, x)| *r == x.key_range())
-        })
+        self.sources.iter().zip(sources).all(|(s, e)| s.matches(e))
     }
 
     /// The layer of `sources` (which must [`fit`](Self::fits)), built by copying.
@@ -557,8 +543,7 @@ impl Layer {
             let mut nest = Nest::new(&mut blob, true);
             if let Some(m) = marks {
                 static NO_EVENT: Entries = Entries::EMPTY;
-                m.clear();
-                nest.marks = Some((&NO_EVENT, &e, m));
+                nest = nest.marking(&NO_EVENT, &e, m);
             }
             while i < e.list.len() {
                 let k0 = e.seg(&e.list[i], 0);
@@ -595,12 +580,6 @@ impl Layer {
     #[inline]
     pub(crate) fn run(&self, t: usize, u: usize) -> &[u8] {
         &self.blob[self.top[t].start as usize..self.top[u - 1].end as usize]
-    }
-
-    /// The number of top-level members.
-    #[inline]
-    pub(crate) fn members_len(&self) -> usize {
-        self.top.len()
     }
 
     /// This layer's process-unique id.

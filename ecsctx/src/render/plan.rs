@@ -10,11 +10,10 @@
 //! usually bound with the same keys) is written from the plan too. Values are still
 //! rendered (and masked) per line as before.
 //!
-//! A plan compares the event's whole key text and every key boundary, and the layer's
-//! (or remembers the id of a layer it has already compared), so a hit cannot pick a
-//! wrong shape.
+//! A plan compares the event's and the layer's [`KeyShape`]s (or remembers the id of a
+//! layer it has already compared), so a hit cannot pick a wrong shape.
 
-use super::entries::Entries;
+use super::entries::{Entries, KeyShape};
 use super::layer::{resolve, Layer, Mark, Nest, Piece};
 
 /// Plans kept per thread (replaced round-robin).
@@ -31,37 +30,21 @@ const MAX_LAYER_KEYS: usize = 8 * 1024;
 struct Plan {
     /// The last layer this plan was written over (0: none).
     layer: u64,
-    /// The layer's shape: key text, each leaf's key range, member count (`has_shape` is
-    /// false when it was too large to keep).
-    layer_keys: String,
-    layer_ends: Vec<(u32, u32)>,
-    layer_members: usize,
+    /// The layer's keys (`has_shape` is false when they were too large to keep).
+    layer_shape: KeyShape,
     has_shape: bool,
-    /// The event's key text and each leaf's key range, in the order the leaves were added.
-    keys: String,
-    ends: Vec<(u32, u32)>,
+    /// The event's keys, in the order the leaves were added.
+    shape: KeyShape,
     /// The line's bytes that come from neither the event nor the layer.
     lit: Vec<u8>,
     /// `(end of the literal before it, piece)`, in line order.
     ops: Vec<(u32, Piece)>,
 }
 
-/// Whether `e` has the leaves `ranges` into the key text `keys`. Both ends of each range
-/// count: a resolved list can leave gaps in its key text (dropped duplicates), so the
-/// same text with the same key ends can still hold other keys.
-fn same_keys(keys: &str, ranges: &[(u32, u32)], e: &Entries) -> bool {
-    ranges.len() == e.list.len()
-        && keys == e.keys
-        && ranges.iter().zip(&e.list).all(|(r, x)| *r == x.key_range())
-}
-
 impl Plan {
     fn matches(&self, layer: &Layer, ev: &Entries) -> bool {
-        same_keys(&self.keys, &self.ends, ev)
-            && (self.layer == layer.id()
-                || (self.has_shape
-                    && self.layer_members == layer.members_len()
-                    && same_keys(&self.layer_keys, &self.layer_ends, &layer.e)))
+        self.shape.matches(ev)
+            && (self.layer == layer.id() || (self.has_shape && self.layer_shape.matches(&layer.e)))
     }
 
     fn write(&self, ev: &Entries, layer: &Layer, out: &mut Vec<u8>) {
@@ -125,14 +108,11 @@ impl Plans {
         let p = &mut self.slots[slot];
         p.layer = 0;
         p.has_shape = false;
-        p.keys.clear();
-        p.keys.push_str(&ev.keys);
-        p.ends.clear();
-        p.ends.extend(ev.list.iter().map(|e| e.key_range()));
+        p.shape.set(ev);
         resolve(ev);
         let start = out.len();
         {
-            let mut nest = Nest::new(out, false).marking(ev, layer, &mut self.marks);
+            let mut nest = Nest::new(out, false).marking(ev, &layer.e, &mut self.marks);
             layer.write_under(ev, &mut nest);
         }
         let literals = out.len() - start - self.marks.iter().map(|m| m.len as usize).sum::<usize>();
@@ -149,12 +129,7 @@ impl Plans {
         }
         p.lit.extend_from_slice(&out[at..]);
         if layer.e.keys.len() <= MAX_LAYER_KEYS {
-            p.layer_keys.clear();
-            p.layer_keys.push_str(&layer.e.keys);
-            p.layer_ends.clear();
-            p.layer_ends
-                .extend(layer.e.list.iter().map(|e| e.key_range()));
-            p.layer_members = layer.members_len();
+            p.layer_shape.set(&layer.e);
             p.has_shape = true;
         }
         p.layer = layer.id();
