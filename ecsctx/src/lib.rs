@@ -45,6 +45,7 @@
 mod config;
 pub mod context;
 mod filter;
+mod ids;
 pub mod integrations;
 mod logger;
 pub mod mask;

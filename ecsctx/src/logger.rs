@@ -109,10 +109,7 @@ impl EcsLogger {
             base_layer: Layer::new(e.clone()),
             base: e,
             has_project: s.project_name.is_some(),
-            id: {
-                static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
-                NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
-            },
+            id: crate::ids::next(),
             origin: s.origin,
             format: s.format,
             color: s.color,

@@ -2,7 +2,6 @@
 
 use std::cell::RefCell;
 use std::fmt;
-use std::sync::atomic::{AtomicU64, Ordering};
 
 use super::normalize::is_decimal_digit;
 use super::token::is_protected;
@@ -158,12 +157,6 @@ pub struct PiiMasker {
     rules: u64,
 }
 
-/// A fresh id for a changed set of key rules.
-fn next_rules() -> u64 {
-    static NEXT: AtomicU64 = AtomicU64::new(1);
-    NEXT.fetch_add(1, Ordering::Relaxed)
-}
-
 /// A path's key-based action, remembered per thread: the keys of a service's lines repeat.
 #[derive(Clone, Copy)]
 struct ActSlot {
@@ -272,7 +265,7 @@ impl PiiMasker {
             keys.into_iter()
                 .map(|k| k.as_ref().to_ascii_lowercase().into()),
         );
-        self.rules = next_rules();
+        self.rules = crate::ids::next();
         self
     }
 
@@ -294,7 +287,7 @@ impl PiiMasker {
             keys.into_iter()
                 .map(|k| k.as_ref().to_ascii_lowercase().into()),
         );
-        self.rules = next_rules();
+        self.rules = crate::ids::next();
         self
     }
 
@@ -325,7 +318,7 @@ impl PiiMasker {
                 .collect();
             self.exempt.push(segs);
         }
-        self.rules = next_rules();
+        self.rules = crate::ids::next();
         self
     }
 

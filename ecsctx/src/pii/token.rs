@@ -3,7 +3,6 @@
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::hash::{BuildHasher, Hasher, RandomState};
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::RwLock;
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -150,13 +149,12 @@ impl TokenKeys {
     pub(crate) fn new(keyset: Keyset, env: &str) -> TokenKeys {
         let p = keyset.primary_key();
         let precomputed = PRECOMPUTED.map(|ft| PreparedMac::new(&derive_key(p, env, ft)));
-        static NEXT: AtomicU64 = AtomicU64::new(1);
         TokenKeys {
             env: env.into(),
             keyset,
             precomputed,
             others: RwLock::new(HashMap::new()),
-            id: NEXT.fetch_add(1, Ordering::Relaxed),
+            id: crate::ids::next(),
             fingerprint: RandomState::new(),
         }
     }

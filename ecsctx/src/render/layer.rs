@@ -11,7 +11,6 @@
 //! object `a.b…`, the higher-precedence side wins, and within one list the object wins.
 
 use std::cmp::Ordering;
-use std::sync::atomic::{AtomicU64, Ordering as AtomicOrdering};
 
 use super::entries::{cmp_path, Entries, Entry, KeyShape, MAX_SEGMENTS};
 use super::escape;
@@ -356,11 +355,6 @@ impl<'o, 'a> Nest<'o, 'a> {
     }
 }
 
-fn next_layer_id() -> u64 {
-    static NEXT: AtomicU64 = AtomicU64::new(1);
-    NEXT.fetch_add(1, AtomicOrdering::Relaxed)
-}
-
 /// The largest layer (key text, leaves) a template is kept for.
 const MAX_TEMPLATE_KEYS: usize = 8 * 1024;
 const MAX_TEMPLATE_LEAVES: usize = 512;
@@ -500,7 +494,7 @@ impl Template {
             e,
             blob,
             top,
-            id: next_layer_id(),
+            id: crate::ids::next(),
         }
     }
 }
@@ -572,7 +566,7 @@ impl Layer {
             e,
             blob,
             top,
-            id: next_layer_id(),
+            id: crate::ids::next(),
         }
     }
 
