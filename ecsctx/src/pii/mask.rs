@@ -457,21 +457,26 @@ impl PiiMasker {
 
     /// Appends the token of `value`, or [`REDACTED`] when no keyset is available.
     fn token(&self, value: &str, field_type: &str, out: &mut String) {
-        let r = match &self.pii {
-            Some(p) => p.tokenize_into(value, field_type, out),
-            None => with_global(|p| p.tokenize_into(value, field_type, out)),
-        };
-        if r.is_err() {
-            out.push_str(REDACTED);
-        }
+        self.token_with(out, |p, out| p.tokenize_into(value, field_type, out));
     }
 
     /// Appends the token of a key-masked `value`, typed by what the whole value is.
     fn token_detected(&self, value: &str, out: &mut String) {
-        let detect = PiiMasker::whole_kind;
+        self.token_with(out, |p, out| {
+            p.tokenize_detected_into(value, PiiMasker::whole_kind, out)
+        });
+    }
+
+    /// Tokenizes with this masker's [`Pii`] (else the process-wide one); [`REDACTED`] when
+    /// no keyset is available.
+    fn token_with(
+        &self,
+        out: &mut String,
+        f: impl Fn(&Pii, &mut String) -> Result<(), super::Error>,
+    ) {
         let r = match &self.pii {
-            Some(p) => p.tokenize_detected_into(value, detect, out),
-            None => with_global(|p| p.tokenize_detected_into(value, detect, out)),
+            Some(p) => f(p, out),
+            None => with_global(|p| f(p, out)),
         };
         if r.is_err() {
             out.push_str(REDACTED);

@@ -521,13 +521,7 @@ impl Pii {
         field_type: &str,
         out: &mut String,
     ) -> Result<(), Error> {
-        if let Some(fixed) = self.inner.provider.fixed() {
-            fixed.token.tokenize_into(value, field_type, out);
-            return Ok(());
-        }
-        let loaded = self.inner.provider.current()?;
-        loaded.token.tokenize_into(value, field_type, out);
-        Ok(())
+        self.with_token_keys(|k| k.tokenize_into(value, field_type, out))
     }
 
     /// Appends the token of `value` with its field type `detect`ed from the value.
@@ -537,13 +531,16 @@ impl Pii {
         detect: fn(&str) -> &'static str,
         out: &mut String,
     ) -> Result<(), Error> {
+        self.with_token_keys(|k| k.tokenize_detected_into(value, detect, out))
+    }
+
+    /// Runs `f` with the token keys in force: borrowed when they can never change, else
+    /// the provider's current ones.
+    fn with_token_keys<R>(&self, f: impl FnOnce(&token::TokenKeys) -> R) -> Result<R, Error> {
         if let Some(fixed) = self.inner.provider.fixed() {
-            fixed.token.tokenize_detected_into(value, detect, out);
-            return Ok(());
+            return Ok(f(&fixed.token));
         }
-        let loaded = self.inner.provider.current()?;
-        loaded.token.tokenize_detected_into(value, detect, out);
-        Ok(())
+        Ok(f(&self.inner.provider.current()?.token))
     }
 
     /// See [`protect`].

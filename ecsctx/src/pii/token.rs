@@ -33,7 +33,7 @@ pub(crate) struct TokenKeys {
     precomputed: [PreparedMac; 4],
     /// Derived keys of other field types, computed on first use, once per keyset load.
     others: RwLock<HashMap<Box<str>, PreparedMac>>,
-    /// Names these keys in the per-thread [`Memo`] (never reused, so a reload or another
+    /// Names these keys in the per-thread memo (`MEMO`) (never reused, so a reload or another
     /// keyset never sees this one's tokens).
     id: u64,
     /// The keyed SipHash of the memo's 128-bit fingerprints. Random per load, so
@@ -41,13 +41,10 @@ pub(crate) struct TokenKeys {
     fingerprint: RandomState,
 }
 
-/// Tokens recently computed on a thread, by a keyed 128-bit fingerprint of (field type,
-/// value): a customer logged on several lines of a request is hashed once, not once per
-/// line. It holds no plaintext: only fingerprints and the tokens that go in logs anyway.
-struct Memo {
-    slots: Vec<Slot>,
-}
-
+/// One memo entry: a token recently computed on this thread, by a keyed 128-bit
+/// fingerprint of (field type, value), so a customer logged on several lines of a request
+/// is hashed once. The memo holds no plaintext: only fingerprints and the tokens that go
+/// in logs anyway.
 #[derive(Clone, Default)]
 struct Slot {
     keys: u64,
@@ -60,7 +57,7 @@ struct Slot {
 const MEMO_SLOTS: usize = 64;
 
 thread_local! {
-    static MEMO: RefCell<Memo> = const { RefCell::new(Memo { slots: Vec::new() }) };
+    static MEMO: RefCell<Vec<Slot>> = const { RefCell::new(Vec::new()) };
 }
 
 /// The SHA-256 initial state (FIPS 180-4).
@@ -215,7 +212,7 @@ impl TokenKeys {
                 let Ok(m) = m.try_borrow() else {
                     return false;
                 };
-                match m.slots.get(slot) {
+                match m.get(slot) {
                     Some(s) if s.keys == self.id && s.fp == fp => {
                         out.push_str(&s.token);
                         true
@@ -233,10 +230,10 @@ impl TokenKeys {
         out.push_str(t);
         let _ = MEMO.try_with(|m| {
             if let Ok(mut m) = m.try_borrow_mut() {
-                if m.slots.is_empty() {
-                    m.slots.resize(MEMO_SLOTS, Slot::default());
+                if m.is_empty() {
+                    m.resize(MEMO_SLOTS, Slot::default());
                 }
-                let s = &mut m.slots[slot];
+                let s = &mut m[slot];
                 s.keys = self.id;
                 s.fp = fp;
                 s.token.clear();
