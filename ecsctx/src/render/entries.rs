@@ -30,7 +30,7 @@ pub(crate) struct Entries {
     pub(crate) vals: Vec<u8>,
     pub(crate) segs: Vec<u32>,
     pub(crate) list: Vec<Entry>,
-    /// `segs` and each entry's `plain` are up to date.
+    /// `segs` and each entry's `plain` and `prefix` are up to date.
     pub(crate) indexed: bool,
 }
 
@@ -89,20 +89,20 @@ impl KeySide<'_> {
     #[inline]
     pub(crate) fn push(&mut self, key: &str, start: usize, end: usize) {
         let k0 = self.keys.len();
-        // `MAX_SEGMENTS` dots need at least this many bytes.
-        if key.len() > 2 * MAX_SEGMENTS
-            && key.bytes().filter(|&b| b == b'.').count() >= MAX_SEGMENTS
-        {
-            // Too deep for a document: keep the tail as part of the last segment.
-            let (i, _) = key
-                .match_indices('.')
-                .nth(MAX_SEGMENTS - 1)
-                .unwrap_or((key.len(), ""));
-            self.keys.push_str(&key[..i]);
-            self.keys.push('_');
-            self.keys.push_str(&key[i + 1..].replace('.', "_"));
+        // `MAX_SEGMENTS` dots need more than this many bytes; only such keys are searched.
+        let deep = if key.len() > 2 * MAX_SEGMENTS {
+            key.match_indices('.').nth(MAX_SEGMENTS - 1)
         } else {
-            self.keys.push_str(key);
+            None
+        };
+        match deep {
+            // Too deep for a document: keep the tail as part of the last segment.
+            Some((i, _)) => {
+                self.keys.push_str(&key[..i]);
+                self.keys.push('_');
+                self.keys.push_str(&key[i + 1..].replace('.', "_"));
+            }
+            None => self.keys.push_str(key),
         }
         *self.indexed = false;
         self.list.push(Entry {
@@ -154,16 +154,11 @@ impl Entries {
         for e in &mut self.list {
             let key = &keys[e.key.0 as usize..e.key.1 as usize];
             let s0 = self.segs.len();
-            let mut special = false;
-            for (i, &b) in key.iter().enumerate() {
-                if b == b'.' {
-                    self.segs.push(i as u32);
-                }
-                special |= b < 0x20 || b == b'"' || b == b'\\';
-            }
+            let dots = key.iter().enumerate().filter(|&(_, &b)| b == b'.');
+            self.segs.extend(dots.map(|(i, _)| i as u32));
             self.segs.push(key.len() as u32);
             e.segs = (s0 as u32, (self.segs.len() - s0) as u32);
-            e.plain = !special;
+            e.plain = super::escape::is_plain(key);
             e.prefix = sort_prefix(key);
         }
         self.indexed = true;

@@ -28,17 +28,7 @@ static HEX: &[u8; 16] = b"0123456789abcdef";
 #[inline]
 pub(crate) fn escape_into(out: &mut Vec<u8>, s: &str) {
     let bytes = s.as_bytes();
-    // Skip clean 8-byte words at once; the first word that may hold an escape (or the
-    // tail) goes byte by byte.
-    let mut i = 0;
-    while i + 8 <= bytes.len() {
-        let mut w = [0u8; 8];
-        w.copy_from_slice(&bytes[i..i + 8]);
-        if may_need_escape(u64::from_le_bytes(w)) {
-            break;
-        }
-        i += 8;
-    }
+    let i = clean_words(bytes);
     let mut start = 0;
     for (i, &b) in bytes.iter().enumerate().skip(i) {
         let e = ESCAPE[b as usize];
@@ -59,6 +49,30 @@ pub(crate) fn escape_into(out: &mut Vec<u8>, s: &str) {
         start = i + 1;
     }
     out.extend_from_slice(&bytes[start..]);
+}
+
+/// The length of the longest prefix of `bytes` made of whole 8-byte words with nothing to
+/// escape (the rest goes byte by byte).
+#[inline]
+fn clean_words(bytes: &[u8]) -> usize {
+    let mut i = 0;
+    while i + 8 <= bytes.len() {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(&bytes[i..i + 8]);
+        if may_need_escape(u64::from_le_bytes(w)) {
+            break;
+        }
+        i += 8;
+    }
+    i
+}
+
+/// Whether `bytes` holds nothing JSON must escape.
+#[inline]
+pub(crate) fn is_plain(bytes: &[u8]) -> bool {
+    bytes[clean_words(bytes)..]
+        .iter()
+        .all(|&b| ESCAPE[b as usize] == 0)
 }
 
 /// Whether any byte of `w` may be a control character, `"` or `\\` (never false for a
