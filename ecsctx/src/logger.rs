@@ -262,7 +262,7 @@ impl EcsLogger {
             }
             if let Some(line) = record.line() {
                 let start = s.entries.vals.len();
-                crate::render::num::write_u64(&mut s.entries.vals, line as u64);
+                crate::render::num::write_int(&mut s.entries.vals, line);
                 s.entries.push("log.origin.file.line", start);
             }
         }

@@ -1,22 +1,8 @@
 //! Numbers on stack buffers (`itoa`, `ryu`); values JSON cannot hold become strings.
 
+/// Any integer, in decimal.
 #[inline]
-pub(crate) fn write_u64(out: &mut Vec<u8>, v: u64) {
-    out.extend_from_slice(itoa::Buffer::new().format(v).as_bytes());
-}
-
-#[inline]
-pub(crate) fn write_i64(out: &mut Vec<u8>, v: i64) {
-    out.extend_from_slice(itoa::Buffer::new().format(v).as_bytes());
-}
-
-#[inline]
-pub(crate) fn write_u128(out: &mut Vec<u8>, v: u128) {
-    out.extend_from_slice(itoa::Buffer::new().format(v).as_bytes());
-}
-
-#[inline]
-pub(crate) fn write_i128(out: &mut Vec<u8>, v: i128) {
+pub(crate) fn write_int<I: itoa::Integer>(out: &mut Vec<u8>, v: I) {
     out.extend_from_slice(itoa::Buffer::new().format(v).as_bytes());
 }
 
