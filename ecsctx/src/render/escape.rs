@@ -254,11 +254,16 @@ mod tests {
                 }
             }
         }
-        for w in [0u64, u64::MAX, 0x2020_2020_2020_2020, 0x7e7e_7e7e_7e7e_7e7e] {
-            let bytes = w.to_le_bytes();
-            let expected = bytes.iter().any(|&b| b < 0x20 || b == b'"' || b == b'\\');
-            if expected {
-                assert!(may_need_escape(w));
+        // Every byte value at every position of a word of otherwise plain bytes.
+        for filler in [b'a', 0x7f, 0xff, b' '] {
+            for b in 0..=255u8 {
+                for at in 0..8 {
+                    let mut bytes = [filler; 8];
+                    bytes[at] = b;
+                    if ESCAPE[b as usize] != 0 {
+                        assert!(may_need_escape(u64::from_le_bytes(bytes)), "{b:#x} at {at}");
+                    }
+                }
             }
         }
     }

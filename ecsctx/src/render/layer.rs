@@ -641,13 +641,9 @@ impl Layer {
 mod tests {
     use super::*;
 
+    /// Resolved leaves.
     fn entries(kv: &[(&str, &str)]) -> Entries {
-        let mut e = Entries::default();
-        for (k, v) in kv {
-            let s = e.vals.len();
-            e.vals.extend_from_slice(v.as_bytes());
-            e.push(k, s);
-        }
+        let mut e = crate::render::test_support::entries(kv);
         resolve(&mut e);
         e
     }
@@ -694,30 +690,14 @@ mod tests {
     #[test]
     fn templates_build_the_same_layer() {
         const SEGS: [&str; 5] = ["a", "b", "extra", "user", "id"];
-        let mut seed = 0x51_7cc1_b727_220a_u64;
-        let mut next = |n: u64| {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            seed % n
-        };
-        let shape = |next: &mut dyn FnMut(u64) -> u64| -> Vec<String> {
-            (0..next(5))
-                .map(|_| {
-                    (0..1 + next(3))
-                        .map(|_| SEGS[next(SEGS.len() as u64) as usize])
-                        .collect::<Vec<_>>()
-                        .join(".")
-                })
-                .collect()
-        };
+        let mut rng = crate::render::test_support::Rng(0x51_7cc1_b727_220a);
         let pool: Vec<[Vec<String>; 3]> = (0..5)
-            .map(|_| [shape(&mut next), shape(&mut next), shape(&mut next)])
+            .map(|_| std::array::from_fn(|_| rng.keys(0, 5, &SEGS)))
             .collect();
         let mut templates: Vec<Template> = Vec::new();
         let mut used = 0;
         for n in 0..200 {
-            let shapes = &pool[next(pool.len() as u64) as usize];
+            let shapes = &pool[rng.below(pool.len() as u64) as usize];
             let vals: Vec<Vec<String>> = shapes
                 .iter()
                 .map(|ks| {

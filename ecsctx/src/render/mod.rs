@@ -9,3 +9,50 @@ pub(crate) mod plan;
 pub(crate) mod pretty;
 pub(crate) mod time;
 pub(crate) mod value;
+
+#[cfg(test)]
+pub(crate) mod test_support {
+    use super::entries::Entries;
+
+    /// xorshift64: a fixed, dependency-free sequence for the randomized tests.
+    pub(crate) struct Rng(pub(crate) u64);
+
+    impl Rng {
+        pub(crate) fn next(&mut self) -> u64 {
+            self.0 ^= self.0 << 13;
+            self.0 ^= self.0 >> 7;
+            self.0 ^= self.0 << 17;
+            self.0
+        }
+
+        pub(crate) fn below(&mut self, n: u64) -> u64 {
+            self.next() % n
+        }
+
+        /// A dotted key of 1 to 3 segments drawn from `segs`.
+        pub(crate) fn key(&mut self, segs: &[&str]) -> String {
+            let depth = 1 + self.below(3);
+            (0..depth)
+                .map(|_| segs[self.below(segs.len() as u64) as usize])
+                .collect::<Vec<_>>()
+                .join(".")
+        }
+
+        /// `min` to `min + spread - 1` random keys.
+        pub(crate) fn keys(&mut self, min: u64, spread: u64, segs: &[&str]) -> Vec<String> {
+            let n = min + self.below(spread);
+            (0..n).map(|_| self.key(segs)).collect()
+        }
+    }
+
+    /// Leaves with these keys and (already rendered) values, as added (not resolved).
+    pub(crate) fn entries(kv: &[(&str, &str)]) -> Entries {
+        let mut e = Entries::default();
+        for (k, v) in kv {
+            let s = e.vals.len();
+            e.vals.extend_from_slice(v.as_bytes());
+            e.push(k, s);
+        }
+        e
+    }
+}

@@ -140,15 +140,7 @@ impl Plans {
 mod tests_support {
     use super::*;
 
-    pub(super) fn entries(kv: &[(&str, &str)]) -> Entries {
-        let mut e = Entries::default();
-        for (k, v) in kv {
-            let s = e.vals.len();
-            e.vals.extend_from_slice(v.as_bytes());
-            e.push(k, s);
-        }
-        e
-    }
+    pub(super) use crate::render::test_support::entries;
 
     pub(super) fn layer(kv: &[(&str, &str)]) -> Layer {
         let mut e = entries(kv);
@@ -261,8 +253,7 @@ mod tests {
     fn another_layer_or_other_keys_miss() {
         let a = layer(&[("user.id", "1")]);
         let other_shape = layer(&[("user.name", "1")]);
-        // `user.i` + `d`: the same key text as `user.id`, other boundaries.
-        let other_bounds = layer(&[("user.i", "1"), ("d", "2")]);
+        let other_keys = layer(&[("user.i", "1"), ("d", "2")]);
         let mut plans = Plans::default();
         let mut out = Vec::new();
         plans.write(&mut entries(&[("extra.x", "1")]), &a, true, &mut out);
@@ -277,9 +268,10 @@ mod tests {
         }
         assert_eq!(plans.hits, 0);
         let mut plans = Plans::default();
+        // `ab` + `c` and `a` + `bc`: the same key text, other boundaries.
         let ab = layer(&[("ab", "1"), ("c", "2")]);
         plans.write(&mut entries(&[("x", "1")]), &ab, true, &mut out);
-        for l in [&other_bounds, &layer(&[("a", "1"), ("bc", "2")])] {
+        for l in [&other_keys, &layer(&[("a", "1"), ("bc", "2")])] {
             out.clear();
             plans.write(&mut entries(&[("x", "1")]), l, true, &mut out);
             assert_eq!(out, long_way(&[("x", "1")], l));
@@ -305,30 +297,13 @@ mod shapes {
     #[test]
     fn random_shapes_match_the_merge() {
         const SEGS: [&str; 6] = ["a", "b", "extra", "user", "a-x", "id"];
-        let mut seed = 0x9e37_79b9_7f4a_7c15_u64;
-        let mut next = |n: u64| {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            seed % n
-        };
-        let key = |next: &mut dyn FnMut(u64) -> u64| {
-            let depth = 1 + next(3);
-            (0..depth)
-                .map(|_| SEGS[next(SEGS.len() as u64) as usize])
-                .collect::<Vec<_>>()
-                .join(".")
-        };
+        let mut rng = crate::render::test_support::Rng(0x9e37_79b9_7f4a_7c15);
         let mut plans = Plans::default();
-        let pool: Vec<Vec<String>> = (0..6)
-            .map(|_| (0..next(5)).map(|_| key(&mut next)).collect())
-            .collect();
-        let events: Vec<Vec<String>> = (0..6)
-            .map(|_| (0..1 + next(5)).map(|_| key(&mut next)).collect())
-            .collect();
+        let pool: Vec<Vec<String>> = (0..6).map(|_| rng.keys(0, 5, &SEGS)).collect();
+        let events: Vec<Vec<String>> = (0..6).map(|_| rng.keys(1, 5, &SEGS)).collect();
         for n in 0..300 {
             // Layers of a few shapes, with values of changing lengths.
-            let lk = &pool[next(pool.len() as u64) as usize];
+            let lk = &pool[rng.below(pool.len() as u64) as usize];
             let lv: Vec<String> = (0..lk.len()).map(|i| format!("{}", n * 7 + i)).collect();
             let l = layer(
                 &lk.iter()
@@ -337,7 +312,7 @@ mod shapes {
                     .collect::<Vec<_>>(),
             );
             // Event shapes from a pool too, so plans are reused across layers.
-            let ek = &events[next(events.len() as u64) as usize];
+            let ek = &events[rng.below(events.len() as u64) as usize];
             for round in 0..2 {
                 let vals: Vec<String> = (0..ek.len()).map(|i| format!("{round}{i}")).collect();
                 let kv: Vec<(&str, &str)> = ek
