@@ -1,8 +1,7 @@
 //! End to end: lines written by the real logger with the PII masker installed.
 //!
-//! The masker is installed explicitly with `Builder::with_masker` (the default masker of
-//! the foundation is still `None`; wiring `PiiMasker::from_env()` as the default is the
-//! lead's merge step).
+//! The masker is installed explicitly with `Builder::with_masker`, with an in-memory
+//! keyset (the default masker, `PiiMasker::from_env()`, would need `PII_*` variables).
 
 mod pii_common;
 
@@ -37,17 +36,7 @@ fn reference_readme_dry_run_through_the_logger() {
         log::info!(customer_name = "John Doe", email = "john@example.com", amount = 100,
                    gateway_name = "knet"; "payment_processed");
     });
-    let extra = &lines[0]["extra"];
-    assert_eq!(
-        extra["customer_name"],
-        p.tokenize("John Doe", "generic").unwrap()
-    );
-    assert_eq!(
-        extra["email"],
-        p.tokenize("john@example.com", "email").unwrap()
-    );
-    assert_eq!(extra["amount"], 100);
-    assert_eq!(extra["gateway_name"], "knet");
+    assert_dry_run(&lines[0]["extra"], p);
 }
 
 #[test]

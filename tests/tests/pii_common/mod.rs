@@ -88,3 +88,19 @@ pub fn mask_doc(m: &dyn Masker, v: &Value) -> Value {
     }
     walk(m, "", v)
 }
+
+/// The reference README's dry run, as `extra` of a masked line or document: the personal
+/// values tokenized as what they are, `amount` and `gateway_name` untouched.
+pub fn assert_dry_run(extra: &Value, p: &Pii) {
+    assert_eq!(
+        extra["customer_name"],
+        p.tokenize("John Doe", "generic").unwrap()
+    );
+    // Tokenized as what the value is, so an analyst finds it by tokenize(email, "email").
+    assert_eq!(
+        extra["email"],
+        p.tokenize("john@example.com", "email").unwrap()
+    );
+    assert_eq!(extra["amount"], 100);
+    assert_eq!(extra["gateway_name"], "knet");
+}
