@@ -22,16 +22,14 @@ async fn b_handler(headers: HeaderMap) -> String {
         .unwrap_or_default()
 }
 
+/// The body of a GET through the middleware client.
+async fn get_text(client: &ClientWithMiddleware, url: &str) -> String {
+    client.get(url).send().await.unwrap().text().await.unwrap()
+}
+
 async fn a_handler(State((client, b_url)): State<(ClientWithMiddleware, String)>) -> String {
     log::info!("a_line");
-    let received_by_b = client
-        .get(&b_url)
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let received_by_b = get_text(&client, &b_url).await;
     log::info!("a_done");
     received_by_b
 }
@@ -109,16 +107,7 @@ async fn no_header_outside_a_trace_and_tracestate_passes_through() {
             Some("congo=t61rcWkgMzE"),
         );
         let with_state = ecsctx::context::FutureExt::with_context(
-            async {
-                client
-                    .get(b.url("/b"))
-                    .send()
-                    .await
-                    .unwrap()
-                    .text()
-                    .await
-                    .unwrap()
-            },
+            get_text(&client, &b.url("/b")),
             Context::empty().with_trace(tc.clone()),
         )
         .await;

@@ -201,6 +201,16 @@ impl fmt::Debug for PiiMasker {
     }
 }
 
+/// Keys as the rules compare them (ASCII case folded).
+fn lowercased<I, S>(keys: I) -> impl Iterator<Item = Box<str>>
+where
+    I: IntoIterator<Item = S>,
+    S: AsRef<str>,
+{
+    keys.into_iter()
+        .map(|k| k.as_ref().to_ascii_lowercase().into())
+}
+
 fn split_list(s: &str) -> impl Iterator<Item = &str> {
     s.split(',').map(str::trim).filter(|s| !s.is_empty())
 }
@@ -261,10 +271,7 @@ impl PiiMasker {
         I: IntoIterator<Item = S>,
         S: AsRef<str>,
     {
-        self.extra_sensitive.extend(
-            keys.into_iter()
-                .map(|k| k.as_ref().to_ascii_lowercase().into()),
-        );
+        self.extra_sensitive.extend(lowercased(keys));
         self.rules = crate::ids::next();
         self
     }
@@ -283,10 +290,7 @@ impl PiiMasker {
         I: IntoIterator<Item = S>,
         S: AsRef<str>,
     {
-        self.extra_safe.extend(
-            keys.into_iter()
-                .map(|k| k.as_ref().to_ascii_lowercase().into()),
-        );
+        self.extra_safe.extend(lowercased(keys));
         self.rules = crate::ids::next();
         self
     }
