@@ -1,8 +1,9 @@
 //! Request context: fields bound to a scope appear in every line logged inside it.
 //!
 //! A scope's fields are rendered to JSON values **once, when they are bound** (and masked
-//! then), into an immutable, shared frame; its members are joined on its first line, and
-//! every line copies the pre-rendered bytes. Frames are cumulative: a nested scope's
+//! then), into an immutable, shared frame; its members are joined on its first line (or
+//! copied into the structure of an earlier frame with the same keys), and every line
+//! copies the pre-rendered bytes. Frames are cumulative: a nested scope's
 //! frame holds its parent's fields merged with its own.
 //!
 //! * [`bind`] returns a [`ContextGuard`]: the fields apply until it is dropped (nesting
@@ -253,6 +254,7 @@ impl Frame {
 
 fn trace_entries(t: &TraceContext) -> Entries {
     let mut e = Entries::default();
+    // `span.id` + `trace.id`; 16 + 32 hex digits, quoted.
     e.keys.reserve(15);
     e.vals.reserve(52);
     e.list.reserve(2);

@@ -1,8 +1,8 @@
 //! Flat `(dotted path, rendered JSON value)` entries: what one event (or one bind) adds to
 //! a document before the paths are nested and merged with the context.
 //!
-//! Segment boundaries are computed once per entry, so nesting and merging never rescan
-//! a key.
+//! Segment boundaries are found once per list ([`Entries::index`], and only for lists
+//! that are sorted or nested), so nesting and merging never rescan a key.
 
 use std::cmp::Ordering;
 

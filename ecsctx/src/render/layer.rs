@@ -3,9 +3,11 @@
 //! Everything a line contains is a sorted list of `(dotted path, rendered value)` leaves:
 //! the event's fields, the bound context, the trace, the service metadata. Context is
 //! merged and rendered **once per frame** (on its first line) into a [`Layer`]: its
-//! members joined in a blob with an index of its top-level keys. A line then merge-joins
-//! its few event leaves with the layer's leaves under the top-level keys they share
-//! (`extra`, `user` …) and copies every other run of members from the blob as it is.
+//! members joined in a blob with an index of its top-level keys; a frame whose sources
+//! have the keys of an earlier one is copied from that layer's [`Template`] instead. A
+//! line then merge-joins its few event leaves with the layer's leaves under the top-level
+//! keys they share (`extra`, `user` …) and copies every other run of members from the
+//! blob as it is; [`plan`](super::plan) remembers the result per shape.
 //!
 //! Conflicts: the higher-precedence list wins an equal path; between a leaf `a` and an
 //! object `a.b…`, the higher-precedence side wins, and within one list the object wins.

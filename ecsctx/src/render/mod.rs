@@ -1,5 +1,6 @@
-//! The JSON writer: escaping, numbers, timestamps, values, pre-rendered layers and the
-//! merge of an event over its context. No `serde_json::Value`, no `format!` per line.
+//! The JSON writer: escaping, numbers, timestamps, values, pre-rendered layers, the merge
+//! of an event over its context and the per-thread plans that skip it for known shapes.
+//! No `serde_json::Value`, no `format!` per line.
 
 pub(crate) mod entries;
 pub(crate) mod escape;
