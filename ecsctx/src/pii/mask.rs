@@ -698,7 +698,7 @@ impl Masker for PiiMasker {
 
 // === scanners ===
 
-/// Whether `key` contains one of [`SENSITIVE`] (case-insensitive), in one pass that
+/// Whether `key` contains one of the sensitive substrings (`SENSITIVE`, case-insensitive), in one pass that
 /// dispatches on the first letter of each needle.
 #[inline]
 fn has_sensitive_substring(key: &str) -> bool {

@@ -210,7 +210,8 @@ impl Entries {
         &self.vals[e.val.0 as usize..e.val.1 as usize]
     }
 
-    /// The `d`-th segment of the entry's key (`d` must be below [`Self::depth`]).
+    /// The `d`-th segment of the entry's key (`d` must be below its segment count,
+    /// `ends(e).len()`).
     #[inline]
     pub(crate) fn seg(&self, e: &Entry, d: usize) -> &str {
         let ends = &self.segs[e.segs.0 as usize..(e.segs.0 + e.segs.1) as usize];

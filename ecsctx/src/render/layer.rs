@@ -217,7 +217,7 @@ pub(crate) struct Nest<'o, 'a> {
     prev: Option<&'a str>,
     open: usize,
     has_member: [bool; MAX_SEGMENTS + 1],
-    /// While a [`Plan`](super::plan::Plan) is recorded: the event's leaves, the layer's
+    /// While a [plan](super::plan) or a [`Template`] is recorded: the event's leaves, the layer's
     /// leaves, and where values and runs from them landed in `out`.
     marks: Option<(&'a Entries, &'a Entries, &'o mut Vec<Mark>)>,
 }

@@ -5,7 +5,7 @@
 //!   they deep-merge with context), sequences become one rendered leaf.
 //! * **Json** (inside a sequence, or a subtree past the depth cap): plain JSON text.
 //!
-//! Every string passes through the [`Masker`](crate::mask::Masker) with its path, strings
+//! Every string passes through the [`Masker`] with its path, strings
 //! are capped with a visible marker, non-finite floats become strings, and nesting is
 //! capped so a pathological value still yields a valid line.
 
