@@ -1,7 +1,8 @@
 //! Code generation: the only place that emits tokens.
 //!
 //! `event!` becomes a level check and one call of
-//! `ecsctx::__private::log_event` with a key-value array; `bind!` becomes a
+//! `ecsctx::__private::log_event` with its call site's `static` and a key-value
+//! array; `bind!` becomes a
 //! `Fields` built key by key and handed to `ecsctx::context`. Value checks
 //! are trait bounds spanned at the user's expression, so a failed bound
 //! points at it.
@@ -50,12 +51,21 @@ pub(crate) fn event(tokens: TokenStream) -> TokenStream {
     });
     let uses_error = fields.leaves.iter().any(|l| l.class == Class::Error);
     let use_probe = uses_error.then(probe_traits);
+    let uses_plain = fields
+        .leaves
+        .iter()
+        .any(|l| l.class == Class::Plain && l.modifier.is_none());
+    let use_arg_probe = uses_plain.then(arg_probe_traits);
+    let site = Ident::new("__ECSCTX_CALLSITE", Span::mixed_site());
     quote!({
         #aliases
         #use_probe
+        #use_arg_probe
         let #lvl = ::ecsctx::__private::log::Level::#level;
         if ::ecsctx::__private::level_enabled(#lvl) {
+            static #site: ::ecsctx::__private::Callsite = ::ecsctx::__private::Callsite::new();
             ::ecsctx::__private::log_event(
+                &#site,
                 ::core::format_args!(#name),
                 #lvl,
                 &(#target, ::core::module_path!(), ::core::file!(), ::core::line!()),
@@ -120,32 +130,30 @@ pub(crate) fn bind(tokens: TokenStream) -> TokenStream {
     }
 }
 
-/// The `log::kv::Value` of one leaf.
+/// The `ecsctx::__private::Arg` of one leaf.
 fn event_value(leaf: &Leaf) -> TokenStream {
     let expr = &leaf.value;
     let span = expr.span();
     let p = quote_spanned!(span=> ::ecsctx::__private);
     match (leaf.class, leaf.modifier.as_ref().map(|m| m.kind)) {
-        (_, Some(ModifierKind::Display)) => {
-            quote_spanned!(span=> #p::log::kv::Value::from_display(&#expr))
-        }
-        (_, Some(ModifierKind::Debug)) => {
-            quote_spanned!(span=> #p::log::kv::Value::from_debug(&#expr))
-        }
+        (_, Some(ModifierKind::Display)) => quote_spanned!(span=> #p::display_arg(&#expr)),
+        (_, Some(ModifierKind::Debug)) => quote_spanned!(span=> #p::debug_arg(&#expr)),
         (_, Some(ModifierKind::Serde)) => {
-            quote_spanned!(span=> #p::log::kv::Value::from_serde(&#expr))
+            quote_spanned!(span=> #p::value_arg(#p::log::kv::Value::from_serde(&#expr)))
         }
         // `log` has no `ToValue` for arrays: a list literal goes through serde.
         (Class::Plain, None) if matches!(expr, syn::Expr::Array(_)) => {
-            quote_spanned!(span=> #p::log::kv::Value::from_serde(&#expr))
+            quote_spanned!(span=> #p::value_arg(#p::log::kv::Value::from_serde(&#expr)))
         }
-        (Class::Plain, None) => quote_spanned!(span=> #p::capture(&#expr)),
-        (Class::FieldSet, None) => {
-            quote_spanned!(span=> #p::log::kv::Value::from_serde(#p::assert_field_set(&#expr)))
+        (Class::Plain, None) => {
+            quote_spanned!(span=> #p::capture((&&#p::ArgProbe(&#expr)).__ecsctx_arg_probe()))
         }
+        (Class::FieldSet, None) => quote_spanned!(span=>
+            #p::value_arg(#p::log::kv::Value::from_serde(#p::assert_field_set(&#expr)))
+        ),
         (Class::Error, None) => {
             let field = error_field(leaf);
-            quote_spanned!(span=> #p::log::kv::Value::from_serde(&#field))
+            quote_spanned!(span=> #p::value_arg(#p::log::kv::Value::from_serde(&#field)))
         }
     }
 }
@@ -176,6 +184,13 @@ fn error_field(leaf: &Leaf) -> TokenStream {
     let p = quote_spanned!(span=> ::ecsctx::__private);
     quote_spanned!(span=>
         #p::error_field((&&#p::ErrorProbe(&#expr)).__ecsctx_error_probe())
+    )
+}
+
+fn arg_probe_traits() -> TokenStream {
+    quote!(
+        #[allow(unused_imports)]
+        use ::ecsctx::__private::{ArgProbeFallback as _, ArgProbeScalar as _};
     )
 }
 
@@ -228,7 +243,7 @@ mod tests {
         );
         assert!(out.contains("\"keyloop.store_id\""), "{out}");
         assert!(out.contains("error_field"), "{out}");
-        assert!(out.contains("from_display"), "{out}");
+        assert!(out.contains("display_arg"), "{out}");
         assert!(out.contains("module_path"), "{out}");
         assert!(!out.contains("compile_error"), "{out}");
     }

@@ -62,11 +62,37 @@ fn request_fields() -> Fields {
         .with("keyloop.enterprise_id", &3)
 }
 
+/// The request through `event!` (the ECS logger's direct path).
 fn ecsctx_request() {
     let _c = context::bind(request_fields().with_trace(TraceContext::new_root()));
     for _ in 0..EVENTS {
-        log::info!(amount = 100, currency = "KWD", attempt = 1, latency_ms = 12.5; "payment_processed");
+        checkout_event();
     }
+}
+
+#[inline(always)]
+fn checkout_event() {
+    ecsctx::event!(
+        info,
+        "payment_processed",
+        amount = 100,
+        currency = "KWD",
+        attempt = 1,
+        latency_ms = 12.5
+    );
+}
+
+/// The same request through `log`'s key-value macros (what another crate's records cost).
+fn ecsctx_request_log_kv() {
+    let _c = context::bind(request_fields().with_trace(TraceContext::new_root()));
+    for _ in 0..EVENTS {
+        checkout_log_kv();
+    }
+}
+
+#[inline(always)]
+fn checkout_log_kv() {
+    log::info!(amount = 100, currency = "KWD", attempt = 1, latency_ms = 12.5; "payment_processed");
 }
 
 // === the floor ===
@@ -184,32 +210,37 @@ fn bench(c: &mut Criterion) {
         .with_sink(mem.clone())
         .init();
 
-    // Sanity: the document we compare against is the one ecsctx writes.
-    mem.0.lock().unwrap().clear();
-    ecsctx_request();
-    let ours: serde_json::Value = {
-        let v = mem.0.lock().unwrap();
-        serde_json::from_slice(v.split(|b| *b == b'\n').next().unwrap()).unwrap()
-    };
+    // Sanity: the document we compare against is the one ecsctx writes, both ways.
     let floor: serde_json::Value = serde_json::to_value(floor_doc()).unwrap();
-    let keys = |v: &serde_json::Value| {
-        let mut k: Vec<String> = v.as_object().unwrap().keys().cloned().collect();
-        k.sort();
-        k
-    };
-    assert_eq!(keys(&ours), keys(&floor), "floor must be the same document");
+    for request in [ecsctx_request, ecsctx_request_log_kv] {
+        mem.0.lock().unwrap().clear();
+        request();
+        let v = mem.0.lock().unwrap();
+        let mut lines = v.split(|b| *b == b'\n').filter(|l| !l.is_empty());
+        let ours: serde_json::Value = serde_json::from_slice(lines.next().unwrap()).unwrap();
+        assert_eq!(lines.count() + 1, EVENTS as usize);
+        assert_same_document(&ours, &floor);
+    }
 
     let mut g = c.benchmark_group("checkout_request_8_events");
     g.throughput(Throughput::Elements(EVENTS));
     g.measurement_time(Duration::from_secs(4));
 
-    g.bench_function("ecsctx", |b| b.iter(ecsctx_request));
+    g.bench_function("ecsctx_event", |b| b.iter(ecsctx_request));
+    g.bench_function("ecsctx_log_kv", |b| b.iter(ecsctx_request_log_kv));
     {
         let _c = context::bind(request_fields().with_trace(TraceContext::new_root()));
-        g.bench_function("ecsctx_events_only", |b| {
+        g.bench_function("ecsctx_event_events_only", |b| {
             b.iter(|| {
                 for _ in 0..EVENTS {
-                    log::info!(amount = 100, currency = "KWD", attempt = 1, latency_ms = 12.5; "payment_processed");
+                    checkout_event();
+                }
+            })
+        });
+        g.bench_function("ecsctx_log_kv_events_only", |b| {
+            b.iter(|| {
+                for _ in 0..EVENTS {
+                    checkout_log_kv();
                 }
             })
         });
@@ -217,7 +248,7 @@ fn bench(c: &mut Criterion) {
     g.bench_function("ecsctx_bind_and_first_event", |b| {
         b.iter(|| {
             let _c = context::bind(request_fields().with_trace(TraceContext::new_root()));
-            log::info!(amount = 100, currency = "KWD", attempt = 1, latency_ms = 12.5; "payment_processed");
+            checkout_event();
         })
     });
     g.bench_function("ecsctx_bind_only", |b| {
@@ -347,6 +378,19 @@ fn bench(c: &mut Criterion) {
     g.finish();
 
     pii_group(c);
+}
+
+/// The floor's document and ours have the same members with the same values, except the
+/// ids and the time, which differ per request.
+fn assert_same_document(ours: &serde_json::Value, floor: &serde_json::Value) {
+    let mut ours = ours.clone();
+    let mut floor = floor.clone();
+    for doc in [&mut ours, &mut floor] {
+        doc["@timestamp"] = serde_json::Value::Null;
+        doc["trace"]["id"] = serde_json::Value::Null;
+        doc["span"]["id"] = serde_json::Value::Null;
+    }
+    assert_eq!(ours, floor, "the floor must write the same document");
 }
 
 /// Issue 4: the checkout event with the PII masker installed, plain and with PII fields

@@ -15,18 +15,44 @@ use ::serde::ser::{Serialize, SerializeMap, Serializer};
 
 // === emission ===
 
-/// Builds the `log::Record` of an `event!` and hands it to the global logger.
+/// One `event!` call site: a `static` in the expansion.
+///
+/// The global ECS logger remembers here, on the first event, where this call site's
+/// keys go (placed, masked and indexed), so later events only render their values.
+#[doc(hidden)]
+#[derive(Debug)]
+pub struct Callsite {
+    pub(crate) shape: std::sync::OnceLock<Option<crate::logger::SiteShape>>,
+}
+
+impl Callsite {
+    /// An empty call site (used in the expansion's `static`).
+    #[allow(clippy::new_without_default)]
+    pub const fn new() -> Self {
+        Callsite {
+            shape: std::sync::OnceLock::new(),
+        }
+    }
+}
+
+/// Builds the event of an `event!` and hands it to the global logger: straight to the
+/// ECS logger when it is the installed one, else as a `log::Record`.
 ///
 /// Kept out of line and non-generic so that every `event!` expands to little
 /// more than its key-value array.
 #[doc(hidden)]
 #[inline(never)]
 pub fn log_event(
+    site: &'static Callsite,
     args: fmt::Arguments<'_>,
     level: Level,
     &(target, module_path, file, line): &(&str, &'static str, &'static str, u32),
-    kvs: &[(&str, Value<'_>)],
+    kvs: &[(&str, Arg<'_>)],
 ) {
+    if let Some(logger) = crate::config::INSTALLED.get() {
+        logger.log_event(site, args, level, target, file, line, kvs);
+        return;
+    }
     // The message is a static event name, checked at compile time: no PII to mask.
     let _event = crate::logger::EventMarker::enter();
     ::log::logger().log(
@@ -37,9 +63,103 @@ pub fn log_event(
             .module_path_static(Some(module_path))
             .file_static(Some(file))
             .line(Some(line))
-            .key_values(&kvs)
+            .key_values(&Kvs(kvs))
             .build(),
     );
+}
+
+/// The key-values of an `event!` as a `log` key-value source.
+pub(crate) struct Kvs<'a, 'v>(pub(crate) &'a [(&'a str, Arg<'v>)]);
+
+impl ::log::kv::Source for Kvs<'_, '_> {
+    fn visit<'kvs>(
+        &'kvs self,
+        visitor: &mut dyn ::log::kv::VisitSource<'kvs>,
+    ) -> Result<(), ::log::kv::Error> {
+        for (k, v) in self.0 {
+            visitor.visit_pair(::log::kv::Key::from_str(k), v.to_value())?;
+        }
+        Ok(())
+    }
+
+    fn count(&self) -> usize {
+        self.0.len()
+    }
+}
+
+/// One value of an `event!`: the common scalars as they are (written without dynamic
+/// dispatch), anything else as a `log` value.
+#[doc(hidden)]
+#[derive(Clone)]
+pub enum Arg<'a> {
+    I64(i64),
+    U64(u64),
+    I128(i128),
+    U128(u128),
+    F64(f64),
+    Bool(bool),
+    Char(char),
+    Str(&'a str),
+    /// `key:% = value`.
+    Display(&'a dyn fmt::Display),
+    /// `key:? = value`.
+    Debug(&'a dyn fmt::Debug),
+    /// Everything else: serde values, field sets, errors, other `ToValue` types.
+    Value(Value<'a>),
+}
+
+impl fmt::Debug for Arg<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Arg(")?;
+        fmt::Debug::fmt(&self.to_value(), f)?;
+        f.write_str(")")
+    }
+}
+
+impl<'a> Arg<'a> {
+    /// Renders as exactly one leaf (so its key's place is known before it is rendered).
+    #[inline]
+    pub(crate) fn is_scalar(&self) -> bool {
+        !matches!(self, Arg::Value(_))
+    }
+
+    /// The same value for `log`'s key-value API.
+    pub(crate) fn to_value(&self) -> Value<'_> {
+        match *self {
+            Arg::I64(v) => Value::from(v),
+            Arg::U64(v) => Value::from(v),
+            Arg::I128(v) => Value::from(v),
+            Arg::U128(v) => Value::from(v),
+            Arg::F64(v) => Value::from(v),
+            Arg::Bool(v) => Value::from(v),
+            Arg::Char(v) => Value::from(v),
+            Arg::Str(v) => Value::from(v),
+            Arg::Display(v) => Value::from_dyn_display(v),
+            Arg::Debug(v) => Value::from_dyn_debug(v),
+            Arg::Value(ref v) => ::log::kv::ToValue::to_value(v),
+        }
+    }
+}
+
+/// `key:% = value` in `event!`.
+#[doc(hidden)]
+#[inline(always)]
+pub fn display_arg<T: fmt::Display>(value: &T) -> Arg<'_> {
+    Arg::Display(value)
+}
+
+/// `key:? = value` in `event!`.
+#[doc(hidden)]
+#[inline(always)]
+pub fn debug_arg<T: fmt::Debug>(value: &T) -> Arg<'_> {
+    Arg::Debug(value)
+}
+
+/// Any other `log` value in `event!` (serde values, field sets, errors).
+#[doc(hidden)]
+#[inline(always)]
+pub fn value_arg(value: Value<'_>) -> Arg<'_> {
+    Arg::Value(value)
 }
 
 /// `true` when an event at `level` can be logged at all; the expansion checks
@@ -78,11 +198,113 @@ impl<T: ::log::kv::ToValue + ?Sized> Capture for T {
     }
 }
 
-/// Default capture of `event!`: `log::kv::ToValue`.
+/// Default capture of `event!`: a [`Scalar`] as it is, anything else through
+/// `log::kv::ToValue`. The expansion calls
+/// `capture((&&ArgProbe(&expr)).__ecsctx_arg_probe())`.
 #[doc(hidden)]
 #[inline(always)]
-pub fn capture<T: Capture + ?Sized>(value: &T) -> Value<'_> {
-    value.__ecsctx_capture()
+pub fn capture<'a, T: Capture + ?Sized>(probed: ArgProbed<'a, T>) -> Arg<'a> {
+    match probed {
+        ArgProbed::Arg(arg) => arg,
+        ArgProbed::Other(value) => Arg::Value(value.__ecsctx_capture()),
+    }
+}
+
+/// The types `event!` writes without going through `log`'s value API.
+#[doc(hidden)]
+pub trait Scalar {
+    #[doc(hidden)]
+    fn __ecsctx_arg(&self) -> Arg<'_>;
+}
+
+macro_rules! scalar {
+    ($($variant:ident($as:ty): $($t:ty),*;)*) => {$($(
+        impl Scalar for $t {
+            #[inline(always)]
+            fn __ecsctx_arg(&self) -> Arg<'_> {
+                Arg::$variant(*self as $as)
+            }
+        }
+    )*)*};
+}
+
+scalar! {
+    I64(i64): i8, i16, i32, i64, isize;
+    U64(u64): u8, u16, u32, u64, usize;
+    I128(i128): i128;
+    U128(u128): u128;
+    F64(f64): f32, f64;
+    Bool(bool): bool;
+    Char(char): char;
+}
+
+impl Scalar for str {
+    #[inline(always)]
+    fn __ecsctx_arg(&self) -> Arg<'_> {
+        Arg::Str(self)
+    }
+}
+
+impl Scalar for String {
+    #[inline(always)]
+    fn __ecsctx_arg(&self) -> Arg<'_> {
+        Arg::Str(self)
+    }
+}
+
+impl<T: Scalar + ?Sized> Scalar for &T {
+    #[inline(always)]
+    fn __ecsctx_arg(&self) -> Arg<'_> {
+        (**self).__ecsctx_arg()
+    }
+}
+
+/// Autoref dispatch for a plain `key = expr`: a [`Scalar`] first, then anything
+/// [`Capture`] accepts (the bound in [`capture`] reports the rest).
+#[doc(hidden)]
+pub struct ArgProbe<'a, T: ?Sized>(pub &'a T);
+
+#[doc(hidden)]
+pub trait ArgProbeScalar<'a> {
+    fn __ecsctx_arg_probe(&self) -> ArgProbed<'a, NotProbed>;
+}
+
+impl<'a, T: Scalar + ?Sized> ArgProbeScalar<'a> for &ArgProbe<'a, T> {
+    #[inline(always)]
+    fn __ecsctx_arg_probe(&self) -> ArgProbed<'a, NotProbed> {
+        ArgProbed::Arg(self.0.__ecsctx_arg())
+    }
+}
+
+#[doc(hidden)]
+pub trait ArgProbeFallback<'a, T: ?Sized> {
+    fn __ecsctx_arg_probe(&self) -> ArgProbed<'a, T>;
+}
+
+impl<'a, T: ?Sized> ArgProbeFallback<'a, T> for ArgProbe<'a, T> {
+    #[inline(always)]
+    fn __ecsctx_arg_probe(&self) -> ArgProbed<'a, T> {
+        ArgProbed::Other(self.0)
+    }
+}
+
+/// What the probe found: a scalar already captured, or a value that must be
+/// [`Capture`].
+#[doc(hidden)]
+pub enum ArgProbed<'a, T: ?Sized> {
+    Arg(Arg<'a>),
+    Other(&'a T),
+}
+
+/// The `T` of an [`ArgProbed`] that already holds its [`Arg`].
+#[doc(hidden)]
+#[derive(Debug)]
+pub enum NotProbed {}
+
+impl ::log::kv::ToValue for NotProbed {
+    fn to_value(&self) -> Value<'_> {
+        match *self {}
+    }
 }
 
 /// Values that `bind!` binds without a modifier.

@@ -7,13 +7,14 @@ use std::time::SystemTime;
 use log::kv::{self, VisitSource};
 use log::{LevelFilter, Log, Metadata, Record};
 
+use crate::__private::{Arg, Callsite};
 use crate::config::{Format, Shared};
 use crate::context::{current_frame, Frame};
 use crate::filter::Filter;
 use crate::render::entries::Entries;
 use crate::render::layer::{resolve, Layer};
 use crate::render::plan::Plans;
-use crate::render::value::{Cx, Scratch, Site};
+use crate::render::value::{write_scalar, ArgSer, Cx, Scratch, Site};
 use crate::render::{escape, pretty, time};
 use crate::sink::{self, Sink};
 
@@ -129,27 +130,52 @@ impl EcsLogger {
         self.filter.max_level()
     }
 
-    fn emit(&self, record: &Record<'_>) {
+    fn emit(&self, src: Src<'_>) {
         // A panicking `Display`/`Serialize` of a logged value must not crash the request.
-        let ok = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.emit_inner(record)));
+        let ok = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.emit_inner(&src)));
         if ok.is_err() {
-            self.emit_panicked(record);
+            self.emit_panicked(src.level(), src.target());
+        }
+    }
+
+    /// Logs one `event!` (the global logger's direct path, without a `log::Record`).
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn log_event(
+        &self,
+        site: &'static Callsite,
+        args: std::fmt::Arguments<'_>,
+        level: log::Level,
+        target: &str,
+        file: &'static str,
+        line: u32,
+        kvs: &[(&str, Arg<'_>)],
+    ) {
+        if self.filter.enabled(target, level) {
+            self.emit(Src::Event(&Event {
+                site,
+                args,
+                level,
+                target,
+                file,
+                line,
+                kvs,
+            }));
         }
     }
 
     #[cold]
-    fn emit_panicked(&self, record: &Record<'_>) {
+    fn emit_panicked(&self, level: log::Level, target: &str) {
         let mut out = Vec::with_capacity(256);
         out.extend_from_slice(b"{\"@timestamp\":");
         time::write_timestamp(&mut out, SystemTime::now());
         out.extend_from_slice(b",\"log.level\":\"");
-        out.extend_from_slice(record.level().as_str().to_ascii_lowercase().as_bytes());
+        out.extend_from_slice(level.as_str().to_ascii_lowercase().as_bytes());
         out.extend_from_slice(
             b"\",\"message\":\"[ecsctx: a logged value panicked while rendering]\"",
         );
         out.extend_from_slice(&self.header_tail);
         out.extend_from_slice(b",\"log\":{\"logger\":");
-        escape::write_str(&mut out, record.target(), 256);
+        escape::write_str(&mut out, target, 256);
         out.extend_from_slice(b"}}\n");
         self.write(&out);
     }
@@ -163,11 +189,11 @@ impl EcsLogger {
         }
     }
 
-    fn emit_inner(&self, record: &Record<'_>) {
+    fn emit_inner(&self, src: &Src<'_>) {
         let frame = current_frame();
         let done = LINE.with(|cell| match cell.try_borrow_mut() {
             Ok(mut ls) => {
-                self.emit_with(record, frame.as_ref(), &mut ls);
+                self.emit_with(src, frame.as_ref(), &mut ls);
                 true
             }
             Err(_) => false,
@@ -180,11 +206,11 @@ impl EcsLogger {
                 pretty: String::new(),
                 plans: Plans::default(),
             };
-            self.emit_with(record, frame.as_ref(), &mut ls);
+            self.emit_with(src, frame.as_ref(), &mut ls);
         }
     }
 
-    fn emit_with(&self, record: &Record<'_>, frame: Option<&Arc<Frame>>, ls: &mut LineScratch) {
+    fn emit_with(&self, src: &Src<'_>, frame: Option<&Arc<Frame>>, ls: &mut LineScratch) {
         let LineScratch {
             s,
             out,
@@ -192,7 +218,7 @@ impl EcsLogger {
             plans,
         } = ls;
         out.clear();
-        self.render(record, frame.map(|f| &**f), s, plans, out);
+        self.render(src, frame.map(|f| &**f), s, plans, out);
         match frame.and_then(|f| f.capture.as_ref()) {
             // Captured lines are always JSON, so tests can parse them.
             Some(cap) => cap.push(&out[..out.len() - 1]),
@@ -213,7 +239,7 @@ impl EcsLogger {
     /// Writes the whole line: header, then event fields merged over context and service.
     fn render(
         &self,
-        record: &Record<'_>,
+        src: &Src<'_>,
         frame: Option<&Frame>,
         s: &mut Scratch,
         plans: &mut Plans,
@@ -223,57 +249,39 @@ impl EcsLogger {
         let masker = self.shared.masker.as_deref();
         out.extend_from_slice(b"{\"@timestamp\":");
         time::write_timestamp(out, SystemTime::now());
-        out.extend_from_slice(match record.level() {
+        out.extend_from_slice(match src.level() {
             log::Level::Error => b",\"log.level\":\"error\",\"message\":",
             log::Level::Warn => b",\"log.level\":\"warn\",\"message\":",
             log::Level::Info => b",\"log.level\":\"info\",\"message\":",
             log::Level::Debug => b",\"log.level\":\"debug\",\"message\":",
             log::Level::Trace => b",\"log.level\":\"trace\",\"message\":",
         });
-        match record.args().as_str() {
+        match src {
             // An `event!` name is a checked static identifier: nothing to mask.
-            Some(m) if masker.is_none() || EventMarker::is_set() => {
-                escape::write_str(out, m, limits.max_str)
-            }
-            // Another crate's message, literal or formatted, may carry PII.
-            _ => self.write_message(record, s, out),
+            Src::Event(ev) => match ev.args.as_str() {
+                Some(m) => escape::write_str(out, m, limits.max_str),
+                None => escape::write_display(out, &ev.args, limits.max_str),
+            },
+            Src::Record(record) => match record.args().as_str() {
+                Some(m) if masker.is_none() || EventMarker::is_set() => {
+                    escape::write_str(out, m, limits.max_str)
+                }
+                // Another crate's message, literal or formatted, may carry PII.
+                _ => self.write_message(record, s, out),
+            },
         }
         out.extend_from_slice(&self.header_tail);
 
         s.entries.clear();
-        let site = Site {
-            file: record.file(),
-            line: record.line(),
-            target: record.target(),
-        };
         let cx = Cx {
             masker,
             limits,
-            site,
+            site: Site {
+                file: src.file(),
+                line: src.line(),
+                target: src.target(),
+            },
         };
-        let start = s.entries.vals.len();
-        escape::write_str(&mut s.entries.vals, record.target(), limits.max_str);
-        s.entries.push("log.logger", start);
-        if self.origin {
-            if let Some(file) = record.file() {
-                let start = s.entries.vals.len();
-                escape::write_str(&mut s.entries.vals, file, limits.max_str);
-                s.entries.push("log.origin.file.name", start);
-            }
-            if let Some(line) = record.line() {
-                let start = s.entries.vals.len();
-                crate::render::num::write_int(&mut s.entries.vals, line);
-                s.entries.push("log.origin.file.line", start);
-            }
-        }
-        let mut v = KvVisitor {
-            s,
-            cx: &cx,
-            policy: &self.shared.policy,
-        };
-        // Our visitor never fails; a source that fails stops adding fields.
-        let _ = record.key_values().visit(&mut v);
-
         let own;
         // A layer built for this line only is not worth a plan.
         let (layer, cache) = match frame {
@@ -286,8 +294,191 @@ impl EcsLogger {
             },
             None => (&self.base_layer, true),
         };
-        plans.write(&mut s.entries, layer, cache, out);
+        let mut tag = 0;
+        match src {
+            Src::Event(ev) => match ev.site.shape.get() {
+                Some(Some(shape)) if shape.logger == self.id && shape.args == ev.kvs.len() => {
+                    self.event_from_shape(ev, shape, &cx, s, plans, layer, cache, out);
+                    out.extend_from_slice(b"}\n");
+                    return;
+                }
+                known => {
+                    self.add_head_fields(src, &cx, s);
+                    for (k, arg) in ev.kvs {
+                        match arg {
+                            Arg::Value(v) => self.add_log_value(&cx, s, k, v),
+                            scalar => self.add_pair(&cx, s, k, &ArgSer(scalar)),
+                        }
+                    }
+                    if known.is_none() {
+                        let shape = self.site_shape(ev, s);
+                        tag = shape.as_ref().map_or(0, |sh| sh.tag);
+                        let _ = ev.site.shape.set(shape);
+                    }
+                }
+            },
+            Src::Record(record) => {
+                self.add_head_fields(src, &cx, s);
+                let mut v = KvVisitor {
+                    logger: self,
+                    s,
+                    cx: &cx,
+                };
+                // Our visitor never fails; a source that fails stops adding fields.
+                let _ = record.key_values().visit(&mut v);
+            }
+        }
+        plans.write(&mut s.entries, layer, cache, tag, out);
         out.extend_from_slice(b"}\n");
+    }
+
+    /// The leaves every line has before its own fields: `log.logger` and (opt-in) the
+    /// origin.
+    fn add_head_fields(&self, src: &Src<'_>, cx: &Cx<'_>, s: &mut Scratch) {
+        let start = s.entries.vals.len();
+        escape::write_str(&mut s.entries.vals, src.target(), cx.limits.max_str);
+        s.entries.push("log.logger", start);
+        if self.origin {
+            if let Some(file) = src.file() {
+                let start = s.entries.vals.len();
+                escape::write_str(&mut s.entries.vals, file, cx.limits.max_str);
+                s.entries.push("log.origin.file.name", start);
+            }
+            if let Some(line) = src.line() {
+                let start = s.entries.vals.len();
+                crate::render::num::write_int(&mut s.entries.vals, line);
+                s.entries.push("log.origin.file.line", start);
+            }
+        }
+    }
+
+    /// Places `key` (masked) into `s.path` and returns its depth.
+    fn place_key(&self, cx: &Cx<'_>, s: &mut Scratch, key: &str) -> usize {
+        let policy = &self.shared.policy;
+        match cx.masker {
+            Some(m) => {
+                let mut masked = std::mem::take(&mut s.key_buf);
+                masked.clear();
+                let k = if m.mask_key("", key, &mut masked) {
+                    &*masked
+                } else {
+                    key
+                };
+                let depth = policy.place(k, &mut s.path);
+                s.key_buf = masked;
+                depth
+            }
+            None => policy.place(key, &mut s.path),
+        }
+    }
+
+    /// One key-value of a record or an event.
+    fn add_pair<T: serde::Serialize + ?Sized>(
+        &self,
+        cx: &Cx<'_>,
+        s: &mut Scratch,
+        key: &str,
+        value: &T,
+    ) {
+        let depth = self.place_key(cx, s, key);
+        s.add_value(cx, depth, value);
+    }
+
+    /// One key-value whose value is a `log` value.
+    fn add_log_value(&self, cx: &Cx<'_>, s: &mut Scratch, key: &str, value: &kv::Value<'_>) {
+        // Never `Value::visit`: for serde-captured values it runs value_bag's probing
+        // serializer, which panics on nested values (value-bag 1.14). `serialize` dispatches
+        // primitives directly and serde values through their own impl.
+        match value.to_borrowed_error() {
+            // `log`'s `:err` capture: an error object, not a flat string.
+            Some(err) => self.add_pair(cx, s, key, &ErrorFields(err)),
+            None => self.add_pair(cx, s, key, value),
+        }
+    }
+
+    /// The shape of an `event!` call site whose fields were just added the general way
+    /// (into `s.entries`, not yet resolved): `None` unless every value is a scalar that
+    /// made exactly the one leaf its key places it at.
+    fn site_shape(&self, ev: &Event<'_>, s: &mut Scratch) -> Option<SiteShape> {
+        let head = 1 + if self.origin { 2 } else { 0 };
+        if ev.kvs.len() > MAX_SHAPE_ARGS
+            || s.entries.list.len() != head + ev.kvs.len()
+            || !ev.kvs.iter().all(|(_, a)| a.is_scalar())
+        {
+            return None;
+        }
+        let cx = Cx {
+            masker: self.shared.masker.as_deref(),
+            limits: self.shared.limits,
+            site: Site::default(),
+        };
+        for (i, (k, _)) in ev.kvs.iter().enumerate() {
+            self.place_key(&cx, s, k);
+            // A repaired flat field set (`user:% = x` → `extra.user`) is not at its place.
+            if s.entries.key_of(&s.entries.list[head + i]) != s.path {
+                return None;
+            }
+        }
+        let mut keys = s.entries.clone();
+        keys.vals.clear();
+        keys.index();
+        Some(SiteShape {
+            logger: self.id,
+            tag: crate::ids::next(),
+            keys,
+            args: ev.kvs.len(),
+        })
+    }
+
+    /// Writes the members of an `event!` with a known shape: only its values are
+    /// rendered, and the line comes from the shape's plan over this layer when there is
+    /// one (else the leaves are merged the long way and a plan is recorded).
+    #[allow(clippy::too_many_arguments)]
+    #[inline]
+    fn event_from_shape(
+        &self,
+        ev: &Event<'_>,
+        shape: &SiteShape,
+        cx: &Cx<'_>,
+        s: &mut Scratch,
+        plans: &mut Plans,
+        layer: &Layer,
+        cache: bool,
+        out: &mut Vec<u8>,
+    ) {
+        let mut ranges = [(0u32, 0u32); MAX_SHAPE_ARGS + 3];
+        let n = shape.keys.list.len();
+        let mut vals = std::mem::take(&mut s.entries.vals);
+        vals.clear();
+        let mut at = 0;
+        let mut put = |vals: &Vec<u8>, start: usize| {
+            ranges[at] = (start as u32, vals.len() as u32);
+            at += 1;
+        };
+        let start = vals.len();
+        escape::write_str(&mut vals, ev.target, cx.limits.max_str);
+        put(&vals, start);
+        if self.origin {
+            let start = vals.len();
+            escape::write_str(&mut vals, ev.file, cx.limits.max_str);
+            put(&vals, start);
+            let start = vals.len();
+            crate::render::num::write_int(&mut vals, ev.line);
+            put(&vals, start);
+        }
+        let head = n - ev.kvs.len();
+        for (i, (_, arg)) in ev.kvs.iter().enumerate() {
+            let leaf = &shape.keys.list[head + i];
+            let start = vals.len();
+            write_scalar(&mut vals, arg, shape.keys.key_of(leaf), cx, s);
+            put(&vals, start);
+        }
+        let done = cache && plans.write_tagged(shape.tag, &vals, &ranges[..n], layer, out);
+        s.entries.vals = vals;
+        if !done {
+            s.entries.set_keys_from(&shape.keys, &ranges[..n]);
+            plans.write(&mut s.entries, layer, cache, shape.tag, out);
+        }
     }
 
     fn write_message(&self, record: &Record<'_>, s: &mut Scratch, out: &mut Vec<u8>) {
@@ -335,39 +526,84 @@ impl Drop for EventMarker {
 }
 
 struct KvVisitor<'a, 'c> {
+    logger: &'a EcsLogger,
     s: &'a mut Scratch,
     cx: &'a Cx<'c>,
-    policy: &'a crate::placement::Policy,
 }
 
 impl<'kvs> VisitSource<'kvs> for KvVisitor<'_, '_> {
     fn visit_pair(&mut self, key: kv::Key<'kvs>, value: kv::Value<'kvs>) -> Result<(), kv::Error> {
-        let key = key.as_str();
-        let depth = match self.cx.masker {
-            Some(m) => {
-                let mut masked = std::mem::take(&mut self.s.key_buf);
-                masked.clear();
-                let k = if m.mask_key("", key, &mut masked) {
-                    &*masked
-                } else {
-                    key
-                };
-                let depth = self.policy.place(k, &mut self.s.path);
-                self.s.key_buf = masked;
-                depth
-            }
-            None => self.policy.place(key, &mut self.s.path),
-        };
-        // Never `Value::visit`: for serde-captured values it runs value_bag's probing
-        // serializer, which panics on nested values (value-bag 1.14). `serialize` dispatches
-        // primitives directly and serde values through their own impl.
-        match value.to_borrowed_error() {
-            // `log`'s `:err` capture: an error object, not a flat string.
-            Some(err) => self.s.add_value(self.cx, depth, &ErrorFields(err)),
-            None => self.s.add_value(self.cx, depth, &value),
-        }
+        self.logger
+            .add_log_value(self.cx, self.s, key.as_str(), &value);
         Ok(())
     }
+}
+
+/// What a line is made from: another crate's `log::Record`, or an `event!`.
+enum Src<'a> {
+    Record(&'a Record<'a>),
+    Event(&'a Event<'a>),
+}
+
+/// An `event!` handed straight to the global logger.
+struct Event<'a> {
+    site: &'static Callsite,
+    args: std::fmt::Arguments<'a>,
+    level: log::Level,
+    target: &'a str,
+    file: &'static str,
+    line: u32,
+    kvs: &'a [(&'a str, Arg<'a>)],
+}
+
+impl Src<'_> {
+    fn level(&self) -> log::Level {
+        match self {
+            Src::Record(r) => r.level(),
+            Src::Event(e) => e.level,
+        }
+    }
+
+    fn target(&self) -> &str {
+        match self {
+            Src::Record(r) => r.target(),
+            Src::Event(e) => e.target,
+        }
+    }
+
+    fn file(&self) -> Option<&str> {
+        match self {
+            Src::Record(r) => r.file(),
+            Src::Event(e) => Some(e.file),
+        }
+    }
+
+    fn line(&self) -> Option<u32> {
+        match self {
+            Src::Record(r) => r.line(),
+            Src::Event(e) => Some(e.line),
+        }
+    }
+}
+
+/// Events with more values are always rendered the general way.
+const MAX_SHAPE_ARGS: usize = 29;
+
+/// Where the leaves of one `event!` call site go, for the global logger: found on the
+/// call site's first event and kept in its [`Callsite`].
+///
+/// Only a call site whose values are all scalars (each renders as exactly one leaf, at
+/// its key's place) has a shape; its lines then skip key placement and, once a plan is
+/// recorded for the shape (`tag`), the merge.
+#[derive(Debug)]
+pub(crate) struct SiteShape {
+    logger: u64,
+    /// Unique per shape: the plans recorded for it are found by it.
+    tag: u64,
+    /// The leaves in the order they are added (`log.logger`, origin, the values), with
+    /// their keys; values empty.
+    keys: Entries,
+    args: usize,
 }
 
 /// An error as ECS `error.*` fields: `message` and, with a `source()` chain, `stack_trace`.
@@ -414,11 +650,282 @@ impl Log for EcsLogger {
 
     fn log(&self, record: &Record<'_>) {
         if self.enabled(record.metadata()) {
-            self.emit(record);
+            self.emit(Src::Record(record));
         }
     }
 
     fn flush(&self) {
         let _ = self.sink.flush();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    //! The direct `event!` path must write exactly the line the `log::Record` path writes.
+
+    use std::io;
+    use std::net::{IpAddr, Ipv4Addr};
+    use std::sync::Mutex;
+
+    use log::kv::Value;
+
+    use super::*;
+    use crate::__private::Kvs;
+    use crate::context::{self, Fields};
+    use crate::trace::TraceContext;
+    use crate::Builder;
+
+    #[derive(Default)]
+    struct Lines(Mutex<Vec<Vec<u8>>>);
+
+    impl Sink for Lines {
+        fn write_line(&self, line: &[u8]) -> io::Result<()> {
+            self.0.lock().unwrap().push(line.to_vec());
+            Ok(())
+        }
+    }
+
+    /// `{"@timestamp":"2025-01-13T10:30:00.123Z"` is 40 bytes.
+    fn after_time(line: &[u8]) -> String {
+        String::from_utf8(line[40..].to_vec()).unwrap()
+    }
+
+    /// One event both ways; returns (direct, through a record). The record is merged the
+    /// long way (with no plans), so it is a reference the direct path's plans cannot bend.
+    fn both(
+        logger: &EcsLogger,
+        lines: &Lines,
+        site: &'static Callsite,
+        target: &str,
+        kvs: &[(&str, Arg<'_>)],
+    ) -> (String, String) {
+        logger.log_event(
+            site,
+            format_args!("evt"),
+            log::Level::Info,
+            target,
+            "src/x.rs",
+            7,
+            kvs,
+        );
+        let plans = LINE.with(|l| std::mem::take(&mut l.borrow_mut().plans));
+        {
+            let _event = EventMarker::enter();
+            logger.log(
+                &Record::builder()
+                    .args(format_args!("evt"))
+                    .level(log::Level::Info)
+                    .target(target)
+                    .file_static(Some("src/x.rs"))
+                    .line(Some(7))
+                    .key_values(&Kvs(kvs))
+                    .build(),
+            );
+        }
+        LINE.with(|l| l.borrow_mut().plans = plans);
+        let mut l = lines.0.lock().unwrap();
+        let record = l.pop().expect("the record path wrote a line");
+        let direct = l.pop().expect("the direct path wrote a line");
+        (after_time(&direct), after_time(&record))
+    }
+
+    fn plan_hits() -> u64 {
+        LINE.with(|l| l.borrow().plans.hits)
+    }
+
+    struct Quoted;
+    impl std::fmt::Display for Quoted {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("say \"hi\"\tjohn.doe@example.com")
+        }
+    }
+
+    #[test]
+    fn direct_events_equal_record_events() {
+        let ip = IpAddr::V4(Ipv4Addr::new(203, 0, 113, 9));
+        let list = vec![1, 2, 3];
+        let long = "x".repeat(300);
+        let owned = String::from("owned");
+        let map: std::collections::BTreeMap<&str, i32> = [("a", 1), ("b", 2)].into();
+        // (arguments, whether the call site gets a shape)
+        let cases: Vec<(Vec<(&str, Arg<'_>)>, bool)> = vec![
+            (
+                vec![
+                    ("amount", Arg::I64(100)),
+                    ("currency", Arg::Str("KWD")),
+                    ("attempt", Arg::I64(1)),
+                    ("latency_ms", Arg::F64(12.5)),
+                ],
+                true,
+            ),
+            (
+                vec![
+                    ("min", Arg::I64(i64::MIN)),
+                    ("max", Arg::U64(u64::MAX)),
+                    ("big", Arg::I128(i128::MIN)),
+                    ("ubig", Arg::U128(u128::MAX)),
+                    ("nan", Arg::F64(f64::NAN)),
+                    ("inf", Arg::F64(f64::NEG_INFINITY)),
+                    ("tiny", Arg::F64(0.1)),
+                    ("huge", Arg::F64(1e300)),
+                    ("yes", Arg::Bool(true)),
+                    ("c", Arg::Char('"')),
+                    ("e", Arg::Char('é')),
+                ],
+                true,
+            ),
+            (
+                vec![
+                    ("user.id", Arg::U64(42)),
+                    ("client.ip", Arg::Display(&ip)),
+                    ("labels.region", Arg::Str("eu-west-1")),
+                    ("labels.a.b", Arg::Str("flat")),
+                    ("http.request.method", Arg::Str("POST")),
+                    ("message", Arg::Str("not the header")),
+                    ("extra.x", Arg::Debug(&list)),
+                    ("a..b", Arg::I64(3)),
+                    ("merchant_id", Arg::Str(&owned)),
+                ],
+                true,
+            ),
+            (
+                vec![
+                    ("note", Arg::Str("mail john.doe@example.com \u{1}\n")),
+                    ("password", Arg::Str("hunter2")),
+                    ("customer_name", Arg::Str("John Doe")),
+                    ("payload.customer_email", Arg::Display(&"john@example.com")),
+                    ("headers.authorization", Arg::Str("Bearer abcdefghijklmnop")),
+                    ("gateway_name", Arg::Str("knet")),
+                    ("phone", Arg::Char('5')),
+                    ("card_number", Arg::Str("4111 1111 1111 1111")),
+                    ("quoted", Arg::Display(&Quoted)),
+                    ("long", Arg::Str(&long)),
+                    ("amount", Arg::I64(1)),
+                    ("amount", Arg::I64(2)),
+                ],
+                true,
+            ),
+            // Flat values on ECS field sets are repaired: no shape, the general path.
+            (vec![("user", Arg::Display(&ip))], false),
+            (vec![("error", Arg::Str("boom")), ("n", Arg::I64(1))], false),
+            // Values that are not scalars: no shape.
+            (
+                vec![
+                    ("m", Arg::Value(Value::from_serde(&map))),
+                    ("n", Arg::I64(1)),
+                ],
+                false,
+            ),
+        ];
+        let loggers = [
+            Builder::new().with_filter("trace"),
+            Builder::new()
+                .with_filter("trace")
+                .with_origin(true)
+                .with_max_value_len(64),
+            Builder::new().with_filter("trace").with_masker(None),
+        ];
+        for builder in loggers {
+            let lines = Arc::new(Lines::default());
+            let logger = builder.with_sink(lines.clone()).build();
+            for (kvs, shaped) in &cases {
+                let site: &'static Callsite = Box::leak(Box::new(Callsite::new()));
+                let check = |what: &str| {
+                    // First event (finds the shape), then with and without a plan.
+                    for round in 0..3 {
+                        let (direct, record) = both(&logger, &lines, site, "shop::checkout", kvs);
+                        assert_eq!(direct, record, "{what}, round {round}");
+                    }
+                    assert_eq!(
+                        matches!(site.shape.get(), Some(Some(_))),
+                        *shaped,
+                        "{what}: {kvs:?}"
+                    );
+                };
+                check("no context");
+                let _g = context::bind(
+                    Fields::new()
+                        .with("session_id", "s-1")
+                        .with("user_id", &7)
+                        .with("keyloop.store_id", &3)
+                        .with_trace(TraceContext::new_root()),
+                );
+                check("bound");
+                {
+                    let _inner = context::bind(Fields::new().with("extra.amount", &5));
+                    check("nested");
+                }
+                // The next request: same keys, new values (a new layer).
+                drop(_g);
+                let _g = context::bind(
+                    Fields::new()
+                        .with("session_id", "s-2")
+                        .with("user_id", &8)
+                        .with("keyloop.store_id", &4)
+                        .with_trace(TraceContext::new_root()),
+                );
+                check("next request");
+            }
+        }
+    }
+
+    #[test]
+    fn a_known_shape_writes_from_its_plan() {
+        let lines = Arc::new(Lines::default());
+        let logger = Builder::new()
+            .with_filter("trace")
+            .with_sink(lines.clone())
+            .build();
+        static SITE: Callsite = Callsite::new();
+        let _g = context::bind(Fields::new().with("session_id", "s-1"));
+        let kvs = [("amount", Arg::I64(100)), ("currency", Arg::Str("KWD"))];
+        let event = |n: i64| {
+            let kvs = [("amount", Arg::I64(n)), kvs[1].clone()];
+            logger.log_event(
+                &SITE,
+                format_args!("evt"),
+                log::Level::Info,
+                "t",
+                "f.rs",
+                1,
+                &kvs,
+            );
+        };
+        event(1);
+        assert!(matches!(SITE.shape.get(), Some(Some(_))));
+        let before = plan_hits();
+        event(2);
+        event(3);
+        assert_eq!(
+            plan_hits() - before,
+            2,
+            "later events are written from the plan"
+        );
+        let l = lines.0.lock().unwrap();
+        let last: serde_json::Value = serde_json::from_slice(l.last().unwrap()).unwrap();
+        assert_eq!(last["extra"]["amount"], 3);
+        assert_eq!(last["extra"]["currency"], "KWD");
+        assert_eq!(last["session_id"], "s-1");
+        assert_eq!(last["message"], "evt");
+    }
+
+    #[test]
+    fn the_level_filter_applies_to_direct_events() {
+        let lines = Arc::new(Lines::default());
+        let logger = Builder::new()
+            .with_filter("info,noisy=error")
+            .with_sink(lines.clone())
+            .build();
+        static SITE: Callsite = Callsite::new();
+        for (level, target) in [
+            (log::Level::Debug, "app"),
+            (log::Level::Warn, "noisy"),
+            (log::Level::Info, "app"),
+        ] {
+            logger.log_event(&SITE, format_args!("evt"), level, target, "f.rs", 1, &[]);
+        }
+        let l = lines.0.lock().unwrap();
+        assert_eq!(l.len(), 1);
+        assert!(after_time(&l[0]).contains("\"logger\":\"app\""));
     }
 }

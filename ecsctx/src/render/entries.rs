@@ -193,6 +193,20 @@ impl Entries {
         });
     }
 
+    /// Takes the keys of `shape`, leaf for leaf, with the values at `ranges` of `vals`
+    /// (which is kept).
+    pub(crate) fn set_keys_from(&mut self, shape: &Entries, ranges: &[(u32, u32)]) {
+        self.keys.clear();
+        self.keys.push_str(&shape.keys);
+        self.segs.clear();
+        self.segs.extend_from_slice(&shape.segs);
+        self.list.clear();
+        let leaves = shape.list.iter().zip(ranges);
+        self.list
+            .extend(leaves.map(|(e, &(a, b))| e.with_val(a as usize, b as usize)));
+        self.indexed = shape.indexed;
+    }
+
     /// Records a leaf whose value was rendered into `vals[val_start..]`.
     #[inline]
     pub(crate) fn push(&mut self, key: &str, val_start: usize) {

@@ -33,6 +33,8 @@ struct Plan {
     /// The layer's keys (`has_shape` is false when they were too large to keep).
     layer_shape: KeyShape,
     has_shape: bool,
+    /// The `event!` call site shape this plan was recorded for (0: none).
+    tag: u64,
     /// The event's keys, in the order the leaves were added.
     shape: KeyShape,
     /// The line's bytes that come from neither the event nor the layer.
@@ -43,17 +45,22 @@ struct Plan {
 
 impl Plan {
     fn matches(&self, layer: &Layer, ev: &Entries) -> bool {
-        self.shape.matches(ev)
-            && (self.layer == layer.id() || (self.has_shape && self.layer_shape.matches(&layer.e)))
+        self.shape.matches(ev) && self.fits(layer)
     }
 
-    fn write(&self, ev: &Entries, layer: &Layer, out: &mut Vec<u8>) {
+    fn fits(&self, layer: &Layer) -> bool {
+        self.layer == layer.id() || (self.has_shape && self.layer_shape.matches(&layer.e))
+    }
+
+    /// Writes the line; `ev(i)` is the value of the event's `i`-th leaf (in the order
+    /// the leaves were added).
+    fn write<'v>(&self, ev: impl Fn(usize) -> &'v [u8], layer: &Layer, out: &mut Vec<u8>) {
         let mut at = 0;
         for &(end, piece) in &self.ops {
             out.extend_from_slice(&self.lit[at..end as usize]);
             at = end as usize;
             out.extend_from_slice(match piece {
-                Piece::Event(i) => ev.val(&ev.list[i as usize]),
+                Piece::Event(i) => ev(i as usize),
                 Piece::LayerValue(i) => layer.e.val(&layer.e.list[i as usize]),
                 Piece::LayerRun(t, u) => layer.run(t as usize, u as usize),
             });
@@ -69,23 +76,61 @@ pub(crate) struct Plans {
     next: usize,
     marks: Vec<Mark>,
     /// Lines written from a plan (for tests).
-    hits: u64,
+    pub(crate) hits: u64,
 }
 
 impl Plans {
+    /// Writes the line of an `event!` call site shape (`tag`, see
+    /// [`SiteShape`](crate::logger::SiteShape)) from a plan recorded for it over a layer
+    /// with `layer`'s keys; `vals[ranges[i]]` is the value of the shape's `i`-th leaf.
+    /// `false` when there is no such plan (nothing is written).
+    #[inline]
+    pub(crate) fn write_tagged(
+        &mut self,
+        tag: u64,
+        vals: &[u8],
+        ranges: &[(u32, u32)],
+        layer: &Layer,
+        out: &mut Vec<u8>,
+    ) -> bool {
+        let Some(p) = self
+            .slots
+            .iter_mut()
+            .find(|p| p.tag == tag && p.fits(layer))
+        else {
+            return false;
+        };
+        p.layer = layer.id();
+        p.write(
+            |i| {
+                let (a, b) = ranges[i];
+                &vals[a as usize..b as usize]
+            },
+            layer,
+            out,
+        );
+        self.hits += 1;
+        true
+    }
+
     /// Writes the members of `ev` (unresolved, as added) over `layer` into `out`, from a
-    /// plan when one matches, else by merging (and remembering the shape when `cache`).
+    /// plan when one matches, else by merging (and remembering the shape when `cache`,
+    /// for the `event!` call site shape `tag` when it is not 0).
     pub(crate) fn write(
         &mut self,
         ev: &mut Entries,
         layer: &Layer,
         cache: bool,
+        tag: u64,
         out: &mut Vec<u8>,
     ) {
         if cache {
             if let Some(p) = self.slots.iter_mut().find(|p| p.matches(layer, ev)) {
                 p.layer = layer.id();
-                p.write(ev, layer, out);
+                if tag != 0 {
+                    p.tag = tag;
+                }
+                p.write(|i| ev.val(&ev.list[i]), layer, out);
                 self.hits += 1;
                 return;
             }
@@ -108,6 +153,7 @@ impl Plans {
         let p = &mut self.slots[slot];
         p.layer = 0;
         p.has_shape = false;
+        p.tag = tag;
         p.shape.set(ev);
         resolve(ev);
         let start = out.len();
@@ -151,7 +197,7 @@ mod tests_support {
     pub(super) fn long_way(kv: &[(&str, &str)], l: &Layer) -> Vec<u8> {
         let mut e = entries(kv);
         let mut out = Vec::new();
-        Plans::default().write(&mut e, l, false, &mut out);
+        Plans::default().write(&mut e, l, false, 0, &mut out);
         out
     }
 }
@@ -194,7 +240,7 @@ mod tests {
                     .collect();
                 let mut e = entries(&kv);
                 let mut out = Vec::new();
-                plans.write(&mut e, &l, true, &mut out);
+                plans.write(&mut e, &l, true, 0, &mut out);
                 assert_eq!(
                     String::from_utf8(out).unwrap(),
                     String::from_utf8(long_way(&kv, &l)).unwrap()
@@ -226,7 +272,7 @@ mod tests {
                 ("user.name", "\"n\""),
             ];
             let mut out = Vec::new();
-            plans.write(&mut entries(&kv), &l, true, &mut out);
+            plans.write(&mut entries(&kv), &l, true, 0, &mut out);
             assert_eq!(
                 String::from_utf8(out).unwrap(),
                 String::from_utf8(long_way(&kv, &l)).unwrap()
@@ -242,9 +288,9 @@ mod tests {
         let (a, b) = (layer(&[("a", "1"), ("a", "2")]), layer(&[("aa", "3")]));
         let mut plans = Plans::default();
         let mut out = Vec::new();
-        plans.write(&mut entries(&[("aa", "9")]), &a, true, &mut out);
+        plans.write(&mut entries(&[("aa", "9")]), &a, true, 0, &mut out);
         out.clear();
-        plans.write(&mut entries(&[("aa", "9")]), &b, true, &mut out);
+        plans.write(&mut entries(&[("aa", "9")]), &b, true, 0, &mut out);
         assert_eq!(out, long_way(&[("aa", "9")], &b));
         assert_eq!(plans.hits, 0);
     }
@@ -256,32 +302,44 @@ mod tests {
         let other_keys = layer(&[("user.i", "1"), ("d", "2")]);
         let mut plans = Plans::default();
         let mut out = Vec::new();
-        plans.write(&mut entries(&[("extra.x", "1")]), &a, true, &mut out);
+        plans.write(&mut entries(&[("extra.x", "1")]), &a, true, 0, &mut out);
         for (kv, l) in [
             (&[("extra.x", "2")][..], &other_shape),
             (&[("extra.y", "2")][..], &a),
             (&[("extra.x", "2"), ("extra.x", "3")][..], &a),
         ] {
             out.clear();
-            plans.write(&mut entries(kv), l, true, &mut out);
+            plans.write(&mut entries(kv), l, true, 0, &mut out);
             assert_eq!(out, long_way(kv, l));
         }
         assert_eq!(plans.hits, 0);
         let mut plans = Plans::default();
         // `ab` + `c` and `a` + `bc`: the same key text, other boundaries.
         let ab = layer(&[("ab", "1"), ("c", "2")]);
-        plans.write(&mut entries(&[("x", "1")]), &ab, true, &mut out);
+        plans.write(&mut entries(&[("x", "1")]), &ab, true, 0, &mut out);
         for l in [&other_keys, &layer(&[("a", "1"), ("bc", "2")])] {
             out.clear();
-            plans.write(&mut entries(&[("x", "1")]), l, true, &mut out);
+            plans.write(&mut entries(&[("x", "1")]), l, true, 0, &mut out);
             assert_eq!(out, long_way(&[("x", "1")], l));
         }
         assert_eq!(plans.hits, 0);
         let mut p = Plans::default();
         let mut out = Vec::new();
-        p.write(&mut entries(&[("ab", "1"), ("c", "2")]), &a, true, &mut out);
+        p.write(
+            &mut entries(&[("ab", "1"), ("c", "2")]),
+            &a,
+            true,
+            0,
+            &mut out,
+        );
         out.clear();
-        p.write(&mut entries(&[("a", "1"), ("bc", "2")]), &a, true, &mut out);
+        p.write(
+            &mut entries(&[("a", "1"), ("bc", "2")]),
+            &a,
+            true,
+            0,
+            &mut out,
+        );
         assert_eq!(out, long_way(&[("a", "1"), ("bc", "2")], &a));
         assert_eq!(p.hits, 0);
     }
@@ -321,7 +379,7 @@ mod shapes {
                     .map(|(k, v)| (k.as_str(), v.as_str()))
                     .collect();
                 let mut out = Vec::new();
-                plans.write(&mut entries(&kv), &l, true, &mut out);
+                plans.write(&mut entries(&kv), &l, true, 0, &mut out);
                 assert_eq!(
                     String::from_utf8(out).unwrap(),
                     String::from_utf8(long_way(&kv, &l)).unwrap(),

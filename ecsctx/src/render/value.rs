@@ -16,6 +16,7 @@ use serde::ser::{self, Serialize};
 use super::entries::{Entries, Entry, KeySide};
 use super::escape;
 use super::num;
+use crate::__private::Arg;
 use crate::mask::Masker;
 use crate::placement;
 
@@ -99,6 +100,93 @@ impl Scratch {
             entries.push(path, start);
         }
         self.path.truncate(path_len);
+    }
+}
+
+/// A string value at `path`, masked and capped as every string is.
+#[inline]
+fn write_str_masked(out: &mut Vec<u8>, s: &str, path: &str, cx: &Cx<'_>, mask_buf: &mut String) {
+    if let Some(m) = cx.masker {
+        mask_buf.clear();
+        if m.mask_str(path, s, mask_buf) {
+            return escape::write_str(out, mask_buf, cx.limits.max_str);
+        }
+    }
+    escape::write_str(out, s, cx.limits.max_str)
+}
+
+/// Writes an `event!` scalar ([`Arg::is_scalar`]) exactly as [`Scratch::add_value`]
+/// writes it as the one leaf at `path`.
+pub(crate) fn write_scalar(
+    out: &mut Vec<u8>,
+    arg: &Arg<'_>,
+    path: &str,
+    cx: &Cx<'_>,
+    s: &mut Scratch,
+) {
+    match *arg {
+        Arg::I64(v) => num::write_int(out, v),
+        Arg::U64(v) => num::write_int(out, v),
+        Arg::I128(v) => num::write_int(out, v),
+        Arg::U128(v) => num::write_int(out, v),
+        Arg::F64(v) => num::write_f64(out, v),
+        Arg::Bool(v) => out.extend_from_slice(if v { b"true" } else { b"false" }),
+        Arg::Char(v) => {
+            write_str_masked(out, v.encode_utf8(&mut [0; 4]), path, cx, &mut s.mask_buf)
+        }
+        Arg::Str(v) => write_str_masked(out, v, path, cx, &mut s.mask_buf),
+        Arg::Display(v) => display_masked(out, v, path, cx, s),
+        Arg::Debug(v) => display_masked(out, &DebugAsDisplay(v), path, cx, s),
+        // Not a scalar: the caller never passes one.
+        Arg::Value(_) => out.extend_from_slice(b"null"),
+    }
+}
+
+fn display_masked(
+    out: &mut Vec<u8>,
+    d: &dyn fmt::Display,
+    path: &str,
+    cx: &Cx<'_>,
+    s: &mut Scratch,
+) {
+    escape::write_display_masked(
+        out,
+        d,
+        path,
+        cx.masker,
+        &mut s.fmt_buf,
+        &mut s.mask_buf,
+        cx.limits.max_str,
+    );
+}
+
+/// `Debug` output as a `Display` value (how `log` serializes a `Debug` capture).
+pub(crate) struct DebugAsDisplay<'a>(pub(crate) &'a dyn fmt::Debug);
+
+impl fmt::Display for DebugAsDisplay<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(self.0, f)
+    }
+}
+
+/// An `event!` value as `serde` sees it (for the general path).
+pub(crate) struct ArgSer<'x, 'a>(pub(crate) &'x Arg<'a>);
+
+impl Serialize for ArgSer<'_, '_> {
+    fn serialize<S: ser::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match *self.0 {
+            Arg::I64(v) => s.serialize_i64(v),
+            Arg::U64(v) => s.serialize_u64(v),
+            Arg::I128(v) => s.serialize_i128(v),
+            Arg::U128(v) => s.serialize_u128(v),
+            Arg::F64(v) => s.serialize_f64(v),
+            Arg::Bool(v) => s.serialize_bool(v),
+            Arg::Char(v) => s.serialize_char(v),
+            Arg::Str(v) => s.serialize_str(v),
+            Arg::Display(v) => s.collect_str(v),
+            Arg::Debug(v) => s.collect_str(&DebugAsDisplay(v)),
+            Arg::Value(ref v) => v.serialize(s),
+        }
     }
 }
 
@@ -219,16 +307,8 @@ impl<'a, 'c> Ser<'a, 'c> {
             return Ok(());
         }
         let start = self.vals.len();
-        let max = self.cx.limits.max_str;
-        let mut replaced = false;
-        if let Some(m) = self.cx.masker {
-            self.mask_buf.clear();
-            if m.mask_str(self.path, s, self.mask_buf) {
-                replaced = true;
-            }
-        }
         let out = target(self.mode, self.vals, self.tmp);
-        escape::write_str(out, if replaced { self.mask_buf } else { s }, max);
+        write_str_masked(out, s, self.path, self.cx, self.mask_buf);
         if self.mode == Mode::Flatten {
             self.record(start);
         }
