@@ -24,6 +24,8 @@ const MAX_KEYS: usize = 1024;
 const MAX_LITERALS: usize = 16 * 1024;
 /// Layers with longer key text are matched by identity only.
 const MAX_LAYER_KEYS: usize = 8 * 1024;
+/// A plan joined with its layer's bytes is kept up to this size.
+const MAX_BAKED: usize = 32 * 1024;
 
 /// One remembered shape.
 #[derive(Debug, Default)]
@@ -41,6 +43,12 @@ struct Plan {
     lit: Vec<u8>,
     /// `(end of the literal before it, piece)`, in line order.
     ops: Vec<(u32, Piece)>,
+    /// The layer `baked` was made for (0: none).
+    baked_for: u64,
+    /// The literals joined with that layer's bytes: only event values remain to splice.
+    baked: Vec<u8>,
+    /// `(end of the bytes before it, event leaf)`, in line order.
+    baked_ops: Vec<(u32, u32)>,
 }
 
 impl Plan {
@@ -54,7 +62,22 @@ impl Plan {
 
     /// Writes the line; `ev(i)` is the value of the event's `i`-th leaf (in the order
     /// the leaves were added).
-    fn write<'v>(&self, ev: impl Fn(usize) -> &'v [u8], layer: &Layer, out: &mut Vec<u8>) {
+    ///
+    /// The second line over the same layer (a request's lines share one) joins the
+    /// literals with the layer's bytes once; its lines then copy one piece per event value.
+    fn write<'v>(&mut self, ev: impl Fn(usize) -> &'v [u8], layer: &Layer, out: &mut Vec<u8>) {
+        let id = layer.id();
+        if self.baked_for == id || (self.layer == id && self.bake(layer)) {
+            let mut at = 0;
+            for &(end, i) in &self.baked_ops {
+                out.extend_from_slice(&self.baked[at..end as usize]);
+                at = end as usize;
+                out.extend_from_slice(ev(i as usize));
+            }
+            out.extend_from_slice(&self.baked[at..]);
+            return;
+        }
+        self.layer = id;
         let mut at = 0;
         for &(end, piece) in &self.ops {
             out.extend_from_slice(&self.lit[at..end as usize]);
@@ -66,6 +89,35 @@ impl Plan {
             });
         }
         out.extend_from_slice(&self.lit[at..]);
+    }
+
+    /// Joins the literals with `layer`'s bytes (`false`, and nothing kept, when that
+    /// would be larger than [`MAX_BAKED`]).
+    fn bake(&mut self, layer: &Layer) -> bool {
+        self.baked.clear();
+        self.baked_ops.clear();
+        self.baked_for = 0;
+        let mut at = 0;
+        for &(end, piece) in &self.ops {
+            self.baked.extend_from_slice(&self.lit[at..end as usize]);
+            at = end as usize;
+            match piece {
+                Piece::Event(i) => self.baked_ops.push((self.baked.len() as u32, i)),
+                Piece::LayerValue(i) => self
+                    .baked
+                    .extend_from_slice(layer.e.val(&layer.e.list[i as usize])),
+                Piece::LayerRun(t, u) => self
+                    .baked
+                    .extend_from_slice(layer.run(t as usize, u as usize)),
+            }
+            if self.baked.len() > MAX_BAKED {
+                self.baked = Vec::new();
+                return false;
+            }
+        }
+        self.baked.extend_from_slice(&self.lit[at..]);
+        self.baked_for = layer.id();
+        true
     }
 }
 
@@ -100,7 +152,6 @@ impl Plans {
         else {
             return false;
         };
-        p.layer = layer.id();
         p.write(
             |i| {
                 let (a, b) = ranges[i];
@@ -126,7 +177,6 @@ impl Plans {
     ) {
         if cache {
             if let Some(p) = self.slots.iter_mut().find(|p| p.matches(layer, ev)) {
-                p.layer = layer.id();
                 if tag != 0 {
                     p.tag = tag;
                 }
@@ -152,6 +202,7 @@ impl Plans {
         };
         let p = &mut self.slots[slot];
         p.layer = 0;
+        p.baked_for = 0;
         p.has_shape = false;
         p.tag = tag;
         p.shape.set(ev);
