@@ -20,12 +20,15 @@ pub(crate) fn write_timestamp(out: &mut Vec<u8>, t: SystemTime) {
         prefix = format_prefix(secs);
         PREFIX.set((secs, prefix));
     }
-    out.push(b'"');
-    out.extend_from_slice(&prefix);
-    out.push(b'0' + (millis / 100) as u8);
-    out.push(b'0' + (millis / 10 % 10) as u8);
-    out.push(b'0' + (millis % 10) as u8);
-    out.extend_from_slice(b"Z\"");
+    let mut ts = [0u8; 26];
+    ts[0] = b'"';
+    ts[1..21].copy_from_slice(&prefix);
+    ts[21] = b'0' + (millis / 100) as u8;
+    ts[22] = b'0' + (millis / 10 % 10) as u8;
+    ts[23] = b'0' + (millis % 10) as u8;
+    ts[24] = b'Z';
+    ts[25] = b'"';
+    out.extend_from_slice(&ts);
 }
 
 /// `YYYY-MM-DDTHH:MM:SS.` for `secs` since the epoch.
