@@ -9,7 +9,7 @@ use log::{LevelFilter, Log, Metadata, Record};
 
 use crate::__private::{Arg, Callsite};
 use crate::config::{Format, Shared};
-use crate::context::{current_frame, Frame};
+use crate::context::{with_current_frame, Frame};
 use crate::filter::Filter;
 use crate::render::entries::Entries;
 use crate::render::layer::{resolve, Layer};
@@ -190,27 +190,28 @@ impl EcsLogger {
     }
 
     fn emit_inner(&self, src: &Src<'_>) {
-        let frame = current_frame();
-        let done = LINE.with(|cell| match cell.try_borrow_mut() {
-            Ok(mut ls) => {
-                self.emit_with(src, frame.as_ref(), &mut ls);
-                true
+        with_current_frame(|frame| {
+            let done = LINE.with(|cell| match cell.try_borrow_mut() {
+                Ok(mut ls) => {
+                    self.emit_with(src, frame, &mut ls);
+                    true
+                }
+                Err(_) => false,
+            });
+            if !done {
+                // Re-entrant logging (a writer or a Display impl that logs): fresh buffers.
+                let mut ls = LineScratch {
+                    s: Scratch::default(),
+                    out: Vec::new(),
+                    pretty: String::new(),
+                    plans: Plans::default(),
+                };
+                self.emit_with(src, frame, &mut ls);
             }
-            Err(_) => false,
-        });
-        if !done {
-            // Re-entrant logging (a writer or a Display impl that logs): fresh buffers.
-            let mut ls = LineScratch {
-                s: Scratch::default(),
-                out: Vec::new(),
-                pretty: String::new(),
-                plans: Plans::default(),
-            };
-            self.emit_with(src, frame.as_ref(), &mut ls);
-        }
+        })
     }
 
-    fn emit_with(&self, src: &Src<'_>, frame: Option<&Arc<Frame>>, ls: &mut LineScratch) {
+    fn emit_with(&self, src: &Src<'_>, frame: Option<&Frame>, ls: &mut LineScratch) {
         let LineScratch {
             s,
             out,
@@ -218,7 +219,7 @@ impl EcsLogger {
             plans,
         } = ls;
         out.clear();
-        self.render(src, frame.map(|f| &**f), s, plans, out);
+        self.render(src, frame, s, plans, out);
         match frame.and_then(|f| f.capture.as_ref()) {
             // Captured lines are always JSON, so tests can parse them.
             Some(cap) => cap.push(&out[..out.len() - 1]),
