@@ -10,7 +10,7 @@ use std::fs::File;
 use std::io::{self, Write};
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::{Mutex, PoisonError};
+use std::sync::{Arc, Mutex, PoisonError};
 
 pub use non_blocking::{NonBlocking, NonBlockingBuilder, Overflow, WorkerGuard};
 
@@ -137,11 +137,63 @@ impl<S: Sink + ?Sized> Sink for Box<S> {
 
 // === stats ===
 
-static LINES: AtomicU64 = AtomicU64::new(0);
-static BYTES: AtomicU64 = AtomicU64::new(0);
+/// Lines and bytes of threads that ended (and of lines written while a thread ends).
+static RETIRED: Counts = Counts::new();
 static WRITE_ERRORS: AtomicU64 = AtomicU64::new(0);
 static DROPPED: AtomicU64 = AtomicU64::new(0);
 static REPORTED: AtomicBool = AtomicBool::new(false);
+
+/// Lines and bytes written successfully.
+#[derive(Debug)]
+struct Counts {
+    lines: AtomicU64,
+    bytes: AtomicU64,
+}
+
+impl Counts {
+    const fn new() -> Self {
+        Counts {
+            lines: AtomicU64::new(0),
+            bytes: AtomicU64::new(0),
+        }
+    }
+}
+
+/// Every live thread's counts. Each thread adds to its own with plain loads and stores
+/// (no locked instruction per line); `stats()` sums them under this lock, and a thread
+/// that ends moves its counts to [`RETIRED`] under it, so no line is counted twice or lost.
+static THREADS: Mutex<Vec<Arc<Counts>>> = Mutex::new(Vec::new());
+
+/// This thread's entry in [`THREADS`].
+struct Mine(Arc<Counts>);
+
+impl Mine {
+    fn new() -> Self {
+        let c = Arc::new(Counts::new());
+        THREADS
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .push(c.clone());
+        Mine(c)
+    }
+}
+
+impl Drop for Mine {
+    fn drop(&mut self) {
+        let mut all = THREADS.lock().unwrap_or_else(PoisonError::into_inner);
+        RETIRED
+            .lines
+            .fetch_add(self.0.lines.load(Ordering::Relaxed), Ordering::Relaxed);
+        RETIRED
+            .bytes
+            .fetch_add(self.0.bytes.load(Ordering::Relaxed), Ordering::Relaxed);
+        all.retain(|c| !Arc::ptr_eq(c, &self.0));
+    }
+}
+
+thread_local! {
+    static MINE: Mine = Mine::new();
+}
 
 /// Counters of the process's logging output since start.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -165,29 +217,50 @@ pub struct Stats {
 /// assert!(s.lines >= s.write_errors.min(s.lines));
 /// ```
 pub fn stats() -> Stats {
+    let all = THREADS.lock().unwrap_or_else(PoisonError::into_inner);
+    let sum = |f: fn(&Counts) -> &AtomicU64| {
+        all.iter()
+            .map(|c| f(c).load(Ordering::Relaxed))
+            .fold(f(&RETIRED).load(Ordering::Relaxed), u64::wrapping_add)
+    };
     Stats {
-        lines: LINES.load(Ordering::Relaxed),
-        bytes: BYTES.load(Ordering::Relaxed),
+        lines: sum(|c| &c.lines),
+        bytes: sum(|c| &c.bytes),
         write_errors: WRITE_ERRORS.load(Ordering::Relaxed),
         dropped: DROPPED.load(Ordering::Relaxed),
     }
 }
 
 /// Records the outcome of writing one line (reports the first error on stderr).
+#[inline]
 pub(crate) fn record(len: usize, res: io::Result<()>) {
     match res {
         Ok(()) => {
-            LINES.fetch_add(1, Ordering::Relaxed);
-            BYTES.fetch_add(len as u64, Ordering::Relaxed);
-        }
-        Err(e) => {
-            WRITE_ERRORS.fetch_add(1, Ordering::Relaxed);
-            if !REPORTED.swap(true, Ordering::Relaxed) {
-                eprintln!(
-                    "ecsctx: writing a log line failed: {e}; further failures are counted in ecsctx::stats() and not reported"
-                );
+            // Only this thread writes its counts: a load and a store, not a locked add.
+            let add = |c: &Counts| {
+                let bump = |a: &AtomicU64, n: u64| {
+                    a.store(a.load(Ordering::Relaxed).wrapping_add(n), Ordering::Relaxed)
+                };
+                bump(&c.lines, 1);
+                bump(&c.bytes, len as u64);
+            };
+            if MINE.try_with(|m| add(&m.0)).is_err() {
+                // The thread is ending: count in the shared totals.
+                RETIRED.lines.fetch_add(1, Ordering::Relaxed);
+                RETIRED.bytes.fetch_add(len as u64, Ordering::Relaxed);
             }
         }
+        Err(e) => record_error(e),
+    }
+}
+
+#[cold]
+fn record_error(e: io::Error) {
+    WRITE_ERRORS.fetch_add(1, Ordering::Relaxed);
+    if !REPORTED.swap(true, Ordering::Relaxed) {
+        eprintln!(
+            "ecsctx: writing a log line failed: {e}; further failures are counted in ecsctx::stats() and not reported"
+        );
     }
 }
 
