@@ -42,8 +42,8 @@ pub use task::{FutureExt, WithContext};
 
 use crate::config;
 use crate::placement;
-use crate::render::entries::Entries;
-use crate::render::layer::{merge3_with_origin, merge_into, resolve, Layer, Template};
+use crate::render::entries::{Entries, KeyShape};
+use crate::render::layer::{merge3_with_origin, merge_into, resolve, Layer, Sources, Template};
 use crate::render::value::{Cx, Scratch, Site};
 use crate::testing::CaptureSink;
 use crate::trace::TraceContext;
@@ -221,16 +221,21 @@ impl Frame {
     /// of a layer with the same keys when there is one (the next request usually binds
     /// the same keys), else merged and rendered (and remembered as a template).
     pub(crate) fn build_layer(&self, base: &Entries) -> Layer {
-        let sources = [&*self.bound, self.trace_leaves(), base];
+        let frame_sources = FrameSources {
+            bound: &self.bound,
+            trace: self.trace.as_ref().map(trace_vals),
+            base,
+        };
         // `try_with`: during thread teardown the templates may be gone; merge instead.
         let copied = TEMPLATES.try_with(|t| {
             let t = t.try_borrow().ok()?;
-            let hit = t.slots.iter().find(|t| t.fits(sources))?;
-            Some(hit.instantiate(sources))
+            let hit = t.slots.iter().find(|t| t.fits(&frame_sources))?;
+            Some(hit.instantiate(&frame_sources))
         });
         if let Ok(Some(layer)) = copied {
             return layer;
         }
+        let sources = [&*self.bound, self.trace_leaves(), base];
         let mut out = Entries::default();
         let mut origin = Vec::new();
         merge3_with_origin(&mut out, sources, Some(&mut origin));
@@ -252,27 +257,67 @@ impl Frame {
     }
 }
 
+/// `"<span id>"` (16 hex digits, quoted) then `"<trace id>"` (32): the values of a
+/// trace's leaves, `span.id` and `trace.id`.
+fn trace_vals(t: &TraceContext) -> [u8; 52] {
+    let mut v = [b'"'; 52];
+    crate::trace::hex_into(&mut v[1..17], &t.span_id().to_bytes());
+    crate::trace::hex_into(&mut v[19..51], &t.trace_id().to_bytes());
+    v
+}
+
+/// Where `span.id`'s value ends in [`trace_vals`].
+const SPAN_VAL_END: usize = 18;
+
 fn trace_entries(t: &TraceContext) -> Entries {
     let mut e = Entries::default();
-    // `span.id` + `trace.id`; 16 + 32 hex digits, quoted.
     e.keys.reserve(15);
     e.vals.reserve(52);
     e.list.reserve(2);
     e.segs.reserve(4);
-    let mut put = |key: &str, raw: &[u8]| {
-        let start = e.vals.len();
-        let mut hex = [0u8; 32];
-        let hex = &mut hex[..raw.len() * 2];
-        crate::trace::hex_into(hex, raw);
-        e.vals.push(b'"');
-        e.vals.extend_from_slice(hex);
-        e.vals.push(b'"');
-        e.push(key, start);
-    };
-    put("span.id", &t.span_id().to_bytes());
-    put("trace.id", &t.trace_id().to_bytes());
+    let v = trace_vals(t);
+    e.vals.extend_from_slice(&v[..SPAN_VAL_END]);
+    e.push("span.id", 0);
+    e.vals.extend_from_slice(&v[SPAN_VAL_END..]);
+    e.push("trace.id", SPAN_VAL_END);
     e.index();
     e
+}
+
+/// The keys of every trace's leaves ([`trace_entries`]).
+static TRACE_SHAPE: std::sync::LazyLock<KeyShape> =
+    std::sync::LazyLock::new(|| KeyShape::of(&trace_entries(&TraceContext::new_root())));
+
+/// A frame's layer sources as a template reads them: the trace's values are rendered on
+/// the spot instead of into a leaf list.
+struct FrameSources<'a> {
+    bound: &'a Entries,
+    trace: Option<[u8; 52]>,
+    base: &'a Entries,
+}
+
+impl Sources for FrameSources<'_> {
+    fn has_shape(&self, s: usize, shape: &KeyShape) -> bool {
+        match s {
+            0 => shape.matches(self.bound),
+            1 => match self.trace {
+                Some(_) => *shape == *TRACE_SHAPE,
+                None => shape.is_empty(),
+            },
+            _ => shape.matches(self.base),
+        }
+    }
+
+    fn val(&self, s: usize, i: usize) -> &[u8] {
+        match (s, &self.trace) {
+            (0, _) => self.bound.val(&self.bound.list[i]),
+            (1, Some(v)) if i == 0 => &v[..SPAN_VAL_END],
+            (1, Some(v)) => &v[SPAN_VAL_END..],
+            // A template that fits has no trace leaf when there is no trace.
+            (1, None) => b"null",
+            _ => self.base.val(&self.base.list[i]),
+        }
+    }
 }
 
 /// A snapshot of a context (cheap to clone), to carry it into other threads and tasks.
@@ -649,6 +694,60 @@ mod tests {
                 fields(Fields::new().with("extra.aextra.a", &3)),
                 serde_json::json!({"extra": {"aextra": {"a": 3}}})
             );
+        })
+        .join()
+        .unwrap();
+    }
+
+    /// A frame's layer copied from a template (the trace rendered on the spot) equals the
+    /// layer merged the long way, with and without a trace, and when a bound key shadows
+    /// the trace's.
+    #[test]
+    fn template_layers_equal_merged_layers() {
+        std::thread::spawn(|| {
+            let mut base = Entries::default();
+            for (k, v) in [("service.name", "\"svc\""), ("project.name", "\"p\"")] {
+                let start = base.vals.len();
+                base.vals.extend_from_slice(v.as_bytes());
+                base.push(k, start);
+            }
+            resolve(&mut base);
+            let mut templates = Vec::new();
+            for round in 0..12u32 {
+                let mut f = Fields::new()
+                    .with("session_id", &format!("s-{}", "x".repeat(round as usize)))
+                    .with("user_id", &round)
+                    .with("keyloop.store_id", &7);
+                if round % 3 == 2 {
+                    f = f.with("span.id", "bound");
+                }
+                if round % 2 == 0 {
+                    f = f.with_trace(TraceContext::new_root());
+                }
+                let ctx = Context::empty().with_fields(f);
+                let frame = ctx.frame().unwrap();
+                let layer = frame.build_layer(&base);
+                let mut merged = Entries::default();
+                merge3_with_origin(
+                    &mut merged,
+                    [&frame.bound, frame.trace_leaves(), &base],
+                    None,
+                );
+                let long = Layer::new(merged);
+                let text = |l: &Layer| String::from_utf8(l.members().to_vec()).unwrap();
+                assert_eq!(text(&layer), text(&long), "round {round}");
+                assert_eq!(layer.e.list.len(), long.e.list.len());
+                for (x, y) in layer.e.list.iter().zip(&long.e.list) {
+                    assert_eq!(layer.e.key_of(x), long.e.key_of(y));
+                    assert_eq!(layer.e.val(x), long.e.val(y), "round {round}");
+                }
+                // Rounds 6.. repeat the shapes of rounds 0..6: copied from their templates.
+                if round >= 6 {
+                    let first: u64 = templates[round as usize - 6];
+                    assert!(first != 0 && layer.template() == first, "round {round}");
+                }
+                templates.push(layer.template());
+            }
         })
         .join()
         .unwrap();

@@ -58,11 +58,6 @@ impl Entry {
         self.seq
     }
 
-    #[inline]
-    pub(crate) fn val_range(&self) -> (u32, u32) {
-        self.val
-    }
-
     /// This leaf with its value at `vals[start..end]`.
     #[inline]
     pub(crate) fn with_val(mut self, start: usize, end: usize) -> Entry {
@@ -244,7 +239,7 @@ impl Entries {
 /// The keys of a leaf list without its values: the key text and each leaf's key range.
 /// Both ends count: a resolved list can leave gaps in its key text (dropped duplicates),
 /// so the same text with the same key ends can still hold other keys.
-#[derive(Debug, Default, Clone)]
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub(crate) struct KeyShape {
     keys: String,
     ranges: Vec<(u32, u32)>,
@@ -264,6 +259,11 @@ impl KeyShape {
         self.keys.push_str(&e.keys);
         self.ranges.clear();
         self.ranges.extend(e.list.iter().map(Entry::key_range));
+    }
+
+    /// No leaves.
+    pub(crate) fn is_empty(&self) -> bool {
+        self.ranges.is_empty()
     }
 
     /// Whether `e` has exactly these leaves' keys.

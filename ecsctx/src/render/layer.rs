@@ -369,6 +369,8 @@ type At = (u32, u32);
 /// leaves with their origins, and its blob's bytes between the values.
 #[derive(Debug, Default)]
 pub(crate) struct Template {
+    /// Names this structure: every layer built from it (or recorded into it) has its keys.
+    id: u64,
     /// The sources' keys.
     sources: [KeyShape; 3],
     keys: String,
@@ -408,23 +410,27 @@ impl Template {
         if !in_order {
             return (layer, None);
         }
+        let id = crate::ids::next();
+        let mut layer = layer;
+        layer.template = id;
         let mut t = Template {
+            id,
             sources: sources.map(KeyShape::of),
             keys: layer.e.keys.clone(),
             segs: layer.e.segs.clone(),
             list: layer.e.list.clone(),
             origin,
-            lit: Vec::with_capacity(layer.blob.len()),
+            lit: Vec::with_capacity(layer.members().len()),
             ends: Vec::with_capacity(marks.len()),
             top: Vec::with_capacity(layer.top.len()),
         };
         let mut at = 0;
         for m in &marks {
-            t.lit.extend_from_slice(&layer.blob[at..m.at as usize]);
+            t.lit.extend_from_slice(&layer.members()[at..m.at as usize]);
             t.ends.push(t.lit.len() as u32);
             at = (m.at + m.len) as usize;
         }
-        t.lit.extend_from_slice(&layer.blob[at..]);
+        t.lit.extend_from_slice(&layer.members()[at..]);
         // A blob position as (literal bytes before it, values before it).
         let split = |pos: u32| {
             let before = marks.partition_point(|m| m.at < pos);
@@ -439,50 +445,45 @@ impl Template {
 
     /// Whether the merge of `sources` has this template's structure: the same leaves in
     /// each source (the keys decide the merge, never the values).
-    pub(crate) fn fits(&self, sources: [&Entries; 3]) -> bool {
-        self.sources.iter().zip(sources).all(|(s, e)| s.matches(e))
+    pub(crate) fn fits(&self, sources: &impl Sources) -> bool {
+        self.sources
+            .iter()
+            .enumerate()
+            .all(|(s, shape)| sources.has_shape(s, shape))
     }
 
     /// The layer of `sources` (which must [`fit`](Self::fits)), built by copying.
-    pub(crate) fn instantiate(&self, sources: [&Entries; 3]) -> Layer {
+    ///
+    /// The values are written once, into the blob; the layer's leaves point at them there.
+    pub(crate) fn instantiate(&self, sources: &impl Sources) -> Layer {
         let n = self.list.len();
         let value_bytes: usize = self
             .origin
             .iter()
-            .map(|&(s, i)| {
-                let (a, b) = sources[s as usize].list[i as usize].val_range();
-                (b - a) as usize
-            })
+            .map(|&(s, i)| sources.val(s as usize, i as usize).len())
             .sum();
-        let mut e = Entries {
-            keys: self.keys.clone(),
-            segs: self.segs.clone(),
-            list: Vec::with_capacity(n),
-            vals: Vec::with_capacity(value_bytes),
-            indexed: true,
-        };
+        let mut list = Vec::with_capacity(n);
         let mut blob = Vec::with_capacity(self.lit.len() + value_bytes);
         let mut lit_at = 0;
+        // Value bytes before leaf `k`, for `top` below.
+        let mut before = Vec::new();
         for (k, leaf) in self.list.iter().enumerate() {
             let (s, i) = self.origin[k];
-            let src = sources[s as usize];
-            let v = src.val(&src.list[i as usize]);
-            let start = e.vals.len();
-            e.vals.extend_from_slice(v);
-            e.list.push(leaf.with_val(start, e.vals.len()));
+            let v = sources.val(s as usize, i as usize);
             let end = self.ends[k] as usize;
             blob.extend_from_slice(&self.lit[lit_at..end]);
             lit_at = end;
+            let start = blob.len();
             blob.extend_from_slice(v);
+            list.push(leaf.with_val(start, blob.len()));
+            if k == 0 {
+                before.reserve(n + 1);
+                before.push(0);
+            }
+            before.push(before[k] + v.len() as u32);
         }
         blob.extend_from_slice(&self.lit[lit_at..]);
-        // Values are concatenated in leaf order in both `vals` and the blob.
-        let value_bytes = |before: u32| -> u32 {
-            match e.list.get(before as usize) {
-                Some(x) => x.val_range().0,
-                None => e.vals.len() as u32,
-            }
-        };
+        let value_bytes = |k: u32| before.get(k as usize).copied().unwrap_or(0);
         let top = self
             .top
             .iter()
@@ -493,11 +494,40 @@ impl Template {
             })
             .collect();
         Layer {
-            e,
-            blob,
+            e: Entries {
+                keys: self.keys.clone(),
+                segs: self.segs.clone(),
+                list,
+                vals: blob,
+                indexed: true,
+            },
+            blob: Vec::new(),
+            blob_in_vals: true,
             top,
             id: crate::ids::next(),
+            template: self.id,
         }
+    }
+}
+
+/// The sources of a layer as a [`Template`] reads them: which leaves each has, and
+/// their values.
+pub(crate) trait Sources {
+    /// Whether source `s` has exactly the leaves of `shape`.
+    fn has_shape(&self, s: usize, shape: &KeyShape) -> bool;
+    /// The value of source `s`'s leaf `i`.
+    fn val(&self, s: usize, i: usize) -> &[u8];
+}
+
+impl Sources for [&Entries; 3] {
+    #[inline]
+    fn has_shape(&self, s: usize, shape: &KeyShape) -> bool {
+        shape.matches(self[s])
+    }
+
+    #[inline]
+    fn val(&self, s: usize, i: usize) -> &[u8] {
+        self[s].val(&self[s].list[i])
     }
 }
 
@@ -515,10 +545,16 @@ struct Top {
 #[derive(Debug, Default)]
 pub(crate) struct Layer {
     pub(crate) e: Entries,
+    /// The joined members, unless `blob_in_vals`.
     blob: Vec<u8>,
+    /// The joined members are `e.vals`, and the leaves' values point into them (a layer
+    /// copied from a template holds each value once).
+    blob_in_vals: bool,
     top: Vec<Top>,
     /// Unique for the process's lifetime (never reused), so plans can name a layer.
     id: u64,
+    /// The [`Template`] whose keys this layer has (0: none).
+    template: u64,
 }
 
 impl Layer {
@@ -567,15 +603,17 @@ impl Layer {
         Layer {
             e,
             blob,
+            blob_in_vals: false,
             top,
             id: crate::ids::next(),
+            template: 0,
         }
     }
 
     /// The joined bytes of members `t..u`.
     #[inline]
     pub(crate) fn run(&self, t: usize, u: usize) -> &[u8] {
-        &self.blob[self.top[t].start as usize..self.top[u - 1].end as usize]
+        &self.members()[self.top[t].start as usize..self.top[u - 1].end as usize]
     }
 
     /// This layer's process-unique id.
@@ -584,9 +622,21 @@ impl Layer {
         self.id
     }
 
+    /// The id of the [`Template`] whose keys this layer has (0: none): layers with the
+    /// same non-zero template id have the same keys.
+    #[inline]
+    pub(crate) fn template(&self) -> u64 {
+        self.template
+    }
+
     /// All members, joined (for `{` + … + `}`).
+    #[inline]
     pub(crate) fn members(&self) -> &[u8] {
-        &self.blob
+        if self.blob_in_vals {
+            &self.e.vals
+        } else {
+            &self.blob
+        }
     }
 
     #[inline]
@@ -603,7 +653,7 @@ impl Layer {
                 nest.out().push(b',');
             }
             nest.mark(b - a, Piece::LayerRun(t as u32, u as u32));
-            nest.out().extend_from_slice(&self.blob[a..b]);
+            nest.out().extend_from_slice(&self.members()[a..b]);
             nest.set_has_member();
         }
     }
@@ -724,10 +774,10 @@ mod tests {
             let mut merged = Entries::default();
             merge3_into(&mut merged, src[0], src[1], src[2]);
             let long = Layer::new(merged);
-            let layer = match templates.iter().find(|t| t.fits(src)) {
+            let layer = match templates.iter().find(|t| t.fits(&src)) {
                 Some(t) => {
                     used += 1;
-                    t.instantiate(src)
+                    t.instantiate(&src)
                 }
                 None => {
                     let mut out = Entries::default();

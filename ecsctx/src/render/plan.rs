@@ -32,6 +32,9 @@ const MAX_BAKED: usize = 32 * 1024;
 struct Plan {
     /// The last layer this plan was written over (0: none).
     layer: u64,
+    /// The [`Template`](super::layer::Template) id of that layer (0: none): a layer with
+    /// the same one has its keys.
+    layer_template: u64,
     /// The layer's keys (`has_shape` is false when they were too large to keep).
     layer_shape: KeyShape,
     has_shape: bool,
@@ -57,7 +60,9 @@ impl Plan {
     }
 
     fn fits(&self, layer: &Layer) -> bool {
-        self.layer == layer.id() || (self.has_shape && self.layer_shape.matches(&layer.e))
+        self.layer == layer.id()
+            || (self.layer_template != 0 && self.layer_template == layer.template())
+            || (self.has_shape && self.layer_shape.matches(&layer.e))
     }
 
     /// Writes the line; `ev(i)` is the value of the event's `i`-th leaf (in the order
@@ -202,6 +207,7 @@ impl Plans {
         };
         let p = &mut self.slots[slot];
         p.layer = 0;
+        p.layer_template = 0;
         p.baked_for = 0;
         p.has_shape = false;
         p.tag = tag;
@@ -230,6 +236,7 @@ impl Plans {
             p.has_shape = true;
         }
         p.layer = layer.id();
+        p.layer_template = layer.template();
     }
 }
 
