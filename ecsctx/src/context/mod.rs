@@ -146,8 +146,9 @@ impl Fields {
         self.len() == 0
     }
 
+    /// The leaves as inserted (not resolved: a top-level bind whose layer is copied from a
+    /// template never needs them sorted).
     fn into_parts(mut self) -> (Entries, Option<TraceContext>) {
-        resolve(&mut self.s.entries);
         (std::mem::take(&mut self.s.entries), self.trace)
     }
 }
@@ -165,12 +166,58 @@ thread_local! {
     static TEMPLATES: RefCell<Templates> = RefCell::new(Templates::default());
 }
 
+/// The fields bound in a scope and its parents.
+#[derive(Debug, Default)]
+struct Bound {
+    /// As inserted by one top-level bind, or (`sorted`) already resolved.
+    e: Entries,
+    sorted: bool,
+    /// `e` resolved, when a merge first needs it (a nested bind, a layer merged the long
+    /// way); a layer copied from a template reads `e` as inserted.
+    resolved: std::sync::OnceLock<Entries>,
+}
+
+impl Bound {
+    fn inserted(e: Entries) -> Self {
+        Bound {
+            e,
+            sorted: false,
+            resolved: std::sync::OnceLock::new(),
+        }
+    }
+
+    /// `e` must be resolved, each leaf's `seq` its position.
+    fn sorted(e: Entries) -> Self {
+        Bound {
+            e,
+            sorted: true,
+            resolved: std::sync::OnceLock::new(),
+        }
+    }
+
+    fn is_empty(&self) -> bool {
+        self.e.list.is_empty()
+    }
+
+    /// Sorted, last write wins; each leaf's `seq` is its position in `e`.
+    fn resolved(&self) -> &Entries {
+        if self.sorted {
+            return &self.e;
+        }
+        self.resolved.get_or_init(|| {
+            let mut r = self.e.clone();
+            resolve(&mut r);
+            r
+        })
+    }
+}
+
 /// One immutable scope: bound fields, trace, and the rendered layer lines copy.
 #[derive(Debug, Default)]
 pub(crate) struct Frame {
-    /// Every field bound in this scope and its parents, resolved; shared by frames that
-    /// only change the trace or the capture.
-    bound: Arc<Entries>,
+    /// Every field bound in this scope and its parents; shared by frames that only change
+    /// the trace or the capture.
+    bound: Arc<Bound>,
     trace: Option<TraceContext>,
     /// `trace.id` and `span.id` as leaves, shared by the frames of one trace; rendered
     /// when a line first needs them.
@@ -183,7 +230,7 @@ pub(crate) struct Frame {
 
 impl Frame {
     fn new(
-        bound: Arc<Entries>,
+        bound: Arc<Bound>,
         trace: Option<TraceContext>,
         capture: Option<Arc<CaptureSink>>,
         parent: Option<&Frame>,
@@ -222,7 +269,7 @@ impl Frame {
     /// the same keys), else merged and rendered (and remembered as a template).
     pub(crate) fn build_layer(&self, base: &Entries) -> Layer {
         let frame_sources = FrameSources {
-            bound: &self.bound,
+            bound: &self.bound.e,
             trace: self.trace.as_ref().map(trace_vals),
             base,
         };
@@ -235,11 +282,21 @@ impl Frame {
         if let Ok(Some(layer)) = copied {
             return layer;
         }
-        let sources = [&*self.bound, self.trace_leaves(), base];
+        let resolved = self.bound.resolved();
         let mut out = Entries::default();
         let mut origin = Vec::new();
-        merge3_with_origin(&mut out, sources, Some(&mut origin));
-        let (layer, template) = Template::record(out, origin, sources);
+        merge3_with_origin(
+            &mut out,
+            [resolved, self.trace_leaves(), base],
+            Some(&mut origin),
+        );
+        // Templates name bound leaves by their place as inserted, which is what a frame
+        // with the same keys has (its leaves are never sorted on that path).
+        for o in origin.iter_mut().filter(|o| o.0 == 0) {
+            o.1 = resolved.list[o.1 as usize].seq();
+        }
+        let shapes = [&self.bound.e, self.trace_leaves(), base];
+        let (layer, template) = Template::record(out, origin, shapes);
         if let Some(template) = template {
             let _ = TEMPLATES.try_with(|t| {
                 if let Ok(mut t) = t.try_borrow_mut() {
@@ -354,17 +411,20 @@ impl Context {
         let (new, trace) = fields.into_parts();
         let (bound, trace, capture) = match &self.frame {
             Some(f) => {
-                let bound = if f.bound.list.is_empty() {
-                    new
+                let bound = if f.bound.is_empty() {
+                    Bound::inserted(new)
                 } else {
+                    let mut new = new;
+                    resolve(&mut new);
                     let mut bound = Entries::default();
-                    merge_into(&mut bound, &new, &f.bound);
-                    bound
+                    merge_into(&mut bound, &new, f.bound.resolved());
+                    bound.renumber();
+                    Bound::sorted(bound)
                 };
                 let bound = Arc::new(bound);
                 (bound, trace.or_else(|| f.trace.clone()), f.capture.clone())
             }
-            None => (Arc::new(new), trace, None),
+            None => (Arc::new(Bound::inserted(new)), trace, None),
         };
         Context {
             frame: Some(Arc::new(Frame::new(
@@ -699,9 +759,9 @@ mod tests {
         .unwrap();
     }
 
-    /// A frame's layer copied from a template (the trace rendered on the spot) equals the
-    /// layer merged the long way, with and without a trace, and when a bound key shadows
-    /// the trace's.
+    /// A frame's layer copied from a template (the trace rendered on the spot, the bound
+    /// leaves read as inserted) equals the layer merged the long way, with and without a
+    /// trace, with duplicates and conflicts, and when a bound key shadows the trace's.
     #[test]
     fn template_layers_equal_merged_layers() {
         std::thread::spawn(|| {
@@ -713,15 +773,22 @@ mod tests {
             }
             resolve(&mut base);
             let mut templates = Vec::new();
-            for round in 0..12u32 {
-                let mut f = Fields::new()
+            // Four shapes (a thread keeps four templates), each twice.
+            for round in 0..8u32 {
+                let mut f = Fields::new();
+                if round % 4 == 1 {
+                    // A duplicate (the later one wins) and a leaf under an object (the
+                    // object wins): leaves as inserted differ from leaves resolved.
+                    f = f.with("session_id", "first").with("keyloop", "flat");
+                }
+                let mut f = f
                     .with("session_id", &format!("s-{}", "x".repeat(round as usize)))
                     .with("user_id", &round)
                     .with("keyloop.store_id", &7);
-                if round % 3 == 2 {
+                if round % 4 == 2 {
                     f = f.with("span.id", "bound");
                 }
-                if round % 2 == 0 {
+                if round % 4 != 3 {
                     f = f.with_trace(TraceContext::new_root());
                 }
                 let ctx = Context::empty().with_fields(f);
@@ -730,7 +797,7 @@ mod tests {
                 let mut merged = Entries::default();
                 merge3_with_origin(
                     &mut merged,
-                    [&frame.bound, frame.trace_leaves(), &base],
+                    [frame.bound.resolved(), frame.trace_leaves(), &base],
                     None,
                 );
                 let long = Layer::new(merged);
@@ -741,9 +808,9 @@ mod tests {
                     assert_eq!(layer.e.key_of(x), long.e.key_of(y));
                     assert_eq!(layer.e.val(x), long.e.val(y), "round {round}");
                 }
-                // Rounds 6.. repeat the shapes of rounds 0..6: copied from their templates.
-                if round >= 6 {
-                    let first: u64 = templates[round as usize - 6];
+                // Rounds 4.. repeat the shapes of rounds 0..4: copied from their templates.
+                if round >= 4 {
+                    let first: u64 = templates[round as usize - 4];
                     assert!(first != 0 && layer.template() == first, "round {round}");
                 }
                 templates.push(layer.template());
