@@ -64,10 +64,38 @@ use crate::trace::TraceContext;
 /// ```
 #[derive(Default)]
 pub struct Fields {
-    /// Boxed: `with` moves `Fields` by value once per field.
-    s: Box<Scratch>,
+    /// Boxed: `with` moves `Fields` by value once per field. Taken from this thread's
+    /// spare on the first insert, and given back without the leaves when dropped (once
+    /// bound), so a bind allocates only what it keeps.
+    s: Option<Box<Scratch>>,
     shared: Option<Arc<config::Shared>>,
     trace: Option<TraceContext>,
+}
+
+thread_local! {
+    static SPARE: std::cell::Cell<Option<Box<Scratch>>> = const { std::cell::Cell::new(None) };
+}
+
+/// Spare buffers larger than this are not kept.
+const SPARE_MAX: usize = 16 * 1024;
+
+impl Drop for Fields {
+    fn drop(&mut self) {
+        let Some(mut s) = self.s.take() else { return };
+        s.entries = Entries::default();
+        let small = [
+            s.path.capacity(),
+            s.fmt_buf.capacity(),
+            s.mask_buf.capacity(),
+            s.key_buf.capacity(),
+            s.tmp.capacity(),
+        ]
+        .iter()
+        .all(|&c| c <= SPARE_MAX);
+        if small {
+            let _ = SPARE.try_with(|c| c.set(Some(s)));
+        }
+    }
 }
 
 impl std::fmt::Debug for Fields {
@@ -85,14 +113,19 @@ impl Fields {
     /// Adds a field; any `serde::Serialize` value (maps and structs nest under the key).
     pub fn insert<V: Serialize + ?Sized>(&mut self, key: &str, value: &V) -> &mut Self {
         let Fields { s, shared, .. } = self;
-        if shared.is_none() {
-            // First insert: size the buffers for a typical request scope at once.
+        let s = s.get_or_insert_with(|| {
+            let mut s = SPARE
+                .try_with(std::cell::Cell::take)
+                .ok()
+                .flatten()
+                .unwrap_or_default();
+            // The leaves for a typical request scope, sized at once.
             s.path.reserve(64);
             s.entries.keys.reserve(192);
             s.entries.vals.reserve(256);
-            s.entries.segs.reserve(24);
             s.entries.list.reserve(8);
-        }
+            s
+        });
         let shared = shared.get_or_insert_with(config::shared);
         let key = placement::shorthand(key).unwrap_or(key);
         let mut masked = String::new();
@@ -138,7 +171,7 @@ impl Fields {
 
     /// The number of leaf values.
     pub fn len(&self) -> usize {
-        self.s.entries.list.len()
+        self.s.as_ref().map_or(0, |s| s.entries.list.len())
     }
 
     /// Whether no field was inserted.
@@ -149,7 +182,12 @@ impl Fields {
     /// The leaves as inserted (not resolved: a top-level bind whose layer is copied from a
     /// template never needs them sorted).
     fn into_parts(mut self) -> (Entries, Option<TraceContext>) {
-        (std::mem::take(&mut self.s.entries), self.trace)
+        let leaves = self
+            .s
+            .as_mut()
+            .map(|s| std::mem::take(&mut s.entries))
+            .unwrap_or_default();
+        (leaves, self.trace.take())
     }
 }
 
@@ -219,9 +257,9 @@ pub(crate) struct Frame {
     /// the trace or the capture.
     bound: Arc<Bound>,
     trace: Option<TraceContext>,
-    /// `trace.id` and `span.id` as leaves, shared by the frames of one trace; rendered
-    /// when a line first needs them.
-    trace_leaves: Arc<std::sync::OnceLock<Entries>>,
+    /// `trace.id` and `span.id` as leaves, rendered when a line merged the long way first
+    /// needs them (shared with the parent frame of the same trace when it has them).
+    trace_leaves: std::sync::OnceLock<Arc<Entries>>,
     pub(crate) capture: Option<Arc<CaptureSink>>,
     /// Bound fields over trace over the service metadata of the first logger that used
     /// this frame (identified by its id), rendered once.
@@ -235,10 +273,12 @@ impl Frame {
         capture: Option<Arc<CaptureSink>>,
         parent: Option<&Frame>,
     ) -> Self {
-        let trace_leaves = match (&trace, parent) {
-            (Some(t), Some(p)) if p.trace.as_ref() == Some(t) => p.trace_leaves.clone(),
-            _ => Arc::default(),
-        };
+        let trace_leaves = std::sync::OnceLock::new();
+        if let (Some(t), Some(p)) = (&trace, parent) {
+            if let (true, Some(leaves)) = (p.trace.as_ref() == Some(t), p.trace_leaves.get()) {
+                let _ = trace_leaves.set(leaves.clone());
+            }
+        }
         Frame {
             bound,
             trace,
@@ -251,7 +291,7 @@ impl Frame {
     fn trace_leaves(&self) -> &Entries {
         static NONE: Entries = Entries::EMPTY;
         match &self.trace {
-            Some(t) => self.trace_leaves.get_or_init(|| trace_entries(t)),
+            Some(t) => self.trace_leaves.get_or_init(|| Arc::new(trace_entries(t))),
             None => &NONE,
         }
     }

@@ -58,6 +58,11 @@ impl Entry {
         self.seq
     }
 
+    #[inline]
+    pub(crate) fn val_range(&self) -> (u32, u32) {
+        self.val
+    }
+
     /// This leaf with its value at `vals[start..end]`.
     #[inline]
     pub(crate) fn with_val(mut self, start: usize, end: usize) -> Entry {

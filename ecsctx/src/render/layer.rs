@@ -465,8 +465,6 @@ impl Template {
         let mut list = Vec::with_capacity(n);
         let mut blob = Vec::with_capacity(self.lit.len() + value_bytes);
         let mut lit_at = 0;
-        // Value bytes before leaf `k`, for `top` below.
-        let mut before = Vec::new();
         for (k, leaf) in self.list.iter().enumerate() {
             let (s, i) = self.origin[k];
             let v = sources.val(s as usize, i as usize);
@@ -476,14 +474,13 @@ impl Template {
             let start = blob.len();
             blob.extend_from_slice(v);
             list.push(leaf.with_val(start, blob.len()));
-            if k == 0 {
-                before.reserve(n + 1);
-                before.push(0);
-            }
-            before.push(before[k] + v.len() as u32);
         }
         blob.extend_from_slice(&self.lit[lit_at..]);
-        let value_bytes = |k: u32| before.get(k as usize).copied().unwrap_or(0);
+        // Value bytes before leaf `k`: where its value starts, less the literals before it.
+        let value_bytes = |k: u32| match list.get(k as usize) {
+            Some(x) => x.val_range().0 - self.ends[k as usize],
+            None => (blob.len() - self.lit.len()) as u32,
+        };
         let top = self
             .top
             .iter()
