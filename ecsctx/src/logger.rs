@@ -177,7 +177,25 @@ impl EcsLogger {
         out.extend_from_slice(b",\"log\":{\"logger\":");
         escape::write_str(&mut out, target, 256);
         out.extend_from_slice(b"}}\n");
-        self.write(&out);
+        // To where the line would have gone (a capture in tests), like any other line.
+        with_current_frame(|frame| self.deliver(frame, &out, &mut String::new()));
+    }
+
+    /// Hands a rendered JSON line (`\n`-terminated) to the frame's capture, or writes it
+    /// in the configured format.
+    #[inline]
+    fn deliver(&self, frame: Option<&Frame>, out: &[u8], pretty: &mut String) {
+        match frame.and_then(|f| f.capture.as_ref()) {
+            // Captured lines are always JSON, so tests can parse them.
+            Some(cap) => cap.push(&out[..out.len() - 1]),
+            None => match self.format {
+                Format::Json => self.write(out),
+                Format::Pretty => {
+                    pretty::to_pretty(&out[..out.len() - 1], self.color, pretty);
+                    self.write(pretty.as_bytes());
+                }
+            },
+        }
     }
 
     /// One write of a whole line; its outcome is counted in `stats()`.
@@ -220,17 +238,7 @@ impl EcsLogger {
         } = ls;
         out.clear();
         self.render(src, frame, s, plans, out);
-        match frame.and_then(|f| f.capture.as_ref()) {
-            // Captured lines are always JSON, so tests can parse them.
-            Some(cap) => cap.push(&out[..out.len() - 1]),
-            None => match self.format {
-                Format::Json => self.write(out),
-                Format::Pretty => {
-                    pretty::to_pretty(&out[..out.len() - 1], self.color, pretty);
-                    self.write(pretty.as_bytes());
-                }
-            },
-        }
+        self.deliver(frame, out, pretty);
         if out.capacity() > KEEP_CAPACITY {
             *out = Vec::with_capacity(1024);
             *s = Scratch::default();

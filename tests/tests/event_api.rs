@@ -318,3 +318,38 @@ async fn bind_across_await() {
     assert_eq!(lines[4]["message"], "outside");
     assert!(lines[4].get("session_id").is_none(), "{}", lines[4]);
 }
+
+/// A `Display` value that panics on the direct path (before and after its call site's
+/// shape is known) leaves a marker line and never reaches the caller.
+#[test]
+fn a_panicking_value_in_an_event_is_a_marker_line() {
+    struct Maybe(bool);
+    impl std::fmt::Display for Maybe {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            if self.0 {
+                panic!("boom in Display");
+            }
+            f.write_str("fine")
+        }
+    }
+    let lines = ecsctx::testing::capture(|| {
+        for i in 0..5u64 {
+            ecsctx::event!(info, "step", n = i, v:% = Maybe(i == 0 || i == 3));
+        }
+        ecsctx::event!(info, "after", n = 9u64);
+    });
+    assert_eq!(lines.len(), 6);
+    for (i, line) in lines.iter().take(5).enumerate() {
+        if i == 0 || i == 3 {
+            assert_eq!(
+                line["message"],
+                "[ecsctx: a logged value panicked while rendering]"
+            );
+        } else {
+            assert_eq!(line["message"], "step");
+            assert_eq!(line["extra"]["n"], i as u64);
+            assert_eq!(line["extra"]["v"], "fine");
+        }
+    }
+    assert_eq!(lines[5]["extra"]["n"], 9);
+}
