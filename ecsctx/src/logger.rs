@@ -9,7 +9,7 @@ use log::{LevelFilter, Log, Metadata, Record};
 
 use crate::__private::{Arg, Callsite};
 use crate::config::{Format, Shared};
-use crate::context::{with_current_frame, Frame};
+use crate::context::{current_frame, Frame};
 use crate::filter::Filter;
 use crate::render::entries::Entries;
 use crate::render::layer::{resolve, Layer};
@@ -178,7 +178,7 @@ impl EcsLogger {
         escape::write_str(&mut out, target, 256);
         out.extend_from_slice(b"}}\n");
         // To where the line would have gone (a capture in tests), like any other line.
-        with_current_frame(|frame| self.deliver(frame, &out, &mut String::new()));
+        self.deliver(current_frame().as_deref(), &out, &mut String::new());
     }
 
     /// Hands a rendered JSON line (`\n`-terminated) to the frame's capture, or writes it
@@ -208,25 +208,27 @@ impl EcsLogger {
     }
 
     fn emit_inner(&self, src: &Src<'_>) {
-        with_current_frame(|frame| {
-            let done = LINE.with(|cell| match cell.try_borrow_mut() {
-                Ok(mut ls) => {
-                    self.emit_with(src, frame, &mut ls);
-                    true
-                }
-                Err(_) => false,
-            });
-            if !done {
-                // Re-entrant logging (a writer or a Display impl that logs): fresh buffers.
-                let mut ls = LineScratch {
-                    s: Scratch::default(),
-                    out: Vec::new(),
-                    pretty: String::new(),
-                    plans: Plans::default(),
-                };
+        // A clone, not a borrow of the thread's stack: code that runs while the line is
+        // rendered (a `Display` impl, a sink) may bind or read the context.
+        let frame = current_frame();
+        let frame = frame.as_deref();
+        let done = LINE.with(|cell| match cell.try_borrow_mut() {
+            Ok(mut ls) => {
                 self.emit_with(src, frame, &mut ls);
+                true
             }
-        })
+            Err(_) => false,
+        });
+        if !done {
+            // Re-entrant logging (a writer or a Display impl that logs): fresh buffers.
+            let mut ls = LineScratch {
+                s: Scratch::default(),
+                out: Vec::new(),
+                pretty: String::new(),
+                plans: Plans::default(),
+            };
+            self.emit_with(src, frame, &mut ls);
+        }
     }
 
     fn emit_with(&self, src: &Src<'_>, frame: Option<&Frame>, ls: &mut LineScratch) {
@@ -306,7 +308,11 @@ impl EcsLogger {
         let mut tag = 0;
         match src {
             Src::Event(ev) => match ev.site.shape.get() {
-                Some(Some(shape)) if shape.logger == self.id && shape.args == ev.kvs.len() => {
+                Some(Some(shape))
+                    if shape.logger == self.id
+                        && shape.args == ev.kvs.len()
+                        && ev.kvs.iter().all(|(_, a)| a.is_scalar()) =>
+                {
                     self.event_from_shape(ev, shape, &cx, s, plans, layer, cache, out);
                     out.extend_from_slice(b"}\n");
                     return;

@@ -353,3 +353,22 @@ fn a_panicking_value_in_an_event_is_a_marker_line() {
     }
     assert_eq!(lines[5]["extra"]["n"], 9);
 }
+
+/// Code that runs while a line is rendered (a `Display` impl) still sees the context.
+#[test]
+fn a_value_rendered_inside_a_scope_sees_its_context() {
+    struct Peek(std::cell::RefCell<Option<Value>>);
+    impl std::fmt::Display for Peek {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            *self.0.borrow_mut() = Some(ecsctx::context::Context::current().fields_json());
+            f.write_str("peeked")
+        }
+    }
+    let peek = Peek(Default::default());
+    let lines = capture(|| {
+        bind!(session_id = "s-7");
+        event!(info, "peek", v:% = peek);
+    });
+    assert_eq!(lines[0]["extra"]["v"], "peeked");
+    assert_eq!(peek.0.borrow().as_ref().unwrap()["session_id"], "s-7");
+}

@@ -679,30 +679,6 @@ fn prune(s: &mut Vec<StackEntry>) {
     }
 }
 
-/// Runs `f` with the current frame, borrowed (no reference count is touched).
-///
-/// The stack stays borrowed while `f` runs: a line logged from inside `f` (a `Display`
-/// impl that logs) still sees the frame, and a bind made from inside `f` falls back as
-/// when the stack is busy (its guard is marked and pruned later).
-#[inline]
-pub(crate) fn with_current_frame<R>(f: impl FnOnce(Option<&Frame>) -> R) -> R {
-    let mut f = Some(f);
-    let r = STACK.try_with(|s| {
-        if let Ok(mut m) = s.try_borrow_mut() {
-            prune(&mut m);
-        }
-        let stack = s.try_borrow().ok();
-        let frame = stack.as_ref().and_then(|s| s.last()).map(|e| &*e.frame);
-        f.take().map(|f| f(frame))
-    });
-    match (r, f) {
-        (Ok(Some(r)), _) => r,
-        // The thread's stack is gone (thread teardown): no context.
-        (_, Some(f)) => f(None),
-        (_, None) => unreachable!("`f` ran, so it returned"),
-    }
-}
-
 /// The current frame (one `Arc` clone).
 #[inline]
 pub(crate) fn current_frame() -> Option<Arc<Frame>> {

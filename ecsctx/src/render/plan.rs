@@ -48,6 +48,10 @@ struct Plan {
     ops: Vec<(u32, Piece)>,
     /// The layer `baked` was made for (0: none).
     baked_for: u64,
+    /// The last layer too large to bake (not tried again).
+    no_bake: u64,
+    /// Joins tried (for tests).
+    bakes: u32,
     /// The literals joined with that layer's bytes: only event values remain to splice.
     baked: Vec<u8>,
     /// `(end of the bytes before it, event leaf)`, in line order.
@@ -72,7 +76,7 @@ impl Plan {
     /// literals with the layer's bytes once; its lines then copy one piece per event value.
     fn write<'v>(&mut self, ev: impl Fn(usize) -> &'v [u8], layer: &Layer, out: &mut Vec<u8>) {
         let id = layer.id();
-        if self.baked_for == id || (self.layer == id && self.bake(layer)) {
+        if self.baked_for == id || (self.layer == id && self.no_bake != id && self.bake(layer)) {
             let mut at = 0;
             for &(end, i) in &self.baked_ops {
                 out.extend_from_slice(&self.baked[at..end as usize]);
@@ -99,6 +103,7 @@ impl Plan {
     /// Joins the literals with `layer`'s bytes (`false`, and nothing kept, when that
     /// would be larger than [`MAX_BAKED`]).
     fn bake(&mut self, layer: &Layer) -> bool {
+        self.bakes += 1;
         self.baked.clear();
         self.baked_ops.clear();
         self.baked_for = 0;
@@ -117,6 +122,7 @@ impl Plan {
             }
             if self.baked.len() > MAX_BAKED {
                 self.baked = Vec::new();
+                self.no_bake = layer.id();
                 return false;
             }
         }
@@ -134,6 +140,8 @@ pub(crate) struct Plans {
     marks: Vec<Mark>,
     /// Lines written from a plan (for tests).
     pub(crate) hits: u64,
+    /// Of those, lines found by their call site's shape tag (for tests).
+    pub(crate) tagged: u64,
 }
 
 impl Plans {
@@ -166,6 +174,7 @@ impl Plans {
             out,
         );
         self.hits += 1;
+        self.tagged += 1;
         true
     }
 
@@ -181,7 +190,14 @@ impl Plans {
         out: &mut Vec<u8>,
     ) {
         if cache {
-            if let Some(p) = self.slots.iter_mut().find(|p| p.matches(layer, ev)) {
+            // A plan of another call site with the same keys is left to it (both would
+            // miss their tagged lookup taking turns): this one records its own.
+            let mine = |p: &Plan| tag == 0 || p.tag == 0 || p.tag == tag;
+            if let Some(p) = self
+                .slots
+                .iter_mut()
+                .find(|p| mine(p) && p.matches(layer, ev))
+            {
                 if tag != 0 {
                     p.tag = tag;
                 }
@@ -209,6 +225,7 @@ impl Plans {
         p.layer = 0;
         p.layer_template = 0;
         p.baked_for = 0;
+        p.no_bake = 0;
         p.has_shape = false;
         p.tag = tag;
         p.shape.set(ev);
@@ -264,6 +281,44 @@ mod tests_support {
 mod tests {
     use super::tests_support::*;
     use super::*;
+
+    /// A layer too large to join with a plan is written the plain way, and not tried again.
+    #[test]
+    fn a_layer_too_large_to_bake_is_not_retried() {
+        let big = format!("\"{}\"", "x".repeat(MAX_BAKED + 10));
+        let l = layer(&[("extra.big", &big), ("user.id", "1")]);
+        let mut plans = Plans::default();
+        for round in 0..4 {
+            let kv = [("log.logger", "\"t\""), ("extra.n", "1")];
+            let mut out = Vec::new();
+            plans.write(&mut entries(&kv), &l, true, 0, &mut out);
+            assert_eq!(out, long_way(&kv, &l), "round {round}");
+        }
+        let p = &plans.slots[0];
+        assert_eq!((p.no_bake, p.baked_for, p.bakes), (l.id(), 0, 1));
+        assert_eq!(p.baked.capacity(), 0);
+    }
+
+    /// Two call sites with the same keys keep a plan each (found by their tags).
+    #[test]
+    fn call_sites_with_the_same_keys_keep_their_own_plans() {
+        let l = layer(&[("user.id", "1")]);
+        let mut plans = Plans::default();
+        let kv = [("log.logger", "\"t\""), ("extra.n", "1")];
+        let e = entries(&kv);
+        let ranges: Vec<(u32, u32)> = e.list.iter().map(|x| x.val_range()).collect();
+        for round in 0..6 {
+            for tag in [7, 8] {
+                let mut out = Vec::new();
+                if !plans.write_tagged(tag, &e.vals, &ranges, &l, &mut out) {
+                    assert!(round == 0, "tag {tag} missed in round {round}");
+                    plans.write(&mut e.clone(), &l, true, tag, &mut out);
+                }
+                assert_eq!(out, long_way(&kv, &l));
+            }
+        }
+        assert_eq!(plans.tagged, 10);
+    }
 
     #[test]
     fn a_planned_line_equals_the_merged_line() {
