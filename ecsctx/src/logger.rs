@@ -11,7 +11,7 @@ use crate::__private::{Arg, Callsite};
 use crate::config::{Format, Shared};
 use crate::context::{current_frame, Frame};
 use crate::filter::Filter;
-use crate::render::entries::Entries;
+use crate::render::entries::{Entries, KeySide};
 use crate::render::layer::{resolve, Layer};
 use crate::render::plan::Plans;
 use crate::render::value::{write_scalar, ArgSer, Cx, Scratch, Site};
@@ -310,10 +310,10 @@ impl EcsLogger {
             Src::Event(ev) => match ev.site.shape.get() {
                 Some(Some(shape))
                     if shape.logger == self.id
-                        && shape.args == ev.kvs.len()
+                        && shape.keys.list.len() == self.event_head() + ev.kvs.len()
                         && ev.kvs.iter().all(|(_, a)| a.is_scalar()) =>
                 {
-                    self.event_from_shape(ev, shape, &cx, s, plans, layer, cache, out);
+                    self.event_from_shape(src, ev, shape, &cx, s, plans, layer, cache, out);
                     out.extend_from_slice(b"}\n");
                     return;
                 }
@@ -326,7 +326,7 @@ impl EcsLogger {
                         }
                     }
                     if known.is_none() {
-                        let shape = self.site_shape(ev, s);
+                        let shape = self.site_shape(ev, &cx, s);
                         tag = shape.as_ref().map_or(0, |sh| sh.tag);
                         let _ = ev.site.shape.set(shape);
                     }
@@ -347,24 +347,56 @@ impl EcsLogger {
         out.extend_from_slice(b"}\n");
     }
 
-    /// The leaves every line has before its own fields: `log.logger` and (opt-in) the
-    /// origin.
-    fn add_head_fields(&self, src: &Src<'_>, cx: &Cx<'_>, s: &mut Scratch) {
-        let start = s.entries.vals.len();
-        escape::write_str(&mut s.entries.vals, src.target(), cx.limits.max_str);
-        s.entries.push("log.logger", start);
+    /// Writes the values of the leaves every line has before its own fields,
+    /// `log.logger` and (opt-in) the origin, into `vals`, and tells `leaf` each one's key
+    /// and value range.
+    fn write_head(
+        &self,
+        src: &Src<'_>,
+        max: usize,
+        vals: &mut Vec<u8>,
+        mut leaf: impl FnMut(&'static str, usize, usize),
+    ) {
+        let start = vals.len();
+        escape::write_str(vals, src.target(), max);
+        leaf("log.logger", start, vals.len());
         if self.origin {
             if let Some(file) = src.file() {
-                let start = s.entries.vals.len();
-                escape::write_str(&mut s.entries.vals, file, cx.limits.max_str);
-                s.entries.push("log.origin.file.name", start);
+                let start = vals.len();
+                escape::write_str(vals, file, max);
+                leaf("log.origin.file.name", start, vals.len());
             }
             if let Some(line) = src.line() {
-                let start = s.entries.vals.len();
-                crate::render::num::write_int(&mut s.entries.vals, line);
-                s.entries.push("log.origin.file.line", start);
+                let start = vals.len();
+                crate::render::num::write_int(vals, line);
+                leaf("log.origin.file.line", start, vals.len());
             }
         }
+    }
+
+    /// The head leaves ([`Self::write_head`]) as leaves of the line.
+    fn add_head_fields(&self, src: &Src<'_>, cx: &Cx<'_>, s: &mut Scratch) {
+        let Entries {
+            keys,
+            vals,
+            indexed,
+            list,
+            ..
+        } = &mut s.entries;
+        let mut side = KeySide {
+            keys,
+            indexed,
+            list,
+        };
+        self.write_head(src, cx.limits.max_str, vals, |key, start, end| {
+            side.push(key, start, end)
+        });
+    }
+
+    /// How many head leaves ([`Self::write_head`]) an `event!` has (it always has an
+    /// origin).
+    fn event_head(&self) -> usize {
+        1 + 2 * usize::from(self.origin)
     }
 
     /// Places `key` (masked) into `s.path` and returns its depth.
@@ -414,19 +446,14 @@ impl EcsLogger {
     /// The shape of an `event!` call site whose fields were just added the general way
     /// (into `s.entries`, not yet resolved): `None` unless every value is a scalar that
     /// made exactly the one leaf its key places it at.
-    fn site_shape(&self, ev: &Event<'_>, s: &mut Scratch) -> Option<SiteShape> {
-        let head = 1 + if self.origin { 2 } else { 0 };
+    fn site_shape(&self, ev: &Event<'_>, cx: &Cx<'_>, s: &mut Scratch) -> Option<SiteShape> {
+        let head = self.event_head();
         if ev.kvs.len() > MAX_SHAPE_ARGS
             || s.entries.list.len() != head + ev.kvs.len()
             || !ev.kvs.iter().all(|(_, a)| a.is_scalar())
         {
             return None;
         }
-        let cx = Cx {
-            masker: self.shared.masker.as_deref(),
-            limits: self.shared.limits,
-            site: Site::default(),
-        };
         let mut masked = String::new();
         for (i, (k, _)) in ev.kvs.iter().enumerate() {
             // A key the masker rewrites (digits or an address in it) may be rewritten
@@ -434,7 +461,7 @@ impl EcsLogger {
             if cx.masker.is_some_and(|m| m.mask_key("", k, &mut masked)) {
                 return None;
             }
-            self.place_key(&cx, s, k);
+            self.shared.policy.place(k, &mut s.path);
             // A repaired flat field set (`user:% = x` → `extra.user`) is not at its place.
             if s.entries.key_of(&s.entries.list[head + i]) != s.path {
                 return None;
@@ -447,7 +474,6 @@ impl EcsLogger {
             logger: self.id,
             tag: crate::ids::next(),
             keys,
-            args: ev.kvs.len(),
         })
     }
 
@@ -458,6 +484,7 @@ impl EcsLogger {
     #[inline]
     fn event_from_shape(
         &self,
+        src: &Src<'_>,
         ev: &Event<'_>,
         shape: &SiteShape,
         cx: &Cx<'_>,
@@ -469,30 +496,18 @@ impl EcsLogger {
     ) {
         let mut ranges = [(0u32, 0u32); MAX_SHAPE_ARGS + 3];
         let n = shape.keys.list.len();
+        // Taken so that masking can borrow the rest of `s` (already cleared).
         let mut vals = std::mem::take(&mut s.entries.vals);
-        vals.clear();
         let mut at = 0;
-        let mut put = |vals: &Vec<u8>, start: usize| {
-            ranges[at] = (start as u32, vals.len() as u32);
+        self.write_head(src, cx.limits.max_str, &mut vals, |_, start, end| {
+            ranges[at] = (start as u32, end as u32);
             at += 1;
-        };
-        let start = vals.len();
-        escape::write_str(&mut vals, ev.target, cx.limits.max_str);
-        put(&vals, start);
-        if self.origin {
-            let start = vals.len();
-            escape::write_str(&mut vals, ev.file, cx.limits.max_str);
-            put(&vals, start);
-            let start = vals.len();
-            crate::render::num::write_int(&mut vals, ev.line);
-            put(&vals, start);
-        }
-        let head = n - ev.kvs.len();
-        for (i, (_, arg)) in ev.kvs.iter().enumerate() {
-            let leaf = &shape.keys.list[head + i];
+        });
+        for ((_, arg), leaf) in ev.kvs.iter().zip(&shape.keys.list[at..]) {
             let start = vals.len();
             write_scalar(&mut vals, arg, shape.keys.key_of(leaf), cx, s);
-            put(&vals, start);
+            ranges[at] = (start as u32, vals.len() as u32);
+            at += 1;
         }
         let done = cache && plans.write_tagged(shape.tag, &vals, &ranges[..n], layer, out);
         s.entries.vals = vals;
@@ -624,7 +639,6 @@ pub(crate) struct SiteShape {
     /// The leaves in the order they are added (`log.logger`, origin, the values), with
     /// their keys; values empty.
     keys: Entries,
-    args: usize,
 }
 
 /// An error as ECS `error.*` fields: `message` and, with a `source()` chain, `stack_trace`.
