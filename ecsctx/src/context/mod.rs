@@ -224,8 +224,9 @@ impl Bound {
         }
     }
 
-    /// `e` must be resolved, each leaf's `seq` its position.
+    /// `e` must be resolved, each leaf's `seq` its position (as in a merge's output).
     fn sorted(e: Entries) -> Self {
+        debug_assert!(e.list.iter().enumerate().all(|(i, x)| x.seq() as usize == i));
         Bound {
             e,
             sorted: true,
@@ -458,7 +459,6 @@ impl Context {
                     resolve(&mut new);
                     let mut bound = Entries::default();
                     merge_into(&mut bound, &new, f.bound.resolved());
-                    bound.renumber();
                     Bound::sorted(bound)
                 };
                 let bound = Arc::new(bound);
