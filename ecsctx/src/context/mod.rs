@@ -45,6 +45,7 @@ use crate::placement;
 use crate::render::entries::{Entries, KeyShape};
 use crate::render::layer::{merge3_with_origin, merge_into, resolve, Layer, Sources, Template};
 use crate::render::value::{Cx, Scratch, Site};
+use crate::render::Ring;
 use crate::testing::CaptureSink;
 use crate::trace::TraceContext;
 
@@ -194,14 +195,8 @@ impl Fields {
 /// Layer templates kept per thread (replaced round-robin).
 const TEMPLATE_SLOTS: usize = 4;
 
-#[derive(Default)]
-struct Templates {
-    slots: Vec<Template>,
-    next: usize,
-}
-
 thread_local! {
-    static TEMPLATES: RefCell<Templates> = RefCell::new(Templates::default());
+    static TEMPLATES: RefCell<Ring<Template, TEMPLATE_SLOTS>> = RefCell::new(Ring::default());
 }
 
 /// The fields bound in a scope and its parents.
@@ -226,7 +221,11 @@ impl Bound {
 
     /// `e` must be resolved, each leaf's `seq` its position (as in a merge's output).
     fn sorted(e: Entries) -> Self {
-        debug_assert!(e.list.iter().enumerate().all(|(i, x)| x.seq() as usize == i));
+        debug_assert!(e
+            .list
+            .iter()
+            .enumerate()
+            .all(|(i, x)| x.seq() as usize == i));
         Bound {
             e,
             sorted: true,
@@ -317,7 +316,7 @@ impl Frame {
         // `try_with`: during thread teardown the templates may be gone; merge instead.
         let copied = TEMPLATES.try_with(|t| {
             let t = t.try_borrow().ok()?;
-            let hit = t.slots.iter().find(|t| t.fits(&frame_sources))?;
+            let hit = t.iter().find(|t| t.fits(&frame_sources))?;
             Some(hit.instantiate(&frame_sources))
         });
         if let Ok(Some(layer)) = copied {
@@ -341,13 +340,7 @@ impl Frame {
         if let Some(template) = template {
             let _ = TEMPLATES.try_with(|t| {
                 if let Ok(mut t) = t.try_borrow_mut() {
-                    if t.slots.len() < TEMPLATE_SLOTS {
-                        t.slots.push(template);
-                    } else {
-                        let i = t.next;
-                        t.slots[i] = template;
-                        t.next = (i + 1) % TEMPLATE_SLOTS;
-                    }
+                    *t.claim() = template;
                 }
             });
         }

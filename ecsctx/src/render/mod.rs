@@ -11,6 +11,50 @@ pub(crate) mod pretty;
 pub(crate) mod time;
 pub(crate) mod value;
 
+/// The `N` most recently recorded `T`s of a thread (its plans, its layer templates); the
+/// oldest is replaced first.
+#[derive(Debug)]
+pub(crate) struct Ring<T, const N: usize> {
+    slots: Vec<T>,
+    next: usize,
+}
+
+impl<T, const N: usize> Default for Ring<T, N> {
+    fn default() -> Self {
+        Ring {
+            slots: Vec::new(),
+            next: 0,
+        }
+    }
+}
+
+impl<T: Default, const N: usize> Ring<T, N> {
+    /// The slot to record into: a new one while there is room, else the oldest, left as
+    /// it was (so its buffers can be reused).
+    pub(crate) fn claim(&mut self) -> &mut T {
+        if self.slots.len() < N {
+            self.slots.push(T::default());
+            return self.slots.last_mut().expect("just pushed");
+        }
+        let i = self.next;
+        self.next = (i + 1) % N;
+        &mut self.slots[i]
+    }
+}
+
+impl<T, const N: usize> std::ops::Deref for Ring<T, N> {
+    type Target = [T];
+    fn deref(&self) -> &[T] {
+        &self.slots
+    }
+}
+
+impl<T, const N: usize> std::ops::DerefMut for Ring<T, N> {
+    fn deref_mut(&mut self) -> &mut [T] {
+        &mut self.slots
+    }
+}
+
 #[cfg(test)]
 pub(crate) mod test_support {
     use super::entries::Entries;

@@ -15,6 +15,7 @@
 
 use super::entries::{Entries, KeyShape};
 use super::layer::{resolve, Layer, Mark, Nest, Piece};
+use super::Ring;
 
 /// Plans kept per thread (replaced round-robin).
 const SLOTS: usize = 8;
@@ -135,8 +136,7 @@ impl Plan {
 /// A thread's plans and the scratch used to record one.
 #[derive(Debug, Default)]
 pub(crate) struct Plans {
-    slots: Vec<Plan>,
-    next: usize,
+    slots: Ring<Plan, SLOTS>,
     marks: Vec<Mark>,
     /// Lines written from a plan (for tests).
     pub(crate) hits: u64,
@@ -214,14 +214,7 @@ impl Plans {
             return;
         }
         // Record: the shape is taken before `resolve` reorders the leaves.
-        let slot = if self.slots.len() < SLOTS {
-            self.slots.push(Plan::default());
-            self.slots.len() - 1
-        } else {
-            self.next = (self.next + 1) % SLOTS;
-            self.next
-        };
-        let p = &mut self.slots[slot];
+        let p = self.slots.claim();
         p.layer = 0;
         p.layer_template = 0;
         p.baked_for = 0;
