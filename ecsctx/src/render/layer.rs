@@ -613,6 +613,17 @@ impl Layer {
         &self.members()[self.top[t].start as usize..self.top[u - 1].end as usize]
     }
 
+    /// The bytes of a [`Piece`] of this layer (a leaf's value, a run of members); an
+    /// event's piece is not the layer's, and has none.
+    #[inline]
+    pub(crate) fn bytes_of(&self, piece: Piece) -> &[u8] {
+        match piece {
+            Piece::LayerValue(i) => self.e.val(&self.e.list[i as usize]),
+            Piece::LayerRun(t, u) => self.run(t as usize, u as usize),
+            Piece::Event(_) => &[],
+        }
+    }
+
     /// This layer's process-unique id.
     #[inline]
     pub(crate) fn id(&self) -> u64 {

@@ -94,8 +94,7 @@ impl Plan {
             at = end as usize;
             out.extend_from_slice(match piece {
                 Piece::Event(i) => ev(i as usize),
-                Piece::LayerValue(i) => layer.e.val(&layer.e.list[i as usize]),
-                Piece::LayerRun(t, u) => layer.run(t as usize, u as usize),
+                from_layer => layer.bytes_of(from_layer),
             });
         }
         out.extend_from_slice(&self.lit[at..]);
@@ -114,12 +113,7 @@ impl Plan {
             at = end as usize;
             match piece {
                 Piece::Event(i) => self.baked_ops.push((self.baked.len() as u32, i)),
-                Piece::LayerValue(i) => self
-                    .baked
-                    .extend_from_slice(layer.e.val(&layer.e.list[i as usize])),
-                Piece::LayerRun(t, u) => self
-                    .baked
-                    .extend_from_slice(layer.run(t as usize, u as usize)),
+                from_layer => self.baked.extend_from_slice(layer.bytes_of(from_layer)),
             }
             if self.baked.len() > MAX_BAKED {
                 self.baked = Vec::new();
