@@ -49,6 +49,7 @@ mod ids;
 pub mod integrations;
 mod logger;
 pub mod mask;
+mod memo;
 pub mod pii;
 pub mod placement;
 mod render;

@@ -7,6 +7,7 @@ use super::normalize::is_decimal_digit;
 use super::token::is_protected;
 use super::{with_global, Pii};
 use crate::mask::Masker;
+use crate::memo;
 
 /// What masking writes when no keyset is configured or available.
 pub const REDACTED: &str = "[PII_REDACTED]";
@@ -171,7 +172,7 @@ const ACT_SLOTS: usize = 64;
 const ACT_PATH: usize = 48;
 
 thread_local! {
-    static ACTIONS: RefCell<Vec<ActSlot>> = const { RefCell::new(Vec::new()) };
+    static ACTIONS: memo::Table<ActSlot> = const { RefCell::new(Vec::new()) };
 }
 
 /// The memo's slot for `path`: its length and first and last 8 bytes mixed (the slot
@@ -350,37 +351,26 @@ impl PiiMasker {
             return self.action_uncached(path);
         }
         let i = slot_of(b);
-        // `try_with`: during thread teardown the memo may be gone; classify instead.
-        let hit = ACTIONS.try_with(|m| {
-            let m = m.try_borrow().ok()?;
-            let s = m.get(i)?;
+        let hit = memo::get(&ACTIONS, i, |s| {
             (s.rules == self.rules && usize::from(s.len) == b.len() && &s.path[..b.len()] == b)
                 .then_some(s.action)
         });
-        if let Ok(Some(a)) = hit {
+        if let Some(a) = hit {
             return a;
         }
         let action = self.action_uncached(path);
-        let _ = ACTIONS.try_with(|m| {
-            if let Ok(mut m) = m.try_borrow_mut() {
-                if m.is_empty() {
-                    let empty = ActSlot {
-                        rules: u64::MAX,
-                        len: 0,
-                        path: [0; ACT_PATH],
-                        action: Action::None,
-                    };
-                    m.resize(ACT_SLOTS, empty);
-                }
-                let mut slot = ActSlot {
-                    rules: self.rules,
-                    len: b.len() as u8,
-                    path: [0; ACT_PATH],
-                    action,
-                };
-                slot.path[..b.len()].copy_from_slice(b);
-                m[i] = slot;
-            }
+        let empty = || ActSlot {
+            // Never a masker's rules id (ids start at 1; the default rules are 0).
+            rules: u64::MAX,
+            len: 0,
+            path: [0; ACT_PATH],
+            action: Action::None,
+        };
+        memo::put(&ACTIONS, ACT_SLOTS, empty, i, |s| {
+            s.rules = self.rules;
+            s.len = b.len() as u8;
+            s.path[..b.len()].copy_from_slice(b);
+            s.action = action;
         });
         action
     }

@@ -14,6 +14,7 @@ use zeroize::{Zeroize, Zeroizing};
 
 use super::keyset::{Key, Keyset};
 use super::normalize::normalize;
+use crate::memo;
 
 type HmacSha256 = Hmac<Sha256>;
 
@@ -57,7 +58,7 @@ struct Slot {
 const MEMO_SLOTS: usize = 64;
 
 thread_local! {
-    static MEMO: RefCell<Vec<Slot>> = const { RefCell::new(Vec::new()) };
+    static MEMO: memo::Table<Slot> = const { RefCell::new(Vec::new()) };
 }
 
 /// The SHA-256 initial state (FIPS 180-4).
@@ -206,40 +207,22 @@ impl TokenKeys {
     ) {
         let fp = self.fingerprint(value, tag);
         let slot = (fp.0 % MEMO_SLOTS as u64) as usize;
-        // `try_with`: during thread teardown the memo may be gone; compute instead.
-        let hit = MEMO
-            .try_with(|m| {
-                let Ok(m) = m.try_borrow() else {
-                    return false;
-                };
-                match m.get(slot) {
-                    Some(s) if s.keys == self.id && s.fp == fp => {
-                        out.push_str(&s.token);
-                        true
-                    }
-                    _ => false,
-                }
-            })
-            .unwrap_or(false);
-        if hit {
+        let hit = memo::get(&MEMO, slot, |s| {
+            (s.keys == self.id && s.fp == fp).then(|| out.push_str(&s.token))
+        });
+        if hit.is_some() {
             return;
         }
         let t = self.compute(value, field_type());
         let t = std::str::from_utf8(&t).expect("base64 is ASCII");
         out.push_str(TOKEN_PREFIX);
         out.push_str(t);
-        let _ = MEMO.try_with(|m| {
-            if let Ok(mut m) = m.try_borrow_mut() {
-                if m.is_empty() {
-                    m.resize(MEMO_SLOTS, Slot::default());
-                }
-                let s = &mut m[slot];
-                s.keys = self.id;
-                s.fp = fp;
-                s.token.clear();
-                s.token.push_str(TOKEN_PREFIX);
-                s.token.push_str(t);
-            }
+        memo::put(&MEMO, MEMO_SLOTS, Slot::default, slot, |s| {
+            s.keys = self.id;
+            s.fp = fp;
+            s.token.clear();
+            s.token.push_str(TOKEN_PREFIX);
+            s.token.push_str(t);
         });
     }
 
