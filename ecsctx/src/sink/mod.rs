@@ -157,6 +157,22 @@ impl Counts {
             bytes: AtomicU64::new(0),
         }
     }
+
+    /// Adds from any thread.
+    fn add_shared(&self, lines: u64, bytes: u64) {
+        self.lines.fetch_add(lines, Ordering::Relaxed);
+        self.bytes.fetch_add(bytes, Ordering::Relaxed);
+    }
+
+    /// Adds from the only thread that writes these counts: a load and a store, not a
+    /// locked add.
+    fn add_own(&self, lines: u64, bytes: u64) {
+        let bump = |a: &AtomicU64, n: u64| {
+            a.store(a.load(Ordering::Relaxed).wrapping_add(n), Ordering::Relaxed)
+        };
+        bump(&self.lines, lines);
+        bump(&self.bytes, bytes);
+    }
 }
 
 /// Every live thread's counts. Each thread adds to its own with plain loads and stores
@@ -181,12 +197,10 @@ impl Mine {
 impl Drop for Mine {
     fn drop(&mut self) {
         let mut all = THREADS.lock().unwrap_or_else(PoisonError::into_inner);
-        RETIRED
-            .lines
-            .fetch_add(self.0.lines.load(Ordering::Relaxed), Ordering::Relaxed);
-        RETIRED
-            .bytes
-            .fetch_add(self.0.bytes.load(Ordering::Relaxed), Ordering::Relaxed);
+        RETIRED.add_shared(
+            self.0.lines.load(Ordering::Relaxed),
+            self.0.bytes.load(Ordering::Relaxed),
+        );
         all.retain(|c| !Arc::ptr_eq(c, &self.0));
     }
 }
@@ -236,18 +250,9 @@ pub fn stats() -> Stats {
 pub(crate) fn record(len: usize, res: io::Result<()>) {
     match res {
         Ok(()) => {
-            // Only this thread writes its counts: a load and a store, not a locked add.
-            let add = |c: &Counts| {
-                let bump = |a: &AtomicU64, n: u64| {
-                    a.store(a.load(Ordering::Relaxed).wrapping_add(n), Ordering::Relaxed)
-                };
-                bump(&c.lines, 1);
-                bump(&c.bytes, len as u64);
-            };
-            if MINE.try_with(|m| add(&m.0)).is_err() {
+            if MINE.try_with(|m| m.0.add_own(1, len as u64)).is_err() {
                 // The thread is ending: count in the shared totals.
-                RETIRED.lines.fetch_add(1, Ordering::Relaxed);
-                RETIRED.bytes.fetch_add(len as u64, Ordering::Relaxed);
+                RETIRED.add_shared(1, len as u64);
             }
         }
         Err(e) => record_error(e),
