@@ -135,27 +135,33 @@ pub(crate) fn write_scalar(
             write_str_masked(out, v.encode_utf8(&mut [0; 4]), path, cx, &mut s.mask_buf)
         }
         Arg::Str(v) => write_str_masked(out, v, path, cx, &mut s.mask_buf),
-        Arg::Display(v) => display_masked(out, v, path, cx, s),
-        Arg::Debug(v) => display_masked(out, &DebugAsDisplay(v), path, cx, s),
+        Arg::Display(v) => display_masked(out, v, path, cx, &mut s.fmt_buf, &mut s.mask_buf),
+        Arg::Debug(v) => {
+            let d = DebugAsDisplay(v);
+            display_masked(out, &d, path, cx, &mut s.fmt_buf, &mut s.mask_buf)
+        }
         // Not a scalar: the caller never passes one.
         Arg::Value(_) => out.extend_from_slice(b"null"),
     }
 }
 
+/// A `Display` value at `path`, formatted, masked and capped as every string is.
+#[inline]
 fn display_masked(
     out: &mut Vec<u8>,
     d: &dyn fmt::Display,
     path: &str,
     cx: &Cx<'_>,
-    s: &mut Scratch,
+    fmt_buf: &mut String,
+    mask_buf: &mut String,
 ) {
     escape::write_display_masked(
         out,
         d,
         path,
         cx.masker,
-        &mut s.fmt_buf,
-        &mut s.mask_buf,
+        fmt_buf,
+        mask_buf,
         cx.limits.max_str,
     );
 }
@@ -320,15 +326,8 @@ impl<'a, 'c> Ser<'a, 'c> {
             return Ok(());
         }
         let start = self.vals.len();
-        escape::write_display_masked(
-            target(self.mode, self.vals, self.tmp),
-            d,
-            self.path,
-            self.cx.masker,
-            self.fmt_buf,
-            self.mask_buf,
-            self.cx.limits.max_str,
-        );
+        let out = target(self.mode, self.vals, self.tmp);
+        display_masked(out, d, self.path, self.cx, self.fmt_buf, self.mask_buf);
         if self.mode == Mode::Flatten {
             self.record(start);
         }
