@@ -266,12 +266,12 @@ pub struct ArgProbe<'a, T: ?Sized>(pub &'a T);
 
 #[doc(hidden)]
 pub trait ArgProbeScalar<'a> {
-    fn __ecsctx_arg_probe(&self) -> ArgProbed<'a, NotProbed>;
+    fn __ecsctx_arg_probe(&self) -> ArgProbed<'a, Captured>;
 }
 
 impl<'a, T: Scalar + ?Sized> ArgProbeScalar<'a> for &ArgProbe<'a, T> {
     #[inline(always)]
-    fn __ecsctx_arg_probe(&self) -> ArgProbed<'a, NotProbed> {
+    fn __ecsctx_arg_probe(&self) -> ArgProbed<'a, Captured> {
         ArgProbed::Arg(self.0.__ecsctx_arg())
     }
 }
@@ -294,17 +294,6 @@ impl<'a, T: ?Sized> ArgProbeFallback<'a, T> for ArgProbe<'a, T> {
 pub enum ArgProbed<'a, T: ?Sized> {
     Arg(Arg<'a>),
     Other(&'a T),
-}
-
-/// The `T` of an [`ArgProbed`] that already holds its [`Arg`].
-#[doc(hidden)]
-#[derive(Debug)]
-pub enum NotProbed {}
-
-impl ::log::kv::ToValue for NotProbed {
-    fn to_value(&self) -> Value<'_> {
-        match *self {}
-    }
 }
 
 /// Values that `bind!` binds without a modifier.
@@ -624,13 +613,20 @@ pub fn error_field<'a, T: ErrorFieldSet + ?Sized>(probed: ErrorProbed<'a, T>) ->
     }
 }
 
-/// The `T` of an [`ErrorProbed`] that already holds a captured error.
+/// The `T` of a probe's answer ([`ErrorProbed`], [`ArgProbed`]) that already holds what
+/// was captured: no value of it exists.
 #[doc(hidden)]
 pub enum Captured {}
 
 impl ErrorFieldSet for Captured {
     #[inline]
     fn __ecsctx_error_field(&self) -> ErrorField<'_> {
+        match *self {}
+    }
+}
+
+impl ::log::kv::ToValue for Captured {
+    fn to_value(&self) -> Value<'_> {
         match *self {}
     }
 }
