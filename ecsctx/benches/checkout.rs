@@ -62,14 +62,22 @@ fn request_fields() -> Fields {
         .with("keyloop.enterprise_id", &3)
 }
 
-/// The request through `event!` (the ECS logger's direct path).
-fn ecsctx_request() {
+/// One request: the context bound once, then the 8 events.
+#[inline(always)]
+fn request(event: impl FnMut()) {
     let _c = context::bind(request_fields().with_trace(TraceContext::new_root()));
+    events(event);
+}
+
+/// The 8 events of a request.
+#[inline(always)]
+fn events(mut event: impl FnMut()) {
     for _ in 0..EVENTS {
-        checkout_event();
+        event();
     }
 }
 
+/// The checkout event through `event!` (the ECS logger's direct path).
 #[inline(always)]
 fn checkout_event() {
     ecsctx::event!(
@@ -82,14 +90,7 @@ fn checkout_event() {
     );
 }
 
-/// The same request through `log`'s key-value macros (what another crate's records cost).
-fn ecsctx_request_log_kv() {
-    let _c = context::bind(request_fields().with_trace(TraceContext::new_root()));
-    for _ in 0..EVENTS {
-        checkout_log_kv();
-    }
-}
-
+/// The same event through `log`'s key-value macros (what another crate's records cost).
 #[inline(always)]
 fn checkout_log_kv() {
     log::info!(amount = 100, currency = "KWD", attempt = 1, latency_ms = 12.5; "payment_processed");
@@ -212,9 +213,9 @@ fn bench(c: &mut Criterion) {
 
     // Sanity: the document we compare against is the one ecsctx writes, both ways.
     let floor: serde_json::Value = serde_json::to_value(floor_doc()).unwrap();
-    for request in [ecsctx_request, ecsctx_request_log_kv] {
+    for event in [checkout_event as fn(), checkout_log_kv] {
         mem.0.lock().unwrap().clear();
-        request();
+        request(event);
         let v = mem.0.lock().unwrap();
         let mut lines = v.split(|b| *b == b'\n').filter(|l| !l.is_empty());
         let ours: serde_json::Value = serde_json::from_slice(lines.next().unwrap()).unwrap();
@@ -226,23 +227,15 @@ fn bench(c: &mut Criterion) {
     g.throughput(Throughput::Elements(EVENTS));
     g.measurement_time(Duration::from_secs(4));
 
-    g.bench_function("ecsctx_event", |b| b.iter(ecsctx_request));
-    g.bench_function("ecsctx_log_kv", |b| b.iter(ecsctx_request_log_kv));
+    g.bench_function("ecsctx_event", |b| b.iter(|| request(checkout_event)));
+    g.bench_function("ecsctx_log_kv", |b| b.iter(|| request(checkout_log_kv)));
     {
         let _c = context::bind(request_fields().with_trace(TraceContext::new_root()));
         g.bench_function("ecsctx_event_events_only", |b| {
-            b.iter(|| {
-                for _ in 0..EVENTS {
-                    checkout_event();
-                }
-            })
+            b.iter(|| events(checkout_event))
         });
         g.bench_function("ecsctx_log_kv_events_only", |b| {
-            b.iter(|| {
-                for _ in 0..EVENTS {
-                    checkout_log_kv();
-                }
-            })
+            b.iter(|| events(checkout_log_kv))
         });
     }
     g.bench_function("ecsctx_bind_and_first_event", |b| {
@@ -262,13 +255,13 @@ fn bench(c: &mut Criterion) {
     let mut line = Vec::with_capacity(1024);
     g.bench_function("serde_json_floor", |b| {
         b.iter(|| {
-            for _ in 0..EVENTS {
+            events(|| {
                 // A reused buffer and one write per line, as ecsctx does.
                 line.clear();
                 serde_json::to_writer(&mut line, black_box(&doc)).unwrap();
                 line.push(b'\n');
                 w.write_all(&line).unwrap();
-            }
+            })
         })
     });
 
@@ -300,15 +293,15 @@ fn bench(c: &mut Criterion) {
                     keyloop_enterprise_id = 3,
                 );
                 let _e = span.enter();
-                for _ in 0..EVENTS {
+                events(|| {
                     tracing::info!(
                         amount = 100,
                         currency = "KWD",
                         attempt = 1,
                         latency_ms = 12.5,
                         "payment_processed"
-                    );
-                }
+                    )
+                });
             })
         });
     }
@@ -338,9 +331,9 @@ fn bench(c: &mut Criterion) {
                     "keyloop.store_id" => 7,
                     "keyloop.enterprise_id" => 3,
                 ));
-                for _ in 0..EVENTS {
-                    slog::info!(child, "payment_processed"; "amount" => 100, "currency" => "KWD", "attempt" => 1, "latency_ms" => 12.5);
-                }
+                events(|| {
+                    slog::info!(child, "payment_processed"; "amount" => 100, "currency" => "KWD", "attempt" => 1, "latency_ms" => 12.5)
+                });
             })
         });
     }
@@ -353,16 +346,16 @@ fn bench(c: &mut Criterion) {
         let _c = context::bind(request_fields().with_trace(TraceContext::new_root()));
         g.bench_function("log_kv_macro", |b| {
             b.iter(|| {
-                for _ in 0..EVENTS {
-                    log::info!(amount = 100, currency = "KWD", attempt = 1, latency_ms = 12.5, "keyloop.region" = "eu"; "payment_processed");
-                }
+                events(|| {
+                    log::info!(amount = 100, currency = "KWD", attempt = 1, latency_ms = 12.5, "keyloop.region" = "eu"; "payment_processed")
+                })
             })
         });
         g.bench_function("event_macro", |b| {
             b.iter(|| {
-                for _ in 0..EVENTS {
-                    ecsctx::event!(info, "payment_processed", amount = 100, currency = "KWD", attempt = 1, latency_ms = 12.5, keyloop = { region: "eu" });
-                }
+                events(|| {
+                    ecsctx::event!(info, "payment_processed", amount = 100, currency = "KWD", attempt = 1, latency_ms = 12.5, keyloop = { region: "eu" })
+                })
             })
         });
     }
