@@ -10,8 +10,13 @@
 //! usually bound with the same keys) is written from the plan too. Values are still
 //! rendered (and masked) per line as before.
 //!
-//! A plan compares the event's and the layer's [`KeyShape`]s (or remembers the id of a
-//! layer it has already compared), so a hit cannot pick a wrong shape.
+//! From the second line over the same layer (a request's lines share one), a plan's
+//! literals are joined with that layer's bytes once, so a line is one copy per value.
+//!
+//! A plan compares the event's and the layer's [`KeyShape`]s, or an id standing for keys
+//! compared once: the layer it was last written over, the layer's
+//! [`Template`](super::layer::Template), or the `event!` call site's shape
+//! ([`SiteShape`](crate::logger::SiteShape)). So a hit cannot pick a wrong shape.
 
 use super::entries::{Entries, KeyShape};
 use super::layer::{resolve, Layer, Mark, Nest, Piece};
