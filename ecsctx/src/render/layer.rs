@@ -400,7 +400,7 @@ impl Template {
             return (Layer::new(e), None);
         }
         let mut marks = Vec::new();
-        let layer = Layer::build(e, Some(&mut marks));
+        let mut layer = Layer::build(e, Some(&mut marks));
         let in_order = marks.len() == layer.e.list.len()
             && origin.len() == layer.e.list.len()
             && marks
@@ -411,7 +411,6 @@ impl Template {
             return (layer, None);
         }
         let id = crate::ids::next();
-        let mut layer = layer;
         layer.template = id;
         let mut t = Template {
             id,
