@@ -720,6 +720,12 @@ mod tests {
         }
     }
 
+    /// A logger built from `b` that writes into the returned lines.
+    fn logger_into(b: Builder) -> (EcsLogger, Arc<Lines>) {
+        let lines = Arc::new(Lines::default());
+        (b.with_sink(lines.clone()).build(), lines)
+    }
+
     /// `{"@timestamp":"2025-01-13T10:30:00.123Z"` is 40 bytes.
     fn after_time(line: &[u8]) -> String {
         String::from_utf8(line[40..].to_vec()).unwrap()
@@ -861,8 +867,7 @@ mod tests {
             Builder::new().with_filter("trace").with_masker(None),
         ];
         for builder in loggers {
-            let lines = Arc::new(Lines::default());
-            let logger = builder.with_sink(lines.clone()).build();
+            let (logger, lines) = logger_into(builder);
             for (kvs, shaped) in &cases {
                 let site: &'static Callsite = Box::leak(Box::new(Callsite::new()));
                 let check = |what: &str| {
@@ -906,11 +911,7 @@ mod tests {
 
     #[test]
     fn keys_the_masker_rewrites_get_no_shape() {
-        let lines = Arc::new(Lines::default());
-        let logger = Builder::new()
-            .with_filter("trace")
-            .with_sink(lines.clone())
-            .build();
+        let (logger, lines) = logger_into(Builder::new().with_filter("trace"));
         let site: &'static Callsite = Box::leak(Box::new(Callsite::new()));
         let kvs = [("card4111111111111111", Arg::I64(1)), ("n", Arg::I64(2))];
         for _ in 0..2 {
@@ -923,11 +924,7 @@ mod tests {
 
     #[test]
     fn a_known_shape_writes_from_its_plan() {
-        let lines = Arc::new(Lines::default());
-        let logger = Builder::new()
-            .with_filter("trace")
-            .with_sink(lines.clone())
-            .build();
+        let (logger, lines) = logger_into(Builder::new().with_filter("trace"));
         static SITE: Callsite = Callsite::new();
         let _g = context::bind(Fields::new().with("session_id", "s-1"));
         let kvs = [("amount", Arg::I64(100)), ("currency", Arg::Str("KWD"))];
@@ -963,11 +960,7 @@ mod tests {
 
     #[test]
     fn the_level_filter_applies_to_direct_events() {
-        let lines = Arc::new(Lines::default());
-        let logger = Builder::new()
-            .with_filter("info,noisy=error")
-            .with_sink(lines.clone())
-            .build();
+        let (logger, lines) = logger_into(Builder::new().with_filter("info,noisy=error"));
         static SITE: Callsite = Callsite::new();
         for (level, target) in [
             (log::Level::Debug, "app"),
