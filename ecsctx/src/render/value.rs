@@ -136,10 +136,15 @@ pub(crate) fn write_scalar(
         }
         Arg::Str(v) => write_str_masked(out, v, path, cx, &mut s.mask_buf),
         Arg::Display(v) => display_masked(out, v, path, cx, &mut s.fmt_buf, &mut s.mask_buf),
-        Arg::Debug(v) => {
-            let d = DebugAsDisplay(v);
-            display_masked(out, &d, path, cx, &mut s.fmt_buf, &mut s.mask_buf)
-        }
+        // As `log` serializes a `Debug` capture: its `{:?}` text.
+        Arg::Debug(v) => display_masked(
+            out,
+            &format_args!("{v:?}"),
+            path,
+            cx,
+            &mut s.fmt_buf,
+            &mut s.mask_buf,
+        ),
         // Not a scalar: the caller never passes one.
         Arg::Value(_) => out.extend_from_slice(b"null"),
     }
@@ -166,15 +171,6 @@ fn display_masked(
     );
 }
 
-/// `Debug` output as a `Display` value (how `log` serializes a `Debug` capture).
-pub(crate) struct DebugAsDisplay<'a>(pub(crate) &'a dyn fmt::Debug);
-
-impl fmt::Display for DebugAsDisplay<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Debug::fmt(self.0, f)
-    }
-}
-
 /// An `event!` value as `serde` sees it (for the general path).
 pub(crate) struct ArgSer<'x, 'a>(pub(crate) &'x Arg<'a>);
 
@@ -190,7 +186,7 @@ impl Serialize for ArgSer<'_, '_> {
             Arg::Char(v) => s.serialize_char(v),
             Arg::Str(v) => s.serialize_str(v),
             Arg::Display(v) => s.collect_str(v),
-            Arg::Debug(v) => s.collect_str(&DebugAsDisplay(v)),
+            Arg::Debug(v) => s.collect_str(&format_args!("{v:?}")),
             Arg::Value(ref v) => v.serialize(s),
         }
     }
