@@ -49,6 +49,27 @@ pub trait Masker: Send + Sync + 'static {
         let _ = (parent_path, key, out);
         false
     }
+
+    /// Masks an integer found at `path`, given as its decimal text (`-` first when
+    /// negative). What it writes into `out` is written as a JSON string in place of the
+    /// number: a CVV logged as `cvv = 123` must not reach the line as `123` either.
+    ///
+    /// The default keeps every number.
+    ///
+    /// # Examples
+    /// ```
+    /// use ecsctx::mask::Masker;
+    /// let masker = ecsctx::pii::PiiMasker::new();
+    /// let mut out = String::new();
+    /// assert!(masker.mask_number("extra.cvv", "123", &mut out));
+    /// assert_eq!(out, "[CVV-MASKED]");
+    /// out.clear();
+    /// assert!(!masker.mask_number("extra.amount", "100", &mut out));
+    /// ```
+    fn mask_number(&self, path: &str, digits: &str, out: &mut String) -> bool {
+        let _ = (path, digits, out);
+        false
+    }
 }
 
 /// The masker used unless the builder says otherwise: the PII masker configured from the

@@ -3,8 +3,9 @@
 use std::cell::RefCell;
 use std::fmt;
 
-use super::normalize::is_decimal_digit;
-use super::token::is_protected;
+use super::keys::{self, Class};
+use super::normalize::{self, is_decimal_digit};
+use super::scan::{self, is_protected, Hit, Opts};
 use super::{with_global, Pii};
 use crate::mask::Masker;
 use crate::memo;
@@ -92,9 +93,12 @@ const ECS_NON_PERSONAL_LEAVES: &[&str] = &[
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 enum Action {
     None,
-    Tokenize,
+    /// The reference's credential header keys: `Bearer abcd****wxyz`.
     Auth,
+    /// `cookie`, `set-cookie`: `****`.
     Cookie,
+    /// A value whose key says what it is.
+    Key(Class),
 }
 
 /// One segment of an exempt path pattern.
@@ -104,26 +108,125 @@ enum Seg {
     Key(Box<str>),
 }
 
-/// The production [`Masker`]: tokenizes personal values, truncates card numbers and masks
-/// credentials in every string the logger writes.
+/// A set of masking rules, chosen with [`PiiMasker::with_packs`] or the
+/// `ECSCTX_MASKING_PACKS` environment variable (a comma list of the names below).
 ///
-/// - **Key-based**: a value whose key contains (case-insensitive) `name`, `payer`,
-///   `billing`, `shipping`, `customer`, `cardholder`, `email`, `phone`, `mobile`, `tel`,
-///   `contact`, `recipient`, `beneficiary`, `address` or `udf` — and is not a safe key
-///   (`gateway_name`, `username`, `customer_id`, `id`, …) — is replaced by its token: as
-///   `email` when the whole value is an email address, as `phone` when it is a phone
-///   number, else as `generic`. ECS fields that are not personal (`service.name`,
-///   `host.name`, `client.address`, …) are left alone; ECS personal fields (`user.name`,
-///   `user.full_name`, `user.email`, the same under `client.user`, `source.user`, …,
-///   `email.*.address`, `url.username`, `related.user`) are tokenized.
-/// - **Value-based**, in any string: email addresses and phone numbers are replaced in
-///   place by their tokens; card numbers (13–19 digits, spaces or dashes between groups,
-///   Luhn-valid) become `411111******1111`.
-/// - **Credentials**: `authorization`, `proxy-authorization`, `api-key`, `x-api-key`,
-///   `api_key`, `apikey` become `Bearer abcd****wxyz` (or `Bearer ****` for secrets of 8
-///   characters or fewer); `cookie` and `set-cookie` become `****`.
-/// - Without a configured, available keyset every token becomes `[PII_REDACTED]`.
-/// - Values that already are `ptok:v1:`/`penc:v1:` are kept.
+/// | pack | name | rules |
+/// |---|---|---|
+/// | [`Pack::Default`] | `default` | always on: credentials (keys and text forms), CVV and other authentication data by key, track data, card keys, emails, phones, national-id keys, personal keys |
+/// | [`Pack::Pci`] | `pci` | card numbers by their digits anywhere (Luhn), a CVV right after a card number; on unless the packs are chosen without it |
+/// | [`Pack::FinancialIds`] | `financial_ids` | IBANs by shape and check digits anywhere, `iban`, `payment_id`, `transaction_id` keys |
+///
+/// # Examples
+/// ```
+/// use ecsctx::pii::Pack;
+/// assert_eq!(Pack::parse("financial_ids"), Some(Pack::FinancialIds));
+/// assert_eq!(Pack::parse("bogus"), None);
+/// ```
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Hash)]
+#[non_exhaustive]
+pub enum Pack {
+    /// Always on (naming it changes nothing).
+    Default,
+    /// Card numbers by content, and a CVV after a card number.
+    Pci,
+    /// IBANs and payment ids.
+    FinancialIds,
+}
+
+impl Pack {
+    /// The pack of a name (`default`, `pci`, `financial_ids`; case-insensitive).
+    ///
+    /// # Examples
+    /// See [`Pack`].
+    pub fn parse(name: &str) -> Option<Pack> {
+        match name.trim().to_ascii_lowercase().as_str() {
+            "default" => Some(Pack::Default),
+            "pci" => Some(Pack::Pci),
+            "financial_ids" => Some(Pack::FinancialIds),
+            _ => None,
+        }
+    }
+}
+
+/// What masking writes for a value it cannot tokenize (no keyset, or a keyset outage).
+///
+/// Credentials always become `[SECRET-MASKED]`, CVVs `[CVV-MASKED]`, other authentication
+/// data `[SAD-MASKED]` and unmaskable card keys `[CARD-MASKED]`, whatever this says.
+///
+/// # Examples
+/// ```
+/// use ecsctx::mask::Masker;
+/// use ecsctx::pii::{Labels, PiiMasker};
+/// # std::env::remove_var("PII_PROVIDER"); std::env::remove_var("PII_TOKEN_KEYSET_PATH");
+/// let typed = PiiMasker::new().with_labels(Labels::Typed);
+/// let mut out = String::new();
+/// assert!(typed.mask_str("extra.customer_email", "bob@example.com", &mut out));
+/// assert_eq!(out, "[EMAIL-MASKED]");
+/// ```
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Default, Hash)]
+#[non_exhaustive]
+pub enum Labels {
+    /// `[PII_REDACTED]` for every kind of personal data (the reference 0.4.1 behaviour).
+    #[default]
+    Redacted,
+    /// A label per kind, as the newer Python package writes: `[EMAIL-MASKED]`,
+    /// `[PHONE-MASKED]`, `[NAME-MASKED]`, `[ADDRESS-MASKED]`, `[GENERIC-MASKED]`,
+    /// `[SSN-MASKED]`, `[IBAN-MASKED]`, `[PAYMENT-ID-MASKED]`, `[JWT-MASKED]`,
+    /// `[PEM-KEY-MASKED]`.
+    Typed,
+}
+
+/// What masking writes for a credential it cannot tokenize.
+pub const SECRET_MASKED: &str = "[SECRET-MASKED]";
+/// What masking writes for a CVV, always.
+pub const CVV_MASKED: &str = "[CVV-MASKED]";
+/// What masking writes for a PIN, PIN block, track data, EMV data or cryptogram, always.
+pub const SAD_MASKED: &str = "[SAD-MASKED]";
+/// What masking writes under a card key for a value that is not a card number but could
+/// still hide one.
+pub const CARD_MASKED: &str = "[CARD-MASKED]";
+
+/// The packs in force.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Packs {
+    pci: bool,
+    financial: bool,
+}
+
+impl Default for Packs {
+    fn default() -> Packs {
+        Packs {
+            pci: true,
+            financial: false,
+        }
+    }
+}
+
+/// The production [`Masker`]: tokenizes personal values and credentials, truncates card
+/// numbers and labels authentication data in every string (and number) the logger writes.
+///
+/// What it catches, by key name (any depth, case-insensitive, `_`/`-`/case changes
+/// ignored) and in text (messages, string values, JSON/XML/form bodies inside strings):
+///
+/// | class | found by | output |
+/// |---|---|---|
+/// | credentials | keys with `password`, `passwd`, `passphrase`, `passcode`, `pwd`, `secret`, `…token`, `credential`, `api_key`, `access_key`, `private_key`, `secret_key`, `hmac_key`, `session_key`, `access_code`, `authorization`, `cookie`; in text `password=…`, `"secret": "…"`, `<password>…</password>`, `Authorization: Bearer …`, `Bearer …`, JWTs, PEM private keys, a URL's `user:pass@`, credential query parameters | the `secret` token (`jwt`, `pem_key` for those shapes), or `[SECRET-MASKED]` |
+/// | CVV | `cvv`, `cvc`, `cvv2`, `csc`, `securityCode`, `card_code`, `vpc_CardSecurityCode` …; `CVV: 123`, `cvv 123`; a 3–4 digit number after a card number (`pci`) | `[CVV-MASKED]` |
+/// | other authentication data | `pin`, `pinBlock`, `track1`/`track2`/`trackData`, `emv_data`, `cavv`, `tavv`, `ucaf`, `cryptogram` …; `PIN 8674`; track 1 and 2 data by shape | `[SAD-MASKED]` |
+/// | card numbers | Luhn-valid 13–19 digits anywhere (`pci`); under `card`, `pan`, `card_number`, `cardNumber`, `card_no`, `card.number` without Luhn | `411111******1111`; `[CARD-MASKED]` under a card key for other values with 8+ digits |
+/// | national ids | `ssn`, `civil_id`, `national_id`, `passport`, `iqama`, `emirates_id`, `tax_id`, `id_number` … | the `ssn` token, or the label |
+/// | IBANs, payment ids (`financial_ids`) | mod-97-valid IBANs anywhere; `iban`, `payment_id`, `transaction_id` keys | the `iban`/`payment_id` token, or the label |
+/// | personal data | keys with `name`, `payer`, `billing`, `shipping`, `customer`, `cardholder`, `email`, `phone`, `mobile`, `tel`, `contact`, `recipient`, `beneficiary`, `address`, `udf` (not the safe keys `gateway_name`, `username`, `customer_id`, `id` …); ECS `user.name`, `user.email` …; emails and phones anywhere | the token (`email`, `phone` or `generic`), or the label |
+///
+/// - The reference's header keys `authorization`, `proxy-authorization`, `api-key`,
+///   `x-api-key`, `api_key`, `apikey` keep its `Bearer abcd****wxyz` form; `cookie` and
+///   `set-cookie` become `****`.
+/// - A value is kept as it is only when it *is* a well-formed token (`ptok:v1:` and 43
+///   base64url characters) or ciphertext (`penc:v1:{kid}:…`); in text, such a token is
+///   skipped and everything around it is scanned.
+/// - ECS fields that are not personal (`service.name`, `host.name`, `client.address`, …)
+///   are left alone.
 ///
 /// # Examples
 /// ```
@@ -144,6 +247,11 @@ enum Seg {
 /// assert_eq!(out, "card 411111******1111 declined");
 ///
 /// out.clear();
+/// assert!(masker.mask_str("message", "login failed password=hunter2 cvv=123", &mut out));
+/// let secret = pii.tokenize("hunter2", "secret").unwrap();
+/// assert_eq!(out, format!("login failed password={secret} cvv=[CVV-MASKED]"));
+///
+/// out.clear();
 /// assert!(!masker.mask_str("extra.gateway_name", "knet", &mut out));
 /// assert!(!masker.mask_str("service.name", "checkout", &mut out));
 /// ```
@@ -153,6 +261,8 @@ pub struct PiiMasker {
     extra_sensitive: Vec<Box<str>>,
     extra_safe: Vec<Box<str>>,
     exempt: Vec<Vec<Seg>>,
+    packs: Packs,
+    labels: Labels,
     /// Names this masker's key rules in the per-thread classification memo: 0 for the
     /// default rules, a fresh number whenever rules are added (clones share it).
     rules: u64,
@@ -198,6 +308,8 @@ impl fmt::Debug for PiiMasker {
             .field("extra_sensitive", &self.extra_sensitive)
             .field("extra_safe", &self.extra_safe)
             .field("exempt", &self.exempt.len())
+            .field("packs", &self.packs)
+            .field("labels", &self.labels)
             .finish()
     }
 }
@@ -216,9 +328,23 @@ fn split_list(s: &str) -> impl Iterator<Item = &str> {
     s.split(',').map(str::trim).filter(|s| !s.is_empty())
 }
 
+/// Whether `key` names a card, CVV, other authentication data or a credential: such a
+/// key can never be made safe.
+fn is_protected_key(key: &str) -> bool {
+    is_header_key(key) || keys::classify(key, true).is_protected()
+}
+
+fn is_header_key(key: &str) -> bool {
+    AUTH_KEYS
+        .iter()
+        .chain(COOKIE_KEYS)
+        .any(|k| key.eq_ignore_ascii_case(k))
+}
+
 impl PiiMasker {
-    /// A masker with the default rules that tokenizes with the process-wide PII
-    /// configuration ([`configure`](super::configure), or the `PII_*` variables).
+    /// A masker with the default rules (the `default` and `pci` packs, `[PII_REDACTED]`
+    /// labels) that tokenizes with the process-wide PII configuration
+    /// ([`configure`](super::configure), or the `PII_*` variables).
     ///
     /// # Examples
     /// ```
@@ -229,23 +355,72 @@ impl PiiMasker {
         PiiMasker::default()
     }
 
-    /// [`PiiMasker::new`] plus the `ECSCTX_MASK_SENSITIVE_KEYS`, `ECSCTX_MASK_SAFE_KEYS` and
-    /// `ECSCTX_MASK_EXEMPT_PATHS` environment variables (comma-separated lists).
+    /// [`PiiMasker::new`] plus the environment:
+    ///
+    /// - `ECSCTX_MASK_SENSITIVE_KEYS`, `ECSCTX_MASK_SAFE_KEYS`, `ECSCTX_MASK_EXEMPT_PATHS`
+    ///   (comma lists). A card, CVV, authentication-data or credential key among the safe
+    ///   keys is dropped with a warning on stderr: it stays masked.
+    /// - `ECSCTX_MASKING_PACKS` (comma list of [`Pack`] names; unset: `default,pci`). An
+    ///   unknown name turns every pack on, with a warning on stderr (fail closed).
+    /// - `ECSCTX_MASK_LABELS`: `typed` for [`Labels::Typed`], `redacted` (the default) for
+    ///   [`Labels::Redacted`].
     ///
     /// # Examples
     /// ```
     /// use ecsctx::mask::Masker;
-    /// std::env::set_var("ECSCTX_MASK_SAFE_KEYS", "product_name");
+    /// std::env::set_var("ECSCTX_MASK_SAFE_KEYS", "product_name,cvv");
     /// let masker = ecsctx::pii::PiiMasker::from_env();
     /// let mut out = String::new();
     /// assert!(!masker.mask_str("extra.product_name", "Blue shoes", &mut out));
+    /// // `cvv` can never be safe.
+    /// assert!(masker.mask_str("extra.cvv", "123", &mut out));
+    /// assert_eq!(out, "[CVV-MASKED]");
+    /// # std::env::remove_var("ECSCTX_MASK_SAFE_KEYS");
     /// ```
     pub fn from_env() -> PiiMasker {
         let var = |k: &str| std::env::var(k).unwrap_or_default();
-        PiiMasker::new()
+        let safe = var("ECSCTX_MASK_SAFE_KEYS");
+        let (protected, safe): (Vec<&str>, Vec<&str>) =
+            split_list(&safe).partition(|k| is_protected_key(k));
+        if !protected.is_empty() {
+            eprintln!(
+                "ecsctx: ECSCTX_MASK_SAFE_KEYS: {protected:?} cannot be safe keys (a card, CVV, \
+                 authentication data or credential); they stay masked"
+            );
+        }
+        let mut m = PiiMasker::new()
             .with_sensitive_keys(split_list(&var("ECSCTX_MASK_SENSITIVE_KEYS")))
-            .with_safe_keys(split_list(&var("ECSCTX_MASK_SAFE_KEYS")))
-            .with_exempt_paths(split_list(&var("ECSCTX_MASK_EXEMPT_PATHS")))
+            .with_exempt_paths(split_list(&var("ECSCTX_MASK_EXEMPT_PATHS")));
+        m = m
+            .with_safe_keys(safe)
+            .expect("protected keys were taken out above");
+        if let Ok(packs) = std::env::var("ECSCTX_MASKING_PACKS") {
+            let names: Vec<&str> = split_list(&packs).collect();
+            let parsed: Option<Vec<Pack>> = names.iter().map(|n| Pack::parse(n)).collect();
+            m = match parsed {
+                Some(p) => m.with_packs(p),
+                None => {
+                    eprintln!(
+                        "ecsctx: ECSCTX_MASKING_PACKS={packs:?} names an unknown pack (choose \
+                         from default, pci, financial_ids); masking with every pack"
+                    );
+                    m.with_packs([Pack::Pci, Pack::FinancialIds])
+                }
+            };
+        }
+        match var("ECSCTX_MASK_LABELS")
+            .trim()
+            .to_ascii_lowercase()
+            .as_str()
+        {
+            "typed" => m = m.with_labels(Labels::Typed),
+            "" | "redacted" => {}
+            other => eprintln!(
+                "ecsctx: ECSCTX_MASK_LABELS={other:?} is neither `typed` nor `redacted`; \
+                 using `redacted`"
+            ),
+        }
+        m
     }
 
     /// Tokenizes with this [`Pii`] instead of the process-wide configuration.
@@ -254,6 +429,48 @@ impl PiiMasker {
     /// See [`PiiMasker`].
     pub fn with_pii(mut self, pii: Pii) -> PiiMasker {
         self.pii = Some(pii);
+        self
+    }
+
+    /// Masks with exactly these packs (plus [`Pack::Default`], always on).
+    ///
+    /// # Examples
+    /// ```
+    /// use ecsctx::mask::Masker;
+    /// use ecsctx::pii::{Pack, PiiMasker};
+    ///
+    /// let plain = PiiMasker::new().with_packs([Pack::Default]);
+    /// let mut out = String::new();
+    /// // Without `pci`, a card number in text is not looked for.
+    /// assert!(!plain.mask_str("message", "ref 4111111111111111", &mut out));
+    /// // Under a card key it always is.
+    /// assert!(plain.mask_str("extra.card_number", "4111111111111111", &mut out));
+    /// assert_eq!(out, "411111******1111");
+    /// ```
+    pub fn with_packs<I: IntoIterator<Item = Pack>>(mut self, packs: I) -> PiiMasker {
+        let mut p = Packs {
+            pci: false,
+            financial: false,
+        };
+        for pack in packs {
+            match pack {
+                Pack::Default => {}
+                Pack::Pci => p.pci = true,
+                Pack::FinancialIds => p.financial = true,
+            }
+        }
+        self.packs = p;
+        self.rules = crate::ids::next();
+        self
+    }
+
+    /// What to write for personal data that cannot be tokenized (default
+    /// [`Labels::Redacted`]).
+    ///
+    /// # Examples
+    /// See [`Labels`].
+    pub fn with_labels(mut self, labels: Labels) -> PiiMasker {
+        self.labels = labels;
         self
     }
 
@@ -277,27 +494,50 @@ impl PiiMasker {
         self
     }
 
-    /// Adds whole keys (case-insensitive) that are never key-masked.
+    /// Adds whole keys (case-insensitive) that are never key-masked: a service's own
+    /// names that the personal rules would take (`pg_name`, `product_name`).
+    ///
+    /// # Errors
+    /// A key that names a card, a CVV, other authentication data or a credential (`cvv`,
+    /// `pin`, `card_number`, `password`, `authorization` …) can never be safe: an error of
+    /// kind [`ErrorKind::Config`](super::ErrorKind::Config) names it.
     ///
     /// # Examples
     /// ```
     /// use ecsctx::mask::Masker;
-    /// let masker = ecsctx::pii::PiiMasker::new().with_safe_keys(["product_name"]);
+    /// let masker = ecsctx::pii::PiiMasker::new().with_safe_keys(["product_name"]).unwrap();
     /// let mut out = String::new();
     /// assert!(!masker.mask_str("extra.product_name", "Blue shoes", &mut out));
+    /// assert!(ecsctx::pii::PiiMasker::new().with_safe_keys(["cvv"]).is_err());
     /// ```
-    pub fn with_safe_keys<I, S>(mut self, keys: I) -> PiiMasker
+    pub fn with_safe_keys<I, S>(mut self, keys: I) -> Result<PiiMasker, super::Error>
     where
         I: IntoIterator<Item = S>,
         S: AsRef<str>,
     {
-        self.extra_safe.extend(lowercased(keys));
+        let keys: Vec<Box<str>> = lowercased(keys).collect();
+        let protected: Vec<&str> = keys
+            .iter()
+            .map(|k| &**k)
+            .filter(|k| is_protected_key(k))
+            .collect();
+        if !protected.is_empty() {
+            return Err(super::Error::new(
+                super::ErrorKind::Config,
+                format!(
+                    "{protected:?} cannot be safe keys: they name a card, CVV, authentication \
+                     data or credential"
+                ),
+            ));
+        }
+        self.extra_safe.extend(keys);
         self.rules = crate::ids::next();
-        self
+        Ok(self)
     }
 
-    /// Adds dotted paths (and their subtrees) exempt from key-based masking; `*` matches any
-    /// key, `[]` an array element. Emails, phones and cards in them are still scrubbed.
+    /// Adds dotted paths (and their subtrees) exempt from key-based masking of personal
+    /// data; `*` matches any key, `[]` an array element. Emails, phones, cards,
+    /// credentials and authentication data in them are still masked.
     ///
     /// # Examples
     /// ```
@@ -376,10 +616,11 @@ impl PiiMasker {
     }
 
     fn action_uncached(&self, path: &str) -> Action {
-        if self.exempt.is_empty() || !self.is_exempt(path) {
-            self.classify(path)
-        } else {
-            Action::None
+        let a = self.classify(path);
+        match a {
+            // Exemptions never reach card data, authentication data or credentials.
+            Action::Key(c) if !c.is_protected() && self.is_exempt(path) => Action::None,
+            a => a,
         }
     }
 
@@ -392,6 +633,28 @@ impl PiiMasker {
                 (Seg::Key(k), Some(s)) => &**k == s,
             })
         })
+    }
+
+    fn is_safe(&self, key: &str) -> bool {
+        SAFE.iter().any(|s| key.eq_ignore_ascii_case(s))
+            || self.extra_safe.iter().any(|s| key.eq_ignore_ascii_case(s))
+    }
+
+    /// The class of one key by its name: the name rules, then the personal rules.
+    fn key_class(&self, key: &str) -> Class {
+        match keys::classify(key, self.packs.financial) {
+            Class::None => {
+                let personal = has_sensitive_substring(key)
+                    || self.extra_sensitive.iter().any(|n| contains_ci(key, n));
+                if personal && !self.is_safe(key) {
+                    Class::Personal
+                } else {
+                    Class::None
+                }
+            }
+            c if c.is_protected() || !self.is_safe(key) => c,
+            _ => Class::None,
+        }
     }
 
     fn classify(&self, path: &str) -> Action {
@@ -408,12 +671,34 @@ impl PiiMasker {
                 return Action::Cookie;
             }
         }
+        let root = path.split('.').next().unwrap_or("");
+        let ecs = crate::placement::is_ecs_field_set(root)
+            && !path.split('.').any(|seg| seg == "headers" || seg == "body");
+        let named = keys::classify(key, self.packs.financial);
+        if named.is_protected() {
+            return Action::Key(named);
+        }
+        // Under a card, credential or authentication-data key, the whole subtree is that
+        // (`card.number`, `secrets.db`, `auth.token.value`); not inside ECS field sets.
+        if !ecs {
+            let mut segs = path.rsplit('.').filter(|s| *s != "[]").skip(1).peekable();
+            while let Some(seg) = segs.next() {
+                // The root (`extra`, `payload`, `labels`) says nothing.
+                if segs.peek().is_none() {
+                    break;
+                }
+                let c = keys::classify(seg, self.packs.financial);
+                if c.is_protected() {
+                    return Action::Key(c);
+                }
+            }
+        }
         let sensitive = has_sensitive_substring(key)
             || self.extra_sensitive.iter().any(|n| contains_ci(key, n));
-        if !sensitive {
+        if named == Class::None && !sensitive {
             // `related.user` is the only personal ECS field without a sensitive substring.
             if key == "user" && path.starts_with("related.") {
-                return Action::Tokenize;
+                return Action::Key(Class::Personal);
             }
             return Action::None;
         }
@@ -422,10 +707,7 @@ impl PiiMasker {
         if key == "name" && path.rsplit('.').filter(|s| *s != "[]").nth(1) == Some("job") {
             return Action::None;
         }
-        let root = path.split('.').next().unwrap_or("");
-        if crate::placement::is_ecs_field_set(root)
-            && !path.split('.').any(|seg| seg == "headers" || seg == "body")
-        {
+        if ecs {
             let parent = rev.next().unwrap_or("");
             let grand = rev.next().unwrap_or("");
             let personal_leaf = matches!(key, "name" | "full_name" | "email");
@@ -435,224 +717,194 @@ impl PiiMasker {
                 || (key == "address" && (root == "email" || parent == "email"))
                 || (root == "url" && key == "username");
             if personal {
-                return Action::Tokenize;
+                return Action::Key(Class::Personal);
             }
             if ECS_NON_PERSONAL_LEAVES.contains(&key) {
                 return Action::None;
             }
         }
-        if SAFE.iter().any(|s| key.eq_ignore_ascii_case(s))
-            || self.extra_safe.iter().any(|s| key.eq_ignore_ascii_case(s))
-        {
+        if self.is_safe(key) {
             return Action::None;
         }
-        Action::Tokenize
+        if named != Class::None {
+            return Action::Key(named);
+        }
+        Action::Key(Class::Personal)
     }
 
-    /// Appends the token of `value`, or [`REDACTED`] when no keyset is available.
+    /// Appends the token of `value`, or the label for `field_type` when no keyset is
+    /// available.
     fn token(&self, value: &str, field_type: &str, out: &mut String) {
-        self.token_with(out, |p, out| p.tokenize_into(value, field_type, out));
+        let ok = self.token_with(out, |p, out| p.tokenize_into(value, field_type, out));
+        if !ok {
+            out.push_str(self.label(field_type));
+        }
     }
 
     /// Appends the token of a key-masked `value`, typed by what the whole value is.
-    fn token_detected(&self, value: &str, out: &mut String) {
-        self.token_with(out, |p, out| {
+    fn token_detected(&self, key: &str, value: &str, out: &mut String) {
+        let ok = self.token_with(out, |p, out| {
             p.tokenize_detected_into(value, PiiMasker::whole_kind, out)
         });
+        if !ok {
+            let kind = match PiiMasker::whole_kind(value) {
+                "generic" if contains_ci(key, "name") => "name",
+                "generic" if contains_ci(key, "address") => "address",
+                k => k,
+            };
+            out.push_str(self.label(kind));
+        }
     }
 
-    /// Tokenizes with this masker's [`Pii`] (else the process-wide one); [`REDACTED`] when
-    /// no keyset is available.
+    /// Tokenizes with this masker's [`Pii`] (else the process-wide one); `false` when no
+    /// keyset is available.
     fn token_with(
         &self,
         out: &mut String,
         f: impl Fn(&Pii, &mut String) -> Result<(), super::Error>,
-    ) {
+    ) -> bool {
         let r = match &self.pii {
             Some(p) => f(p, out),
             None => with_global(|p| f(p, out)),
         };
-        if r.is_err() {
-            out.push_str(REDACTED);
+        r.is_ok()
+    }
+
+    /// The label written for a value of `field_type` that cannot be tokenized.
+    fn label(&self, field_type: &str) -> &'static str {
+        let typed = self.labels == Labels::Typed;
+        match field_type {
+            "secret" => SECRET_MASKED,
+            "jwt" if typed => "[JWT-MASKED]",
+            "pem_key" if typed => "[PEM-KEY-MASKED]",
+            "jwt" | "pem_key" => SECRET_MASKED,
+            _ if !typed => REDACTED,
+            "email" => "[EMAIL-MASKED]",
+            "phone" => "[PHONE-MASKED]",
+            "name" => "[NAME-MASKED]",
+            "address" => "[ADDRESS-MASKED]",
+            "ssn" => "[SSN-MASKED]",
+            "iban" => "[IBAN-MASKED]",
+            "payment_id" => "[PAYMENT-ID-MASKED]",
+            _ => "[GENERIC-MASKED]",
         }
     }
 
-    /// Replaces emails, phones and cards inside `value`; `false` when nothing matched.
-    fn scan(&self, value: &str, out: &mut String) -> bool {
-        let (at, digits) = precheck(value);
-        if !at && !digits {
+    /// The rules for text.
+    fn text_opts(&self) -> Opts {
+        Opts {
+            text: true,
+            pci: self.packs.pci,
+            financial: self.packs.financial,
+        }
+    }
+
+    /// Writes what a value of `class` (found under `key`) becomes; `false` to keep it.
+    fn mask_class(&self, class: Class, key: &str, value: &str, out: &mut String) -> bool {
+        if value.trim().is_empty() {
             return false;
         }
-        let mut tmp = String::new();
-        let s: &str = if at && self.replace_emails(value, &mut tmp) {
-            &tmp
-        } else {
-            value
-        };
-        if digits && self.replace_digits(s, out) {
-            return true;
-        }
-        if !tmp.is_empty() {
-            out.push_str(&tmp);
-            return true;
-        }
-        false
-    }
-
-    fn replace_emails(&self, value: &str, out: &mut String) -> bool {
-        let b = value.as_bytes();
-        let mut last = 0;
-        let mut i = 0;
-        let mut changed = false;
-        while let Some(off) = b[i..].iter().position(|&c| c == b'@') {
-            let at = i + off;
-            i = at + 1;
-            if at < last {
-                continue;
+        match class {
+            Class::None => false,
+            Class::Cvv => {
+                out.push_str(CVV_MASKED);
+                true
             }
-            if let Some((s, e)) = email_span(value, at, last) {
-                out.push_str(&value[last..s]);
-                self.token(&value[s..e], "email", out);
-                last = e;
-                i = e;
-                changed = true;
+            Class::Sad => {
+                out.push_str(SAD_MASKED);
+                true
             }
-        }
-        if changed {
-            out.push_str(&value[last..]);
-        }
-        changed
-    }
-
-    fn replace_digits(&self, value: &str, out: &mut String) -> bool {
-        let mut last = 0;
-        let mut changed = false;
-        let mut it = value.char_indices().peekable();
-        let mut prev: Option<char> = None;
-        while let Some((i, c)) = it.next() {
-            if c == 'p' && is_protected(&value[i..]) {
-                // Skip an existing token or ciphertext.
-                let end = value[i..]
-                    .find(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | ':')))
-                    .map_or(value.len(), |n| i + n);
-                while it.peek().is_some_and(|&(j, _)| j < end) {
-                    it.next();
-                }
-                prev = value[..end].chars().next_back();
-                continue;
+            Class::Card => mask_card_value(value, out),
+            Class::Secret => {
+                self.token(normalize::py_strip(value), "secret", out);
+                true
             }
-            let plus = c == '+' && value[i + 1..].chars().next().is_some_and(is_decimal_digit);
-            if !(is_decimal_digit(c) || plus) {
-                prev = Some(c);
-                continue;
+            Class::NationalId => {
+                self.token(value, "ssn", out);
+                true
             }
-            let run = Run::parse(value, i);
-            while it.peek().is_some_and(|&(j, _)| j < run.end) {
-                it.next();
+            Class::Iban => {
+                self.token(value, "iban", out);
+                true
             }
-            let next = value[run.end..].chars().next();
-            let after = value[run.end..].chars().nth(1);
-            let glued_before = prev
-                .is_some_and(|p| p.is_alphanumeric() || matches!(p, '_' | '.' | '/' | ':' | '\\'));
-            let glued_after =
-                next.is_some_and(|n| n.is_alphanumeric() || matches!(n, '_' | '/' | '\\'));
-            // 1234567.89, 12:30, 1,234,567: a number, not a phone.
-            let continues =
-                matches!(next, Some('.' | ':' | ',')) && after.is_some_and(is_decimal_digit);
-            let phone_ok = !(glued_before || glued_after || continues);
-            self.emit_run(value, &run, phone_ok, &mut last, &mut changed, out);
-            prev = value[..run.end].chars().next_back();
-        }
-        if changed {
-            out.push_str(&value[last..]);
-        }
-        changed
-    }
-
-    fn emit_run(
-        &self,
-        value: &str,
-        run: &Run,
-        phone_ok: bool,
-        last: &mut usize,
-        changed: &mut bool,
-        out: &mut String,
-    ) {
-        let g = &run.groups[..run.len];
-        let mut i = 0;
-        while i < g.len() {
-            // YYYY-MM-DD is a date, not a phone number.
-            if i + 2 < g.len()
-                && g[i].digits == 4
-                && g[i + 1].digits == 2
-                && g[i + 2].digits == 2
-                && value[g[i].end..g[i + 1].start] == *"-"
-                && value[g[i + 1].end..g[i + 2].start] == *"-"
-            {
-                i += 3;
-                continue;
+            Class::PaymentId => {
+                self.token(value, "payment_id", out);
+                true
             }
-            // The longest Luhn-valid card starting at group i.
-            let mut card = None;
-            let mut total = 0;
-            for j in i..g.len() {
-                total += g[j].digits;
-                if total > 19 {
-                    break;
-                }
-                if j > i && !card_separator(&value[g[j - 1].end..g[j].start]) {
-                    break;
-                }
-                if total >= 13 && luhn(value, &g[i..=j]) {
-                    card = Some(j);
-                }
+            Class::Personal => {
+                self.token_detected(key, value, out);
+                true
             }
-            if let Some(j) = card {
-                out.push_str(&value[*last..g[i].start]);
-                write_card(value, &g[i..=j], out);
-                *last = g[j].end;
-                *changed = true;
-                i = j + 1;
-                continue;
-            }
-            if phone_ok {
-                let mut phone = None;
-                let mut total = 0;
-                for (j, gj) in g.iter().enumerate().skip(i) {
-                    total += gj.digits;
-                    if total > 15 {
-                        break;
-                    }
-                    if total >= 7 {
-                        phone = Some(j);
-                    }
-                }
-                if let Some(j) = phone {
-                    let start = g[i].plus_start;
-                    out.push_str(&value[*last..start]);
-                    self.token(&value[start..g[j].end], "phone", out);
-                    *last = g[j].end;
-                    *changed = true;
-                    i = j + 1;
-                    continue;
-                }
-            }
-            i += 1;
         }
     }
 
     /// The field type for a key-masked value: what the whole value is.
     fn whole_kind(value: &str) -> &'static str {
-        let t = super::normalize::py_strip(value);
+        let t = normalize::py_strip(value);
         if let Some(at) = t.find('@') {
-            if email_span(t, at, 0) == Some((0, t.len())) {
+            if scan::email_span(t, at, 0) == Some((0, t.len())) {
                 return "email";
             }
         }
-        if is_whole_phone(t) {
+        if scan::is_whole_phone(t) {
             return "phone";
         }
         "generic"
+    }
+}
+
+/// A card key's value: 13–19 digits (and separators) truncated without Luhn; a value
+/// with 8 or more digits in another shape `[CARD-MASKED]`; anything else (`visa`, `1111`,
+/// `12/27`, an already truncated number) kept.
+fn mask_card_value(value: &str, out: &mut String) -> bool {
+    let t = value.trim();
+    if scan::is_truncated_card(t) {
+        return false;
+    }
+    let digits = t.chars().filter(|&c| is_decimal_digit(c)).count();
+    let only_card_chars = t
+        .chars()
+        .all(|c| is_decimal_digit(c) || matches!(c, ' ' | '-' | '.'));
+    if (13..=19).contains(&digits) && only_card_chars {
+        scan::write_card(t, out);
+        true
+    } else if digits >= 8 {
+        out.push_str(CARD_MASKED);
+        true
+    } else {
+        false
+    }
+}
+
+impl scan::Emit for PiiMasker {
+    fn key_class(&self, key: &str) -> Class {
+        PiiMasker::key_class(self, key)
+    }
+
+    fn emit(&self, hit: Hit, text: &str, out: &mut String) {
+        match hit {
+            Hit::Email => self.token(text, "email", out),
+            Hit::Phone => self.token(text, "phone", out),
+            Hit::Card => scan::write_card(text, out),
+            Hit::Cvv => out.push_str(CVV_MASKED),
+            Hit::Track => out.push_str(SAD_MASKED),
+            Hit::Iban => self.token(text, "iban", out),
+            Hit::Secret("pem_key") => {
+                // The key body: header and footer lines dropped, line breaks removed.
+                let body: String = text
+                    .lines()
+                    .filter(|l| !l.starts_with("-----"))
+                    .flat_map(|l| l.trim_end_matches('\r').chars())
+                    .collect();
+                self.token(&body, "pem_key", out)
+            }
+            Hit::Secret(ft) => self.token(text, ft, out),
+            Hit::Keyed(c) => {
+                if !self.mask_class(c, "", text, out) {
+                    out.push_str(text);
+                }
+            }
+        }
     }
 }
 
@@ -662,7 +914,7 @@ impl Masker for PiiMasker {
             return false;
         }
         match self.action(path) {
-            Action::None => self.scan(value, out),
+            Action::None => scan::scan(value, self.text_opts(), self, out),
             Action::Auth => {
                 mask_auth(value, out);
                 true
@@ -671,18 +923,49 @@ impl Masker for PiiMasker {
                 out.push_str("****");
                 true
             }
-            Action::Tokenize => {
-                if value.trim().is_empty() {
-                    return false;
+            Action::Key(c) => {
+                let key = path.rsplit('.').find(|s| *s != "[]").unwrap_or("");
+                if self.mask_class(c, key, value, out) {
+                    return true;
                 }
-                self.token_detected(value, out);
-                true
+                // A kept card-key value is still scanned (an email beside a last-4).
+                scan::scan(value, self.text_opts(), self, out)
             }
         }
     }
 
     fn mask_key(&self, _parent_path: &str, key: &str, out: &mut String) -> bool {
-        !is_protected(key) && self.scan(key, out)
+        let opts = Opts {
+            text: false,
+            ..self.text_opts()
+        };
+        !is_protected(key) && scan::scan(key, opts, self, out)
+    }
+
+    fn mask_number(&self, path: &str, digits: &str, out: &mut String) -> bool {
+        match self.action(path) {
+            Action::None => {
+                // A card number logged as a number, outside the typed ECS fields.
+                let n = digits.len();
+                let pci = self.packs.pci
+                    && (13..=19).contains(&n)
+                    && matches!(digits.as_bytes()[0], b'2'..=b'6')
+                    && digits.bytes().all(|c| c.is_ascii_digit())
+                    && scan::luhn_digits(digits.bytes().map(|c| u32::from(c - b'0')));
+                if pci {
+                    scan::write_card(digits, out);
+                }
+                pci
+            }
+            // A count under a personal key (`customer_count`) is not personal; a number
+            // long enough to be a phone is.
+            Action::Key(Class::Personal) => {
+                digits.len() >= 7 && self.mask_class(Class::Personal, "", digits, out)
+            }
+            Action::Key(Class::Card) => mask_card_value(digits, out),
+            Action::Key(c) => self.mask_class(c, "", digits, out),
+            Action::Auth | Action::Cookie => self.mask_str(path, digits, out),
+        }
     }
 }
 
@@ -722,239 +1005,6 @@ fn has_sensitive_substring(key: &str) -> bool {
 fn contains_ci(hay: &str, needle: &str) -> bool {
     let (h, n) = (hay.as_bytes(), needle.as_bytes());
     h.len() >= n.len() && h.windows(n.len()).any(|w| w.eq_ignore_ascii_case(n))
-}
-
-/// One pass over the bytes: is there an `@`, a run of at least 7 digits (separators
-/// allowed), or non-ASCII text (which may hold non-ASCII digits)? Allocates nothing.
-#[inline]
-fn precheck(value: &str) -> (bool, bool) {
-    let mut at = false;
-    let mut run = 0u32;
-    for &c in value.as_bytes() {
-        match c {
-            b'0'..=b'9' => {
-                run += 1;
-                if run >= 7 {
-                    return (at || value.as_bytes().contains(&b'@'), true);
-                }
-            }
-            b'@' => at = true,
-            b' ' | b'-' | b'(' | b')' | b'+' => {}
-            0x80.. => return (at || value.as_bytes().contains(&b'@'), true),
-            _ => run = 0,
-        }
-    }
-    (at, false)
-}
-
-#[inline]
-fn is_local_char(c: char) -> bool {
-    c.is_ascii_alphanumeric()
-        || matches!(
-            c,
-            '.' | '_'
-                | '%'
-                | '+'
-                | '-'
-                | '\''
-                | '!'
-                | '#'
-                | '$'
-                | '&'
-                | '*'
-                | '='
-                | '?'
-                | '^'
-                | '`'
-                | '{'
-                | '|'
-                | '}'
-                | '~'
-        )
-        || (!c.is_ascii() && c.is_alphanumeric())
-}
-
-#[inline]
-fn is_domain_char(c: char) -> bool {
-    c.is_ascii_alphanumeric() || c == '.' || c == '-' || (!c.is_ascii() && c.is_alphanumeric())
-}
-
-/// The email address around the `@` at byte `at`, not starting before `floor`.
-fn email_span(s: &str, at: usize, floor: usize) -> Option<(usize, usize)> {
-    let before = &s[floor..at];
-    let start = if let Some(inner) = before.strip_suffix('"') {
-        // A quoted local part: "john doe"@example.com
-        floor + inner.rfind('"')?
-    } else {
-        let mut start = at;
-        for (i, c) in before.char_indices().rev() {
-            if is_local_char(c) {
-                start = floor + i;
-            } else {
-                break;
-            }
-        }
-        // A local part does not start with a dot.
-        while start < at && s.as_bytes()[start] == b'.' {
-            start += 1;
-        }
-        start
-    };
-    if start == at {
-        return None;
-    }
-    let after = &s[at + 1..];
-    let mut end = at + 1;
-    for (i, c) in after.char_indices() {
-        if is_domain_char(c) {
-            end = at + 1 + i + c.len_utf8();
-        } else {
-            break;
-        }
-    }
-    while end > at + 1 && matches!(s.as_bytes()[end - 1], b'.' | b'-') {
-        end -= 1;
-    }
-    let domain = &s[at + 1..end];
-    let (labels, tld) = domain.rsplit_once('.')?;
-    if labels.is_empty()
-        || labels.split('.').any(str::is_empty)
-        || tld.chars().count() < 2
-        || !tld.chars().all(char::is_alphabetic)
-    {
-        return None;
-    }
-    Some((start, end))
-}
-
-fn is_whole_phone(t: &str) -> bool {
-    let mut digits = 0;
-    for (i, c) in t.char_indices() {
-        if is_decimal_digit(c) {
-            digits += 1;
-        } else if c == '+' {
-            if i != 0 {
-                return false;
-            }
-        } else if !matches!(c, ' ' | '-' | '(' | ')' | '.' | '/') {
-            return false;
-        }
-    }
-    (7..=15).contains(&digits)
-}
-
-#[derive(Clone, Copy, Default)]
-struct Group {
-    /// Start of the digits, or of a `+` right before them.
-    plus_start: usize,
-    start: usize,
-    end: usize,
-    digits: usize,
-}
-
-/// Digit groups separated by at most two of ` `, `-`, `(`, `)` (and a `+` that starts a
-/// group).
-struct Run {
-    groups: [Group; 12],
-    len: usize,
-    end: usize,
-}
-
-impl Run {
-    fn parse(s: &str, start: usize) -> Run {
-        let mut run = Run {
-            groups: [Group::default(); 12],
-            len: 0,
-            end: start,
-        };
-        let b = s.as_bytes();
-        let mut i = start;
-        loop {
-            let plus_start = i;
-            if b.get(i) == Some(&b'+') {
-                i += 1;
-            }
-            let gstart = i;
-            let mut digits = 0;
-            while let Some(c) = s[i..].chars().next().filter(|&c| is_decimal_digit(c)) {
-                i += c.len_utf8();
-                digits += 1;
-            }
-            if digits == 0 {
-                break;
-            }
-            run.groups[run.len] = Group {
-                plus_start,
-                start: gstart,
-                end: i,
-                digits,
-            };
-            run.len += 1;
-            run.end = i;
-            if run.len == run.groups.len() {
-                break;
-            }
-            // Up to two separators, then a digit (or `+digit`) must follow.
-            let mut j = i;
-            let mut seps = 0;
-            while seps < 2 && matches!(b.get(j), Some(b' ' | b'-' | b'(' | b')')) {
-                j += 1;
-                seps += 1;
-            }
-            let k = if b.get(j) == Some(&b'+') { j + 1 } else { j };
-            if seps == 0 || !s[k..].chars().next().is_some_and(is_decimal_digit) {
-                break;
-            }
-            i = j;
-        }
-        run
-    }
-}
-
-fn card_separator(sep: &str) -> bool {
-    matches!(sep, " " | "-")
-}
-
-fn digits_of<'a>(s: &'a str, g: &'a [Group]) -> impl Iterator<Item = u32> + 'a {
-    g.iter()
-        .flat_map(move |g| s[g.start..g.end].chars())
-        .map(nd_value)
-}
-
-/// The value of a Unicode decimal digit.
-fn nd_value(c: char) -> u32 {
-    super::normalize::decimal_value(c).unwrap_or(0)
-}
-
-fn luhn(s: &str, g: &[Group]) -> bool {
-    let digits: u32 = g.iter().map(|g| g.digits as u32).sum();
-    let mut sum = 0;
-    for (k, d) in digits_of(s, g).enumerate() {
-        // Double every second digit from the right.
-        let from_right = digits - 1 - k as u32;
-        sum += if from_right % 2 == 1 {
-            let x = d * 2;
-            if x > 9 {
-                x - 9
-            } else {
-                x
-            }
-        } else {
-            d
-        };
-    }
-    sum % 10 == 0
-}
-
-fn write_card(s: &str, g: &[Group], out: &mut String) {
-    let n: usize = g.iter().map(|g| g.digits).sum();
-    for (k, d) in digits_of(s, g).enumerate() {
-        if k < 6 || k >= n - 4 {
-            out.push(char::from_digit(d, 10).unwrap_or('*'));
-        } else {
-            out.push('*');
-        }
-    }
 }
 
 /// Masks a credential header by its name (`authorization`, `x-api-key`, … →
@@ -1023,73 +1073,47 @@ mod tests {
         let m = PiiMasker::new();
         assert_eq!(m.classify("extra.job.name"), Action::None);
         assert_eq!(m.classify("job.name"), Action::None);
-        assert_eq!(m.classify("extra.customer.name"), Action::Tokenize);
-        assert_eq!(m.classify("extra.job.customer_name"), Action::Tokenize);
-    }
-
-    #[test]
-    fn email_spans() {
-        let s = "mail John.Doe+x@Example.co.uk, now";
-        let at = s.find('@').unwrap();
         assert_eq!(
-            email_span(s, at, 0).map(|(a, b)| &s[a..b]),
-            Some("John.Doe+x@Example.co.uk")
+            m.classify("extra.customer.name"),
+            Action::Key(Class::Personal)
         );
-        for no in [
-            "a@b",
-            "@x.com",
-            "x@.com",
-            "x@y.c",
-            "user@localhost",
-            "x@y.123",
-        ] {
-            assert_eq!(email_span(no, no.find('@').unwrap(), 0), None, "{no}");
-        }
-        let q = "\"quoted\"@Example.com";
-        assert_eq!(email_span(q, q.find('@').unwrap(), 0), Some((0, q.len())));
-    }
-
-    #[test]
-    fn nd_values_and_luhn() {
-        assert_eq!(nd_value('\u{0669}'), 9);
-        assert_eq!(nd_value('\u{0660}'), 0);
-        assert_eq!(nd_value('\u{1D7D8}'), 0); // mathematical double-struck zero (2nd block)
-        assert_eq!(nd_value('\u{1D7E1}'), 9);
-        let m = PiiMasker::new();
-        let mut out = String::new();
-        assert!(m.replace_digits("4111-1111-1111-1111", &mut out));
-        assert_eq!(out, "411111******1111");
-        out.clear();
-        assert!(!m.replace_digits("4111-1111-1111-1112 2024-01-01 12:00:00", &mut out));
+        assert_eq!(
+            m.classify("extra.job.customer_name"),
+            Action::Key(Class::Personal)
+        );
     }
 
     #[test]
     fn classification() {
         let m = PiiMasker::new()
             .with_sensitive_keys(["iban"])
-            .with_safe_keys(["product_name"]);
+            .with_safe_keys(["product_name"])
+            .unwrap();
         for (p, a) in [
-            ("extra.customer_name", Action::Tokenize),
+            ("extra.customer_name", Action::Key(Class::Personal)),
             ("extra.gateway_name", Action::None),
             ("extra.Customer_ID", Action::None),
-            ("payload.items.[].phone", Action::Tokenize),
-            ("extra.emails.[]", Action::Tokenize),
-            ("user.email", Action::Tokenize),
-            ("user.name", Action::Tokenize),
-            ("client.user.full_name", Action::Tokenize),
-            ("user.target.name", Action::Tokenize),
+            ("payload.items.[].phone", Action::Key(Class::Personal)),
+            ("extra.emails.[]", Action::Key(Class::Personal)),
+            ("user.email", Action::Key(Class::Personal)),
+            ("user.name", Action::Key(Class::Personal)),
+            ("client.user.full_name", Action::Key(Class::Personal)),
+            ("user.target.name", Action::Key(Class::Personal)),
             ("user.group.name", Action::None),
-            ("user.phone", Action::Tokenize),
+            ("user.phone", Action::Key(Class::Personal)),
             ("service.name", Action::None),
             ("host.hostname", Action::None),
             ("client.address", Action::None),
-            ("email.from.address", Action::Tokenize),
-            ("url.username", Action::Tokenize),
-            ("http.request.body.customer_name", Action::Tokenize),
+            ("email.from.address", Action::Key(Class::Personal)),
+            ("url.username", Action::Key(Class::Personal)),
+            (
+                "http.request.body.customer_name",
+                Action::Key(Class::Personal),
+            ),
             ("http.request.headers.authorization", Action::Auth),
             ("headers.Cookie", Action::Cookie),
-            ("labels.customer_name", Action::Tokenize),
-            ("extra.payer_iban", Action::Tokenize),
+            ("labels.customer_name", Action::Key(Class::Personal)),
+            ("extra.payer_iban", Action::Key(Class::Personal)),
             ("extra.product_name", Action::None),
             ("message", Action::None),
         ] {
@@ -1129,27 +1153,29 @@ mod tests {
     #[test]
     fn action_memo_follows_each_maskers_rules() {
         let plain = PiiMasker::new();
-        let safe = PiiMasker::new().with_safe_keys(["product_name"]);
+        let safe = PiiMasker::new().with_safe_keys(["product_name"]).unwrap();
         let exempt = safe.clone().with_exempt_paths(["payload.*"]);
         for _ in 0..3 {
             // Same paths, alternating maskers, on one thread: each keeps its own answer.
-            assert_eq!(plain.action("extra.product_name"), Action::Tokenize);
+            assert_eq!(
+                plain.action("extra.product_name"),
+                Action::Key(Class::Personal)
+            );
             assert_eq!(safe.action("extra.product_name"), Action::None);
-            assert_eq!(safe.action("payload.customer"), Action::Tokenize);
+            assert_eq!(
+                safe.action("payload.customer"),
+                Action::Key(Class::Personal)
+            );
             assert_eq!(exempt.action("payload.customer"), Action::None);
-            assert_eq!(plain.action("payload.customer"), Action::Tokenize);
+            assert_eq!(
+                plain.action("payload.customer"),
+                Action::Key(Class::Personal)
+            );
             // A clone shares its rules (and the memo entries).
             assert_eq!(safe.clone().action("extra.product_name"), Action::None);
             // Too long to memoize: still classified.
             let long = format!("extra.{}.customer_name", "x".repeat(60));
-            assert_eq!(plain.action(&long), Action::Tokenize);
+            assert_eq!(plain.action(&long), Action::Key(Class::Personal));
         }
-    }
-
-    #[test]
-    fn precheck_fast_path() {
-        assert_eq!(precheck("GET /api/v1/orders 200"), (false, false));
-        assert_eq!(precheck("order 12 34 567"), (false, true));
-        assert_eq!(precheck("a@b"), (true, false));
     }
 }

@@ -52,17 +52,23 @@ use std::time::Duration;
 
 mod cipher;
 mod error;
+mod keys;
 mod keyset;
 pub(crate) mod mask;
 mod normalize;
 mod provider;
+mod redact;
+mod scan;
 mod token;
 
 pub use error::{Error, ErrorKind};
 pub use keyset::Keyset;
-pub use mask::PiiMasker;
+pub use mask::{
+    Labels, Pack, PiiMasker, CARD_MASKED, CVV_MASKED, REDACTED, SAD_MASKED, SECRET_MASKED,
+};
 #[cfg(feature = "vault")]
 pub use provider::vault::VaultConfig;
+pub use redact::{redact_body, redact_url};
 
 use cipher::RevealKeys;
 use provider::{file::FileProvider, Fixed, Loaded, Provider};

@@ -262,13 +262,6 @@ impl TokenKeys {
     }
 }
 
-/// Whether `s` starts with a token or ciphertext prefix (already protected).
-#[inline]
-pub(crate) fn is_protected(s: &str) -> bool {
-    let b = s.as_bytes();
-    b.len() >= 8 && (b.starts_with(b"ptok:v1:") || b.starts_with(b"penc:v1:"))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

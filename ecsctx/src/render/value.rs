@@ -115,6 +115,26 @@ fn write_str_masked(out: &mut Vec<u8>, s: &str, path: &str, cx: &Cx<'_>, mask_bu
     escape::write_str(out, s, cx.limits.max_str)
 }
 
+/// An integer at `path`: its digits, or what the masker writes for them (as a string).
+#[inline]
+fn write_int_masked<I: itoa::Integer>(
+    out: &mut Vec<u8>,
+    v: I,
+    path: &str,
+    cx: &Cx<'_>,
+    mask_buf: &mut String,
+) {
+    let mut buf = itoa::Buffer::new();
+    let text = buf.format(v);
+    if let Some(m) = cx.masker {
+        mask_buf.clear();
+        if m.mask_number(path, text, mask_buf) {
+            return escape::write_str(out, mask_buf, cx.limits.max_str);
+        }
+    }
+    out.extend_from_slice(text.as_bytes());
+}
+
 /// Writes an `event!` scalar ([`Arg::is_scalar`]) exactly as [`Scratch::add_value`]
 /// writes it as the one leaf at `path`.
 pub(crate) fn write_scalar(
@@ -125,10 +145,10 @@ pub(crate) fn write_scalar(
     s: &mut Scratch,
 ) {
     match *arg {
-        Arg::I64(v) => num::write_int(out, v),
-        Arg::U64(v) => num::write_int(out, v),
-        Arg::I128(v) => num::write_int(out, v),
-        Arg::U128(v) => num::write_int(out, v),
+        Arg::I64(v) => write_int_masked(out, v, path, cx, &mut s.mask_buf),
+        Arg::U64(v) => write_int_masked(out, v, path, cx, &mut s.mask_buf),
+        Arg::I128(v) => write_int_masked(out, v, path, cx, &mut s.mask_buf),
+        Arg::U128(v) => write_int_masked(out, v, path, cx, &mut s.mask_buf),
         Arg::F64(v) => num::write_f64(out, v),
         Arg::Bool(v) => out.extend_from_slice(if v { b"true" } else { b"false" }),
         Arg::Char(v) => {
@@ -298,6 +318,19 @@ impl<'a, 'c> Ser<'a, 'c> {
         }
         let start = self.vals.len();
         f(self.out());
+        if self.mode == Mode::Flatten {
+            self.record(start);
+        }
+        Ok(())
+    }
+
+    fn int<I: itoa::Integer>(mut self, v: I) -> Result<(), SerError> {
+        if self.skip > 0 {
+            return Ok(());
+        }
+        let start = self.vals.len();
+        let out = target(self.mode, self.vals, self.tmp);
+        write_int_masked(out, v, self.path, self.cx, self.mask_buf);
         if self.mode == Mode::Flatten {
             self.record(start);
         }
@@ -723,18 +756,39 @@ impl<'a, 'c> ser::Serializer for Ser<'a, 'c> {
 
     scalar_methods! {
         serialize_bool: bool => |o: &mut Vec<u8>, v: bool| o.extend_from_slice(if v { b"true" } else { b"false" }),
-        serialize_i8: i8 => num::write_int,
-        serialize_i16: i16 => num::write_int,
-        serialize_i32: i32 => num::write_int,
-        serialize_i64: i64 => num::write_int,
-        serialize_i128: i128 => num::write_int,
-        serialize_u8: u8 => num::write_int,
-        serialize_u16: u16 => num::write_int,
-        serialize_u32: u32 => num::write_int,
-        serialize_u64: u64 => num::write_int,
-        serialize_u128: u128 => num::write_int,
         serialize_f32: f32 => |o, v: f32| num::write_f64(o, v as f64),
         serialize_f64: f64 => num::write_f64,
+    }
+
+    fn serialize_i8(self, v: i8) -> Result<(), SerError> {
+        self.int(v)
+    }
+    fn serialize_i16(self, v: i16) -> Result<(), SerError> {
+        self.int(v)
+    }
+    fn serialize_i32(self, v: i32) -> Result<(), SerError> {
+        self.int(v)
+    }
+    fn serialize_i64(self, v: i64) -> Result<(), SerError> {
+        self.int(v)
+    }
+    fn serialize_i128(self, v: i128) -> Result<(), SerError> {
+        self.int(v)
+    }
+    fn serialize_u8(self, v: u8) -> Result<(), SerError> {
+        self.int(v)
+    }
+    fn serialize_u16(self, v: u16) -> Result<(), SerError> {
+        self.int(v)
+    }
+    fn serialize_u32(self, v: u32) -> Result<(), SerError> {
+        self.int(v)
+    }
+    fn serialize_u64(self, v: u64) -> Result<(), SerError> {
+        self.int(v)
+    }
+    fn serialize_u128(self, v: u128) -> Result<(), SerError> {
+        self.int(v)
     }
 
     fn serialize_char(self, v: char) -> Result<(), SerError> {

@@ -1,0 +1,1358 @@
+//! The text scanner: one pass over a string finds everything the masker rewrites in text.
+//!
+//! In: a string (a message, a string value, a body inside a string) and the [`Opts`] of
+//! the masker. Out: the string with each finding replaced by what an [`Emit`] writes for
+//! it, or `false` when nothing was found (and nothing was written).
+//!
+//! The pass walks the bytes once and branches on a few of them: a digit (card numbers,
+//! phones, track data, a CVV after a card), `@` (emails), a letter at a word start (keyed
+//! forms `password=…`, `"cvv": "…"`, `<pin>…</pin>`, `CVV: 123`, `PIN block 0412…`,
+//! `Bearer …`, JWTs, IBANs), `:` before `//` (a URL's userinfo), `-----BEGIN` (PEM
+//! private keys) and `%B` (track 1). Nothing is allocated; a clean string costs one
+//! loop over its bytes and one classification per word that stands before a separator.
+
+use super::keys::{self, Class};
+use super::normalize::{decimal_value, is_decimal_digit};
+
+/// What the scanner found; the masker decides what to write for it.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(crate) enum Hit {
+    /// An email address.
+    Email,
+    /// A phone number.
+    Phone,
+    /// A card number found by its digits (Luhn-valid): first 6 and last 4 are kept.
+    Card,
+    /// The value of a keyed form; what it is comes from the key's class.
+    Keyed(Class),
+    /// A credential found by its shape: the token field type (`secret`, `jwt`,
+    /// `pem_key`).
+    Secret(&'static str),
+    /// A CVV found by its place (after a card number and its expiry).
+    Cvv,
+    /// Track data found by its shape.
+    Track,
+    /// An IBAN found by its shape and check digits.
+    Iban,
+}
+
+/// Which rules run.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Opts {
+    /// Keyed forms, credential shapes (JWT, PEM, bearer, URL userinfo) and track data:
+    /// off for object keys, which are scanned for emails, phones and cards only.
+    pub(crate) text: bool,
+    /// The `pci` pack: card numbers by their digits anywhere, a CVV after a card.
+    pub(crate) pci: bool,
+    /// The `financial_ids` pack: IBANs by their shape.
+    pub(crate) financial: bool,
+}
+
+/// What the masker writes for a finding, and how it classifies a key found in text.
+pub(crate) trait Emit {
+    /// The class of a key found in text (the masker's personal keys and safe keys
+    /// included).
+    fn key_class(&self, key: &str) -> Class;
+    /// Writes the replacement of `text` (what `hit` found) into `out`.
+    fn emit(&self, hit: Hit, text: &str, out: &mut String);
+}
+
+/// Scans `s`, writing it with every finding replaced into `out`; `false` (and nothing
+/// written) when nothing was found.
+pub(crate) fn scan(s: &str, opts: Opts, e: &impl Emit, out: &mut String) -> bool {
+    let mut sc = Scanner {
+        s,
+        b: s.as_bytes(),
+        out,
+        last: 0,
+        changed: false,
+        e,
+        o: opts,
+    };
+    sc.run();
+    if sc.changed {
+        sc.out.push_str(&s[sc.last..]);
+    }
+    sc.changed
+}
+
+struct Scanner<'a, 'o, E> {
+    s: &'a str,
+    b: &'a [u8],
+    out: &'o mut String,
+    /// What is copied to `out` so far.
+    last: usize,
+    changed: bool,
+    e: &'o E,
+    o: Opts,
+}
+
+#[inline]
+fn is_word_byte(c: u8) -> bool {
+    c.is_ascii_alphanumeric() || c == b'_'
+}
+
+/// Bytes a key word found in text may hold (`card_number`, `x-api-key`).
+#[inline]
+fn is_key_byte(c: u8) -> bool {
+    c.is_ascii_alphanumeric() || c == b'_' || c == b'-'
+}
+
+#[inline]
+fn is_b64url(c: u8) -> bool {
+    c.is_ascii_alphanumeric() || c == b'_' || c == b'-'
+}
+
+impl<E: Emit> Scanner<'_, '_, E> {
+    fn run(&mut self) {
+        let n = self.b.len();
+        let mut i = 0;
+        while i < n {
+            let c = self.b[i];
+            let next = match c {
+                b'0'..=b'9' => self.digits(i),
+                b'+' if self.s[i + 1..].chars().next().is_some_and(is_decimal_digit) => {
+                    self.digits(i)
+                }
+                b'@' => self.email(i),
+                b'a'..=b'z' | b'A'..=b'Z' if i == 0 || !is_word_byte(self.b[i - 1]) => self.word(i),
+                b':' if self.o.text && self.b[i + 1..].starts_with(b"//") => self.url(i),
+                b'-' if self.o.text && self.b[i..].starts_with(b"-----BEGIN ") => self.pem(i),
+                b'%' if self.o.text && self.b.get(i + 1) == Some(&b'B') => self.track1(i),
+                0x80.. => {
+                    let ch = self.s[i..].chars().next().unwrap_or(' ');
+                    if is_decimal_digit(ch) {
+                        self.digits(i)
+                    } else {
+                        i + ch.len_utf8()
+                    }
+                }
+                _ => i + 1,
+            };
+            // Always forward, and always to a character boundary.
+            let mut j = next.max(i + 1).min(n);
+            while !self.s.is_char_boundary(j) {
+                j += 1;
+            }
+            i = j;
+        }
+    }
+
+    /// Replaces `start..end` with what the masker writes for `hit`.
+    fn put(&mut self, start: usize, end: usize, hit: Hit) {
+        debug_assert!(self.last <= start && start <= end);
+        self.out.push_str(&self.s[self.last..start]);
+        self.e.emit(hit, &self.s[start..end], self.out);
+        self.last = end;
+        self.changed = true;
+    }
+
+    // === emails ===
+
+    fn email(&mut self, at: usize) -> usize {
+        match email_span(self.s, at, self.last) {
+            Some((start, end)) => {
+                self.put(start, end, Hit::Email);
+                end
+            }
+            None => at + 1,
+        }
+    }
+
+    // === words: keyed forms and credential shapes ===
+
+    fn word(&mut self, i: usize) -> usize {
+        let b = self.b;
+        let mut e = i;
+        while e < b.len() && is_key_byte(b[e]) {
+            e += 1;
+        }
+        // Where to go on when the word is nothing: past its letters, so digits glued to
+        // them are still seen (as an id's digits: never a phone).
+        let mut letters = i;
+        while letters < e && (b[letters].is_ascii_alphabetic() || b[letters] == b'_') {
+            letters += 1;
+        }
+        if !self.o.text {
+            return letters;
+        }
+        let w = &self.s[i..e];
+        if (w == "ptok" || w == "penc") && b.get(e) == Some(&b':') {
+            // A well-formed token or ciphertext stays; anything else is text.
+            if let Some(n) = protected_len(&self.s[i..]) {
+                return i + n;
+            }
+            return e;
+        }
+        if w.starts_with("eyJ") {
+            if let Some(end) = jwt_end(b, i) {
+                self.put(i, end, Hit::Secret("jwt"));
+                return end;
+            }
+        }
+        if self.o.financial && w.len() >= 4 && b[i].is_ascii_uppercase() {
+            if let Some(end) = iban_end(b, i) {
+                self.put(i, end, Hit::Iban);
+                return end;
+            }
+        }
+        if w.eq_ignore_ascii_case("bearer") || w.eq_ignore_ascii_case("basic") {
+            if let Some((cs, ce)) = self.bare_credential(e) {
+                self.put(cs, ce, Hit::Secret("secret"));
+                return ce;
+            }
+        }
+        // The key: this word, or this word and the next (`security code`, `PIN block`).
+        let mut key_end = e;
+        let mut class = Class::None;
+        if keys::starts_two_word_key(w) && b.get(e) == Some(&b' ') {
+            let mut e2 = e + 1;
+            while e2 < b.len() && is_key_byte(b[e2]) {
+                e2 += 1;
+            }
+            if e2 > e + 1 && b[e + 1].is_ascii_alphabetic() {
+                let c2 = self.e.key_class(&self.s[i..e2]);
+                if c2 != Class::None {
+                    key_end = e2;
+                    class = c2;
+                }
+            }
+        }
+        if class == Class::None {
+            // Only a word that stands before a separator (or a number) can be a key.
+            if !self.may_be_key(e) && !is_xml_open(b, i) {
+                return letters;
+            }
+            class = self.e.key_class(w);
+        }
+        if class == Class::None {
+            return letters;
+        }
+        match self.keyed_value(i, key_end, class) {
+            Some((vs, ve, resume)) => {
+                self.put(vs, ve, Hit::Keyed(class));
+                resume
+            }
+            None => letters,
+        }
+    }
+
+    /// Whether what follows the word at `e` can make it a key (a separator, a closing
+    /// quote, an XML tag end, or a space before a digit).
+    fn may_be_key(&self, e: usize) -> bool {
+        match self.b.get(e) {
+            Some(b'=' | b':' | b'"' | b'\'' | b'>' | b'\\') => true,
+            Some(b' ') => matches!(
+                self.b.get(e + 1),
+                Some(b'0'..=b'9' | b'=' | b':' | b' ' | b'i' | b'"')
+            ),
+            _ => false,
+        }
+    }
+
+    /// The value of a keyed form whose key is `ks..ke`: `(start, end, resume)`.
+    fn keyed_value(&self, ks: usize, ke: usize, class: Class) -> Option<(usize, usize, usize)> {
+        let b = self.b;
+        let n = b.len();
+        let xml = is_xml_open(b, ks);
+        let mut j = ke;
+        // A closing quote: `"cvv":`, `'cvv':`, `\"cvv\":`.
+        let quoted = if xml {
+            false
+        } else if b.get(j) == Some(&b'\\') && b.get(j + 1) == Some(&b'"') {
+            j += 2;
+            true
+        } else if matches!(b.get(j), Some(b'"' | b'\'')) {
+            j += 1;
+            true
+        } else {
+            false
+        };
+        if xml {
+            // `<cvv>013</cvv>`, `<cvv type="x">013</cvv>`; not `<cvv/>`.
+            let close = j + b[j..].iter().take(256).position(|&c| c == b'>')?;
+            if b[j..close].contains(&b'<') || (close > 0 && b[close - 1] == b'/') {
+                return None;
+            }
+            let vs = close + 1;
+            if b[vs..].starts_with(b"<![CDATA[") {
+                let body = vs + 9;
+                let end = find(b, body, b"]]>").unwrap_or(n);
+                return Some((body, end, end));
+            }
+            let end = vs + b[vs..].iter().position(|&c| c == b'<').unwrap_or(n - vs);
+            return nonempty(vs, end, end, self.s);
+        }
+        let mut spaces = 0;
+        while b.get(j) == Some(&b' ') && spaces < 3 {
+            j += 1;
+            spaces += 1;
+        }
+        // `is` in prose: `the cvv is 123` (digits only, below).
+        let mut is_word = false;
+        if b[j..].starts_with(b"is ") && !quoted {
+            j += 3;
+            is_word = true;
+        }
+        let sep = match b.get(j) {
+            Some(b'=') if b.get(j + 1) == Some(&b'>') => 2,
+            Some(b'=') if b.get(j + 1) != Some(&b'=') => 1,
+            Some(b':') if !b[j + 1..].starts_with(b"//") => 1,
+            _ => 0,
+        };
+        if is_word && sep != 0 {
+            return None;
+        }
+        // Personal data and ids count only in structured forms: `"k":`, `k=`, `<k>`.
+        let structured = quoted || (sep > 0 && b[j] == b'=');
+        let personal = matches!(
+            class,
+            Class::Personal | Class::NationalId | Class::Iban | Class::PaymentId
+        );
+        if personal && !structured {
+            return None;
+        }
+        if sep == 0 {
+            // `cvv 123`, `PIN 8674`, `the cvv is 123`: a whole number right after the key.
+            if (spaces == 0 && !is_word) || quoted {
+                return None;
+            }
+            let (lo, hi) = match class {
+                Class::Cvv => (3, 4),
+                Class::Sad => (4, 12),
+                _ => return None,
+            };
+            let mut end = j;
+            while end < n && b[end].is_ascii_digit() {
+                end += 1;
+            }
+            let d = end - j;
+            if d < lo || d > hi || b.get(end).is_some_and(|&c| is_word_byte(c)) {
+                return None;
+            }
+            return Some((j, end, end));
+        }
+        j += sep;
+        while matches!(b.get(j), Some(b' ' | b'\t')) {
+            j += 1;
+        }
+        // A quoted value, an escaped-quoted value (JSON inside a JSON string), or a bare one.
+        if b[j..].starts_with(b"\\\"") {
+            let vs = j + 2;
+            let end = find(b, vs, b"\\\"").unwrap_or(n);
+            return nonempty(vs, end, end, self.s);
+        }
+        if let Some(&q @ (b'"' | b'\'')) = b.get(j) {
+            let vs = j + 1;
+            let mut k = vs;
+            while k < n && b[k] != q {
+                k += if b[k] == b'\\' { 2 } else { 1 };
+            }
+            let end = k.min(n);
+            return nonempty(vs, end, end, self.s);
+        }
+        let vs = j;
+        // A nested object or array: its own keys say what is sensitive.
+        if matches!(b.get(vs), Some(b'{' | b'[')) {
+            return None;
+        }
+        let mut end = bare_end(b, vs);
+        // `Authorization: Bearer x`, `api_key: Token x`: the scheme and its credential.
+        if class == Class::Secret && end < n && b[end] == b' ' {
+            let scheme = &self.s[vs..end];
+            if is_auth_scheme(scheme) {
+                let cs = end + 1;
+                let ce = bare_end(b, cs);
+                if ce > cs {
+                    end = ce;
+                }
+            }
+        }
+        nonempty(vs, end, end, self.s)
+    }
+
+    /// The credential after `Bearer`/`Basic` (the word ends at `e`): one or two spaces, then
+    /// at least 12 characters of a token alphabet holding a digit or mixed case.
+    fn bare_credential(&self, e: usize) -> Option<(usize, usize)> {
+        let b = self.b;
+        let mut cs = e;
+        while b.get(cs) == Some(&b' ') && cs - e < 2 {
+            cs += 1;
+        }
+        if cs == e {
+            return None;
+        }
+        let mut ce = cs;
+        while ce < b.len()
+            && (is_b64url(b[ce]) || matches!(b[ce], b'.' | b'~' | b'+' | b'/' | b'='))
+        {
+            ce += 1;
+        }
+        let t = &b[cs..ce];
+        let mixed = t.iter().any(u8::is_ascii_digit)
+            || (t.iter().any(u8::is_ascii_uppercase) && t.iter().any(u8::is_ascii_lowercase));
+        (t.len() >= 12 && mixed).then_some((cs, ce))
+    }
+
+    // === URLs, PEM ===
+
+    /// A URL's userinfo (`scheme://user:pass@host`): user and password masked apart.
+    fn url(&mut self, colon: usize) -> usize {
+        let b = self.b;
+        let a = colon + 3;
+        let mut end = a;
+        while end < b.len()
+            && !matches!(
+                b[end],
+                b'/' | b'?' | b'#' | b' ' | b'\t' | b'\n' | b'\r' | b'"' | b'\'' | b'<' | b'>'
+            )
+        {
+            end += 1;
+        }
+        let Some(at) = b[a..end].iter().rposition(|&c| c == b'@').map(|p| a + p) else {
+            return a;
+        };
+        if at == a || a < self.last {
+            return a;
+        }
+        match b[a..at].iter().position(|&c| c == b':').map(|p| a + p) {
+            Some(c) => {
+                if c > a {
+                    self.put(a, c, Hit::Secret("secret"));
+                }
+                if at > c + 1 {
+                    self.put(c + 1, at, Hit::Secret("secret"));
+                }
+            }
+            None => self.put(a, at, Hit::Secret("secret")),
+        }
+        at + 1
+    }
+
+    /// A PEM private key block, replaced whole.
+    fn pem(&mut self, i: usize) -> usize {
+        let b = self.b;
+        let Some(head_end) = find(b, i + 11, b"-----") else {
+            return i + 11;
+        };
+        let label = &b[i + 11..head_end];
+        if !contains(label, b"PRIVATE KEY") || label.len() > 40 {
+            return head_end;
+        }
+        let end = match find(b, head_end + 5, b"-----END") {
+            Some(e) => find(b, e + 8, b"-----").map_or(b.len(), |f| f + 5),
+            None => b.len(),
+        };
+        self.put(i, end, Hit::Secret("pem_key"));
+        end
+    }
+
+    // === digits: cards, phones, track data ===
+
+    fn digits(&mut self, i: usize) -> usize {
+        let s = self.s;
+        let b = self.b;
+        if self.o.text {
+            if let Some(end) = self.track2(i) {
+                let start = if i > 0 && b[i - 1] == b';' && i - 1 >= self.last {
+                    i - 1
+                } else {
+                    i
+                };
+                self.put(start, end, Hit::Track);
+                return end;
+            }
+        }
+        if let Some(end) = dotted_phone(s, i) {
+            let before = s[..i].chars().next_back();
+            if !before.is_some_and(|p| p.is_alphanumeric() || matches!(p, '.' | '_' | '/')) {
+                self.put(i, end, Hit::Phone);
+                return end;
+            }
+        }
+        let run = Run::parse(s, i);
+        let prev = s[..i].chars().next_back();
+        let next = s[run.end..].chars().next();
+        let after = s[run.end..].chars().nth(1);
+        let glued_before =
+            prev.is_some_and(|p| p.is_alphanumeric() || matches!(p, '_' | '.' | '/' | ':' | '\\'));
+        let glued_after =
+            next.is_some_and(|n| n.is_alphanumeric() || matches!(n, '_' | '/' | '\\'));
+        // 1234567.89, 12:30, 1,234,567: a number, not a phone.
+        let continues =
+            matches!(next, Some('.' | ':' | ',')) && after.is_some_and(is_decimal_digit);
+        let phone_ok = !(glued_before || glued_after || continues);
+        self.emit_run(&run, phone_ok)
+    }
+
+    /// Track 2 data at `i` (`4111…=2512101…`, `;` before and `?` after optional): the end.
+    fn track2(&self, i: usize) -> Option<usize> {
+        let b = self.b;
+        let mut k = i;
+        while k < b.len() && b[k].is_ascii_digit() {
+            k += 1;
+        }
+        if !(12..=19).contains(&(k - i)) || !matches!(b.get(k), Some(b'=' | b'D')) {
+            return None;
+        }
+        let ds = k + 1;
+        let mut e = ds;
+        while e < b.len() && b[e].is_ascii_digit() {
+            e += 1;
+        }
+        if e - ds < 7 || b.get(e).is_some_and(|&c| is_word_byte(c)) {
+            return None;
+        }
+        Some(if b.get(e) == Some(&b'?') { e + 1 } else { e })
+    }
+
+    /// Track 1 data (`%B4111…^NAME^2512…?`).
+    fn track1(&mut self, i: usize) -> usize {
+        let b = self.b;
+        let mut k = i + 2;
+        while k < b.len() && b[k].is_ascii_digit() {
+            k += 1;
+        }
+        if !(12..=19).contains(&(k - i - 2)) || b.get(k) != Some(&b'^') {
+            return i + 1;
+        }
+        let end = b[k..]
+            .iter()
+            .take(120)
+            .position(|&c| c == b'?' || c == b'\n')
+            .map_or(b.len().min(k + 120), |p| {
+                k + p + usize::from(b[k + p] == b'?')
+            });
+        let end = floor_boundary(self.s, end);
+        self.put(i, end, Hit::Track);
+        end
+    }
+
+    fn emit_run(&mut self, run: &Run, phone_ok: bool) -> usize {
+        let s = self.s;
+        let g = &run.groups[..run.len];
+        let mut i = 0;
+        while i < g.len() {
+            // YYYY-MM-DD is a date, not a phone number.
+            if i + 2 < g.len()
+                && g[i].digits == 4
+                && g[i + 1].digits == 2
+                && g[i + 2].digits == 2
+                && s[g[i].end..g[i + 1].start] == *"-"
+                && s[g[i + 1].end..g[i + 2].start] == *"-"
+            {
+                i += 3;
+                continue;
+            }
+            if self.o.pci {
+                // The longest Luhn-valid card starting at group i.
+                let mut card = None;
+                let mut total = 0;
+                for j in i..g.len() {
+                    total += g[j].digits;
+                    if total > 19 {
+                        break;
+                    }
+                    if j > i && !card_separator(&s[g[j - 1].end..g[j].start]) {
+                        break;
+                    }
+                    if total >= 13 && luhn(s, &g[i..=j]) {
+                        card = Some(j);
+                    }
+                }
+                if let Some(j) = card {
+                    if g[i].start >= self.last {
+                        self.put(g[i].start, g[j].end, Hit::Card);
+                        if self.o.text && j + 1 == g.len() {
+                            return self.cvv_after_card(g[j].end);
+                        }
+                        // `4111 1111 1111 1111 123`: the CVV is the run's last group.
+                        if self.o.text && j + 2 == g.len() && matches!(g[j + 1].digits, 3 | 4) {
+                            self.put(g[j + 1].start, g[j + 1].end, Hit::Cvv);
+                            return run.end;
+                        }
+                    }
+                    i = j + 1;
+                    continue;
+                }
+            }
+            if phone_ok {
+                let mut phone = None;
+                let mut total = 0;
+                for (j, gj) in g.iter().enumerate().skip(i) {
+                    total += gj.digits;
+                    if total > 15 {
+                        break;
+                    }
+                    if total >= 7 {
+                        phone = Some(j);
+                    }
+                }
+                if let Some(j) = phone {
+                    let start = g[i].plus_start;
+                    if start >= self.last {
+                        self.put(start, g[j].end, Hit::Phone);
+                    }
+                    i = j + 1;
+                    continue;
+                }
+            }
+            i += 1;
+        }
+        run.end
+    }
+
+    /// A CVV right after a card number: `4111… 123`, `4111…|12/27|123`, `4111… exp 12/27
+    /// 123`: a 3–4 digit whole number after at most an expiry. Returns where to go on.
+    fn cvv_after_card(&mut self, card_end: usize) -> usize {
+        let b = self.b;
+        let sep = |k: usize| {
+            let mut j = k;
+            while j < b.len()
+                && matches!(b[j], b' ' | b'|' | b',' | b';' | b'/' | b'\t')
+                && j - k < 3
+            {
+                j += 1;
+            }
+            j
+        };
+        let num = |k: usize| {
+            let mut j = k;
+            while j < b.len() && b[j].is_ascii_digit() {
+                j += 1;
+            }
+            j
+        };
+        let mut j = sep(card_end);
+        if j == card_end {
+            return card_end;
+        }
+        // An optional expiry: MM/YY, MM/YYYY, MMYY after `exp`.
+        if b[j..].starts_with(b"exp ") {
+            j += 4;
+        }
+        let e = num(j);
+        if e - j == 2 && b.get(e) == Some(&b'/') {
+            let e2 = num(e + 1);
+            if matches!(e2 - e - 1, 2 | 4) {
+                j = sep(e2);
+            }
+        }
+        let e = num(j);
+        let whole = !b
+            .get(e)
+            .is_some_and(|&c| is_word_byte(c) || c == b'/' || c == b'.');
+        if matches!(e - j, 3 | 4) && whole && j > card_end {
+            self.put(j, e, Hit::Cvv);
+            return e;
+        }
+        card_end
+    }
+}
+
+// === shapes ===
+
+fn contains(h: &[u8], n: &[u8]) -> bool {
+    h.windows(n.len()).any(|w| w == n)
+}
+
+fn find(b: &[u8], from: usize, n: &[u8]) -> Option<usize> {
+    let from = from.min(b.len());
+    b[from..]
+        .windows(n.len())
+        .position(|w| w == n)
+        .map(|p| from + p)
+}
+
+fn floor_boundary(s: &str, mut i: usize) -> usize {
+    while !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+/// `Some((start, end, resume))` when the value is not empty and not already masked.
+fn nonempty(vs: usize, end: usize, resume: usize, s: &str) -> Option<(usize, usize, usize)> {
+    let end = floor_boundary(s, end);
+    let v = s[vs..end].trim();
+    if v.is_empty() || is_masked(v) {
+        return None;
+    }
+    Some((vs, end, resume.max(end)))
+}
+
+/// A value the masker already wrote: a label, a token or ciphertext, a truncated card.
+pub(crate) fn is_masked(v: &str) -> bool {
+    (v.starts_with('[') && v.ends_with("MASKED]"))
+        || v == super::mask::REDACTED
+        || is_protected(v)
+        || is_truncated_card(v)
+}
+
+/// `411111******1111`.
+pub(crate) fn is_truncated_card(v: &str) -> bool {
+    let b = v.as_bytes();
+    (13..=19).contains(&b.len())
+        && b[..6].iter().all(u8::is_ascii_digit)
+        && b[b.len() - 4..].iter().all(u8::is_ascii_digit)
+        && b[6..b.len() - 4].iter().all(|&c| c == b'*')
+}
+
+/// The end of a bare (unquoted) value.
+fn bare_end(b: &[u8], vs: usize) -> usize {
+    let mut k = vs;
+    while k < b.len()
+        && !matches!(
+            b[k],
+            b' ' | b'\t'
+                | b'\n'
+                | b'\r'
+                | b'&'
+                | b','
+                | b';'
+                | b'}'
+                | b']'
+                | b')'
+                | b'<'
+                | b'"'
+                | b'\''
+                | b'|'
+        )
+    {
+        k += 1;
+    }
+    k
+}
+
+fn is_auth_scheme(w: &str) -> bool {
+    [
+        "bearer",
+        "basic",
+        "digest",
+        "token",
+        "negotiate",
+        "ntlm",
+        "bot",
+        "aws4-hmac-sha256",
+    ]
+    .iter()
+    .any(|s| w.eq_ignore_ascii_case(s))
+}
+
+/// Whether the word at `ks` opens an XML element: `<cvv`, `<ns:cvv`.
+fn is_xml_open(b: &[u8], ks: usize) -> bool {
+    if ks == 0 {
+        return false;
+    }
+    match b[ks - 1] {
+        b'<' => true,
+        b':' => {
+            let mut k = ks - 1;
+            while k > 0 && is_key_byte(b[k - 1]) {
+                k -= 1;
+            }
+            k > 0 && k < ks - 1 && b[k - 1] == b'<'
+        }
+        _ => false,
+    }
+}
+
+/// The end of a JWT starting at `i` (`eyJ…` `.` `…` `.` `…`).
+fn jwt_end(b: &[u8], i: usize) -> Option<usize> {
+    let seg = |k: usize| {
+        let mut j = k;
+        while j < b.len() && is_b64url(b[j]) {
+            j += 1;
+        }
+        j
+    };
+    let e1 = seg(i);
+    if e1 - i < 10 || b.get(e1) != Some(&b'.') {
+        return None;
+    }
+    let e2 = seg(e1 + 1);
+    if e2 - e1 - 1 < 2 || b.get(e2) != Some(&b'.') {
+        return None;
+    }
+    Some(seg(e2 + 1))
+}
+
+/// The end of an IBAN at `i`: two letters, two check digits, 11–30 letters or digits
+/// (or groups of four after single spaces), valid by ISO 13616 mod 97.
+fn iban_end(b: &[u8], i: usize) -> Option<usize> {
+    if !(b.len() >= i + 15
+        && b[i].is_ascii_uppercase()
+        && b[i + 1].is_ascii_uppercase()
+        && b[i + 2].is_ascii_digit()
+        && b[i + 3].is_ascii_digit())
+    {
+        return None;
+    }
+    let mut end = i;
+    let mut n = 0;
+    let mut rem: u32 = 0;
+    let push = |c: u8, rem: &mut u32| {
+        let v = if c.is_ascii_digit() {
+            u32::from(c - b'0')
+        } else {
+            u32::from(c.to_ascii_uppercase() - b'A') + 10
+        };
+        *rem = if v >= 10 {
+            (*rem * 100 + v) % 97
+        } else {
+            (*rem * 10 + v) % 97
+        };
+    };
+    // The BBAN first, then the country and check digits (the standard's rearrangement).
+    let mut k = i + 4;
+    while k < b.len() && n < 30 {
+        if b[k].is_ascii_alphanumeric() {
+            if b[k].is_ascii_lowercase() {
+                return None;
+            }
+            push(b[k], &mut rem);
+            n += 1;
+            k += 1;
+            end = k;
+        } else if b[k] == b' ' && b.get(k + 1).is_some_and(u8::is_ascii_alphanumeric) && n % 4 == 0
+        {
+            k += 1;
+        } else {
+            break;
+        }
+    }
+    if !(11..=30).contains(&n) || b.get(end).is_some_and(|&c| is_word_byte(c)) {
+        return None;
+    }
+    for &c in &b[i..i + 4] {
+        push(c, &mut rem);
+    }
+    (rem == 1).then_some(end)
+}
+
+/// A phone with dots between its groups: `212.555.0134`, `+1.212.555.0134`; not an IP
+/// address, a version or a decimal.
+fn dotted_phone(s: &str, i: usize) -> Option<usize> {
+    let b = s.as_bytes();
+    let mut k = i;
+    if b[k] == b'+' {
+        k += 1;
+    }
+    let mut groups = [0usize; 4];
+    let mut n = 0;
+    loop {
+        let st = k;
+        while k < b.len() && b[k].is_ascii_digit() {
+            k += 1;
+        }
+        if n == 4 {
+            return None;
+        }
+        groups[n] = k - st;
+        n += 1;
+        if b.get(k) == Some(&b'.') && b.get(k + 1).is_some_and(u8::is_ascii_digit) {
+            k += 1;
+        } else {
+            break;
+        }
+    }
+    let g = &groups[..n];
+    let shape = match g {
+        [a, 3, 4] => (2..=3).contains(a),
+        [c, a, 3, 4] => (1..=3).contains(c) && (2..=3).contains(a),
+        _ => false,
+    };
+    let glued = b.get(k).is_some_and(|&c| is_word_byte(c) || c == b'.');
+    (shape && !glued).then_some(k)
+}
+
+// === tokens and ciphertexts ===
+
+/// The length of a well-formed token (`ptok:v1:` and 43 base64url characters) or
+/// ciphertext (`penc:v1:{kid}:` and at least 38 base64url characters) at the start of
+/// `s`, delimited after; `None` for anything else that starts like one.
+pub(crate) fn protected_len(s: &str) -> Option<usize> {
+    let b = s.as_bytes();
+    let run = |k: usize, ok: fn(u8) -> bool| {
+        let mut j = k;
+        while j < b.len() && ok(b[j]) {
+            j += 1;
+        }
+        j
+    };
+    let end = if b.starts_with(b"ptok:v1:") {
+        let e = run(8, is_b64url);
+        (e - 8 == 43).then_some(e)?
+    } else if b.starts_with(b"penc:v1:") {
+        let kid_end = run(8, |c| is_b64url(c) || c == b'.');
+        if kid_end == 8 || kid_end - 8 > 64 || b.get(kid_end) != Some(&b':') {
+            return None;
+        }
+        let e = run(kid_end + 1, is_b64url);
+        // nonce (12) + tag (16) at least; base64url without padding never leaves 1 over.
+        let n = e - kid_end - 1;
+        (n >= 38 && n % 4 != 1).then_some(e)?
+    } else {
+        return None;
+    };
+    (!b.get(end).is_some_and(|&c| c == b':' || c == b'.')).then_some(end)
+}
+
+/// Whether `s` is exactly one well-formed token or ciphertext.
+pub(crate) fn is_protected(s: &str) -> bool {
+    protected_len(s) == Some(s.len())
+}
+
+// === emails ===
+
+#[inline]
+fn is_local_char(c: char) -> bool {
+    c.is_ascii_alphanumeric()
+        || matches!(
+            c,
+            '.' | '_'
+                | '%'
+                | '+'
+                | '-'
+                | '\''
+                | '!'
+                | '#'
+                | '$'
+                | '&'
+                | '*'
+                | '='
+                | '?'
+                | '^'
+                | '`'
+                | '{'
+                | '|'
+                | '}'
+                | '~'
+        )
+        || (!c.is_ascii() && c.is_alphanumeric())
+}
+
+#[inline]
+fn is_domain_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || c == '.' || c == '-' || (!c.is_ascii() && c.is_alphanumeric())
+}
+
+/// The email address around the `@` at byte `at`, not starting before `floor`.
+pub(crate) fn email_span(s: &str, at: usize, floor: usize) -> Option<(usize, usize)> {
+    if floor > at {
+        return None;
+    }
+    let before = &s[floor..at];
+    let start = if let Some(inner) = before.strip_suffix('"') {
+        // A quoted local part: "john doe"@example.com
+        floor + inner.rfind('"')?
+    } else {
+        let mut start = at;
+        for (i, c) in before.char_indices().rev() {
+            if is_local_char(c) {
+                start = floor + i;
+            } else {
+                break;
+            }
+        }
+        // A local part does not start with a dot.
+        while start < at && s.as_bytes()[start] == b'.' {
+            start += 1;
+        }
+        start
+    };
+    if start == at {
+        return None;
+    }
+    let after = &s[at + 1..];
+    let mut end = at + 1;
+    for (i, c) in after.char_indices() {
+        if is_domain_char(c) {
+            end = at + 1 + i + c.len_utf8();
+        } else {
+            break;
+        }
+    }
+    while end > at + 1 && matches!(s.as_bytes()[end - 1], b'.' | b'-') {
+        end -= 1;
+    }
+    let domain = &s[at + 1..end];
+    let (labels, tld) = domain.rsplit_once('.')?;
+    if labels.is_empty()
+        || labels.split('.').any(str::is_empty)
+        || tld.chars().count() < 2
+        || !tld.chars().all(char::is_alphabetic)
+    {
+        return None;
+    }
+    Some((start, end))
+}
+
+/// Whether all of `t` is one phone number.
+pub(crate) fn is_whole_phone(t: &str) -> bool {
+    let mut digits = 0;
+    for (i, c) in t.char_indices() {
+        if is_decimal_digit(c) {
+            digits += 1;
+        } else if c == '+' {
+            if i != 0 {
+                return false;
+            }
+        } else if !matches!(c, ' ' | '-' | '(' | ')' | '.' | '/') {
+            return false;
+        }
+    }
+    (7..=15).contains(&digits)
+}
+
+// === digit runs ===
+
+#[derive(Clone, Copy, Default)]
+struct Group {
+    /// Start of the digits, or of a `+` right before them.
+    plus_start: usize,
+    start: usize,
+    end: usize,
+    digits: usize,
+}
+
+/// Digit groups separated by at most two of ` `, `-`, `(`, `)`, `.` (a `.` alone, between
+/// two groups of four: a dotted card number) and a `+` that starts a group.
+struct Run {
+    groups: [Group; 12],
+    len: usize,
+    end: usize,
+}
+
+impl Run {
+    fn parse(s: &str, start: usize) -> Run {
+        let mut run = Run {
+            groups: [Group::default(); 12],
+            len: 0,
+            end: start,
+        };
+        let b = s.as_bytes();
+        let mut i = start;
+        loop {
+            let plus_start = i;
+            if b.get(i) == Some(&b'+') {
+                i += 1;
+            }
+            let gstart = i;
+            let mut digits = 0;
+            while let Some(c) = s[i..].chars().next().filter(|&c| is_decimal_digit(c)) {
+                i += c.len_utf8();
+                digits += 1;
+            }
+            if digits == 0 {
+                break;
+            }
+            run.groups[run.len] = Group {
+                plus_start,
+                start: gstart,
+                end: i,
+                digits,
+            };
+            run.len += 1;
+            run.end = i;
+            if run.len == run.groups.len() {
+                break;
+            }
+            // Up to two separators, then a digit (or `+digit`) must follow.
+            let mut j = i;
+            let mut seps = 0;
+            while seps < 2 && matches!(b.get(j), Some(b' ' | b'-' | b'(' | b')')) {
+                j += 1;
+                seps += 1;
+            }
+            // `4111.1111.1111.1111`: a dot only between groups of four digits.
+            if seps == 0
+                && b.get(j) == Some(&b'.')
+                && digits == 4
+                && b.len() >= j + 5
+                && b[j + 1..j + 5].iter().all(u8::is_ascii_digit)
+                && !b.get(j + 5).is_some_and(u8::is_ascii_digit)
+            {
+                j += 1;
+                seps = 1;
+            }
+            let k = if b.get(j) == Some(&b'+') { j + 1 } else { j };
+            if seps == 0 || !s[k..].chars().next().is_some_and(is_decimal_digit) {
+                break;
+            }
+            i = j;
+        }
+        run
+    }
+}
+
+fn card_separator(sep: &str) -> bool {
+    matches!(sep, " " | "-" | "." | "  ")
+}
+
+/// The value of a Unicode decimal digit.
+fn nd_value(c: char) -> u32 {
+    decimal_value(c).unwrap_or(0)
+}
+
+fn luhn(s: &str, g: &[Group]) -> bool {
+    let digits = g
+        .iter()
+        .flat_map(|g| s[g.start..g.end].chars())
+        .map(nd_value);
+    luhn_digits(digits)
+}
+
+/// Luhn's check over the digits, most significant first.
+pub(crate) fn luhn_digits(digits: impl DoubleEndedIterator<Item = u32>) -> bool {
+    let mut sum = 0;
+    for (k, d) in digits.rev().enumerate() {
+        sum += if k % 2 == 1 {
+            let x = d * 2;
+            if x > 9 {
+                x - 9
+            } else {
+                x
+            }
+        } else {
+            d
+        };
+    }
+    sum % 10 == 0
+}
+
+/// Writes the first 6 and last 4 of the decimal digits in `text`, `*` between.
+pub(crate) fn write_card(text: &str, out: &mut String) {
+    let n = text.chars().filter(|&c| is_decimal_digit(c)).count();
+    for (k, d) in text
+        .chars()
+        .filter(|&c| is_decimal_digit(c))
+        .map(nd_value)
+        .enumerate()
+    {
+        if k < 6 || k + 4 >= n {
+            out.push(char::from_digit(d, 10).unwrap_or('*'));
+        } else {
+            out.push('*');
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Writes `<kind>` for each finding.
+    struct Tags;
+    impl Emit for Tags {
+        fn key_class(&self, key: &str) -> Class {
+            match keys::classify(key, true) {
+                Class::None if key.to_ascii_lowercase().contains("name") => Class::Personal,
+                c => c,
+            }
+        }
+        fn emit(&self, hit: Hit, text: &str, out: &mut String) {
+            match hit {
+                Hit::Card => write_card(text, out),
+                Hit::Keyed(Class::Card) => write_card(text, out),
+                h => out.push_str(&format!("<{h:?}>")),
+            }
+        }
+    }
+
+    const ALL: Opts = Opts {
+        text: true,
+        pci: true,
+        financial: true,
+    };
+
+    fn m(s: &str) -> String {
+        let mut out = String::new();
+        if scan(s, ALL, &Tags, &mut out) {
+            out
+        } else {
+            s.to_owned()
+        }
+    }
+
+    #[test]
+    fn keyed_forms() {
+        for (i, o) in [
+            (
+                "login failed for bob password=hunter2 retry",
+                "login failed for bob password=<Keyed(Secret)> retry",
+            ),
+            (
+                r#"{"secret": "a b", "x": 1}"#,
+                r#"{"secret": "<Keyed(Secret)>", "x": 1}"#,
+            ),
+            (
+                r#"{\"password\":\"pw\"}"#,
+                r#"{\"password\":\"<Keyed(Secret)>\"}"#,
+            ),
+            ("token=xyz&q=1", "token=<Keyed(Secret)>&q=1"),
+            ("CVV: 123", "CVV: <Keyed(Cvv)>"),
+            ("cvv 123 ok", "cvv <Keyed(Cvv)> ok"),
+            ("the cvv is 123", "the cvv is <Keyed(Cvv)>"),
+            ("security code 085", "security code <Keyed(Cvv)>"),
+            ("PIN 8674", "PIN <Keyed(Sad)>"),
+            ("PIN block: 0412AC56FF0011AA", "PIN block: <Keyed(Sad)>"),
+            ("pin=1234", "pin=<Keyed(Sad)>"),
+            (
+                "<Auth><cvv>013</cvv><password>pw</password></Auth>",
+                "<Auth><cvv><Keyed(Cvv)></cvv><password><Keyed(Secret)></password></Auth>",
+            ),
+            (
+                "<ns:cvv type=\"x\">013</ns:cvv>",
+                "<ns:cvv type=\"x\"><Keyed(Cvv)></ns:cvv>",
+            ),
+            (
+                "<password><![CDATA[p<w]]></password>",
+                "<password><![CDATA[<Keyed(Secret)>]]></password>",
+            ),
+            (
+                "card_number=4111111111111112&cvv=554&api_key=sk_live_abc",
+                "card_number=411111******1112&cvv=<Keyed(Cvv)>&api_key=<Keyed(Secret)>",
+            ),
+            (
+                "Authorization: Bearer abc.def",
+                "Authorization: <Keyed(Secret)>",
+            ),
+            ("name=John&x=1", "name=<Keyed(Personal)>&x=1"),
+            ("name: John", "name: John"),
+            ("password => \"x\"", "password => \"<Keyed(Secret)>\""),
+            (
+                "passport_number='X1'",
+                "passport_number='<Keyed(NationalId)>'",
+            ),
+        ] {
+            assert_eq!(m(i), o, "{i}");
+        }
+    }
+
+    #[test]
+    fn shapes() {
+        let jwt = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2ln";
+        assert_eq!(m(&format!("got {jwt} ok")), "got <Secret(\"jwt\")> ok");
+        assert_eq!(m("Bearer abcdefghij12"), "Bearer <Secret(\"secret\")>");
+        assert_eq!(m("a Bearer of news"), "a Bearer of news");
+        let pem = "cfg -----BEGIN PRIVATE KEY-----\nMIIE\nabc\n-----END PRIVATE KEY----- end";
+        assert_eq!(m(pem), "cfg <Secret(\"pem_key\")> end");
+        let cert = "-----BEGIN CERTIFICATE-----\nMIIE\n-----END CERTIFICATE-----";
+        assert_eq!(m(cert), cert);
+        assert_eq!(
+            m("https://user:pa55@host/x?access_token=abc&q=1"),
+            "https://<Secret(\"secret\")>:<Secret(\"secret\")>@host/x?access_token=<Keyed(Secret)>&q=1"
+        );
+        assert_eq!(m("https://host/x?q=1"), "https://host/x?q=1");
+        assert_eq!(m(";4111111111111111=25121010000000000000?"), "<Track>");
+        assert_eq!(m("%B4111111111111111^DOE/JOHN^2512101?"), "<Track>");
+        assert_eq!(m("call 212.555.0134 now"), "call <Phone> now");
+        assert_eq!(
+            m("ip 192.168.100.200 v1.2.3 2024.01.15"),
+            "ip 192.168.100.200 v1.2.3 2024.01.15"
+        );
+        assert_eq!(m("iban GB82WEST12345698765432."), "iban <Iban>.");
+        assert_eq!(m("iban GB82 WEST 1234 5698 7654 32"), "iban <Iban>");
+        assert_eq!(m("GB83WEST12345698765432"), "GB83WEST12345698765432");
+    }
+
+    #[test]
+    fn cards_and_cvv_after_them() {
+        assert_eq!(m("4111 1111 1111 1111 123"), "411111******1111 <Cvv>");
+        assert_eq!(
+            m("4111111111111111|12/27|123"),
+            "411111******1111|12/27|<Cvv>"
+        );
+        assert_eq!(m("4111.1111.1111.1111"), "411111******1111");
+        assert_eq!(m("4111  1111  1111  1111"), "411111******1111");
+        assert_eq!(m("ORD4111111111111111"), "ORD411111******1111");
+        assert_eq!(m("4111111111111111 2024"), "411111******1111 <Cvv>");
+        assert_eq!(m("order 12345678 ok"), "order <Phone> ok");
+        assert_eq!(m("ORD12345678"), "ORD12345678");
+    }
+
+    #[test]
+    fn tokens_are_kept_only_when_well_formed() {
+        let tok = format!("ptok:v1:{}", "A".repeat(43));
+        assert!(is_protected(&tok));
+        assert_eq!(m(&format!("x {tok} y")), format!("x {tok} y"));
+        assert!(!is_protected("ptok:v1: john.doe@example.com"));
+        assert_eq!(m("ptok:v1: john@example.com"), "ptok:v1: <Email>");
+        assert!(!is_protected("penc:v1:Johnathan Doe"));
+        assert!(is_protected(&format!("penc:v1:rk1:{}", "A".repeat(40))));
+    }
+
+    #[test]
+    fn clean_text_is_clean() {
+        for s in [
+            "GET /api/v1/orders 200",
+            "payment_processed",
+            "amount=100 currency=KWD attempt=2 latency_ms=35",
+            "2024-01-15T12:30:45.123Z",
+            "4bf92f3577b34da6a3ce929d0e0e4736",
+            "550e8400-e29b-41d4-a716-446655440000",
+            "tokenizer ready; secretary away; passwordless login on",
+            "cvv_required=true",
+            "token_type=bearer",
+        ] {
+            let mut out = String::new();
+            assert!(!scan(s, ALL, &Tags, &mut out), "{s} -> {out}");
+        }
+    }
+
+    #[test]
+    fn never_panics_on_awkward_text() {
+        for s in [
+            "password=",
+            "\"cvv\":",
+            "<cvv>",
+            "<cvv",
+            "cvv ",
+            "-----BEGIN ",
+            "https://@",
+            "%B",
+            "password=\"",
+            "\\\"",
+            "eyJ",
+            "٤١١١١١١١١١١١١١١١",
+            "pin=é",
+            "<a:é>",
+            "x://é@",
+        ] {
+            let _ = m(s);
+        }
+    }
+    #[test]
+    fn email_spans() {
+        let s = "mail John.Doe+x@Example.co.uk, now";
+        let at = s.find('@').unwrap();
+        assert_eq!(
+            email_span(s, at, 0).map(|(a, b)| &s[a..b]),
+            Some("John.Doe+x@Example.co.uk")
+        );
+        for no in [
+            "a@b",
+            "@x.com",
+            "x@.com",
+            "x@y.c",
+            "user@localhost",
+            "x@y.123",
+        ] {
+            assert_eq!(email_span(no, no.find('@').unwrap(), 0), None, "{no}");
+        }
+        let q = "\"quoted\"@Example.com";
+        assert_eq!(email_span(q, q.find('@').unwrap(), 0), Some((0, q.len())));
+    }
+
+    #[test]
+    fn nd_values_and_luhn() {
+        assert_eq!(nd_value('\u{0669}'), 9);
+        assert_eq!(nd_value('\u{0660}'), 0);
+        assert_eq!(nd_value('\u{1D7D8}'), 0); // mathematical double-struck zero (2nd block)
+        assert_eq!(nd_value('\u{1D7E1}'), 9);
+        assert_eq!(m("4111-1111-1111-1111"), "411111******1111");
+        let s = "4111-1111-1111-1112 2024-01-01 12:00:00";
+        assert_eq!(m(s), s);
+    }
+}
