@@ -1,5 +1,5 @@
-//! Per-thread direct-mapped memos (tokens, key classifications): a table of slots, one per
-//! hash bucket, where a new entry replaces the bucket's. Lookups and updates never fail:
+//! Per-thread memos (tokens, key classifications): a table of slots per hash bucket (one
+//! slot, or a set of two), where a new entry replaces an old one. Lookups and updates never fail:
 //! a memo that is busy (re-entrant use) or gone (thread teardown) is simply skipped.
 
 use std::cell::RefCell;
@@ -38,6 +38,25 @@ pub(crate) fn put<S: Clone>(
                 t.resize(n, empty());
             }
             fill(&mut t[i]);
+        }
+    });
+}
+
+/// Lets `fill` update this thread's whole table (made of `n` copies of `empty()` on first
+/// use): for memos whose entry may go in one of several slots.
+#[inline]
+pub(crate) fn update<S: Clone>(
+    table: &'static LocalKey<Table<S>>,
+    n: usize,
+    empty: impl FnOnce() -> S,
+    fill: impl FnOnce(&mut [S]),
+) {
+    let _ = table.try_with(|t| {
+        if let Ok(mut t) = t.try_borrow_mut() {
+            if t.is_empty() {
+                t.resize(n, empty());
+            }
+            fill(&mut t);
         }
     });
 }

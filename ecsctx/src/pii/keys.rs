@@ -77,22 +77,12 @@ impl Compact {
     }
 }
 
-fn contains(h: &[u8], n: &[u8]) -> bool {
-    h.len() >= n.len() && h.windows(n.len()).any(|w| w == n)
-}
-
-/// `true` when `h` contains `n` at a place not followed by one of `unless`.
-fn contains_unless(h: &[u8], n: &[u8], unless: &[&[u8]]) -> bool {
-    (0..=h.len().saturating_sub(n.len()))
-        .any(|i| h[i..].starts_with(n) && !unless.iter().any(|u| h[i + n.len()..].starts_with(u)))
-}
-
 fn ends_any(h: &[u8], ns: &[&[u8]]) -> bool {
     ns.iter().any(|n| h.ends_with(n))
 }
 
 fn is_any(h: &[u8], ns: &[&[u8]]) -> bool {
-    ns.iter().any(|n| h == *n)
+    ns.contains(&h)
 }
 
 /// The last word of `key` (split at `_`, `-`, `.`, spaces and lower-to-upper case changes),
@@ -123,6 +113,106 @@ fn last_word<'b>(key: &str, buf: &'b mut [u8; 16]) -> &'b [u8] {
     &buf[..n]
 }
 
+/// Substrings looked for anywhere in a compact key, grouped by their first byte so that
+/// one pass over the key tries only the needles that can start at each position.
+const NEEDLES: &[&[u8]] = &[
+    b"password",
+    b"passwd",
+    b"passphrase",
+    b"passcode",
+    b"secret",
+    b"credential",
+    b"apikey",
+    b"accesskey",
+    b"privatekey",
+    b"hmackey",
+    b"signingkey",
+    b"encryptionkey",
+    b"sessionkey",
+    b"accesscode",
+    b"authorization",
+    b"cookie",
+    b"cryptogram",
+    b"civilid",
+    b"nationalid",
+    b"nationalnumber",
+    b"passport",
+    b"iqama",
+    b"emiratesid",
+    b"taxid",
+    b"idnumber",
+    b"socialsecurity",
+    b"driverslicense",
+    b"driverlicense",
+    b"drivinglicense",
+    b"nationalinsurance",
+    b"aadhaar",
+    b"iban",
+    b"paymentid",
+    b"transactionid",
+    b"txnid",
+    b"paymentref",
+];
+
+/// Which [`NEEDLES`] occur in `k` (bit `i` for needle `i`), in one pass.
+fn needles_in(k: &[u8]) -> u64 {
+    // Bytes that start a needle: a 256-bit set.
+    const STARTS: [u64; 4] = {
+        let mut set = [0u64; 4];
+        let mut i = 0;
+        while i < NEEDLES.len() {
+            let b = NEEDLES[i][0] as usize;
+            set[b / 64] |= 1 << (b % 64);
+            i += 1;
+        }
+        set
+    };
+    let mut hits = 0u64;
+    for (i, &c) in k.iter().enumerate() {
+        if STARTS[c as usize / 64] & (1 << (c % 64)) == 0 {
+            continue;
+        }
+        let rest = &k[i..];
+        for (bit, n) in NEEDLES.iter().enumerate() {
+            if n[0] == c && rest.starts_with(n) {
+                // `passwordless`, `secretary`: not credentials.
+                let not = (*n == b"password" && rest[n.len()..].starts_with(b"less"))
+                    || (*n == b"secret" && rest[n.len()..].starts_with(b"ar"));
+                if !not {
+                    hits |= 1 << bit;
+                }
+            }
+        }
+    }
+    hits
+}
+
+/// The index of needle `n` in [`NEEDLES`] (at compile time).
+const fn needle(n: &[u8]) -> usize {
+    let mut i = 0;
+    while i < NEEDLES.len() {
+        let m = NEEDLES[i];
+        if m.len() == n.len() {
+            let mut j = 0;
+            while j < n.len() && m[j] == n[j] {
+                j += 1;
+            }
+            if j == n.len() {
+                return i;
+            }
+        }
+        i += 1;
+    }
+    panic!("not in NEEDLES")
+}
+
+/// Whether the needle hits of a key (from [`needles_in`]) hold needle `$n`.
+macro_rules! has {
+    ($hits:ident, $n:literal) => {
+        $hits & const { 1u64 << needle($n) } != 0
+    };
+}
+
 /// Classifies one key by its name (`financial` turns on the `financial_ids` keys).
 pub(crate) fn classify(key: &str, financial: bool) -> Class {
     let c = Compact::of(key);
@@ -132,6 +222,7 @@ pub(crate) fn classify(key: &str, financial: bool) -> Class {
     }
     let mut wb = [0u8; 16];
     let word = last_word(key, &mut wb);
+    let hits = needles_in(k);
 
     // CVV before cards (`card_security_code`) and credentials (`card_code`).
     if is_any(k, &[b"cvv", b"cvc", b"csc", b"cvn", b"cvd", b"cid2"])
@@ -187,7 +278,7 @@ pub(crate) fn classify(key: &str, financial: bool) -> Class {
             ],
         )
         || is_any(k, &[b"emv", b"icc", b"pvv", b"aav"])
-        || contains(k, b"cryptogram")
+        || has!(hits, b"cryptogram")
     {
         return Class::Sad;
     }
@@ -220,24 +311,23 @@ pub(crate) fn classify(key: &str, financial: bool) -> Class {
         return Class::Card;
     }
 
-    if contains_unless(k, b"password", &[b"less"])
-        || contains(k, b"passwd")
-        || contains(k, b"passphrase")
-        || contains(k, b"passcode")
-        || contains_unless(k, b"secret", &[b"ary", b"aries"])
-        || contains(k, b"credential")
+    if has!(hits, b"password")
+        || has!(hits, b"passwd")
+        || has!(hits, b"passphrase")
+        || has!(hits, b"passcode")
+        || has!(hits, b"secret")
+        || has!(hits, b"credential")
         || k.ends_with(b"token")
-        || contains(k, b"apikey")
-        || contains(k, b"accesskey")
-        || contains(k, b"privatekey")
-        || contains(k, b"secretkey")
-        || contains(k, b"hmackey")
-        || contains(k, b"signingkey")
-        || contains(k, b"encryptionkey")
-        || contains(k, b"sessionkey")
-        || contains(k, b"accesscode")
-        || contains(k, b"authorization")
-        || contains(k, b"cookie")
+        || has!(hits, b"apikey")
+        || has!(hits, b"accesskey")
+        || has!(hits, b"privatekey")
+        || has!(hits, b"hmackey")
+        || has!(hits, b"signingkey")
+        || has!(hits, b"encryptionkey")
+        || has!(hits, b"sessionkey")
+        || has!(hits, b"accesscode")
+        || has!(hits, b"authorization")
+        || has!(hits, b"cookie")
         || is_any(k, &[b"pwd", b"pass", b"otp"])
         || word == b"pwd"
         || word == b"otp"
@@ -245,20 +335,20 @@ pub(crate) fn classify(key: &str, financial: bool) -> Class {
         return Class::Secret;
     }
 
-    if contains(k, b"civilid")
-        || contains(k, b"nationalid")
-        || contains(k, b"nationalnumber")
-        || contains(k, b"passport")
-        || contains(k, b"iqama")
-        || contains(k, b"emiratesid")
-        || contains(k, b"taxid")
-        || contains(k, b"idnumber")
-        || contains(k, b"socialsecurity")
-        || contains(k, b"driverslicense")
-        || contains(k, b"driverlicense")
-        || contains(k, b"drivinglicense")
-        || contains(k, b"nationalinsurance")
-        || contains(k, b"aadhaar")
+    if has!(hits, b"civilid")
+        || has!(hits, b"nationalid")
+        || has!(hits, b"nationalnumber")
+        || has!(hits, b"passport")
+        || has!(hits, b"iqama")
+        || has!(hits, b"emiratesid")
+        || has!(hits, b"taxid")
+        || has!(hits, b"idnumber")
+        || has!(hits, b"socialsecurity")
+        || has!(hits, b"driverslicense")
+        || has!(hits, b"driverlicense")
+        || has!(hits, b"drivinglicense")
+        || has!(hits, b"nationalinsurance")
+        || has!(hits, b"aadhaar")
         || is_any(
             word,
             &[b"ssn", b"nin", b"nino", b"sin", b"tin", b"cpr", b"cpf"],
@@ -268,14 +358,13 @@ pub(crate) fn classify(key: &str, financial: bool) -> Class {
     }
 
     if financial {
-        if contains(k, b"iban") {
+        if has!(hits, b"iban") {
             return Class::Iban;
         }
-        if contains(k, b"paymentid")
-            || contains(k, b"transactionid")
-            || contains(k, b"txnid")
-            || contains(k, b"paymentreference")
-            || contains(k, b"paymentref")
+        if has!(hits, b"paymentid")
+            || has!(hits, b"transactionid")
+            || has!(hits, b"txnid")
+            || has!(hits, b"paymentref")
             || is_any(k, &[b"rrn", b"arn", b"stan", b"authcode", b"approvalcode"])
         {
             return Class::PaymentId;
@@ -287,14 +376,17 @@ pub(crate) fn classify(key: &str, financial: bool) -> Class {
 /// Whether a text word may start a two-word key (`security code`, `card number`,
 /// `PIN block`, `api key`, `access token` …): then the scanner reads the next word too.
 pub(crate) fn starts_two_word_key(word: &str) -> bool {
-    matches!(word.len(), 3..=8)
-        && [
-            "security", "card", "pin", "api", "access", "private", "secret", "client", "session",
-            "track", "auth", "refresh", "id", "credit", "national", "civil", "tax", "emirates",
-            "social", "passport", "cvv",
-        ]
-        .iter()
-        .any(|w| word.eq_ignore_ascii_case(w))
+    let firsts: &[&str] = match word.len() {
+        2 => &["id"],
+        3 => &["pin", "api", "tax", "cvv"],
+        4 => &["card", "auth"],
+        5 => &["track", "civil"],
+        6 => &["access", "client", "secret", "credit", "social"],
+        7 => &["session", "private", "refresh"],
+        8 => &["security", "national", "emirates", "passport"],
+        _ => return false,
+    };
+    firsts.iter().any(|w| word.eq_ignore_ascii_case(w))
 }
 
 #[cfg(test)]

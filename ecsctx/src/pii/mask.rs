@@ -277,28 +277,26 @@ struct ActSlot {
     action: Action,
 }
 
-/// Memoized paths per thread (direct-mapped), and the longest path memoized.
-const ACT_SLOTS: usize = 64;
+/// Memoized paths per thread: 128 sets of two slots (a new path replaces the older of
+/// its set), and the longest path memoized.
+const ACT_SLOTS: usize = 256;
 const ACT_PATH: usize = 48;
 
 thread_local! {
     static ACTIONS: memo::Table<ActSlot> = const { RefCell::new(Vec::new()) };
 }
 
-/// The memo's slot for `path`: its length and first and last 8 bytes mixed (the slot
-/// keeps the whole path to compare, so this only has to spread paths well).
+/// The first slot of `path`'s set: every byte of the path mixed in, 8 at a time (the slots
+/// keep the whole path to compare, so this only has to spread paths well).
 #[inline]
-fn slot_of(path: &[u8]) -> usize {
-    let word = |b: &[u8]| {
+fn set_of(path: &[u8]) -> usize {
+    let mut h = path.len() as u64;
+    for chunk in path.chunks(8) {
         let mut w = [0u8; 8];
-        w[..b.len()].copy_from_slice(b);
-        u64::from_le_bytes(w)
-    };
-    let n = path.len();
-    let (head, tail) = (&path[..n.min(8)], &path[n.saturating_sub(8)..]);
-    let h =
-        (word(head) ^ word(tail).rotate_left(29) ^ n as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15);
-    (h >> 58) as usize % ACT_SLOTS
+        w[..chunk.len()].copy_from_slice(chunk);
+        h = (h.rotate_left(23) ^ u64::from_le_bytes(w)).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    }
+    ((h >> 57) as usize * 2) % ACT_SLOTS
 }
 
 impl fmt::Debug for PiiMasker {
@@ -586,19 +584,27 @@ impl PiiMasker {
     /// The key-based action for `path` (exemptions applied), memoized per thread.
     #[inline]
     fn action(&self, path: &str) -> Action {
-        let b = path.as_bytes();
-        if b.len() > ACT_PATH {
+        if path.len() > ACT_PATH {
             return self.action_uncached(path);
         }
-        let i = slot_of(b);
-        let hit = memo::get(&ACTIONS, i, |s| {
-            (s.rules == self.rules && usize::from(s.len) == b.len() && &s.path[..b.len()] == b)
-                .then_some(s.action)
-        });
+        self.memoized(path.as_bytes(), || self.action_uncached(path))
+    }
+
+    /// The action memoized for `key` (at most [`ACT_PATH`] bytes), else `compute`d and
+    /// remembered.
+    #[inline]
+    fn memoized(&self, key: &[u8], compute: impl FnOnce() -> Action) -> Action {
+        let b = key;
+        let set = set_of(b);
+        let matches = |s: &ActSlot| {
+            s.rules == self.rules && usize::from(s.len) == b.len() && &s.path[..b.len()] == b
+        };
+        let hit = memo::get(&ACTIONS, set, |s| matches(s).then_some(s.action))
+            .or_else(|| memo::get(&ACTIONS, set + 1, |s| matches(s).then_some(s.action)));
         if let Some(a) = hit {
             return a;
         }
-        let action = self.action_uncached(path);
+        let action = compute();
         let empty = || ActSlot {
             // Never a masker's rules id (ids start at 1; the default rules are 0).
             rules: u64::MAX,
@@ -606,7 +612,10 @@ impl PiiMasker {
             path: [0; ACT_PATH],
             action: Action::None,
         };
-        memo::put(&ACTIONS, ACT_SLOTS, empty, i, |s| {
+        memo::update(&ACTIONS, ACT_SLOTS, empty, |t| {
+            // The newest entry goes first; the one it displaces becomes the older.
+            t[set + 1] = t[set];
+            let s = &mut t[set];
             s.rules = self.rules;
             s.len = b.len() as u8;
             s.path[..b.len()].copy_from_slice(b);
@@ -877,8 +886,24 @@ fn mask_card_value(value: &str, out: &mut String) -> bool {
 }
 
 impl scan::Emit for PiiMasker {
+    /// Memoized per thread like paths (a text key is stored behind a `\x01` byte, which no
+    /// path starts with): the keys of a service's messages repeat.
     fn key_class(&self, key: &str) -> Class {
-        PiiMasker::key_class(self, key)
+        let k = key.as_bytes();
+        if k.len() >= ACT_PATH {
+            return PiiMasker::key_class(self, key);
+        }
+        let mut buf = [0u8; ACT_PATH];
+        buf[0] = 1;
+        buf[1..=k.len()].copy_from_slice(k);
+        let tagged = &buf[..=k.len()];
+        match self.memoized(tagged, || match PiiMasker::key_class(self, key) {
+            Class::None => Action::None,
+            c => Action::Key(c),
+        }) {
+            Action::Key(c) => c,
+            _ => Class::None,
+        }
     }
 
     fn emit(&self, hit: Hit, text: &str, out: &mut String) {
@@ -943,6 +968,10 @@ impl Masker for PiiMasker {
     }
 
     fn mask_number(&self, path: &str, digits: &str, out: &mut String) -> bool {
+        // Under 100: no CVV, PIN, card, phone, id or credential has fewer than 3 digits.
+        if digits.len() < 3 {
+            return false;
+        }
         match self.action(path) {
             Action::None => {
                 // A card number logged as a number, outside the typed ECS fields.

@@ -111,7 +111,11 @@ pub(crate) fn is_decimal_digit(c: char) -> bool {
 }
 
 /// The value of a Unicode decimal digit (every `Nd` range is made of 0..=9 blocks).
+#[inline]
 pub(crate) fn decimal_value(c: char) -> Option<u32> {
+    if c.is_ascii() {
+        return c.to_digit(10);
+    }
     let c = c as u32;
     let i = ND_RANGES
         .binary_search_by(|&(lo, hi)| {

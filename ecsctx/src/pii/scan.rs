@@ -176,6 +176,18 @@ impl<E: Emit> Scanner<'_, '_, E> {
         if !self.o.text {
             return letters;
         }
+        // Most words are prose: only a word before a separator, a quote, a dot (JWTs), a
+        // space (`cvv 123`, `security code`, `Bearer x`), or an XML name, an IBAN or a
+        // token can start a finding.
+        let iban = self.o.financial && e - i >= 15 && b[i + 2].is_ascii_digit();
+        if !matches!(
+            b.get(e),
+            Some(b'=' | b':' | b'"' | b'\'' | b'>' | b'\\' | b'.' | b' ')
+        ) && !iban
+            && !is_xml_open(b, i)
+        {
+            return letters;
+        }
         let w = &self.s[i..e];
         if (w == "ptok" || w == "penc") && b.get(e) == Some(&b':') {
             // A well-formed token or ciphertext stays; anything else is text.
@@ -220,7 +232,7 @@ impl<E: Emit> Scanner<'_, '_, E> {
         }
         if class == Class::None {
             // Only a word that stands before a separator (or a number) can be a key.
-            if !self.may_be_key(e) && !is_xml_open(b, i) {
+            if !self.may_be_key(i, e) && !is_xml_open(b, i) {
                 return letters;
             }
             class = self.e.key_class(w);
@@ -237,15 +249,22 @@ impl<E: Emit> Scanner<'_, '_, E> {
         }
     }
 
-    /// Whether what follows the word at `e` can make it a key (a separator, a closing
-    /// quote, an XML tag end, or a space before a digit).
-    fn may_be_key(&self, e: usize) -> bool {
+    /// Whether what follows the word `i..e` can make it a key: a separator, a closing
+    /// quote, an XML tag end; or, for the few keys that count in prose (`cvv 123`, `PIN
+    /// 8674`, `the cvv is 123`), a space before a number or `is`.
+    fn may_be_key(&self, i: usize, e: usize) -> bool {
         match self.b.get(e) {
             Some(b'=' | b':' | b'"' | b'\'' | b'>' | b'\\') => true,
-            Some(b' ') => matches!(
-                self.b.get(e + 1),
-                Some(b'0'..=b'9' | b'=' | b':' | b' ' | b'i' | b'"')
-            ),
+            Some(b' ') => match self.b.get(e + 1) {
+                Some(b'=' | b':' | b' ') => true,
+                Some(b'0'..=b'9' | b'i') => {
+                    let w = &self.s[i..e];
+                    ["cvv", "cvc", "cvv2", "cvc2", "csc", "cvn", "cvd", "pin"]
+                        .iter()
+                        .any(|k| w.eq_ignore_ascii_case(k))
+                }
+                _ => false,
+            },
             _ => false,
         }
     }
@@ -336,6 +355,14 @@ impl<E: Emit> Scanner<'_, '_, E> {
         while matches!(b.get(j), Some(b' ' | b'\t')) {
             j += 1;
         }
+        // Rust's `Debug` of an `Option`: `cvv: Some("737")`, `pin: Some(8674)`.
+        if b[j..].starts_with(b"Some(") {
+            j += 5;
+            // `{:#?}` puts the inner value on its own line.
+            while matches!(b.get(j), Some(b' ' | b'\n' | b'\r' | b'\t')) {
+                j += 1;
+            }
+        }
         // A quoted value, an escaped-quoted value (JSON inside a JSON string), or a bare one.
         if b[j..].starts_with(b"\\\"") {
             let vs = j + 2;
@@ -352,8 +379,9 @@ impl<E: Emit> Scanner<'_, '_, E> {
             return nonempty(vs, end, end, self.s);
         }
         let vs = j;
-        // A nested object or array: its own keys say what is sensitive.
-        if matches!(b.get(vs), Some(b'{' | b'[')) {
+        // A nested object or array: its own keys say what is sensitive. A PEM block: the
+        // block rule takes it whole.
+        if matches!(b.get(vs), Some(b'{' | b'[')) || b[vs..].starts_with(b"-----BEGIN ") {
             return None;
         }
         let mut end = bare_end(b, vs);
@@ -454,7 +482,7 @@ impl<E: Emit> Scanner<'_, '_, E> {
         let b = self.b;
         if self.o.text {
             if let Some(end) = self.track2(i) {
-                let start = if i > 0 && b[i - 1] == b';' && i - 1 >= self.last {
+                let start = if i > self.last && b[i - 1] == b';' {
                     i - 1
                 } else {
                     i
@@ -462,6 +490,10 @@ impl<E: Emit> Scanner<'_, '_, E> {
                 self.put(start, end, Hit::Track);
                 return end;
             }
+        }
+        // Fewer than 7 digits in the run (ASCII): no card, phone or track data here.
+        if let Some(end) = short_ascii_run(b, i) {
+            return end;
         }
         if let Some(end) = dotted_phone(s, i) {
             let before = s[..i].chars().next_back();
@@ -474,8 +506,12 @@ impl<E: Emit> Scanner<'_, '_, E> {
         let prev = s[..i].chars().next_back();
         let next = s[run.end..].chars().next();
         let after = s[run.end..].chars().nth(1);
-        let glued_before =
-            prev.is_some_and(|p| p.is_alphanumeric() || matches!(p, '_' | '.' | '/' | ':' | '\\'));
+        // `ORD-2024-0001`, `#A-1234567`: digits after a dash or `#` that follows a word are
+        // part of an id.
+        let before_prev = s[..i].chars().rev().nth(1);
+        let glued_before = prev
+            .is_some_and(|p| p.is_alphanumeric() || matches!(p, '_' | '.' | '/' | ':' | '\\'))
+            || (matches!(prev, Some('-' | '#')) && before_prev.is_some_and(char::is_alphanumeric));
         let glued_after =
             next.is_some_and(|n| n.is_alphanumeric() || matches!(n, '_' | '/' | '\\'));
         // 1234567.89, 12:30, 1,234,567: a number, not a phone.
@@ -642,7 +678,13 @@ impl<E: Emit> Scanner<'_, '_, E> {
         let whole = !b
             .get(e)
             .is_some_and(|&c| is_word_byte(c) || c == b'/' || c == b'.');
-        if matches!(e - j, 3 | 4) && whole && j > card_end {
+        // `4111…, 5500 0000 0000 0004`: the start of another number, not a CVV.
+        let mut k = e;
+        while k < b.len() && matches!(b[k], b' ' | b'-') && k - e < 2 {
+            k += 1;
+        }
+        let more = k > e && b.get(k).is_some_and(u8::is_ascii_digit);
+        if matches!(e - j, 3 | 4) && whole && !more && j > card_end {
             self.put(j, e, Hit::Cvv);
             return e;
         }
@@ -651,6 +693,30 @@ impl<E: Emit> Scanner<'_, '_, E> {
 }
 
 // === shapes ===
+
+/// The end of the digit run at `i` when it holds fewer than 7 digits (separators `-`,
+/// `(`, `)`, `.`, `+` and single spaces between groups allowed) and only ASCII: such a run
+/// is never a card, a phone or track data. `None` when the full parse must look.
+fn short_ascii_run(b: &[u8], i: usize) -> Option<usize> {
+    let mut k = i;
+    let mut digits = 0;
+    let mut first_end = None;
+    while k < b.len() && k - i < 64 {
+        match b[k] {
+            b'0'..=b'9' => digits += 1,
+            b' ' | b'-' | b'(' | b')' | b'.' | b'+' | b'=' | b'D' | b'/' | b'|' | b',' | b';' => {
+                first_end.get_or_insert(k);
+            }
+            0x80.. => return None,
+            _ => break,
+        }
+        if digits >= 7 {
+            return None;
+        }
+        k += 1;
+    }
+    Some(first_end.unwrap_or(k))
+}
 
 fn contains(h: &[u8], n: &[u8]) -> bool {
     h.windows(n.len()).any(|w| w == n)
@@ -1232,6 +1298,12 @@ mod tests {
 
     #[test]
     fn shapes() {
+        assert_eq!(
+            m("Req { cvv: Some(\"737\"), pin: Some(8674) }"),
+            "Req { cvv: Some(\"<Keyed(Cvv)>\"), pin: Some(<Keyed(Sad)>) }"
+        );
+        let env = "PRIVATE_KEY=-----BEGIN PRIVATE KEY-----\nMIIE\n-----END PRIVATE KEY-----";
+        assert_eq!(m(env), "PRIVATE_KEY=<Secret(\"pem_key\")>");
         let jwt = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2ln";
         assert_eq!(m(&format!("got {jwt} ok")), "got <Secret(\"jwt\")> ok");
         assert_eq!(m("Bearer abcdefghij12"), "Bearer <Secret(\"secret\")>");
@@ -1270,6 +1342,15 @@ mod tests {
         assert_eq!(m("4111111111111111 2024"), "411111******1111 <Cvv>");
         assert_eq!(m("order 12345678 ok"), "order <Phone> ok");
         assert_eq!(m("ORD12345678"), "ORD12345678");
+        assert_eq!(
+            m("cards 4111 1111 1111 1111, 5500 0000 0000 0004 on file"),
+            "cards 411111******1111, 550000******0004 on file"
+        );
+        assert_eq!(
+            m("retry 4111 1111 1111 1111, 5500 0000 0000 0004 456"),
+            "retry 411111******1111, 550000******0004 <Cvv>"
+        );
+        assert_eq!(m("order ORD-2024-0001 ok"), "order ORD-2024-0001 ok");
     }
 
     #[test]
