@@ -455,6 +455,7 @@ impl EcsLogger {
             return None;
         }
         let mut masked = String::new();
+        let mut by_path = 0u32;
         for (i, (k, _)) in ev.kvs.iter().enumerate() {
             // A key the masker rewrites (digits or an address in it) may be rewritten
             // differently after a keyset reload: never kept.
@@ -466,6 +467,10 @@ impl EcsLogger {
             if s.entries.key_of(&s.entries.list[head + i]) != s.path {
                 return None;
             }
+            // Whether the masker has a key rule for this path (asked once per call site).
+            if cx.masker.is_some_and(|m| m.masks_by_path(&s.path)) {
+                by_path |= 1 << i;
+            }
         }
         let mut keys = s.entries.clone();
         keys.vals.clear();
@@ -474,6 +479,7 @@ impl EcsLogger {
             logger: self.id,
             tag: crate::ids::next(),
             keys,
+            by_path,
         })
     }
 
@@ -503,9 +509,10 @@ impl EcsLogger {
             ranges[at] = (start as u32, end as u32);
             at += 1;
         });
-        for ((_, arg), leaf) in ev.kvs.iter().zip(&shape.keys.list[at..]) {
+        for (i, ((_, arg), leaf)) in ev.kvs.iter().zip(&shape.keys.list[at..]).enumerate() {
             let start = vals.len();
-            write_scalar(&mut vals, arg, shape.keys.key_of(leaf), cx, s);
+            let by_path = shape.by_path & (1 << i) != 0;
+            write_scalar(&mut vals, arg, shape.keys.key_of(leaf), by_path, cx, s);
             ranges[at] = (start as u32, vals.len() as u32);
             at += 1;
         }
@@ -639,6 +646,9 @@ pub(crate) struct SiteShape {
     /// The leaves in the order they are added (`log.logger`, origin, the values), with
     /// their keys; values empty.
     keys: Entries,
+    /// Bit `i`: the masker has a key rule for the path of value `i`
+    /// ([`Masker::masks_by_path`](crate::mask::Masker::masks_by_path)).
+    by_path: u32,
 }
 
 /// An error as ECS `error.*` fields: `message` and, with a `source()` chain, `stack_trace`.

@@ -70,6 +70,42 @@ pub trait Masker: Send + Sync + 'static {
         let _ = (path, digits, out);
         false
     }
+
+    /// Whether the masker may treat a value at `path` differently because of the path
+    /// (its key names a credential, a card, personal data …). `false` promises that a
+    /// string there is masked exactly as [`mask_text`](Masker::mask_text) masks it, and
+    /// an integer of fewer than 13 digits is kept: an `event!` call site asks once per key
+    /// and then skips the per-value key lookup.
+    ///
+    /// The default answers `true` for every path, which is always correct.
+    ///
+    /// # Examples
+    /// ```
+    /// use ecsctx::mask::Masker;
+    /// let masker = ecsctx::pii::PiiMasker::new();
+    /// assert!(masker.masks_by_path("extra.cvv"));
+    /// assert!(!masker.masks_by_path("extra.currency"));
+    /// ```
+    fn masks_by_path(&self, path: &str) -> bool {
+        let _ = path;
+        true
+    }
+
+    /// Masks a string by what it holds alone, as at a path with no key rule (see
+    /// [`masks_by_path`](Masker::masks_by_path)). The default masks it as a foreign
+    /// record's message.
+    ///
+    /// # Examples
+    /// ```
+    /// use ecsctx::mask::Masker;
+    /// let masker = ecsctx::pii::PiiMasker::new();
+    /// let mut out = String::new();
+    /// assert!(masker.mask_text("cvv: 123", &mut out));
+    /// assert_eq!(out, "cvv: [CVV-MASKED]");
+    /// ```
+    fn mask_text(&self, value: &str, out: &mut String) -> bool {
+        self.mask_str("message", value, out)
+    }
 }
 
 /// The masker used unless the builder says otherwise: the PII masker configured from the

@@ -959,6 +959,15 @@ impl Masker for PiiMasker {
         }
     }
 
+    fn masks_by_path(&self, path: &str) -> bool {
+        path.len() > ACT_PATH || self.action(path) != Action::None
+    }
+
+    fn mask_text(&self, value: &str, out: &mut String) -> bool {
+        !(is_protected(value) || value == REDACTED)
+            && scan::scan(value, self.text_opts(), self, out)
+    }
+
     fn mask_key(&self, _parent_path: &str, key: &str, out: &mut String) -> bool {
         let opts = Opts {
             text: false,

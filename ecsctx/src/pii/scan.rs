@@ -60,6 +60,10 @@ pub(crate) trait Emit {
 /// Scans `s`, writing it with every finding replaced into `out`; `false` (and nothing
 /// written) when nothing was found.
 pub(crate) fn scan(s: &str, opts: Opts, e: &impl Emit, out: &mut String) -> bool {
+    // One word of letters, `_` and `-` (`KWD`, `payment_processed`): no rule can match.
+    if s.bytes().all(|c| CLASS[c as usize] & 4 != 0 || c == b'-') {
+        return false;
+    }
     let mut sc = Scanner {
         s,
         b: s.as_bytes(),
@@ -87,15 +91,43 @@ struct Scanner<'a, 'o, E> {
     o: Opts,
 }
 
+/// Bytes at which some rule may start (letters only at a word start, checked in the loop).
+static STARTS: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut c = 0;
+    while c < 256 {
+        let b = c as u8;
+        t[c] =
+            b.is_ascii_alphanumeric() || b >= 0x80 || matches!(b, b'+' | b'@' | b':' | b'-' | b'%');
+        c += 1;
+    }
+    t
+};
+
+/// Byte classes: bit 1 a word byte (letter, digit, `_`), bit 2 a key byte (a word byte or
+/// `-`), bit 4 a letter or `_`.
+static CLASS: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut c = 0;
+    while c < 256 {
+        let b = c as u8;
+        let letter = b.is_ascii_alphabetic() || b == b'_';
+        let word = letter || b.is_ascii_digit();
+        t[c] = (word as u8) | (((word || b == b'-') as u8) << 1) | ((letter as u8) << 2);
+        c += 1;
+    }
+    t
+};
+
 #[inline]
 fn is_word_byte(c: u8) -> bool {
-    c.is_ascii_alphanumeric() || c == b'_'
+    CLASS[c as usize] & 1 != 0
 }
 
 /// Bytes a key word found in text may hold (`card_number`, `x-api-key`).
 #[inline]
 fn is_key_byte(c: u8) -> bool {
-    c.is_ascii_alphanumeric() || c == b'_' || c == b'-'
+    CLASS[c as usize] & 2 != 0
 }
 
 #[inline]
@@ -109,6 +141,11 @@ impl<E: Emit> Scanner<'_, '_, E> {
         let mut i = 0;
         while i < n {
             let c = self.b[i];
+            // Most bytes start nothing: skip them without a branch per rule.
+            if !STARTS[c as usize] {
+                i += 1;
+                continue;
+            }
             let next = match c {
                 b'0'..=b'9' => self.digits(i),
                 b'+' if self.s[i + 1..].chars().next().is_some_and(is_decimal_digit) => {
@@ -170,7 +207,7 @@ impl<E: Emit> Scanner<'_, '_, E> {
         // Where to go on when the word is nothing: past its letters, so digits glued to
         // them are still seen (as an id's digits: never a phone).
         let mut letters = i;
-        while letters < e && (b[letters].is_ascii_alphabetic() || b[letters] == b'_') {
+        while letters < e && CLASS[b[letters] as usize] & 4 != 0 {
             letters += 1;
         }
         if !self.o.text {
@@ -1106,8 +1143,15 @@ impl Run {
             }
             let gstart = i;
             let mut digits = 0;
-            while let Some(c) = s[i..].chars().next().filter(|&c| is_decimal_digit(c)) {
-                i += c.len_utf8();
+            loop {
+                match b.get(i) {
+                    Some(b'0'..=b'9') => i += 1,
+                    Some(0x80..) => match s[i..].chars().next().filter(|&c| is_decimal_digit(c)) {
+                        Some(c) => i += c.len_utf8(),
+                        None => break,
+                    },
+                    _ => break,
+                }
                 digits += 1;
             }
             if digits == 0 {
@@ -1162,6 +1206,15 @@ fn nd_value(c: char) -> u32 {
 }
 
 fn luhn(s: &str, g: &[Group]) -> bool {
+    let b = s.as_bytes();
+    if g.iter().all(|g| g.end - g.start == g.digits) {
+        // ASCII digits: straight from the bytes.
+        let digits = g
+            .iter()
+            .flat_map(|g| &b[g.start..g.end])
+            .map(|&c| u32::from(c - b'0'));
+        return luhn_digits(digits);
+    }
     let digits = g
         .iter()
         .flat_map(|g| s[g.start..g.end].chars())
@@ -1189,6 +1242,24 @@ pub(crate) fn luhn_digits(digits: impl DoubleEndedIterator<Item = u32>) -> bool 
 
 /// Writes the first 6 and last 4 of the decimal digits in `text`, `*` between.
 pub(crate) fn write_card(text: &str, out: &mut String) {
+    if text.is_ascii() {
+        // The digits into a stack buffer, then masked in place: one append.
+        let mut d = [0u8; 32];
+        let mut n = 0;
+        for &c in text.as_bytes() {
+            if c.is_ascii_digit() && n < d.len() {
+                d[n] = c;
+                n += 1;
+            }
+        }
+        if n <= d.len() && n == text.bytes().filter(u8::is_ascii_digit).count() {
+            for x in d.iter_mut().take(n.saturating_sub(4)).skip(6) {
+                *x = b'*';
+            }
+            out.push_str(std::str::from_utf8(&d[..n]).unwrap_or(""));
+            return;
+        }
+    }
     let n = text.chars().filter(|&c| is_decimal_digit(c)).count();
     for (k, d) in text
         .chars()

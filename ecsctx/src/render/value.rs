@@ -135,26 +135,64 @@ fn write_int_masked<I: itoa::Integer>(
     out.extend_from_slice(text.as_bytes());
 }
 
+/// A string at a path the masker has no key rule for ([`Masker::masks_by_path`] said
+/// `false`): masked by its content alone.
+#[inline]
+fn write_text_masked(out: &mut Vec<u8>, s: &str, cx: &Cx<'_>, mask_buf: &mut String) {
+    if let Some(m) = cx.masker {
+        mask_buf.clear();
+        if m.mask_text(s, mask_buf) {
+            return escape::write_str(out, mask_buf, cx.limits.max_str);
+        }
+    }
+    escape::write_str(out, s, cx.limits.max_str)
+}
+
+/// An integer at a path the masker has no key rule for: only 13 digits or more can be
+/// masked (a card number), by [`Masker::mask_number`].
+#[inline]
+fn write_int_unkeyed<I: itoa::Integer>(
+    out: &mut Vec<u8>,
+    v: I,
+    path: &str,
+    cx: &Cx<'_>,
+    mask_buf: &mut String,
+) {
+    let mut buf = itoa::Buffer::new();
+    let text = buf.format(v);
+    if text.len() >= 13 {
+        return write_int_masked(out, v, path, cx, mask_buf);
+    }
+    out.extend_from_slice(text.as_bytes());
+}
+
 /// Writes an `event!` scalar ([`Arg::is_scalar`]) exactly as [`Scratch::add_value`]
-/// writes it as the one leaf at `path`.
+/// writes it as the one leaf at `path`. `by_path` is what the masker said of the path
+/// ([`Masker::masks_by_path`]) when the call site's shape was made.
 pub(crate) fn write_scalar(
     out: &mut Vec<u8>,
     arg: &Arg<'_>,
     path: &str,
+    by_path: bool,
     cx: &Cx<'_>,
     s: &mut Scratch,
 ) {
+    let mb = &mut s.mask_buf;
     match *arg {
-        Arg::I64(v) => write_int_masked(out, v, path, cx, &mut s.mask_buf),
-        Arg::U64(v) => write_int_masked(out, v, path, cx, &mut s.mask_buf),
-        Arg::I128(v) => write_int_masked(out, v, path, cx, &mut s.mask_buf),
-        Arg::U128(v) => write_int_masked(out, v, path, cx, &mut s.mask_buf),
+        Arg::I64(v) if by_path => write_int_masked(out, v, path, cx, mb),
+        Arg::U64(v) if by_path => write_int_masked(out, v, path, cx, mb),
+        Arg::I128(v) if by_path => write_int_masked(out, v, path, cx, mb),
+        Arg::U128(v) if by_path => write_int_masked(out, v, path, cx, mb),
+        Arg::I64(v) => write_int_unkeyed(out, v, path, cx, mb),
+        Arg::U64(v) => write_int_unkeyed(out, v, path, cx, mb),
+        Arg::I128(v) => write_int_unkeyed(out, v, path, cx, mb),
+        Arg::U128(v) => write_int_unkeyed(out, v, path, cx, mb),
         Arg::F64(v) => num::write_f64(out, v),
         Arg::Bool(v) => out.extend_from_slice(if v { b"true" } else { b"false" }),
-        Arg::Char(v) => {
-            write_str_masked(out, v.encode_utf8(&mut [0; 4]), path, cx, &mut s.mask_buf)
-        }
-        Arg::Str(v) => write_str_masked(out, v, path, cx, &mut s.mask_buf),
+        Arg::Char(v) if by_path => write_str_masked(out, v.encode_utf8(&mut [0; 4]), path, cx, mb),
+        Arg::Char(v) => write_text_masked(out, v.encode_utf8(&mut [0; 4]), cx, mb),
+        Arg::Str(v) if by_path => write_str_masked(out, v, path, cx, mb),
+        Arg::Str(v) => write_text_masked(out, v, cx, mb),
         Arg::Display(v) => display_masked(out, v, path, cx, &mut s.fmt_buf, &mut s.mask_buf),
         // As `log` serializes a `Debug` capture: its `{:?}` text.
         Arg::Debug(v) => display_masked(
