@@ -373,6 +373,53 @@ pub(crate) fn classify(key: &str, financial: bool) -> Class {
     Class::None
 }
 
+/// Whether a key names an id, an amount, a count or a time (`order_id`, `latency_ms`,
+/// `created_at`, `status_code`): its digits are never a phone number.
+pub(crate) fn is_id_like(key: &str) -> bool {
+    let mut wb = [0u8; 16];
+    let w = last_word(key, &mut wb);
+    is_any(
+        w,
+        &[
+            b"id",
+            b"ids",
+            b"uuid",
+            b"guid",
+            b"ref",
+            b"reference",
+            b"number",
+            b"no",
+            b"nr",
+            b"count",
+            b"amount",
+            b"total",
+            b"bytes",
+            b"size",
+            b"port",
+            b"duration",
+            b"timestamp",
+            b"time",
+            b"ms",
+            b"us",
+            b"ns",
+            b"seconds",
+            b"secs",
+            b"version",
+            b"code",
+            b"at",
+            b"date",
+            b"epoch",
+            b"ts",
+            b"seq",
+            b"index",
+            b"offset",
+            b"nonce",
+            b"hash",
+            b"sum",
+        ],
+    )
+}
+
 /// Whether a text word may start a two-word key (`security code`, `card number`,
 /// `PIN block`, `api key`, `access token` …): then the scanner reads the next word too.
 pub(crate) fn starts_two_word_key(word: &str) -> bool {

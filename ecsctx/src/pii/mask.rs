@@ -73,26 +73,70 @@ const AUTH_KEYS: &[&str] = &[
 /// Header keys whose values are fully masked.
 const COOKIE_KEYS: &[&str] = &["cookie", "set-cookie"];
 
-/// ECS leaf names that contain a sensitive substring but are not personal data
-/// (`service.name`, `host.hostname`, `client.address`, `client.geo.city_name`, …).
-const ECS_NON_PERSONAL_LEAVES: &[&str] = &[
+/// The leaf names of ECS 1.12, 8.17 and 9.4 fields that hold a personal word (`name`,
+/// `tel`, `address` …); which of them are personal is [`is_ecs_personal`]'s to say.
+const ECS_LEAVES: &[&str] = &[
     "address",
+    "alternative_names",
+    "appname",
     "city_name",
     "common_name",
     "continent_name",
     "country_name",
+    "device_name",
+    "display_name",
     "distinguished_name",
+    "dos_name",
+    "email",
+    "fork_name",
+    "full_name",
+    "go_imports_names_entropy",
+    "go_imports_names_var_entropy",
     "hostname",
+    "imports_names_entropy",
+    "imports_names_var_entropy",
+    "mount_name",
     "name",
+    "namespace",
+    "nt_name",
     "original_file_name",
+    "product_name",
     "region_name",
     "server_name",
     "subject_name",
+    "telfhash",
+    "username",
+    "vendor_name",
+    "virtual_address",
 ];
+
+/// Whether the ECS field at `path` (leaf `key`, then `parent`, `grand`) is personal data:
+/// a user's name, full name or email (`user.*`, `*.user.*`, `user.target.*`,
+/// `process.real_user.name` …), a user entity's names, an email address, a URL's user
+/// name, a file's owner, `related.user`.
+fn is_ecs_personal(path: &str, key: &str, parent: &str, grand: &str) -> bool {
+    let user = |p: &str| matches!(p, "user" | "real_user" | "saved_user" | "attested_user");
+    (matches!(key, "name" | "full_name" | "email")
+        && (user(parent)
+            || (grand == "user" && matches!(parent, "target" | "effective" | "changes"))))
+        || (matches!(key, "name" | "display_name")
+            && parent == "entity"
+            && (path.starts_with("user.") || path.contains(".user.")))
+        || (key == "address" && (parent == "email" || path.starts_with("email.")))
+        || (key == "username" && parent == "url")
+        || (key == "owner" && parent == "file")
+        || (key == "user" && parent == "related")
+}
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 enum Action {
     None,
+    /// No key rule, and the key names an id, amount, count or time (`order_id`,
+    /// `cloud.account.id`, `latency_ms`): its digits are never taken for a phone.
+    Ids,
+    /// An id field of ECS (`email.message_id`, `cloud.account.id`): typed, never an email
+    /// address or a phone.
+    EcsIds,
     /// The reference's credential header keys: `Bearer abcd****wxyz`.
     Auth,
     /// `cookie`, `set-cookie`: `****`.
@@ -681,8 +725,16 @@ impl PiiMasker {
             }
         }
         let root = path.split('.').next().unwrap_or("");
-        let ecs = crate::placement::is_ecs_field_set(root)
+        // ECS fields are typed and documented: `labels` and captured headers and bodies
+        // hold free-form keys.
+        let ecs = root != "labels"
+            && crate::placement::is_ecs_field_set(root)
             && !path.split('.').any(|seg| seg == "headers" || seg == "body");
+        let plain = if keys::is_id_like(key) {
+            Action::Ids
+        } else {
+            Action::None
+        };
         let named = keys::classify(key, self.packs.financial);
         if named.is_protected() {
             return Action::Key(named);
@@ -702,38 +754,34 @@ impl PiiMasker {
                 }
             }
         }
+        if ecs {
+            // Only ECS's own personal fields are personal there.
+            let parent = rev.next().unwrap_or("");
+            let grand = rev.next().unwrap_or("");
+            if is_ecs_personal(path, key, parent, grand) {
+                return Action::Key(Class::Personal);
+            }
+            // Every other ECS leaf whose name holds a personal word is not personal; a
+            // sub-field ECS does not define (`user.phone`) follows the rules below.
+            if plain == Action::Ids {
+                return Action::EcsIds;
+            }
+            if ECS_LEAVES.contains(&key) {
+                return plain;
+            }
+        }
         let sensitive = has_sensitive_substring(key)
             || self.extra_sensitive.iter().any(|n| contains_ci(key, n));
         if named == Class::None && !sensitive {
-            // `related.user` is the only personal ECS field without a sensitive substring.
-            if key == "user" && path.starts_with("related.") {
-                return Action::Key(Class::Personal);
-            }
-            return Action::None;
+            return plain;
         }
-        // The crate's own job metadata (`integrations::jobs`, `extra.job.name` or
-        // `job.name`): the name of a job type is not personal data.
-        if key == "name" && path.rsplit('.').filter(|s| *s != "[]").nth(1) == Some("job") {
+        // The crate's own job metadata (`integrations::jobs`, `extra.job.name`): the name
+        // of a job type is not personal data.
+        if key == "name" && rev.next() == Some("job") {
             return Action::None;
-        }
-        if ecs {
-            let parent = rev.next().unwrap_or("");
-            let grand = rev.next().unwrap_or("");
-            let personal_leaf = matches!(key, "name" | "full_name" | "email");
-            let personal = (personal_leaf
-                && (parent == "user"
-                    || (grand == "user" && matches!(parent, "target" | "effective" | "changes"))))
-                || (key == "address" && (root == "email" || parent == "email"))
-                || (root == "url" && key == "username");
-            if personal {
-                return Action::Key(Class::Personal);
-            }
-            if ECS_NON_PERSONAL_LEAVES.contains(&key) {
-                return Action::None;
-            }
         }
         if self.is_safe(key) {
-            return Action::None;
+            return plain;
         }
         if named != Class::None {
             return Action::Key(named);
@@ -803,6 +851,8 @@ impl PiiMasker {
     fn text_opts(&self) -> Opts {
         Opts {
             text: true,
+            phones: true,
+            emails: true,
             pci: self.packs.pci,
             financial: self.packs.financial,
         }
@@ -938,8 +988,17 @@ impl Masker for PiiMasker {
         if is_protected(value) || value == REDACTED {
             return false;
         }
-        match self.action(path) {
+        let a = self.action(path);
+        match a {
             Action::None => scan::scan(value, self.text_opts(), self, out),
+            Action::Ids | Action::EcsIds => {
+                let opts = Opts {
+                    phones: false,
+                    emails: a == Action::Ids,
+                    ..self.text_opts()
+                };
+                scan::scan(value, opts, self, out)
+            }
             Action::Auth => {
                 mask_auth(value, out);
                 true
@@ -982,10 +1041,12 @@ impl Masker for PiiMasker {
             return false;
         }
         match self.action(path) {
-            Action::None => {
+            Action::None | Action::Ids | Action::EcsIds => {
                 // A card number logged as a number, outside the typed ECS fields.
                 let n = digits.len();
+                let root = path.split('.').next().unwrap_or("");
                 let pci = self.packs.pci
+                    && (root == "labels" || !crate::placement::is_ecs_field_set(root))
                     && (13..=19).contains(&n)
                     && matches!(digits.as_bytes()[0], b'2'..=b'6')
                     && digits.bytes().all(|c| c.is_ascii_digit())
@@ -1130,7 +1191,21 @@ mod tests {
         for (p, a) in [
             ("extra.customer_name", Action::Key(Class::Personal)),
             ("extra.gateway_name", Action::None),
-            ("extra.Customer_ID", Action::None),
+            ("extra.Customer_ID", Action::Ids),
+            ("data_stream.namespace", Action::None),
+            ("volume.device_name", Action::None),
+            ("file.elf.telfhash", Action::None),
+            ("process.real_user.name", Action::Key(Class::Personal)),
+            ("file.owner", Action::Key(Class::Personal)),
+            (
+                "threat.indicator.url.username",
+                Action::Key(Class::Personal),
+            ),
+            ("user.entity.display_name", Action::Key(Class::Personal)),
+            ("cloud.account.id", Action::EcsIds),
+            ("email.message_id", Action::EcsIds),
+            ("url.password", Action::Key(Class::Secret)),
+            ("extra.order_id", Action::Ids),
             ("payload.items.[].phone", Action::Key(Class::Personal)),
             ("extra.emails.[]", Action::Key(Class::Personal)),
             ("user.email", Action::Key(Class::Personal)),

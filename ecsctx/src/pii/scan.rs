@@ -42,6 +42,10 @@ pub(crate) struct Opts {
     /// Keyed forms, credential shapes (JWT, PEM, bearer, URL userinfo) and track data:
     /// off for object keys, which are scanned for emails, phones and cards only.
     pub(crate) text: bool,
+    /// Phones by their digits: off for values under id, amount, count and time keys.
+    pub(crate) phones: bool,
+    /// Emails: off for the id fields of ECS (`email.message_id`).
+    pub(crate) emails: bool,
     /// The `pci` pack: card numbers by their digits anywhere, a CVV after a card.
     pub(crate) pci: bool,
     /// The `financial_ids` pack: IBANs by their shape.
@@ -151,7 +155,7 @@ impl<E: Emit> Scanner<'_, '_, E> {
                 b'+' if self.s[i + 1..].chars().next().is_some_and(is_decimal_digit) => {
                     self.digits(i)
                 }
-                b'@' => self.email(i),
+                b'@' if self.o.emails => self.email(i),
                 b'a'..=b'z' | b'A'..=b'Z' if i == 0 || !is_word_byte(self.b[i - 1]) => self.word(i),
                 b':' if self.o.text && self.b[i + 1..].starts_with(b"//") => self.url(i),
                 b'-' if self.o.text && self.b[i..].starts_with(b"-----BEGIN ") => self.pem(i),
@@ -532,7 +536,7 @@ impl<E: Emit> Scanner<'_, '_, E> {
         if let Some(end) = short_ascii_run(b, i) {
             return end;
         }
-        if let Some(end) = dotted_phone(s, i) {
+        if let Some(end) = dotted_phone(s, i).filter(|_| self.o.phones) {
             let before = s[..i].chars().next_back();
             if !before.is_some_and(|p| p.is_alphanumeric() || matches!(p, '.' | '_' | '/')) {
                 self.put(i, end, Hit::Phone);
@@ -554,7 +558,7 @@ impl<E: Emit> Scanner<'_, '_, E> {
         // 1234567.89, 12:30, 1,234,567: a number, not a phone.
         let continues =
             matches!(next, Some('.' | ':' | ',')) && after.is_some_and(is_decimal_digit);
-        let phone_ok = !(glued_before || glued_after || continues);
+        let phone_ok = self.o.phones && !(glued_before || glued_after || continues);
         self.emit_run(&run, phone_ok)
     }
 
@@ -629,7 +633,7 @@ impl<E: Emit> Scanner<'_, '_, E> {
                     if j > i && !card_separator(&s[g[j - 1].end..g[j].start]) {
                         break;
                     }
-                    if total >= 13 && luhn(s, &g[i..=j]) {
+                    if total >= 13 && card_grouping(&g[i..=j]) && luhn(s, &g[i..=j]) {
                         card = Some(j);
                     }
                 }
@@ -1196,6 +1200,18 @@ impl Run {
     }
 }
 
+/// Whether digit groups are grouped as card numbers are: one run, groups of four with a
+/// shorter last group, or 4-6-5 / 4-6-4 (Amex, Diners). A Windows SID
+/// (`S-1-5-21-202424912787-…`) or a list of numbers is not.
+fn card_grouping(g: &[Group]) -> bool {
+    match g {
+        [_] => true,
+        [a, b, c] if a.digits == 4 && b.digits == 6 && matches!(c.digits, 4 | 5) => true,
+        [head @ .., last] => head.iter().all(|x| x.digits == 4) && (1..=4).contains(&last.digits),
+        [] => false,
+    }
+}
+
 fn card_separator(sep: &str) -> bool {
     matches!(sep, " " | "-" | "." | "  ")
 }
@@ -1299,6 +1315,8 @@ mod tests {
 
     const ALL: Opts = Opts {
         text: true,
+        phones: true,
+        emails: true,
         pci: true,
         financial: true,
     };
