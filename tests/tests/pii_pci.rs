@@ -1415,3 +1415,42 @@ fn clean_checkout_event_keeps_every_value() {
     assert_eq!(l["labels"]["build"], "2024.01.15");
     assert_eq!(l["message"], "checkout_completed");
 }
+
+/// An `event!` call site keeps a shape after its first line and then writes values
+/// without looking their keys up again: every line of a repeated call site is masked the
+/// same way, numbers and text alike.
+#[test]
+fn a_repeated_event_call_site_masks_every_line() {
+    setup();
+    let lines = capture(|| {
+        for _ in 0..4 {
+            event!(
+                info,
+                "card_checked",
+                cvv = 737,
+                pin = 8674,
+                card_number = 4111111111111111u64,
+                order_ref = 4111111111111111u64,
+                amount = 100,
+                currency = "KWD",
+                note = "declined: cvv 123 for bob@example.com"
+            );
+        }
+    });
+    assert_eq!(lines.len(), 4);
+    for l in &lines {
+        let x = &l["extra"];
+        assert_eq!(x["cvv"], "[CVV-MASKED]", "{l}");
+        assert_eq!(x["pin"], "[SAD-MASKED]", "{l}");
+        assert_eq!(x["card_number"], "411111******1111", "{l}");
+        // A card number under a neutral key, by its digits.
+        assert_eq!(x["order_ref"], "411111******1111", "{l}");
+        assert_eq!(x["amount"], 100, "{l}");
+        assert_eq!(x["currency"], "KWD", "{l}");
+        assert_eq!(
+            x["note"],
+            format!("declined: cvv [CVV-MASKED] for {}", tok("bob@example.com", "email")),
+            "{l}"
+        );
+    }
+}
