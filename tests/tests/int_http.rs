@@ -522,3 +522,153 @@ async fn streaming_response_is_not_buffered_or_changed() {
         "{content}"
     );
 }
+
+// === masked at the boundary: the query and the logged bodies ===
+
+#[derive(serde::Deserialize)]
+struct Search {
+    access_token: Option<String>,
+    page: Option<u32>,
+}
+
+async fn search(Query(q): Query<Search>) -> String {
+    log::info!("search_line");
+    // The handler gets the query as the client sent it: only the log is masked.
+    format!(
+        "{}:{}",
+        q.access_token.unwrap_or_default(),
+        q.page.unwrap_or(0)
+    )
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn query_credentials_are_masked_in_url_query() {
+    let (got, lines) = bounded(capture_future(async {
+        let app = Router::new()
+            .route("/search", get(search))
+            .layer(layer().with_request_logging(RequestLogging::new().with_headers(false)));
+        let server = Server::start(app).await;
+        let client = reqwest::Client::new();
+        let with_query = client
+            .get(server.url("/search?access_token=abc&page=2"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        let without = client
+            .get(server.url("/search"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        (with_query, without)
+    }))
+    .await;
+    assert_eq!(got, ("abc:2".to_owned(), ":0".to_owned()));
+
+    let search = named(&lines, "search_line");
+    let received = named(&lines, "http_request_received");
+    let sent = named(&lines, "http_response_sent");
+    assert_eq!((search.len(), received.len(), sent.len()), (2, 2, 2));
+    for l in [search[0], received[0], sent[0]] {
+        assert_eq!(l["url"]["path"], "/search", "{l}");
+        let query = l["url"]["query"].as_str().unwrap();
+        assert!(!query.contains("abc"), "{query}");
+        assert!(query.contains("page=2"), "{query}");
+        // No keyset in this test binary: the secret is masked, not tokenized.
+        assert_eq!(query, "access_token=[SECRET-MASKED]&page=2");
+    }
+    // No query, no `url.query`.
+    for l in [search[1], received[1], sent[1]] {
+        assert!(l["url"].get("query").is_none(), "{l}");
+    }
+    ecsctx::testing::assert_no_leaks(&lines, &["access_token=abc"]);
+}
+
+const PAY_BODY: &str = r#"{"password":"hunter2","card":{"number":"4111111111111111","cvv":"737"}}"#;
+
+async fn echo_json(body: String) -> Response {
+    log::info!("echo_line");
+    Response::builder()
+        .header("content-type", "application/json")
+        .body(Body::from(body))
+        .unwrap()
+}
+
+/// The logger of this test binary is the default one (installed by `capture_future`,
+/// masker on): the capture helpers log through the installed logger, and a test binary
+/// has one. That the layer masks bodies without the logger's masker is covered by the
+/// unit test `bodies_are_redacted_before_logging` in `tower/logging.rs`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn logged_bodies_are_redacted() {
+    let (echoed, lines) = bounded(capture_future(async {
+        let app = Router::new()
+            .route("/echo", post(echo_json))
+            .layer(layer().with_request_logging(RequestLogging::new().with_headers(false)));
+        let server = Server::start(app).await;
+        let client = reqwest::Client::new();
+        let full = client
+            .post(server.url("/echo"))
+            .header("content-type", "application/json")
+            .body(PAY_BODY)
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        // Also cut at the body limit, inside the card number.
+        let app = Router::new().route("/echo", post(echo_json)).layer(
+            layer().with_request_logging(
+                RequestLogging::new()
+                    .with_headers(false)
+                    .with_body_limit(50),
+            ),
+        );
+        let server2 = Server::start(app).await;
+        client
+            .post(server2.url("/echo"))
+            .header("content-type", "application/json")
+            .body(PAY_BODY)
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        full
+    }))
+    .await;
+    // The client got the body unchanged.
+    assert_eq!(echoed, PAY_BODY);
+
+    let received = named(&lines, "http_request_received");
+    let sent = named(&lines, "http_response_sent");
+    assert_eq!((received.len(), sent.len()), (2, 2));
+    for body in [
+        &received[0]["http"]["request"]["body"]["content"],
+        &sent[0]["http"]["response"]["body"]["content"],
+    ] {
+        let logged: Value = serde_json::from_str(body.as_str().unwrap()).unwrap();
+        assert_eq!(logged["card"]["number"], "411111******1111", "{logged}");
+        assert_ne!(logged["password"], "hunter2");
+        assert_ne!(logged["card"]["cvv"], "737");
+    }
+    for body in [
+        &received[1]["http"]["request"]["body"]["content"],
+        &sent[1]["http"]["response"]["body"]["content"],
+    ] {
+        let body = body.as_str().unwrap();
+        assert!(body.contains("truncated"), "{body}");
+    }
+    // Nowhere in any line: not the password, not the CVV, not the card number, nor the
+    // part of it cut at the limit.
+    ecsctx::testing::assert_no_leaks(
+        &lines,
+        &["hunter2", "737", "4111111111111111", "4111111111"],
+    );
+}

@@ -5,8 +5,10 @@
 //! * reads `traceparent`/`tracestate` ([`TraceContext::from_headers`]): a valid header keeps
 //!   the caller's trace id and flags, anything else starts a new trace; either way the
 //!   request gets a new 16-hex `span.id`;
-//! * binds `client.ip` (see [Client IP](#client-ip)), `http.request.method`, `url.path`
-//!   and `user_agent.original`;
+//! * binds `client.ip` (see [Client IP](#client-ip)), `http.request.method`, `url.path`,
+//!   `url.query` (when the request has a query; credentials masked, see
+//!   [What is masked at the boundary](#what-is-masked-at-the-boundary)) and
+//!   `user_agent.original`;
 //! * runs the inner service — the handler, its middleware, tasks spawned with
 //!   [`FutureExt::in_current_context`] or
 //!   [`integrations::tokio::spawn`](crate::integrations) — inside that context, so every
@@ -33,6 +35,24 @@
 //! thread happens to have bound. Put service-wide fields there (`labels.region`). In tests,
 //! pass [`Context::current()`] from inside [`testing::capture_future`](crate::testing::capture_future)
 //! to capture the server's lines.
+//!
+//! # What is masked at the boundary
+//! The logger masks every string it writes through its masker, but a service may turn
+//! that off ([`Builder::with_masker(None)`](crate::Builder::with_masker)). The layer does
+//! not rely on it for what it takes from the wire:
+//! * `url.query` is bound through [`redact_url`](crate::pii::redact_url): credential
+//!   parameters (`access_token=`, `api_key=`, `password=` …), card numbers, emails and
+//!   phones are masked (`?access_token=abc&page=2` is bound as
+//!   `access_token=[SECRET-MASKED]&page=2`, or a token when a keyset is configured).
+//!   The layer binds no `url.full` or `url.original`;
+//! * logged bodies (`http.request.body.content`, `http.response.body.content`) pass
+//!   through [`redact_body`](crate::pii::redact_body): credential, CVV, PIN and card
+//!   keys in JSON, XML, form and text bodies, credential shapes, card numbers, emails
+//!   and phones are masked, also in a body cut at the body limit;
+//! * credential headers are masked (see [`RequestLogging`]).
+//!
+//! `url.path` is bound as it is: only the logger's masker, when on, masks it. Keep
+//! secrets out of paths (a reset token belongs in a body or a header).
 //!
 //! # Client IP
 //! Like `django-ipware`, but safe by default:
@@ -252,9 +272,10 @@ pub fn set_user<B>(req: &mut Request<B>, id: impl fmt::Display, name: Option<&st
 /// lines (static event names, target `ecsctx::http`, level `info`).
 ///
 /// * `http_request_received`: the request's context (`http.request.method`, `url.path`,
-///   `client.ip`, `user_agent.original`, trace ids), `headers` (credentials masked),
-///   `http.request.body.content` (up to the body limit; request bodies are captured for
-///   axum's `Body` only, see [`integrations::axum`](crate::integrations)).
+///   `url.query`, `client.ip`, `user_agent.original`, trace ids), `headers`
+///   (credentials masked), `http.request.body.content` (up to the body limit; request
+///   bodies are captured for axum's `Body` only, see
+///   [`integrations::axum`](crate::integrations)).
 /// * `http_response_sent`, when the response body has been sent (or dropped):
 ///   `http.response.status_code`, `event.duration` (nanoseconds, to the end of the body),
 ///   `http.response.body.bytes`, `headers`, `http.response.body.content`.
@@ -263,9 +284,12 @@ pub fn set_user<B>(req: &mut Request<B>, id: impl fmt::Display, name: Option<&st
 /// `x-api-key`, `api_key`, `apikey` keep their scheme and the first and last four
 /// characters of a secret longer than eight (`Bearer abcd****wxyz`, else `Bearer ****`);
 /// `cookie` and `set-cookie` are masked whole. Bodies are text only (binary content types
-/// are skipped) and pass through the logger's PII masker like every string. The response
-/// body is observed as it streams, never buffered: the client receives exactly what the
-/// service sent.
+/// are skipped) and pass through [`redact_body`](crate::pii::redact_body) before they are
+/// logged (credential, CVV, PIN and card keys, card numbers, emails, phones: see
+/// [the module docs](self#what-is-masked-at-the-boundary)), so they are masked even when
+/// the logger's masker is off; with it on, they pass through it too, like every string.
+/// The response body is observed as it streams, never buffered: the client receives
+/// exactly what the service sent.
 ///
 /// # Examples
 /// ```
@@ -581,8 +605,10 @@ where
     fn call(&mut self, mut req: Request<ReqBody>) -> Self::Future {
         let cfg = &*self.cfg;
         let headers = req.headers();
-        let trace =
-            TraceContext::from_headers(header_str(headers, "traceparent"), header_str(headers, "tracestate"));
+        let trace = TraceContext::from_headers(
+            header_str(headers, "traceparent"),
+            header_str(headers, "tracestate"),
+        );
         let tp = trace.traceparent();
 
         let mut f = Fields::new();
@@ -591,6 +617,11 @@ where
         }
         f.insert("http.request.method", req.method().as_str());
         f.insert("url.path", req.uri().path());
+        // The query often carries credentials (`?access_token=…`): masked here, so the
+        // bound value is safe even when the logger's masker is off.
+        if let Some(q) = req.uri().query().filter(|q| !q.is_empty()) {
+            f.insert("url.query", &*crate::pii::redact_url(q));
+        }
         if let Some(ua) = header_str(headers, "user-agent") {
             f.insert("user_agent.original", ua);
         }
@@ -604,7 +635,10 @@ where
         let (received, respond) = match &cfg.logging {
             Some(l) if logging::enabled() => {
                 let content_type = header_str(req.headers(), "content-type").map(str::to_owned);
-                let pre_read = if l.request_body && l.limit > 0 && logging::is_textual(content_type.as_deref()) {
+                let pre_read = if l.request_body
+                    && l.limit > 0
+                    && logging::is_textual(content_type.as_deref())
+                {
                     pre_read(&mut req, l.limit)
                 } else {
                     None
@@ -667,7 +701,9 @@ pin_project_lite::pin_project! {
 
 impl<F> fmt::Debug for Inner<F> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Inner").field("traceparent", &self.tp).finish_non_exhaustive()
+        f.debug_struct("Inner")
+            .field("traceparent", &self.tp)
+            .finish_non_exhaustive()
     }
 }
 
@@ -708,7 +744,8 @@ where
             match &res {
                 Ok(resp) => {
                     sent.status = Some(resp.status().as_u16());
-                    sent.content_type = header_str(resp.headers(), "content-type").map(str::to_owned);
+                    sent.content_type =
+                        header_str(resp.headers(), "content-type").map(str::to_owned);
                     if r.headers {
                         sent.headers = Some(logging::headers_map(resp.headers()));
                     }
@@ -756,7 +793,9 @@ pin_project_lite::pin_project! {
 
 impl<B> fmt::Debug for ResponseBody<B> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("ResponseBody").field("logging", &self.log.is_some()).finish()
+        f.debug_struct("ResponseBody")
+            .field("logging", &self.log.is_some())
+            .finish()
     }
 }
 

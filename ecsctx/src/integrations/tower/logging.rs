@@ -1,5 +1,6 @@
-//! Opt-in request/response lines: header masking, body capture, emission.
+//! Opt-in request/response lines: header masking, body capture and masking, emission.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::sync::Arc;
@@ -98,7 +99,16 @@ fn remove_keys(v: &mut serde_json::Value, keys: &[String]) {
 /// The text to log for a captured body, or `None` when it must not be logged: binary,
 /// or keys must be left out but the body is not complete, parseable JSON (logging it
 /// raw could leak exactly those keys).
-pub(crate) fn body_text(c: &Captured, content_type: Option<&str>, omit: &[String]) -> Option<String> {
+///
+/// The text is masked with [`redact_body`](crate::pii::redact_body) (credential, CVV, PIN
+/// and card keys, card numbers, emails, phones), whatever the logger's masker: a service
+/// may run with the masker off. A body cut at the limit is masked as it was cut (a key
+/// whose value was cut still has the part that was captured masked).
+pub(crate) fn body_text(
+    c: &Captured,
+    content_type: Option<&str>,
+    omit: &[String],
+) -> Option<String> {
     if c.buf.is_empty() || !is_textual(content_type) {
         return None;
     }
@@ -108,13 +118,22 @@ pub(crate) fn body_text(c: &Captured, content_type: Option<&str>, omit: &[String
         }
         let mut v: serde_json::Value = serde_json::from_slice(&c.buf).ok()?;
         remove_keys(&mut v, omit);
-        return Some(v.to_string());
+        return Some(redacted(v.to_string()));
     }
-    let mut s = String::from_utf8_lossy(&c.buf).into_owned();
+    let mut s = redacted(String::from_utf8_lossy(&c.buf).into_owned());
     if c.truncated {
         let _ = write!(s, "…[truncated, {} bytes]", c.total);
     }
     Some(s)
+}
+
+/// `s` through [`redact_body`](crate::pii::redact_body), reusing it when nothing was
+/// masked.
+fn redacted(s: String) -> String {
+    match crate::pii::redact_body(&s) {
+        Cow::Borrowed(_) => s,
+        Cow::Owned(masked) => masked,
+    }
 }
 
 /// Writes one request/response line with a static event name.
@@ -141,7 +160,11 @@ pub(crate) fn emit(sent: bool, kvs: &[(&str, Value<'_>)]) {
 }
 
 /// The `http_request_received` line.
-pub(crate) fn emit_received(headers: Option<&BTreeMap<String, String>>, body: Option<&str>, bytes: Option<u64>) {
+pub(crate) fn emit_received(
+    headers: Option<&BTreeMap<String, String>>,
+    body: Option<&str>,
+    bytes: Option<u64>,
+) {
     let mut kvs: Vec<(&str, Value<'_>)> = Vec::with_capacity(4);
     if let Some(h) = headers {
         kvs.push(("headers", Value::from_serde(h)));
@@ -220,10 +243,19 @@ mod tests {
             mask_header("authorization", "Bearer abcdefghijklmnopwxyz").unwrap(),
             "Bearer abcd****wxyz"
         );
-        assert_eq!(mask_header("authorization", "Bearer short").unwrap(), "Bearer ****");
-        assert_eq!(mask_header("x-api-key", "0123456789").unwrap(), "0123****6789");
+        assert_eq!(
+            mask_header("authorization", "Bearer short").unwrap(),
+            "Bearer ****"
+        );
+        assert_eq!(
+            mask_header("x-api-key", "0123456789").unwrap(),
+            "0123****6789"
+        );
         assert_eq!(mask_header("apikey", "12345678").unwrap(), "****");
-        assert_eq!(mask_header("cookie", "session=abc; csrftoken=x").unwrap(), "****");
+        assert_eq!(
+            mask_header("cookie", "session=abc; csrftoken=x").unwrap(),
+            "****"
+        );
         assert_eq!(mask_header("set-cookie", "a=b").unwrap(), "****");
         assert_eq!(mask_header("accept", "text/html"), None);
     }
@@ -242,9 +274,54 @@ mod tests {
         t.push(b"0123456789", 10, 4);
         assert!(t.truncated);
         assert_eq!(t.buf, b"0123");
-        assert_eq!(body_text(&t, Some("text/plain"), &[]).unwrap(), "0123…[truncated, 10 bytes]");
+        assert_eq!(
+            body_text(&t, Some("text/plain"), &[]).unwrap(),
+            "0123…[truncated, 10 bytes]"
+        );
         // Truncated JSON with keys to omit is withheld, never logged raw.
         assert_eq!(body_text(&t, Some("application/json"), &omit), None);
         assert_eq!(body_text(&c, Some("image/png"), &[]), None);
+    }
+
+    /// The body is masked before it reaches the logger: this holds with the logger's
+    /// masker off, since no logger is involved here.
+    #[test]
+    fn bodies_are_redacted_before_logging() {
+        let json = br#"{"password":"hunter2","card":{"number":"4111111111111111","cvv":"737"}}"#;
+        let form = b"user=alice&password=hunter2&cvv=737&card_number=4111111111111111";
+        let xml = b"<pay><pan>4111111111111111</pan><cvv>737</cvv><pin>8674</pin></pay>";
+        let cases: [(&[u8], &str, &[String]); 4] = [
+            (json, "application/json", &[]),
+            (json, "application/json", &["other".to_owned()]),
+            (form, "application/x-www-form-urlencoded", &[]),
+            (xml, "application/xml", &[]),
+        ];
+        for (body, ct, omit) in cases {
+            let mut c = Captured::default();
+            c.push(body, body.len(), 1024);
+            let text = body_text(&c, Some(ct), omit).unwrap();
+            for secret in ["hunter2", "737", "4111111111111111", "8674"] {
+                assert!(!text.contains(secret), "{secret} in {text}");
+            }
+        }
+        let json_text = {
+            let mut c = Captured::default();
+            c.push(json, json.len(), 1024);
+            body_text(&c, Some("application/json"), &[]).unwrap()
+        };
+        let v: serde_json::Value = serde_json::from_str(&json_text).unwrap();
+        assert_eq!(v["card"]["number"], "411111******1111", "{json_text}");
+
+        // Cut inside a secret: the captured part of it is masked too.
+        for cut in [17, 50, 67] {
+            let mut c = Captured::default();
+            c.push(json, json.len(), cut);
+            assert!(c.truncated);
+            let text = body_text(&c, Some("application/json"), &[]).unwrap();
+            assert!(text.contains("truncated"), "{text}");
+            for part in ["hunt", "41111111", "\"73"] {
+                assert!(!text.contains(part), "{part} in {text}");
+            }
+        }
     }
 }
