@@ -113,6 +113,141 @@ fn last_word<'b>(key: &str, buf: &'b mut [u8; 16]) -> &'b [u8] {
     &buf[..n]
 }
 
+/// The word before the last of `key` (see [`last_word`]), lowercased into `buf`; empty
+/// when the key has one word.
+fn word_before_last<'b>(key: &str, buf: &'b mut [u8; 16]) -> &'b [u8] {
+    let b = key.as_bytes();
+    let mut end = b.len();
+    while end > 0 && !b[end - 1].is_ascii_alphanumeric() {
+        end -= 1;
+    }
+    // Back over the last word.
+    while end > 0 && b[end - 1].is_ascii_alphanumeric() {
+        end -= 1;
+        if b[end].is_ascii_uppercase() && end > 0 && b[end - 1].is_ascii_lowercase() {
+            break;
+        }
+    }
+    last_word(&key[..end], buf)
+}
+
+/// Words that end a key about a credential or personal datum rather than holding it
+/// (`password_changed_at`, `api_key_id`, `email_verified`, `customer_type`).
+const META: &[&[u8]] = &[
+    b"at",
+    b"id",
+    b"ids",
+    b"length",
+    b"len",
+    b"policy",
+    b"version",
+    b"expired",
+    b"expires",
+    b"expiry",
+    b"required",
+    b"changed",
+    b"updated",
+    b"type",
+    b"count",
+    b"enabled",
+    b"valid",
+    b"verified",
+    b"strength",
+    b"algorithm",
+    b"alg",
+    b"status",
+    b"rotation",
+    b"rotated",
+    b"age",
+    b"date",
+    b"time",
+    b"ttl",
+    b"created",
+    b"method",
+    b"mode",
+    b"format",
+    b"provider",
+    b"source",
+    b"kind",
+    b"flag",
+    b"present",
+    b"exists",
+    b"hint",
+];
+
+/// Whether `key` is about a credential rather than one (`secret_name`, `password_reset`,
+/// `token_url`, `has_password`).
+pub(crate) fn is_credential_metadata(key: &str) -> bool {
+    let mut wb = [0u8; 16];
+    let w = last_word(key, &mut wb);
+    if META.contains(&w)
+        || is_any(
+            w,
+            &[
+                b"name",
+                b"reset",
+                b"set",
+                b"last",
+                b"url",
+                b"endpoint",
+                b"file",
+                b"path",
+                b"dir",
+                b"env",
+            ],
+        )
+    {
+        return true;
+    }
+    let lower = key.as_bytes();
+    lower.len() > 4
+        && (lower[..4].eq_ignore_ascii_case(b"has_") || lower[..3].eq_ignore_ascii_case(b"is_"))
+}
+
+/// Whether a key that holds a personal word is about the data rather than the data
+/// (`email_verified`, `customer_type`, `billing_cycle`, `shipping_cost`, `mobile_app`).
+pub(crate) fn is_personal_metadata(key: &str) -> bool {
+    let mut wb = [0u8; 16];
+    let w = last_word(key, &mut wb);
+    META.contains(&w)
+        || is_any(
+            w,
+            &[
+                b"cost",
+                b"amount",
+                b"cycle",
+                b"tier",
+                b"app",
+                b"currency",
+                b"total",
+                b"country",
+                b"language",
+                b"locale",
+                b"timezone",
+                b"channel",
+                b"segment",
+                b"preference",
+                b"preferences",
+                b"optin",
+                b"consent",
+            ],
+        )
+}
+
+/// Suffixes after a CVV or PIN stem that keep it one (`cvv_value`, `pinNumber`).
+const STEM_SUFFIXES: &[&[u8]] = &[
+    b"", b"value", b"val", b"number", b"num", b"no", b"nr", b"code", b"data",
+];
+
+/// Whether the compact key `k` ends with `stem` and one of [`STEM_SUFFIXES`].
+fn ends_stem(k: &[u8], stem: &[u8]) -> bool {
+    STEM_SUFFIXES.iter().any(|suf| {
+        k.len() >= stem.len() + suf.len()
+            && k.ends_with(suf)
+            && k[..k.len() - suf.len()].ends_with(stem)
+    })
+}
+
 /// Substrings looked for anywhere in a compact key, grouped by their first byte so that
 /// one pass over the key tries only the needles that can start at each position.
 const NEEDLES: &[&[u8]] = &[
@@ -152,6 +287,15 @@ const NEEDLES: &[&[u8]] = &[
     b"transactionid",
     b"txnid",
     b"paymentref",
+    b"accountkey",
+    b"totp",
+    b"mfacode",
+    b"recoverycode",
+    b"backupcode",
+    b"mnemonic",
+    b"seedphrase",
+    b"cardverification",
+    b"authenticationvalue",
 ];
 
 /// Which [`NEEDLES`] occur in `k` (bit `i` for needle `i`), in one pass.
@@ -222,18 +366,35 @@ pub(crate) fn classify(key: &str, financial: bool) -> Class {
     }
     let mut wb = [0u8; 16];
     let word = last_word(key, &mut wb);
+    let mut pb = [0u8; 16];
+    let before = word_before_last(key, &mut pb);
     let hits = needles_in(k);
 
     // CVV before cards (`card_security_code`) and credentials (`card_code`).
-    if is_any(k, &[b"cvv", b"cvc", b"csc", b"cvn", b"cvd", b"cid2"])
+    if is_any(
+        k,
+        &[
+            b"cvv", b"cvc", b"csc", b"cvn", b"cvd", b"cid2", b"cardcid", b"amexcid",
+        ],
+    ) || [
+        &b"cvv"[..],
+        b"cvv2",
+        b"cvv3",
+        b"cvc",
+        b"cvc2",
+        b"cvn",
+        b"cvn2",
+        b"cvd",
+        b"cvd2",
+    ]
+    .iter()
+    .any(|st| ends_stem(k, st))
+        || has!(hits, b"cardverification")
         || ends_any(
             k,
             &[
-                b"cvv",
-                b"cvv2",
-                b"cvc",
-                b"cvc2",
-                b"cvn2",
+                b"securitynumber",
+                b"seccode",
                 b"cardcode",
                 b"securitycode",
                 b"verificationvalue",
@@ -249,6 +410,15 @@ pub(crate) fn classify(key: &str, financial: bool) -> Class {
     }
 
     if word == b"pin"
+        || (before == b"pin" && STEM_SUFFIXES.contains(&word))
+        || is_any(
+            k,
+            &[
+                b"pin1", b"pin2", b"epb", b"de52", b"de55", b"de45", b"de35", b"field52",
+                b"field55", b"field45", b"field35", b"iad",
+            ],
+        )
+        || has!(hits, b"authenticationvalue")
         || ends_any(
             k,
             &[
@@ -328,10 +498,25 @@ pub(crate) fn classify(key: &str, financial: bool) -> Class {
         || has!(hits, b"accesscode")
         || has!(hits, b"authorization")
         || has!(hits, b"cookie")
-        || is_any(k, &[b"pwd", b"pass", b"otp"])
+        || has!(hits, b"accountkey")
+        || has!(hits, b"totp")
+        || has!(hits, b"mfacode")
+        || has!(hits, b"recoverycode")
+        || has!(hits, b"backupcode")
+        || has!(hits, b"mnemonic")
+        || has!(hits, b"seedphrase")
+        || k.ends_with(b"signature")
+        || is_any(
+            k,
+            &[b"pwd", b"pass", b"otp", b"pw", b"pswd", b"psw", b"sig"],
+        )
         || word == b"pwd"
         || word == b"otp"
     {
+        // `password_changed_at`, `api_key_id`, `secret_name`: about a credential.
+        if is_credential_metadata(key) {
+            return Class::None;
+        }
         return Class::Secret;
     }
 
@@ -521,6 +706,28 @@ mod tests {
             ("amount", None),
             ("iban", None),
             ("gen_ai.token.type", None),
+            ("cvv2Val", Cvv),
+            ("cvdValue", Cvv),
+            ("cvv_number", Cvv),
+            ("cvNumber", None),
+            ("card_verification_number", Cvv),
+            ("securityNumber", Cvv),
+            ("sec_code", Cvv),
+            ("pin_number", Sad),
+            ("pinNumber", Sad),
+            ("pin2", Sad),
+            ("authenticationValue", Sad),
+            ("DE55", Sad),
+            ("password_changed_at", None),
+            ("has_password", None),
+            ("secret_name", None),
+            ("api_key_id", None),
+            ("password_hash", Secret),
+            ("password_reset_token", Secret),
+            ("AccountKey", Secret),
+            ("totp", Secret),
+            ("X-Amz-Signature", Secret),
+            ("sig", Secret),
         ] {
             assert_eq!(classify(k, false), c, "{k}");
         }

@@ -26,6 +26,7 @@ const SENSITIVE: &[&str] = &[
     "email",
     "phone",
     "mobile",
+    // As a word only: `tel`, `tel_no`, `customerTel` (not `hotel`, `telemetry`).
     "tel",
     "contact",
     "recipient",
@@ -699,7 +700,7 @@ impl PiiMasker {
             Class::None => {
                 let personal = has_sensitive_substring(key)
                     || self.extra_sensitive.iter().any(|n| contains_ci(key, n));
-                if personal && !self.is_safe(key) {
+                if personal && !self.is_safe(key) && !keys::is_personal_metadata(key) {
                     Class::Personal
                 } else {
                     Class::None
@@ -780,7 +781,7 @@ impl PiiMasker {
         if key == "name" && rev.next() == Some("job") {
             return Action::None;
         }
-        if self.is_safe(key) {
+        if self.is_safe(key) || (named == Class::None && keys::is_personal_metadata(key)) {
             return plain;
         }
         if named != Class::None {
@@ -1086,7 +1087,14 @@ fn has_sensitive_substring(key: &str) -> bool {
             b'c' => at(i, b"customer") || at(i, b"cardholder") || at(i, b"contact"),
             b'e' => at(i, b"email"),
             b'm' => at(i, b"mobile"),
-            b't' => at(i, b"tel"),
+            // `tel` only as a word (`tel`, `tel_no`, `customerTel`; not `hotel`, `telemetry`).
+            b't' => {
+                at(i, b"tel")
+                    && (i == 0
+                        || !k[i - 1].is_ascii_alphabetic()
+                        || (k[i].is_ascii_uppercase() && k[i - 1].is_ascii_lowercase()))
+                    && !k.get(i + 3).is_some_and(u8::is_ascii_lowercase)
+            }
             b'r' => at(i, b"recipient"),
             b'a' => at(i, b"address"),
             b'u' => at(i, b"udf"),
@@ -1249,8 +1257,21 @@ mod tests {
             "contactless",
             "mail",
         ] {
-            let slow = SENSITIVE.iter().any(|n| contains_ci(key, n));
+            // `tel` counts only as a word (below).
+            let slow = SENSITIVE.iter().any(|n| *n != "tel" && contains_ci(key, n));
             assert_eq!(has_sensitive_substring(key), slow, "{key}");
+        }
+        for (key, tel) in [
+            ("tel", true),
+            ("tel_no", true),
+            ("customer_tel", true),
+            ("customerTel", true),
+            ("telNo", true),
+            ("hotel", false),
+            ("telemetry", false),
+            ("telco", false),
+        ] {
+            assert_eq!(has_sensitive_substring(key), tel, "{key}");
         }
     }
 

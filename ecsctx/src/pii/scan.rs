@@ -76,6 +76,7 @@ pub(crate) fn scan(s: &str, opts: Opts, e: &impl Emit, out: &mut String) -> bool
         changed: false,
         e,
         o: opts,
+        run_end: 0,
     };
     sc.run();
     if sc.changed {
@@ -93,6 +94,9 @@ struct Scanner<'a, 'o, E> {
     changed: bool,
     e: &'o E,
     o: Opts,
+    /// The end of the last key run a word was read from: a word never starts inside it
+    /// again (`a-a-a-…=x` is read once, not once per `a`).
+    run_end: usize,
 }
 
 /// Bytes at which some rule may start (letters only at a word start, checked in the loop).
@@ -156,10 +160,16 @@ impl<E: Emit> Scanner<'_, '_, E> {
                     self.digits(i)
                 }
                 b'@' if self.o.emails => self.email(i),
-                b'a'..=b'z' | b'A'..=b'Z' if i == 0 || !is_word_byte(self.b[i - 1]) => self.word(i),
+                b'a'..=b'z' | b'A'..=b'Z'
+                    if i >= self.run_end && (i == 0 || !is_word_byte(self.b[i - 1])) =>
+                {
+                    self.word(i)
+                }
                 b':' if self.o.text && self.b[i + 1..].starts_with(b"//") => self.url(i),
                 b'-' if self.o.text && self.b[i..].starts_with(b"-----BEGIN ") => self.pem(i),
-                b'%' if self.o.text && self.b.get(i + 1) == Some(&b'B') => self.track1(i),
+                b'%' if self.o.text && matches!(self.b.get(i + 1), Some(b'B' | b'b')) => {
+                    self.track1(i)
+                }
                 0x80.. => {
                     let ch = self.s[i..].chars().next().unwrap_or(' ');
                     if is_decimal_digit(ch) {
@@ -208,6 +218,7 @@ impl<E: Emit> Scanner<'_, '_, E> {
         while e < b.len() && is_key_byte(b[e]) {
             e += 1;
         }
+        self.run_end = e;
         // Where to go on when the word is nothing: past its letters, so digits glued to
         // them are still seen (as an id's digits: never a phone).
         let mut letters = i;
@@ -217,20 +228,43 @@ impl<E: Emit> Scanner<'_, '_, E> {
         if !self.o.text {
             return letters;
         }
-        // Most words are prose: only a word before a separator, a quote, a dot (JWTs), a
-        // space (`cvv 123`, `security code`, `Bearer x`), or an XML name, an IBAN or a
-        // token can start a finding.
+        let w = &self.s[i..e];
+        // Credentials by their published shapes (`sk_live_…`, `AKIA…`, `ghp_…`, `xoxb-…`).
+        if is_known_secret(w) {
+            self.put(i, e, Hit::Secret("secret"));
+            return e;
+        }
+        // Most words are prose: only a word before a separator, a quote, a dot (JWTs),
+        // whitespace (`cvv 123`, `security code`, `Bearer x`), a bracket, or an XML name,
+        // an IBAN or a token can start a finding.
         let iban = self.o.financial && e - i >= 15 && b[i + 2].is_ascii_digit();
+        let next = b.get(e).copied();
         if !matches!(
-            b.get(e),
-            Some(b'=' | b':' | b'"' | b'\'' | b'>' | b'\\' | b'.' | b' ')
+            next,
+            Some(
+                b'=' | b':'
+                    | b'"'
+                    | b'\''
+                    | b'>'
+                    | b'\\'
+                    | b'.'
+                    | b' '
+                    | b'\t'
+                    | b'\n'
+                    | b'\r'
+                    | b']'
+                    | b'#'
+                    | b'('
+                    | b'%'
+                    | b'&'
+                    | 0x80..
+            )
         ) && !iban
             && !is_xml_open(b, i)
         {
             return letters;
         }
-        let w = &self.s[i..e];
-        if (w == "ptok" || w == "penc") && b.get(e) == Some(&b':') {
+        if (w == "ptok" || w == "penc") && next == Some(b':') {
             // A well-formed token or ciphertext stays; anything else is text.
             if let Some(n) = protected_len(&self.s[i..]) {
                 return i + n;
@@ -255,10 +289,30 @@ impl<E: Emit> Scanner<'_, '_, E> {
                 return ce;
             }
         }
+        // `curl -u user:pass`, `--user user:pass`: the password after the colon.
+        if (w == "u" && i >= 1 && b[i - 1] == b'-' && (i == 1 || b[i - 2] == b' '))
+            || (w == "user" && i >= 2 && &b[i - 2..i] == b"--")
+        {
+            if let Some((vs, ve)) = self.next_token(e) {
+                if let Some(c) = b[vs..ve].iter().position(|&c| c == b':') {
+                    if vs + c + 1 < ve {
+                        self.put(vs + c + 1, ve, Hit::Secret("secret"));
+                        return ve;
+                    }
+                }
+            }
+        }
+        // `<field name="password">x</field>`, `<param name="cvv" value="123"/>`: an element
+        // named by an attribute.
+        if matches!(w, "name" | "key" | "field" | "id") && b[e..].starts_with(b"=\"") {
+            if let Some(found) = self.named_element(e + 2) {
+                return found;
+            }
+        }
         // The key: this word, or this word and the next (`security code`, `PIN block`).
         let mut key_end = e;
         let mut class = Class::None;
-        if keys::starts_two_word_key(w) && b.get(e) == Some(&b' ') {
+        if keys::starts_two_word_key(w) && next == Some(b' ') {
             let mut e2 = e + 1;
             while e2 < b.len() && is_key_byte(b[e2]) {
                 e2 += 1;
@@ -268,11 +322,12 @@ impl<E: Emit> Scanner<'_, '_, E> {
                 if c2 != Class::None {
                     key_end = e2;
                     class = c2;
+                    self.run_end = e2;
                 }
             }
         }
         if class == Class::None {
-            // Only a word that stands before a separator (or a number) can be a key.
+            // Only a word that stands before a separator (or a value) can be a key.
             if !self.may_be_key(i, e) && !is_xml_open(b, i) {
                 return letters;
             }
@@ -290,48 +345,109 @@ impl<E: Emit> Scanner<'_, '_, E> {
         }
     }
 
-    /// Whether what follows the word `i..e` can make it a key: a separator, a closing
-    /// quote, an XML tag end; or, for the few keys that count in prose (`cvv 123`, `PIN
-    /// 8674`, `the cvv is 123`), a space before a number or `is`.
+    /// Whether what follows the word `i..e` can make it a key: a separator (after
+    /// whitespace too), a closing quote or bracket, an XML tag end, an encoded `=`; or,
+    /// for the few keys that count in prose (`cvv 123`, `PIN 8674`, `password hunter2!`,
+    /// `the cvv is 123`, `--password x`), whitespace before a value.
     fn may_be_key(&self, i: usize, e: usize) -> bool {
-        match self.b.get(e) {
-            Some(b'=' | b':' | b'"' | b'\'' | b'>' | b'\\') => true,
-            Some(b' ') => match self.b.get(e + 1) {
-                Some(b'=' | b':' | b' ') => true,
-                Some(b'0'..=b'9' | b'i') => {
-                    let w = &self.s[i..e];
-                    ["cvv", "cvc", "cvv2", "cvc2", "csc", "cvn", "cvd", "pin"]
-                        .iter()
-                        .any(|k| w.eq_ignore_ascii_case(k))
+        let b = self.b;
+        match b.get(e) {
+            Some(b'=' | b':' | b'"' | b'\'' | b'>' | b'\\' | b']' | b'#' | b'(') => true,
+            Some(b'%') => b[e..].starts_with(b"%3D") || b[e..].starts_with(b"%3d"),
+            Some(b'&') => b[e..].starts_with(b"&gt;"),
+            Some(0x80..) => {
+                b[e..].starts_with("：".as_bytes()) || b[e..].starts_with("＝".as_bytes())
+            }
+            Some(b' ' | b'\t' | b'\n' | b'\r') => {
+                let mut j = e;
+                while j < b.len() && j - e < 8 && matches!(b[j], b' ' | b'\t' | b'\n' | b'\r') {
+                    j += 1;
                 }
-                _ => false,
-            },
+                match b.get(j) {
+                    Some(b'=' | b':' | b'-' | b'#' | b'(') => true,
+                    Some(c) => {
+                        (c.is_ascii_alphanumeric() || matches!(c, b'"' | b'\'' | b'!' | b'$'))
+                            && is_prose_key(&self.s[i..e])
+                    }
+                    None => false,
+                }
+            }
             _ => false,
         }
+    }
+
+    /// The token after whitespace at `e`: quoted (inside the quotes) or bare.
+    fn next_token(&self, e: usize) -> Option<(usize, usize)> {
+        let b = self.b;
+        let mut j = e;
+        while matches!(b.get(j), Some(b' ' | b'\t')) && j - e < 4 {
+            j += 1;
+        }
+        if j == e {
+            return None;
+        }
+        if let Some(&q @ (b'"' | b'\'')) = b.get(j) {
+            let end = b[j + 1..]
+                .iter()
+                .position(|&c| c == q)
+                .map_or(b.len(), |p| j + 1 + p);
+            return (end > j + 1).then_some((j + 1, end));
+        }
+        let end = bare_end(b, j);
+        (end > j).then_some((j, end))
+    }
+
+    /// An element named by an attribute whose quoted value starts at `vs`
+    /// (`name="password"`): when that name is a sensitive key, the element's text or its
+    /// `value="…"` attribute is masked as that key's value. Returns where to go on.
+    fn named_element(&mut self, vs: usize) -> Option<usize> {
+        let b = self.b;
+        let ve = vs + b[vs..].iter().take(64).position(|&c| c == b'"')?;
+        let class = self.e.key_class(&self.s[vs..ve]);
+        if matches!(class, Class::None | Class::Personal) {
+            return None;
+        }
+        // The rest of the tag: a `value="…"` attribute, or the element's text.
+        let close = ve + b[ve..].iter().take(256).position(|&c| c == b'>')?;
+        let tag = &b[ve..close];
+        if let Some(p) = tag.windows(7).position(|w| w == b"value=\"") {
+            let s0 = ve + p + 7;
+            let s1 = s0 + b[s0..close].iter().position(|&c| c == b'"')?;
+            if s1 > s0 && s0 >= self.last {
+                self.put(s0, s1, Hit::Keyed(class));
+            }
+            return Some(s1.max(close));
+        }
+        if b[close - 1] == b'/' {
+            return Some(close);
+        }
+        let ts = close + 1;
+        let te = ts
+            + b[ts..]
+                .iter()
+                .position(|&c| c == b'<')
+                .unwrap_or(b.len() - ts);
+        if te > ts && !is_masked(self.s[ts..te].trim()) {
+            self.put(ts, te, Hit::Keyed(class));
+        }
+        Some(te)
     }
 
     /// The value of a keyed form whose key is `ks..ke`: `(start, end, resume)`.
     fn keyed_value(&self, ks: usize, ke: usize, class: Class) -> Option<(usize, usize, usize)> {
         let b = self.b;
         let n = b.len();
-        let xml = is_xml_open(b, ks);
-        let mut j = ke;
-        // A closing quote: `"cvv":`, `'cvv':`, `\"cvv\":`.
-        let quoted = if xml {
-            false
-        } else if b.get(j) == Some(&b'\\') && b.get(j + 1) == Some(&b'"') {
-            j += 2;
-            true
-        } else if matches!(b.get(j), Some(b'"' | b'\'')) {
-            j += 1;
-            true
-        } else {
-            false
-        };
-        if xml {
+        let s = self.s;
+        // `&lt;cvv&gt;013&lt;/cvv&gt;`: XML escaped into HTML.
+        if ks >= 4 && &b[ks - 4..ks] == b"&lt;" && b[ke..].starts_with(b"&gt;") {
+            let vs = ke + 4;
+            let end = find(b, vs, b"&lt;").unwrap_or(n);
+            return nonempty(vs, end, end, s);
+        }
+        if is_xml_open(b, ks) {
             // `<cvv>013</cvv>`, `<cvv type="x">013</cvv>`; not `<cvv/>`.
-            let close = j + b[j..].iter().take(256).position(|&c| c == b'>')?;
-            if b[j..close].contains(&b'<') || (close > 0 && b[close - 1] == b'/') {
+            let close = ke + b[ke..].iter().take(256).position(|&c| c == b'>')?;
+            if b[ke..close].contains(&b'<') || (close > 0 && b[close - 1] == b'/') {
                 return None;
             }
             let vs = close + 1;
@@ -341,74 +457,158 @@ impl<E: Emit> Scanner<'_, '_, E> {
                 return Some((body, end, end));
             }
             let end = vs + b[vs..].iter().position(|&c| c == b'<').unwrap_or(n - vs);
-            return nonempty(vs, end, end, self.s);
+            return nonempty(vs, end, end, s);
         }
-        let mut spaces = 0;
-        while b.get(j) == Some(&b' ') && spaces < 3 {
-            j += 1;
-            spaces += 1;
-        }
-        // `is` in prose: `the cvv is 123` (digits only, below).
-        let mut is_word = false;
-        if b[j..].starts_with(b"is ") && !quoted {
+        let mut j = ke;
+        // A closing quote or bracket: `"cvv":`, `'cvv':`, `\"cvv\":`, `%22cvv%22`,
+        // `card[cvc]=`.
+        let quoted = if b[j..].starts_with(b"\\\"") {
+            j += 2;
+            true
+        } else if b[j..].starts_with(b"%22") {
             j += 3;
+            true
+        } else if matches!(b.get(j), Some(b'"' | b'\'' | b']')) {
+            j += 1;
+            true
+        } else {
+            false
+        };
+        let ws = |j: &mut usize, nl: bool| {
+            let start = *j;
+            while *j < n
+                && *j - start < 16
+                && (matches!(b[*j], b' ' | b'\t') || (nl && matches!(b[*j], b'\n' | b'\r')))
+            {
+                *j += 1;
+            }
+            *j - start
+        };
+        let spaces = ws(&mut j, true);
+        // `is` in prose: `the cvv is 123`, `password is hunter2!`.
+        let mut is_word = false;
+        if !quoted && (b[j..].starts_with(b"is ") || b[j..].starts_with(b"is: ")) {
+            j += 3;
+            ws(&mut j, false);
+            if b.get(j) == Some(&b':') {
+                j += 1;
+            }
             is_word = true;
         }
-        let sep = match b.get(j) {
-            Some(b'=') if b.get(j + 1) == Some(&b'>') => 2,
-            Some(b'=') if b.get(j + 1) != Some(&b'=') => 1,
-            Some(b':') if !b[j + 1..].starts_with(b"//") => 1,
-            _ => 0,
+        // The separator, and whether it makes a structured form (`k=v`).
+        let rest = &b[j..];
+        let (sep, eq) = if rest.starts_with(b"=>") || rest.starts_with(b"->") {
+            (2, false)
+        } else if rest.starts_with(b":=") {
+            (2, true)
+        } else if rest.starts_with(b"::") {
+            (2, false)
+        } else if rest.starts_with(b"%3D") || rest.starts_with(b"%3d") {
+            (3, true)
+        } else if rest.starts_with(b"%3A") || rest.starts_with(b"%3a") {
+            (3, false)
+        } else if rest.starts_with("＝".as_bytes()) {
+            (3, true)
+        } else if rest.starts_with("：".as_bytes()) {
+            (3, false)
+        } else {
+            match rest.first() {
+                Some(b'=') if rest.get(1) != Some(&b'=') => (1, true),
+                Some(b':') if !rest[1..].starts_with(b"//") => (1, false),
+                Some(b'#' | b'-') if !quoted => (1, false),
+                _ => (0, false),
+            }
         };
-        if is_word && sep != 0 {
+        if is_word && sep != 0 && b[j] != b':' {
             return None;
         }
-        // Personal data and ids count only in structured forms: `"k":`, `k=`, `<k>`.
-        let structured = quoted || (sep > 0 && b[j] == b'=');
-        let personal = matches!(
-            class,
-            Class::Personal | Class::NationalId | Class::Iban | Class::PaymentId
-        );
-        if personal && !structured {
+        let structured = quoted || eq;
+        let personal = matches!(class, Class::Personal | Class::Iban | Class::PaymentId);
+        // Personal data counts only in structured forms: `"k":`, `k=`, `<k>`; ids also
+        // after a colon (`passport: X1234567`).
+        if (personal && !structured) || (class == Class::NationalId && !structured && sep == 0) {
             return None;
         }
         if sep == 0 {
-            // `cvv 123`, `PIN 8674`, `the cvv is 123`: a whole number right after the key.
-            if (spaces == 0 && !is_word) || quoted {
+            // `cvv 123`, `PIN 8674`, `PIN block 0412…`, `password hunter2!`: a value right
+            // after the key.
+            if (spaces == 0 && !is_word && b.get(j) != Some(&b'(')) || quoted {
                 return None;
             }
-            let (lo, hi) = match class {
-                Class::Cvv => (3, 4),
-                Class::Sad => (4, 12),
-                _ => return None,
-            };
-            let mut end = j;
-            while end < n && b[end].is_ascii_digit() {
-                end += 1;
-            }
-            let d = end - j;
-            if d < lo || d > hi || b.get(end).is_some_and(|&c| is_word_byte(c)) {
-                return None;
-            }
-            return Some((j, end, end));
-        }
-        j += sep;
-        while matches!(b.get(j), Some(b' ' | b'\t')) {
-            j += 1;
-        }
-        // Rust's `Debug` of an `Option`: `cvv: Some("737")`, `pin: Some(8674)`.
-        if b[j..].starts_with(b"Some(") {
-            j += 5;
-            // `{:#?}` puts the inner value on its own line.
-            while matches!(b.get(j), Some(b' ' | b'\n' | b'\r' | b'\t')) {
+            if b.get(j) == Some(&b'(') {
                 j += 1;
             }
+            let (vs, end) = if let Some(&q @ (b'"' | b'\'')) = b.get(j) {
+                let end = b[j + 1..]
+                    .iter()
+                    .position(|&c| c == q)
+                    .map_or(n, |p| j + 1 + p);
+                (j + 1, end)
+            } else {
+                (j, bare_end(b, j))
+            };
+            let v = &b[vs..end];
+            let digits = v.iter().all(u8::is_ascii_digit);
+            let ok = match class {
+                Class::Cvv => digits && (3..=4).contains(&v.len()),
+                Class::Sad => {
+                    (digits && (4..=12).contains(&v.len()))
+                        || (v.len() == 16 && v.iter().all(u8::is_ascii_hexdigit))
+                }
+                Class::Secret => {
+                    // A flag (`--password x`) takes any value; prose needs a credential's
+                    // shape.
+                    let flag = ks >= 2 && &b[ks - 2..ks] == b"--";
+                    flag || looks_like_credential(v)
+                }
+                Class::NationalId => {
+                    v.len() >= 6
+                        && v.iter().any(u8::is_ascii_digit)
+                        && v.iter().all(u8::is_ascii_alphanumeric)
+                }
+                _ => false,
+            };
+            return (ok && end > vs).then_some((vs, end, end));
         }
-        // A quoted value, an escaped-quoted value (JSON inside a JSON string), or a bare one.
+        j += sep;
+        ws(&mut j, true);
+        // Wrappers: Rust's `Debug` (`Some("737")`, `Secret("x")`), a YAML tag (`!secret x`).
+        let mut k = j;
+        while k < n && k - j < 24 && b[k].is_ascii_alphabetic() {
+            k += 1;
+        }
+        if k > j && b.get(k) == Some(&b'(') && b[j].is_ascii_uppercase() {
+            j = k + 1;
+            // `{:#?}` puts the inner value on its own line.
+            ws(&mut j, true);
+        } else if b.get(j) == Some(&b'!') {
+            j = bare_end(b, j);
+            ws(&mut j, false);
+        }
+        // A YAML block scalar: the value is on the next line.
+        if matches!(b.get(j), Some(b'|' | b'>')) {
+            let mut k = j + 1;
+            while matches!(b.get(k), Some(b'-' | b'+')) {
+                k += 1;
+            }
+            if matches!(b.get(k), Some(b'\n' | b'\r')) {
+                j = k;
+                ws(&mut j, true);
+                let end = b[j..].iter().position(|&c| c == b'\n').map_or(n, |p| j + p);
+                return nonempty(j, end, end, s);
+            }
+        }
+        // A quoted value, an escaped-quoted value (JSON inside a JSON string), an
+        // URL-encoded quoted value, or a bare one.
         if b[j..].starts_with(b"\\\"") {
             let vs = j + 2;
             let end = find(b, vs, b"\\\"").unwrap_or(n);
-            return nonempty(vs, end, end, self.s);
+            return nonempty(vs, end, end, s);
+        }
+        if b[j..].starts_with(b"%22") {
+            let vs = j + 3;
+            let end = find(b, vs, b"%22").unwrap_or(n);
+            return nonempty(vs, end, end, s);
         }
         if let Some(&q @ (b'"' | b'\'')) = b.get(j) {
             let vs = j + 1;
@@ -417,38 +617,79 @@ impl<E: Emit> Scanner<'_, '_, E> {
                 k += if b[k] == b'\\' { 2 } else { 1 };
             }
             let end = k.min(n);
-            return nonempty(vs, end, end, self.s);
+            return nonempty(vs, end, end, s);
         }
         let vs = j;
-        // A nested object or array: its own keys say what is sensitive. A PEM block: the
-        // block rule takes it whole.
-        if matches!(b.get(vs), Some(b'{' | b'[')) || b[vs..].starts_with(b"-----BEGIN ") {
-            return None;
+        match b.get(vs) {
+            // A PEM block: the block rule takes it whole.
+            Some(b'-') if b[vs..].starts_with(b"-----BEGIN ") => return None,
+            // A JSON object: its own keys say what is sensitive.
+            Some(b'{')
+                if matches!(
+                    b[vs + 1..].iter().find(|c| !c.is_ascii_whitespace()),
+                    Some(b'"' | b'}')
+                ) =>
+            {
+                return None
+            }
+            // `{hun;ter2}` (a connection string's braces), `[a, b]` (an array of them),
+            // `<x>`: to the closing bracket.
+            Some(&o @ (b'{' | b'[' | b'<')) => {
+                let c = match o {
+                    b'{' => b'}',
+                    b'[' => b']',
+                    _ => b'>',
+                };
+                let end = b[vs..]
+                    .iter()
+                    .position(|&x| x == c || x == b'\n')
+                    .map_or(n, |p| vs + p);
+                let end = if b.get(end) == Some(&c) { end + 1 } else { end };
+                return nonempty(vs, end, end, s);
+            }
+            _ => {}
         }
         let mut end = bare_end(b, vs);
-        // `Authorization: Bearer x`, `api_key: Token x`: the scheme and its credential.
-        if class == Class::Secret && end < n && b[end] == b' ' {
-            let scheme = &self.s[vs..end];
-            if is_auth_scheme(scheme) {
+        // URL-encoded separators end a bare value too.
+        if let Some(p) = b[vs..end]
+            .windows(3)
+            .position(|w| w == b"%26" || w == b"%20")
+        {
+            end = vs + p;
+        }
+        if class == Class::Secret && !eq && !quoted {
+            // `password: correct horse battery staple`, `Authorization: Digest …`: after a
+            // colon in prose, the rest of the line.
+            end = line_end(b, vs);
+        } else if class == Class::Secret && end < n && b[end] == b' ' {
+            // `Authorization=Bearer x`, `api_key=Token x`: the scheme and its credential.
+            if is_auth_scheme(&s[vs..end]) {
                 let cs = end + 1;
                 let ce = bare_end(b, cs);
                 if ce > cs {
                     end = ce;
                 }
             }
+        } else if class == Class::Personal && eq {
+            // `name=John Smith age=3`: a name runs over its words, up to the next key.
+            end = words_end(b, end);
         }
-        nonempty(vs, end, end, self.s)
+        nonempty(vs, end, end, s)
     }
 
-    /// The credential after `Bearer`/`Basic` (the word ends at `e`): one or two spaces, then
-    /// at least 12 characters of a token alphabet holding a digit or mixed case.
+    /// The credential after `Bearer`/`Basic` (the word ends at `e`): whitespace or a colon,
+    /// then at least 12 characters of a token alphabet holding a digit or mixed case, or
+    /// at least 16 of them.
     fn bare_credential(&self, e: usize) -> Option<(usize, usize)> {
         let b = self.b;
         let mut cs = e;
-        while b.get(cs) == Some(&b' ') && cs - e < 2 {
+        if b.get(cs) == Some(&b':') {
             cs += 1;
         }
-        if cs == e {
+        while matches!(b.get(cs), Some(b' ' | b'\t')) && cs - e < 4 {
+            cs += 1;
+        }
+        if cs == e || (cs == e + 1 && b[e] == b':') {
             return None;
         }
         let mut ce = cs;
@@ -460,7 +701,7 @@ impl<E: Emit> Scanner<'_, '_, E> {
         let t = &b[cs..ce];
         let mixed = t.iter().any(u8::is_ascii_digit)
             || (t.iter().any(u8::is_ascii_uppercase) && t.iter().any(u8::is_ascii_lowercase));
-        (t.len() >= 12 && mixed).then_some((cs, ce))
+        ((t.len() >= 12 && mixed) || t.len() >= 16).then_some((cs, ce))
     }
 
     // === URLs, PEM ===
@@ -471,6 +712,7 @@ impl<E: Emit> Scanner<'_, '_, E> {
         let a = colon + 3;
         let mut end = a;
         while end < b.len()
+            && end - a < 512
             && !matches!(
                 b[end],
                 b'/' | b'?' | b'#' | b' ' | b'\t' | b'\n' | b'\r' | b'"' | b'\'' | b'<' | b'>'
@@ -803,6 +1045,97 @@ pub(crate) fn is_truncated_card(v: &str) -> bool {
         && b[..6].iter().all(u8::is_ascii_digit)
         && b[b.len() - 4..].iter().all(u8::is_ascii_digit)
         && b[6..b.len() - 4].iter().all(|&c| c == b'*')
+}
+
+/// The end of the line at `k` (a newline, a quote or a tag ends it too).
+fn line_end(b: &[u8], k: usize) -> usize {
+    b[k..]
+        .iter()
+        .position(|&c| matches!(c, b'\n' | b'\r' | b'"' | b'\'' | b'<' | b'&' | b'|'))
+        .map_or(b.len(), |p| k + p)
+}
+
+/// Extends a bare value that ends at `end` over the following words, up to a word that is
+/// a key (`age=3`, `city:`), a line end or a list separator.
+fn words_end(b: &[u8], mut end: usize) -> usize {
+    while b.get(end) == Some(&b' ') {
+        let ws = end + 1;
+        let we = bare_end(b, ws);
+        if we == ws || b[ws..we].iter().any(|&c| matches!(c, b'=' | b':')) {
+            break;
+        }
+        end = we;
+    }
+    end
+}
+
+/// Keys that count in prose before whitespace and a value (`cvv 123`, `PIN 8674`,
+/// `password hunter2!`, `passport X1234567`).
+fn is_prose_key(w: &str) -> bool {
+    [
+        "cvv",
+        "cvc",
+        "cvv2",
+        "cvc2",
+        "csc",
+        "cvn",
+        "cvd",
+        "pin",
+        "password",
+        "passwd",
+        "passphrase",
+        "passcode",
+        "secret",
+        "token",
+        "pwd",
+        "otp",
+        "passport",
+        "ssn",
+    ]
+    .iter()
+    .any(|k| w.eq_ignore_ascii_case(k))
+}
+
+/// A value that looks like a credential: 8 or more characters holding a letter and a
+/// digit or symbol.
+fn looks_like_credential(v: &[u8]) -> bool {
+    v.len() >= 8
+        && v.iter().any(u8::is_ascii_alphabetic)
+        && v.iter().any(|c| !c.is_ascii_alphabetic())
+        && !v.iter().any(|&c| c == b'=' || c == b':')
+}
+
+/// Credentials by their published prefixes: Stripe secret and restricted keys, AWS access
+/// key ids, GitHub, GitLab, Slack, Google API and npm tokens.
+fn is_known_secret(w: &str) -> bool {
+    let b = w.as_bytes();
+    let tail_ok = |p: usize, min: usize| {
+        b.len() >= p + min
+            && b[p..]
+                .iter()
+                .all(|&c| c.is_ascii_alphanumeric() || c == b'_' || c == b'-')
+    };
+    (["sk_live_", "sk_test_", "rk_live_", "rk_test_"]
+        .iter()
+        .any(|p| w.starts_with(p))
+        && tail_ok(8, 10))
+        || ((w.starts_with("AKIA") || w.starts_with("ASIA"))
+            && b.len() == 20
+            && b[4..]
+                .iter()
+                .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit()))
+        || (["ghp_", "gho_", "ghu_", "ghs_", "ghr_"]
+            .iter()
+            .any(|p| w.starts_with(p))
+            && tail_ok(4, 30))
+        || (w.starts_with("github_pat_") && tail_ok(11, 30))
+        || (w.starts_with("glpat-") && tail_ok(6, 20))
+        || (["xoxb-", "xoxp-", "xoxa-", "xoxr-", "xoxs-"]
+            .iter()
+            .any(|p| w.starts_with(p))
+            && tail_ok(5, 10))
+        || (w.starts_with("AIza") && b.len() == 39)
+        || (w.starts_with("npm_") && tail_ok(4, 30))
 }
 
 /// The end of a bare (unquoted) value.
