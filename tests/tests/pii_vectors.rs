@@ -254,6 +254,13 @@ fn auth_header_masks() {
     for c in v["mask_auth_header"].as_array().unwrap() {
         let mut out = String::new();
         assert!(m.mask_str("http.request.headers.authorization", s(&c["in"]), &mut out));
-        assert_eq!(out, s(&c["out"]), "{c}");
+        // A deliberate break from the reference: the reference shows a `Basic`
+        // credential's last 4 base64 characters, which are the last 3 bytes of the
+        // password; ecsctx shows none of it.
+        let expected = match s(&c["in"]).split_once(' ') {
+            Some(("Basic", _)) => "Basic ****",
+            _ => s(&c["out"]),
+        };
+        assert_eq!(out, expected, "{c}");
     }
 }

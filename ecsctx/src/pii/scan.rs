@@ -161,7 +161,8 @@ impl<E: Emit> Scanner<'_, '_, E> {
                 }
                 b'@' if self.o.emails => self.email(i),
                 b'a'..=b'z' | b'A'..=b'Z'
-                    if i >= self.run_end && (i == 0 || !is_word_byte(self.b[i - 1])) =>
+                    if i >= self.run_end
+                        && (i == 0 || !is_word_byte(self.b[i - 1]) || after_escape(self.b, i)) =>
                 {
                     self.word(i)
                 }
@@ -353,7 +354,10 @@ impl<E: Emit> Scanner<'_, '_, E> {
         let b = self.b;
         match b.get(e) {
             Some(b'=' | b':' | b'"' | b'\'' | b'>' | b'\\' | b']' | b'#' | b'(') => true,
-            Some(b'%') => b[e..].starts_with(b"%3D") || b[e..].starts_with(b"%3d"),
+            Some(b'%') => {
+                let r = &b[e..];
+                r.starts_with(b"%3D") || r.starts_with(b"%3d") || r.starts_with(b"%22")
+            }
             Some(b'&') => b[e..].starts_with(b"&gt;"),
             Some(0x80..) => {
                 b[e..].starts_with("：".as_bytes()) || b[e..].starts_with("＝".as_bytes())
@@ -658,9 +662,14 @@ impl<E: Emit> Scanner<'_, '_, E> {
             end = vs + p;
         }
         if class == Class::Secret && !eq && !quoted {
-            // `password: correct horse battery staple`, `Authorization: Digest …`: after a
-            // colon in prose, the rest of the line.
-            end = line_end(b, vs);
+            // `Authorization: Digest …`: the rest of the line. `password: correct horse
+            // battery staple`: the words after a colon, up to the next key.
+            let key = &s[ks..ke];
+            end = if key.len() >= 13 && key.to_ascii_lowercase().contains("authorization") {
+                auth_end(b, vs, end)
+            } else {
+                words_end(b, end, true)
+            };
         } else if class == Class::Secret && end < n && b[end] == b' ' {
             // `Authorization=Bearer x`, `api_key=Token x`: the scheme and its credential.
             if is_auth_scheme(&s[vs..end]) {
@@ -672,7 +681,7 @@ impl<E: Emit> Scanner<'_, '_, E> {
             }
         } else if class == Class::Personal && eq {
             // `name=John Smith age=3`: a name runs over its words, up to the next key.
-            end = words_end(b, end);
+            end = words_end(b, end, false);
         }
         nonempty(vs, end, end, s)
     }
@@ -764,6 +773,10 @@ impl<E: Emit> Scanner<'_, '_, E> {
         let s = self.s;
         let b = self.b;
         if self.o.text {
+            if let Some((start, end)) = self.track1_at(i) {
+                self.put(start, end, Hit::Track);
+                return end;
+            }
             if let Some(end) = self.track2(i) {
                 let start = if i > self.last && b[i - 1] == b';' {
                     i - 1
@@ -792,9 +805,14 @@ impl<E: Emit> Scanner<'_, '_, E> {
         // `ORD-2024-0001`, `#A-1234567`: digits after a dash or `#` that follows a word are
         // part of an id.
         let before_prev = s[..i].chars().rev().nth(1);
-        let glued_before = prev
-            .is_some_and(|p| p.is_alphanumeric() || matches!(p, '_' | '.' | '/' | ':' | '\\'))
-            || (matches!(prev, Some('-' | '#')) && before_prev.is_some_and(char::is_alphanumeric));
+        // `12:30`, `1.5`: after a digit and a colon or dot, a number; after `tel:`, a phone.
+        let after_digit = before_prev.is_some_and(|c| c.is_ascii_digit());
+        let glued_before = prev.is_some_and(|p| {
+            p.is_alphanumeric()
+                || matches!(p, '_' | '/' | '\\')
+                || (matches!(p, '.' | ':') && after_digit)
+        }) || (matches!(prev, Some('-' | '#'))
+            && before_prev.is_some_and(char::is_alphanumeric));
         let glued_after =
             next.is_some_and(|n| n.is_alphanumeric() || matches!(n, '_' | '/' | '\\'));
         // 1234567.89, 12:30, 1,234,567: a number, not a phone.
@@ -811,7 +829,8 @@ impl<E: Emit> Scanner<'_, '_, E> {
         while k < b.len() && b[k].is_ascii_digit() {
             k += 1;
         }
-        if !(12..=19).contains(&(k - i)) || !matches!(b.get(k), Some(b'=' | b'D')) {
+        // 12–19 digits of PAN, or more with an EMV tag before them (`5713…`).
+        if !(12..=23).contains(&(k - i)) || !matches!(b.get(k), Some(b'=' | b'D' | b'd')) {
             return None;
         }
         let ds = k + 1;
@@ -819,10 +838,44 @@ impl<E: Emit> Scanner<'_, '_, E> {
         while e < b.len() && b[e].is_ascii_digit() {
             e += 1;
         }
-        if e - ds < 7 || b.get(e).is_some_and(|&c| is_word_byte(c)) {
+        // A filler nibble (`F`) may end the data.
+        if matches!(b.get(e), Some(b'F' | b'f')) {
+            e += 1;
+        }
+        if e - ds < 4 || b.get(e).is_some_and(|&c| is_word_byte(c)) {
             return None;
         }
         Some(if b.get(e) == Some(&b'?') { e + 1 } else { e })
+    }
+
+    /// Track 1 data whose PAN starts at `i` (`B4111…^DOE/JOHN^2512…`, with or without `%`
+    /// and `B`): the whole record, up to `?`, a line end or the end of its third field.
+    fn track1_at(&self, i: usize) -> Option<(usize, usize)> {
+        let b = self.b;
+        let mut k = i;
+        while k < b.len() && b[k].is_ascii_digit() {
+            k += 1;
+        }
+        if !(12..=19).contains(&(k - i)) || b.get(k) != Some(&b'^') {
+            return None;
+        }
+        let mut start = i;
+        if start > self.last && matches!(b[start - 1], b'B' | b'b') {
+            start -= 1;
+            if start > self.last && b[start - 1] == b'%' {
+                start -= 1;
+            }
+        }
+        // The name field, then the expiry, service code and discretionary data.
+        let name_end = k + 1 + b[k + 1..].iter().take(40).position(|&c| c == b'^')?;
+        let mut e = name_end + 1;
+        while e < b.len() && b[e].is_ascii_alphanumeric() {
+            e += 1;
+        }
+        if b.get(e) == Some(&b'?') {
+            e += 1;
+        }
+        Some((start, e))
     }
 
     /// Track 1 data (`%B4111…^NAME^2512…?`).
@@ -863,6 +916,13 @@ impl<E: Emit> Scanner<'_, '_, E> {
                 i += 3;
                 continue;
             }
+            // Track data starting at a later group (`track2 4111…=2512…`).
+            if i > 0 && self.o.text && g[i].start >= self.last {
+                if let Some(end) = self.track2(g[i].start) {
+                    self.put(g[i].start, end, Hit::Track);
+                    return end;
+                }
+            }
             if self.o.pci {
                 // The longest Luhn-valid card starting at group i.
                 let mut card = None;
@@ -882,13 +942,10 @@ impl<E: Emit> Scanner<'_, '_, E> {
                 if let Some(j) = card {
                     if g[i].start >= self.last {
                         self.put(g[i].start, g[j].end, Hit::Card);
-                        if self.o.text && j + 1 == g.len() {
+                        // What follows a card (an expiry, a CVV) is read from the bytes;
+                        // the rest of this run is scanned again from there.
+                        if self.o.text {
                             return self.cvv_after_card(g[j].end);
-                        }
-                        // `4111 1111 1111 1111 123`: the CVV is the run's last group.
-                        if self.o.text && j + 2 == g.len() && matches!(g[j + 1].digits, 3 | 4) {
-                            self.put(g[j + 1].start, g[j + 1].end, Hit::Cvv);
-                            return run.end;
                         }
                     }
                     i = j + 1;
@@ -899,6 +956,9 @@ impl<E: Emit> Scanner<'_, '_, E> {
                 let mut phone = None;
                 let mut total = 0;
                 for (j, gj) in g.iter().enumerate().skip(i) {
+                    if j > i && gj.card_sep {
+                        break;
+                    }
                     total += gj.digits;
                     if total > 15 {
                         break;
@@ -907,7 +967,19 @@ impl<E: Emit> Scanner<'_, '_, E> {
                         phone = Some(j);
                     }
                 }
-                if let Some(j) = phone {
+                // Digits right after an id, time or count word (`order 12345678`,
+                // `ts=1733400000000`, `user_id: 12345678`) are that, not a phone; two groups
+                // joined by a dash (`1000-2000`, a ZIP+4) are a phone only with a `+` or
+                // after a phone word (`tel`, `call`, `mobile` …).
+                let b = s.as_bytes();
+                let plain = g[i].plus_start == g[i].start;
+                let dash_pair = |j: usize| j == i + 1 && &s[g[i].end..g[j].start] == "-";
+                let keep = |j: usize| {
+                    plain
+                        && !after_phone_word(b, g[i].start)
+                        && (after_number_word(b, g[i].start) || dash_pair(j))
+                };
+                if let Some(j) = phone.filter(|&j| !keep(j)) {
                     let start = g[i].plus_start;
                     if start >= self.last {
                         self.put(start, g[j].end, Hit::Phone);
@@ -922,13 +994,17 @@ impl<E: Emit> Scanner<'_, '_, E> {
     }
 
     /// A CVV right after a card number: `4111… 123`, `4111…|12/27|123`, `4111… exp 12/27
-    /// 123`: a 3–4 digit whole number after at most an expiry. Returns where to go on.
+    /// 123`, `4111… 12/2027 123`, `4111…|1227|123`: a 3–4 digit whole number after at
+    /// most an expiry. Returns where to go on.
     fn cvv_after_card(&mut self, card_end: usize) -> usize {
         let b = self.b;
         let sep = |k: usize| {
             let mut j = k;
             while j < b.len()
-                && matches!(b[j], b' ' | b'|' | b',' | b';' | b'/' | b'\t')
+                && matches!(
+                    b[j],
+                    b' ' | b'|' | b',' | b';' | b'/' | b'\t' | b':' | b'-' | b'='
+                )
                 && j - k < 3
             {
                 j += 1;
@@ -946,15 +1022,35 @@ impl<E: Emit> Scanner<'_, '_, E> {
         if j == card_end {
             return card_end;
         }
-        // An optional expiry: MM/YY, MM/YYYY, MMYY after `exp`.
-        if b[j..].starts_with(b"exp ") {
-            j += 4;
+        // An optional expiry word: `exp`, `expiry`, `expires`, `exp:`.
+        let mut k = j;
+        while k < b.len() && b[k].is_ascii_alphabetic() && k - j < 8 {
+            k += 1;
         }
+        if k > j && b[j..k].eq_ignore_ascii_case(&b"exp"[..]) || {
+            let w = &b[j..k];
+            w.eq_ignore_ascii_case(b"expiry") || w.eq_ignore_ascii_case(b"expires")
+        } {
+            j = sep(k);
+        }
+        // An optional expiry: MM/YY, MM/YYYY, MM|YY, or MMYY followed by the CVV.
         let e = num(j);
-        if e - j == 2 && b.get(e) == Some(&b'/') {
+        if e - j == 2 && matches!(b.get(e), Some(b'/' | b'|' | b'-')) {
             let e2 = num(e + 1);
             if matches!(e2 - e - 1, 2 | 4) {
                 j = sep(e2);
+            }
+        } else if e - j == 4 && matches!(&b[j..j + 2], [b'0', b'1'..=b'9'] | [b'1', b'0'..=b'2']) {
+            // MMYY, when a 3–4 digit number that is not the start of another number follows.
+            let after = sep(e);
+            let e3 = num(after);
+            let mut k = e3;
+            while k < b.len() && matches!(b[k], b' ' | b'-') && k - e3 < 2 {
+                k += 1;
+            }
+            let more = k > e3 && b.get(k).is_some_and(u8::is_ascii_digit);
+            if after > e && matches!(e3 - after, 3 | 4) && !more {
+                j = after;
             }
         }
         let e = num(j);
@@ -967,7 +1063,7 @@ impl<E: Emit> Scanner<'_, '_, E> {
             k += 1;
         }
         let more = k > e && b.get(k).is_some_and(u8::is_ascii_digit);
-        if matches!(e - j, 3 | 4) && whole && !more && j > card_end {
+        if matches!(e - j, 3 | 4) && whole && !more && j > card_end && j >= self.last {
             self.put(j, e, Hit::Cvv);
             return e;
         }
@@ -987,7 +1083,8 @@ fn short_ascii_run(b: &[u8], i: usize) -> Option<usize> {
     while k < b.len() && k - i < 64 {
         match b[k] {
             b'0'..=b'9' => digits += 1,
-            b' ' | b'-' | b'(' | b')' | b'.' | b'+' | b'=' | b'D' | b'/' | b'|' | b',' | b';' => {
+            b' ' | b'-' | b'(' | b')' | b'.' | b'+' | b'=' | b'D' | b'd' | b'/' | b'|' | b','
+            | b';' | b'_' | b'\t' | b'^' => {
                 first_end.get_or_insert(k);
             }
             0x80.. => return None,
@@ -1047,26 +1144,103 @@ pub(crate) fn is_truncated_card(v: &str) -> bool {
         && b[6..b.len() - 4].iter().all(|&c| c == b'*')
 }
 
-/// The end of the line at `k` (a newline, a quote or a tag ends it too).
-fn line_end(b: &[u8], k: usize) -> usize {
-    b[k..]
-        .iter()
-        .position(|&c| matches!(c, b'\n' | b'\r' | b'"' | b'\'' | b'<' | b'&' | b'|'))
-        .map_or(b.len(), |p| k + p)
+/// Whether a phone word (`tel`, `phone`, `mobile`, `call`, `sms`, `fax` …) stands in the
+/// 24 bytes before `i`.
+fn after_phone_word(b: &[u8], i: usize) -> bool {
+    let w = &b[i.saturating_sub(24)..i];
+    [
+        &b"tel"[..],
+        b"phone",
+        b"mobile",
+        b"mob",
+        b"cell",
+        b"call",
+        b"sms",
+        b"whatsapp",
+        b"fax",
+        b"contact",
+        b"msisdn",
+    ]
+    .iter()
+    .any(|p| w.windows(p.len()).any(|x| x.eq_ignore_ascii_case(p)))
+}
+
+/// Whether the digits at `i` follow a word that names an id, a time, a size or a count
+/// (`order 1234567`, `ts=1733400000000`, `user_id: 12345678`, `bytes 1234567890`).
+fn after_number_word(b: &[u8], i: usize) -> bool {
+    let mut k = i;
+    while k > 0 && i - k < 4 && matches!(b[k - 1], b' ' | b'=' | b':' | b'#' | b'"' | b'\'') {
+        k -= 1;
+    }
+    if k == i {
+        return false;
+    }
+    let end = k;
+    while k > 0 && i - k < 40 && is_key_byte(b[k - 1]) {
+        k -= 1;
+    }
+    let Ok(w) = std::str::from_utf8(&b[k..end]) else {
+        return false;
+    };
+    w.eq_ignore_ascii_case("ts")
+        || w.len() >= 3
+            && (keys::is_id_like(w)
+                || [
+                    "order", "invoice", "ticket", "epoch", "bytes", "size", "count", "latency",
+                    "elapsed", "duration", "sku", "isbn", "ean", "upc", "zip", "price", "qty",
+                    "amount", "txn", "rrn", "tid", "pid", "uid", "gid", "port", "seq", "offset",
+                    "build", "version", "range", "account", "acct", "date", "ref",
+                ]
+                .iter()
+                .any(|x| w.eq_ignore_ascii_case(x)))
+}
+
+/// Whether `i` follows a URL escape (`%22password`): a word starts there.
+fn after_escape(b: &[u8], i: usize) -> bool {
+    i >= 3 && b[i - 3] == b'%' && b[i - 2].is_ascii_hexdigit() && b[i - 1].is_ascii_hexdigit()
 }
 
 /// Extends a bare value that ends at `end` over the following words, up to a word that is
-/// a key (`age=3`, `city:`), a line end or a list separator.
-fn words_end(b: &[u8], mut end: usize) -> usize {
+/// a key (`age=3`, `city:`, `cvv`), a line end or a list separator; with `alpha`, over
+/// words of letters only (a passphrase), so a card number or a PEM block after it is left
+/// to its own rule.
+fn words_end(b: &[u8], mut end: usize, alpha: bool) -> usize {
     while b.get(end) == Some(&b' ') {
         let ws = end + 1;
         let we = bare_end(b, ws);
-        if we == ws || b[ws..we].iter().any(|&c| matches!(c, b'=' | b':')) {
+        let next = b.get(we).copied();
+        if we == ws
+            || b[ws..we]
+                .iter()
+                .any(|&c| matches!(c, b'=' | b':' | b'{' | b'('))
+            || (alpha && !b[ws..we].iter().all(u8::is_ascii_alphabetic))
+            || matches!(next, Some(b':' | b'=' | b'"'))
+        {
             break;
         }
         end = we;
     }
     end
+}
+
+/// The end of an `Authorization` value whose first token ends at `end`: the scheme, its
+/// credential, and parameters joined by `, ` (`Digest username="a", response="…"`,
+/// `AWS4-HMAC-SHA256 Credential=…, Signature=…`), up to the first space not after a comma.
+fn auth_end(b: &[u8], vs: usize, end: usize) -> usize {
+    if b.get(end) != Some(&b' ') || !b.get(end + 1).is_some_and(|c| !c.is_ascii_whitespace()) {
+        return end;
+    }
+    let mut k = end + 1;
+    while k < b.len() && !matches!(b[k], b'\n' | b'\r') {
+        if b[k] == b' ' && b[k - 1] != b',' {
+            break;
+        }
+        if matches!(b[k], b'<' | b'\'') || (b[k] == b'"' && !b[vs..k].contains(&b'=')) {
+            break;
+        }
+        k += 1;
+    }
+    k
 }
 
 /// Keys that count in prose before whitespace and a value (`cvv 123`, `PIN 8674`,
@@ -1454,6 +1628,9 @@ struct Group {
     start: usize,
     end: usize,
     digits: usize,
+    /// The separator before this group is one only card numbers use (`4111_1111`,
+    /// `4111/1111`, a tab, an en dash): it never joins a phone.
+    card_sep: bool,
 }
 
 /// Digit groups separated by at most two of ` `, `-`, `(`, `)`, `.` (a `.` alone, between
@@ -1473,6 +1650,7 @@ impl Run {
         };
         let b = s.as_bytes();
         let mut i = start;
+        let mut card_sep = false;
         loop {
             let plus_start = i;
             if b.get(i) == Some(&b'+') {
@@ -1499,6 +1677,7 @@ impl Run {
                 start: gstart,
                 end: i,
                 digits,
+                card_sep,
             };
             run.len += 1;
             run.end = i;
@@ -1512,16 +1691,43 @@ impl Run {
                 j += 1;
                 seps += 1;
             }
-            // `4111.1111.1111.1111`: a dot only between groups of four digits.
-            if seps == 0
-                && b.get(j) == Some(&b'.')
-                && digits == 4
-                && b.len() >= j + 5
-                && b[j + 1..j + 5].iter().all(u8::is_ascii_digit)
-                && !b.get(j + 5).is_some_and(u8::is_ascii_digit)
-            {
-                j += 1;
-                seps = 1;
+            card_sep = false;
+            // Between groups of four digits (card style), more separators: `4111.1111`,
+            // `4111_1111`, `4111/1111`, `4111,1111`, tabs, `4111 - 1111`, three spaces, a
+            // no-break space, an en dash, a zero-width space. They never join a phone.
+            if digits == 4 && (seps == 0 || b.get(j).is_some_and(|&c| !c.is_ascii_digit())) {
+                let mut k = i;
+                let mut n = 0;
+                while n < 3 {
+                    let r = &b[k.min(b.len())..];
+                    let w = if matches!(
+                        r.first(),
+                        Some(b' ' | b'-' | b'.' | b'_' | b'/' | b',' | b'\t')
+                    ) {
+                        1
+                    } else if r.starts_with("\u{a0}".as_bytes()) {
+                        2
+                    } else if r.starts_with("\u{2013}".as_bytes())
+                        || r.starts_with("\u{200b}".as_bytes())
+                    {
+                        3
+                    } else {
+                        0
+                    };
+                    if w == 0 {
+                        break;
+                    }
+                    k += w;
+                    n += 1;
+                }
+                let four = b.len() >= k + 4 && b[k..k + 4].iter().all(u8::is_ascii_digit) && k > i;
+                if four && (k > j || seps == 0) {
+                    card_sep = k > j || seps == 0;
+                    if k > j {
+                        j = k;
+                        seps = n;
+                    }
+                }
             }
             let k = if b.get(j) == Some(&b'+') { j + 1 } else { j };
             if seps == 0 || !s[k..].chars().next().is_some_and(is_decimal_digit) {
@@ -1546,7 +1752,7 @@ fn card_grouping(g: &[Group]) -> bool {
 }
 
 fn card_separator(sep: &str) -> bool {
-    matches!(sep, " " | "-" | "." | "  ")
+    matches!(sep, " " | "-" | "." | "  ") || sep.chars().count() <= 3
 }
 
 /// The value of a Unicode decimal digit.
@@ -1718,6 +1924,143 @@ mod tests {
         }
     }
 
+    /// The forms an adversarial review found leaking, each with what it becomes now.
+    #[test]
+    fn review_forms() {
+        let s = "<Keyed(Secret)>";
+        for (i, o) in [
+            (
+                "card[number]=4242424242424242&card[cvc]=123&card[exp_month]=12",
+                "card[number]=424242******4242&card[cvc]=<Keyed(Cvv)>&card[exp_month]=12"
+                    .to_owned(),
+            ),
+            (
+                "source[card][cvv]=123",
+                "source[card][cvv]=<Keyed(Cvv)>".into(),
+            ),
+            ("cvv    123", "cvv    <Keyed(Cvv)>".into()),
+            ("cvv\t123", "cvv\t<Keyed(Cvv)>".into()),
+            ("cvv#123", "cvv#<Keyed(Cvv)>".into()),
+            ("cvv - 123", "cvv - <Keyed(Cvv)>".into()),
+            ("cvv(123)", "cvv(<Keyed(Cvv)>)".into()),
+            ("cvv '123'", "cvv '<Keyed(Cvv)>'".into()),
+            ("the CVV is: 123", "the CVV is: <Keyed(Cvv)>".into()),
+            ("cvv：123", "cvv：<Keyed(Cvv)>".into()),
+            ("cvv number 123", "cvv number <Keyed(Cvv)>".into()),
+            (
+                "PIN block 0412AC56FF0011AA",
+                "PIN block <Keyed(Sad)>".into(),
+            ),
+            ("pin number 1234", "pin number <Keyed(Sad)>".into()),
+            ("password:: hunter2", format!("password:: {s}")),
+            ("password := hunter2", format!("password := {s}")),
+            (
+                "password: Secret(\"hunter2\")",
+                format!("password: Secret(\"{s}\")"),
+            ),
+            (
+                "password: !secret hunter2",
+                format!("password: !secret {s}"),
+            ),
+            (
+                "password: |\n  hunter2\nnext: 1",
+                format!("password: |\n  {s}\nnext: 1"),
+            ),
+            ("password    =    hunter2", format!("password    =    {s}")),
+            (
+                "{ \"password\" :\n  \"hunter2\" }",
+                format!("{{ \"password\" :\n  \"{s}\" }}"),
+            ),
+            ("password is hunter2!", format!("password is {s}")),
+            ("password=[hunter2]", format!("password={s}")),
+            (
+                "Server=db;Password={hun;ter2};",
+                format!("Server=db;Password={s};"),
+            ),
+            (
+                "password: correct horse battery staple",
+                format!("password: {s}"),
+            ),
+            (
+                "curl -u admin:hunter2 https://x",
+                "curl -u admin:<Secret(\"secret\")> https://x".to_string(),
+            ),
+            ("mysql --password hunter2", format!("mysql --password {s}")),
+            (
+                "charging with sk_live_51HxYzAbCdEfGh now",
+                "charging with <Secret(\"secret\")> now".into(),
+            ),
+            (
+                "key AKIAIOSFODNN7EXAMPLE ok",
+                "key <Secret(\"secret\")> ok".into(),
+            ),
+            (
+                "Bearer abcdefghijklmnop",
+                "Bearer <Secret(\"secret\")>".into(),
+            ),
+            (
+                "Bearer: abcdefghij12x",
+                "Bearer: <Secret(\"secret\")>".into(),
+            ),
+            (
+                "Authorization: ApiKey abcdefghijklmnop1234",
+                format!("Authorization: {s}"),
+            ),
+            (
+                "q=password%3Dhunter2%26x%3D1",
+                format!("q=password%3D{s}%26x%3D1"),
+            ),
+            (
+                "%7B%22password%22%3A%22hunter2%22%7D",
+                format!("%7B%22password%22%3A%22{s}%22%7D"),
+            ),
+            ("data[password]=hunter2", format!("data[password]={s}")),
+            (
+                "&lt;password&gt;hunter2&lt;/password&gt;",
+                format!("&lt;password&gt;{s}&lt;/password&gt;"),
+            ),
+            (
+                "<field name=\"password\">hunter2</field>",
+                format!("<field name=\"password\">{s}</field>"),
+            ),
+            (
+                "<param name=\"cvv\" value=\"123\"/>",
+                "<param name=\"cvv\" value=\"<Keyed(Cvv)>\"/>".into(),
+            ),
+            ("passport: X1234567", "passport: <Keyed(NationalId)>".into()),
+            (
+                "name=John Smith age=3",
+                "name=<Keyed(Personal)> age=3".into(),
+            ),
+        ] {
+            assert_eq!(m(i), o, "{i}");
+        }
+        // Not leaks: look-alikes and metadata.
+        for i in [
+            "password_changed_at=2024-01-15",
+            "password_policy=strong",
+            "token_type=bearer",
+            "a Bearer of news",
+        ] {
+            assert_eq!(m(i), i);
+        }
+    }
+
+    #[test]
+    fn dash_joined_words_are_read_once() {
+        // A log-injection attempt: 200 KB of `a-a-…=x` must stay linear.
+        let s = format!("{}=x", "a-".repeat(100_000));
+        let t = std::time::Instant::now();
+        let _ = m(&s);
+        let u = "x://".repeat(50_000);
+        let _ = m(&u);
+        assert!(
+            t.elapsed() < std::time::Duration::from_secs(5),
+            "{:?}",
+            t.elapsed()
+        );
+    }
+
     #[test]
     fn shapes() {
         assert_eq!(
@@ -1762,7 +2105,56 @@ mod tests {
         assert_eq!(m("4111  1111  1111  1111"), "411111******1111");
         assert_eq!(m("ORD4111111111111111"), "ORD411111******1111");
         assert_eq!(m("4111111111111111 2024"), "411111******1111 <Cvv>");
-        assert_eq!(m("order 12345678 ok"), "order <Phone> ok");
+        // Digits after an id, time or count word are that, unless a phone word is near.
+        assert_eq!(m("order 12345678 ok"), "order 12345678 ok");
+        assert_eq!(m("call 12345678 ok"), "call <Phone> ok");
+        assert_eq!(m("reach me on 12345678"), "reach me on <Phone>");
+        assert_eq!(m("tel:+14155550134"), "tel:<Phone>");
+        assert_eq!(m("phone:4155550134"), "phone:<Phone>");
+        assert_eq!(
+            m("ts=1733400000000 range 1000-2000 zip 94105-1234"),
+            "ts=1733400000000 range 1000-2000 zip 94105-1234"
+        );
+        assert_eq!(m("call (212) 555-0134"), "call (<Phone>");
+        assert_eq!(m("+965 5555 1234"), "<Phone>");
+        // Cards with more separators, and what follows them.
+        for sep in [
+            "_", "/", ",", "\t", "   ", " - ", "\u{a0}", "\u{2013}", "\u{200b}",
+        ] {
+            let card = ["4111", "1111", "1111", "1111"].join(sep);
+            assert_eq!(
+                m(&format!("pan {card} ok")),
+                "pan 411111******1111 ok",
+                "{sep:?}"
+            );
+        }
+        assert_eq!(m("1234/5678"), "1234/5678");
+        assert_eq!(
+            m("4111111111111111 12/27 123"),
+            "411111******1111 12/27 <Cvv>"
+        );
+        assert_eq!(
+            m("4111 1111 1111 1111 expiry 12/2027 123"),
+            "411111******1111 expiry 12/2027 <Cvv>"
+        );
+        assert_eq!(
+            m("4111111111111111|1227|123"),
+            "411111******1111|1227|<Cvv>"
+        );
+        assert_eq!(m("4111111111111111:123"), "411111******1111:<Cvv>");
+        // Track data in its other shapes.
+        assert_eq!(
+            m("track2 4111111111111111=25121010000000000000F"),
+            "track2 <Track>"
+        );
+        assert_eq!(m("T2: 4111111111111111D2512101123456789F"), "T2: <Track>");
+        assert_eq!(m("4111111111111111d2512101123"), "<Track>");
+        assert_eq!(m("57134111111111111111D25121010000000000F"), "<Track>");
+        assert_eq!(
+            m("B4111111111111111^DOE/JOHN^2512101000000000000 end"),
+            "<Track> end"
+        );
+        assert_eq!(m("%b4111111111111111^DOE/JOHN^2512101?"), "<Track>");
         assert_eq!(m("ORD12345678"), "ORD12345678");
         assert_eq!(
             m("cards 4111 1111 1111 1111, 5500 0000 0000 0004 on file"),

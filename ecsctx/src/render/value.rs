@@ -135,6 +135,20 @@ fn write_int_masked<I: itoa::Integer>(
     out.extend_from_slice(text.as_bytes());
 }
 
+/// A float at `path`: its number, or what the masker writes for its text (a CVV logged
+/// as `123.0` is still a CVV).
+#[inline]
+fn write_f64_masked(out: &mut Vec<u8>, v: f64, path: &str, cx: &Cx<'_>, mask_buf: &mut String) {
+    if let (Some(m), true) = (cx.masker, v.is_finite()) {
+        let mut buf = ryu::Buffer::new();
+        mask_buf.clear();
+        if m.mask_number(path, buf.format_finite(v), mask_buf) {
+            return escape::write_str(out, mask_buf, cx.limits.max_str);
+        }
+    }
+    num::write_f64(out, v)
+}
+
 /// A string at a path the masker has no key rule for ([`Masker::masks_by_path`] said
 /// `false`): masked by its content alone.
 #[inline]
@@ -187,6 +201,7 @@ pub(crate) fn write_scalar(
         Arg::U64(v) => write_int_unkeyed(out, v, path, cx, mb),
         Arg::I128(v) => write_int_unkeyed(out, v, path, cx, mb),
         Arg::U128(v) => write_int_unkeyed(out, v, path, cx, mb),
+        Arg::F64(v) if by_path => write_f64_masked(out, v, path, cx, mb),
         Arg::F64(v) => num::write_f64(out, v),
         Arg::Bool(v) => out.extend_from_slice(if v { b"true" } else { b"false" }),
         Arg::Char(v) if by_path => write_str_masked(out, v.encode_utf8(&mut [0; 4]), path, cx, mb),
@@ -369,6 +384,19 @@ impl<'a, 'c> Ser<'a, 'c> {
         let start = self.vals.len();
         let out = target(self.mode, self.vals, self.tmp);
         write_int_masked(out, v, self.path, self.cx, self.mask_buf);
+        if self.mode == Mode::Flatten {
+            self.record(start);
+        }
+        Ok(())
+    }
+
+    fn float(mut self, v: f64) -> Result<(), SerError> {
+        if self.skip > 0 {
+            return Ok(());
+        }
+        let start = self.vals.len();
+        let out = target(self.mode, self.vals, self.tmp);
+        write_f64_masked(out, v, self.path, self.cx, self.mask_buf);
         if self.mode == Mode::Flatten {
             self.record(start);
         }
@@ -794,8 +822,13 @@ impl<'a, 'c> ser::Serializer for Ser<'a, 'c> {
 
     scalar_methods! {
         serialize_bool: bool => |o: &mut Vec<u8>, v: bool| o.extend_from_slice(if v { b"true" } else { b"false" }),
-        serialize_f32: f32 => |o, v: f32| num::write_f64(o, v as f64),
-        serialize_f64: f64 => num::write_f64,
+    }
+
+    fn serialize_f32(self, v: f32) -> Result<(), SerError> {
+        self.float(f64::from(v))
+    }
+    fn serialize_f64(self, v: f64) -> Result<(), SerError> {
+        self.float(v)
     }
 
     fn serialize_i8(self, v: i8) -> Result<(), SerError> {

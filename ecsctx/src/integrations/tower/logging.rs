@@ -120,7 +120,26 @@ pub(crate) fn body_text(
         remove_keys(&mut v, omit);
         return Some(redacted(v.to_string()));
     }
-    let mut s = redacted(String::from_utf8_lossy(&c.buf).into_owned());
+    let mut text = String::from_utf8_lossy(&c.buf).into_owned();
+    if c.truncated {
+        // The cut may fall inside a value that no rule recognises once cut (the first 10
+        // digits of a card number, half an email or a JWT): such a partial last token is
+        // dropped. More than 6 digits (a card's first 6 may show), an `@`, or a JWT's start.
+        let keep = text
+            .rfind(|ch: char| {
+                ch.is_whitespace()
+                    || matches!(ch, '"' | '\'' | ',' | '&' | '<' | '>' | '{' | '}' | '[' | ']' | '=' | ';')
+            })
+            .map_or(0, |p| p + 1);
+        let tail = &text[keep..];
+        if tail.bytes().filter(u8::is_ascii_digit).count() > 6
+            || tail.contains('@')
+            || tail.contains("eyJ")
+        {
+            text.truncate(keep);
+        }
+    }
+    let mut s = redacted(text);
     if c.truncated {
         let _ = write!(s, "…[truncated, {} bytes]", c.total);
     }
