@@ -851,7 +851,6 @@ impl PiiMasker {
     /// The rules for text.
     fn text_opts(&self) -> Opts {
         Opts {
-            text: true,
             phones: true,
             emails: true,
             pci: self.packs.pci,

@@ -39,9 +39,6 @@ pub(crate) enum Hit {
 /// Which rules run.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) struct Opts {
-    /// Keyed forms, credential shapes (JWT, PEM, bearer, URL userinfo) and track data:
-    /// off for object keys, which are scanned for emails, phones and cards only.
-    pub(crate) text: bool,
     /// Phones by their digits: off for values under id, amount, count and time keys.
     pub(crate) phones: bool,
     /// Emails: off for the id fields of ECS (`email.message_id`).
@@ -166,11 +163,9 @@ impl<E: Emit> Scanner<'_, '_, E> {
                 {
                     self.word(i)
                 }
-                b':' if self.o.text && self.b[i + 1..].starts_with(b"//") => self.url(i),
-                b'-' if self.o.text && self.b[i..].starts_with(b"-----BEGIN ") => self.pem(i),
-                b'%' if self.o.text && matches!(self.b.get(i + 1), Some(b'B' | b'b')) => {
-                    self.track1(i)
-                }
+                b':' if self.b[i + 1..].starts_with(b"//") => self.url(i),
+                b'-' if self.b[i..].starts_with(b"-----BEGIN ") => self.pem(i),
+                b'%' if matches!(self.b.get(i + 1), Some(b'B' | b'b')) => self.track1(i),
                 0x80.. => {
                     let ch = self.s[i..].chars().next().unwrap_or(' ');
                     if is_decimal_digit(ch) {
@@ -225,9 +220,6 @@ impl<E: Emit> Scanner<'_, '_, E> {
         let mut letters = i;
         while letters < e && CLASS[b[letters] as usize] & 4 != 0 {
             letters += 1;
-        }
-        if !self.o.text {
-            return letters;
         }
         let w = &self.s[i..e];
         // Credentials by their published shapes (`sk_live_…`, `AKIA…`, `ghp_…`, `xoxb-…`).
@@ -772,20 +764,18 @@ impl<E: Emit> Scanner<'_, '_, E> {
     fn digits(&mut self, i: usize) -> usize {
         let s = self.s;
         let b = self.b;
-        if self.o.text {
-            if let Some((start, end)) = self.track1_at(i) {
-                self.put(start, end, Hit::Track);
-                return end;
-            }
-            if let Some(end) = self.track2(i) {
-                let start = if i > self.last && b[i - 1] == b';' {
-                    i - 1
-                } else {
-                    i
-                };
-                self.put(start, end, Hit::Track);
-                return end;
-            }
+        if let Some((start, end)) = self.track1_at(i) {
+            self.put(start, end, Hit::Track);
+            return end;
+        }
+        if let Some(end) = self.track2(i) {
+            let start = if i > self.last && b[i - 1] == b';' {
+                i - 1
+            } else {
+                i
+            };
+            self.put(start, end, Hit::Track);
+            return end;
         }
         // Fewer than 7 digits in the run (ASCII): no card, phone or track data here.
         if let Some(end) = short_ascii_run(b, i) {
@@ -917,7 +907,7 @@ impl<E: Emit> Scanner<'_, '_, E> {
                 continue;
             }
             // Track data starting at a later group (`track2 4111…=2512…`).
-            if i > 0 && self.o.text && g[i].start >= self.last {
+            if i > 0 && g[i].start >= self.last {
                 if let Some(end) = self.track2(g[i].start) {
                     self.put(g[i].start, end, Hit::Track);
                     return end;
@@ -944,9 +934,7 @@ impl<E: Emit> Scanner<'_, '_, E> {
                         self.put(g[i].start, g[j].end, Hit::Card);
                         // What follows a card (an expiry, a CVV) is read from the bytes;
                         // the rest of this run is scanned again from there.
-                        if self.o.text {
-                            return self.cvv_after_card(g[j].end);
-                        }
+                        return self.cvv_after_card(g[j].end);
                     }
                     i = j + 1;
                     continue;
@@ -1853,7 +1841,6 @@ mod tests {
     }
 
     const ALL: Opts = Opts {
-        text: true,
         phones: true,
         emails: true,
         pci: true,
