@@ -9,7 +9,13 @@
 //! forms `password=…`, `"cvv": "…"`, `<pin>…</pin>`, `CVV: 123`, `PIN block 0412…`,
 //! `Bearer …`, JWTs, IBANs), `:` before `//` (a URL's userinfo), `-----BEGIN` (PEM
 //! private keys) and `%B` (track 1). Nothing is allocated; a clean string costs one
-//! loop over its bytes and one classification per word that stands before a separator.
+//! loop over its bytes and one classification per word that stands before a separator
+//! (memoized per thread by the masker). Every step moves forward and a word is read once,
+//! so the pass is linear in the input, whatever the input (`dash_joined_words_are_read_once`).
+//!
+//! Terms: a *key run* is a word of letters, digits, `_` and `-` (`x-api-key`); a *keyed
+//! form* is a key run the masker classifies, a separator and a value; a *digit run* is
+//! digit groups joined by separators (`4111 1111 1111 1111`, `+1 (212) 555-0134`).
 
 use super::keys::{self, Class};
 use super::normalize::{decimal_value, is_decimal_digit};
