@@ -212,11 +212,13 @@ fn bench(c: &mut Criterion) {
         .with_project_name("payments")
         // The default configuration: the PII masker on (`ECSCTX_BENCH_MASKER=off` for the
         // figure without it, labelled as such).
-        .with_masker(if std::env::var("ECSCTX_BENCH_MASKER").is_ok_and(|v| v == "off") {
-            None
-        } else {
-            Some(Arc::new(ecsctx::pii::PiiMasker::new()) as Arc<dyn ecsctx::mask::Masker>)
-        })
+        .with_masker(
+            if std::env::var("ECSCTX_BENCH_MASKER").is_ok_and(|v| v == "off") {
+                None
+            } else {
+                Some(Arc::new(ecsctx::pii::PiiMasker::new()) as Arc<dyn ecsctx::mask::Masker>)
+            },
+        )
         .with_sink(mem.clone())
         .init();
 

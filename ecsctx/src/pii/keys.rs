@@ -193,6 +193,9 @@ pub(crate) fn is_credential_metadata(key: &str) -> bool {
                 b"file",
                 b"path",
                 b"dir",
+                b"ref",
+                b"reference",
+                b"arn",
                 b"env",
             ],
         )
@@ -386,6 +389,9 @@ pub(crate) fn classify(key: &str, financial: bool) -> Class {
         b"cvn2",
         b"cvd",
         b"cvd2",
+        b"ccv",
+        b"cv2",
+        b"securitycode",
     ]
     .iter()
     .any(|st| ends_stem(k, st))
@@ -508,8 +514,12 @@ pub(crate) fn classify(key: &str, financial: bool) -> Class {
         || k.ends_with(b"signature")
         || is_any(
             k,
-            &[b"pwd", b"pass", b"otp", b"pw", b"pswd", b"psw", b"sig"],
+            &[
+                b"pwd", b"pass", b"otp", b"pw", b"pswd", b"psw", b"sig", b"hmac",
+            ],
         )
+        || is_any(word, &[b"pass", b"pwd", b"passwd", b"userpwd"])
+        || k.ends_with(b"basicauth")
         || word == b"pwd"
         || word == b"otp"
     {
@@ -610,8 +620,8 @@ pub(crate) fn is_id_like(key: &str) -> bool {
 pub(crate) fn starts_two_word_key(word: &str) -> bool {
     let firsts: &[&str] = match word.len() {
         2 => &["id"],
-        3 => &["pin", "api", "tax", "cvv"],
-        4 => &["card", "auth"],
+        3 => &["pin", "api", "tax", "cvv", "cvc", "csc"],
+        4 => &["card", "auth", "cvv2", "cvc2"],
         5 => &["track", "civil"],
         6 => &["access", "client", "secret", "credit", "social"],
         7 => &["session", "private", "refresh"],

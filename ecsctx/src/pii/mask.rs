@@ -1136,7 +1136,17 @@ fn mask_auth(value: &str, out: &mut String) {
             out.push_str("****");
         }
     }
-    match value.split_once(' ') {
+    /// Whether `s` is base64 of `user:password` (a `Basic` credential without its scheme).
+    fn is_basic_credential(s: &str) -> bool {
+        use base64::Engine as _;
+        s.len() >= 8
+            && base64::engine::general_purpose::STANDARD
+                .decode(s)
+                .is_ok_and(|d| {
+                    d.contains(&b':') && d.iter().all(|c| c.is_ascii_graphic() || *c == b' ')
+                })
+    }
+    match value.split_once([' ', '\t']) {
         // `Basic` is base64 of `user:password`: its last 4 characters are the password's
         // last 3 bytes, so none of it is shown (a deliberate break from the reference).
         Some((scheme, _)) if scheme.eq_ignore_ascii_case("basic") => {
@@ -1148,6 +1158,7 @@ fn mask_auth(value: &str, out: &mut String) {
             out.push(' ');
             secret(rest, out);
         }
+        None if is_basic_credential(value) => out.push_str("****"),
         None => secret(value, out),
     }
 }

@@ -231,6 +231,14 @@ impl<E: Emit> Scanner<'_, '_, E> {
         // Credentials by their published shapes (`sk_live_…`, `AKIA…`, `ghp_…`, `xoxb-…`).
         if is_known_secret(w) {
             self.put(i, e, Hit::Secret("secret"));
+            // `AKIA…:wJalr…`: an access key id and its secret, joined.
+            if b.get(e) == Some(&b':') {
+                let se = bare_end_within(b, e + 1, PROBE);
+                if looks_like_credential(&b[e + 1..se]) {
+                    self.put(e + 1, se, Hit::Secret("secret"));
+                    return se;
+                }
+            }
             return e;
         }
         // Most words are prose: only a word before a separator, a quote, a dot (JWTs),
@@ -307,11 +315,23 @@ impl<E: Emit> Scanner<'_, '_, E> {
             if let Some(found) = self.named_element(e + 2) {
                 return found;
             }
+            // An attribute naming a field (`<field name="status">`) is not a person's name.
+            if i > 0
+                && b[i - 1] == b' '
+                && b[..i]
+                    .iter()
+                    .rev()
+                    .take(PROBE)
+                    .find(|&&c| c == b'<' || c == b'>')
+                    == Some(&b'<')
+            {
+                return e;
+            }
         }
         // The key: this word, or this word and the next (`security code`, `PIN block`).
         let mut key_end = e;
         let mut class = Class::None;
-        if keys::starts_two_word_key(w) && next == Some(b' ') {
+        if keys::starts_two_word_key(w) && next == Some(b' ') && !is_xml_open(b, i) {
             let mut e2 = e + 1;
             while e2 < b.len() && is_key_byte(b[e2]) {
                 e2 += 1;
@@ -356,7 +376,7 @@ impl<E: Emit> Scanner<'_, '_, E> {
                 let r = &b[e..];
                 r.starts_with(b"%3D") || r.starts_with(b"%3d") || r.starts_with(b"%22")
             }
-            Some(b'&') => b[e..].starts_with(b"&gt;"),
+            Some(b'&') => b[e..].starts_with(b"&gt;") || b[e..].starts_with(b"&quot;"),
             Some(0x80..) => {
                 b[e..].starts_with("：".as_bytes()) || b[e..].starts_with("＝".as_bytes())
             }
@@ -395,7 +415,7 @@ impl<E: Emit> Scanner<'_, '_, E> {
                 .map_or(b.len(), |p| j + 1 + p);
             return (end > j + 1).then_some((j + 1, end));
         }
-        let end = bare_end(b, j);
+        let end = bare_end_within(b, j, PROBE);
         (end > j).then_some((j, end))
     }
 
@@ -436,6 +456,9 @@ impl<E: Emit> Scanner<'_, '_, E> {
     }
 
     /// The value of a keyed form whose key is `ks..ke`: `(start, end, resume)`.
+    ///
+    /// Every scan that can fail is bounded ([`PROBE`] bytes), so a hostile string of
+    /// repeated keys stays linear; a value never takes the next key (`password:\ncvv: 1`).
     fn keyed_value(&self, ks: usize, ke: usize, class: Class) -> Option<(usize, usize, usize)> {
         let b = self.b;
         let n = b.len();
@@ -463,12 +486,15 @@ impl<E: Emit> Scanner<'_, '_, E> {
         }
         let mut j = ke;
         // A closing quote or bracket: `"cvv":`, `'cvv':`, `\"cvv\":`, `%22cvv%22`,
-        // `card[cvc]=`.
+        // `&quot;cvv&quot;`, `card[cvc]=`.
         let quoted = if b[j..].starts_with(b"\\\"") {
             j += 2;
             true
         } else if b[j..].starts_with(b"%22") {
             j += 3;
+            true
+        } else if b[j..].starts_with(b"&quot;") {
+            j += 6;
             true
         } else if matches!(b.get(j), Some(b'"' | b'\'' | b']')) {
             j += 1;
@@ -476,49 +502,78 @@ impl<E: Emit> Scanner<'_, '_, E> {
         } else {
             false
         };
-        let ws = |j: &mut usize, nl: bool| {
+        let ws = |j: &mut usize| {
             let start = *j;
-            while *j < n
-                && *j - start < 16
-                && (matches!(b[*j], b' ' | b'\t') || (nl && matches!(b[*j], b'\n' | b'\r')))
-            {
+            while *j < n && *j - start < 16 && matches!(b[*j], b' ' | b'\t') {
                 *j += 1;
             }
             *j - start
         };
-        let spaces = ws(&mut j, true);
-        // `is` in prose: `the cvv is 123`, `password is hunter2!`.
-        let mut is_word = false;
-        if !quoted && (b[j..].starts_with(b"is ") || b[j..].starts_with(b"is: ")) {
-            j += 3;
-            ws(&mut j, false);
-            if b.get(j) == Some(&b':') {
-                j += 1;
+        let mut spaces = ws(&mut j);
+        // `Security code (CVV): 123`: a short parenthesis after the key.
+        if b.get(j) == Some(&b'(') {
+            if let Some(p) = b[j..].iter().take(24).position(|&c| c == b')') {
+                if matches!(b.get(j + p + 1), Some(b':' | b'=')) {
+                    j += p + 1;
+                }
             }
-            is_word = true;
         }
-        // The separator, and whether it makes a structured form (`k=v`).
+        // `card verification value: 123`, `CVV2 code 123`: one more key word.
+        if spaces > 0 {
+            let mut k = j;
+            while k < n && k - j < 8 && b[k].is_ascii_alphabetic() {
+                k += 1;
+            }
+            let w = &s[j..k];
+            if ["value", "number", "code", "no", "num"]
+                .iter()
+                .any(|x| w.eq_ignore_ascii_case(x))
+                && !b.get(k).is_some_and(|c| c.is_ascii_alphanumeric())
+            {
+                j = k;
+                spaces = ws(&mut j);
+            }
+        }
+        // `is`/`was` in prose: `the cvv is 123`, `password is hunter2!`, `the pin was 1234`.
+        let mut is_word = false;
+        for w in [&b"is "[..], b"was ", b"is: "] {
+            if !quoted && b[j..].starts_with(w) {
+                j += w.len() - 1;
+                ws(&mut j);
+                if b.get(j) == Some(&b':') {
+                    j += 1;
+                }
+                spaces = spaces.max(1);
+                is_word = true;
+                break;
+            }
+        }
+        // The separator, and whether it makes a structured form (`k=v`); `encoded`: the
+        // form is itself URL-encoded (`password%3Dx%26y`), so `%26` ends its value.
         let rest = &b[j..];
-        let (sep, eq) = if rest.starts_with(b"=>") || rest.starts_with(b"->") {
-            (2, false)
+        let (sep, eq, encoded) = if rest.starts_with(b"=>") || rest.starts_with(b"->") {
+            (2, false, false)
         } else if rest.starts_with(b":=") {
-            (2, true)
+            (2, true, false)
         } else if rest.starts_with(b"::") {
-            (2, false)
+            (2, false, false)
         } else if rest.starts_with(b"%3D") || rest.starts_with(b"%3d") {
-            (3, true)
+            (3, true, true)
         } else if rest.starts_with(b"%3A") || rest.starts_with(b"%3a") {
-            (3, false)
+            (3, false, true)
         } else if rest.starts_with("＝".as_bytes()) {
-            (3, true)
+            (3, true, false)
         } else if rest.starts_with("：".as_bytes()) {
-            (3, false)
+            (3, false, false)
         } else {
             match rest.first() {
-                Some(b'=') if rest.get(1) != Some(&b'=') => (1, true),
-                Some(b':') if !rest[1..].starts_with(b"//") => (1, false),
-                Some(b'#' | b'-') if !quoted => (1, false),
-                _ => (0, false),
+                Some(b'=') if rest.get(1) != Some(&b'=') => (1, true, false),
+                Some(b':') if !rest[1..].starts_with(b"//") => (1, false, false),
+                // `cvv#123`, `CVV - 123`: for digits only (below).
+                Some(b'#' | b'-') if !quoted && matches!(class, Class::Cvv | Class::Sad) => {
+                    (1, false, false)
+                }
+                _ => (0, false, false),
             }
         };
         if is_word && sep != 0 && b[j] != b':' {
@@ -531,50 +586,90 @@ impl<E: Emit> Scanner<'_, '_, E> {
         if (personal && !structured) || (class == Class::NationalId && !structured && sep == 0) {
             return None;
         }
-        if sep == 0 {
-            // `cvv 123`, `PIN 8674`, `PIN block 0412…`, `password hunter2!`: a value right
-            // after the key.
-            if (spaces == 0 && !is_word && b.get(j) != Some(&b'(')) || quoted {
+        let digit_only = sep == 1 && matches!(b[j], b'#' | b'-');
+        if sep == 0 || digit_only {
+            // `cvv 123`, `PIN 8674`, `PIN block 0412…`, `password hunter2!`, `cvv#123`:
+            // a value right after the key.
+            if digit_only {
+                j += 1;
+                ws(&mut j);
+            } else if (spaces == 0 && !is_word && b.get(j) != Some(&b'(')) || quoted {
                 return None;
             }
             if b.get(j) == Some(&b'(') {
                 j += 1;
             }
             let (vs, end) = if let Some(&q @ (b'"' | b'\'')) = b.get(j) {
-                let end = b[j + 1..]
-                    .iter()
-                    .position(|&c| c == q)
-                    .map_or(n, |p| j + 1 + p);
-                (j + 1, end)
+                let end = b[j + 1..].iter().take(PROBE).position(|&c| c == q)?;
+                (j + 1, j + 1 + end)
             } else {
-                (j, bare_end(b, j))
+                (j, bare_end_within(b, j, PROBE))
             };
             let v = &b[vs..end];
-            let digits = v.iter().all(u8::is_ascii_digit);
-            let ok = match class {
-                Class::Cvv => digits && (3..=4).contains(&v.len()),
-                Class::Sad => {
-                    (digits && (4..=12).contains(&v.len()))
-                        || (v.len() == 16 && v.iter().all(u8::is_ascii_hexdigit))
-                }
+            let lead_digits = v.iter().take_while(|c| c.is_ascii_digit()).count();
+            // `Your PIN is 1234.`: a number may end a sentence.
+            let number = |lo: usize, hi: usize| {
+                (lo..=hi).contains(&lead_digits)
+                    && !v
+                        .get(lead_digits)
+                        .is_some_and(|c| c.is_ascii_alphanumeric())
+            };
+            let (ok, end) = match class {
+                Class::Cvv => (number(3, 4), vs + lead_digits),
+                Class::Sad if number(4, 12) => (true, vs + lead_digits),
+                Class::Sad => (v.len() == 16 && v.iter().all(u8::is_ascii_hexdigit), end),
+                _ if digit_only => (false, end),
                 Class::Secret => {
                     // A flag (`--password x`) takes any value; prose needs a credential's
                     // shape.
                     let flag = ks >= 2 && &b[ks - 2..ks] == b"--";
-                    flag || looks_like_credential(v)
+                    (flag || looks_like_credential(v), end)
                 }
                 Class::NationalId => {
-                    v.len() >= 6
-                        && v.iter().any(u8::is_ascii_digit)
-                        && v.iter().all(u8::is_ascii_alphanumeric)
+                    // `SSN: 123 45 6789`, `passport X1234567`, `123-45-6789`.
+                    let e = id_run_end(b, vs);
+                    let v = &b[vs..e];
+                    let ok = v.len() >= 6 && v.iter().filter(|c| c.is_ascii_digit()).count() >= 4;
+                    (ok, e)
                 }
-                _ => false,
+                _ => (false, end),
             };
             return (ok && end > vs).then_some((vs, end, end));
         }
         j += sep;
-        ws(&mut j, true);
-        // Wrappers: Rust's `Debug` (`Some("737")`, `Secret("x")`), a YAML tag (`!secret x`).
+        // A value on the next line only when that line is not a key of its own
+        // (`password:\n  hunter2`, not `secrets:\n  db_password: x`).
+        ws(&mut j);
+        if matches!(b.get(j), Some(b'\n' | b'\r')) {
+            let mut k = j;
+            while k < n && k - j < 32 && matches!(b[k], b'\n' | b'\r' | b' ' | b'\t') {
+                k += 1;
+            }
+            let key_next = match b.get(k) {
+                // `"a": 1` on the next line is a key; `"hunter2"` a value.
+                Some(&q @ (b'"' | b'\'')) => b[k + 1..]
+                    .iter()
+                    .take(PROBE)
+                    .position(|&c| c == q)
+                    .is_some_and(|p| {
+                        let mut e = k + 2 + p;
+                        while b.get(e) == Some(&b' ') {
+                            e += 1;
+                        }
+                        b.get(e) == Some(&b':')
+                    }),
+                _ => {
+                    let te = bare_end_within(b, k, PROBE);
+                    te == k || looks_like_key(b, k, te)
+                }
+            };
+            if key_next {
+                return None;
+            }
+            j = k;
+        }
+        // Wrappers: Rust's `Debug` (`Some("737")`, `Secret("x")`), a YAML tag (`!secret x`),
+        // Python's byte and unicode strings (`b'x'`).
         let mut k = j;
         while k < n && k - j < 24 && b[k].is_ascii_alphabetic() {
             k += 1;
@@ -582,10 +677,20 @@ impl<E: Emit> Scanner<'_, '_, E> {
         if k > j && b.get(k) == Some(&b'(') && b[j].is_ascii_uppercase() {
             j = k + 1;
             // `{:#?}` puts the inner value on its own line.
-            ws(&mut j, true);
+            while j < n && matches!(b[j], b' ' | b'\n' | b'\r' | b'\t') && j - k < 32 {
+                j += 1;
+            }
+        } else if k == j + 1
+            && matches!(b[j], b'b' | b'u' | b'r')
+            && matches!(b.get(k), Some(b'"' | b'\''))
+        {
+            j = k;
         } else if b.get(j) == Some(&b'!') {
-            j = bare_end(b, j);
-            ws(&mut j, false);
+            let te = j + b[j..].iter().take(32).position(|&c| c == b' ').unwrap_or(0);
+            if te > j && b[j + 1..te].iter().all(u8::is_ascii_alphanumeric) {
+                j = te;
+                ws(&mut j);
+            }
         }
         // A YAML block scalar: the value is on the next line.
         if matches!(b.get(j), Some(b'|' | b'>')) {
@@ -594,23 +699,25 @@ impl<E: Emit> Scanner<'_, '_, E> {
                 k += 1;
             }
             if matches!(b.get(k), Some(b'\n' | b'\r')) {
-                j = k;
-                ws(&mut j, true);
-                let end = b[j..].iter().position(|&c| c == b'\n').map_or(n, |p| j + p);
-                return nonempty(j, end, end, s);
+                while k < n && k - j < 32 && matches!(b[k], b'\n' | b'\r' | b' ' | b'\t') {
+                    k += 1;
+                }
+                let end = b[k..].iter().position(|&c| c == b'\n').map_or(n, |p| k + p);
+                return nonempty(k, end, end, s);
             }
         }
         // A quoted value, an escaped-quoted value (JSON inside a JSON string), an
-        // URL-encoded quoted value, or a bare one.
-        if b[j..].starts_with(b"\\\"") {
-            let vs = j + 2;
-            let end = find(b, vs, b"\\\"").unwrap_or(n);
-            return nonempty(vs, end, end, s);
-        }
-        if b[j..].starts_with(b"%22") {
-            let vs = j + 3;
-            let end = find(b, vs, b"%22").unwrap_or(n);
-            return nonempty(vs, end, end, s);
+        // URL-encoded or HTML-escaped quoted value, or a bare one.
+        for (open, close) in [
+            (&b"\\\""[..], &b"\\\""[..]),
+            (b"%22", b"%22"),
+            (b"&quot;", b"&quot;"),
+        ] {
+            if b[j..].starts_with(open) {
+                let vs = j + open.len();
+                let end = find(b, vs, close).unwrap_or(n);
+                return nonempty(vs, end, end, s);
+            }
         }
         if let Some(&q @ (b'"' | b'\'')) = b.get(j) {
             let vs = j + 1;
@@ -625,50 +732,58 @@ impl<E: Emit> Scanner<'_, '_, E> {
         match b.get(vs) {
             // A PEM block: the block rule takes it whole.
             Some(b'-') if b[vs..].starts_with(b"-----BEGIN ") => return None,
-            // A JSON object: its own keys say what is sensitive.
-            Some(b'{')
-                if matches!(
+            // A JSON object: its own keys say what is sensitive (masking it whole would
+            // break the document). `{hun;ter2}`: a connection string's braces.
+            Some(b'{') => {
+                let json = matches!(
                     b[vs + 1..].iter().find(|c| !c.is_ascii_whitespace()),
                     Some(b'"' | b'}')
-                ) =>
-            {
-                return None
+                );
+                if json {
+                    return None;
+                }
+                let end = matching_close(b, vs, b'{', b'}')?;
+                return nonempty(vs, end + 1, end + 1, s);
             }
-            // `{hun;ter2}` (a connection string's braces), `[a, b]` (an array of them),
-            // `<x>`: to the closing bracket.
-            Some(&o @ (b'{' | b'[' | b'<')) => {
-                let c = match o {
-                    b'{' => b'}',
-                    b'[' => b']',
-                    _ => b'>',
-                };
-                let end = b[vs..]
-                    .iter()
-                    .position(|&x| x == c || x == b'\n')
-                    .map_or(n, |p| vs + p);
-                let end = if b.get(end) == Some(&c) { end + 1 } else { end };
-                return nonempty(vs, end, end, s);
+            // `[a, b]` (an array of them), `<x>`: to the closing bracket.
+            Some(&o @ (b'[' | b'<')) => {
+                let c = if o == b'[' { b']' } else { b'>' };
+                let end = matching_close(b, vs, o, c)?;
+                return nonempty(vs, end + 1, end + 1, s);
             }
             _ => {}
         }
-        let mut end = bare_end(b, vs);
-        // URL-encoded separators end a bare value too.
-        if let Some(p) = b[vs..end]
-            .windows(3)
-            .position(|w| w == b"%26" || w == b"%20")
-        {
-            end = vs + p;
+        let mut end = if eq && !encoded && class.is_protected() {
+            // `password=abc)def`: in a form or query, only whitespace and `&` end it.
+            form_end(b, vs)
+        } else {
+            bare_end(b, vs)
+        };
+        // In an encoded form (`password%3Dx%26y%3D1`), its encoded `&` ends the value.
+        if encoded {
+            if let Some(p) = b[vs..end]
+                .windows(3)
+                .position(|w| w == b"%26" || w == b"%20")
+            {
+                end = vs + p;
+            }
+        }
+        // A bare value that is itself a sensitive key (`password: cvv: 123`, `password=
+        // pin 1234`) is not this key's value.
+        if end > vs && looks_like_key(b, vs, end) {
+            return None;
         }
         if class == Class::Secret && !eq && !quoted {
-            // `Authorization: Digest …`: the rest of the line. `password: correct horse
-            // battery staple`: the words after a colon, up to the next key.
+            // `Authorization: Digest …`: the scheme, credential and parameters.
+            // `password: correct horse battery staple`: the words after a colon, up to the
+            // next key.
             let key = &s[ks..ke];
             end = if key.len() >= 13 && key.to_ascii_lowercase().contains("authorization") {
                 auth_end(b, vs, end)
             } else {
-                words_end(b, end, true)
+                self.words_end(end, true)
             };
-        } else if class == Class::Secret && end < n && b[end] == b' ' {
+        } else if class == Class::Secret && end < n && matches!(b[end], b' ' | b'\t') {
             // `Authorization=Bearer x`, `api_key=Token x`: the scheme and its credential.
             if is_auth_scheme(&s[vs..end]) {
                 let cs = end + 1;
@@ -677,11 +792,49 @@ impl<E: Emit> Scanner<'_, '_, E> {
                     end = ce;
                 }
             }
+        } else if class == Class::NationalId && b[vs].is_ascii_digit() {
+            // `SSN: 123 45 6789`: an id's groups.
+            end = id_run_end(b, vs).max(end);
         } else if class == Class::Personal && eq {
             // `name=John Smith age=3`: a name runs over its words, up to the next key.
-            end = words_end(b, end, false);
+            end = self.words_end(end, false);
+        } else if class == Class::Sad && b[vs..end].contains(&b'^') {
+            // Track 1 after its key: to its end sentinel or the line's end.
+            end = b[vs..]
+                .iter()
+                .take(160)
+                .position(|&c| c == b'?' || c == b'\n')
+                .map_or((vs + 160).min(n), |p| {
+                    vs + p + usize::from(b[vs + p] == b'?')
+                });
+            end = floor_boundary(s, end);
         }
         nonempty(vs, end, end, s)
+    }
+
+    /// Extends a bare value that ends at `end` over the following words, up to a word that
+    /// is a key (`age=3`, `city:`, `cvv 123`), a line end or a list separator; with
+    /// `alpha`, over words of letters only (a passphrase), so a card number or a PEM block
+    /// after it is left to its own rule.
+    fn words_end(&self, mut end: usize, alpha: bool) -> usize {
+        let b = self.b;
+        let start = end;
+        while b.get(end) == Some(&b' ') && end - start < PROBE {
+            let ws = end + 1;
+            let we = bare_end_within(b, ws, PROBE);
+            if we == ws
+                || b[ws..we]
+                    .iter()
+                    .any(|&c| matches!(c, b'=' | b':' | b'{' | b'('))
+                || (alpha && !b[ws..we].iter().all(u8::is_ascii_alphabetic))
+                || looks_like_key(b, ws, we)
+                || self.e.key_class(&self.s[ws..we]) != Class::None
+            {
+                break;
+            }
+            end = we;
+        }
+        end
     }
 
     /// The credential after `Bearer`/`Basic` (the word ends at `e`): whitespace or a colon,
@@ -971,7 +1124,12 @@ impl<E: Emit> Scanner<'_, '_, E> {
                 let keep = |j: usize| {
                     plain
                         && !after_phone_word(b, g[i].start)
-                        && (after_number_word(b, g[i].start) || dash_pair(j))
+                        && ((j == i
+                            && (after_number_word(b, g[i].start)
+                                || is_epoch(&b[g[i].start..g[i].end])
+                                || before_unit(b, g[j].end)))
+                            || dash_pair(j)
+                            || is_uuid_like(g))
                 };
                 if let Some(j) = phone.filter(|&j| !keep(j)) {
                     let start = g[i].plus_start;
@@ -1016,16 +1174,27 @@ impl<E: Emit> Scanner<'_, '_, E> {
         if j == card_end {
             return card_end;
         }
-        // An optional expiry word: `exp`, `expiry`, `expires`, `exp:`.
-        let mut k = j;
-        while k < b.len() && b[k].is_ascii_alphabetic() && k - j < 8 {
-            k += 1;
-        }
-        if k > j && b[j..k].eq_ignore_ascii_case(&b"exp"[..]) || {
+        // Optional expiry words: `exp`, `expiry`, `expires`, `expiration`, `valid thru`.
+        for _ in 0..2 {
+            let mut k = j;
+            while k < b.len() && b[k].is_ascii_alphabetic() && k - j < 12 {
+                k += 1;
+            }
             let w = &b[j..k];
-            w.eq_ignore_ascii_case(b"expiry") || w.eq_ignore_ascii_case(b"expires")
-        } {
-            j = sep(k);
+            if [
+                "exp",
+                "expiry",
+                "expires",
+                "expiration",
+                "valid",
+                "thru",
+                "until",
+            ]
+            .iter()
+            .any(|x| w.eq_ignore_ascii_case(x.as_bytes()))
+            {
+                j = sep(k);
+            }
         }
         // An optional expiry: MM/YY, MM/YYYY, MM|YY, or MMYY followed by the CVV.
         let e = num(j);
@@ -1159,9 +1328,60 @@ fn after_phone_word(b: &[u8], i: usize) -> bool {
     .any(|p| w.windows(p.len()).any(|x| x.eq_ignore_ascii_case(p)))
 }
 
+/// Whether a bare run is a Unix time: 10, 13, 16 or 19 digits starting with `1`
+/// (seconds, milliseconds, microseconds, nanoseconds, 2001–2033).
+fn is_epoch(d: &[u8]) -> bool {
+    matches!(d.len(), 10 | 13 | 16 | 19) && d[0] == b'1'
+}
+
+/// Whether a unit follows the digits ending at `e` (`1234567 bytes`, `1234567890 ms`).
+fn before_unit(b: &[u8], e: usize) -> bool {
+    let k = if b.get(e) == Some(&b' ') { e + 1 } else { e };
+    let we = k + b[k..]
+        .iter()
+        .take(12)
+        .take_while(|c| c.is_ascii_alphabetic() || **c >= 0x80)
+        .count();
+    let w = &b[k..we];
+    [
+        // No two-letter units (`ms`): too often a word of prose.
+        &b"bytes"[..],
+        "µs".as_bytes(),
+        b"msec",
+        b"usec",
+        b"nsec",
+        b"millis",
+        b"sec",
+        b"secs",
+        b"seconds",
+        b"records",
+        b"rows",
+        b"items",
+        b"times",
+        b"tokens",
+        b"requests",
+        b"events",
+        b"lines",
+        b"entries",
+        b"messages",
+        b"calls",
+    ]
+    .iter()
+    .any(|u| w.eq_ignore_ascii_case(u))
+}
+
+/// Whether digit groups have a UUID's shape (8-4-4-4-12).
+fn is_uuid_like(g: &[Group]) -> bool {
+    g.len() >= 4 && g[0].digits == 8 && g[1..].iter().take(3).all(|x| x.digits == 4)
+}
+
 /// Whether the digits at `i` follow a word that names an id, a time, a size or a count
 /// (`order 1234567`, `ts=1733400000000`, `user_id: 12345678`, `bytes 1234567890`).
 fn after_number_word(b: &[u8], i: usize) -> bool {
+    // `Some(12345678)`, `Ok(12345678)`: Rust `Debug` of a number.
+    if b[..i].ends_with(b"Some(") || b[..i].ends_with(b"Ok(") {
+        return true;
+    }
     let mut k = i;
     while k > 0 && i - k < 4 && matches!(b[k - 1], b' ' | b'=' | b':' | b'#' | b'"' | b'\'') {
         k -= 1;
@@ -1176,14 +1396,71 @@ fn after_number_word(b: &[u8], i: usize) -> bool {
     let Ok(w) = std::str::from_utf8(&b[k..end]) else {
         return false;
     };
-    w.eq_ignore_ascii_case("ts")
+    let structured = b[end..i].iter().any(|&c| matches!(c, b'=' | b':' | b'"'));
+    (structured
+        && ["id", "ts", "iat", "exp", "nbf", "age"]
+            .iter()
+            .any(|x| w.eq_ignore_ascii_case(x)))
         || w.len() >= 3
             && (keys::is_id_like(w)
                 || [
-                    "order", "invoice", "ticket", "epoch", "bytes", "size", "count", "latency",
-                    "elapsed", "duration", "sku", "isbn", "ean", "upc", "zip", "price", "qty",
-                    "amount", "txn", "rrn", "tid", "pid", "uid", "gid", "port", "seq", "offset",
-                    "build", "version", "range", "account", "acct", "date", "ref",
+                    "order",
+                    "invoice",
+                    "ticket",
+                    "epoch",
+                    "bytes",
+                    "size",
+                    "count",
+                    "latency",
+                    "elapsed",
+                    "duration",
+                    "sku",
+                    "isbn",
+                    "ean",
+                    "upc",
+                    "zip",
+                    "price",
+                    "qty",
+                    "amount",
+                    "txn",
+                    "rrn",
+                    "tid",
+                    "pid",
+                    "uid",
+                    "gid",
+                    "port",
+                    "seq",
+                    "offset",
+                    "build",
+                    "version",
+                    "range",
+                    "account",
+                    "acct",
+                    "date",
+                    "ref",
+                    "created",
+                    "updated",
+                    "expires",
+                    "reset",
+                    "length",
+                    "secs",
+                    "nanos",
+                    "sec",
+                    "nsec",
+                    "tv_sec",
+                    "tv_nsec",
+                    "goroutine",
+                    "line",
+                    "user",
+                    "processed",
+                    "batch",
+                    "mid",
+                    "number",
+                    "num",
+                    "max-age",
+                    "limit",
+                    "remaining",
+                    "total",
                 ]
                 .iter()
                 .any(|x| w.eq_ignore_ascii_case(x)))
@@ -1194,40 +1471,89 @@ fn after_escape(b: &[u8], i: usize) -> bool {
     i >= 3 && b[i - 3] == b'%' && b[i - 2].is_ascii_hexdigit() && b[i - 1].is_ascii_hexdigit()
 }
 
-/// Extends a bare value that ends at `end` over the following words, up to a word that is
-/// a key (`age=3`, `city:`, `cvv`), a line end or a list separator; with `alpha`, over
-/// words of letters only (a passphrase), so a card number or a PEM block after it is left
-/// to its own rule.
-fn words_end(b: &[u8], mut end: usize, alpha: bool) -> usize {
-    while b.get(end) == Some(&b' ') {
-        let ws = end + 1;
-        let we = bare_end(b, ws);
-        let next = b.get(we).copied();
-        if we == ws
-            || b[ws..we]
-                .iter()
-                .any(|&c| matches!(c, b'=' | b':' | b'{' | b'('))
-            || (alpha && !b[ws..we].iter().all(u8::is_ascii_alphabetic))
-            || matches!(next, Some(b':' | b'=' | b'"'))
-        {
+/// How far a scan that may fail looks (a value in prose, a bracket, a tag): bounded, so
+/// repeated keys stay linear.
+const PROBE: usize = 256;
+
+/// Whether the token `ks..ke` is a key of its own: followed (after spaces) by `:` or `=`.
+fn looks_like_key(b: &[u8], ks: usize, ke: usize) -> bool {
+    let tok = &b[ks..ke];
+    if tok.last() == Some(&b':') {
+        return true;
+    }
+    let mut k = ke;
+    while k < b.len() && k - ke < 4 && b[k] == b' ' {
+        k += 1;
+    }
+    matches!(b.get(k), Some(b':' | b'='))
+        && !b[k + 1..].starts_with(b"//")
+        && tok.iter().all(|&c| is_key_byte(c))
+}
+
+/// The closing `close` of the bracket `open` at `i` (nested ones counted), within
+/// [`PROBE`]×8 bytes and the line.
+fn matching_close(b: &[u8], i: usize, open: u8, close: u8) -> Option<usize> {
+    let mut depth = 0usize;
+    for (k, &c) in b[i..].iter().enumerate().take(PROBE * 8) {
+        if c == open {
+            depth += 1;
+        } else if c == close {
+            depth -= 1;
+            if depth == 0 {
+                return Some(i + k);
+            }
+        } else if c == b'\n' && open != b'{' {
+            return None;
+        }
+    }
+    None
+}
+
+/// The end of a value in a form or a query: whitespace and `&` end it (its other bytes,
+/// `)`, `]`, `%20`, are the value's).
+fn form_end(b: &[u8], vs: usize) -> usize {
+    b[vs..]
+        .iter()
+        .position(|&c| {
+            matches!(
+                c,
+                b' ' | b'\t' | b'\n' | b'\r' | b'&' | b'"' | b'\'' | b',' | b';'
+            )
+        })
+        .map_or(b.len(), |p| vs + p)
+}
+
+/// The end of an id's digits at `vs`: digits and letters in groups joined by single spaces
+/// or dashes (`123 45 6789`, `123-45-6789`, `X1234567`).
+fn id_run_end(b: &[u8], vs: usize) -> usize {
+    let mut k = vs;
+    while k < b.len() && k - vs < 24 {
+        let joins = matches!(b[k], b' ' | b'-') && b.get(k + 1).is_some_and(u8::is_ascii_digit);
+        if !(b[k].is_ascii_alphanumeric() || joins) {
             break;
         }
-        end = we;
+        k += 1;
     }
-    end
+    k
 }
 
 /// The end of an `Authorization` value whose first token ends at `end`: the scheme, its
 /// credential, and parameters joined by `, ` (`Digest username="a", response="…"`,
 /// `AWS4-HMAC-SHA256 Credential=…, Signature=…`), up to the first space not after a comma.
 fn auth_end(b: &[u8], vs: usize, end: usize) -> usize {
-    if b.get(end) != Some(&b' ') || !b.get(end + 1).is_some_and(|c| !c.is_ascii_whitespace()) {
+    if !matches!(b.get(end), Some(b' ' | b'\t'))
+        || !b.get(end + 1).is_some_and(|c| !c.is_ascii_whitespace())
+    {
         return end;
     }
     let mut k = end + 1;
-    while k < b.len() && !matches!(b[k], b'\n' | b'\r') {
-        if b[k] == b' ' && b[k - 1] != b',' {
-            break;
+    while k < b.len() && !matches!(b[k], b'\n' | b'\r') && k - vs < PROBE * 4 {
+        if b[k] == b' ' {
+            // After `, ` only a parameter (`realm="x"`) goes on.
+            let next = bare_end_within(b, k + 1, PROBE);
+            if b[k - 1] != b',' || !b[k + 1..next.max(k + 1)].contains(&b'=') {
+                break;
+            }
         }
         if matches!(b[k], b'<' | b'\'') || (b[k] == b'"' && !b[vs..k].contains(&b'=')) {
             break;
@@ -1283,10 +1609,13 @@ fn is_known_secret(w: &str) -> bool {
                 .iter()
                 .all(|&c| c.is_ascii_alphanumeric() || c == b'_' || c == b'-')
     };
-    (["sk_live_", "sk_test_", "rk_live_", "rk_test_"]
-        .iter()
-        .any(|p| w.starts_with(p))
-        && tail_ok(8, 10))
+    ([
+        "sk_live_", "sk_test_", "rk_live_", "rk_test_", "sk-proj-", "sk-ant-", "whsec_", "sq0atp-",
+        "sq0csp-",
+    ]
+    .iter()
+    .any(|p| w.starts_with(p))
+        && tail_ok(7, 10))
         || ((w.starts_with("AKIA") || w.starts_with("ASIA"))
             && b.len() == 20
             && b[4..]
@@ -1308,8 +1637,15 @@ fn is_known_secret(w: &str) -> bool {
 
 /// The end of a bare (unquoted) value.
 fn bare_end(b: &[u8], vs: usize) -> usize {
+    bare_end_within(b, vs, usize::MAX)
+}
+
+/// [`bare_end`], looking at most `cap` bytes: for a scan that may fail (a value in prose),
+/// so that repeated keys stay linear.
+fn bare_end_within(b: &[u8], vs: usize, cap: usize) -> usize {
     let mut k = vs;
     while k < b.len()
+        && k - vs < cap
         && !matches!(
             b[k],
             b' ' | b'\t'
@@ -1466,8 +1802,8 @@ fn dotted_phone(s: &str, i: usize) -> Option<usize> {
     }
     let g = &groups[..n];
     let shape = match g {
-        [a, 3, 4] => (2..=3).contains(a),
-        [c, a, 3, 4] => (1..=3).contains(c) && (2..=3).contains(a),
+        [3, 3, 4] => true,
+        [c, 3, 3, 4] => b[i] == b'+' || *c == 1,
         _ => false,
     };
     let glued = b.get(k).is_some_and(|&c| is_word_byte(c) || c == b'.');
@@ -1586,6 +1922,15 @@ pub(crate) fn email_span(s: &str, at: usize, floor: usize) -> Option<(usize, usi
     }
     let domain = &s[at + 1..end];
     let (labels, tld) = domain.rsplit_once('.')?;
+    // `logo@2x.png`: an image's pixel density, not an address.
+    if labels.len() <= 2
+        && labels.ends_with(['x', 'X'])
+        && labels[..labels.len() - 1]
+            .bytes()
+            .all(|c| c.is_ascii_digit())
+    {
+        return None;
+    }
     if labels.is_empty()
         || labels.split('.').any(str::is_empty)
         || tld.chars().count() < 2
@@ -2039,6 +2384,80 @@ mod tests {
         }
     }
 
+    /// The second review round: values that took the next key, and what leaked with it.
+    #[test]
+    fn a_value_never_takes_the_next_key() {
+        for (i, o) in [
+            ("password:\ncvv: 123", "password:\ncvv: <Keyed(Cvv)>"),
+            (
+                "secrets:\n  db_password: hunter2",
+                "secrets:\n  db_password: <Keyed(Secret)>",
+            ),
+            ("password:  cvv: 123", "password:  cvv: <Keyed(Cvv)>"),
+            (
+                "password: hunter cvv 123",
+                "password: <Keyed(Secret)> cvv <Keyed(Cvv)>",
+            ),
+            (
+                "name=Bob cvv = 123",
+                "name=<Keyed(Personal)> cvv = <Keyed(Cvv)>",
+            ),
+            (
+                "Authorization: Basic abc, cvv 123",
+                "Authorization: <Keyed(Secret)> cvv <Keyed(Cvv)>",
+            ),
+            (
+                "<Auth cvv=\"123\" x=\"1\"/>",
+                "<Auth cvv=\"<Keyed(Cvv)>\" x=\"1\"/>",
+            ),
+            ("Your PIN is 1234.", "Your PIN is <Keyed(Sad)>."),
+            ("with cvv 123.", "with cvv <Keyed(Cvv)>."),
+            ("password=abc)def", "password=<Keyed(Secret)>"),
+            ("password=hunt%20er2&x=1", "password=<Keyed(Secret)>&x=1"),
+            (
+                "{'password': b'hunter2'}",
+                "{'password': b'<Keyed(Secret)>'}",
+            ),
+            ("DB_PASS=hunter2", "DB_PASS=<Keyed(Secret)>"),
+            ("ccv=123", "ccv=<Keyed(Cvv)>"),
+            (
+                "Security code (CVV): 123",
+                "Security code (CVV): <Keyed(Cvv)>",
+            ),
+            ("the pin was 1234", "the pin was <Keyed(Sad)>"),
+            ("SSN: 123 45 6789", "SSN: <Keyed(NationalId)>"),
+            (
+                "&quot;password&quot;:&quot;hunter2&quot;",
+                "&quot;password&quot;:&quot;<Keyed(Secret)>&quot;",
+            ),
+            (
+                "aws AKIAIOSFODNN7EXAMPLE:wJalrXUtnFEMI/K7MDENG",
+                "aws <Secret(\"secret\")>:<Secret(\"secret\")>",
+            ),
+            (
+                "4111111111111111 expiration 12/27 123",
+                "411111******1111 expiration 12/27 <Cvv>",
+            ),
+        ] {
+            assert_eq!(m(i), o, "{i}");
+        }
+        // Clean data that looked like phones, names or emails.
+        for i in [
+            "{\"id\":12345678}",
+            "{\"iat\":1733400000,\"exp\":1733403600}",
+            "Duration { secs: 1733400000, nanos: 123456789 }",
+            "Some(1733400000)",
+            "processed 1234567 records in 1234567890 millis",
+            "00000000-0000-0000-0000-000000000000",
+            "10.123.456.7890 12.345.6789",
+            "<field name=\"status\">captured</field>",
+            "https://cdn.example.com/img/logo@2x.png",
+            "token - refreshed at 12:00",
+        ] {
+            assert_eq!(m(i), i);
+        }
+    }
+
     #[test]
     fn dash_joined_words_are_read_once() {
         // A log-injection attempt: 200 KB of `a-a-…=x` must stay linear.
@@ -2047,6 +2466,20 @@ mod tests {
         let _ = m(&s);
         let u = "x://".repeat(50_000);
         let _ = m(&u);
+        // Keys whose value scan fails: each scan is bounded.
+        for unit in [
+            "cvv(",
+            "password(:",
+            "password=[",
+            "cvv=!",
+            "password:!",
+            "password=%26",
+            "cvv=%20",
+            "name=%26",
+            "\"cvv\":[",
+        ] {
+            let _ = m(&format!("{}MASKED]", unit.repeat(100_000 / unit.len())));
+        }
         assert!(
             t.elapsed() < std::time::Duration::from_secs(5),
             "{:?}",
