@@ -456,6 +456,7 @@ impl EcsLogger {
         }
         let mut masked = String::new();
         let mut by_path = 0u32;
+        let mut nums_by_path = 0u32;
         for (i, (k, _)) in ev.kvs.iter().enumerate() {
             // A key the masker rewrites (digits or an address in it) may be rewritten
             // differently after a keyset reload: never kept.
@@ -471,6 +472,9 @@ impl EcsLogger {
             if cx.masker.is_some_and(|m| m.masks_by_path(&s.path)) {
                 by_path |= 1 << i;
             }
+            if cx.masker.is_some_and(|m| m.masks_numbers_at(&s.path)) {
+                nums_by_path |= 1 << i;
+            }
         }
         let mut keys = s.entries.clone();
         keys.vals.clear();
@@ -480,6 +484,7 @@ impl EcsLogger {
             tag: crate::ids::next(),
             keys,
             by_path,
+            nums_by_path,
         })
     }
 
@@ -511,8 +516,11 @@ impl EcsLogger {
         });
         for (i, ((_, arg), leaf)) in ev.kvs.iter().zip(&shape.keys.list[at..]).enumerate() {
             let start = vals.len();
-            let by_path = shape.by_path & (1 << i) != 0;
-            write_scalar(&mut vals, arg, shape.keys.key_of(leaf), by_path, cx, s);
+            let bits = (
+                shape.by_path & (1 << i) != 0,
+                shape.nums_by_path & (1 << i) != 0,
+            );
+            write_scalar(&mut vals, arg, shape.keys.key_of(leaf), bits, cx, s);
             ranges[at] = (start as u32, vals.len() as u32);
             at += 1;
         }
@@ -649,6 +657,9 @@ pub(crate) struct SiteShape {
     /// Bit `i`: the masker has a key rule for the path of value `i`
     /// ([`Masker::masks_by_path`](crate::mask::Masker::masks_by_path)).
     by_path: u32,
+    /// Bit `i`: the masker may rewrite a number at the path of value `i`
+    /// ([`Masker::masks_numbers_at`](crate::mask::Masker::masks_numbers_at)).
+    nums_by_path: u32,
 }
 
 /// An error as ECS `error.*` fields: `message` and, with a `source()` chain, `stack_trace`.

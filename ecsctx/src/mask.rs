@@ -91,6 +91,25 @@ pub trait Masker: Send + Sync + 'static {
         true
     }
 
+    /// Whether the masker may rewrite a *number* at `path` because of the path (a CVV, a
+    /// PIN, a card or a credential key). `false` promises that a number there is kept
+    /// unless it has 13 or more digits (which [`mask_number`](Masker::mask_number) then
+    /// sees), and that a float is kept.
+    ///
+    /// The default answers `true` for every path, which is always correct.
+    ///
+    /// # Examples
+    /// ```
+    /// use ecsctx::mask::Masker;
+    /// let masker = ecsctx::pii::PiiMasker::new();
+    /// assert!(masker.masks_numbers_at("extra.pin"));
+    /// assert!(!masker.masks_numbers_at("extra.latency_ms"));
+    /// ```
+    fn masks_numbers_at(&self, path: &str) -> bool {
+        let _ = path;
+        true
+    }
+
     /// Masks a string by what it holds alone, as at a path with no key rule (see
     /// [`masks_by_path`](Masker::masks_by_path)). The default masks it as a foreign
     /// record's message.

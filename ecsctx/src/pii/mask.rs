@@ -1022,6 +1022,14 @@ impl Masker for PiiMasker {
         path.len() > ACT_PATH || self.action(path) != Action::None
     }
 
+    fn masks_numbers_at(&self, path: &str) -> bool {
+        path.len() > ACT_PATH
+            || matches!(
+                self.action(path),
+                Action::Key(_) | Action::Auth | Action::Cookie
+            )
+    }
+
     fn mask_text(&self, value: &str, out: &mut String) -> bool {
         !(is_protected(value) || value == REDACTED)
             && scan::scan(value, self.text_opts(), self, out)

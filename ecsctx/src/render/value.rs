@@ -140,6 +140,9 @@ fn write_int_masked<I: itoa::Integer>(
 #[inline]
 fn write_f64_masked(out: &mut Vec<u8>, v: f64, path: &str, cx: &Cx<'_>, mask_buf: &mut String) {
     if let (Some(m), true) = (cx.masker, v.is_finite()) {
+        if !m.masks_numbers_at(path) {
+            return num::write_f64(out, v);
+        }
         let mut buf = ryu::Buffer::new();
         mask_buf.clear();
         if m.mask_number(path, buf.format_finite(v), mask_buf) {
@@ -181,27 +184,28 @@ fn write_int_unkeyed<I: itoa::Integer>(
 }
 
 /// Writes an `event!` scalar ([`Arg::is_scalar`]) exactly as [`Scratch::add_value`]
-/// writes it as the one leaf at `path`. `by_path` is what the masker said of the path
-/// ([`Masker::masks_by_path`]) when the call site's shape was made.
+/// writes it as the one leaf at `path`. `by_path` and `nums_by_path` are what the masker
+/// said of the path ([`Masker::masks_by_path`], [`Masker::masks_numbers_at`]) when the
+/// call site's shape was made.
 pub(crate) fn write_scalar(
     out: &mut Vec<u8>,
     arg: &Arg<'_>,
     path: &str,
-    by_path: bool,
+    (by_path, nums_by_path): (bool, bool),
     cx: &Cx<'_>,
     s: &mut Scratch,
 ) {
     let mb = &mut s.mask_buf;
     match *arg {
-        Arg::I64(v) if by_path => write_int_masked(out, v, path, cx, mb),
-        Arg::U64(v) if by_path => write_int_masked(out, v, path, cx, mb),
-        Arg::I128(v) if by_path => write_int_masked(out, v, path, cx, mb),
-        Arg::U128(v) if by_path => write_int_masked(out, v, path, cx, mb),
+        Arg::I64(v) if nums_by_path => write_int_masked(out, v, path, cx, mb),
+        Arg::U64(v) if nums_by_path => write_int_masked(out, v, path, cx, mb),
+        Arg::I128(v) if nums_by_path => write_int_masked(out, v, path, cx, mb),
+        Arg::U128(v) if nums_by_path => write_int_masked(out, v, path, cx, mb),
         Arg::I64(v) => write_int_unkeyed(out, v, path, cx, mb),
         Arg::U64(v) => write_int_unkeyed(out, v, path, cx, mb),
         Arg::I128(v) => write_int_unkeyed(out, v, path, cx, mb),
         Arg::U128(v) => write_int_unkeyed(out, v, path, cx, mb),
-        Arg::F64(v) if by_path => write_f64_masked(out, v, path, cx, mb),
+        Arg::F64(v) if nums_by_path => write_f64_masked(out, v, path, cx, mb),
         Arg::F64(v) => num::write_f64(out, v),
         Arg::Bool(v) => out.extend_from_slice(if v { b"true" } else { b"false" }),
         Arg::Char(v) if by_path => write_str_masked(out, v.encode_utf8(&mut [0; 4]), path, cx, mb),
