@@ -228,8 +228,21 @@ impl<E: Emit> Scanner<'_, '_, E> {
             letters += 1;
         }
         let w = &self.s[i..e];
+        // A word of prose before a space (most words): only a published token, `Bearer`,
+        // the first word of a two-word key or a prose key (`cvv 123`) can start anything.
+        if b.get(e) == Some(&b' ')
+            && w.len() < 15
+            && !matches!(w.len(), 5 | 6)
+            && !keys::starts_two_word_key(w)
+            && !is_prose_key(w)
+            && !matches!(w, "u" | "user")
+            && !(self.o.financial && w.len() == 4)
+            && !is_xml_open(b, i)
+        {
+            return letters;
+        }
         // Credentials by their published shapes (`sk_live_…`, `AKIA…`, `ghp_…`, `xoxb-…`).
-        if is_known_secret(w) {
+        if w.len() >= 15 && is_known_secret(w) {
             self.put(i, e, Hit::Secret("secret"));
             // `AKIA…:wJalr…`: an access key id and its secret, joined.
             if b.get(e) == Some(&b':') {
@@ -1566,6 +1579,11 @@ fn auth_end(b: &[u8], vs: usize, end: usize) -> usize {
 /// Keys that count in prose before whitespace and a value (`cvv 123`, `PIN 8674`,
 /// `password hunter2!`, `passport X1234567`).
 fn is_prose_key(w: &str) -> bool {
+    if !(3..=10).contains(&w.len())
+        || !matches!(w.as_bytes()[0] | 0x20, b'c' | b'p' | b's' | b't' | b'o')
+    {
+        return false;
+    }
     [
         "cvv",
         "cvc",
