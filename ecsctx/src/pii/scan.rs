@@ -216,17 +216,22 @@ impl<E: Emit> Scanner<'_, '_, E> {
 
     fn word(&mut self, i: usize) -> usize {
         let b = self.b;
+        // The key run, and (`letters`) where to go on when the word is nothing: past its
+        // letters, so digits glued to them are still seen (as an id's digits: never a
+        // phone). One loop for both.
         let mut e = i;
-        while e < b.len() && is_key_byte(b[e]) {
+        let mut letters = i;
+        while e < b.len() {
+            let c = CLASS[b[e] as usize];
+            if c & 2 == 0 {
+                break;
+            }
+            if letters == e && c & 4 != 0 {
+                letters += 1;
+            }
             e += 1;
         }
         self.run_end = e;
-        // Where to go on when the word is nothing: past its letters, so digits glued to
-        // them are still seen (as an id's digits: never a phone).
-        let mut letters = i;
-        while letters < e && CLASS[b[letters] as usize] & 4 != 0 {
-            letters += 1;
-        }
         let w = &self.s[i..e];
         // A word of prose before a space (most words): only a published token, `Bearer`,
         // the first word of a two-word key or a prose key (`cvv 123`) can start anything.
