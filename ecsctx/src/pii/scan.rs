@@ -233,6 +233,26 @@ impl<E: Emit> Scanner<'_, '_, E> {
         }
         self.run_end = e;
         let w = &self.s[i..e];
+        // `cvv123`, `CVV-123`, `pin_8674`: a CVV or PIN glued to its key.
+        if letters < e && letters - i <= 4 {
+            let stem = self.s[i..letters].trim_end_matches(['-', '_']);
+            let mut ds = letters;
+            while ds < e && matches!(b[ds], b'-' | b'_' | b'#') {
+                ds += 1;
+            }
+            let digits = e - ds;
+            let all_digits = b[ds..e].iter().all(u8::is_ascii_digit);
+            let cvv = ["cvv", "cvc", "csc"]
+                .iter()
+                .any(|k| stem.eq_ignore_ascii_case(k));
+            let pin = stem.eq_ignore_ascii_case("pin");
+            if all_digits
+                && ((cvv && matches!(digits, 3 | 4)) || (pin && (4..=12).contains(&digits)))
+            {
+                self.put(ds, e, Hit::Keyed(if cvv { Class::Cvv } else { Class::Sad }));
+                return e;
+            }
+        }
         // A word of prose before a space (most words): only a published token, `Bearer`,
         // the first word of a two-word key or a prose key (`cvv 123`) can start anything.
         if b.get(e) == Some(&b' ')
@@ -2448,6 +2468,10 @@ mod tests {
                 "Security code (CVV): <Keyed(Cvv)>",
             ),
             ("the pin was 1234", "the pin was <Keyed(Sad)>"),
+            (
+                "cvv123 CVV-456 pin_8674 cvv2",
+                "cvv<Keyed(Cvv)> CVV-<Keyed(Cvv)> pin_<Keyed(Sad)> cvv2",
+            ),
             ("SSN: 123 45 6789", "SSN: <Keyed(NationalId)>"),
             (
                 "&quot;password&quot;:&quot;hunter2&quot;",
