@@ -106,9 +106,21 @@ impl Scratch {
 /// A string value at `path`, masked and capped as every string is.
 #[inline]
 fn write_str_masked(out: &mut Vec<u8>, s: &str, path: &str, cx: &Cx<'_>, mask_buf: &mut String) {
+    write_masked_with(out, s, cx, mask_buf, |m, s, buf| m.mask_str(path, s, buf))
+}
+
+/// A string written as `mask` (a [`Masker`] call) rewrites it, or as it is; capped.
+#[inline]
+fn write_masked_with(
+    out: &mut Vec<u8>,
+    s: &str,
+    cx: &Cx<'_>,
+    mask_buf: &mut String,
+    mask: impl FnOnce(&dyn Masker, &str, &mut String) -> bool,
+) {
     if let Some(m) = cx.masker {
         mask_buf.clear();
-        if m.mask_str(path, s, mask_buf) {
+        if mask(m, s, mask_buf) {
             return escape::write_str(out, mask_buf, cx.limits.max_str);
         }
     }
@@ -156,13 +168,7 @@ fn write_f64_masked(out: &mut Vec<u8>, v: f64, path: &str, cx: &Cx<'_>, mask_buf
 /// `false`): masked by its content alone.
 #[inline]
 fn write_text_masked(out: &mut Vec<u8>, s: &str, cx: &Cx<'_>, mask_buf: &mut String) {
-    if let Some(m) = cx.masker {
-        mask_buf.clear();
-        if m.mask_text(s, mask_buf) {
-            return escape::write_str(out, mask_buf, cx.limits.max_str);
-        }
-    }
-    escape::write_str(out, s, cx.limits.max_str)
+    write_masked_with(out, s, cx, mask_buf, |m, s, buf| m.mask_text(s, buf))
 }
 
 /// An integer at a path the masker has no key rule for: only 13 digits or more can be
