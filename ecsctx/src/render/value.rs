@@ -128,17 +128,21 @@ fn write_masked_with(
 }
 
 /// An integer at `path`: its digits, or what the masker writes for them (as a string).
+/// `keyed`: the masker may rewrite a number at this path
+/// ([`Masker::masks_numbers_at`]); otherwise only 13 digits or more (a card number) are
+/// shown to it.
 #[inline]
 fn write_int_masked<I: itoa::Integer>(
     out: &mut Vec<u8>,
     v: I,
     path: &str,
+    keyed: bool,
     cx: &Cx<'_>,
     mask_buf: &mut String,
 ) {
     let mut buf = itoa::Buffer::new();
     let text = buf.format(v);
-    if let Some(m) = cx.masker {
+    if let Some(m) = cx.masker.filter(|_| keyed || text.len() >= 13) {
         mask_buf.clear();
         if m.mask_number(path, text, mask_buf) {
             return escape::write_str(out, mask_buf, cx.limits.max_str);
@@ -171,24 +175,6 @@ fn write_text_masked(out: &mut Vec<u8>, s: &str, cx: &Cx<'_>, mask_buf: &mut Str
     write_masked_with(out, s, cx, mask_buf, |m, s, buf| m.mask_text(s, buf))
 }
 
-/// An integer at a path the masker has no key rule for: only 13 digits or more can be
-/// masked (a card number), by [`Masker::mask_number`].
-#[inline]
-fn write_int_unkeyed<I: itoa::Integer>(
-    out: &mut Vec<u8>,
-    v: I,
-    path: &str,
-    cx: &Cx<'_>,
-    mask_buf: &mut String,
-) {
-    let mut buf = itoa::Buffer::new();
-    let text = buf.format(v);
-    if text.len() >= 13 {
-        return write_int_masked(out, v, path, cx, mask_buf);
-    }
-    out.extend_from_slice(text.as_bytes());
-}
-
 /// Writes an `event!` scalar ([`Arg::is_scalar`]) exactly as [`Scratch::add_value`]
 /// writes it as the one leaf at `path`. `by_path` and `nums_by_path` are what the masker
 /// said of the path ([`Masker::masks_by_path`], [`Masker::masks_numbers_at`]) when the
@@ -203,14 +189,10 @@ pub(crate) fn write_scalar(
 ) {
     let mb = &mut s.mask_buf;
     match *arg {
-        Arg::I64(v) if nums_by_path => write_int_masked(out, v, path, cx, mb),
-        Arg::U64(v) if nums_by_path => write_int_masked(out, v, path, cx, mb),
-        Arg::I128(v) if nums_by_path => write_int_masked(out, v, path, cx, mb),
-        Arg::U128(v) if nums_by_path => write_int_masked(out, v, path, cx, mb),
-        Arg::I64(v) => write_int_unkeyed(out, v, path, cx, mb),
-        Arg::U64(v) => write_int_unkeyed(out, v, path, cx, mb),
-        Arg::I128(v) => write_int_unkeyed(out, v, path, cx, mb),
-        Arg::U128(v) => write_int_unkeyed(out, v, path, cx, mb),
+        Arg::I64(v) => write_int_masked(out, v, path, nums_by_path, cx, mb),
+        Arg::U64(v) => write_int_masked(out, v, path, nums_by_path, cx, mb),
+        Arg::I128(v) => write_int_masked(out, v, path, nums_by_path, cx, mb),
+        Arg::U128(v) => write_int_masked(out, v, path, nums_by_path, cx, mb),
         Arg::F64(v) if nums_by_path => write_f64_masked(out, v, path, cx, mb),
         Arg::F64(v) => num::write_f64(out, v),
         Arg::Bool(v) => out.extend_from_slice(if v { b"true" } else { b"false" }),
@@ -393,7 +375,7 @@ impl<'a, 'c> Ser<'a, 'c> {
         }
         let start = self.vals.len();
         let out = target(self.mode, self.vals, self.tmp);
-        write_int_masked(out, v, self.path, self.cx, self.mask_buf);
+        write_int_masked(out, v, self.path, true, self.cx, self.mask_buf);
         if self.mode == Mode::Flatten {
             self.record(start);
         }
