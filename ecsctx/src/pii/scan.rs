@@ -505,7 +505,7 @@ impl<E: Emit> Scanner<'_, '_, E> {
         if ks >= 4 && &b[ks - 4..ks] == b"&lt;" && b[ke..].starts_with(b"&gt;") {
             let vs = ke + 4;
             let end = find(b, vs, b"&lt;").unwrap_or(n);
-            return nonempty(vs, end, end, s);
+            return nonempty(vs, end, s);
         }
         if is_xml_open(b, ks) {
             // `<cvv>013</cvv>`, `<cvv type="x">013</cvv>`; not `<cvv/>`.
@@ -520,7 +520,7 @@ impl<E: Emit> Scanner<'_, '_, E> {
                 return Some((body, end, end));
             }
             let end = vs + b[vs..].iter().position(|&c| c == b'<').unwrap_or(n - vs);
-            return nonempty(vs, end, end, s);
+            return nonempty(vs, end, s);
         }
         let mut j = ke;
         // A closing quote or bracket: `"cvv":`, `'cvv':`, `\"cvv\":`, `%22cvv%22`,
@@ -741,7 +741,7 @@ impl<E: Emit> Scanner<'_, '_, E> {
                     k += 1;
                 }
                 let end = b[k..].iter().position(|&c| c == b'\n').map_or(n, |p| k + p);
-                return nonempty(k, end, end, s);
+                return nonempty(k, end, s);
             }
         }
         // A quoted value, an escaped-quoted value (JSON inside a JSON string), an
@@ -754,7 +754,7 @@ impl<E: Emit> Scanner<'_, '_, E> {
             if b[j..].starts_with(open) {
                 let vs = j + open.len();
                 let end = find(b, vs, close).unwrap_or(n);
-                return nonempty(vs, end, end, s);
+                return nonempty(vs, end, s);
             }
         }
         if let Some(&q @ (b'"' | b'\'')) = b.get(j) {
@@ -764,7 +764,7 @@ impl<E: Emit> Scanner<'_, '_, E> {
                 k += if b[k] == b'\\' { 2 } else { 1 };
             }
             let end = k.min(n);
-            return nonempty(vs, end, end, s);
+            return nonempty(vs, end, s);
         }
         let vs = j;
         match b.get(vs) {
@@ -781,13 +781,13 @@ impl<E: Emit> Scanner<'_, '_, E> {
                     return None;
                 }
                 let end = matching_close(b, vs, b'{', b'}')?;
-                return nonempty(vs, end + 1, end + 1, s);
+                return nonempty(vs, end + 1, s);
             }
             // `[a, b]` (an array of them), `<x>`: to the closing bracket.
             Some(&o @ (b'[' | b'<')) => {
                 let c = if o == b'[' { b']' } else { b'>' };
                 let end = matching_close(b, vs, o, c)?;
-                return nonempty(vs, end + 1, end + 1, s);
+                return nonempty(vs, end + 1, s);
             }
             _ => {}
         }
@@ -847,7 +847,7 @@ impl<E: Emit> Scanner<'_, '_, E> {
                 });
             end = floor_boundary(s, end);
         }
-        nonempty(vs, end, end, s)
+        nonempty(vs, end, s)
     }
 
     /// Extends a bare value that ends at `end` over the following words, up to a word that
@@ -1119,9 +1119,6 @@ impl<E: Emit> Scanner<'_, '_, E> {
                     if total > 19 {
                         break;
                     }
-                    if j > i && !card_separator(&s[g[j - 1].end..g[j].start]) {
-                        break;
-                    }
                     if total >= 13 && card_grouping(&g[i..=j]) && luhn(s, &g[i..=j]) {
                         card = Some(j);
                     }
@@ -1318,14 +1315,16 @@ fn floor_boundary(s: &str, mut i: usize) -> usize {
     i
 }
 
-/// `Some((start, end, resume))` when the value is not empty and not already masked.
-fn nonempty(vs: usize, end: usize, resume: usize, s: &str) -> Option<(usize, usize, usize)> {
+/// `Some((start, end, resume))` when the value is not empty and not already masked: `end`
+/// on a character boundary, the scan going on at the given end.
+fn nonempty(vs: usize, end: usize, s: &str) -> Option<(usize, usize, usize)> {
+    let resume = end;
     let end = floor_boundary(s, end);
     let v = s[vs..end].trim();
     if v.is_empty() || is_masked(v) {
         return None;
     }
-    Some((vs, end, resume.max(end)))
+    Some((vs, end, resume))
 }
 
 /// A value the masker already wrote: a label, a token or ciphertext, a truncated card.
@@ -2131,10 +2130,6 @@ fn card_grouping(g: &[Group]) -> bool {
         [head @ .., last] => head.iter().all(|x| x.digits == 4) && (1..=4).contains(&last.digits),
         [] => false,
     }
-}
-
-fn card_separator(sep: &str) -> bool {
-    matches!(sep, " " | "-" | "." | "  ") || sep.chars().count() <= 3
 }
 
 /// The value of a Unicode decimal digit.
