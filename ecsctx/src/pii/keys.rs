@@ -353,10 +353,10 @@ const fn needle(n: &[u8]) -> usize {
     panic!("not in NEEDLES")
 }
 
-/// Whether the needle hits of a key (from [`needles_in`]) hold needle `$n`.
+/// Whether the needle hits of a key (from [`needles_in`]) hold one of the needles `$n`.
 macro_rules! has {
-    ($hits:ident, $n:literal) => {
-        $hits & const { 1u64 << needle($n) } != 0
+    ($hits:ident, $($n:literal),+ $(,)?) => {
+        $hits & const { 0 $(| 1u64 << needle($n))+ } != 0
     };
 }
 
@@ -487,41 +487,39 @@ pub(crate) fn classify(key: &str, financial: bool) -> Class {
         return Class::Card;
     }
 
-    if has!(hits, b"password")
-        || has!(hits, b"passwd")
-        || has!(hits, b"passphrase")
-        || has!(hits, b"passcode")
-        || has!(hits, b"secret")
-        || has!(hits, b"credential")
-        || k.ends_with(b"token")
-        || has!(hits, b"apikey")
-        || has!(hits, b"accesskey")
-        || has!(hits, b"privatekey")
-        || has!(hits, b"hmackey")
-        || has!(hits, b"signingkey")
-        || has!(hits, b"encryptionkey")
-        || has!(hits, b"sessionkey")
-        || has!(hits, b"accesscode")
-        || has!(hits, b"authorization")
-        || has!(hits, b"cookie")
-        || has!(hits, b"accountkey")
-        || has!(hits, b"totp")
-        || has!(hits, b"mfacode")
-        || has!(hits, b"recoverycode")
-        || has!(hits, b"backupcode")
-        || has!(hits, b"mnemonic")
-        || has!(hits, b"seedphrase")
-        || k.ends_with(b"signature")
+    if has!(
+        hits,
+        b"password",
+        b"passwd",
+        b"passphrase",
+        b"passcode",
+        b"secret",
+        b"credential",
+        b"apikey",
+        b"accesskey",
+        b"privatekey",
+        b"hmackey",
+        b"signingkey",
+        b"encryptionkey",
+        b"sessionkey",
+        b"accesscode",
+        b"authorization",
+        b"cookie",
+        b"accountkey",
+        b"totp",
+        b"mfacode",
+        b"recoverycode",
+        b"backupcode",
+        b"mnemonic",
+        b"seedphrase",
+    ) || ends_any(k, &[b"token", b"signature", b"basicauth"])
         || is_any(
             k,
             &[
                 b"pwd", b"pass", b"otp", b"pw", b"pswd", b"psw", b"sig", b"hmac",
             ],
         )
-        || is_any(word, &[b"pass", b"pwd", b"passwd", b"userpwd"])
-        || k.ends_with(b"basicauth")
-        || word == b"pwd"
-        || word == b"otp"
+        || is_any(word, &[b"pass", b"pwd", b"passwd", b"userpwd", b"otp"])
     {
         // `password_changed_at`, `api_key_id`, `secret_name`: about a credential.
         if is_credential_metadata(key) {
@@ -530,25 +528,26 @@ pub(crate) fn classify(key: &str, financial: bool) -> Class {
         return Class::Secret;
     }
 
-    if has!(hits, b"civilid")
-        || has!(hits, b"nationalid")
-        || has!(hits, b"nationalnumber")
-        || has!(hits, b"passport")
-        || has!(hits, b"iqama")
-        || has!(hits, b"emiratesid")
-        || has!(hits, b"taxid")
-        || has!(hits, b"idnumber")
-        || has!(hits, b"socialsecurity")
-        || has!(hits, b"driverslicense")
-        || has!(hits, b"driverlicense")
-        || has!(hits, b"drivinglicense")
-        || has!(hits, b"nationalinsurance")
-        || has!(hits, b"aadhaar")
-        || is_any(
-            word,
-            &[b"ssn", b"nin", b"nino", b"sin", b"tin", b"cpr", b"cpf"],
-        )
-    {
+    if has!(
+        hits,
+        b"civilid",
+        b"nationalid",
+        b"nationalnumber",
+        b"passport",
+        b"iqama",
+        b"emiratesid",
+        b"taxid",
+        b"idnumber",
+        b"socialsecurity",
+        b"driverslicense",
+        b"driverlicense",
+        b"drivinglicense",
+        b"nationalinsurance",
+        b"aadhaar"
+    ) || is_any(
+        word,
+        &[b"ssn", b"nin", b"nino", b"sin", b"tin", b"cpr", b"cpf"],
+    ) {
         return Class::NationalId;
     }
 
@@ -556,11 +555,13 @@ pub(crate) fn classify(key: &str, financial: bool) -> Class {
         if has!(hits, b"iban") {
             return Class::Iban;
         }
-        if has!(hits, b"paymentid")
-            || has!(hits, b"transactionid")
-            || has!(hits, b"txnid")
-            || has!(hits, b"paymentref")
-            || is_any(k, &[b"rrn", b"arn", b"stan", b"authcode", b"approvalcode"])
+        if has!(
+            hits,
+            b"paymentid",
+            b"transactionid",
+            b"txnid",
+            b"paymentref"
+        ) || is_any(k, &[b"rrn", b"arn", b"stan", b"authcode", b"approvalcode"])
         {
             return Class::PaymentId;
         }
