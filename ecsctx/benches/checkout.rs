@@ -10,6 +10,9 @@
 //!
 //! `cargo bench -p ecsctx --bench checkout`
 
+#[path = "common/mod.rs"]
+mod common;
+
 use std::hint::black_box;
 use std::io::{self, Write};
 use std::sync::{Arc, Mutex};
@@ -400,12 +403,10 @@ fn assert_same_document(ours: &serde_json::Value, floor: &serde_json::Value) {
 /// Issue 4: the checkout event with the PII masker installed, plain and with PII fields
 /// in a payload, through one logger called directly (the global one has masking off).
 fn pii_group(c: &mut Criterion) {
-    use ecsctx::pii::{Config, Keyset, Pii, PiiMasker};
+    use ecsctx::pii::PiiMasker;
     use log::kv::Value as KV;
     use log::Log;
-    const TOKEN_KEYSET: &[u8] = br#"{"schema_version": 1, "primary_kid": "tk1", "keys": {"tk1": {"alg": "HMAC-SHA-256", "key_b64": "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8="}}}"#;
-    let ks = Keyset::parse_token(TOKEN_KEYSET, "bench").unwrap();
-    let pii = Pii::new(Config::keysets(ks, None).with_env("prod")).unwrap();
+    let pii = common::pii();
     let logger = ecsctx::Builder::new()
         .with_filter("info")
         .with_sink(Mem::default())

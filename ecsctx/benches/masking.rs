@@ -13,19 +13,21 @@
 //! ECSCTX_BENCH_MASKER=off cargo bench -p ecsctx --bench masking -- masking_event_macro
 //! ```
 
+#[path = "common/mod.rs"]
+mod common;
+use common::pii;
+
 use std::hint::black_box;
 use std::io;
 use std::sync::Arc;
 
 use criterion::{criterion_group, criterion_main, Criterion};
 use ecsctx::context::{self, Fields};
-use ecsctx::pii::{Config, Keyset, Pii, PiiMasker};
+use ecsctx::pii::PiiMasker;
 use ecsctx::sink::Sink;
 use ecsctx::trace::TraceContext;
 use log::kv::Value as KV;
 use log::Log;
-
-const TOKEN_KEYSET: &[u8] = br#"{"schema_version": 1, "primary_kid": "tk1", "keys": {"tk1": {"alg": "HMAC-SHA-256", "key_b64": "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8="}}}"#;
 
 /// The text of the sensitive event: a credential, a CVV and a card number.
 const REPLY: &str =
@@ -38,11 +40,6 @@ impl Sink for Null {
         black_box(line);
         Ok(())
     }
-}
-
-fn pii() -> Pii {
-    let ks = Keyset::parse_token(TOKEN_KEYSET, "bench").unwrap();
-    Pii::new(Config::keysets(ks, None).with_env("prod")).unwrap()
 }
 
 fn request_fields() -> Fields {

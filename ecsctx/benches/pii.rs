@@ -3,20 +3,17 @@
 //!
 //! `cargo bench -p ecsctx --bench pii`
 
+#[path = "common/mod.rs"]
+mod common;
+use common::pii;
+
 use std::hint::black_box;
 use std::sync::Arc;
 
 use criterion::{criterion_group, criterion_main, Criterion};
 use ecsctx::context::{self, Fields};
 use ecsctx::mask::Masker;
-use ecsctx::pii::{Config, Keyset, Pii, PiiMasker};
-
-const TOKEN_KEYSET: &[u8] = br#"{"schema_version": 1, "primary_kid": "tk1", "keys": {"tk1": {"alg": "HMAC-SHA-256", "key_b64": "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8="}}}"#;
-
-fn pii() -> Pii {
-    let ks = Keyset::parse_token(TOKEN_KEYSET, "bench").unwrap();
-    Pii::new(Config::keysets(ks, None).with_env("prod")).unwrap()
-}
+use ecsctx::pii::PiiMasker;
 
 fn tokenize(c: &mut Criterion) {
     let p = pii();
