@@ -1,5 +1,6 @@
 //! The error type of the PII module.
 
+use std::borrow::Cow;
 use std::fmt;
 
 /// What kind of failure a [`pii::Error`](Error) is.
@@ -53,14 +54,16 @@ pub enum ErrorKind {
 #[derive(Clone)]
 pub struct Error {
     kind: ErrorKind,
-    message: Box<str>,
+    /// Borrowed for fixed messages: the masker meets "not configured" once per masked
+    /// value when no keyset is loaded, and must not allocate for it.
+    message: Cow<'static, str>,
 }
 
 impl Error {
-    pub(crate) fn new(kind: ErrorKind, message: impl Into<String>) -> Error {
+    pub(crate) fn new(kind: ErrorKind, message: impl Into<Cow<'static, str>>) -> Error {
         Error {
             kind,
-            message: message.into().into_boxed_str(),
+            message: message.into(),
         }
     }
 
@@ -86,7 +89,7 @@ impl Error {
         )
     }
 
-    pub(crate) fn config(message: impl Into<String>) -> Error {
+    pub(crate) fn config(message: impl Into<Cow<'static, str>>) -> Error {
         Error::new(ErrorKind::Config, message)
     }
 

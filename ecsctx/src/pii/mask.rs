@@ -317,6 +317,8 @@ pub struct PiiMasker {
 #[derive(Clone, Copy)]
 struct ActSlot {
     rules: u64,
+    /// 0 for a path, 1 for a key found in text (the two kinds never share an entry).
+    tag: u8,
     len: u8,
     path: [u8; ACT_PATH],
     action: Action,
@@ -334,12 +336,20 @@ thread_local! {
 /// The first slot of `path`'s set: every byte of the path mixed in, 8 at a time (the slots
 /// keep the whole path to compare, so this only has to spread paths well).
 #[inline]
-fn set_of(path: &[u8]) -> usize {
-    let mut h = path.len() as u64;
-    for chunk in path.chunks(8) {
-        let mut w = [0u8; 8];
-        w[..chunk.len()].copy_from_slice(chunk);
-        h = (h.rotate_left(23) ^ u64::from_le_bytes(w)).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+fn set_of(tag: u8, path: &[u8]) -> usize {
+    let mut h = path.len() as u64 ^ (u64::from(tag) << 32);
+    let mut chunks = path.chunks_exact(8);
+    for c in &mut chunks {
+        let w = u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]);
+        h = (h.rotate_left(23) ^ w).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    }
+    let tail = chunks.remainder();
+    if !tail.is_empty() {
+        let w = tail
+            .iter()
+            .rev()
+            .fold(0u64, |w, &c| (w << 8) | u64::from(c));
+        h = (h.rotate_left(23) ^ w).wrapping_mul(0x9e37_79b9_7f4a_7c15);
     }
     ((h >> 57) as usize * 2) % ACT_SLOTS
 }
@@ -632,17 +642,20 @@ impl PiiMasker {
         if path.len() > ACT_PATH {
             return self.action_uncached(path);
         }
-        self.memoized(path.as_bytes(), || self.action_uncached(path))
+        self.memoized(0, path.as_bytes(), || self.action_uncached(path))
     }
 
     /// The action memoized for `key` (at most [`ACT_PATH`] bytes), else `compute`d and
     /// remembered.
     #[inline]
-    fn memoized(&self, key: &[u8], compute: impl FnOnce() -> Action) -> Action {
+    fn memoized(&self, tag: u8, key: &[u8], compute: impl FnOnce() -> Action) -> Action {
         let b = key;
-        let set = set_of(b);
+        let set = set_of(tag, b);
         let matches = |s: &ActSlot| {
-            s.rules == self.rules && usize::from(s.len) == b.len() && &s.path[..b.len()] == b
+            s.rules == self.rules
+                && s.tag == tag
+                && usize::from(s.len) == b.len()
+                && &s.path[..b.len()] == b
         };
         let hit = memo::get(&ACTIONS, set, |s| matches(s).then_some(s.action))
             .or_else(|| memo::get(&ACTIONS, set + 1, |s| matches(s).then_some(s.action)));
@@ -653,6 +666,7 @@ impl PiiMasker {
         let empty = || ActSlot {
             // Never a masker's rules id (ids start at 1; the default rules are 0).
             rules: u64::MAX,
+            tag: 0,
             len: 0,
             path: [0; ACT_PATH],
             action: Action::None,
@@ -662,6 +676,7 @@ impl PiiMasker {
             t[set + 1] = t[set];
             let s = &mut t[set];
             s.rules = self.rules;
+            s.tag = tag;
             s.len = b.len() as u8;
             s.path[..b.len()].copy_from_slice(b);
             s.action = action;
@@ -936,20 +951,17 @@ fn mask_card_value(value: &str, out: &mut String) -> bool {
 }
 
 impl scan::Emit for PiiMasker {
-    /// Memoized per thread like paths (a text key is stored behind a `\x01` byte, which no
-    /// path starts with): the keys of a service's messages repeat.
+    /// Memoized per thread like paths (a text key under its own tag, so a key never
+    /// answers for the path of the same name): the keys of a service's messages repeat.
     fn key_class(&self, key: &str) -> Class {
-        let k = key.as_bytes();
-        if k.len() >= ACT_PATH {
+        if key.len() > ACT_PATH {
             return PiiMasker::key_class(self, key);
         }
-        let mut buf = [0u8; ACT_PATH];
-        buf[0] = 1;
-        buf[1..=k.len()].copy_from_slice(k);
-        let tagged = &buf[..=k.len()];
-        match self.memoized(tagged, || match PiiMasker::key_class(self, key) {
-            Class::None => Action::None,
-            c => Action::Key(c),
+        match self.memoized(1, key.as_bytes(), || {
+            match PiiMasker::key_class(self, key) {
+                Class::None => Action::None,
+                c => Action::Key(c),
+            }
         }) {
             Action::Key(c) => c,
             _ => Class::None,
