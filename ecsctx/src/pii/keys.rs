@@ -616,22 +616,6 @@ pub(crate) fn is_id_like(key: &str) -> bool {
     )
 }
 
-/// Whether a text word may start a two-word key (`security code`, `card number`,
-/// `PIN block`, `api key`, `access token` …): then the scanner reads the next word too.
-pub(crate) fn starts_two_word_key(word: &str) -> bool {
-    let firsts: &[&str] = match word.len() {
-        2 => &["id"],
-        3 => &["pin", "api", "tax", "cvv", "cvc", "csc"],
-        4 => &["card", "auth", "cvv2", "cvc2"],
-        5 => &["track", "civil"],
-        6 => &["access", "client", "secret", "credit", "social"],
-        7 => &["session", "private", "refresh"],
-        8 => &["security", "national", "emirates", "passport"],
-        _ => return false,
-    };
-    firsts.iter().any(|w| word.eq_ignore_ascii_case(w))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -116,7 +116,8 @@ static STARTS: [bool; 256] = {
 };
 
 /// Byte classes: bit 1 a word byte (letter, digit, `_`), bit 2 a key byte (a word byte or
-/// `-`), bit 4 a letter or `_`.
+/// `-`), bit 4 a letter or `_`, bit 8 a byte that may follow a key or start a shape after a
+/// word (a separator, a quote, a dot, whitespace, a bracket, an escape, non-ASCII).
 static CLASS: [u8; 256] = {
     let mut t = [0u8; 256];
     let mut c = 0;
@@ -124,7 +125,29 @@ static CLASS: [u8; 256] = {
         let b = c as u8;
         let letter = b.is_ascii_alphabetic() || b == b'_';
         let word = letter || b.is_ascii_digit();
-        t[c] = (word as u8) | (((word || b == b'-') as u8) << 1) | ((letter as u8) << 2);
+        let follow = matches!(
+            b,
+            b'=' | b':'
+                | b'"'
+                | b'\''
+                | b'>'
+                | b'\\'
+                | b'.'
+                | b' '
+                | b'\t'
+                | b'\n'
+                | b'\r'
+                | b']'
+                | b'#'
+                | b'('
+                | b'%'
+                | b'&'
+                | 0x80..
+        );
+        t[c] = (word as u8)
+            | (((word || b == b'-') as u8) << 1)
+            | ((letter as u8) << 2)
+            | ((follow as u8) << 3);
         c += 1;
     }
     t
@@ -214,24 +237,56 @@ impl<E: Emit> Scanner<'_, '_, E> {
 
     // === words: keyed forms and credential shapes ===
 
+    /// The word at `i`: a word of prose is settled here, inline; anything that may start
+    /// a finding goes on to [`Self::word_rules`].
+    #[inline(always)]
     fn word(&mut self, i: usize) -> usize {
         let b = self.b;
         // The key run, and (`letters`) where to go on when the word is nothing: past its
         // letters, so digits glued to them are still seen (as an id's digits: never a
-        // phone). One loop for both.
-        let mut e = i;
-        let mut letters = i;
-        while e < b.len() {
-            let c = CLASS[b[e] as usize];
-            if c & 2 == 0 {
-                break;
-            }
-            if letters == e && c & 4 != 0 {
-                letters += 1;
-            }
-            e += 1;
-        }
+        // phone).
+        let letters = i + b[i..]
+            .iter()
+            .position(|&c| CLASS[c as usize] & 4 == 0)
+            .unwrap_or(b.len() - i);
+        let e = letters
+            + b[letters..]
+                .iter()
+                .position(|&c| CLASS[c as usize] & 2 == 0)
+                .unwrap_or(b.len() - letters);
         self.run_end = e;
+        // Letters only and shorter than any published token: before a space, only a
+        // trigger word (`Bearer`, a prose key such as `cvv`, the first word of a two-word
+        // key) or a key before a separator (`db_password = x`) starts anything; before
+        // a byte that cannot follow a key (`,`, `)`, `!`, the end), nothing does.
+        if letters == e && e - i < 15 {
+            let settled = match b.get(e) {
+                Some(b' ') => {
+                    triggers(b, i, e) & (PROSE | TWO_WORD | SCHEME | USER) == 0
+                        && !matches!(
+                            b[e..]
+                                .iter()
+                                .take(8)
+                                .find(|&&c| !matches!(c, b' ' | b'\t' | b'\n' | b'\r')),
+                            Some(b'=' | b':' | b'-' | b'#' | b'(')
+                        )
+                        && !(self.o.financial && e - i == 4)
+                }
+                Some(&c) => CLASS[c as usize] & 8 == 0,
+                None => true,
+            };
+            if settled && !is_xml_open(b, i) {
+                return letters;
+            }
+        }
+        self.word_rules(i, letters, e)
+    }
+
+    /// The rules a word may start: a CVV or PIN glued to its key, published token shapes,
+    /// JWTs, IBANs, auth schemes, command-line users, named XML elements, keyed values.
+    #[inline(never)]
+    fn word_rules(&mut self, i: usize, letters: usize, e: usize) -> usize {
+        let b = self.b;
         let w = &self.s[i..e];
         // `cvv123`, `CVV-123`, `pin_8674`: a CVV or PIN glued to its key.
         if letters < e && letters - i <= 4 {
@@ -253,14 +308,21 @@ impl<E: Emit> Scanner<'_, '_, E> {
                 return e;
             }
         }
-        // A word of prose before a space (most words): only a published token, `Bearer`,
-        // the first word of a two-word key or a prose key (`cvv 123`) can start anything.
+        // What the word can start, looked up once (most words: nothing).
+        let f = triggers(b, i, e);
+        // A word of prose before a space (most words): only a published token, a trigger
+        // word (`Bearer`, a prose key such as `cvv`, the first word of a two-word key) or
+        // a key before a separator (`db_password = x`) can start anything.
         if b.get(e) == Some(&b' ')
             && w.len() < 15
-            && !matches!(w.len(), 5 | 6)
-            && !keys::starts_two_word_key(w)
-            && !is_prose_key(w)
-            && !matches!(w, "u" | "user")
+            && f & (PROSE | TWO_WORD | SCHEME | USER) == 0
+            && !matches!(
+                b[e..]
+                    .iter()
+                    .take(8)
+                    .find(|&&c| !matches!(c, b' ' | b'\t' | b'\n' | b'\r')),
+                Some(b'=' | b':' | b'-' | b'#' | b'(')
+            )
             && !(self.o.financial && w.len() == 4)
             && !is_xml_open(b, i)
         {
@@ -284,29 +346,7 @@ impl<E: Emit> Scanner<'_, '_, E> {
         // an IBAN or a token can start a finding.
         let iban = self.o.financial && e - i >= 15 && b[i + 2].is_ascii_digit();
         let next = b.get(e).copied();
-        if !matches!(
-            next,
-            Some(
-                b'=' | b':'
-                    | b'"'
-                    | b'\''
-                    | b'>'
-                    | b'\\'
-                    | b'.'
-                    | b' '
-                    | b'\t'
-                    | b'\n'
-                    | b'\r'
-                    | b']'
-                    | b'#'
-                    | b'('
-                    | b'%'
-                    | b'&'
-                    | 0x80..
-            )
-        ) && !iban
-            && !is_xml_open(b, i)
-        {
+        if !next.is_some_and(|c| CLASS[c as usize] & 8 != 0) && !iban && !is_xml_open(b, i) {
             return letters;
         }
         if (w == "ptok" || w == "penc") && next == Some(b':') {
@@ -328,15 +368,16 @@ impl<E: Emit> Scanner<'_, '_, E> {
                 return end;
             }
         }
-        if w.eq_ignore_ascii_case("bearer") || w.eq_ignore_ascii_case("basic") {
+        if f & SCHEME != 0 {
             if let Some((cs, ce)) = self.bare_credential(e) {
                 self.put(cs, ce, Hit::Secret("secret"));
                 return ce;
             }
         }
         // `curl -u user:pass`, `--user user:pass`: the password after the colon.
-        if (w == "u" && i >= 1 && b[i - 1] == b'-' && (i == 1 || b[i - 2] == b' '))
-            || (w == "user" && i >= 2 && &b[i - 2..i] == b"--")
+        if f & USER != 0
+            && ((w == "u" && i >= 1 && b[i - 1] == b'-' && (i == 1 || b[i - 2] == b' '))
+                || (w == "user" && i >= 2 && &b[i - 2..i] == b"--"))
         {
             if let Some((vs, ve)) = self.next_token(e) {
                 if let Some(c) = b[vs..ve].iter().position(|&c| c == b':') {
@@ -349,7 +390,10 @@ impl<E: Emit> Scanner<'_, '_, E> {
         }
         // `<field name="password">x</field>`, `<param name="cvv" value="123"/>`: an element
         // named by an attribute.
-        if matches!(w, "name" | "key" | "field" | "id") && b[e..].starts_with(b"=\"") {
+        if f & ATTR != 0
+            && matches!(w, "name" | "key" | "field" | "id")
+            && b[e..].starts_with(b"=\"")
+        {
             if let Some(found) = self.named_element(e + 2) {
                 return found;
             }
@@ -369,7 +413,7 @@ impl<E: Emit> Scanner<'_, '_, E> {
         // The key: this word, or this word and the next (`security code`, `PIN block`).
         let mut key_end = e;
         let mut class = Class::None;
-        if keys::starts_two_word_key(w) && next == Some(b' ') && !is_xml_open(b, i) {
+        if f & TWO_WORD != 0 && next == Some(b' ') && !is_xml_open(b, i) {
             let mut e2 = e + 1;
             while e2 < b.len() && is_key_byte(b[e2]) {
                 e2 += 1;
@@ -427,7 +471,7 @@ impl<E: Emit> Scanner<'_, '_, E> {
                     Some(b'=' | b':' | b'-' | b'#' | b'(') => true,
                     Some(c) => {
                         (c.is_ascii_alphanumeric() || matches!(c, b'"' | b'\'' | b'!' | b'$'))
-                            && is_prose_key(&self.s[i..e])
+                            && triggers(b, i, e) & PROSE != 0
                     }
                     None => false,
                 }
@@ -961,24 +1005,34 @@ impl<E: Emit> Scanner<'_, '_, E> {
     fn digits(&mut self, i: usize) -> usize {
         let s = self.s;
         let b = self.b;
-        if let Some((start, end)) = self.track1_at(i) {
-            self.put(start, end, Hit::Track);
-            return end;
+        // The first group of ASCII digits decides which shapes can start here.
+        let d0 = if b[i] == b'+' { i + 1 } else { i };
+        let k = d0 + b[d0..].iter().take_while(|c| c.is_ascii_digit()).count();
+        let after = b.get(k).copied();
+        if k - i >= 12 && after == Some(b'^') {
+            if let Some((start, end)) = self.track1_at(i) {
+                self.put(start, end, Hit::Track);
+                return end;
+            }
         }
-        if let Some(end) = self.track2(i) {
-            let start = if i > self.last && b[i - 1] == b';' {
-                i - 1
-            } else {
-                i
-            };
-            self.put(start, end, Hit::Track);
-            return end;
+        if k - i >= 12 && matches!(after, Some(b'=' | b'D' | b'd')) {
+            if let Some(end) = self.track2(i) {
+                let start = if i > self.last && b[i - 1] == b';' {
+                    i - 1
+                } else {
+                    i
+                };
+                self.put(start, end, Hit::Track);
+                return end;
+            }
         }
         // Fewer than 7 digits in the run (ASCII): no card, phone or track data here.
-        if let Some(end) = short_ascii_run(b, i) {
-            return end;
+        if k - i < 7 {
+            if let Some(end) = short_ascii_run(b, i) {
+                return end;
+            }
         }
-        if let Some(end) = dotted_phone(s, i).filter(|_| self.o.phones) {
+        if let Some(end) = dotted_phone(s, i).filter(|_| self.o.phones && after == Some(b'.')) {
             let before = s[..i].chars().next_back();
             if !before.is_some_and(|p| p.is_alphanumeric() || matches!(p, '.' | '_' | '/')) {
                 self.put(i, end, Hit::Phone);
@@ -1600,36 +1654,149 @@ fn auth_end(b: &[u8], vs: usize, end: usize) -> usize {
     k
 }
 
-/// Keys that count in prose before whitespace and a value (`cvv 123`, `PIN 8674`,
-/// `password hunter2!`, `passport X1234567`).
-fn is_prose_key(w: &str) -> bool {
-    if !(3..=10).contains(&w.len())
-        || !matches!(w.as_bytes()[0] | 0x20, b'c' | b'p' | b's' | b't' | b'o')
-    {
-        return false;
+/// Trigger flags of a word: a key that counts in prose before whitespace and a value
+/// (`cvv 123`, `PIN 8674`, `password hunter2!`, `passport X1234567`).
+const PROSE: u8 = 1;
+/// The first word of a two-word key (`security code`, `PIN block`, `card number`).
+const TWO_WORD: u8 = 2;
+/// An auth scheme whose bare credential follows (`Bearer x`, `Basic x`).
+const SCHEME: u8 = 4;
+/// `-u`/`--user` of a command line (`curl -u user:pass`).
+const USER: u8 = 8;
+/// An XML attribute that names an element (`<field name="password">`).
+const ATTR: u8 = 16;
+
+/// A word of at most 8 key bytes, ASCII-lowercased, packed little-endian (no key byte is 0,
+/// so the packing is unambiguous): one compare per table entry.
+const fn pack(w: &[u8]) -> u64 {
+    let mut x = 0u64;
+    let mut k = 0;
+    while k < w.len() {
+        x |= ((w[k] | 0x20) as u64) << (8 * k);
+        k += 1;
     }
-    [
-        "cvv",
-        "cvc",
-        "cvv2",
-        "cvc2",
-        "csc",
-        "cvn",
-        "cvd",
-        "pin",
-        "password",
-        "passwd",
-        "passphrase",
-        "passcode",
-        "secret",
-        "token",
-        "pwd",
-        "otp",
-        "passport",
-        "ssn",
-    ]
-    .iter()
-    .any(|k| w.eq_ignore_ascii_case(k))
+    x
+}
+
+/// The trigger words with their flags.
+const TRIGGER_WORDS: [(&[u8], u8); 41] = [
+    (b"cvv", PROSE | TWO_WORD),
+    (b"cvc", PROSE | TWO_WORD),
+    (b"cvv2", PROSE | TWO_WORD),
+    (b"cvc2", PROSE | TWO_WORD),
+    (b"csc", PROSE | TWO_WORD),
+    (b"cvn", PROSE),
+    (b"cvd", PROSE),
+    (b"pin", PROSE | TWO_WORD),
+    (b"password", PROSE),
+    (b"passwd", PROSE),
+    (b"passcode", PROSE),
+    (b"secret", PROSE | TWO_WORD),
+    (b"token", PROSE),
+    (b"pwd", PROSE),
+    (b"otp", PROSE),
+    (b"passport", PROSE | TWO_WORD),
+    (b"ssn", PROSE),
+    (b"id", TWO_WORD | ATTR),
+    (b"api", TWO_WORD),
+    (b"tax", TWO_WORD),
+    (b"card", TWO_WORD),
+    (b"auth", TWO_WORD),
+    (b"track", TWO_WORD),
+    (b"civil", TWO_WORD),
+    (b"access", TWO_WORD),
+    (b"client", TWO_WORD),
+    (b"credit", TWO_WORD),
+    (b"social", TWO_WORD),
+    (b"session", TWO_WORD),
+    (b"private", TWO_WORD),
+    (b"refresh", TWO_WORD),
+    (b"security", TWO_WORD),
+    (b"national", TWO_WORD),
+    (b"emirates", TWO_WORD),
+    (b"bearer", SCHEME),
+    (b"basic", SCHEME),
+    (b"u", USER),
+    (b"user", USER),
+    (b"name", ATTR),
+    (b"key", ATTR),
+    (b"field", ATTR),
+];
+
+/// The multiplier of the trigger table's hash: chosen (offline) so that no two trigger
+/// words share a slot; building the table fails to compile if one ever does.
+const TRIGGER_K: u64 = 0xf3fd_fbe3_d577_15f1;
+
+#[inline]
+const fn trigger_slot(x: u64) -> usize {
+    (x.wrapping_mul(TRIGGER_K) >> 57) as usize
+}
+
+/// The trigger words by slot: one multiply and one compare per word looked up.
+static TRIGGERS: [(u64, u8); 128] = {
+    let mut t = [(0u64, 0u8); 128];
+    let mut k = 0;
+    while k < TRIGGER_WORDS.len() {
+        let x = pack(TRIGGER_WORDS[k].0);
+        let slot = trigger_slot(x);
+        assert!(
+            t[slot].1 == 0,
+            "two trigger words share a slot: choose another TRIGGER_K"
+        );
+        t[slot] = (x, TRIGGER_WORDS[k].1);
+        k += 1;
+    }
+    t
+};
+
+/// By length (1 to 10), the first letters of the trigger words of that length (bit
+/// `letter - 'a'`): most words of prose are ruled out by one load.
+static TRIGGER_FIRST: [u32; 11] = {
+    let mut t = [0u32; 11];
+    let mut k = 0;
+    while k < TRIGGER_WORDS.len() {
+        let w = TRIGGER_WORDS[k].0;
+        t[w.len()] |= 1 << ((w[0] | 0x20) - b'a');
+        k += 1;
+    }
+    t[10] |= 1 << (b'p' - b'a');
+    t
+};
+
+/// The trigger flags of the key word `b[i..e]` (0 for most words), case-insensitive.
+#[inline]
+fn triggers(b: &[u8], i: usize, e: usize) -> u8 {
+    let n = e - i;
+    if n > 10 || TRIGGER_FIRST[n] & (1 << ((b[i] | 0x20).wrapping_sub(b'a') & 31)) == 0 {
+        return 0;
+    }
+    match n {
+        1..=8 => {
+            // [`pack`] at run time: one 8-byte load where the text has 8 bytes from `i`.
+            let x = match b.get(i..i + 8) {
+                Some(w) => u64::from_le_bytes([w[0], w[1], w[2], w[3], w[4], w[5], w[6], w[7]]),
+                None => {
+                    let mut buf = [0u8; 8];
+                    buf[..n].copy_from_slice(&b[i..e]);
+                    u64::from_le_bytes(buf)
+                }
+            };
+            let live = if n == 8 {
+                u64::MAX
+            } else {
+                (1u64 << (8 * n)) - 1
+            };
+            let x = (x | 0x2020_2020_2020_2020) & live;
+            let (key, flags) = TRIGGERS[trigger_slot(x)];
+            if key == x {
+                flags
+            } else {
+                0
+            }
+        }
+        10 if b[i..e].eq_ignore_ascii_case(b"passphrase") => PROSE,
+        _ => 0,
+    }
 }
 
 /// A value that looks like a credential: 8 or more characters holding a letter and a
@@ -2174,23 +2341,19 @@ pub(crate) fn luhn_digits(digits: impl DoubleEndedIterator<Item = u32>) -> bool 
 
 /// Writes the first 6 and last 4 of the decimal digits in `text`, `*` between.
 pub(crate) fn write_card(text: &str, out: &mut String) {
-    if text.is_ascii() {
-        // The digits into a stack buffer, then masked in place: one append.
-        let mut d = [0u8; 32];
+    if text.len() <= 32 && text.is_ascii() {
+        // The digits into a stack buffer (one pass), masked in place: one append.
+        let mut d = [b'*'; 32];
         let mut n = 0;
         for &c in text.as_bytes() {
-            if c.is_ascii_digit() && n < d.len() {
+            if c.is_ascii_digit() {
                 d[n] = c;
                 n += 1;
             }
         }
-        if n <= d.len() && n == text.bytes().filter(u8::is_ascii_digit).count() {
-            for x in d.iter_mut().take(n.saturating_sub(4)).skip(6) {
-                *x = b'*';
-            }
-            out.push_str(std::str::from_utf8(&d[..n]).unwrap_or(""));
-            return;
-        }
+        d[6.min(n)..n.saturating_sub(4).max(6.min(n))].fill(b'*');
+        out.extend(d[..n].iter().map(|&c| char::from(c)));
+        return;
     }
     let n = text.chars().filter(|&c| is_decimal_digit(c)).count();
     for (k, d) in text
@@ -2246,6 +2409,32 @@ mod tests {
     }
 
     #[test]
+    fn trigger_words_are_found_in_any_case_and_only_they() {
+        for (w, flags) in TRIGGER_WORDS {
+            let lower = std::str::from_utf8(w).unwrap();
+            for text in [lower.to_string(), lower.to_ascii_uppercase()] {
+                // At the end of the text (short load) and before more text (8-byte load).
+                let long = format!("{text} and more text");
+                assert_eq!(triggers(text.as_bytes(), 0, text.len()), flags, "{text}");
+                assert_eq!(triggers(long.as_bytes(), 0, text.len()), flags, "{long}");
+            }
+        }
+        assert_eq!(triggers(b"PassPhrase", 0, 10), PROSE);
+        for w in [
+            "order",
+            "pins",
+            "cards",
+            "users",
+            "the",
+            "a",
+            "passwords2",
+            "bearers",
+        ] {
+            assert_eq!(triggers(w.as_bytes(), 0, w.len()), 0, "{w}");
+        }
+    }
+
+    #[test]
     fn keyed_forms() {
         for (i, o) in [
             (
@@ -2261,6 +2450,12 @@ mod tests {
                 r#"{\"password\":\"<Keyed(Secret)>\"}"#,
             ),
             ("token=xyz&q=1", "token=<Keyed(Secret)>&q=1"),
+            // A key of any length before a spaced separator (was read as prose).
+            ("db_password = hunter2x", "db_password = <Keyed(Secret)>"),
+            (
+                "login DBPassword : hunter2x",
+                "login DBPassword : <Keyed(Secret)>",
+            ),
             ("CVV: 123", "CVV: <Keyed(Cvv)>"),
             ("cvv 123 ok", "cvv <Keyed(Cvv)> ok"),
             ("the cvv is 123", "the cvv is <Keyed(Cvv)>"),
