@@ -2352,7 +2352,8 @@ pub(crate) fn write_card(text: &str, out: &mut String) {
             }
         }
         d[6.min(n)..n.saturating_sub(4).max(6.min(n))].fill(b'*');
-        out.extend(d[..n].iter().map(|&c| char::from(c)));
+        // ASCII digits and `*` only: always UTF-8.
+        out.push_str(std::str::from_utf8(&d[..n]).unwrap_or_default());
         return;
     }
     let n = text.chars().filter(|&c| is_decimal_digit(c)).count();
