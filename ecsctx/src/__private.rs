@@ -11,7 +11,9 @@ pub use ::serde;
 
 use ::log::kv::Value;
 use ::log::Level;
-use ::serde::ser::{Serialize, SerializeMap, Serializer};
+use ::serde::ser::{Serialize, Serializer};
+
+use crate::render::error::ErrorFields;
 
 // === emission ===
 
@@ -394,10 +396,10 @@ mod field_set_impls {
 /// A captured error, serialized as the ECS `error` field set:
 /// `{"message": …, "type": …, "stack_trace": …}`.
 ///
-/// `type` is the Rust type name of the error; `stack_trace` lists the
-/// `source()` chain (one `caused by:` line each) and, for `anyhow::Error`,
-/// the captured backtrace when one was captured. It is left out when there is
-/// nothing to show.
+/// `type` is the Rust type name of the error; `stack_trace` (written by the serializer
+/// `log` records share, `render::error`) is the error, its `source()` chain (one
+/// `caused by:` line each) and, for `anyhow::Error`, the backtrace when one was captured.
+/// It is left out when there is nothing beyond the message to show.
 #[doc(hidden)]
 pub enum ErrorField<'a> {
     /// A `std::error::Error`.
@@ -433,54 +435,13 @@ impl Serialize for ErrorField<'_> {
                 error,
                 type_name,
                 backtrace,
-            } => {
-                let backtrace =
-                    backtrace.filter(|bt| bt.status() == std::backtrace::BacktraceStatus::Captured);
-                let has_trace = error.source().is_some() || backtrace.is_some();
-                let mut map = serializer.serialize_map(Some(2 + has_trace as usize))?;
-                map.serialize_entry("message", &Collect(error))?;
-                map.serialize_entry("type", type_name.trim_start_matches('&'))?;
-                if has_trace {
-                    map.serialize_entry("stack_trace", &Collect(StackTrace { error, backtrace }))?;
-                }
-                map.end()
+            } => ErrorFields {
+                error,
+                type_name: Some(type_name),
+                backtrace,
             }
+            .serialize(serializer),
         }
-    }
-}
-
-struct Collect<T>(T);
-
-impl<T: fmt::Display> Serialize for Collect<T> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_str(&self.0)
-    }
-}
-
-struct StackTrace<'a> {
-    error: &'a (dyn std::error::Error + 'a),
-    backtrace: Option<&'a std::backtrace::Backtrace>,
-}
-
-impl fmt::Display for StackTrace<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let mut first = true;
-        let mut source = self.error.source();
-        while let Some(cause) = source {
-            if !first {
-                f.write_str("\n")?;
-            }
-            first = false;
-            write!(f, "caused by: {cause}")?;
-            source = cause.source();
-        }
-        if let Some(backtrace) = self.backtrace {
-            if !first {
-                f.write_str("\n")?;
-            }
-            write!(f, "{backtrace}")?;
-        }
-        Ok(())
     }
 }
 

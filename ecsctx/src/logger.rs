@@ -12,6 +12,7 @@ use crate::config::{Format, Shared};
 use crate::context::{current_frame, Frame};
 use crate::filter::Filter;
 use crate::render::entries::{Entries, KeySide};
+use crate::render::error::ErrorFields;
 use crate::render::layer::{resolve, Layer};
 use crate::render::plan::Plans;
 use crate::render::value::{write_scalar, ArgSer, Cx, Scratch, Site};
@@ -438,7 +439,16 @@ impl EcsLogger {
         // primitives directly and serde values through their own impl.
         match value.to_borrowed_error() {
             // `log`'s `:err` capture: an error object, not a flat string.
-            Some(err) => self.add_pair(cx, s, key, &ErrorFields(err)),
+            Some(err) => self.add_pair(
+                cx,
+                s,
+                key,
+                &ErrorFields {
+                    error: err,
+                    type_name: None,
+                    backtrace: None,
+                },
+            ),
             None => self.add_pair(cx, s, key, value),
         }
     }
@@ -660,42 +670,6 @@ pub(crate) struct SiteShape {
     /// Bit `i`: the masker may rewrite a number at the path of value `i`
     /// ([`Masker::masks_numbers_at`](crate::mask::Masker::masks_numbers_at)).
     nums_by_path: u32,
-}
-
-/// An error as ECS `error.*` fields: `message` and, with a `source()` chain, `stack_trace`.
-struct ErrorFields<'a>(&'a (dyn std::error::Error + 'static));
-
-impl serde::Serialize for ErrorFields<'_> {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        m.serialize_entry("message", &format_args!("{}", self.0))?;
-        if self.0.source().is_some() {
-            m.serialize_entry("stack_trace", &Chain(self.0))?;
-        }
-        m.end()
-    }
-}
-
-/// `outer\ncaused by: inner\ncaused by: root`
-struct Chain<'a>(&'a (dyn std::error::Error + 'static));
-
-impl serde::Serialize for Chain<'_> {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_str(self)
-    }
-}
-
-impl std::fmt::Display for Chain<'_> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}", self.0)?;
-        let mut cur = self.0.source();
-        while let Some(e) = cur {
-            write!(f, "\ncaused by: {e}")?;
-            cur = e.source();
-        }
-        Ok(())
-    }
 }
 
 impl Log for EcsLogger {

@@ -157,7 +157,8 @@ fn event_error_field_set() {
     let e = &lines[0]["error"];
     assert_eq!(e["message"], "gateway call failed");
     assert!(e["type"].as_str().unwrap().ends_with("GatewayError"), "{e}");
-    assert_eq!(e["stack_trace"], "caused by: timeout");
+    // One format for `event!` and `log` records: the error, then its causes.
+    assert_eq!(e["stack_trace"], "gateway call failed\ncaused by: timeout");
     let e = &lines[1]["error"];
     assert_eq!(e["message"], "disk full");
     assert_eq!(e["type"], "std::io::error::Error");
@@ -174,7 +175,7 @@ fn event_error_field_set() {
         e["stack_trace"]
             .as_str()
             .unwrap()
-            .starts_with("caused by: card declined"),
+            .starts_with("charging card\ncaused by: card declined"),
         "{e}"
     );
 }
@@ -371,4 +372,31 @@ fn a_value_rendered_inside_a_scope_sees_its_context() {
     });
     assert_eq!(lines[0]["extra"]["v"], "peeked");
     assert_eq!(peek.0.borrow().as_ref().unwrap()["session_id"], "s-7");
+}
+
+/// `event!` and a `log` record write one error in one format (`error.type` only where the
+/// type is known: `event!`).
+#[test]
+fn event_and_record_errors_share_one_format() {
+    let _g = shared();
+    // `log`'s `:err` capture borrows for `'static`.
+    let err: &'static GatewayError = Box::leak(Box::new(GatewayError {
+        source: std::io::Error::other("timeout"),
+    }));
+    let lines = capture(|| {
+        event!(error, "gateway_call_failed", error = *err);
+        log::error!(error:err = err; "gateway_call_failed");
+    });
+    assert_eq!(lines.len(), 2);
+    let (from_event, from_record) = (&lines[0]["error"], &lines[1]["error"]);
+    assert_eq!(from_event["message"], from_record["message"]);
+    assert_eq!(from_event["stack_trace"], from_record["stack_trace"]);
+    assert_eq!(
+        from_record["stack_trace"],
+        "gateway call failed\ncaused by: timeout"
+    );
+    assert!(from_event["type"]
+        .as_str()
+        .unwrap()
+        .ends_with("GatewayError"));
 }

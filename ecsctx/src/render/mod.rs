@@ -3,6 +3,7 @@
 //! No `serde_json::Value`, no `format!` per line.
 
 pub(crate) mod entries;
+pub(crate) mod error;
 pub(crate) mod escape;
 pub(crate) mod layer;
 pub(crate) mod num;
