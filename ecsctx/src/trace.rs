@@ -21,7 +21,7 @@ use std::fmt;
 use std::str::FromStr;
 use std::sync::Arc;
 
-static HEX: &[u8; 16] = b"0123456789abcdef";
+use crate::render::escape::hex_into;
 
 /// A 16-byte trace id (32 lowercase hex characters, never all zero).
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
@@ -98,14 +98,6 @@ impl SpanId {
 /// ```
 pub fn new_span_id() -> SpanId {
     SpanId::random()
-}
-
-/// Lowercase hex of `src` into `dst` (twice as long).
-pub(crate) fn hex_into(dst: &mut [u8], src: &[u8]) {
-    for (i, b) in src.iter().enumerate() {
-        dst[2 * i] = HEX[(b >> 4) as usize];
-        dst[2 * i + 1] = HEX[(b & 0xf) as usize];
-    }
 }
 
 fn write_hex(f: &mut fmt::Formatter<'_>, bytes: &[u8]) -> fmt::Result {

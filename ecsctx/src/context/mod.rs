@@ -352,8 +352,8 @@ impl Frame {
 /// trace's leaves, `span.id` and `trace.id`.
 fn trace_vals(t: &TraceContext) -> [u8; 52] {
     let mut v = [b'"'; 52];
-    crate::trace::hex_into(&mut v[1..17], &t.span_id().to_bytes());
-    crate::trace::hex_into(&mut v[19..51], &t.trace_id().to_bytes());
+    crate::render::escape::hex_into(&mut v[1..17], &t.span_id().to_bytes());
+    crate::render::escape::hex_into(&mut v[19..51], &t.trace_id().to_bytes());
     v
 }
 

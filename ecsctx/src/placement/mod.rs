@@ -31,18 +31,22 @@ pub fn is_ecs_field_set(top: &str) -> bool {
     ecs_sets::is_field_set(top)
 }
 
-/// The reference package's context shorthands (`span_id` → `span.id`, …), applied when
+/// The reference package's context shorthands and the ECS field each stands for. The
+/// macro crate checks `bind!` values against the same pairs (`ecsctx-macros/src/ast.rs`;
+/// a test here keeps the two lists equal).
+pub(crate) const SHORTHANDS: &[(&str, &str)] = &[
+    ("ip", "client.ip"),
+    ("orn", "payment.orn"),
+    ("pg_code", "payment.pg_code"),
+    ("reference_number", "payment.reference"),
+    ("span_id", "span.id"),
+    ("user_id", "user.id"),
+];
+
+/// The field a context shorthand stands for (`span_id` → `span.id`, …), applied when
 /// binding context.
 pub(crate) fn shorthand(key: &str) -> Option<&'static str> {
-    Some(match key {
-        "span_id" => "span.id",
-        "user_id" => "user.id",
-        "ip" => "client.ip",
-        "orn" => "payment.orn",
-        "pg_code" => "payment.pg_code",
-        "reference_number" => "payment.reference",
-        _ => return None,
-    })
+    SHORTHANDS.iter().find(|(k, _)| *k == key).map(|(_, v)| *v)
 }
 
 /// The placement rules of one logger: which top-level keys stay at the root.
@@ -233,5 +237,27 @@ mod tests {
 
     fn is_sorted(v: &[&str]) -> bool {
         v.windows(2).all(|w| w[0] < w[1])
+    }
+}
+
+#[cfg(test)]
+mod shorthand_tests {
+    /// The macro crate's `SHORTHANDS` (it cannot be a dependency of the runtime) holds
+    /// exactly the runtime's pairs.
+    #[test]
+    fn the_macro_crate_checks_the_same_shorthands() {
+        let ast = include_str!("../../../ecsctx-macros/src/ast.rs");
+        let start = ast
+            .find("pub(crate) const SHORTHANDS")
+            .expect("the macro crate's SHORTHANDS");
+        let block = &ast[start..start + ast[start..].find("];").unwrap()];
+        let macro_pairs: Vec<(&str, &str)> = block
+            .lines()
+            .filter_map(|l| {
+                let l = l.trim().strip_prefix("(\"")?.strip_suffix("\"),")?;
+                l.split_once("\", \"")
+            })
+            .collect();
+        assert_eq!(macro_pairs, super::SHORTHANDS);
     }
 }

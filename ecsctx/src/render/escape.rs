@@ -24,6 +24,15 @@ static ESCAPE: [u8; 256] = {
 
 static HEX: &[u8; 16] = b"0123456789abcdef";
 
+/// Lowercase hex of `src` into `dst` (twice as long): the crate's one hex writer (escapes,
+/// trace and span ids, `traceparent`).
+pub(crate) fn hex_into(dst: &mut [u8], src: &[u8]) {
+    for (i, b) in src.iter().enumerate() {
+        dst[2 * i] = HEX[(b >> 4) as usize];
+        dst[2 * i + 1] = HEX[(b & 0xf) as usize];
+    }
+}
+
 /// Appends `s` to `out` with JSON escapes, without the surrounding quotes.
 #[inline]
 pub(crate) fn escape_into(out: &mut Vec<u8>, s: &str) {
@@ -39,9 +48,9 @@ pub(crate) fn escape_into(out: &mut Vec<u8>, s: &str) {
             out.extend_from_slice(&bytes[start..i]);
         }
         if e == b'u' {
-            out.extend_from_slice(b"\\u00");
-            out.push(HEX[(b >> 4) as usize]);
-            out.push(HEX[(b & 0xf) as usize]);
+            let mut hex = *b"\\u0000";
+            hex_into(&mut hex[4..], &[b]);
+            out.extend_from_slice(&hex);
         } else {
             out.push(b'\\');
             out.push(e);
