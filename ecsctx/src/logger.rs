@@ -182,13 +182,15 @@ impl EcsLogger {
         self.deliver(current_frame().as_deref(), &out, &mut String::new());
     }
 
-    /// Hands a rendered JSON line (`\n`-terminated) to the frame's capture, or writes it
-    /// in the configured format.
+    /// Hands a rendered JSON line (`\n`-terminated) to the context's sink (a test capture),
+    /// or writes it in the configured format.
     #[inline]
     fn deliver(&self, frame: Option<&Frame>, out: &[u8], pretty: &mut String) {
-        match frame.and_then(|f| f.capture.as_ref()) {
-            // Captured lines are always JSON, so tests can parse them.
-            Some(cap) => cap.push(&out[..out.len() - 1]),
+        match frame.and_then(|f| f.sink.as_ref()) {
+            // A context's sink always gets JSON, so tests can parse it.
+            Some(sink) => {
+                let _ = sink.write_line(out);
+            }
             None => match self.format {
                 Format::Json => self.write(out),
                 Format::Pretty => {

@@ -46,14 +46,18 @@ pub(crate) struct CaptureSink {
     lines: Mutex<Vec<Vec<u8>>>,
 }
 
-impl CaptureSink {
-    pub(crate) fn push(&self, line: &[u8]) {
+impl crate::sink::Sink for CaptureSink {
+    fn write_line(&self, line: &[u8]) -> std::io::Result<()> {
+        let line = line.strip_suffix(b"\n").unwrap_or(line);
         self.lines
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
             .push(line.to_vec());
+        Ok(())
     }
+}
 
+impl CaptureSink {
     fn take(&self) -> Vec<Value> {
         let lines = std::mem::take(&mut *self.lines.lock().unwrap_or_else(PoisonError::into_inner));
         lines
@@ -104,7 +108,7 @@ pub fn capture<R>(f: impl FnOnce() -> R) -> Vec<Value> {
 pub fn capture_with<R>(f: impl FnOnce() -> R) -> (R, Vec<Value>) {
     ensure_logger();
     let sink = Arc::new(CaptureSink::default());
-    let r = Context::current().with_capture(sink.clone()).run(f);
+    let r = Context::current().with_sink(sink.clone()).run(f);
     (r, sink.take())
 }
 
@@ -128,7 +132,7 @@ pub fn capture_with<R>(f: impl FnOnce() -> R) -> (R, Vec<Value>) {
 pub async fn capture_future<F: Future>(fut: F) -> (F::Output, Vec<Value>) {
     ensure_logger();
     let sink = Arc::new(CaptureSink::default());
-    let ctx = Context::current().with_capture(sink.clone());
+    let ctx = Context::current().with_sink(sink.clone());
     let out = fut.with_context(ctx).await;
     (out, sink.take())
 }

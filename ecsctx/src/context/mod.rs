@@ -46,7 +46,7 @@ use crate::render::entries::{Entries, KeyShape};
 use crate::render::layer::{merge3_with_origin, merge_into, resolve, Layer, Sources, Template};
 use crate::render::value::{Cx, Scratch, Site};
 use crate::render::Ring;
-use crate::testing::CaptureSink;
+use crate::sink::Sink;
 use crate::trace::TraceContext;
 
 /// Fields to bind, rendered (placed and masked) as they are inserted.
@@ -251,7 +251,7 @@ impl Bound {
 }
 
 /// One immutable scope: bound fields, trace, and the rendered layer lines copy.
-#[derive(Debug, Default)]
+#[derive(Default)]
 pub(crate) struct Frame {
     /// Every field bound in this scope and its parents; shared by frames that only change
     /// the trace or the capture.
@@ -260,17 +260,29 @@ pub(crate) struct Frame {
     /// `trace.id` and `span.id` as leaves, rendered when a line merged the long way first
     /// needs them (shared with the parent frame of the same trace when it has them).
     trace_leaves: std::sync::OnceLock<Arc<Entries>>,
-    pub(crate) capture: Option<Arc<CaptureSink>>,
+    /// Where this context's lines go instead of the logger's sink, as JSON (a test
+    /// capture, `ecsctx::testing`); carried into threads and tasks with the context.
+    pub(crate) sink: Option<Arc<dyn Sink>>,
     /// Bound fields over trace over the service metadata of the first logger that used
     /// this frame (identified by its id), rendered once.
     layer: std::sync::OnceLock<(u64, Layer)>,
+}
+
+impl std::fmt::Debug for Frame {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Frame")
+            .field("bound", &self.bound)
+            .field("trace", &self.trace)
+            .field("sink", &self.sink.as_ref().map(|_| "dyn Sink"))
+            .finish_non_exhaustive()
+    }
 }
 
 impl Frame {
     fn new(
         bound: Arc<Bound>,
         trace: Option<TraceContext>,
-        capture: Option<Arc<CaptureSink>>,
+        sink: Option<Arc<dyn Sink>>,
         parent: Option<&Frame>,
     ) -> Self {
         let trace_leaves = std::sync::OnceLock::new();
@@ -283,7 +295,7 @@ impl Frame {
             bound,
             trace,
             trace_leaves,
-            capture,
+            sink,
             layer: std::sync::OnceLock::new(),
         }
     }
@@ -443,7 +455,7 @@ impl Context {
     /// A new context: this one with `fields` merged over it.
     pub fn with_fields(&self, fields: Fields) -> Context {
         let (new, trace) = fields.into_parts();
-        let (bound, trace, capture) = match &self.frame {
+        let (bound, trace, sink) = match &self.frame {
             Some(f) => {
                 let bound = if f.bound.is_empty() {
                     Bound::inserted(new)
@@ -455,7 +467,7 @@ impl Context {
                     Bound::sorted(bound)
                 };
                 let bound = Arc::new(bound);
-                (bound, trace.or_else(|| f.trace.clone()), f.capture.clone())
+                (bound, trace.or_else(|| f.trace.clone()), f.sink.clone())
             }
             None => (Arc::new(Bound::inserted(new)), trace, None),
         };
@@ -463,7 +475,7 @@ impl Context {
             frame: Some(Arc::new(Frame::new(
                 bound,
                 trace,
-                capture,
+                sink,
                 self.frame.as_deref(),
             ))),
         }
@@ -471,16 +483,18 @@ impl Context {
 
     /// A new context: this one with its trace replaced (`trace.id`, `span.id`).
     pub fn with_trace(&self, trace: TraceContext) -> Context {
-        let (bound, capture) = match &self.frame {
-            Some(f) => (f.bound.clone(), f.capture.clone()),
+        let (bound, sink) = match &self.frame {
+            Some(f) => (f.bound.clone(), f.sink.clone()),
             None => (Arc::default(), None),
         };
         Context {
-            frame: Some(Arc::new(Frame::new(bound, Some(trace), capture, None))),
+            frame: Some(Arc::new(Frame::new(bound, Some(trace), sink, None))),
         }
     }
 
-    pub(crate) fn with_capture(&self, capture: Arc<CaptureSink>) -> Context {
+    /// A new context: this one with its lines (and those of the work it is carried into)
+    /// sent to `sink`, as JSON, instead of the logger's sink.
+    pub(crate) fn with_sink(&self, sink: Arc<dyn Sink>) -> Context {
         let (bound, trace) = match &self.frame {
             Some(f) => (f.bound.clone(), f.trace.clone()),
             None => (Arc::default(), None),
@@ -489,7 +503,7 @@ impl Context {
             frame: Some(Arc::new(Frame::new(
                 bound,
                 trace,
-                Some(capture),
+                Some(sink),
                 self.frame.as_deref(),
             ))),
         }
