@@ -13,29 +13,11 @@ use ::log::kv::Value;
 use ::log::Level;
 use ::serde::ser::{Serialize, Serializer};
 
+use crate::event::Kvs;
+pub use crate::event::{Arg, Callsite};
 use crate::render::error::ErrorFields;
 
 // === emission ===
-
-/// One `event!` call site: a `static` in the expansion.
-///
-/// The global ECS logger remembers here, on the first event, where this call site's
-/// keys go (placed, masked and indexed), so later events only render their values.
-#[doc(hidden)]
-#[derive(Debug)]
-pub struct Callsite {
-    pub(crate) shape: std::sync::OnceLock<Option<crate::logger::SiteShape>>,
-}
-
-impl Callsite {
-    /// An empty call site (used in the expansion's `static`).
-    #[allow(clippy::new_without_default)]
-    pub const fn new() -> Self {
-        Callsite {
-            shape: std::sync::OnceLock::new(),
-        }
-    }
-}
 
 /// Builds the event of an `event!` and hands it to the global logger: straight to the
 /// ECS logger when it is the installed one, else as a `log::Record`.
@@ -68,79 +50,6 @@ pub fn log_event(
             .key_values(&Kvs(kvs))
             .build(),
     );
-}
-
-/// The key-values of an `event!` as a `log` key-value source.
-pub(crate) struct Kvs<'a, 'v>(pub(crate) &'a [(&'a str, Arg<'v>)]);
-
-impl ::log::kv::Source for Kvs<'_, '_> {
-    fn visit<'kvs>(
-        &'kvs self,
-        visitor: &mut dyn ::log::kv::VisitSource<'kvs>,
-    ) -> Result<(), ::log::kv::Error> {
-        for (k, v) in self.0 {
-            visitor.visit_pair(::log::kv::Key::from_str(k), v.to_value())?;
-        }
-        Ok(())
-    }
-
-    fn count(&self) -> usize {
-        self.0.len()
-    }
-}
-
-/// One value of an `event!`: the common scalars as they are (written without dynamic
-/// dispatch), anything else as a `log` value.
-#[doc(hidden)]
-#[derive(Clone)]
-pub enum Arg<'a> {
-    I64(i64),
-    U64(u64),
-    I128(i128),
-    U128(u128),
-    F64(f64),
-    Bool(bool),
-    Char(char),
-    Str(&'a str),
-    /// `key:% = value`.
-    Display(&'a dyn fmt::Display),
-    /// `key:? = value`.
-    Debug(&'a dyn fmt::Debug),
-    /// Everything else: serde values, field sets, errors, other `ToValue` types.
-    Value(Value<'a>),
-}
-
-impl fmt::Debug for Arg<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("Arg(")?;
-        fmt::Debug::fmt(&self.to_value(), f)?;
-        f.write_str(")")
-    }
-}
-
-impl<'a> Arg<'a> {
-    /// Renders as exactly one leaf (so its key's place is known before it is rendered).
-    #[inline]
-    pub(crate) fn is_scalar(&self) -> bool {
-        !matches!(self, Arg::Value(_))
-    }
-
-    /// The same value for `log`'s key-value API.
-    pub(crate) fn to_value(&self) -> Value<'_> {
-        match *self {
-            Arg::I64(v) => Value::from(v),
-            Arg::U64(v) => Value::from(v),
-            Arg::I128(v) => Value::from(v),
-            Arg::U128(v) => Value::from(v),
-            Arg::F64(v) => Value::from(v),
-            Arg::Bool(v) => Value::from(v),
-            Arg::Char(v) => Value::from(v),
-            Arg::Str(v) => Value::from(v),
-            Arg::Display(v) => Value::from_dyn_display(v),
-            Arg::Debug(v) => Value::from_dyn_debug(v),
-            Arg::Value(ref v) => ::log::kv::ToValue::to_value(v),
-        }
-    }
 }
 
 /// `key:% = value` in `event!`.

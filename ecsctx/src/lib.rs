@@ -44,6 +44,7 @@
 
 mod config;
 pub mod context;
+mod event;
 mod filter;
 mod ids;
 pub mod integrations;

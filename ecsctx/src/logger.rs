@@ -7,9 +7,9 @@ use std::time::SystemTime;
 use log::kv::{self, VisitSource};
 use log::{LevelFilter, Log, Metadata, Record};
 
-use crate::__private::{Arg, Callsite};
 use crate::config::{Format, Shared};
 use crate::context::{current_frame, Frame};
+use crate::event::{Arg, Callsite, SiteShape, MAX_SHAPE_ARGS};
 use crate::filter::Filter;
 use crate::render::entries::{Entries, KeySide};
 use crate::render::error::ErrorFields;
@@ -649,31 +649,6 @@ impl Src<'_> {
     }
 }
 
-/// Events with more values are always rendered the general way.
-const MAX_SHAPE_ARGS: usize = 29;
-
-/// Where the leaves of one `event!` call site go, for the global logger: found on the
-/// call site's first event and kept in its [`Callsite`].
-///
-/// Only a call site whose values are all scalars (each renders as exactly one leaf, at
-/// its key's place) has a shape; its lines then skip key placement and, once a plan is
-/// recorded for the shape (`tag`), the merge.
-#[derive(Debug)]
-pub(crate) struct SiteShape {
-    logger: u64,
-    /// Unique per shape: the plans recorded for it are found by it.
-    tag: u64,
-    /// The leaves in the order they are added (`log.logger`, origin, the values), with
-    /// their keys; values empty.
-    keys: Entries,
-    /// Bit `i`: the masker has a key rule for the path of value `i`
-    /// ([`Masker::masks_by_path`](crate::mask::Masker::masks_by_path)).
-    by_path: u32,
-    /// Bit `i`: the masker may rewrite a number at the path of value `i`
-    /// ([`Masker::masks_numbers_at`](crate::mask::Masker::masks_numbers_at)).
-    nums_by_path: u32,
-}
-
 impl Log for EcsLogger {
     #[inline]
     fn enabled(&self, metadata: &Metadata<'_>) -> bool {
@@ -702,7 +677,7 @@ mod tests {
     use log::kv::Value;
 
     use super::*;
-    use crate::__private::Kvs;
+    use crate::event::Kvs;
     use crate::context::{self, Fields};
     use crate::trace::TraceContext;
     use crate::Builder;

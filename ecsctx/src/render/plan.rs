@@ -16,7 +16,7 @@
 //! A plan compares the event's and the layer's [`KeyShape`]s, or an id standing for keys
 //! compared once: the layer it was last written over, the layer's
 //! [`Template`](super::layer::Template), or the `event!` call site's shape
-//! ([`SiteShape`](crate::logger::SiteShape)). So a hit cannot pick a wrong shape.
+//! ([`SiteShape`](crate::event::SiteShape)). So a hit cannot pick a wrong shape.
 
 use super::entries::{Entries, KeyShape};
 use super::layer::{resolve, Layer, Mark, Nest, Piece};
@@ -145,7 +145,7 @@ pub(crate) struct Plans {
 
 impl Plans {
     /// Writes the line of an `event!` call site shape (`tag`, see
-    /// [`SiteShape`](crate::logger::SiteShape)) from a plan recorded for it over a layer
+    /// [`SiteShape`](crate::event::SiteShape)) from a plan recorded for it over a layer
     /// with `layer`'s keys; `vals[ranges[i]]` is the value of the shape's `i`-th leaf.
     /// `false` when there is no such plan (nothing is written).
     #[inline]

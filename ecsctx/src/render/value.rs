@@ -16,7 +16,7 @@ use serde::ser::{self, Serialize};
 use super::entries::{Entries, Entry, KeySide};
 use super::escape;
 use super::num;
-use crate::__private::Arg;
+use crate::event::Arg;
 use crate::mask::Masker;
 use crate::placement;
 

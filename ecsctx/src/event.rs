@@ -1,0 +1,127 @@
+//! The event model: what an `event!` call site and its values are, before any placement,
+//! masking or rendering. The macro expansion builds these (through `__private`); the
+//! logger reads them.
+
+use std::fmt;
+
+use log::kv::Value;
+
+use crate::render::entries::Entries;
+
+/// One `event!` call site: a `static` in the expansion.
+///
+/// The global ECS logger remembers here, on the first event, where this call site's
+/// keys go (placed, masked and indexed), so later events only render their values.
+#[doc(hidden)]
+#[derive(Debug)]
+pub struct Callsite {
+    pub(crate) shape: std::sync::OnceLock<Option<SiteShape>>,
+}
+
+impl Callsite {
+    /// An empty call site (used in the expansion's `static`).
+    #[allow(clippy::new_without_default)]
+    pub const fn new() -> Self {
+        Callsite {
+            shape: std::sync::OnceLock::new(),
+        }
+    }
+}
+
+/// Events with more values are always rendered the general way.
+pub(crate) const MAX_SHAPE_ARGS: usize = 29;
+
+/// Where the leaves of one `event!` call site go, for the global logger: found on the
+/// call site's first event and kept in its [`Callsite`].
+///
+/// Only a call site whose values are all scalars (each renders as exactly one leaf, at
+/// its key's place) has a shape; its lines then skip key placement and, once a plan is
+/// recorded for the shape (`tag`), the merge.
+#[derive(Debug)]
+pub(crate) struct SiteShape {
+    pub(crate) logger: u64,
+    /// Unique per shape: the plans recorded for it are found by it.
+    pub(crate) tag: u64,
+    /// The leaves in the order they are added (`log.logger`, origin, the values), with
+    /// their keys; values empty.
+    pub(crate) keys: Entries,
+    /// Bit `i`: the masker has a key rule for the path of value `i`
+    /// ([`Masker::masks_by_path`](crate::mask::Masker::masks_by_path)).
+    pub(crate) by_path: u32,
+    /// Bit `i`: the masker may rewrite a number at the path of value `i`
+    /// ([`Masker::masks_numbers_at`](crate::mask::Masker::masks_numbers_at)).
+    pub(crate) nums_by_path: u32,
+}
+
+/// The key-values of an `event!` as a `log` key-value source.
+pub(crate) struct Kvs<'a, 'v>(pub(crate) &'a [(&'a str, Arg<'v>)]);
+
+impl ::log::kv::Source for Kvs<'_, '_> {
+    fn visit<'kvs>(
+        &'kvs self,
+        visitor: &mut dyn ::log::kv::VisitSource<'kvs>,
+    ) -> Result<(), ::log::kv::Error> {
+        for (k, v) in self.0 {
+            visitor.visit_pair(::log::kv::Key::from_str(k), v.to_value())?;
+        }
+        Ok(())
+    }
+
+    fn count(&self) -> usize {
+        self.0.len()
+    }
+}
+
+/// One value of an `event!`: the common scalars as they are (written without dynamic
+/// dispatch), anything else as a `log` value.
+#[doc(hidden)]
+#[derive(Clone)]
+pub enum Arg<'a> {
+    I64(i64),
+    U64(u64),
+    I128(i128),
+    U128(u128),
+    F64(f64),
+    Bool(bool),
+    Char(char),
+    Str(&'a str),
+    /// `key:% = value`.
+    Display(&'a dyn fmt::Display),
+    /// `key:? = value`.
+    Debug(&'a dyn fmt::Debug),
+    /// Everything else: serde values, field sets, errors, other `ToValue` types.
+    Value(Value<'a>),
+}
+
+impl fmt::Debug for Arg<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Arg(")?;
+        fmt::Debug::fmt(&self.to_value(), f)?;
+        f.write_str(")")
+    }
+}
+
+impl<'a> Arg<'a> {
+    /// Renders as exactly one leaf (so its key's place is known before it is rendered).
+    #[inline]
+    pub(crate) fn is_scalar(&self) -> bool {
+        !matches!(self, Arg::Value(_))
+    }
+
+    /// The same value for `log`'s key-value API.
+    pub(crate) fn to_value(&self) -> Value<'_> {
+        match *self {
+            Arg::I64(v) => Value::from(v),
+            Arg::U64(v) => Value::from(v),
+            Arg::I128(v) => Value::from(v),
+            Arg::U128(v) => Value::from(v),
+            Arg::F64(v) => Value::from(v),
+            Arg::Bool(v) => Value::from(v),
+            Arg::Char(v) => Value::from(v),
+            Arg::Str(v) => Value::from(v),
+            Arg::Display(v) => Value::from_dyn_display(v),
+            Arg::Debug(v) => Value::from_dyn_debug(v),
+            Arg::Value(ref v) => ::log::kv::ToValue::to_value(v),
+        }
+    }
+}
