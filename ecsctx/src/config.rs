@@ -13,59 +13,18 @@
 //! | `ECSCTX_LOG_ORIGIN` | `1`/`true`: add `log.origin.file.{name,line}` | off |
 
 use std::fmt;
-use std::sync::{Arc, OnceLock, RwLock};
+use std::sync::{Arc, OnceLock};
 
 use crate::filter::Filter;
-use crate::logger::EcsLogger;
+use crate::logger::{EcsLogger, Format};
 use crate::mask::Masker;
 use crate::placement::Policy;
 use crate::render::value::Limits;
+use crate::settings::{self, Shared};
 use crate::sink::{Sink, Stdout};
-
-/// The line format.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
-pub enum Format {
-    /// One ECS JSON object per line (the default).
-    #[default]
-    Json,
-    /// A coloured human-readable line, for development consoles.
-    Pretty,
-}
-
-/// Settings that binding context needs too (context is rendered when it is bound).
-pub(crate) struct Shared {
-    pub(crate) policy: Policy,
-    pub(crate) masker: Option<Arc<dyn Masker>>,
-    pub(crate) limits: Limits,
-}
-
-static SHARED: RwLock<Option<Arc<Shared>>> = RwLock::new(None);
-static DEFAULT_SHARED: OnceLock<Arc<Shared>> = OnceLock::new();
-
-/// The settings of the installed logger (defaults before [`init`]).
-pub(crate) fn shared() -> Arc<Shared> {
-    if let Some(s) = SHARED.read().ok().and_then(|g| g.clone()) {
-        return s;
-    }
-    DEFAULT_SHARED
-        .get_or_init(|| {
-            Arc::new(Shared {
-                policy: Policy::with_roots(env_list("ECSCTX_ROOT_FIELDS")),
-                masker: crate::mask::default_masker(),
-                limits: Limits::default(),
-            })
-        })
-        .clone()
-}
 
 fn env(name: &str) -> Option<String> {
     std::env::var(name).ok().filter(|v| !v.trim().is_empty())
-}
-
-fn env_list(name: &str) -> Vec<String> {
-    env(name)
-        .map(|v| v.split(',').map(|s| s.trim().to_owned()).collect())
-        .unwrap_or_default()
 }
 
 /// Builds an [`EcsLogger`] from the environment, then from settings in code.
@@ -138,7 +97,7 @@ impl Builder {
             service_version: env("APP_VERSION").unwrap_or_else(|| "0.0.0".into()),
             environment: env("ENVIRONMENT"),
             project_name: env("PROJECT_NAME"),
-            roots: env_list("ECSCTX_ROOT_FIELDS"),
+            roots: settings::root_fields_from_env(),
             origin: env("ECSCTX_LOG_ORIGIN").is_some_and(|v| v == "1" || v == "true"),
             format: match env("ECSCTX_FORMAT").as_deref() {
                 Some("pretty") | Some("console") => Format::Pretty,
@@ -280,9 +239,7 @@ impl Builder {
         let logger: &'static EcsLogger = Box::leak(Box::new(self.build()));
         log::set_logger(logger).map_err(|_| InitError(()))?;
         log::set_max_level(logger.max_level());
-        if let Ok(mut g) = SHARED.write() {
-            *g = Some(logger.shared().clone());
-        }
+        settings::install(logger.shared().clone());
         let _ = INSTALLED.set(logger);
         if !logger.has_project_name() {
             eprintln!("ecsctx: PROJECT_NAME is not set; logging project.name=\"unknown\" (set it so lines reach logs-{{PROJECT_NAME}}-{{ENVIRONMENT}})");

@@ -54,12 +54,13 @@ mod memo;
 pub mod pii;
 pub mod placement;
 mod render;
+mod settings;
 pub mod sink;
 pub mod testing;
 pub mod trace;
 
-pub use config::{init, try_init, Builder, Format, InitError};
-pub use logger::EcsLogger;
+pub use config::{init, try_init, Builder, InitError};
+pub use logger::{EcsLogger, Format};
 pub use sink::{stats, Stats};
 
 pub use __private::FieldSet;

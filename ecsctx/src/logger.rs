@@ -7,7 +7,6 @@ use std::time::SystemTime;
 use log::kv::{self, VisitSource};
 use log::{LevelFilter, Log, Metadata, Record};
 
-use crate::config::{Format, Shared};
 use crate::context::{current_frame, Frame};
 use crate::event::{Arg, Callsite, SiteShape, MAX_SHAPE_ARGS};
 use crate::filter::Filter;
@@ -17,7 +16,18 @@ use crate::render::layer::{resolve, Layer};
 use crate::render::plan::Plans;
 use crate::render::value::{write_scalar, ArgSer, Cx, Scratch, Site};
 use crate::render::{escape, pretty, time};
+use crate::settings::Shared;
 use crate::sink::{self, Sink};
+
+/// The line format.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum Format {
+    /// One ECS JSON object per line (the default).
+    #[default]
+    Json,
+    /// A coloured human-readable line, for development consoles.
+    Pretty,
+}
 
 pub(crate) struct Settings {
     pub(crate) filter: Filter,
@@ -677,8 +687,8 @@ mod tests {
     use log::kv::Value;
 
     use super::*;
-    use crate::event::Kvs;
     use crate::context::{self, Fields};
+    use crate::event::Kvs;
     use crate::trace::TraceContext;
     use crate::Builder;
 

@@ -40,12 +40,12 @@ use serde::Serialize;
 
 pub use task::{FutureExt, WithContext};
 
-use crate::config;
 use crate::placement;
 use crate::render::entries::{Entries, KeyShape};
 use crate::render::layer::{merge3_with_origin, merge_into, resolve, Layer, Sources, Template};
 use crate::render::value::{Cx, Scratch, Site};
 use crate::render::Ring;
+use crate::settings;
 use crate::sink::Sink;
 use crate::trace::TraceContext;
 
@@ -69,7 +69,7 @@ pub struct Fields {
     /// spare on the first insert, and given back without the leaves when dropped (once
     /// bound), so a bind allocates only what it keeps.
     s: Option<Box<Scratch>>,
-    shared: Option<Arc<config::Shared>>,
+    shared: Option<Arc<settings::Shared>>,
     trace: Option<TraceContext>,
 }
 
@@ -127,7 +127,7 @@ impl Fields {
             s.entries.list.reserve(8);
             s
         });
-        let shared = shared.get_or_insert_with(config::shared);
+        let shared = shared.get_or_insert_with(settings::shared);
         let key = placement::shorthand(key).unwrap_or(key);
         let mut masked = String::new();
         let key = match &shared.masker {
