@@ -515,6 +515,9 @@ pub(crate) trait Sources {
     fn val(&self, s: usize, i: usize) -> &[u8];
 }
 
+/// Three entry lists as a template's sources (the tests build layers from them; the
+/// runtime's sources are a frame's, `context::FrameSources`).
+#[cfg(test)]
 impl Sources for [&Entries; 3] {
     #[inline]
     fn has_shape(&self, s: usize, shape: &KeyShape) -> bool {

@@ -137,9 +137,11 @@ impl Plan {
 pub(crate) struct Plans {
     slots: Ring<Plan, SLOTS>,
     marks: Vec<Mark>,
-    /// Lines written from a plan (for tests).
+    /// Lines written from a plan (tests only: no counter on the hot path).
+    #[cfg(test)]
     pub(crate) hits: u64,
-    /// Of those, lines found by their call site's shape tag (for tests).
+    /// Of those, lines found by their call site's shape tag (tests only).
+    #[cfg(test)]
     pub(crate) tagged: u64,
 }
 
@@ -172,8 +174,11 @@ impl Plans {
             layer,
             out,
         );
-        self.hits += 1;
-        self.tagged += 1;
+        #[cfg(test)]
+        {
+            self.hits += 1;
+            self.tagged += 1;
+        }
         true
     }
 
@@ -201,7 +206,10 @@ impl Plans {
                     p.tag = tag;
                 }
                 p.write(|i| ev.val(&ev.list[i]), layer, out);
-                self.hits += 1;
+                #[cfg(test)]
+                {
+                    self.hits += 1;
+                }
                 return;
             }
         }
