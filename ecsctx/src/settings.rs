@@ -19,7 +19,7 @@ pub(crate) struct Shared {
 static SHARED: RwLock<Option<Arc<Shared>>> = RwLock::new(None);
 static DEFAULT_SHARED: OnceLock<Arc<Shared>> = OnceLock::new();
 
-/// The settings of the installed logger (defaults before [`init`]).
+/// The settings of the installed logger (defaults before [`init`](crate::init)).
 pub(crate) fn shared() -> Arc<Shared> {
     if let Some(s) = SHARED.read().ok().and_then(|g| g.clone()) {
         return s;

@@ -56,7 +56,8 @@ struct Plan {
     baked_for: u64,
     /// The last layer too large to bake (not tried again).
     no_bake: u64,
-    /// Joins tried (for tests).
+    /// Joins tried (tests only).
+    #[cfg(test)]
     bakes: u32,
     /// The literals joined with that layer's bytes: only event values remain to splice.
     baked: Vec<u8>,
@@ -108,7 +109,10 @@ impl Plan {
     /// Joins the literals with `layer`'s bytes (`false`, and nothing kept, when that
     /// would be larger than [`MAX_BAKED`]).
     fn bake(&mut self, layer: &Layer) -> bool {
-        self.bakes += 1;
+        #[cfg(test)]
+        {
+            self.bakes += 1;
+        }
         self.baked.clear();
         self.baked_ops.clear();
         self.baked_for = 0;
