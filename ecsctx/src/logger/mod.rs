@@ -1,23 +1,32 @@
-//! The `log::Log` implementation: one ECS JSON line per record.
+//! The `log::Log` implementation: one ECS JSON line per record or `event!`.
+//!
+//! A line is made top-down in [`EcsLogger::emit`]: the header (`@timestamp`,
+//! `log.level`, the message, masked when it is another crate's), then **collect**
+//! ([`collect`]: the event's or record's leaves, each key placed by `placement` and its
+//! value rendered and masked by `render::value`), then the **merge** of those leaves over
+//! the context's layer (`render::plan`), then **deliver**: one `write` to the sink, or
+//! to the context's sink (a test capture), counted in `stats()`. A panic anywhere in
+//! there becomes a marker line; re-entrant logging gets fresh buffers.
 
 use std::cell::RefCell;
 use std::sync::Arc;
 use std::time::SystemTime;
 
-use log::kv::{self, VisitSource};
 use log::{LevelFilter, Log, Metadata, Record};
 
 use crate::context::{current_frame, Frame};
-use crate::event::{Arg, Callsite, SiteShape, MAX_SHAPE_ARGS};
+use crate::event::{Arg, Callsite};
 use crate::filter::Filter;
-use crate::render::entries::{Entries, KeySide};
-use crate::render::error::ErrorFields;
+use crate::render::entries::Entries;
 use crate::render::layer::{resolve, Layer};
 use crate::render::plan::Plans;
-use crate::render::value::{write_scalar, ArgSer, Cx, Scratch, Site};
+use crate::render::value::{ArgSer, Cx, Scratch, Site};
 use crate::render::{escape, pretty, time};
 use crate::settings::Shared;
 use crate::sink::{self, Sink};
+
+mod collect;
+use collect::{Event, KvVisitor, Src};
 
 /// The line format.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
@@ -359,212 +368,6 @@ impl EcsLogger {
         plans.write(&mut s.entries, layer, cache, tag, out);
         out.extend_from_slice(b"}\n");
     }
-
-    /// Writes the values of the leaves every line has before its own fields,
-    /// `log.logger` and (opt-in) the origin, into `vals`, and tells `leaf` each one's key
-    /// and value range.
-    fn write_head(
-        &self,
-        src: &Src<'_>,
-        max: usize,
-        vals: &mut Vec<u8>,
-        mut leaf: impl FnMut(&'static str, usize, usize),
-    ) {
-        let start = vals.len();
-        escape::write_str(vals, src.target(), max);
-        leaf("log.logger", start, vals.len());
-        if self.origin {
-            if let Some(file) = src.file() {
-                let start = vals.len();
-                escape::write_str(vals, file, max);
-                leaf("log.origin.file.name", start, vals.len());
-            }
-            if let Some(line) = src.line() {
-                let start = vals.len();
-                crate::render::num::write_int(vals, line);
-                leaf("log.origin.file.line", start, vals.len());
-            }
-        }
-    }
-
-    /// The head leaves ([`Self::write_head`]) as leaves of the line.
-    fn add_head_fields(&self, src: &Src<'_>, cx: &Cx<'_>, s: &mut Scratch) {
-        let Entries {
-            keys,
-            vals,
-            indexed,
-            list,
-            ..
-        } = &mut s.entries;
-        let mut side = KeySide {
-            keys,
-            indexed,
-            list,
-        };
-        self.write_head(src, cx.limits.max_str, vals, |key, start, end| {
-            side.push(key, start, end)
-        });
-    }
-
-    /// How many head leaves ([`Self::write_head`]) an `event!` has (it always has an
-    /// origin).
-    fn event_head(&self) -> usize {
-        1 + 2 * usize::from(self.origin)
-    }
-
-    /// Places `key` (masked) into `s.path` and returns its depth.
-    fn place_key(&self, cx: &Cx<'_>, s: &mut Scratch, key: &str) -> usize {
-        let policy = &self.shared.policy;
-        match cx.masker {
-            Some(m) => {
-                let mut masked = std::mem::take(&mut s.key_buf);
-                masked.clear();
-                let k = if m.mask_key("", key, &mut masked) {
-                    &*masked
-                } else {
-                    key
-                };
-                let depth = policy.place(k, &mut s.path);
-                s.key_buf = masked;
-                depth
-            }
-            None => policy.place(key, &mut s.path),
-        }
-    }
-
-    /// One key-value of a record or an event.
-    fn add_pair<T: serde::Serialize + ?Sized>(
-        &self,
-        cx: &Cx<'_>,
-        s: &mut Scratch,
-        key: &str,
-        value: &T,
-    ) {
-        let depth = self.place_key(cx, s, key);
-        s.add_value(cx, depth, value);
-    }
-
-    /// One key-value whose value is a `log` value.
-    fn add_log_value(&self, cx: &Cx<'_>, s: &mut Scratch, key: &str, value: &kv::Value<'_>) {
-        // Never `Value::visit`: for serde-captured values it runs value_bag's probing
-        // serializer, which panics on nested values (value-bag 1.14). `serialize` dispatches
-        // primitives directly and serde values through their own impl.
-        match value.to_borrowed_error() {
-            // `log`'s `:err` capture: an error object, not a flat string.
-            Some(err) => self.add_pair(
-                cx,
-                s,
-                key,
-                &ErrorFields {
-                    error: err,
-                    type_name: None,
-                    backtrace: None,
-                },
-            ),
-            None => self.add_pair(cx, s, key, value),
-        }
-    }
-
-    /// The shape of an `event!` call site whose fields were just added the general way
-    /// (into `s.entries`, not yet resolved): `None` unless every value is a scalar that
-    /// made exactly the one leaf its key places it at.
-    fn site_shape(&self, ev: &Event<'_>, cx: &Cx<'_>, s: &mut Scratch) -> Option<SiteShape> {
-        let head = self.event_head();
-        if ev.kvs.len() > MAX_SHAPE_ARGS
-            || s.entries.list.len() != head + ev.kvs.len()
-            || !ev.kvs.iter().all(|(_, a)| a.is_scalar())
-        {
-            return None;
-        }
-        let mut masked = String::new();
-        let mut by_path = 0u32;
-        let mut nums_by_path = 0u32;
-        for (i, (k, _)) in ev.kvs.iter().enumerate() {
-            // A key the masker rewrites (digits or an address in it) may be rewritten
-            // differently after a keyset reload: never kept.
-            if cx.masker.is_some_and(|m| m.mask_key("", k, &mut masked)) {
-                return None;
-            }
-            self.shared.policy.place(k, &mut s.path);
-            // A repaired flat field set (`user:% = x` → `extra.user`) is not at its place.
-            if s.entries.key_of(&s.entries.list[head + i]) != s.path {
-                return None;
-            }
-            // Whether the masker has a key rule for this path (asked once per call site).
-            if cx.masker.is_some_and(|m| m.masks_by_path(&s.path)) {
-                by_path |= 1 << i;
-            }
-            if cx.masker.is_some_and(|m| m.masks_numbers_at(&s.path)) {
-                nums_by_path |= 1 << i;
-            }
-        }
-        let mut keys = s.entries.clone();
-        keys.vals.clear();
-        keys.index();
-        Some(SiteShape {
-            logger: self.id,
-            tag: crate::ids::next(),
-            keys,
-            by_path,
-            nums_by_path,
-        })
-    }
-
-    /// Writes the members of an `event!` with a known shape: only its values are
-    /// rendered, and the line comes from the shape's plan over this layer when there is
-    /// one (else the leaves are merged the long way and a plan is recorded).
-    #[allow(clippy::too_many_arguments)]
-    #[inline]
-    fn event_from_shape(
-        &self,
-        src: &Src<'_>,
-        ev: &Event<'_>,
-        shape: &SiteShape,
-        cx: &Cx<'_>,
-        s: &mut Scratch,
-        plans: &mut Plans,
-        layer: &Layer,
-        cache: bool,
-        out: &mut Vec<u8>,
-    ) {
-        let mut ranges = [(0u32, 0u32); MAX_SHAPE_ARGS + 3];
-        let n = shape.keys.list.len();
-        // Taken so that masking can borrow the rest of `s` (already cleared).
-        let mut vals = std::mem::take(&mut s.entries.vals);
-        let mut at = 0;
-        self.write_head(src, cx.limits.max_str, &mut vals, |_, start, end| {
-            ranges[at] = (start as u32, end as u32);
-            at += 1;
-        });
-        for (i, ((_, arg), leaf)) in ev.kvs.iter().zip(&shape.keys.list[at..]).enumerate() {
-            let start = vals.len();
-            let bits = (
-                shape.by_path & (1 << i) != 0,
-                shape.nums_by_path & (1 << i) != 0,
-            );
-            write_scalar(&mut vals, arg, shape.keys.key_of(leaf), bits, cx, s);
-            ranges[at] = (start as u32, vals.len() as u32);
-            at += 1;
-        }
-        let done = cache && plans.write_tagged(shape.tag, &vals, &ranges[..n], layer, out);
-        s.entries.vals = vals;
-        if !done {
-            s.entries.set_keys_from(&shape.keys, &ranges[..n]);
-            plans.write(&mut s.entries, layer, cache, shape.tag, out);
-        }
-    }
-
-    fn write_message(&self, record: &Record<'_>, s: &mut Scratch, out: &mut Vec<u8>) {
-        escape::write_display_masked(
-            out,
-            record.args(),
-            "message",
-            self.shared.masker.as_deref(),
-            &mut s.fmt_buf,
-            &mut s.mask_buf,
-            self.shared.limits.max_str,
-        );
-    }
 }
 
 thread_local! {
@@ -595,67 +398,6 @@ impl Drop for EventMarker {
     fn drop(&mut self) {
         let prev = self.0;
         IN_EVENT.with(|c| c.set(prev));
-    }
-}
-
-struct KvVisitor<'a, 'c> {
-    logger: &'a EcsLogger,
-    s: &'a mut Scratch,
-    cx: &'a Cx<'c>,
-}
-
-impl<'kvs> VisitSource<'kvs> for KvVisitor<'_, '_> {
-    fn visit_pair(&mut self, key: kv::Key<'kvs>, value: kv::Value<'kvs>) -> Result<(), kv::Error> {
-        self.logger
-            .add_log_value(self.cx, self.s, key.as_str(), &value);
-        Ok(())
-    }
-}
-
-/// What a line is made from: another crate's `log::Record`, or an `event!`.
-enum Src<'a> {
-    Record(&'a Record<'a>),
-    Event(&'a Event<'a>),
-}
-
-/// An `event!` handed straight to the global logger.
-struct Event<'a> {
-    site: &'static Callsite,
-    args: std::fmt::Arguments<'a>,
-    level: log::Level,
-    target: &'a str,
-    file: &'static str,
-    line: u32,
-    kvs: &'a [(&'a str, Arg<'a>)],
-}
-
-impl Src<'_> {
-    fn level(&self) -> log::Level {
-        match self {
-            Src::Record(r) => r.level(),
-            Src::Event(e) => e.level,
-        }
-    }
-
-    fn target(&self) -> &str {
-        match self {
-            Src::Record(r) => r.target(),
-            Src::Event(e) => e.target,
-        }
-    }
-
-    fn file(&self) -> Option<&str> {
-        match self {
-            Src::Record(r) => r.file(),
-            Src::Event(e) => Some(e.file),
-        }
-    }
-
-    fn line(&self) -> Option<u32> {
-        match self {
-            Src::Record(r) => r.line(),
-            Src::Event(e) => Some(e.line),
-        }
     }
 }
 
