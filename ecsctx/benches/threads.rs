@@ -1,0 +1,105 @@
+//! Scaling across threads, in the default configuration (masker on): checkout requests
+//! (bind 7 fields, 8 `event!`s) on one thread, and on two threads at once, each thread
+//! writing into its own in-memory buffer (a sink that appends to a thread-local `Vec`).
+//! `two_threads` runs the same number of requests on *each* thread, so the throughput of
+//! two threads over one is `2 × one_thread / two_threads` (target ≥ 1.8×).
+//!
+//! ```text
+//! cargo bench -p ecsctx --bench threads
+//! ```
+
+use std::cell::RefCell;
+use std::hint::black_box;
+use std::io;
+use std::time::{Duration, Instant};
+
+use criterion::{criterion_group, criterion_main, Criterion};
+use ecsctx::context::{self, Fields};
+use ecsctx::sink::Sink;
+use ecsctx::trace::TraceContext;
+
+thread_local! {
+    static BUF: RefCell<Vec<u8>> = RefCell::new(Vec::with_capacity(1 << 20));
+}
+
+/// Each thread's own in-memory sink: lines go to a thread-local buffer, cleared past 1 MiB.
+struct PerThread;
+
+impl Sink for PerThread {
+    fn write_line(&self, line: &[u8]) -> io::Result<()> {
+        BUF.with(|b| {
+            let mut b = b.borrow_mut();
+            if b.len() > 1 << 20 {
+                b.clear();
+            }
+            b.extend_from_slice(line);
+        });
+        Ok(())
+    }
+}
+
+fn request() {
+    let _c = context::bind(
+        Fields::new()
+            .with("ip", "203.0.113.9")
+            .with("user_id", &42)
+            .with("session_id", "sess-8f2c91")
+            .with("merchant_id", "m-1001")
+            .with("labels.region", "eu-west-1")
+            .with("keyloop.store_id", &7)
+            .with("keyloop.enterprise_id", &3)
+            .with_trace(TraceContext::new_root()),
+    );
+    for _ in 0..8 {
+        ecsctx::event!(
+            info,
+            "payment_processed",
+            amount = 100,
+            currency = "KWD",
+            attempt = 1,
+            latency_ms = black_box(12.5)
+        );
+    }
+}
+
+fn requests(n: u64) {
+    for _ in 0..n {
+        request();
+    }
+}
+
+fn bench(c: &mut Criterion) {
+    ecsctx::Builder::new()
+        .with_filter("info")
+        .with_service_name("checkout")
+        .with_project_name("payments")
+        .with_sink(PerThread)
+        .init();
+    let mut g = c.benchmark_group("threads_checkout_request");
+    g.bench_function("one_thread", |b| {
+        b.iter_custom(|iters| {
+            let t = Instant::now();
+            requests(iters);
+            t.elapsed()
+        })
+    });
+    g.bench_function("two_threads", |b| {
+        b.iter_custom(|iters| {
+            let t = Instant::now();
+            std::thread::scope(|s| {
+                let h = s.spawn(|| requests(iters));
+                requests(iters);
+                let _ = h.join();
+            });
+            t.elapsed()
+        })
+    });
+    g.finish();
+}
+
+criterion_group! {
+    name = benches;
+    config = Criterion::default().measurement_time(Duration::from_secs(5));
+    targets = bench
+}
+criterion_main!(benches);
