@@ -67,8 +67,9 @@ pub(crate) trait Emit {
 /// Scans `s`, writing it with every finding replaced into `out`; `false` (and nothing
 /// written) when nothing was found.
 pub(crate) fn scan(s: &str, opts: Opts, e: &impl Emit, out: &mut String) -> bool {
-    // One word of letters, `_` and `-` (`KWD`, `payment_processed`): no rule can match.
-    if s.bytes().all(|c| CLASS[c as usize] & 4 != 0 || c == b'-') {
+    // One short word of letters, `_` and `-` (`KWD`, `session_id`): no rule can match. A
+    // word of 15 or more may be a published token (`sk_live_…`, `ghp_…` without digits).
+    if s.len() < 15 && s.bytes().all(|c| CLASS[c as usize] & 4 != 0 || c == b'-') {
         return false;
     }
     let mut sc = Scanner {
@@ -272,6 +273,9 @@ impl<E: Emit> Scanner<'_, '_, E> {
                         )
                         && !(self.o.financial && e - i == 4)
                 }
+                // A dotted name (`keyloop.store_id`): only a JWT's first segment or an IBAN
+                // starts anything before a dot.
+                Some(b'.') => !self.o.financial && !b[i..].starts_with(b"eyJ"),
                 Some(&c) => CLASS[c as usize] & 8 == 0,
                 None => true,
             };
@@ -1027,6 +1031,13 @@ impl<E: Emit> Scanner<'_, '_, E> {
             }
         }
         // Fewer than 7 digits in the run (ASCII): no card, phone or track data here.
+        // An IPv4 address (`203.0.113.9`) is read once, not as four short numbers that
+        // each look ahead across the dots.
+        if after == Some(b'.') && d0 == i {
+            if let Some(end) = ipv4_end(b, i) {
+                return end;
+            }
+        }
         if k - i < 7 {
             if let Some(end) = short_ascii_run(b, i) {
                 return end;
@@ -1348,6 +1359,35 @@ fn short_ascii_run(b: &[u8], i: usize) -> Option<usize> {
         k += 1;
     }
     Some(first_end.unwrap_or(k))
+}
+
+/// The end of an IPv4 address at `i` (four dot-separated numbers up to 255), when nothing
+/// glued to it makes it part of something longer (`1.2.3.4.5`, `1.2.3.4a`).
+fn ipv4_end(b: &[u8], i: usize) -> Option<usize> {
+    if i > 0 && (is_word_byte(b[i - 1]) || b[i - 1] == b'.') {
+        return None;
+    }
+    let mut k = i;
+    for part in 0..4 {
+        let start = k;
+        let mut v = 0u32;
+        while k < b.len() && k - start < 3 && b[k].is_ascii_digit() {
+            v = v * 10 + u32::from(b[k] - b'0');
+            k += 1;
+        }
+        if k == start || v > 255 {
+            return None;
+        }
+        if part < 3 {
+            if b.get(k) != Some(&b'.') {
+                return None;
+            }
+            k += 1;
+        }
+    }
+    let glued = b.get(k).is_some_and(|&c| is_word_byte(c))
+        || (b.get(k) == Some(&b'.') && b.get(k + 1).is_some_and(u8::is_ascii_digit));
+    (!glued).then_some(k)
 }
 
 fn contains(h: &[u8], n: &[u8]) -> bool {
@@ -2407,6 +2447,38 @@ mod tests {
         } else {
             s.to_owned()
         }
+    }
+
+    /// A published token alone, even one without a digit, is not taken for a plain word.
+    #[test]
+    fn a_lone_token_without_digits_is_masked() {
+        for t in [
+            "sk_live_abcdefghijklmnopqrstuvwx",
+            "xoxb-abcdefghijklmnop",
+            "ghp_abcdefghijklmnopqrstuvwxyzABCDEFGHIJ",
+        ] {
+            assert_eq!(m(t), "<Secret(\"secret\")>", "{t}");
+        }
+        // Short words still leave at the first check.
+        assert_eq!(m("payment_id"), "payment_id");
+    }
+
+    #[test]
+    fn ipv4_addresses_are_read_once_and_kept() {
+        for t in [
+            "203.0.113.9",
+            "client 10.0.0.1 ok",
+            "ip=192.168.1.254;",
+            "255.255.255.0",
+        ] {
+            assert_eq!(m(t), t);
+        }
+        assert_eq!(ipv4_end(b"203.0.113.9", 0), Some(11));
+        assert_eq!(ipv4_end(b"1.2.3.4.5", 0), None);
+        assert_eq!(ipv4_end(b"1.2.3.256", 0), None);
+        assert_eq!(ipv4_end(b"1.2.3.4a", 0), None);
+        // A dotted phone is not an address: still found.
+        assert_eq!(m("call 212.555.0134 now"), "call <Phone> now");
     }
 
     #[test]
