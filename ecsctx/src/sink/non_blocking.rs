@@ -103,14 +103,68 @@ impl NonBlockingBuilder {
     }
 }
 
+/// The most bytes one `write` carries: whole lines up to `PIPE_BUF` (4096 on Linux), so a
+/// write to a pipe that other processes also write to stays atomic, and never splits a
+/// line from another writer's.
+const BATCH: usize = 4096;
+
+/// Lines queued but not yet written, joined into one buffer (whole lines, at most
+/// [`BATCH`] bytes unless one line alone is longer).
+struct Batch {
+    buf: Vec<u8>,
+    /// The length of each line in `buf` (counted in `stats()` once written).
+    lens: Vec<usize>,
+}
+
+impl Batch {
+    fn new() -> Self {
+        Batch {
+            buf: Vec::with_capacity(BATCH),
+            lens: Vec::with_capacity(64),
+        }
+    }
+
+    /// Whether `line` still fits in this write.
+    fn fits(&self, line: &[u8]) -> bool {
+        self.buf.is_empty() || self.buf.len() + line.len() <= BATCH
+    }
+
+    fn push(&mut self, line: &[u8]) {
+        self.buf.extend_from_slice(line);
+        self.lens.push(line.len());
+    }
+
+    /// One `write_all` for the lines held; each line's outcome is that write's.
+    fn write<W: Write>(&mut self, w: &mut W) {
+        if self.buf.is_empty() {
+            return;
+        }
+        let res = w.write_all(&self.buf);
+        for &len in &self.lens {
+            super::record(
+                len,
+                match &res {
+                    Ok(()) => Ok(()),
+                    Err(e) => Err(io::Error::new(e.kind(), e.to_string())),
+                },
+            );
+        }
+        self.buf.clear();
+        self.lens.clear();
+    }
+}
+
 fn worker<W: Write>(w: &mut W, rx: Receiver<Msg>) {
+    let mut batch = Batch::new();
     let mut pending = false;
     loop {
-        // Block for the first message, then drain what is queued before flushing once.
+        // Block for the first message, then drain what is queued (whole lines joined into
+        // writes of at most `BATCH` bytes) before flushing once.
         let msg = if pending {
             match rx.try_recv() {
                 Ok(m) => m,
                 Err(_) => {
+                    batch.write(w);
                     let _ = w.flush();
                     pending = false;
                     continue;
@@ -124,11 +178,14 @@ fn worker<W: Write>(w: &mut W, rx: Receiver<Msg>) {
         };
         match msg {
             Msg::Line(line) => {
-                let res = w.write_all(&line);
-                super::record(line.len(), res);
+                if !batch.fits(&line) {
+                    batch.write(w);
+                }
+                batch.push(&line);
                 pending = true;
             }
             Msg::Flush(done) => {
+                batch.write(w);
                 let _ = w.flush();
                 pending = false;
                 let _ = done.send(());
@@ -138,9 +195,12 @@ fn worker<W: Write>(w: &mut W, rx: Receiver<Msg>) {
     }
     // Whatever is still queued was sent before shutdown: write it.
     while let Ok(Msg::Line(line)) = rx.try_recv() {
-        let res = w.write_all(&line);
-        super::record(line.len(), res);
+        if !batch.fits(&line) {
+            batch.write(w);
+        }
+        batch.push(&line);
     }
+    batch.write(w);
     let _ = w.flush();
 }
 
@@ -242,6 +302,63 @@ mod tests {
         assert_eq!(s.dropped(), 0);
         let _ = s.write_line(b"late\n");
         assert_eq!(s.dropped(), 1);
+    }
+
+    /// Records each `write` call's bytes.
+    #[derive(Clone, Default)]
+    struct Writes(Arc<Mutex<Vec<Vec<u8>>>>);
+    impl Write for Writes {
+        fn write(&mut self, b: &[u8]) -> io::Result<usize> {
+            self.0.lock().unwrap().push(b.to_vec());
+            Ok(b.len())
+        }
+        fn flush(&mut self) -> io::Result<()> {
+            Ok(())
+        }
+    }
+
+    /// Queued lines are joined into writes of whole lines, at most `BATCH` bytes (so a
+    /// write to a shared pipe stays atomic), in order; a longer line goes alone.
+    #[test]
+    fn queued_lines_are_written_whole_in_batches_of_at_most_pipe_buf() {
+        let out = Writes::default();
+        let (s, g) = NonBlocking::builder()
+            .overflow(Overflow::Block)
+            .capacity(10_000)
+            .finish(out.clone());
+        let long = format!("{}\n", "y".repeat(BATCH + 100));
+        for i in 0..5000 {
+            let _ =
+                s.write_line(format!("{{\"n\":{i},\"pad\":\"{}\"}}\n", "x".repeat(90)).as_bytes());
+            if i == 2500 {
+                let _ = s.write_line(long.as_bytes());
+            }
+        }
+        drop(g);
+        let writes = out.0.lock().unwrap();
+        let mut n = 0;
+        for w in writes.iter() {
+            assert!(w.ends_with(b"\n"), "every write ends a line");
+            assert!(
+                w.len() <= BATCH || w == long.as_bytes(),
+                "{} bytes",
+                w.len()
+            );
+            for line in w.split(|&c| c == b'\n').filter(|l| !l.is_empty()) {
+                if line.starts_with(b"yyy") {
+                    continue;
+                }
+                let v: serde_json::Value = serde_json::from_slice(line).unwrap();
+                assert_eq!(v["n"], n, "lines in order, none lost");
+                n += 1;
+            }
+        }
+        assert_eq!(n, 5000);
+        assert!(
+            writes.len() < 5000,
+            "lines were joined: {} writes",
+            writes.len()
+        );
     }
 
     struct Slow;
