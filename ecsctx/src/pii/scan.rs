@@ -67,9 +67,11 @@ pub(crate) trait Emit {
 /// Scans `s`, writing it with every finding replaced into `out`; `false` (and nothing
 /// written) when nothing was found.
 pub(crate) fn scan(s: &str, opts: Opts, e: &impl Emit, out: &mut String) -> bool {
-    // One short word of letters, `_` and `-` (`KWD`, `session_id`): no rule can match. A
-    // word of 15 or more may be a published token (`sk_live_…`, `ghp_…` without digits).
-    if s.len() < 15 && s.bytes().all(|c| CLASS[c as usize] & 4 != 0 || c == b'-') {
+    // One word of letters, `_` and `-` (`KWD`, `payment_processed`): no rule but a
+    // published token's shape (`sk_live_…`, `ghp_…` without digits) can match.
+    if s.bytes().all(|c| CLASS[c as usize] & 4 != 0 || c == b'-')
+        && !(s.len() >= 15 && is_known_secret(s))
+    {
         return false;
     }
     let mut sc = Scanner {
