@@ -1459,3 +1459,29 @@ fn a_repeated_event_call_site_masks_every_line() {
         );
     }
 }
+
+/// A card key before a spaced separator (`pan = …`, `cc = …`): a number is masked across
+/// its groups, Luhn-valid or not; a value that cannot hide a card is left to the content
+/// rules (an email is tokenized), never written as it is.
+#[test]
+fn card_keys_before_a_spaced_separator() {
+    setup();
+    check_text(
+        "charge pan = 4111 1111 1111 1111 ok",
+        "charge pan = 411111******1111 ok",
+    );
+    check_text(
+        "test card_number = 4111-1111-1111-1112 declined",
+        "test card_number = 411111******1112 declined",
+    );
+    check_text(
+        "cc = bob@example.com",
+        &format!("cc = {}", tok("bob@example.com", "email")),
+    );
+    // In an id field (phones off) the card is still found.
+    let line = one(capture(|| {
+        log::info!(transaction_id = "pan = 4111 1111 1111 1111"; "ids");
+    }));
+    let shown = line.to_string();
+    assert!(!shown.contains("4111 1111 1111 1111"), "{shown}");
+}

@@ -269,7 +269,7 @@ impl<E: Emit> Scanner<'_, '_, E> {
                         && !matches!(
                             b[e..]
                                 .iter()
-                                .take(8)
+                                .take(9)
                                 .find(|&&c| !matches!(c, b' ' | b'\t' | b'\n' | b'\r')),
                             Some(b'=' | b':' | b'-' | b'#' | b'(')
                         )
@@ -325,7 +325,7 @@ impl<E: Emit> Scanner<'_, '_, E> {
             && !matches!(
                 b[e..]
                     .iter()
-                    .take(8)
+                    .take(9)
                     .find(|&&c| !matches!(c, b' ' | b'\t' | b'\n' | b'\r')),
                 Some(b'=' | b':' | b'-' | b'#' | b'(')
             )
@@ -444,6 +444,19 @@ impl<E: Emit> Scanner<'_, '_, E> {
             return letters;
         }
         match self.keyed_value(i, key_end, class) {
+            // A card key's value that cannot hide a card number (fewer than 8 digits:
+            // `cc = bob@example.com`) is kept by the card rule: its text is left to the
+            // content rules (an email, a phone), not written as it is.
+            Some((vs, ve, _))
+                if class == Class::Card
+                    && self.s[vs..ve]
+                        .chars()
+                        .filter(|&c| is_decimal_digit(c))
+                        .count()
+                        < 8 =>
+            {
+                letters
+            }
             Some((vs, ve, resume)) => {
                 self.put(vs, ve, Hit::Keyed(class));
                 resume
@@ -880,8 +893,8 @@ impl<E: Emit> Scanner<'_, '_, E> {
                     end = ce;
                 }
             }
-        } else if class == Class::NationalId && b[vs].is_ascii_digit() {
-            // `SSN: 123 45 6789`: an id's groups.
+        } else if matches!(class, Class::NationalId | Class::Card) && b[vs].is_ascii_digit() {
+            // `SSN: 123 45 6789`, `pan = 4111 1111 1111 1111`: the number's groups.
             end = id_run_end(b, vs).max(end);
         } else if class == Class::Personal && eq {
             // `name=John Smith age=3`: a name runs over its words, up to the next key.
@@ -2525,6 +2538,11 @@ mod tests {
                 r#"{\"password\":\"<Keyed(Secret)>\"}"#,
             ),
             ("token=xyz&q=1", "token=<Keyed(Secret)>&q=1"),
+            // A key before separators after up to 8 spaces, as `may_be_key` reads it.
+            (
+                "apikey        = hunter2x",
+                "apikey        = <Keyed(Secret)>",
+            ),
             // A key of any length before a spaced separator (was read as prose).
             ("db_password = hunter2x", "db_password = <Keyed(Secret)>"),
             (
