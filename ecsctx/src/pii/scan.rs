@@ -277,7 +277,9 @@ impl<E: Emit> Scanner<'_, '_, E> {
                 }
                 // A dotted name (`keyloop.store_id`): only a JWT's first segment or an IBAN
                 // starts anything before a dot.
-                Some(b'.') => !self.o.financial && !b[i..].starts_with(b"eyJ"),
+                Some(b'.') => {
+                    !self.o.financial && !b[i..].starts_with(b"eyJ") && !b[i..].starts_with(b"SG.")
+                }
                 Some(&c) => CLASS[c as usize] & 8 == 0,
                 None => true,
             };
@@ -361,6 +363,13 @@ impl<E: Emit> Scanner<'_, '_, E> {
                 return i + n;
             }
             return e;
+        }
+        // A SendGrid API key: `SG.` and two base64url segments (22 and 43 characters).
+        if w == "SG" && next == Some(b'.') {
+            if let Some(end) = sendgrid_end(b, i) {
+                self.put(i, end, Hit::Secret("secret"));
+                return end;
+            }
         }
         if w.starts_with("eyJ") {
             if let Some(end) = jwt_end(b, i) {
@@ -1965,6 +1974,18 @@ fn is_xml_open(b: &[u8], ks: usize) -> bool {
     }
 }
 
+/// The end of a SendGrid API key at `i` (`SG.` + 22 + `.` + 43 base64url characters;
+/// longer segments are accepted, shorter ones are not a key).
+fn sendgrid_end(b: &[u8], i: usize) -> Option<usize> {
+    let seg = |k: usize| k + b[k..].iter().take_while(|&&c| is_b64url(c)).count();
+    let e1 = seg(i + 3);
+    if e1 - (i + 3) < 16 || b.get(e1) != Some(&b'.') {
+        return None;
+    }
+    let e2 = seg(e1 + 1);
+    (e2 - (e1 + 1) >= 32).then_some(e2)
+}
+
 /// The end of a JWT starting at `i` (`eyJ…` `.` `…` `.` `…`).
 fn jwt_end(b: &[u8], i: usize) -> Option<usize> {
     let seg = |k: usize| {
@@ -2476,6 +2497,19 @@ mod tests {
         }
         // Short words still leave at the first check.
         assert_eq!(m("payment_id"), "payment_id");
+    }
+
+    #[test]
+    fn sendgrid_keys() {
+        let key = "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";
+        assert_eq!(m(key), "<Secret(\"secret\")>");
+        assert_eq!(
+            m(&format!("mail via key {key} failed")),
+            "mail via key <Secret(\"secret\")> failed"
+        );
+        // `SG.` in prose (a country code, an abbreviation) is not a key.
+        assert_eq!(m("shipped to SG. next"), "shipped to SG. next");
+        assert_eq!(m("SG.short.x"), "SG.short.x");
     }
 
     #[test]
