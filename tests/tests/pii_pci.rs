@@ -1485,3 +1485,70 @@ fn card_keys_before_a_spaced_separator() {
     let shown = line.to_string();
     assert!(!shown.contains("4111 1111 1111 1111"), "{shown}");
 }
+
+/// Cases found by a leak hunt this session: each came out in clear (or ate the text
+/// around it) before.
+#[test]
+fn leak_hunt_cases() {
+    setup();
+    // A CVV after a card under a card key is a CVV, not the card's last digits.
+    check_text(
+        "card: 4111111111111111 123",
+        "card: 411111******1111 [CVV-MASKED]",
+    );
+    check_text(
+        "card=4111111111111111 12/27 123",
+        "card=411111******1111 12/27 [CVV-MASKED]",
+    );
+    check_text(
+        "card:4111111111111111|12/27|123",
+        "card:411111******1111|12/27|[CVV-MASKED]",
+    );
+    check_text(
+        "pan = 4111 1111 1111 1111 123",
+        "pan = 411111******1111 [CVV-MASKED]",
+    );
+    // An email's neighbours stay: the key and quotes around it are not part of it.
+    let t = tok("john@example.com", "email");
+    check_text("to='john@example.com'", &format!("to='{t}'"));
+    check_text("VALUES ('john@example.com')", &format!("VALUES ('{t}')"));
+    // Not a credential: a key and its value after the word `bearer`.
+    check_text(
+        "token_type=bearer expires_in=3600",
+        "token_type=bearer expires_in=3600",
+    );
+    // In clear before: auth credentials after two spaces or in quotes, a card holder's
+    // name, session cookies, payment keys.
+    for (input, secret) in [
+        (
+            "Authorization: Bearer  abc123def456ghi789",
+            "abc123def456ghi789",
+        ),
+        (
+            "Authorization: Bearer \"abc123def456ghi789\"",
+            "abc123def456ghi789",
+        ),
+        (r#"{"card_holder":"John Smith"}"#, "John Smith"),
+        (r#"{"card-holder":"John Smith"}"#, "John Smith"),
+        (
+            "JSESSIONID=ABCDEF0123456789XYZ; Path=/",
+            "ABCDEF0123456789XYZ",
+        ),
+        ("PHPSESSID=k2j3h4g5f6d7s8a9", "k2j3h4g5f6d7s8a9"),
+        (
+            r#"{"zpk":"0123456789ABCDEF0123456789ABCDEF"}"#,
+            "0123456789ABCDEF0123456789ABCDEF",
+        ),
+        ("resourceKey=KX93JDLS02KDLS9", "KX93JDLS02KDLS9"),
+        (r#"{"merchant_key":"mk_8f7d6s5a4"}"#, "mk_8f7d6s5a4"),
+    ] {
+        let lines = capture(|| {
+            log::info!("{}", input);
+            log::info!(note = input; "text_in_field");
+            event!(info, "text_in_event", note = input);
+        });
+        for l in &lines {
+            assert!(!l.to_string().contains(secret), "{input:?} leaked: {l}");
+        }
+    }
+}

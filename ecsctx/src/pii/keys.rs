@@ -512,14 +512,45 @@ pub(crate) fn classify(key: &str, financial: bool) -> Class {
         b"backupcode",
         b"mnemonic",
         b"seedphrase",
-    ) || ends_any(k, &[b"token", b"signature", b"basicauth"])
-        || is_any(
-            k,
-            &[
-                b"pwd", b"pass", b"otp", b"pw", b"pswd", b"psw", b"sig", b"hmac",
-            ],
-        )
-        || is_any(word, &[b"pass", b"pwd", b"passwd", b"userpwd", b"otp"])
+    ) || ends_any(
+        k,
+        &[
+            b"token",
+            b"signature",
+            b"basicauth",
+            // Payment keys: a gateway's merchant or resource key (KNET), terminal and
+            // master keys.
+            b"merchantkey",
+            b"resourcekey",
+            b"terminalkey",
+            b"masterkey",
+            b"aeskey",
+        ],
+    ) || is_any(
+        k,
+        &[
+            b"pwd",
+            b"pass",
+            b"otp",
+            b"pw",
+            b"pswd",
+            b"psw",
+            b"sig",
+            b"hmac",
+            // Session cookies (`JSESSIONID=…`, `PHPSESSID=…`): a session's bearer credential.
+            b"jsessionid",
+            b"phpsessid",
+            // HSM key names of card payments (zone, terminal, base derivation, key
+            // encryption, initial PIN encryption keys).
+            b"zpk",
+            b"zmk",
+            b"tpk",
+            b"tmk",
+            b"bdk",
+            b"kek",
+            b"ipek",
+        ],
+    ) || is_any(word, &[b"pass", b"pwd", b"passwd", b"userpwd", b"otp"])
     {
         // `password_changed_at`, `api_key_id`, `secret_name`: about a credential.
         if is_credential_metadata(key) {

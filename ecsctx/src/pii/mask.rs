@@ -1099,6 +1099,18 @@ fn has_sensitive_substring(key: &str) -> bool {
             b'b' => at(i, b"billing") || at(i, b"beneficiary"),
             b's' => at(i, b"shipping"),
             b'c' => at(i, b"customer") || at(i, b"cardholder") || at(i, b"contact"),
+            // `card_holder`, `card-holder`, `cardHolder`: the holder of a card.
+            b'h' => {
+                at(i, b"holder")
+                    && i >= 4
+                    && k[..i]
+                        .iter()
+                        .rev()
+                        .skip_while(|c| matches!(c, b'_' | b'-' | b' '))
+                        .take(4)
+                        .map(|c| c | 0x20)
+                        .eq(b"drac".iter().copied())
+            }
             b'e' => at(i, b"email"),
             b'm' => at(i, b"mobile"),
             // `tel` only as a word (`tel`, `tel_no`, `customerTel`; not `hotel`, `telemetry`).

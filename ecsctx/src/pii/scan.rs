@@ -468,6 +468,10 @@ impl<E: Emit> Scanner<'_, '_, E> {
             }
             Some((vs, ve, resume)) => {
                 self.put(vs, ve, Hit::Keyed(class));
+                // `card: 4111… 123`, `card=4111…|12/27|123`: a CVV after the number.
+                if class == Class::Card && self.o.pci && ve == resume {
+                    return self.cvv_after_card(ve);
+                }
                 resume
             }
             None => letters,
@@ -902,9 +906,12 @@ impl<E: Emit> Scanner<'_, '_, E> {
                     end = ce;
                 }
             }
-        } else if matches!(class, Class::NationalId | Class::Card) && b[vs].is_ascii_digit() {
-            // `SSN: 123 45 6789`, `pan = 4111 1111 1111 1111`: the number's groups.
+        } else if class == Class::NationalId && b[vs].is_ascii_digit() {
+            // `SSN: 123 45 6789`: an id's groups.
             end = id_run_end(b, vs).max(end);
+        } else if class == Class::Card && b[vs].is_ascii_digit() {
+            // `pan = 4111 1111 1111 1111`: a card number's groups (not a CVV after them).
+            end = card_groups_end(b, vs).max(end);
         } else if class == Class::Personal && eq {
             // `name=John Smith age=3`: a name runs over its words, up to the next key.
             end = self.words_end(end, false);
@@ -969,6 +976,14 @@ impl<E: Emit> Scanner<'_, '_, E> {
             ce += 1;
         }
         let t = &b[cs..ce];
+        // `bearer expires_in=3600`: a key and its value, not a credential (base64 has `=`
+        // only as trailing padding).
+        if t.iter()
+            .position(|&c| c == b'=')
+            .is_some_and(|p| t[p..].iter().any(|&c| c != b'='))
+        {
+            return None;
+        }
         let mixed = t.iter().any(u8::is_ascii_digit)
             || (t.iter().any(u8::is_ascii_uppercase) && t.iter().any(u8::is_ascii_lowercase));
         ((t.len() >= 12 && mixed) || t.len() >= 16).then_some((cs, ce))
@@ -1680,6 +1695,38 @@ fn form_end(b: &[u8], vs: usize) -> usize {
 
 /// The end of an id's digits at `vs`: digits and letters in groups joined by single spaces
 /// or dashes (`123 45 6789`, `123-45-6789`, `X1234567`).
+/// The end of a card number written in groups at `vs`: 4-4-4-4 (or fewer digits in the
+/// last group) or 4-6-5/4-6-4, joined by single spaces or dashes; at most 16 digits, so a
+/// CVV after the number is never part of it.
+fn card_groups_end(b: &[u8], vs: usize) -> usize {
+    let group = |k: usize| k + b[k..].iter().take_while(|c| c.is_ascii_digit()).count();
+    let mut end = group(vs);
+    if end - vs != 4 {
+        return end;
+    }
+    let (mut total, mut n) = (4, 1);
+    while total < 16 && matches!(b.get(end), Some(b' ' | b'-')) {
+        let ge = group(end + 1);
+        let g = ge - end - 1;
+        let fits = match n {
+            // 4-6-…: American Express and Diners.
+            1 => g == 4 || g == 6,
+            _ if total == 10 => matches!(g, 4 | 5),
+            _ => (1..=4).contains(&g),
+        };
+        if g == 0 || !fits || total + g > 16 {
+            break;
+        }
+        total += g;
+        n += 1;
+        end = ge;
+        if g < 4 && total != 15 {
+            break;
+        }
+    }
+    end
+}
+
 fn id_run_end(b: &[u8], vs: usize) -> usize {
     let mut k = vs;
     while k < b.len() && k - vs < 24 {
@@ -1696,12 +1743,20 @@ fn id_run_end(b: &[u8], vs: usize) -> usize {
 /// credential, and parameters joined by `, ` (`Digest username="a", response="…"`,
 /// `AWS4-HMAC-SHA256 Credential=…, Signature=…`), up to the first space not after a comma.
 fn auth_end(b: &[u8], vs: usize, end: usize) -> usize {
-    if !matches!(b.get(end), Some(b' ' | b'\t'))
-        || !b.get(end + 1).is_some_and(|c| !c.is_ascii_whitespace())
-    {
+    // The credential after the scheme, past any run of spaces (`Bearer  x`).
+    let mut k = end;
+    while k < b.len() && matches!(b[k], b' ' | b'\t') && k - end < 8 {
+        k += 1;
+    }
+    if k == end || !b.get(k).is_some_and(|c| !c.is_ascii_whitespace()) {
         return end;
     }
-    let mut k = end + 1;
+    // A quoted credential (`Bearer "x"`): to its closing quote.
+    if let Some(&q @ (b'"' | b'\'')) = b.get(k) {
+        if let Some(p) = b[k + 1..].iter().take(PROBE * 4).position(|&c| c == q) {
+            return k + 2 + p;
+        }
+    }
     while k < b.len() && !matches!(b[k], b'\n' | b'\r') && k - vs < PROBE * 4 {
         if b[k] == b' ' {
             // After `, ` only a parameter (`realm="x"`) goes on.
@@ -2136,28 +2191,11 @@ pub(crate) fn is_protected(s: &str) -> bool {
 
 #[inline]
 fn is_local_char(c: char) -> bool {
+    // The characters addresses use in practice; RFC 5322 allows more (`'`, `=`, `{` …),
+    // but in a log line those start or end the text around an address
+    // (`to='a@b.c'`, `VALUES ('a@b.c')`), which must not be taken with it.
     c.is_ascii_alphanumeric()
-        || matches!(
-            c,
-            '.' | '_'
-                | '%'
-                | '+'
-                | '-'
-                | '\''
-                | '!'
-                | '#'
-                | '$'
-                | '&'
-                | '*'
-                | '='
-                | '?'
-                | '^'
-                | '`'
-                | '{'
-                | '|'
-                | '}'
-                | '~'
-        )
+        || matches!(c, '.' | '_' | '%' | '+' | '-')
         || (!c.is_ascii() && c.is_alphanumeric())
 }
 
