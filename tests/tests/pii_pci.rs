@@ -1552,3 +1552,32 @@ fn leak_hunt_cases() {
         }
     }
 }
+
+/// More leak-hunt forms: tuples in a `Debug`/`repr` dump, JSON escaped twice, a database
+/// error's `Key (column)=(value)`; and numbers that are not phones.
+#[test]
+fn leak_hunt_forms_and_numbers() {
+    setup();
+    check_text(r#"[("cvv", "123")]"#, r#"[("cvv", "[CVV-MASKED]")]"#);
+    check_text(
+        r#"{\\\"cvv\\\":\\\"123\\\"}"#,
+        r#"{\\\"cvv\\\":\\\"[CVV-MASKED]\\\"}"#,
+    );
+    check_text(
+        "params=[('password', 'Xq9zz!k2')]",
+        &format!("params=[('password', '{}')]", sec("Xq9zz!k2")),
+    );
+    let line = one(capture(|| {
+        log::error!("DETAIL:  Key (card_number)=(4111111111111112) already exists.");
+    }));
+    assert!(!line.to_string().contains("4111111111111112"), "{line}");
+    // Counts, ids and amounts are not phones.
+    for clean in [
+        "order no. 12345678 shipped",
+        "Ref No: 12345678",
+        "amount_cents=12345678",
+        "terminal 12345678 online",
+    ] {
+        check_text(clean, clean);
+    }
+}

@@ -280,6 +280,10 @@ impl<E: Emit> Scanner<'_, '_, E> {
                 Some(b'.') => {
                     !self.o.financial && !b[i..].starts_with(b"eyJ") && !b[i..].starts_with(b"SG.")
                 }
+                // `Key (card_number)=(…)`: a key in parentheses before a separator.
+                Some(b')') => {
+                    !(i > 0 && b[i - 1] == b'(' && matches!(b.get(e + 1), Some(b'=' | b':')))
+                }
                 Some(&c) => CLASS[c as usize] & 8 == 0,
                 None => true,
             };
@@ -354,7 +358,15 @@ impl<E: Emit> Scanner<'_, '_, E> {
         // an IBAN or a token can start a finding.
         let iban = self.o.financial && e - i >= 15 && b[i + 2].is_ascii_digit();
         let next = b.get(e).copied();
-        if !next.is_some_and(|c| CLASS[c as usize] & 8 != 0) && !iban && !is_xml_open(b, i) {
+        let paren_key = next == Some(b')')
+            && i > 0
+            && b[i - 1] == b'('
+            && matches!(b.get(e + 1), Some(b'=' | b':'));
+        if !next.is_some_and(|c| CLASS[c as usize] & 8 != 0)
+            && !paren_key
+            && !iban
+            && !is_xml_open(b, i)
+        {
             return letters;
         }
         if (w == "ptok" || w == "penc") && next == Some(b':') {
@@ -486,6 +498,7 @@ impl<E: Emit> Scanner<'_, '_, E> {
         let b = self.b;
         match b.get(e) {
             Some(b'=' | b':' | b'"' | b'\'' | b'>' | b'\\' | b']' | b'#' | b'(') => true,
+            Some(b')') => i > 0 && b[i - 1] == b'(' && matches!(b.get(e + 1), Some(b'=' | b':')),
             Some(b'%') => {
                 let r = &b[e..];
                 r.starts_with(b"%3D") || r.starts_with(b"%3d") || r.starts_with(b"%22")
@@ -601,8 +614,10 @@ impl<E: Emit> Scanner<'_, '_, E> {
         let mut j = ke;
         // A closing quote or bracket: `"cvv":`, `'cvv':`, `\"cvv\":`, `%22cvv%22`,
         // `&quot;cvv&quot;`, `card[cvc]=`.
-        let quoted = if b[j..].starts_with(b"\\\"") {
-            j += 2;
+        // Backslashes before a quote: JSON escaped once (`\"`) or more (`\\\"`).
+        let escapes = b[j..].iter().take(8).take_while(|&&c| c == b'\\').count();
+        let quoted = if escapes > 0 && b.get(j + escapes) == Some(&b'"') {
+            j += escapes + 1;
             true
         } else if b[j..].starts_with(b"%22") {
             j += 3;
@@ -610,7 +625,10 @@ impl<E: Emit> Scanner<'_, '_, E> {
         } else if b[j..].starts_with(b"&quot;") {
             j += 6;
             true
-        } else if matches!(b.get(j), Some(b'"' | b'\'' | b']')) {
+        } else if matches!(b.get(j), Some(b'"' | b'\'' | b']'))
+            || (b.get(j) == Some(&b')') && ks > 0 && b[ks - 1] == b'(')
+        {
+            // `"cvv":`, `card[cvc]=`, `Key (card_number)=(…)` (a database error).
             j += 1;
             true
         } else {
@@ -686,6 +704,13 @@ impl<E: Emit> Scanner<'_, '_, E> {
                 // `cvv#123`, `CVV - 123`: for digits only (below).
                 Some(b'#' | b'-') if !quoted && matches!(class, Class::Cvv | Class::Sad) => {
                     (1, false, false)
+                }
+                // `("cvv", "123")`, `[('password', 'x')]`: a pair in a tuple's repr.
+                Some(b',')
+                    if quoted
+                        && matches!(rest[1..].iter().find(|&&c| c != b' '), Some(b'"' | b'\'')) =>
+                {
+                    (1, true, false)
                 }
                 _ => (0, false, false),
             }
@@ -822,6 +847,14 @@ impl<E: Emit> Scanner<'_, '_, E> {
         }
         // A quoted value, an escaped-quoted value (JSON inside a JSON string), an
         // URL-encoded or HTML-escaped quoted value, or a bare one.
+        // A value in quotes escaped more than once (`\\\"123\\\"`): to the same escape.
+        let escapes = b[j..].iter().take(8).take_while(|&&c| c == b'\\').count();
+        if escapes > 1 && b.get(j + escapes) == Some(&b'"') {
+            let open = &b[j..j + escapes + 1];
+            let vs = j + escapes + 1;
+            let end = find(b, vs, open).unwrap_or(n);
+            return nonempty(vs, end, s);
+        }
         for (open, close) in [
             (&b"\\\""[..], &b"\\\""[..]),
             (b"%22", b"%22"),
@@ -1553,7 +1586,8 @@ fn after_number_word(b: &[u8], i: usize) -> bool {
         return true;
     }
     let mut k = i;
-    while k > 0 && i - k < 4 && matches!(b[k - 1], b' ' | b'=' | b':' | b'#' | b'"' | b'\'') {
+    while k > 0 && i - k < 4 && matches!(b[k - 1], b' ' | b'=' | b':' | b'#' | b'"' | b'\'' | b'.')
+    {
         k -= 1;
     }
     if k == i {
@@ -1567,10 +1601,27 @@ fn after_number_word(b: &[u8], i: usize) -> bool {
         return false;
     };
     let structured = b[end..i].iter().any(|&c| matches!(c, b'=' | b':' | b'"'));
-    (structured
-        && ["id", "ts", "iat", "exp", "nbf", "age"]
-            .iter()
-            .any(|x| w.eq_ignore_ascii_case(x)))
+    // `order no. 12345678`, `Ref No: 12345678`: an abbreviated "number".
+    let abbreviated = ["no", "nr"].iter().any(|x| w.eq_ignore_ascii_case(x))
+        && b[end..i].iter().any(|&c| matches!(c, b'.' | b':' | b'#'));
+    // `amount_cents=12345678`, `retry_count: 12345678`: a key naming a quantity.
+    let quantity = [
+        &b"cents"[..],
+        b"amount",
+        b"count",
+        b"total",
+        b"_ms",
+        b"_ns",
+        b"_us",
+    ]
+    .iter()
+    .any(|x| w.len() > x.len() && w.as_bytes()[w.len() - x.len()..].eq_ignore_ascii_case(x));
+    abbreviated
+        || (structured && quantity)
+        || (structured
+            && ["id", "ts", "iat", "exp", "nbf", "age"]
+                .iter()
+                .any(|x| w.eq_ignore_ascii_case(x)))
         || w.len() >= 3
             && (keys::is_id_like(w)
                 || [
@@ -1588,6 +1639,11 @@ fn after_number_word(b: &[u8], i: usize) -> bool {
                     "isbn",
                     "ean",
                     "upc",
+                    "terminal",
+                    "merchant",
+                    "mid",
+                    "stan",
+                    "batch",
                     "zip",
                     "price",
                     "qty",
