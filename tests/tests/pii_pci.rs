@@ -1581,3 +1581,23 @@ fn leak_hunt_forms_and_numbers() {
         check_text(clean, clean);
     }
 }
+
+/// An entry named by a key (a Kubernetes env var dump, a config list): the value is
+/// masked as the named key's class, in JSON and YAML.
+#[test]
+fn entries_named_by_a_sensitive_key() {
+    setup();
+    let s = sec("Xq9zz!k2");
+    check_text(
+        r#"{"name":"DB_PASSWORD","value":"Xq9zz!k2"}"#,
+        &format!(r#"{{"name":"DB_PASSWORD","value":"{s}"}}"#),
+    );
+    check_text(
+        "env:\n- name: DB_PASSWORD\n  value: Xq9zz!k2\n- name: LOG_LEVEL\n  value: info",
+        &format!("env:\n- name: DB_PASSWORD\n  value: {s}\n- name: LOG_LEVEL\n  value: info"),
+    );
+    check_text(
+        r#"{"name":"cvv","value":"123"}"#,
+        r#"{"name":"cvv","value":"[CVV-MASKED]"}"#,
+    );
+}

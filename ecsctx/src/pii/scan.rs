@@ -437,6 +437,13 @@ impl<E: Emit> Scanner<'_, '_, E> {
                 return e;
             }
         }
+        // `{"name":"DB_PASSWORD","value":"…"}`, `- name: DB_PASSWORD` + `value: …`: an
+        // entry named by a key (a Kubernetes env var, a config list).
+        if f & ATTR != 0 && matches!(w, "name" | "key") && matches!(next, Some(b'"' | b':')) {
+            if let Some(found) = self.named_pair(e) {
+                return found;
+            }
+        }
         // The key: this word, or this word and the next (`security code`, `PIN block`).
         let mut key_end = e;
         let mut class = Class::None;
@@ -580,6 +587,81 @@ impl<E: Emit> Scanner<'_, '_, E> {
             self.put(ts, te, Hit::Keyed(class));
         }
         Some(te)
+    }
+
+    /// An entry named by a sensitive key after `name`/`key` (ending at `e`): JSON
+    /// (`"name":"DB_PASSWORD","value":"x"`) or YAML (`name: DB_PASSWORD` and, on this or
+    /// the next line, `value: x`). The value is masked as that key's class and the name
+    /// is kept (it is not a person's name). Where to go on, or `None` when the name is
+    /// not a sensitive key.
+    fn named_pair(&mut self, e: usize) -> Option<usize> {
+        let b = self.b;
+        let json = b.get(e) == Some(&b'"');
+        // The name's value.
+        let mut k = e + usize::from(json);
+        while matches!(b.get(k), Some(b' ')) && k - e < 4 {
+            k += 1;
+        }
+        if b.get(k) != Some(&b':') {
+            return None;
+        }
+        k += 1;
+        while matches!(b.get(k), Some(b' ')) && k - e < 8 {
+            k += 1;
+        }
+        let quote = matches!(b.get(k), Some(b'"' | b'\''));
+        let ns = k + usize::from(quote);
+        let ne = ns
+            + b[ns..]
+                .iter()
+                .take(64)
+                .take_while(|&&c| is_key_byte(c) || c == b'.')
+                .count();
+        if ne == ns {
+            return None;
+        }
+        let class = self.e.key_class(&self.s[ns..ne]);
+        if matches!(class, Class::None | Class::Personal) {
+            return None;
+        }
+        // The `value` that goes with it, within the same entry.
+        let window = &b[ne..(ne + PROBE).min(b.len())];
+        let at = window.windows(5).position(|x| x == b"value")? + ne;
+        let mut v = at + 5;
+        if b.get(v) == Some(&b'"') {
+            v += 1;
+        }
+        while matches!(b.get(v), Some(b' ')) {
+            v += 1;
+        }
+        if b.get(v) != Some(&b':') {
+            return None;
+        }
+        v += 1;
+        while matches!(b.get(v), Some(b' ')) {
+            v += 1;
+        }
+        let (vs, ve) = match b.get(v) {
+            Some(&q @ (b'"' | b'\'')) => {
+                let vs = v + 1;
+                (
+                    vs,
+                    vs + b[vs..].iter().take(PROBE * 4).position(|&c| c == q)?,
+                )
+            }
+            _ => (
+                v,
+                v + b[v..]
+                    .iter()
+                    .take(PROBE * 4)
+                    .take_while(|&&c| !matches!(c, b'\n' | b'\r' | b',' | b'}'))
+                    .count(),
+            ),
+        };
+        if ve > vs && vs >= self.last && !is_masked(self.s[vs..ve].trim()) {
+            self.put(vs, ve, Hit::Keyed(class));
+        }
+        Some(ve)
     }
 
     /// The value of a keyed form whose key is `ks..ke`: `(start, end, resume)`.
