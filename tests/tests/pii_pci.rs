@@ -1601,3 +1601,34 @@ fn entries_named_by_a_sensitive_key() {
         r#"{"name":"cvv","value":"[CVV-MASKED]"}"#,
     );
 }
+
+/// Leak-hunt forms, third batch: one-time codes in prose, any credential flag, `->`,
+/// signature parameter lists, mobile PINs, dates of birth.
+#[test]
+fn leak_hunt_codes_flags_and_dates() {
+    setup();
+    check_text(
+        "your OTP is 123456",
+        &format!("your OTP is {}", sec("123456")),
+    );
+    check_text(
+        "run with --api-key sk9Xq2kd93jd",
+        &format!("run with --api-key {}", sec("sk9Xq2kd93jd")),
+    );
+    check_text(
+        "password->Xq9zz!k2",
+        &format!("password->{}", sec("Xq9zz!k2")),
+    );
+    check_text("mpin=8674", "mpin=[SAD-MASKED]");
+    check_text("cargo build --release now", "cargo build --release now");
+    let sig = "t=1492774577,v1=5257a869e7ecebeda32affa62cdca3fa51cad7e77a0e56ff536d0ce8e108d8bd";
+    let line = one(capture(|| log::info!("Stripe-Signature: {}", sig)));
+    assert!(!line.to_string().contains("5257a869e7ec"), "{line}");
+    for input in [
+        r#"{"dob":"1990-01-01"}"#,
+        r#"{"date_of_birth":"1990-01-01"}"#,
+    ] {
+        let line = one(capture(|| log::info!("{}", input)));
+        assert!(!line.to_string().contains("1990-01-01"), "{input}: {line}");
+    }
+}

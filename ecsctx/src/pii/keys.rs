@@ -420,8 +420,8 @@ pub(crate) fn classify(key: &str, financial: bool) -> Class {
         || is_any(
             k,
             &[
-                b"pin1", b"pin2", b"epb", b"de52", b"de55", b"de45", b"de35", b"field52",
-                b"field55", b"field45", b"field35", b"iad",
+                b"pin1", b"pin2", b"mpin", b"tpin", b"epb", b"de52", b"de55", b"de45", b"de35",
+                b"field52", b"field55", b"field45", b"field35", b"iad",
             ],
         )
         || has!(hits, b"authenticationvalue")

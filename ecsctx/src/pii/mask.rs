@@ -1096,7 +1096,13 @@ fn has_sensitive_substring(key: &str) -> bool {
         let hit = match b | 0x20 {
             b'n' => at(i, b"name"),
             b'p' => at(i, b"payer") || at(i, b"phone"),
-            b'b' => at(i, b"billing") || at(i, b"beneficiary"),
+            b'b' => at(i, b"billing") || at(i, b"beneficiary") || at(i, b"birth"),
+            // `dob`, `customer_dob`, `DOB`: a date of birth (not `adobe`).
+            b'd' => {
+                at(i, b"dob")
+                    && (i == 0 || !k[i - 1].is_ascii_alphabetic())
+                    && !k.get(i + 3).is_some_and(u8::is_ascii_alphabetic)
+            }
             b's' => at(i, b"shipping"),
             b'c' => at(i, b"customer") || at(i, b"cardholder") || at(i, b"contact"),
             // `card_holder`, `card-holder`, `cardHolder`: the holder of a card.

@@ -263,30 +263,34 @@ impl<E: Emit> Scanner<'_, '_, E> {
         // key) or a key before a separator (`db_password = x`) starts anything; before
         // a byte that cannot follow a key (`,`, `)`, `!`, the end), nothing does.
         if letters == e && e - i < 15 {
-            let settled = match b.get(e) {
-                Some(b' ') => {
-                    triggers(b, i, e) & (PROSE | TWO_WORD | SCHEME | USER) == 0
-                        && !matches!(
-                            b[e..]
-                                .iter()
-                                .take(9)
-                                .find(|&&c| !matches!(c, b' ' | b'\t' | b'\n' | b'\r')),
-                            Some(b'=' | b':' | b'-' | b'#' | b'(')
-                        )
-                        && !(self.o.financial && e - i == 4)
-                }
-                // A dotted name (`keyloop.store_id`): only a JWT's first segment or an IBAN
-                // starts anything before a dot.
-                Some(b'.') => {
-                    !self.o.financial && !b[i..].starts_with(b"eyJ") && !b[i..].starts_with(b"SG.")
-                }
-                // `Key (card_number)=(…)`: a key in parentheses before a separator.
-                Some(b')') => {
-                    !(i > 0 && b[i - 1] == b'(' && matches!(b.get(e + 1), Some(b'=' | b':')))
-                }
-                Some(&c) => CLASS[c as usize] & 8 == 0,
-                None => true,
-            };
+            let flag = i >= 2 && &b[i - 2..i] == b"--";
+            let settled = !flag
+                && match b.get(e) {
+                    Some(b' ') => {
+                        triggers(b, i, e) & (PROSE | TWO_WORD | SCHEME | USER) == 0
+                            && !matches!(
+                                b[e..]
+                                    .iter()
+                                    .take(9)
+                                    .find(|&&c| !matches!(c, b' ' | b'\t' | b'\n' | b'\r')),
+                                Some(b'=' | b':' | b'-' | b'#' | b'(')
+                            )
+                            && !(self.o.financial && e - i == 4)
+                    }
+                    // A dotted name (`keyloop.store_id`): only a JWT's first segment or an IBAN
+                    // starts anything before a dot.
+                    Some(b'.') => {
+                        !self.o.financial
+                            && !b[i..].starts_with(b"eyJ")
+                            && !b[i..].starts_with(b"SG.")
+                    }
+                    // `Key (card_number)=(…)`: a key in parentheses before a separator.
+                    Some(b')') => {
+                        !(i > 0 && b[i - 1] == b'(' && matches!(b.get(e + 1), Some(b'=' | b':')))
+                    }
+                    Some(&c) => CLASS[c as usize] & 8 == 0,
+                    None => true,
+                };
             if settled && !is_xml_open(b, i) {
                 return letters;
             }
@@ -337,6 +341,7 @@ impl<E: Emit> Scanner<'_, '_, E> {
             )
             && !(self.o.financial && w.len() == 4)
             && !is_xml_open(b, i)
+            && !(i >= 2 && &b[i - 2..i] == b"--")
         {
             return letters;
         }
@@ -523,7 +528,9 @@ impl<E: Emit> Scanner<'_, '_, E> {
                     Some(b'=' | b':' | b'-' | b'#' | b'(') => true,
                     Some(c) => {
                         (c.is_ascii_alphanumeric() || matches!(c, b'"' | b'\'' | b'!' | b'$'))
-                            && triggers(b, i, e) & PROSE != 0
+                            && (triggers(b, i, e) & PROSE != 0
+                                // A command-line flag (`--api-key x`).
+                                || (i >= 2 && &b[i - 2..i] == b"--"))
                     }
                     None => false,
                 }
@@ -767,6 +774,9 @@ impl<E: Emit> Scanner<'_, '_, E> {
         let rest = &b[j..];
         let (sep, eq, encoded) = if rest.starts_with(b"=>") || rest.starts_with(b"->") {
             (2, false, false)
+        } else if rest.starts_with(b">") && j == ke && ke > ks && b[ke - 1] == b'-' {
+            // `password->x`: the `-` of the arrow was read into the key.
+            (1, false, false)
         } else if rest.starts_with(b":=") {
             (2, true, false)
         } else if rest.starts_with(b"::") {
@@ -841,10 +851,17 @@ impl<E: Emit> Scanner<'_, '_, E> {
                 Class::Sad => (v.len() == 16 && v.iter().all(u8::is_ascii_hexdigit), end),
                 _ if digit_only => (false, end),
                 Class::Secret => {
-                    // A flag (`--password x`) takes any value; prose needs a credential's
-                    // shape.
+                    // A flag (`--password x`) takes any value; a one-time code its digits
+                    // (`your OTP is 123456`); other prose needs a credential's shape.
                     let flag = ks >= 2 && &b[ks - 2..ks] == b"--";
-                    (flag || looks_like_credential(v), end)
+                    let otp = ["otp", "passcode", "totp"]
+                        .iter()
+                        .any(|k| s[ks..ke].eq_ignore_ascii_case(k));
+                    if otp && number(4, 8) {
+                        (true, vs + lead_digits)
+                    } else {
+                        (flag || looks_like_credential(v), end)
+                    }
                 }
                 Class::NationalId => {
                     // `SSN: 123 45 6789`, `passport X1234567`, `123-45-6789`.
@@ -1009,6 +1026,17 @@ impl<E: Emit> Scanner<'_, '_, E> {
             let key = &s[ks..ke];
             end = if key.len() >= 13 && key.to_ascii_lowercase().contains("authorization") {
                 auth_end(b, vs, end)
+            } else if b.get(end) == Some(&b',') && b[vs..end].contains(&b'=') {
+                // `Stripe-Signature: t=…,v1=…`: a list of parameters, all of it.
+                let mut e2 = end;
+                while b.get(e2) == Some(&b',') && e2 - vs < PROBE * 4 {
+                    let next = bare_end_within(b, e2 + 1, PROBE);
+                    if next == e2 + 1 || !b[e2 + 1..next].contains(&b'=') {
+                        break;
+                    }
+                    e2 = next;
+                }
+                e2
             } else {
                 self.words_end(end, true)
             };
