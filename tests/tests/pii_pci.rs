@@ -1632,3 +1632,34 @@ fn leak_hunt_codes_flags_and_dates() {
         assert!(!line.to_string().contains("1990-01-01"), "{input}: {line}");
     }
 }
+
+/// Credential keys of cloud and OAuth APIs are credentials; names of things a service
+/// logs (`queue_name`, `hostname`) are not a person's.
+#[test]
+fn more_credential_keys_and_technical_names() {
+    setup();
+    for (input, secret) in [
+        (
+            "Ocp-Apim-Subscription-Key: 0123456789abcdef0123456789abcdef",
+            "0123456789abcdef0123456789abcdef",
+        ),
+        (r#"{"jwt":"abc.def.ghi"}"#, "abc.def.ghi"),
+        (
+            r#"{"code_verifier":"dBjftJeZ4CVPmB92K27uhbUJU1p1r_wW1gFWFOEjXk"}"#,
+            "dBjftJeZ4CVPmB92K27uhbUJU1p1r",
+        ),
+        (r#"{"dbpass":"Xq9zz!k2"}"#, "Xq9zz!k2"),
+        (r#"{"tokenValue":"Xq9zz!k2"}"#, "Xq9zz!k2"),
+        ("x-functions-key: abcDEF123456", "abcDEF123456"),
+    ] {
+        let line = one(capture(|| log::info!("{}", input)));
+        assert!(!line.to_string().contains(secret), "{input} leaked: {line}");
+    }
+    for clean in [
+        "queue_name=refunds",
+        "hostname: api-1",
+        r#"{"table_name":"orders"}"#,
+    ] {
+        check_text(clean, clean);
+    }
+}

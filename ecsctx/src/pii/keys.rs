@@ -525,6 +525,12 @@ pub(crate) fn classify(key: &str, financial: bool) -> Class {
             b"terminalkey",
             b"masterkey",
             b"aeskey",
+            // Azure API Management and Functions keys, OAuth PKCE verifiers, token values.
+            b"subscriptionkey",
+            b"functionskey",
+            b"functionkey",
+            b"codeverifier",
+            b"tokenvalue",
         ],
     ) || is_any(
         k,
@@ -539,6 +545,8 @@ pub(crate) fn classify(key: &str, financial: bool) -> Class {
             b"hmac",
             // Session cookies (`JSESSIONID=…`, `PHPSESSID=…`): a session's bearer credential.
             b"jsessionid",
+            b"jwt",
+            b"dbpass",
             b"phpsessid",
             // HSM key names of card payments (zone, terminal, base derivation, key
             // encryption, initial PIN encryption keys).
