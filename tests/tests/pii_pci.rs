@@ -1663,3 +1663,26 @@ fn more_credential_keys_and_technical_names() {
         check_text(clean, clean);
     }
 }
+
+/// A URL-encoded address in a query string is the same customer: it becomes the token
+/// of the address it encodes.
+#[test]
+fn url_encoded_emails_get_the_address_token() {
+    setup();
+    let t = tok("john.doe@example.com", "email");
+    check_text(
+        "GET /search?q=john.doe%40example.com&page=2",
+        &format!("GET /search?q={t}&page=2"),
+    );
+    check_text("width=100%40 ok", "width=100%40 ok");
+}
+
+/// A Go MySQL DSN's password (`user:password@tcp(host)/db`).
+#[test]
+fn go_mysql_dsn_password() {
+    setup();
+    check_text(
+        "dsn=app:Xq9zz!k2@tcp(db:3306)/pay?parseTime=true",
+        &format!("dsn=app:{}@tcp(db:3306)/pay?parseTime=true", sec("Xq9zz!k2")),
+    );
+}

@@ -188,6 +188,12 @@ impl<E: Emit> Scanner<'_, '_, E> {
                 b'+' if self.s[i + 1..].chars().next().is_some_and(is_decimal_digit) => {
                     self.digits(i)
                 }
+                // A Go MySQL DSN: `user:password@tcp(host:3306)/db`.
+                b'@' if self.b[i + 1..].starts_with(b"tcp(")
+                    || self.b[i + 1..].starts_with(b"unix(") =>
+                {
+                    self.dsn_password(i)
+                }
                 b'@' if self.o.emails => self.email(i),
                 b'a'..=b'z' | b'A'..=b'Z'
                     if i >= self.run_end
@@ -198,6 +204,7 @@ impl<E: Emit> Scanner<'_, '_, E> {
                 b':' if self.b[i + 1..].starts_with(b"//") => self.url(i),
                 b'-' if self.b[i..].starts_with(b"-----BEGIN ") => self.pem(i),
                 b'%' if matches!(self.b.get(i + 1), Some(b'B' | b'b')) => self.track1(i),
+                b'%' if self.o.emails && self.b[i..].starts_with(b"%40") => self.encoded_email(i),
                 0x80.. => {
                     let ch = self.s[i..].chars().next().unwrap_or(' ');
                     if is_decimal_digit(ch) {
@@ -236,6 +243,42 @@ impl<E: Emit> Scanner<'_, '_, E> {
             }
             None => at + 1,
         }
+    }
+
+    /// The password of a DSN's `user:password` before the `@` at `at`.
+    fn dsn_password(&mut self, at: usize) -> usize {
+        let b = self.b;
+        let mut start = at;
+        while start > self.last
+            && at - start < PROBE
+            && !matches!(
+                b[start - 1],
+                b' ' | b'\t' | b'\n' | b'"' | b'\'' | b'=' | b'(' | b','
+            )
+        {
+            start -= 1;
+        }
+        if let Some(c) = b[start..at].iter().position(|&c| c == b':') {
+            let ps = start + c + 1;
+            if ps < at {
+                self.put(ps, at, Hit::Secret("secret"));
+            }
+        }
+        at + 1
+    }
+
+    /// A URL-encoded address (`q=john.doe%40example.com`): tokenized as the address it
+    /// encodes, so it matches the same customer's token elsewhere.
+    fn encoded_email(&mut self, at: usize) -> usize {
+        let Some((start, end)) = email_span_sep(self.s, at, self.last, 3) else {
+            return at + 1;
+        };
+        let decoded = percent_decoded(&self.s[start..end]);
+        self.out.push_str(&self.s[self.last..start]);
+        self.e.emit(Hit::Email, &decoded, self.out);
+        self.last = end;
+        self.changed = true;
+        end
     }
 
     // === words: keyed forms and credential shapes ===
@@ -2372,6 +2415,11 @@ fn is_domain_char(c: char) -> bool {
 
 /// The email address around the `@` at byte `at`, not starting before `floor`.
 pub(crate) fn email_span(s: &str, at: usize, floor: usize) -> Option<(usize, usize)> {
+    email_span_sep(s, at, floor, 1)
+}
+
+/// [`email_span`] with an `@` of `sep` bytes at `at` (3: URL-encoded, `%40`).
+fn email_span_sep(s: &str, at: usize, floor: usize, sep: usize) -> Option<(usize, usize)> {
     if floor > at {
         return None;
     }
@@ -2397,19 +2445,19 @@ pub(crate) fn email_span(s: &str, at: usize, floor: usize) -> Option<(usize, usi
     if start == at {
         return None;
     }
-    let after = &s[at + 1..];
-    let mut end = at + 1;
+    let after = &s[at + sep..];
+    let mut end = at + sep;
     for (i, c) in after.char_indices() {
         if is_domain_char(c) {
-            end = at + 1 + i + c.len_utf8();
+            end = at + sep + i + c.len_utf8();
         } else {
             break;
         }
     }
-    while end > at + 1 && matches!(s.as_bytes()[end - 1], b'.' | b'-') {
+    while end > at + sep && matches!(s.as_bytes()[end - 1], b'.' | b'-') {
         end -= 1;
     }
-    let domain = &s[at + 1..end];
+    let domain = &s[at + sep..end];
     let (labels, tld) = domain.rsplit_once('.')?;
     // `logo@2x.png`: an image's pixel density, not an address.
     if labels.len() <= 2
@@ -2428,6 +2476,32 @@ pub(crate) fn email_span(s: &str, at: usize, floor: usize) -> Option<(usize, usi
         return None;
     }
     Some((start, end))
+}
+
+/// `t` with its `%XX` escapes decoded (an escape that is not one, or bytes that do not
+/// make UTF-8, are kept as written).
+fn percent_decoded(t: &str) -> String {
+    let b = t.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut k = 0;
+    while k < b.len() {
+        let hex = |c: u8| (c as char).to_digit(16);
+        match (
+            b[k],
+            b.get(k + 1).and_then(|&c| hex(c)),
+            b.get(k + 2).and_then(|&c| hex(c)),
+        ) {
+            (b'%', Some(h), Some(l)) => {
+                out.push((h * 16 + l) as u8);
+                k += 3;
+            }
+            (c, _, _) => {
+                out.push(c);
+                k += 1;
+            }
+        }
+    }
+    String::from_utf8(out).unwrap_or_else(|_| t.to_owned())
 }
 
 /// Whether all of `t` is one phone number.
