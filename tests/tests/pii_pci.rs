@@ -1683,6 +1683,22 @@ fn go_mysql_dsn_password() {
     setup();
     check_text(
         "dsn=app:Xq9zz!k2@tcp(db:3306)/pay?parseTime=true",
-        &format!("dsn=app:{}@tcp(db:3306)/pay?parseTime=true", sec("Xq9zz!k2")),
+        &format!(
+            "dsn=app:{}@tcp(db:3306)/pay?parseTime=true",
+            sec("Xq9zz!k2")
+        ),
     );
+}
+
+/// A date-prefixed transaction id that happens to pass Luhn is an id, not a card (a `2`
+/// starts a card only in Mastercard's 2221–2720 range); 2-series cards are still cards.
+#[test]
+fn date_prefixed_ids_are_not_cards() {
+    setup();
+    for clean in ["tranid=202412345678901", "ref=2024123456789012 settled"] {
+        check_text(clean, clean);
+    }
+    check_text("card 2223003122003222 ok", "card 222300******3222 ok");
+    let line = one(capture(|| log::info!(gateway_ref = 202412345678901u64; "paid")));
+    assert_eq!(line["extra"]["gateway_ref"], 202412345678901u64, "{line}");
 }

@@ -1117,6 +1117,12 @@ impl Masker for PiiMasker {
                     && (root == "labels" || !crate::placement::is_ecs_field_set(root))
                     && (13..=19).contains(&n)
                     && matches!(digits.as_bytes()[0], b'2'..=b'6')
+                    && (digits.as_bytes()[0] != b'2' || {
+                        let d = digits.as_bytes();
+                        scan::is_mastercard_2_series(std::array::from_fn(|k| {
+                            u32::from(d[k] - b'0')
+                        }))
+                    })
                     && digits.bytes().all(|c| c.is_ascii_digit())
                     && scan::luhn_digits(digits.bytes().map(|c| u32::from(c - b'0')));
                 if pci {

@@ -1409,7 +1409,11 @@ impl<E: Emit> Scanner<'_, '_, E> {
                     if total > 19 {
                         break;
                     }
-                    if total >= 13 && card_grouping(&g[i..=j]) && luhn(s, &g[i..=j]) {
+                    if total >= 13
+                        && card_grouping(&g[i..=j])
+                        && iin_plausible(s, &g[i..=j])
+                        && luhn(s, &g[i..=j])
+                    {
                         card = Some(j);
                     }
                 }
@@ -1794,6 +1798,10 @@ fn after_number_word(b: &[u8], i: usize) -> bool {
                     "upc",
                     "terminal",
                     "merchant",
+                    "tranid",
+                    "txnid",
+                    "trxid",
+                    "transid",
                     "mid",
                     "stan",
                     "batch",
@@ -2639,6 +2647,28 @@ impl Run {
         }
         run
     }
+}
+
+/// Whether the number's first digits can start a payment card: a `2` only in
+/// Mastercard's 2221–2720 range, so a date-prefixed id (`202412345678901`) that happens
+/// to pass Luhn is not taken for a card. Other first digits are not judged.
+fn iin_plausible(s: &str, g: &[Group]) -> bool {
+    let mut first = [0u32; 4];
+    let mut n = 0;
+    for c in g.iter().flat_map(|g| s[g.start..g.end].chars()) {
+        if n == 4 {
+            break;
+        }
+        first[n] = nd_value(c);
+        n += 1;
+    }
+    first[0] != 2 || is_mastercard_2_series(first)
+}
+
+/// Whether four leading digits are in Mastercard's 2-series, 2221–2720.
+pub(crate) fn is_mastercard_2_series(d: [u32; 4]) -> bool {
+    let v = d[0] * 1000 + d[1] * 100 + d[2] * 10 + d[3];
+    (2221..=2720).contains(&v)
 }
 
 /// Whether digit groups are grouped as card numbers are: one run, groups of four with a
