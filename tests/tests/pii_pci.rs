@@ -1699,6 +1699,8 @@ fn date_prefixed_ids_are_not_cards() {
         check_text(clean, clean);
     }
     check_text("card 2223003122003222 ok", "card 222300******3222 ok");
-    let line = one(capture(|| log::info!(gateway_ref = 202412345678901u64; "paid")));
+    let line = one(capture(
+        || log::info!(gateway_ref = 202412345678901u64; "paid"),
+    ));
     assert_eq!(line["extra"]["gateway_ref"], 202412345678901u64, "{line}");
 }

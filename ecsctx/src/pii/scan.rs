@@ -2654,13 +2654,11 @@ impl Run {
 /// to pass Luhn is not taken for a card. Other first digits are not judged.
 fn iin_plausible(s: &str, g: &[Group]) -> bool {
     let mut first = [0u32; 4];
-    let mut n = 0;
-    for c in g.iter().flat_map(|g| s[g.start..g.end].chars()) {
-        if n == 4 {
-            break;
-        }
-        first[n] = nd_value(c);
-        n += 1;
+    for (slot, c) in first
+        .iter_mut()
+        .zip(g.iter().flat_map(|g| s[g.start..g.end].chars()))
+    {
+        *slot = nd_value(c);
     }
     first[0] != 2 || is_mastercard_2_series(first)
 }
