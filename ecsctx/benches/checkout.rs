@@ -12,6 +12,7 @@
 
 #[path = "common/mod.rs"]
 mod common;
+use common::request_fields;
 
 use std::hint::black_box;
 use std::io::{self, Write};
@@ -19,7 +20,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
-use ecsctx::context::{self, Fields};
+use ecsctx::context;
 use ecsctx::sink::Sink;
 use ecsctx::trace::TraceContext;
 use serde::Serialize;
@@ -55,17 +56,6 @@ impl Write for Mem {
     fn flush(&mut self) -> io::Result<()> {
         Ok(())
     }
-}
-
-fn request_fields() -> Fields {
-    Fields::new()
-        .with("ip", "203.0.113.9")
-        .with("user_id", &42)
-        .with("session_id", "sess-8f2c91")
-        .with("merchant_id", "m-1001")
-        .with("labels.region", "eu-west-1")
-        .with("keyloop.store_id", &7)
-        .with("keyloop.enterprise_id", &3)
 }
 
 /// One request: the context bound once, then the 8 events.

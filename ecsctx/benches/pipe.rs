@@ -16,9 +16,13 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use ecsctx::context::{self, Fields};
+use ecsctx::context;
 use ecsctx::sink::{NonBlocking, Overflow};
 use ecsctx::trace::TraceContext;
+
+#[path = "common/mod.rs"]
+mod common;
+use common::request_fields;
 
 const THREADS: usize = 2;
 const EVENTS: u64 = 8;
@@ -65,18 +69,6 @@ impl<W: Write> Write for Counting<W> {
     }
 }
 
-fn fields(tc: TraceContext) -> Fields {
-    Fields::new()
-        .with("ip", "203.0.113.9")
-        .with("user_id", &42)
-        .with("session_id", "sess-8f2c91")
-        .with("merchant_id", "m-1001")
-        .with("labels.region", "eu-west-1")
-        .with("keyloop.store_id", &7)
-        .with("keyloop.enterprise_id", &3)
-        .with_trace(tc)
-}
-
 fn ecsctx_run(requests: u64) -> (Duration, u64, u64) {
     let (child, stdin) = reader();
     let lines = Arc::new(AtomicU64::new(0));
@@ -97,7 +89,7 @@ fn ecsctx_run(requests: u64) -> (Duration, u64, u64) {
         for _ in 0..THREADS {
             s.spawn(|| {
                 for _ in 0..requests {
-                    let _c = context::bind(fields(TraceContext::new_root()));
+                    let _c = context::bind(request_fields().with_trace(TraceContext::new_root()));
                     for _ in 0..EVENTS {
                         ecsctx::event!(
                             info,

@@ -14,7 +14,11 @@ use std::io;
 use std::time::{Duration, Instant};
 
 use criterion::{criterion_group, criterion_main, Criterion};
-use ecsctx::context::{self, Fields};
+
+#[path = "common/mod.rs"]
+mod common;
+use common::request_fields;
+use ecsctx::context;
 use ecsctx::sink::Sink;
 use ecsctx::trace::TraceContext;
 
@@ -39,17 +43,7 @@ impl Sink for PerThread {
 }
 
 fn request() {
-    let _c = context::bind(
-        Fields::new()
-            .with("ip", "203.0.113.9")
-            .with("user_id", &42)
-            .with("session_id", "sess-8f2c91")
-            .with("merchant_id", "m-1001")
-            .with("labels.region", "eu-west-1")
-            .with("keyloop.store_id", &7)
-            .with("keyloop.enterprise_id", &3)
-            .with_trace(TraceContext::new_root()),
-    );
+    let _c = context::bind(request_fields().with_trace(TraceContext::new_root()));
     for _ in 0..8 {
         ecsctx::event!(
             info,
