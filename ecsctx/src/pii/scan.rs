@@ -226,9 +226,15 @@ impl<E: Emit> Scanner<'_, '_, E> {
 
     /// Replaces `start..end` with what the masker writes for `hit`.
     fn put(&mut self, start: usize, end: usize, hit: Hit) {
+        self.put_as(start, end, hit, &self.s[start..end]);
+    }
+
+    /// [`Self::put`], with the masker shown `text` for what `start..end` holds (an
+    /// address decoded from its URL escapes).
+    fn put_as(&mut self, start: usize, end: usize, hit: Hit, text: &str) {
         debug_assert!(self.last <= start && start <= end);
         self.out.push_str(&self.s[self.last..start]);
-        self.e.emit(hit, &self.s[start..end], self.out);
+        self.e.emit(hit, text, self.out);
         self.last = end;
         self.changed = true;
     }
@@ -274,10 +280,7 @@ impl<E: Emit> Scanner<'_, '_, E> {
             return at + 1;
         };
         let decoded = percent_decoded(&self.s[start..end]);
-        self.out.push_str(&self.s[self.last..start]);
-        self.e.emit(Hit::Email, &decoded, self.out);
-        self.last = end;
-        self.changed = true;
+        self.put_as(start, end, Hit::Email, &decoded);
         end
     }
 
@@ -305,40 +308,33 @@ impl<E: Emit> Scanner<'_, '_, E> {
         // trigger word (`Bearer`, a prose key such as `cvv`, the first word of a two-word
         // key) or a key before a separator (`db_password = x`) starts anything; before
         // a byte that cannot follow a key (`,`, `)`, `!`, the end), nothing does.
-        if letters == e && e - i < 15 {
-            let flag = i >= 2 && &b[i - 2..i] == b"--";
-            let settled = !flag
-                && match b.get(e) {
-                    Some(b' ') => {
-                        triggers(b, i, e) & (PROSE | TWO_WORD | SCHEME | USER) == 0
-                            && !matches!(
-                                b[e..]
-                                    .iter()
-                                    .take(9)
-                                    .find(|&&c| !matches!(c, b' ' | b'\t' | b'\n' | b'\r')),
-                                Some(b'=' | b':' | b'-' | b'#' | b'(')
-                            )
-                            && !(self.o.financial && e - i == 4)
-                    }
-                    // A dotted name (`keyloop.store_id`): only a JWT's first segment or an IBAN
-                    // starts anything before a dot.
-                    Some(b'.') => {
-                        !self.o.financial
-                            && !b[i..].starts_with(b"eyJ")
-                            && !b[i..].starts_with(b"SG.")
-                    }
-                    // `Key (card_number)=(…)`: a key in parentheses before a separator.
-                    Some(b')') => {
-                        !(i > 0 && b[i - 1] == b'(' && matches!(b.get(e + 1), Some(b'=' | b':')))
-                    }
-                    Some(&c) => CLASS[c as usize] & 8 == 0,
-                    None => true,
-                };
+        if letters == e && e - i < 15 && !after_double_dash(b, i) {
+            let settled = match b.get(e) {
+                Some(b' ') => self.is_prose(i, e, triggers(b, i, e)),
+                // A dotted name (`keyloop.store_id`): only a JWT's first segment, a SendGrid
+                // key or an IBAN starts anything before a dot.
+                Some(b'.') => {
+                    !self.o.financial && !b[i..].starts_with(b"eyJ") && !b[i..].starts_with(b"SG.")
+                }
+                Some(b')') => !paren_key(b, i, e),
+                Some(&c) => CLASS[c as usize] & 8 == 0,
+                None => true,
+            };
             if settled && !is_xml_open(b, i) {
                 return letters;
             }
         }
         self.word_rules(i, letters, e)
+    }
+
+    /// Whether the word `i..e` before a space is prose: not a trigger word (flags `f`:
+    /// `Bearer`, a prose key such as `cvv`, the first word of a two-word key), no
+    /// separator after the spaces (`db_password = x`), not an IBAN's first group.
+    #[inline]
+    fn is_prose(&self, i: usize, e: usize, f: u8) -> bool {
+        f & (PROSE | TWO_WORD | SCHEME | USER) == 0
+            && !separator_after_spaces(self.b, e)
+            && !(self.o.financial && e - i == 4)
     }
 
     /// The rules a word may start: a CVV or PIN glued to its key, published token shapes,
@@ -374,17 +370,9 @@ impl<E: Emit> Scanner<'_, '_, E> {
         // a key before a separator (`db_password = x`) can start anything.
         if b.get(e) == Some(&b' ')
             && w.len() < 15
-            && f & (PROSE | TWO_WORD | SCHEME | USER) == 0
-            && !matches!(
-                b[e..]
-                    .iter()
-                    .take(9)
-                    .find(|&&c| !matches!(c, b' ' | b'\t' | b'\n' | b'\r')),
-                Some(b'=' | b':' | b'-' | b'#' | b'(')
-            )
-            && !(self.o.financial && w.len() == 4)
+            && self.is_prose(i, e, f)
             && !is_xml_open(b, i)
-            && !(i >= 2 && &b[i - 2..i] == b"--")
+            && !after_double_dash(b, i)
         {
             return letters;
         }
@@ -406,15 +394,9 @@ impl<E: Emit> Scanner<'_, '_, E> {
         // an IBAN or a token can start a finding.
         let iban = self.o.financial && e - i >= 15 && b[i + 2].is_ascii_digit();
         let next = b.get(e).copied();
-        let paren_key = next == Some(b')')
-            && i > 0
-            && b[i - 1] == b'('
-            && matches!(b.get(e + 1), Some(b'=' | b':'));
-        if !next.is_some_and(|c| CLASS[c as usize] & 8 != 0)
-            && !paren_key
-            && !iban
-            && !is_xml_open(b, i)
-        {
+        let may_follow = next.is_some_and(|c| CLASS[c as usize] & 8 != 0)
+            || (next == Some(b')') && paren_key(b, i, e));
+        if !may_follow && !iban && !is_xml_open(b, i) {
             return letters;
         }
         if (w == "ptok" || w == "penc") && next == Some(b':') {
@@ -452,7 +434,7 @@ impl<E: Emit> Scanner<'_, '_, E> {
         // `curl -u user:pass`, `--user user:pass`: the password after the colon.
         if f & USER != 0
             && ((w == "u" && i >= 1 && b[i - 1] == b'-' && (i == 1 || b[i - 2] == b' '))
-                || (w == "user" && i >= 2 && &b[i - 2..i] == b"--"))
+                || (w == "user" && after_double_dash(b, i)))
         {
             if let Some((vs, ve)) = self.next_token(e) {
                 if let Some(c) = b[vs..ve].iter().position(|&c| c == b':') {
@@ -553,7 +535,7 @@ impl<E: Emit> Scanner<'_, '_, E> {
         let b = self.b;
         match b.get(e) {
             Some(b'=' | b':' | b'"' | b'\'' | b'>' | b'\\' | b']' | b'#' | b'(') => true,
-            Some(b')') => i > 0 && b[i - 1] == b'(' && matches!(b.get(e + 1), Some(b'=' | b':')),
+            Some(b')') => paren_key(b, i, e),
             Some(b'%') => {
                 let r = &b[e..];
                 r.starts_with(b"%3D") || r.starts_with(b"%3d") || r.starts_with(b"%22")
@@ -573,7 +555,7 @@ impl<E: Emit> Scanner<'_, '_, E> {
                         (c.is_ascii_alphanumeric() || matches!(c, b'"' | b'\'' | b'!' | b'$'))
                             && (triggers(b, i, e) & PROSE != 0
                                 // A command-line flag (`--api-key x`).
-                                || (i >= 2 && &b[i - 2..i] == b"--"))
+                                || after_double_dash(b, i))
                     }
                     None => false,
                 }
@@ -896,7 +878,7 @@ impl<E: Emit> Scanner<'_, '_, E> {
                 Class::Secret => {
                     // A flag (`--password x`) takes any value; a one-time code its digits
                     // (`your OTP is 123456`); other prose needs a credential's shape.
-                    let flag = ks >= 2 && &b[ks - 2..ks] == b"--";
+                    let flag = after_double_dash(b, ks);
                     let otp = ["otp", "passcode", "totp"]
                         .iter()
                         .any(|k| s[ks..ke].eq_ignore_ascii_case(k));
@@ -1404,6 +1386,9 @@ impl<E: Emit> Scanner<'_, '_, E> {
                 // The longest Luhn-valid card starting at group i.
                 let mut card = None;
                 let mut total = 0;
+                // The first digits are those of group i whatever the length tried: judged
+                // once, when a length could make a card.
+                let mut iin = None;
                 for j in i..g.len() {
                     total += g[j].digits;
                     if total > 19 {
@@ -1411,7 +1396,7 @@ impl<E: Emit> Scanner<'_, '_, E> {
                     }
                     if total >= 13
                         && card_grouping(&g[i..=j])
-                        && iin_plausible(s, &g[i..=j])
+                        && *iin.get_or_insert_with(|| iin_plausible(s, &g[i..]))
                         && luhn(s, &g[i..=j])
                     {
                         card = Some(j);
@@ -1851,6 +1836,32 @@ fn after_number_word(b: &[u8], i: usize) -> bool {
                 ]
                 .iter()
                 .any(|x| w.eq_ignore_ascii_case(x)))
+}
+
+/// Whether the word at `i` is a command-line flag (`--password x`, `--user a:b`).
+#[inline]
+fn after_double_dash(b: &[u8], i: usize) -> bool {
+    i >= 2 && &b[i - 2..i] == b"--"
+}
+
+/// Whether the word `i..e`, followed by `)`, is a key in parentheses before a separator
+/// (`Key (card_number)=(…)`, a database error).
+#[inline]
+fn paren_key(b: &[u8], i: usize, e: usize) -> bool {
+    i > 0 && b[i - 1] == b'(' && matches!(b.get(e + 1), Some(b'=' | b':'))
+}
+
+/// Whether a separator follows the whitespace at `e` (`db_password = x`), as far as
+/// [`Scanner::may_be_key`] looks: 8 whitespace bytes and the byte after them.
+#[inline]
+fn separator_after_spaces(b: &[u8], e: usize) -> bool {
+    matches!(
+        b[e..]
+            .iter()
+            .take(9)
+            .find(|&&c| !matches!(c, b' ' | b'\t' | b'\n' | b'\r')),
+        Some(b'=' | b':' | b'-' | b'#' | b'(')
+    )
 }
 
 /// Whether `i` follows a URL escape (`%22password`): a word starts there.
