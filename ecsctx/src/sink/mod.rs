@@ -248,20 +248,26 @@ pub fn stats() -> Stats {
 /// Records the outcome of writing one line (reports the first error on stderr).
 #[inline]
 pub(crate) fn record(len: usize, res: io::Result<()>) {
+    record_lines(1, len, res);
+}
+
+/// Records the outcome of one write of `lines` whole lines, `len` bytes in all.
+#[inline]
+pub(crate) fn record_lines(lines: u64, len: usize, res: io::Result<()>) {
     match res {
         Ok(()) => {
-            if MINE.try_with(|m| m.0.add_own(1, len as u64)).is_err() {
+            if MINE.try_with(|m| m.0.add_own(lines, len as u64)).is_err() {
                 // The thread is ending: count in the shared totals.
-                RETIRED.add_shared(1, len as u64);
+                RETIRED.add_shared(lines, len as u64);
             }
         }
-        Err(e) => record_error(e),
+        Err(e) => record_error(lines, e),
     }
 }
 
 #[cold]
-fn record_error(e: io::Error) {
-    WRITE_ERRORS.fetch_add(1, Ordering::Relaxed);
+fn record_error(lines: u64, e: io::Error) {
+    WRITE_ERRORS.fetch_add(lines, Ordering::Relaxed);
     if !REPORTED.swap(true, Ordering::Relaxed) {
         eprintln!(
             "ecsctx: writing a log line failed: {e}; further failures are counted in ecsctx::stats() and not reported"

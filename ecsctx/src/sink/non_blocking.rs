@@ -112,15 +112,15 @@ const BATCH: usize = 4096;
 /// [`BATCH`] bytes unless one line alone is longer).
 struct Batch {
     buf: Vec<u8>,
-    /// The length of each line in `buf` (counted in `stats()` once written).
-    lens: Vec<usize>,
+    /// How many lines `buf` holds (counted in `stats()` once written).
+    lines: u64,
 }
 
 impl Batch {
     fn new() -> Self {
         Batch {
             buf: Vec::with_capacity(BATCH),
-            lens: Vec::with_capacity(64),
+            lines: 0,
         }
     }
 
@@ -131,7 +131,7 @@ impl Batch {
 
     fn push(&mut self, line: &[u8]) {
         self.buf.extend_from_slice(line);
-        self.lens.push(line.len());
+        self.lines += 1;
     }
 
     /// One `write_all` for the lines held; each line's outcome is that write's.
@@ -140,17 +140,9 @@ impl Batch {
             return;
         }
         let res = w.write_all(&self.buf);
-        for &len in &self.lens {
-            super::record(
-                len,
-                match &res {
-                    Ok(()) => Ok(()),
-                    Err(e) => Err(io::Error::new(e.kind(), e.to_string())),
-                },
-            );
-        }
+        super::record_lines(self.lines, self.buf.len(), res);
         self.buf.clear();
-        self.lens.clear();
+        self.lines = 0;
     }
 }
 
@@ -274,21 +266,9 @@ mod tests {
     use super::*;
     use std::sync::Mutex;
 
-    #[derive(Clone, Default)]
-    struct Shared(Arc<Mutex<Vec<u8>>>);
-    impl Write for Shared {
-        fn write(&mut self, b: &[u8]) -> io::Result<usize> {
-            self.0.lock().unwrap().extend_from_slice(b);
-            Ok(b.len())
-        }
-        fn flush(&mut self) -> io::Result<()> {
-            Ok(())
-        }
-    }
-
     #[test]
     fn guard_flushes_everything() {
-        let out = Shared::default();
+        let out = Writes::default();
         let (s, g) = NonBlocking::builder()
             .overflow(Overflow::Block)
             .capacity(4)
@@ -297,7 +277,7 @@ mod tests {
             let _ = s.write_line(format!("{i}\n").as_bytes());
         }
         drop(g);
-        let text = String::from_utf8(out.0.lock().unwrap().clone()).unwrap();
+        let text = String::from_utf8(out.0.lock().unwrap().concat()).unwrap();
         assert_eq!(text.lines().count(), 1000);
         assert_eq!(s.dropped(), 0);
         let _ = s.write_line(b"late\n");
