@@ -12,7 +12,7 @@
 
 #[path = "common/mod.rs"]
 mod common;
-use common::request_fields;
+use common::{checkout_event, request_fields, tracing_checkout_event, tracing_request_span};
 
 use std::hint::black_box;
 use std::io::{self, Write};
@@ -71,19 +71,6 @@ fn events(mut event: impl FnMut()) {
     for _ in 0..EVENTS {
         event();
     }
-}
-
-/// The checkout event through `event!` (the ECS logger's direct path).
-#[inline(always)]
-fn checkout_event() {
-    ecsctx::event!(
-        info,
-        "payment_processed",
-        amount = 100,
-        currency = "KWD",
-        attempt = 1,
-        latency_ms = 12.5
-    );
 }
 
 /// The same event through `log`'s key-value macros (what another crate's records cost).
@@ -374,28 +361,9 @@ fn bench(c: &mut Criterion) {
         g.bench_function("tracing_subscriber_json", |b| {
             b.iter(|| {
                 let tc = TraceContext::new_root();
-                let span = tracing::info_span!(
-                    "request",
-                    trace_id = %tc.trace_id(),
-                    span_id = %tc.span_id(),
-                    client_ip = "203.0.113.9",
-                    user_id = 42,
-                    session_id = "sess-8f2c91",
-                    merchant_id = "m-1001",
-                    labels_region = "eu-west-1",
-                    keyloop_store_id = 7,
-                    keyloop_enterprise_id = 3,
-                );
+                let span = tracing_request_span(&tc);
                 let _e = span.enter();
-                events(|| {
-                    tracing::info!(
-                        amount = 100,
-                        currency = "KWD",
-                        attempt = 1,
-                        latency_ms = 12.5,
-                        "payment_processed"
-                    )
-                });
+                events(tracing_checkout_event);
             })
         });
     }

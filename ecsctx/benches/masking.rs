@@ -15,14 +15,14 @@
 
 #[path = "common/mod.rs"]
 mod common;
-use common::pii;
+use common::{checkout_event, pii, request_fields};
 
 use std::hint::black_box;
 use std::io;
 use std::sync::Arc;
 
 use criterion::{criterion_group, criterion_main, Criterion};
-use ecsctx::context::{self, Fields};
+use ecsctx::context;
 use ecsctx::pii::PiiMasker;
 use ecsctx::sink::Sink;
 use ecsctx::trace::TraceContext;
@@ -40,16 +40,6 @@ impl Sink for Null {
         black_box(line);
         Ok(())
     }
-}
-
-fn request_fields() -> Fields {
-    Fields::new()
-        .with("ip", "203.0.113.9")
-        .with("user_id", &42)
-        .with("session_id", "sess-8f2c91")
-        .with("merchant_id", "m-1001")
-        .with("labels.region", "eu-west-1")
-        .with("keyloop.store_id", &7)
 }
 
 fn records(c: &mut Criterion) {
@@ -113,18 +103,7 @@ fn event_macro(c: &mut Criterion) {
     let label = if off { "masker_off" } else { "masker_on" };
     let _c = context::bind(request_fields().with_trace(TraceContext::new_root()));
     let mut g = c.benchmark_group("masking_event_macro");
-    g.bench_function(format!("plain/{label}"), |b| {
-        b.iter(|| {
-            ecsctx::event!(
-                info,
-                "payment_processed",
-                amount = 100,
-                currency = "KWD",
-                attempt = 1,
-                latency_ms = 12.5
-            )
-        })
-    });
+    g.bench_function(format!("plain/{label}"), |b| b.iter(checkout_event));
     g.bench_function(format!("sensitive/{label}"), |b| {
         b.iter(|| {
             ecsctx::event!(

@@ -22,7 +22,7 @@ use ecsctx::trace::TraceContext;
 
 #[path = "common/mod.rs"]
 mod common;
-use common::request_fields;
+use common::{checkout_event, request_fields, tracing_checkout_event, tracing_request_span};
 
 const THREADS: usize = 2;
 const EVENTS: u64 = 8;
@@ -91,14 +91,7 @@ fn ecsctx_run(requests: u64) -> (Duration, u64, u64) {
                 for _ in 0..requests {
                     let _c = context::bind(request_fields().with_trace(TraceContext::new_root()));
                     for _ in 0..EVENTS {
-                        ecsctx::event!(
-                            info,
-                            "payment_processed",
-                            amount = 100,
-                            currency = "KWD",
-                            attempt = 1,
-                            latency_ms = 12.5
-                        );
+                        checkout_event();
                     }
                 }
             });
@@ -134,27 +127,10 @@ fn tracing_run(requests: u64) -> (Duration, u64, u64) {
             s.spawn(|| {
                 for _ in 0..requests {
                     let tc = TraceContext::new_root();
-                    let span = tracing::info_span!(
-                        "request",
-                        trace_id = %tc.trace_id(),
-                        span_id = %tc.span_id(),
-                        client_ip = "203.0.113.9",
-                        user_id = 42,
-                        session_id = "sess-8f2c91",
-                        merchant_id = "m-1001",
-                        labels_region = "eu-west-1",
-                        keyloop_store_id = 7,
-                        keyloop_enterprise_id = 3,
-                    );
+                    let span = tracing_request_span(&tc);
                     let _e = span.enter();
                     for _ in 0..EVENTS {
-                        tracing::info!(
-                            amount = 100,
-                            currency = "KWD",
-                            attempt = 1,
-                            latency_ms = 12.5,
-                            "payment_processed"
-                        );
+                        tracing_checkout_event();
                     }
                 }
             });

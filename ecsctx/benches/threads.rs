@@ -9,7 +9,6 @@
 //! ```
 
 use std::cell::RefCell;
-use std::hint::black_box;
 use std::io;
 use std::time::{Duration, Instant};
 
@@ -17,7 +16,7 @@ use criterion::{criterion_group, criterion_main, Criterion};
 
 #[path = "common/mod.rs"]
 mod common;
-use common::request_fields;
+use common::{checkout_event, request_fields};
 use ecsctx::context;
 use ecsctx::sink::Sink;
 use ecsctx::trace::TraceContext;
@@ -45,14 +44,7 @@ impl Sink for PerThread {
 fn request() {
     let _c = context::bind(request_fields().with_trace(TraceContext::new_root()));
     for _ in 0..8 {
-        ecsctx::event!(
-            info,
-            "payment_processed",
-            amount = 100,
-            currency = "KWD",
-            attempt = 1,
-            latency_ms = black_box(12.5)
-        );
+        checkout_event();
     }
 }
 
