@@ -1,7 +1,8 @@
 //! Where lines go: stdout, stderr, a file, any `Write`, or a non-blocking queue.
 //!
-//! Every line reaches its writer with a single `write_all`, so lines from concurrent
-//! threads never interleave. Write errors are counted ([`stats`]) and reported once on
+//! Every line reaches its writer whole, in one `write_all`, so lines from concurrent
+//! threads never interleave: alone for the direct sinks, joined with the other queued
+//! lines (whole lines, at most 4096 bytes, `PIPE_BUF`) by [`NonBlocking`]'s writer. Write errors are counted ([`stats`]) and reported once on
 //! stderr; the logging call itself never fails or panics.
 
 mod non_blocking;
