@@ -63,6 +63,24 @@ pub use config::{init, try_init, Builder, InitError};
 pub use logger::{EcsLogger, Format};
 pub use sink::{stats, Stats};
 
+/// Writes out every line logged so far: flushes the installed logger's sink and, for a
+/// [`NonBlocking`](sink::NonBlocking) writer, waits until its queue is written.
+///
+/// Call it before [`std::process::exit`] (which runs no destructors, so a
+/// [`WorkerGuard`](sink::WorkerGuard) still alive never drains its queue) and at the end
+/// of a graceful shutdown. Called from inside a sink (a writer that logs), it does
+/// nothing.
+///
+/// # Examples
+/// ```
+/// log::info!("last words");
+/// ecsctx::flush();
+/// // std::process::exit(0);
+/// ```
+pub fn flush() {
+    log::logger().flush();
+}
+
 pub use __private::FieldSet;
 pub use ecsctx_macros::{bind, event};
 #[doc(hidden)]

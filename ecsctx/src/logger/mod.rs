@@ -205,28 +205,35 @@ impl EcsLogger {
     /// or writes it in the configured format.
     #[inline]
     fn deliver(&self, frame: Option<&Frame>, out: &[u8], pretty: &mut String) {
-        match frame.and_then(|f| f.sink.as_ref()) {
+        let done = match frame.and_then(|f| f.sink.as_ref()) {
             // A context's sink always gets JSON, so tests can parse it.
-            Some(sink) => {
-                let _ = sink.write_line(out);
-            }
+            Some(sink) => sink::enter(|| sink.write_line(out)).is_some(),
             None => match self.format {
                 Format::Json => self.write(out),
                 Format::Pretty => {
                     pretty::to_pretty(&out[..out.len() - 1], self.color, pretty);
-                    self.write(pretty.as_bytes());
+                    self.write(pretty.as_bytes())
                 }
             },
+        };
+        if !done {
+            // Logged from inside a sink (a writer that logs): the sink is busy on this
+            // thread, and waiting for it would never end.
+            sink::fallback(out);
         }
     }
 
-    /// One write of a whole line; its outcome is counted in `stats()`.
+    /// One write of a whole line, its outcome counted in `stats()`; `false` (nothing
+    /// written) when this thread is already inside the sink.
     #[inline]
-    fn write(&self, line: &[u8]) {
-        let res = self.sink.write_line(line);
-        if !self.sink.counts_itself() {
+    fn write(&self, line: &[u8]) -> bool {
+        let Some(res) = sink::enter(|| self.sink.write_line(line)) else {
+            return false;
+        };
+        if !self.sink.counts_itself() || res.is_err() {
             sink::record(line.len(), res);
         }
+        true
     }
 
     fn emit_inner(&self, src: &Src<'_>) {
@@ -414,7 +421,8 @@ impl Log for EcsLogger {
     }
 
     fn flush(&self) {
-        let _ = self.sink.flush();
+        // Never from inside the sink (a non-blocking writer would wait for itself).
+        let _ = sink::enter(|| self.sink.flush());
     }
 }
 

@@ -629,6 +629,11 @@ impl Compound<'_, '_> {
             self.ser.out().push(b',');
         }
         self.first = false;
+        if self.ser.skip > 0 {
+            // Past the nesting cap: the value is not written, so it is not visited
+            // either (a 100,000-deep value must not recurse 100,000 frames deep).
+            return Ok(());
+        }
         value.serialize(self.ser.reborrow())
     }
 
@@ -679,6 +684,9 @@ impl Compound<'_, '_> {
     }
 
     fn map_value<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), SerError> {
+        if self.ser.skip > 0 {
+            return Ok(());
+        }
         let r = value.serialize(self.ser.reborrow());
         self.ser.depth = self.inner_depth;
         r

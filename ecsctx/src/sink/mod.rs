@@ -2,13 +2,28 @@
 //!
 //! Every line reaches its writer whole, in one `write_all`, so lines from concurrent
 //! threads never interleave: alone for the direct sinks, joined with the other queued
-//! lines (whole lines, at most 4096 bytes, `PIPE_BUF`) by [`NonBlocking`]'s writer. Write errors are counted ([`stats`]) and reported once on
-//! stderr; the logging call itself never fails or panics.
+//! lines (whole lines, at most 4096 bytes, `PIPE_BUF`) by [`NonBlocking`]'s writer. Write
+//! errors are counted ([`stats`]) and reported once on stderr; the logging call itself
+//! never fails or panics.
+//!
+//! Faults a sink can meet, and what happens:
+//! - **A write that fails part-way** (a disk filling up): the bytes written so far stay,
+//!   but the next line written to that writer starts with a `\n` that ends them, so the
+//!   fragment is one bad line of its own and is never glued to the next one. The line is
+//!   counted in `write_errors`.
+//! - **A writer or sink that logs** (a `Write` that calls `log::warn!`): the nested line
+//!   cannot go to the sink it is logged from (that would deadlock on the sink's lock, or
+//!   wait for the non-blocking writer thread that is logging): it goes to stderr, counted
+//!   in [`Stats::fallback`].
+//! - **A sink that panics**: the panic is caught every time; the line is counted in
+//!   `write_errors` and the first one is reported on stderr.
 
 mod non_blocking;
 
+use std::cell::Cell;
 use std::fs::File;
 use std::io::{self, Write};
+use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
@@ -42,9 +57,22 @@ pub trait Sink: Send + Sync + 'static {
 #[derive(Debug, Default, Clone, Copy)]
 pub struct Stdout;
 
+/// Whether the last line written to stdout (or stderr) was cut short; read and written
+/// only under that stream's lock.
+static STDOUT_TORN: AtomicBool = AtomicBool::new(false);
+static STDERR_TORN: AtomicBool = AtomicBool::new(false);
+
+/// [`write_whole`] with the torn flag of a process-wide stream (held under its lock).
+fn write_stream(w: &mut impl Write, torn: &AtomicBool, line: &[u8]) -> io::Result<()> {
+    let mut t = torn.load(Ordering::Relaxed);
+    let res = write_whole(w, &mut t, line);
+    torn.store(t, Ordering::Relaxed);
+    res
+}
+
 impl Sink for Stdout {
     fn write_line(&self, line: &[u8]) -> io::Result<()> {
-        io::stdout().lock().write_all(line)
+        write_stream(&mut io::stdout().lock(), &STDOUT_TORN, line)
     }
     fn flush(&self) -> io::Result<()> {
         io::stdout().lock().flush()
@@ -57,7 +85,7 @@ pub struct Stderr;
 
 impl Sink for Stderr {
     fn write_line(&self, line: &[u8]) -> io::Result<()> {
-        io::stderr().lock().write_all(line)
+        write_stream(&mut io::stderr().lock(), &STDERR_TORN, line)
     }
 }
 
@@ -71,33 +99,72 @@ impl Sink for Stderr {
 /// assert_eq!(s.into_inner(), b"{}\n");
 /// ```
 #[derive(Debug)]
-pub struct WriterSink<W>(Mutex<W>);
+pub struct WriterSink<W>(Mutex<Torn<W>>);
+
+/// A writer and whether its last line was cut short by an error.
+#[derive(Debug)]
+struct Torn<W> {
+    w: W,
+    torn: bool,
+}
 
 impl<W: Write + Send + 'static> WriterSink<W> {
     /// Wraps a writer.
     pub fn new(w: W) -> Self {
-        WriterSink(Mutex::new(w))
+        WriterSink(Mutex::new(Torn { w, torn: false }))
     }
 
     /// The writer back.
     pub fn into_inner(self) -> W {
-        self.0.into_inner().unwrap_or_else(PoisonError::into_inner)
+        self.0
+            .into_inner()
+            .unwrap_or_else(PoisonError::into_inner)
+            .w
     }
 }
 
 impl<W: Write + Send + 'static> Sink for WriterSink<W> {
     fn write_line(&self, line: &[u8]) -> io::Result<()> {
-        self.0
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .write_all(line)
+        let mut g = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        let Torn { w, torn } = &mut *g;
+        write_whole(w, torn, line)
     }
     fn flush(&self) -> io::Result<()> {
         self.0
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
+            .w
             .flush()
     }
+}
+
+/// Writes all of `line` (retrying interrupted writes). When a write fails after part of
+/// the line went out, `torn` is set, and the next call first writes the `\n` that ends
+/// that fragment: a later line never starts glued to the end of a failed one.
+pub(crate) fn write_whole<W: Write + ?Sized>(
+    w: &mut W,
+    torn: &mut bool,
+    line: &[u8],
+) -> io::Result<()> {
+    if *torn {
+        w.write_all(b"\n")?;
+        *torn = false;
+    }
+    let mut rest = line;
+    while !rest.is_empty() {
+        let err = match w.write(rest) {
+            Ok(0) => io::Error::from(io::ErrorKind::WriteZero),
+            Ok(n) => {
+                rest = &rest[n.min(rest.len())..];
+                continue;
+            }
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => e,
+        };
+        *torn = rest.len() < line.len();
+        return Err(err);
+    }
+    Ok(())
 }
 
 /// Opens (creates or appends to) a log file.
@@ -142,7 +209,10 @@ impl<S: Sink + ?Sized> Sink for Box<S> {
 static RETIRED: Counts = Counts::new();
 static WRITE_ERRORS: AtomicU64 = AtomicU64::new(0);
 static DROPPED: AtomicU64 = AtomicU64::new(0);
+static FALLBACK: AtomicU64 = AtomicU64::new(0);
 static REPORTED: AtomicBool = AtomicBool::new(false);
+static PANIC_REPORTED: AtomicBool = AtomicBool::new(false);
+static FALLBACK_REPORTED: AtomicBool = AtomicBool::new(false);
 
 /// Lines and bytes written successfully.
 #[derive(Debug)]
@@ -222,6 +292,9 @@ pub struct Stats {
     pub write_errors: u64,
     /// Lines dropped by a non-blocking writer whose queue was full (or shut down).
     pub dropped: u64,
+    /// Lines written to stderr instead of the sink, because they were logged from inside
+    /// it (a writer or sink that logs, or code on the non-blocking writer's thread).
+    pub fallback: u64,
 }
 
 /// The current counters.
@@ -243,6 +316,7 @@ pub fn stats() -> Stats {
         bytes: sum(|c| &c.bytes),
         write_errors: WRITE_ERRORS.load(Ordering::Relaxed),
         dropped: DROPPED.load(Ordering::Relaxed),
+        fallback: FALLBACK.load(Ordering::Relaxed),
     }
 }
 
@@ -278,4 +352,68 @@ fn record_error(lines: u64, e: io::Error) {
 
 pub(crate) fn record_dropped() {
     DROPPED.fetch_add(1, Ordering::Relaxed);
+}
+
+// === delivery: re-entrancy and panics ===
+
+thread_local! {
+    /// Set while this thread is inside a sink (writing or flushing a line), and for the
+    /// whole life of a non-blocking writer thread.
+    static IN_SINK: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Marks this thread as a sink's own (the non-blocking writer thread): whatever it logs
+/// goes to the fallback.
+pub(crate) fn mark_sink_thread() {
+    let _ = IN_SINK.try_with(|b| b.set(true));
+}
+
+/// Runs `f` (a call into a sink) with the sink marked busy on this thread, catching a
+/// panic (as an error). `None`, without running it, when this thread is already inside a
+/// sink: the caller sends the line to [`fallback`] instead.
+#[inline]
+pub(crate) fn enter<T>(f: impl FnOnce() -> io::Result<T>) -> Option<io::Result<T>> {
+    // During thread teardown (no thread-local any more) nothing can be re-entered.
+    if IN_SINK.try_with(|b| b.replace(true)).unwrap_or(false) {
+        return None;
+    }
+    struct Leave;
+    impl Drop for Leave {
+        fn drop(&mut self) {
+            let _ = IN_SINK.try_with(|b| b.set(false));
+        }
+    }
+    let _leave = Leave;
+    Some(catch_unwind(AssertUnwindSafe(f)).unwrap_or_else(|_| Err(sink_panicked())))
+}
+
+#[cold]
+fn sink_panicked() -> io::Error {
+    if !PANIC_REPORTED.swap(true, Ordering::Relaxed) {
+        eprintln!(
+            "ecsctx: a log sink panicked while writing a line; the line is counted in ecsctx::stats().write_errors (reported once)"
+        );
+    }
+    io::Error::other("the log sink panicked")
+}
+
+/// Writes a line logged from inside a sink to stderr (counted in [`Stats::fallback`], or
+/// as a write error when stderr fails too).
+#[cold]
+pub(crate) fn fallback(line: &[u8]) {
+    if !FALLBACK_REPORTED.swap(true, Ordering::Relaxed) {
+        let _ = io::stderr().lock().write_all(
+            b"ecsctx: a line was logged from inside the log sink (a writer that logs, or the non-blocking writer's thread); such lines go to stderr and are counted in ecsctx::stats().fallback\n",
+        );
+    }
+    let res = catch_unwind(AssertUnwindSafe(|| {
+        write_stream(&mut io::stderr().lock(), &STDERR_TORN, line)
+    }))
+    .unwrap_or_else(|_| Err(sink_panicked()));
+    match res {
+        Ok(()) => {
+            FALLBACK.fetch_add(1, Ordering::Relaxed);
+        }
+        Err(e) => record_error(1, e),
+    }
 }

@@ -1,6 +1,7 @@
 //! A bounded queue and one writer thread, so a slow pipe never stalls a request.
 
 use std::io::{self, Write};
+use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::mpsc::{self, Receiver, SyncSender, TrySendError};
 use std::sync::Arc;
@@ -114,6 +115,8 @@ struct Batch {
     buf: Vec<u8>,
     /// How many lines `buf` holds (counted in `stats()` once written).
     lines: u64,
+    /// The last write failed part-way (see `write_whole`).
+    torn: bool,
 }
 
 impl Batch {
@@ -121,6 +124,7 @@ impl Batch {
         Batch {
             buf: Vec::with_capacity(BATCH),
             lines: 0,
+            torn: false,
         }
     }
 
@@ -139,14 +143,25 @@ impl Batch {
         if self.buf.is_empty() {
             return;
         }
-        let res = w.write_all(&self.buf);
+        // A writer that panics loses this batch (counted), not the writer thread.
+        let res = catch_unwind(AssertUnwindSafe(|| {
+            super::write_whole(w, &mut self.torn, &self.buf)
+        }))
+        .unwrap_or_else(|_| Err(io::Error::other("the log writer panicked")));
         super::record_lines(self.lines, self.buf.len(), res);
         self.buf.clear();
         self.lines = 0;
     }
 }
 
+/// Flushes `w`, a panic caught.
+fn flush<W: Write>(w: &mut W) {
+    let _ = catch_unwind(AssertUnwindSafe(|| w.flush()));
+}
+
 fn worker<W: Write>(w: &mut W, rx: Receiver<Msg>) {
+    // What this thread logs (a writer that logs) must not wait for this thread.
+    super::mark_sink_thread();
     let mut batch = Batch::new();
     let mut pending = false;
     loop {
@@ -157,7 +172,7 @@ fn worker<W: Write>(w: &mut W, rx: Receiver<Msg>) {
                 Ok(m) => m,
                 Err(_) => {
                     batch.write(w);
-                    let _ = w.flush();
+                    flush(w);
                     pending = false;
                     continue;
                 }
@@ -178,7 +193,7 @@ fn worker<W: Write>(w: &mut W, rx: Receiver<Msg>) {
             }
             Msg::Flush(done) => {
                 batch.write(w);
-                let _ = w.flush();
+                flush(w);
                 pending = false;
                 let _ = done.send(());
             }
@@ -193,7 +208,7 @@ fn worker<W: Write>(w: &mut W, rx: Receiver<Msg>) {
         batch.push(&line);
     }
     batch.write(w);
-    let _ = w.flush();
+    flush(w);
 }
 
 impl NonBlocking {
