@@ -367,3 +367,77 @@ fn flush_before_process_exit_loses_no_queued_line() {
     assert!(c.ok, "child failed: {}", c.stderr);
     assert_eq!(lines_with_message(&c.stdout, "queued").len(), N);
 }
+
+/// A `Write` into a shared buffer.
+struct Into(Shared);
+impl Write for Into {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.0 .0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+#[test]
+fn a_guard_held_across_await_in_a_bare_tokio_task_never_leaks_into_other_tasks() {
+    const NAME: &str =
+        "a_guard_held_across_await_in_a_bare_tokio_task_never_leaks_into_other_tasks";
+    const TASKS: usize = 500;
+    const TICKS: usize = 50;
+    if is_child(NAME) {
+        let out = Shared::default();
+        ecsctx::Builder::new()
+            .with_filter("info")
+            .with_sink(WriterSink::new(Into(out.clone())))
+            .init();
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(4)
+            .build()
+            .unwrap();
+        rt.block_on(async {
+            let tasks: Vec<_> = (0..TASKS)
+                .map(|i| {
+                    // A plain `tokio::spawn`: nothing of ecsctx wraps the task.
+                    tokio::spawn(async move {
+                        let _g = ecsctx::context::bind(
+                            ecsctx::context::Fields::new().with("session_id", &format!("s-{i}")),
+                        );
+                        for _ in 0..TICKS {
+                            tokio::task::yield_now().await;
+                            log::info!(expect = i; "tick");
+                        }
+                    })
+                })
+                .collect();
+            for t in tasks {
+                t.await.unwrap();
+            }
+        });
+        let text = String::from_utf8(out.0.lock().unwrap().clone()).unwrap();
+        let (mut own, mut none, mut other) = (0, 0, 0);
+        for line in text.lines() {
+            let v: Value = serde_json::from_str(line).unwrap();
+            let want = format!("s-{}", v["extra"]["expect"]);
+            match v["session_id"].as_str() {
+                Some(s) if s == want => own += 1,
+                Some(_) => other += 1,
+                None => none += 1,
+            }
+        }
+        println!("RESULT own={own} none={none} other={other}");
+        assert_eq!(own + none + other, TASKS * TICKS);
+        assert_eq!(other, 0, "lines under another task's session_id");
+        return;
+    }
+    let c = run_child(NAME, Duration::from_secs(120));
+    assert!(c.ok, "child failed: {}\n{}", c.stdout, c.stderr);
+    let result = c
+        .stdout
+        .lines()
+        .find(|l| l.contains("RESULT own="))
+        .unwrap_or("");
+    assert!(!result.is_empty(), "{}", c.stdout);
+    eprintln!("{result}");
+}

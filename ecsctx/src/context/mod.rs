@@ -547,7 +547,11 @@ impl Context {
         let _pop = Pop(STACK.with(|s| {
             let mut s = s.try_borrow_mut().ok()?;
             let depth = s.len();
-            s.push(StackEntry { token: None, frame });
+            s.push(StackEntry {
+                token: None,
+                frame,
+                owner: Owner::ANY,
+            });
             Some(depth)
         }));
         f()
@@ -616,11 +620,14 @@ pub fn bind_unscoped(fields: Fields) {
             return true;
         };
         prune(&mut s);
-        match s.last_mut() {
-            Some(top) => top.frame = frame.clone(),
-            None => s.push(StackEntry {
+        match visible(&s) {
+            // Merged into the scope this code sees, when it is the top one.
+            Some(top) if top + 1 == s.len() => s[top].frame = frame.clone(),
+            // Outside any scope, or above another task's scope: a scope of its own.
+            _ => s.push(StackEntry {
                 token: None,
                 frame: frame.clone(),
+                owner: Owner::current(),
             }),
         }
         true
@@ -663,12 +670,60 @@ pub(crate) struct StackEntry {
     /// `None` for scopes that cannot be dropped elsewhere (`run`, a task's base).
     token: Option<Arc<Token>>,
     frame: Arc<Frame>,
+    /// Who may see the entry (see [`Owner`]).
+    owner: Owner,
 }
 
 impl StackEntry {
     pub(crate) fn base(frame: Arc<Frame>) -> Self {
-        StackEntry { token: None, frame }
+        StackEntry {
+            token: None,
+            frame,
+            owner: Owner::ANY,
+        }
     }
+}
+
+/// The task a guard was bound in (with the `tokio` feature), so that only it sees the
+/// binding.
+///
+/// A guard held across an `.await` in a tokio task that ecsctx does not wrap
+/// (`tokio::spawn` rather than `integrations::tokio::spawn` or `.in_current_context()`)
+/// leaves its scope on the worker thread's stack while the task waits; the other tasks
+/// polled on that thread meanwhile skip it instead of logging under its fields. (The
+/// binding stays on that thread: once the task moves to another worker its lines carry
+/// no binding at all, never another task's; wrapping the task keeps it whole.) Outside a
+/// tokio task, and without the feature, every entry is the thread's.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Owner(#[cfg(feature = "tokio")] Option<tokio::task::Id>);
+
+impl Owner {
+    /// Seen by whatever runs on the thread.
+    #[cfg(feature = "tokio")]
+    const ANY: Owner = Owner(None);
+    #[cfg(not(feature = "tokio"))]
+    const ANY: Owner = Owner();
+
+    /// The task running now (`ANY` outside a task).
+    #[inline]
+    fn current() -> Owner {
+        #[cfg(feature = "tokio")]
+        return Owner(tokio::task::try_id());
+        #[cfg(not(feature = "tokio"))]
+        Owner::ANY
+    }
+}
+
+/// The topmost entry the code running now may see (usually the top one).
+#[inline]
+fn visible(s: &[StackEntry]) -> Option<usize> {
+    let top = s.len().checked_sub(1)?;
+    if s[top].owner == Owner::ANY {
+        return Some(top);
+    }
+    let me = Owner::current();
+    s.iter()
+        .rposition(|e| e.owner == Owner::ANY || e.owner == me)
 }
 
 thread_local! {
@@ -692,7 +747,7 @@ pub(crate) fn current_frame() -> Option<Arc<Frame>> {
     STACK.with(|s| {
         let mut s = s.try_borrow_mut().ok()?;
         prune(&mut s);
-        s.last().map(|e| e.frame.clone())
+        visible(&s).map(|i| s[i].frame.clone())
     })
 }
 
@@ -703,6 +758,7 @@ fn push(frame: Arc<Frame>) -> ContextGuard {
             s.push(StackEntry {
                 token: Some(token.clone()),
                 frame,
+                owner: Owner::current(),
             });
         }
     });
@@ -725,6 +781,14 @@ pub(crate) fn swap_stack(other: &mut Vec<StackEntry>) -> bool {
 /// Guards may be dropped in any order: each removes exactly its own scope. A guard
 /// dropped on another thread (it is `Send`, so a future holding it can move between
 /// worker threads) marks its scope dead, and the owning stack discards it.
+///
+/// Holding a guard across an `.await` is right inside a future ecsctx wraps (its
+/// bindings live in the future's own stack). In a bare `tokio::spawn` task, with the
+/// `tokio` feature, the scope is seen only by the task that bound it, so no other task
+/// ever logs under its fields; but the binding stays on the worker thread it was made
+/// on, so the task's lines after it moves to another worker carry none of it. Spawn such
+/// tasks with `integrations::tokio::spawn`, or wrap them with
+/// [`FutureExt::in_current_context`], to keep their bindings whole.
 #[must_use = "the context is removed when the guard is dropped; bind it to a variable"]
 #[derive(Debug)]
 pub struct ContextGuard {
