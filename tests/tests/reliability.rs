@@ -441,3 +441,67 @@ fn a_guard_held_across_await_in_a_bare_tokio_task_never_leaks_into_other_tasks()
     assert!(!result.is_empty(), "{}", c.stdout);
     eprintln!("{result}");
 }
+
+/// One foreign record with these key-values, captured.
+fn record_line(kvs: &[(&str, log::kv::Value)]) -> Value {
+    let mut lines = ecsctx::testing::capture(|| {
+        log::logger().log(
+            &log::Record::builder()
+                .level(log::Level::Info)
+                .target("reliability")
+                .args(format_args!("conflict"))
+                .key_values(&kvs)
+                .build(),
+        )
+    });
+    assert_eq!(lines.len(), 1);
+    lines.remove(0)
+}
+
+#[test]
+fn mapping_conflicts_from_foreign_records_are_moved_under_extra() {
+    use log::kv::Value as KV;
+    // `extra` is an object on every other line.
+    let v = record_line(&[("extra", KV::from("v"))]);
+    assert_eq!(v["extra"], serde_json::json!({"extra": "v"}));
+    // `user.id` and `tags` are ECS keyword fields, never objects.
+    let v = record_line(&[("user.id.x", KV::from(1)), ("user.id", KV::from("u-1"))]);
+    assert_eq!(v["user"]["id"], "u-1");
+    assert_eq!(v["extra"]["user"]["id"]["x"], 1);
+    let v = record_line(&[("tags.x", KV::from(1))]);
+    assert!(v.get("tags").is_none(), "{v}");
+    assert_eq!(v["extra"]["tags"]["x"], 1);
+    // Objects and ECS fields with sub-keys stay where they are.
+    let v = record_line(&[
+        ("http.response.status_code", KV::from(200)),
+        ("client.geo.location.lat", KV::from(1.5)),
+    ]);
+    assert_eq!(v["http"]["response"]["status_code"], 200);
+    assert_eq!(v["client"]["geo"]["location"]["lat"], 1.5);
+}
+
+#[test]
+fn colliding_keys_are_counted_and_long_keys_capped() {
+    use log::kv::Value as KV;
+    let before = ecsctx::stats().collisions;
+    let v = record_line(&[
+        ("", KV::from(1)),
+        (".", KV::from(2)),
+        ("a..b", KV::from(3)),
+        ("a.b", KV::from(4)),
+    ]);
+    assert_eq!(v["extra"], serde_json::json!({"_": 2, "a": {"b": 4}}));
+    // Other tests may collide meanwhile: at least these two.
+    assert!(ecsctx::stats().collisions >= before + 2);
+
+    let long = "k".repeat(100_000);
+    let v = record_line(&[(long.as_str(), KV::from(1))]);
+    let key = v["extra"]
+        .as_object()
+        .unwrap()
+        .keys()
+        .next()
+        .unwrap()
+        .clone();
+    assert_eq!(key.len(), 256);
+}

@@ -121,7 +121,7 @@ impl EcsLogger {
             "project.name",
             s.project_name.as_deref().unwrap_or("unknown"),
         );
-        resolve(&mut e);
+        let _ = resolve(&mut e);
         EcsLogger {
             filter: s.filter,
             sink: s.sink,

@@ -1,6 +1,7 @@
 //! Where a key goes: ECS field sets and the allowlist stay at the root, everything else
 //! is wrapped into `extra`; dotted keys are paths; `labels` keys are sanitized.
 
+mod ecs_leaves;
 mod ecs_sets;
 
 #[cfg(test)]
@@ -29,6 +30,41 @@ pub const DEFAULT_ROOT_FIELDS: [&str; 8] = [
 #[inline]
 pub fn is_ecs_field_set(top: &str) -> bool {
     ecs_sets::is_field_set(top)
+}
+
+/// The longest key written, in bytes: a longer one (a value logged as a key by mistake)
+/// is cut to this at a character boundary.
+pub(crate) const MAX_KEY: usize = 256;
+
+/// `key`, cut to [`MAX_KEY`] bytes.
+#[inline]
+pub(crate) fn cap_key(key: &str) -> &str {
+    if key.len() <= MAX_KEY {
+        return key;
+    }
+    let mut end = MAX_KEY;
+    while !key.is_char_boundary(end) {
+        end -= 1;
+    }
+    &key[..end]
+}
+
+/// The ECS field holding one value that a key at `path` would go below (`user.id` for
+/// `user.id.x`, `tags` for `tags.x`): Elasticsearch maps that field as a value, so a
+/// document with a key below it is rejected (a mapping conflict). `None` for every other
+/// path, including anything under `extra`.
+pub(crate) fn ecs_leaf_above(path: &str) -> Option<&str> {
+    let top_end = path.find('.')?;
+    let top = &path[..top_end];
+    let field_set = is_ecs_field_set(top);
+    if !field_set && top != "tags" {
+        return None;
+    }
+    path.match_indices('.')
+        .map(|(k, _)| &path[..k])
+        // A field set itself is an object.
+        .skip(usize::from(field_set))
+        .find(|prefix| ecs_leaves::ECS_LEAVES.binary_search(prefix).is_ok())
 }
 
 /// The reference package's context shorthands and the ECS field each stands for. The
@@ -95,12 +131,13 @@ impl Policy {
     /// Writes the placed dotted path of the key `raw` into `path` (cleared first) and
     /// returns its number of segments.
     ///
-    /// Empty segments are dropped; keys under `labels` become one sanitized label key;
-    /// the header keys (`message`, `@timestamp`, `log.level`, `ecs.version`) cannot be
-    /// overwritten and go to `extra`.
+    /// Keys are cut to [`MAX_KEY`] bytes; empty segments are dropped; keys under `labels`
+    /// become one sanitized label key; the header keys (`message`, `@timestamp`,
+    /// `log.level`, `ecs.version`) cannot be overwritten and go to `extra`.
     #[inline]
     pub(crate) fn place(&self, raw: &str, path: &mut String) -> usize {
         path.clear();
+        let raw = cap_key(raw);
         // Fast path: a well-formed key (no empty segment) outside `labels`, copied as it is.
         // One scan finds the top segment, counts the dots and spots an empty segment.
         let b = raw.as_bytes();
@@ -232,6 +269,27 @@ mod tests {
         for s in ECS_FIELD_SETS {
             assert!(is_ecs_field_set(s));
             assert!(!is_ecs_field_set(&format!("{s}x")));
+        }
+    }
+
+    #[test]
+    fn keys_below_an_ecs_value_field_are_found() {
+        assert!(is_sorted(&ecs_leaves::ECS_LEAVES));
+        for (path, leaf) in [
+            ("user.id.x", Some("user.id")),
+            ("tags.x", Some("tags")),
+            (
+                "http.response.status_code.y.z",
+                Some("http.response.status_code"),
+            ),
+            ("http.response.status_code", None),
+            ("client.geo.location.lat", None),
+            ("labels.region", None),
+            ("user.id", None),
+            ("extra.user.id.x", None),
+            ("amount", None),
+        ] {
+            assert_eq!(ecs_leaf_above(path), leaf, "{path}");
         }
     }
 

@@ -23,8 +23,9 @@ fn is_prefix(a: &str, b: &str) -> bool {
     b.len() > a.len() && b.as_bytes()[a.len()] == b'.' && b.starts_with(a)
 }
 
-/// Sorts `e` and resolves conflicts inside it (last write wins; objects win over leaves).
-pub(crate) fn resolve(e: &mut Entries) {
+/// Sorts `e` and resolves conflicts inside it (last write wins; objects win over leaves);
+/// returns how many leaves were dropped (counted in `stats().collisions`).
+pub(crate) fn resolve(e: &mut Entries) -> u32 {
     e.index();
     {
         let keys = &e.keys;
@@ -36,15 +37,18 @@ pub(crate) fn resolve(e: &mut Entries) {
         });
     }
     let mut kept = 0;
+    let mut dropped = 0;
     for i in 0..e.list.len() {
         let cur = e.list[i];
         if kept > 0 {
             let prev = e.list[kept - 1];
             let (p, c) = (prev.key_in(&e.keys), cur.key_in(&e.keys));
             if p == c {
+                dropped += 1;
                 continue;
             }
             if is_prefix(p, c) {
+                dropped += 1;
                 kept -= 1;
             }
         }
@@ -52,6 +56,7 @@ pub(crate) fn resolve(e: &mut Entries) {
         kept += 1;
     }
     e.list.truncate(kept);
+    dropped
 }
 
 /// A kept leaf, from the higher or the lower list of a merge.
@@ -706,7 +711,7 @@ mod tests {
     /// Resolved leaves.
     fn entries(kv: &[(&str, &str)]) -> Entries {
         let mut e = crate::render::test_support::entries(kv);
-        resolve(&mut e);
+        let _ = resolve(&mut e);
         e
     }
 

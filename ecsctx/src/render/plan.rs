@@ -52,6 +52,9 @@ struct Plan {
     lit: Vec<u8>,
     /// `(end of the literal before it, piece)`, in line order.
     ops: Vec<(u32, Piece)>,
+    /// Leaves of the event dropped as collisions when the plan was recorded (each
+    /// line written from it drops them again).
+    collisions: u32,
     /// The layer `baked` was made for (0: none).
     baked_for: u64,
     /// The last layer too large to bake (not tried again).
@@ -209,6 +212,9 @@ impl Plans {
                 if tag != 0 {
                     p.tag = tag;
                 }
+                if p.collisions > 0 {
+                    crate::sink::record_collisions(p.collisions);
+                }
                 p.write(|i| ev.val(&ev.list[i]), layer, out);
                 #[cfg(test)]
                 {
@@ -219,7 +225,10 @@ impl Plans {
         }
         let plan = cache && ev.list.len() <= MAX_LEAVES && ev.keys.len() <= MAX_KEYS;
         if !plan {
-            resolve(ev);
+            let n = resolve(ev);
+            if n > 0 {
+                crate::sink::record_collisions(n);
+            }
             let mut nest = Nest::new(out, false);
             layer.write_under(ev, &mut nest);
             return;
@@ -233,7 +242,10 @@ impl Plans {
         p.has_shape = false;
         p.tag = tag;
         p.shape.set(ev);
-        resolve(ev);
+        p.collisions = resolve(ev);
+        if p.collisions > 0 {
+            crate::sink::record_collisions(p.collisions);
+        }
         let start = out.len();
         {
             let mut nest = Nest::new(out, false).marking(ev, &layer.e, &mut self.marks);
@@ -269,7 +281,7 @@ mod tests_support {
 
     pub(super) fn layer(kv: &[(&str, &str)]) -> Layer {
         let mut e = entries(kv);
-        resolve(&mut e);
+        let _ = resolve(&mut e);
         Layer::new(e)
     }
 

@@ -424,7 +424,31 @@ impl<'a, 'c> Ser<'a, 'c> {
     /// Records `vals[start..]` as the leaf at `path`, repairing a flat value on an ECS
     /// field set (`error = "boom"` → `error.message`; other sets → `extra.<set>`).
     fn record(&mut self, start: usize) {
-        if self.depth == 1 && placement::is_ecs_field_set(self.path) {
+        // A flat value where every line has an object: an ECS field set, or `extra`.
+        let flat_set =
+            self.depth == 1 && (placement::is_ecs_field_set(self.path) || self.path == "extra");
+        if !flat_set && self.depth >= 2 {
+            if let Some(leaf) = placement::ecs_leaf_above(self.path) {
+                // `user.id.x`: a key below an ECS field that holds one value.
+                warn_conflict(
+                    leaf,
+                    &self.cx.site,
+                    "is an ECS field that holds one value, not an object: keys below it are moved to `extra`",
+                );
+                self.key_buf.clear();
+                self.key_buf.push_str("extra.");
+                self.key_buf.push_str(self.path);
+                let end = self.vals.len();
+                KeySide {
+                    keys: self.keys,
+                    indexed: self.indexed,
+                    list: self.list,
+                }
+                .push(self.key_buf, start, end);
+                return;
+            }
+        }
+        if flat_set {
             warn_flat_field_set(self.path, &self.cx.site);
             self.key_buf.clear();
             if self.path == "error" {
@@ -565,23 +589,31 @@ impl<'a, 'c> Ser<'a, 'c> {
 }
 
 fn warn_flat_field_set(set: &str, site: &Site<'_>) {
+    let what = if set == "error" {
+        "is an ECS field set but got a flat value: logged as `error.message`; write `error = { message: .. }` or pass a std::error::Error"
+    } else if set == "extra" {
+        "holds the non-ECS fields as an object but got a flat value: moved to `extra.extra`"
+    } else {
+        "is an ECS field set but got a flat value: moved to `extra`; an ECS field set must be an object"
+    };
+    warn_conflict(set, site, what);
+}
+
+/// Reports a repaired mapping conflict at `field` once per call site.
+#[cold]
+fn warn_conflict(field: &str, site: &Site<'_>, what: &str) {
     use std::collections::HashSet;
     use std::sync::Mutex;
     static SEEN: Mutex<Option<HashSet<(String, String, u32)>>> = Mutex::new(None);
     let key = (
-        set.to_owned(),
+        field.to_owned(),
         site.file.unwrap_or(site.target).to_owned(),
         site.line.unwrap_or(0),
     );
     let Ok(mut seen) = SEEN.lock() else { return };
     if seen.get_or_insert_with(HashSet::new).insert(key) {
-        let fix = if set == "error" {
-            "logged as `error.message`; write `error = { message: .. }` or pass a std::error::Error"
-        } else {
-            "moved to `extra`; an ECS field set must be an object"
-        };
         eprintln!(
-            "ecsctx: `{set}` is an ECS field set but got a flat value at {}:{} (target `{}`): {fix}",
+            "ecsctx: `{field}` {what} (at {}:{}, target `{}`)",
             site.file.unwrap_or("?"),
             site.line.unwrap_or(0),
             site.target
@@ -646,7 +678,7 @@ impl Compound<'_, '_> {
             ser.mask_buf.clear();
             masked = m.mask_key(ser.path, key, ser.mask_buf);
         }
-        let key = if masked { &*ser.mask_buf } else { key };
+        let key = placement::cap_key(if masked { &*ser.mask_buf } else { key });
         if flat {
             let mut n = 0;
             if ser.path == "labels" {

@@ -210,6 +210,7 @@ static RETIRED: Counts = Counts::new();
 static WRITE_ERRORS: AtomicU64 = AtomicU64::new(0);
 static DROPPED: AtomicU64 = AtomicU64::new(0);
 static FALLBACK: AtomicU64 = AtomicU64::new(0);
+static COLLISIONS: AtomicU64 = AtomicU64::new(0);
 static REPORTED: AtomicBool = AtomicBool::new(false);
 static PANIC_REPORTED: AtomicBool = AtomicBool::new(false);
 static FALLBACK_REPORTED: AtomicBool = AtomicBool::new(false);
@@ -295,6 +296,10 @@ pub struct Stats {
     /// Lines written to stderr instead of the sink, because they were logged from inside
     /// it (a writer or sink that logs, or code on the non-blocking writer's thread).
     pub fallback: u64,
+    /// Fields left out of a line because a later field of the same line had the same key
+    /// (`a`, `a`; `""` and `"."` both become `extra._`), or an object at that key
+    /// (`a` and `a.b`): the last one written is kept.
+    pub collisions: u64,
 }
 
 /// The current counters.
@@ -317,6 +322,7 @@ pub fn stats() -> Stats {
         write_errors: WRITE_ERRORS.load(Ordering::Relaxed),
         dropped: DROPPED.load(Ordering::Relaxed),
         fallback: FALLBACK.load(Ordering::Relaxed),
+        collisions: COLLISIONS.load(Ordering::Relaxed),
     }
 }
 
@@ -346,6 +352,16 @@ fn record_error(lines: u64, e: io::Error) {
     if !REPORTED.swap(true, Ordering::Relaxed) {
         eprintln!(
             "ecsctx: writing a log line failed: {e}; further failures are counted in ecsctx::stats() and not reported"
+        );
+    }
+}
+
+/// Counts `n` fields of one line left out as collisions (the first is reported on stderr).
+#[cold]
+pub(crate) fn record_collisions(n: u32) {
+    if COLLISIONS.fetch_add(u64::from(n), Ordering::Relaxed) == 0 {
+        eprintln!(
+            "ecsctx: two fields of one line had the same key (or a value and an object at one key, `a` and `a.b`); the last one written was kept, and such drops are counted in ecsctx::stats().collisions (reported once)"
         );
     }
 }
