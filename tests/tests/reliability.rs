@@ -505,3 +505,129 @@ fn colliding_keys_are_counted_and_long_keys_capped() {
         .clone();
     assert_eq!(key.len(), 256);
 }
+
+#[test]
+fn a_pii_misconfiguration_is_reported_once_and_counted() {
+    const NAME: &str = "a_pii_misconfiguration_is_reported_once_and_counted";
+    if is_child(NAME) {
+        ecsctx::Builder::new()
+            .with_filter("info")
+            .with_sink(ecsctx::sink::Stdout)
+            .init();
+        for _ in 0..3 {
+            log::info!(customer_email = "john.doe@example.com"; "login");
+        }
+        eprintln!("ERRORS {}", ecsctx::stats().pii_keyset_errors);
+        return;
+    }
+    let dir = std::env::temp_dir().join(format!("ecsctx-rel-pii-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let invalid = dir.join("invalid.json");
+    std::fs::write(&invalid, "{ half-written").unwrap();
+    let short = dir.join("short.json");
+    // A 16-byte key: HMAC-SHA-256 keysets need 32 bytes.
+    std::fs::write(
+        &short,
+        r#"{"schema_version": 1, "primary_kid": "tk1", "keys": {"tk1": {"alg": "HMAC-SHA-256", "key_b64": "AAECAwQFBgcICQoLDA0ODw"}}}"#,
+    )
+    .unwrap();
+    let cases: [(&str, &str, String); 5] = [
+        (
+            "PII_TOKEN_KEYSET_PATH",
+            "missing",
+            dir.join("nope.json").display().to_string(),
+        ),
+        (
+            "PII_TOKEN_KEYSET_PATH",
+            "a directory",
+            dir.display().to_string(),
+        ),
+        (
+            "PII_TOKEN_KEYSET_PATH",
+            "invalid JSON",
+            invalid.display().to_string(),
+        ),
+        (
+            "PII_TOKEN_KEYSET_PATH",
+            "a 16-byte key",
+            short.display().to_string(),
+        ),
+        ("PII_PROVIDER", "an unknown provider", "bogus".to_owned()),
+    ];
+    for (var, case, value) in cases {
+        let out = Command::new(std::env::current_exe().unwrap())
+            .args(["--exact", NAME, "--nocapture", "--test-threads=1"])
+            .env(CHILD, NAME)
+            .env_remove("PII_PROVIDER")
+            .env_remove("PII_TOKEN_KEYSET_PATH")
+            .env(var, &value)
+            .output()
+            .unwrap();
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(out.status.success(), "{case}: {stderr}");
+        let lines = lines_with_message(&stdout, "login");
+        assert_eq!(lines.len(), 3, "{case}: {stdout}");
+        for l in &lines {
+            assert!(!l.to_string().contains("john.doe"), "{case}: {l}");
+        }
+        let reports = stderr
+            .lines()
+            .filter(|l| l.contains("PII keyset load failed") || l.contains("PII configuration"))
+            .count();
+        assert_eq!(reports, 1, "{case}: reported once: {stderr}");
+        assert!(stderr.contains("ERRORS 3"), "{case}: counted: {stderr}");
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn a_half_written_keyset_at_first_load_is_retried_at_the_reload_interval() {
+    use ecsctx::pii::{Config, Pii, PiiMasker};
+    let dir = std::env::temp_dir().join(format!("ecsctx-rel-half-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("token.json");
+    let good = r#"{"schema_version": 1, "primary_kid": "tk1", "keys": {"tk1": {"alg": "HMAC-SHA-256", "key_b64": "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8="}}}"#;
+    std::fs::write(&path, &good[..40]).unwrap();
+    let pii = Pii::new(
+        Config::file(&path)
+            .with_env("prod")
+            .with_reload_interval(Duration::from_millis(50)),
+    )
+    .unwrap();
+    let out = Shared::default();
+    let logger = ecsctx::Builder::new()
+        .with_filter("info")
+        .with_sink(WriterSink::new(Into(out.clone())))
+        .with_masker(Some(Arc::new(PiiMasker::new().with_pii(pii))))
+        .build();
+    let log_one = || {
+        let kvs = [(
+            "customer_email",
+            log::kv::Value::from("john.doe@example.com"),
+        )];
+        logger.log(
+            &log::Record::builder()
+                .level(log::Level::Info)
+                .target("reliability")
+                .args(format_args!("login"))
+                .key_values(&kvs)
+                .build(),
+        );
+    };
+    let before = ecsctx::stats().pii_keyset_errors;
+    log_one();
+    assert!(ecsctx::stats().pii_keyset_errors > before);
+    std::fs::write(&path, good).unwrap();
+    std::thread::sleep(Duration::from_millis(120));
+    log_one();
+    let text = String::from_utf8(out.0.lock().unwrap().clone()).unwrap();
+    let emails: Vec<String> = text
+        .lines()
+        .map(|l| serde_json::from_str::<Value>(l).unwrap()["extra"]["customer_email"].to_string())
+        .collect();
+    assert_eq!(emails.len(), 2);
+    assert!(emails[0].contains("[PII_REDACTED]"), "{emails:?}");
+    assert!(emails[1].contains("ptok:v1:"), "{emails:?}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}

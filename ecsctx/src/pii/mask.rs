@@ -893,7 +893,17 @@ impl PiiMasker {
             Some(p) => f(p, out),
             None => with_global(|p| f(p, out)),
         };
-        r.is_ok()
+        match r {
+            Ok(()) => true,
+            // No keyset by design: the label is the documented output.
+            Err(e) if e.kind() == super::ErrorKind::NotConfigured => false,
+            // A keyset was configured but cannot be used (reported on stderr where it
+            // failed): counted, so a dashboard sees tokens turning into labels.
+            Err(_) => {
+                crate::sink::record_pii_keyset_error();
+                false
+            }
+        }
     }
 
     /// The label written for a value of `field_type` that cannot be tokenized.

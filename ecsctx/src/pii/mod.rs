@@ -23,6 +23,7 @@
 //! | `PII_ACCESS` | `tokenize` (default: only the token keyset is loaded) or `full` |
 //! | `PII_ENV` | environment mixed into keys and AAD (default `unknown`) |
 //! | `PII_TOKEN_KEYSET_PATH`, `PII_REVEAL_KEYSET_PATH` | keyset files (`file`) |
+//! | `PII_RELOAD_SECONDS` (2) | how often keyset files are checked for a change, and how soon a failed first load is tried again (`file`) |
 //! | `PII_VAULT_ADDR`, `PII_VAULT_ROLE_ID_PATH`, `PII_VAULT_SECRET_ID_PATH` | Vault AppRole login (`vault` feature) |
 //! | `PII_VAULT_TOKEN_KEYSET_PATH`, `PII_VAULT_REVEAL_KEYSET_PATH` | KV v2 paths, e.g. `secret/data/pii/token` |
 //! | `PII_VAULT_CACERT_PATH` | PEM CA bundle for Vault's TLS |
@@ -256,7 +257,10 @@ impl Config {
         self
     }
 
-    /// How often keyset files are checked for changes (default 2 s).
+    /// How often keyset files are checked for changes (default 2 s, `PII_RELOAD_SECONDS`).
+    ///
+    /// It is also how soon a first load that failed (a missing or half-written file) is
+    /// tried again: until a load succeeds, masked values get labels instead of tokens.
     ///
     /// # Examples
     /// ```
@@ -312,6 +316,9 @@ impl Config {
                 if access == Access::Full {
                     c = c.with_reveal_keyset_path(need("PII_REVEAL_KEYSET_PATH")?);
                 }
+                if let Some(s) = var("PII_RELOAD_SECONDS") {
+                    c = c.with_reload_interval(seconds("PII_RELOAD_SECONDS", &s)?);
+                }
                 c
             }
             #[cfg(feature = "vault")]
@@ -354,7 +361,6 @@ impl Config {
     }
 }
 
-#[cfg(feature = "vault")]
 fn seconds(name: &str, s: &str) -> Result<Duration, Error> {
     s.trim()
         .parse::<f64>()
@@ -612,7 +618,14 @@ pub(crate) fn with_global<R>(f: impl FnOnce(&Pii) -> Result<R, Error>) -> Result
             Ok(())
         }
         Ok(None) => Ok(()),
-        Err(e) => Err(e),
+        Err(e) => {
+            eprintln!(
+                "ecsctx: the PII configuration from the environment is invalid: {e}; values \
+                 are masked with labels instead of tokens (counted in \
+                 ecsctx::stats().pii_keyset_errors)"
+            );
+            Err(e)
+        }
     });
     let g = GLOBAL.read().unwrap_or_else(|e| e.into_inner());
     match (&*g, env) {

@@ -211,6 +211,7 @@ static WRITE_ERRORS: AtomicU64 = AtomicU64::new(0);
 static DROPPED: AtomicU64 = AtomicU64::new(0);
 static FALLBACK: AtomicU64 = AtomicU64::new(0);
 static COLLISIONS: AtomicU64 = AtomicU64::new(0);
+static PII_KEYSET_ERRORS: AtomicU64 = AtomicU64::new(0);
 static REPORTED: AtomicBool = AtomicBool::new(false);
 static PANIC_REPORTED: AtomicBool = AtomicBool::new(false);
 static FALLBACK_REPORTED: AtomicBool = AtomicBool::new(false);
@@ -300,6 +301,12 @@ pub struct Stats {
     /// (`a`, `a`; `""` and `"."` both become `extra._`), or an object at that key
     /// (`a` and `a.b`): the last one written is kept.
     pub collisions: u64,
+    /// Values the masker wrote as a label (`[PII_REDACTED]` …) instead of a token because
+    /// the configured PII keyset could not be used: it failed to load (missing file,
+    /// invalid JSON, a short key, Vault unreachable before the first load) or the `PII_*`
+    /// configuration is invalid. The cause is reported once on stderr. (Without any PII
+    /// configuration, labels are the documented output and are not counted.)
+    pub pii_keyset_errors: u64,
 }
 
 /// The current counters.
@@ -323,6 +330,7 @@ pub fn stats() -> Stats {
         dropped: DROPPED.load(Ordering::Relaxed),
         fallback: FALLBACK.load(Ordering::Relaxed),
         collisions: COLLISIONS.load(Ordering::Relaxed),
+        pii_keyset_errors: PII_KEYSET_ERRORS.load(Ordering::Relaxed),
     }
 }
 
@@ -364,6 +372,12 @@ pub(crate) fn record_collisions(n: u32) {
             "ecsctx: two fields of one line had the same key (or a value and an object at one key, `a` and `a.b`); the last one written was kept, and such drops are counted in ecsctx::stats().collisions (reported once)"
         );
     }
+}
+
+/// Counts a value labelled because the configured PII keyset was unusable.
+#[cold]
+pub(crate) fn record_pii_keyset_error() {
+    PII_KEYSET_ERRORS.fetch_add(1, Ordering::Relaxed);
 }
 
 pub(crate) fn record_dropped() {
