@@ -153,7 +153,9 @@ impl EcsLogger {
     fn emit(&self, src: Src<'_>) {
         // A panicking `Display`/`Serialize` of a logged value must not crash the request.
         let ok = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.emit_inner(&src)));
-        if ok.is_err() {
+        // A sink that panicked has its line counted as a write error; anything else that
+        // panicked (a value's `Display`) gets a marker line in place of its line.
+        if ok.is_err() && !sink::left_by_panic() {
             self.emit_panicked(src.level(), src.target());
         }
     }
@@ -197,8 +199,12 @@ impl EcsLogger {
         out.extend_from_slice(b",\"log\":{\"logger\":");
         escape::write_str(&mut out, target, 256);
         out.extend_from_slice(b"}}\n");
-        // To where the line would have gone (a capture in tests), like any other line.
-        self.deliver(current_frame().as_deref(), &out, &mut String::new());
+        // To where the line would have gone (a capture in tests), like any other line;
+        // a sink that panics on it too is contained here.
+        let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            self.deliver(current_frame().as_deref(), &out, &mut String::new())
+        }));
+        let _ = sink::left_by_panic();
     }
 
     /// Hands a rendered JSON line (`\n`-terminated) to the context's sink (a test capture),
@@ -422,7 +428,7 @@ impl Log for EcsLogger {
 
     fn flush(&self) {
         // Never from inside the sink (a non-blocking writer would wait for itself).
-        let _ = sink::enter(|| self.sink.flush());
+        let _ = sink::enter_catching(|| self.sink.flush());
     }
 }
 

@@ -398,23 +398,52 @@ pub(crate) fn mark_sink_thread() {
     let _ = IN_SINK.try_with(|b| b.set(true));
 }
 
-/// Runs `f` (a call into a sink) with the sink marked busy on this thread, catching a
-/// panic (as an error). `None`, without running it, when this thread is already inside a
-/// sink: the caller sends the line to [`fallback`] instead.
+/// Runs `f` (a call into a sink) with the sink marked busy on this thread. `None`,
+/// without running it, when this thread is already inside a sink: the caller sends the
+/// line to [`fallback`] instead.
+///
+/// A panic in `f` leaves the mark set: the logger's `catch_unwind` (around the whole
+/// line) finds it with [`left_by_panic`], counts the line and clears it. Callers without
+/// such a guard use [`enter_catching`].
 #[inline]
-pub(crate) fn enter<T>(f: impl FnOnce() -> io::Result<T>) -> Option<io::Result<T>> {
-    // During thread teardown (no thread-local any more) nothing can be re-entered.
-    if IN_SINK.try_with(|b| b.replace(true)).unwrap_or(false) {
-        return None;
+pub(crate) fn enter<T, F: FnOnce() -> io::Result<T>>(f: F) -> Option<io::Result<T>> {
+    let mut f = Some(f);
+    let res = IN_SINK.try_with(|busy| {
+        if busy.replace(true) {
+            return None;
+        }
+        let res = f.take().map(|f| f());
+        busy.set(false);
+        res
+    });
+    match (res, f) {
+        (Ok(res), _) => res,
+        // During thread teardown (no thread-local any more) nothing can be re-entered.
+        (Err(_), Some(f)) => Some(f()),
+        (Err(_), None) => None,
     }
-    struct Leave;
-    impl Drop for Leave {
-        fn drop(&mut self) {
-            let _ = IN_SINK.try_with(|b| b.set(false));
+}
+
+/// [`enter`], a panic caught (as an error).
+pub(crate) fn enter_catching<T, F: FnOnce() -> io::Result<T>>(f: F) -> Option<io::Result<T>> {
+    match catch_unwind(AssertUnwindSafe(|| enter(f))) {
+        Ok(res) => res,
+        Err(_) => {
+            let _ = left_by_panic();
+            Some(Err(sink_panicked()))
         }
     }
-    let _leave = Leave;
-    Some(catch_unwind(AssertUnwindSafe(f)).unwrap_or_else(|_| Err(sink_panicked())))
+}
+
+/// After a panic was caught: whether it came out of a sink (the mark [`enter`] set is
+/// still there). Clears the mark, and counts the line as a write error.
+#[cold]
+pub(crate) fn left_by_panic() -> bool {
+    let was = IN_SINK.try_with(|b| b.replace(false)).unwrap_or(false);
+    if was {
+        record_error(1, sink_panicked());
+    }
+    was
 }
 
 #[cold]
