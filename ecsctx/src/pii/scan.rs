@@ -226,7 +226,24 @@ impl<E: Emit> Scanner<'_, '_, E> {
 
     /// Replaces `start..end` with what the masker writes for `hit`.
     fn put(&mut self, start: usize, end: usize, hit: Hit) {
+        // Whole characters: a rule that counts bytes (a length cap) may stop inside one.
+        let start = floor_boundary(self.s, start);
+        let end = ceil_boundary(self.s, end.max(start));
         self.put_as(start, end, hit, &self.s[start..end]);
+    }
+
+    /// Writes `start..end` scanned on its own (the text before a finding that a rule
+    /// reached by looking ahead, which the main loop will not see).
+    fn scan_part(&mut self, start: usize, end: usize) {
+        debug_assert!(self.last <= start && start <= end);
+        self.out.push_str(&self.s[self.last..start]);
+        let part = &self.s[start..end];
+        if scan(part, self.o, self.e, self.out) {
+            self.changed = true;
+        } else {
+            self.out.push_str(part);
+        }
+        self.last = end;
     }
 
     /// [`Self::put`], with the masker shown `text` for what `start..end` holds (an
@@ -439,6 +456,8 @@ impl<E: Emit> Scanner<'_, '_, E> {
             if let Some((vs, ve)) = self.next_token(e) {
                 if let Some(c) = b[vs..ve].iter().position(|&c| c == b':') {
                     if vs + c + 1 < ve {
+                        // The user is text like any other (a card number, an address).
+                        self.scan_part(vs, vs + c);
                         self.put(vs + c + 1, ve, Hit::Secret("secret"));
                         return ve;
                     }
@@ -516,6 +535,19 @@ impl<E: Emit> Scanner<'_, '_, E> {
                 letters
             }
             Some((vs, ve, resume)) => {
+                // The key is text too when it holds digits (`x4111…card_number=`): the
+                // main loop will not come back to it.
+                if b[i..key_end].iter().any(u8::is_ascii_digit) {
+                    self.scan_part(i, key_end);
+                }
+                // So is what stands between the key and its value, beyond a separator
+                // (an XML start tag's attributes: `<cardNumber id="…">`).
+                if b[key_end..vs]
+                    .iter()
+                    .any(|&c| c.is_ascii_alphanumeric() || c >= 0x80 || c == b'@')
+                {
+                    self.scan_part(key_end, vs);
+                }
                 self.put(vs, ve, Hit::Keyed(class));
                 // `card: 4111… 123`, `card=4111…|12/27|123`: a CVV after the number.
                 if class == Class::Card && self.o.pci && ve == resume {
@@ -1000,6 +1032,10 @@ impl<E: Emit> Scanner<'_, '_, E> {
             return nonempty(vs, end, s);
         }
         let vs = j;
+        if vs >= n {
+            // `{"card":` at the end of a truncated document: no value.
+            return None;
+        }
         match b.get(vs) {
             // A PEM block: the block rule takes it whole.
             Some(b'-') if b[vs..].starts_with(b"-----BEGIN ") => return None,
@@ -1196,12 +1232,13 @@ impl<E: Emit> Scanner<'_, '_, E> {
     /// A PEM private key block, replaced whole.
     fn pem(&mut self, i: usize) -> usize {
         let b = self.b;
-        let Some(head_end) = find(b, i + 11, b"-----") else {
+        // Not a private key's header (`-----BEGIN CERTIFICATE-----`, or no header end
+        // near): only `-----BEGIN ` is passed, the text after it is scanned as any other.
+        let Some(head_end) = find(b, i + 11, b"-----").filter(|&e| e - (i + 11) <= 40) else {
             return i + 11;
         };
-        let label = &b[i + 11..head_end];
-        if !contains(label, b"PRIVATE KEY") || label.len() > 40 {
-            return head_end;
+        if !contains(&b[i + 11..head_end], b"PRIVATE KEY") {
+            return i + 11;
         }
         let end = match find(b, head_end + 5, b"-----END") {
             Some(e) => find(b, e + 8, b"-----").map_or(b.len(), |f| f + 5),
@@ -1619,6 +1656,15 @@ fn find(b: &[u8], from: usize, n: &[u8]) -> Option<usize> {
 fn floor_boundary(s: &str, mut i: usize) -> usize {
     while !s.is_char_boundary(i) {
         i -= 1;
+    }
+    i
+}
+
+/// The first character boundary at or after `i` (the end at most).
+fn ceil_boundary(s: &str, mut i: usize) -> usize {
+    i = i.min(s.len());
+    while !s.is_char_boundary(i) {
+        i += 1;
     }
     i
 }
@@ -2465,21 +2511,35 @@ fn email_span_sep(s: &str, at: usize, floor: usize, sep: usize) -> Option<(usize
         return None;
     }
     let after = &s[at + sep..];
-    let mut end = at + sep;
-    for (i, c) in after.char_indices() {
-        if is_domain_char(c) {
-            end = at + sep + i + c.len_utf8();
-        } else {
-            break;
+    // The domain as far as it goes; when that is not a domain (`…example.Coious߇`: an
+    // NKo digit glued to the TLD), its ASCII part alone (`…example.Coious`).
+    let end_by = |ok: fn(char) -> bool| {
+        let mut end = at + sep;
+        for (i, c) in after.char_indices() {
+            if ok(c) {
+                end = at + sep + i + c.len_utf8();
+            } else {
+                break;
+            }
         }
-    }
-    while end > at + sep && matches!(s.as_bytes()[end - 1], b'.' | b'-') {
+        end
+    };
+    let end = end_by(is_domain_char);
+    domain_end(s, at + sep, end)
+        .or_else(|| domain_end(s, at + sep, end_by(|c| c.is_ascii() && is_domain_char(c))))
+        .map(|end| (start, end))
+}
+
+/// The end of the domain `s[from..end]` (trailing dots and dashes left out), when it is
+/// one: labels, a final one of two letters or more, not an image's `@2x.png`.
+fn domain_end(s: &str, from: usize, mut end: usize) -> Option<usize> {
+    while end > from && matches!(s.as_bytes()[end - 1], b'.' | b'-') {
         end -= 1;
     }
-    let domain = &s[at + sep..end];
+    let domain = &s[from..end];
     let (labels, tld) = domain.rsplit_once('.')?;
     // `logo@2x.png`: an image's pixel density, not an address.
-    if labels.len() <= 2
+    if labels.len() == 2
         && labels.ends_with(['x', 'X'])
         && labels[..labels.len() - 1]
             .bytes()
@@ -2494,7 +2554,7 @@ fn email_span_sep(s: &str, at: usize, floor: usize, sep: usize) -> Option<(usize
     {
         return None;
     }
-    Some((start, end))
+    Some(end)
 }
 
 /// `t` with its `%XX` escapes decoded (an escape that is not one, or bytes that do not
@@ -3321,9 +3381,44 @@ mod tests {
             "pin=é",
             "<a:é>",
             "x://é@",
+            // A truncated document ending at a card or national-id key (found by the
+            // `render` fuzz target: the value's first byte was read past the end).
+            "{\"card\":",
+            "x \"pan\":",
+            "\"ssn\":",
         ] {
             let _ = m(s);
         }
+        // A value cut by a byte cap inside a character (found by the `masker` fuzz target).
+        // The user of `-u user:pass` is scanned too (found by the `masker` fuzz target).
+        assert_eq!(
+            m("curl -u 4111111111111111:pw x"),
+            "curl -u 411111******1111:<Secret(\"secret\")> x"
+        );
+        // A key with a card number glued into it.
+        assert_eq!(
+            m("e4111111111111111card_number=1 x"),
+            "e411111******1111card_number=1 x"
+        );
+        assert_eq!(
+            m("e4111111111111111password=pw x"),
+            "e411111******1111password=<Keyed(Secret)> x"
+        );
+        // An XML start tag's attributes are scanned too.
+        assert_eq!(
+            m("<cardNumber ref=\"4111111111111111\">5500000000000004</cardNumber>"),
+            "<cardNumber ref=\"411111******1111\">550000******0004</cardNumber>"
+        );
+        // A PEM header that never ends: the text after it is still scanned (found by the
+        // `masker` fuzz target).
+        assert_eq!(
+            m("-----BEGIN x---=-mail john.doe@example.com joh-----mail"),
+            "-----BEGIN x---=-mail <Email> joh-----mail"
+        );
+        let cut = String::from_utf8_lossy(include_bytes!(
+            "../../fuzz/corpus/masker/value-cut-inside-a-character"
+        ));
+        assert!(m(&cut).starts_with("mat$h pass("));
     }
     #[test]
     fn email_spans() {
@@ -3345,6 +3440,25 @@ mod tests {
         }
         let q = "\"quoted\"@Example.com";
         assert_eq!(email_span(q, q.find('@').unwrap(), 0), Some((0, q.len())));
+        // A one-letter domain label (`john@x.com`) is not an image's `@2x` (found by the
+        // `masker` fuzz target).
+        for addr in ["john@x.com", "ab@X.org"] {
+            assert_eq!(
+                email_span(addr, addr.find('@').unwrap(), 0),
+                Some((0, addr.len()))
+            );
+        }
+        assert_eq!(email_span("logo@2x.png", 4, 0), None);
+        // A non-ASCII letter or digit glued to the address: the address is still found
+        // (an NKo digit made the TLD a non-word; found by the `masker` fuzz target).
+        for (text, addr) in [
+            ("x@db.example.Com\u{7c7}t", "x@db.example.Com"),
+            ("联系john@example.com请回复", "联系john@example.com请回复"),
+        ] {
+            let at = text.find('@').unwrap();
+            let (a, b) = email_span(text, at, 0).unwrap();
+            assert_eq!(&text[a..b], addr, "{text}");
+        }
     }
 
     #[test]
