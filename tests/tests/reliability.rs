@@ -3,77 +3,17 @@
 //! `process::exit` with a non-blocking writer. Scenarios that install a global logger or
 //! may hang or abort run in a child process (this test binary, re-run on one test).
 
-use std::io::{self, Read, Write};
-use std::process::{Command, Stdio};
+mod child;
+use child::{is_child, lines_with_message, run_child, CHILD};
+
+use std::io::{self, Write};
+use std::process::Command;
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use ecsctx::sink::{NonBlocking, Overflow, Sink, WriterSink};
 use log::Log;
 use serde_json::Value;
-
-const CHILD: &str = "ECSCTX_RELIABILITY_CHILD";
-
-/// Whether this process is the child running scenario `name`.
-fn is_child(name: &str) -> bool {
-    std::env::var(CHILD).is_ok_and(|v| v == name)
-}
-
-struct Child {
-    ok: bool,
-    stdout: String,
-    stderr: String,
-}
-
-/// Runs test `name` of this binary in a child process (which sees `is_child(name)`);
-/// fails the test when it does not end within `limit` (a deadlock).
-fn run_child(name: &str, limit: Duration) -> Child {
-    let mut child = Command::new(std::env::current_exe().unwrap())
-        .args(["--exact", name, "--nocapture", "--test-threads=1"])
-        .env(CHILD, name)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut out = child.stdout.take().unwrap();
-    let mut err = child.stderr.take().unwrap();
-    let o = std::thread::spawn(move || {
-        let mut s = String::new();
-        let _ = out.read_to_string(&mut s);
-        s
-    });
-    let e = std::thread::spawn(move || {
-        let mut s = String::new();
-        let _ = err.read_to_string(&mut s);
-        s
-    });
-    let start = Instant::now();
-    let status = loop {
-        if let Some(st) = child.try_wait().unwrap() {
-            break st;
-        }
-        if start.elapsed() > limit {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!("scenario `{name}` did not finish in {limit:?}: it hangs (deadlock)");
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    };
-    Child {
-        ok: status.success(),
-        stdout: o.join().unwrap(),
-        stderr: e.join().unwrap(),
-    }
-}
-
-/// The JSON lines of `text` whose message is `msg` (the test harness's `test … ` may
-/// precede the first one on its line).
-fn lines_with_message(text: &str, msg: &str) -> Vec<Value> {
-    text.lines()
-        .filter_map(|l| serde_json::from_str::<Value>(&l[l.find('{')?..]).ok())
-        .filter(|v| v["message"] == msg)
-        .collect()
-}
 
 /// A writer to stdout that logs on every write (a network writer reporting its
 /// reconnects, say).
