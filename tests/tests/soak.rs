@@ -43,10 +43,10 @@ impl Write for Faulty {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
         self.calls += 1;
         let n = self.calls;
-        if n % 97 == 0 || std::mem::take(&mut self.fail_next) {
+        if n.is_multiple_of(97) || std::mem::take(&mut self.fail_next) {
             return Err(io::Error::other("injected failure"));
         }
-        if n % 89 == 0 && buf.len() > 10 {
+        if n.is_multiple_of(89) && buf.len() > 10 {
             // A short write (10 bytes: part of the batch's first line); the call for the
             // rest fails, as on a disk that just filled up.
             self.out.lock().unwrap().extend_from_slice(&buf[..10]);
@@ -54,7 +54,7 @@ impl Write for Faulty {
             self.fail_next = true;
             return Ok(10);
         }
-        if n % 53 == 0 {
+        if n.is_multiple_of(53) {
             std::thread::sleep(Duration::from_millis(2));
         }
         self.out.lock().unwrap().extend_from_slice(buf);
