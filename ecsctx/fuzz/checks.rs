@@ -65,7 +65,9 @@ pub fn masker(data: &[u8]) {
     let mut out = String::new();
     let changed = m.mask_str("extra.note", &text, &mut out);
     let shown = if changed { out.as_str() } else { &*text };
-    // What reads as a card or an address in the output, and read as one in the input.
+    // What reads as a card or an address in the output, and read as one in the input,
+    // with the same character after it (text that became one when what followed it was
+    // masked is not one of the input's).
     for (what, find) in [
         ("card number", card_run as fn(&str) -> Option<&str>),
         ("email", email),
@@ -74,21 +76,22 @@ pub fn masker(data: &[u8]) {
         for left in all(shown, find) {
             assert!(
                 !before.contains(&left),
-                "{what} {left} left in {shown:?} (input {text:?})"
+                "{what} {} left in {shown:?} (input {text:?})",
+                left.0
             );
         }
     }
 }
 
-/// Every match of `find` in `s`, left to right.
-fn all(s: &str, find: fn(&str) -> Option<&str>) -> Vec<&str> {
+/// Every match of `find` in `s`, left to right, with the character after it.
+fn all(s: &str, find: fn(&str) -> Option<&str>) -> Vec<(&str, Option<char>)> {
     let mut found = Vec::new();
     let mut rest = s;
     while let Some(m) = find(rest) {
         // `m` borrows from `rest`: go on after it.
         let at = m.as_ptr() as usize - rest.as_ptr() as usize;
         let (start, end) = (at, at + m.len());
-        found.push(&rest[start..end]);
+        found.push((&rest[start..end], rest[end..].chars().next()));
         rest = &rest[end..];
     }
     found

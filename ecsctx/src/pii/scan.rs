@@ -1297,6 +1297,11 @@ impl<E: Emit> Scanner<'_, '_, E> {
         let run = Run::parse(s, i);
         let prev = s[..i].chars().next_back();
         let next = s[run.end..].chars().next();
+        // Digits that end an address's local part (`cp0000000000000@ae.ae`): the address
+        // is masked whole at its `@`, not cut by a card or phone before it.
+        if next == Some('@') && self.o.emails && email_span(s, run.end, self.last).is_some() {
+            return run.end;
+        }
         let after = s[run.end..].chars().nth(1);
         // `ORD-2024-0001`, `#A-1234567`: digits after a dash or `#` that follows a word are
         // part of an id.
@@ -2267,6 +2272,10 @@ fn bare_end_within(b: &[u8], vs: usize, cap: usize) -> usize {
     {
         k += 1;
     }
+    // Stopped by the cap inside a character (`b` is UTF-8): to the character's end.
+    while k < b.len() && b[k] & 0xC0 == 0x80 {
+        k += 1;
+    }
     k
 }
 
@@ -2639,13 +2648,17 @@ impl Run {
             }
             let gstart = i;
             let mut digits = 0;
+            // A group is in one script: `٧4000…` is an Arabic-Indic seven, then a number.
+            let ascii = b.get(i).is_some_and(u8::is_ascii_digit);
             loop {
                 match b.get(i) {
-                    Some(b'0'..=b'9') => i += 1,
-                    Some(0x80..) => match s[i..].chars().next().filter(|&c| is_decimal_digit(c)) {
-                        Some(c) => i += c.len_utf8(),
-                        None => break,
-                    },
+                    Some(b'0'..=b'9') if ascii => i += 1,
+                    Some(0x80..) if !ascii => {
+                        match s[i..].chars().next().filter(|&c| is_decimal_digit(c)) {
+                            Some(c) => i += c.len_utf8(),
+                            None => break,
+                        }
+                    }
                     _ => break,
                 }
                 digits += 1;
@@ -3409,6 +3422,13 @@ mod tests {
             m("<cardNumber ref=\"4111111111111111\">5500000000000004</cardNumber>"),
             "<cardNumber ref=\"411111******1111\">550000******0004</cardNumber>"
         );
+        // A number glued to a digit of another script is read on its own.
+        assert_eq!(
+            m("x \u{667}4111111111111111 y"),
+            "x \u{667}411111******1111 y"
+        );
+        // Digits that end an address's local part are the address's.
+        assert_eq!(m("mail cp4111111111111111@ae.ae now"), "mail <Email> now");
         // A PEM header that never ends: the text after it is still scanned (found by the
         // `masker` fuzz target).
         assert_eq!(
