@@ -4,8 +4,13 @@
 //! `two_threads` runs the same number of requests on *each* thread, so the throughput of
 //! two threads over one is `2 × one_thread / two_threads` (target ≥ 1.8×).
 //!
+//! With `ECSCTX_BENCH_SINK=shared`, both threads write through one `WriterSink` (the
+//! sink `Builder::with_writer` makes: a mutex over one `Write`) into one in-memory
+//! buffer, group `threads_checkout_request_shared_writer`.
+//!
 //! ```text
 //! cargo bench -p ecsctx --bench threads
+//! ECSCTX_BENCH_SINK=shared cargo bench -p ecsctx --bench threads
 //! ```
 
 use std::cell::RefCell;
@@ -41,6 +46,22 @@ impl Sink for PerThread {
     }
 }
 
+/// One in-memory buffer for every thread, cleared past 1 MiB (behind `WriterSink`'s mutex).
+struct SharedBuf(Vec<u8>);
+
+impl io::Write for SharedBuf {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        if self.0.len() > 1 << 20 {
+            self.0.clear();
+        }
+        self.0.extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
 fn request() {
     let _c = context::bind(request_fields().with_trace(TraceContext::new_root()));
     for _ in 0..8 {
@@ -55,13 +76,24 @@ fn requests(n: u64) {
 }
 
 fn bench(c: &mut Criterion) {
-    ecsctx::Builder::new()
+    let shared = std::env::var("ECSCTX_BENCH_SINK").is_ok_and(|v| v == "shared");
+    let b = ecsctx::Builder::new()
         .with_filter("info")
         .with_service_name("checkout")
-        .with_project_name("payments")
-        .with_sink(PerThread)
+        .with_project_name("payments");
+    if shared {
+        b.with_sink(ecsctx::sink::WriterSink::new(SharedBuf(
+            Vec::with_capacity(2 << 20),
+        )))
         .init();
-    let mut g = c.benchmark_group("threads_checkout_request");
+    } else {
+        b.with_sink(PerThread).init();
+    }
+    let mut g = c.benchmark_group(if shared {
+        "threads_checkout_request_shared_writer"
+    } else {
+        "threads_checkout_request"
+    });
     g.bench_function("one_thread", |b| {
         b.iter_custom(|iters| {
             let t = Instant::now();

@@ -207,5 +207,7 @@ async fn main() {
         .expect("worker");
     let _ = stop_tx.send(());
     let _ = tokio::time::timeout(Duration::from_secs(5), server).await;
+    // After a graceful shutdown: every line out before the process ends.
+    ecsctx::flush();
     eprintln!("== done: {} lines written ==", ecsctx::stats().lines);
 }

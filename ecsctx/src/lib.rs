@@ -36,6 +36,9 @@
 //! | `tower` | `integrations::tower`: a `Layer` giving each HTTP request its context, trace and client IP |
 //! | `axum` | `integrations::axum`: the layer's axum support (`ConnectInfo`, body capture, `bind_user`) |
 //! | `reqwest` | `integrations::reqwest`: a `reqwest-middleware` middleware that sends `traceparent` |
+//! | `tracing` | `integrations::tracing`: a `tracing-subscriber` layer writing `tracing` events as structured lines |
+//! | `anyhow` | `error = err` accepts `anyhow::Error` in `event!`/`bind!` |
+//! | `vault` | the Vault provider for PII keysets (AppRole login, KV v2; `PII_PROVIDER=vault`) |
 //!
 //! Always available: [`integrations::jobs`], to carry the context through job queues.
 

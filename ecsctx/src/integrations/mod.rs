@@ -7,6 +7,7 @@
 //! | [`axum`] | `axum` | the layer's axum support: peer address from `ConnectInfo`, request body capture, per-route options by `MatchedPath`, [`axum::bind_user`] |
 //! | [`reqwest`] | `reqwest` | a `reqwest-middleware` middleware that sends `traceparent`/`tracestate` |
 //! | [`tokio`] | `tokio` | `spawn`/`spawn_blocking` that carry the context into tasks |
+//! | [`tracing`] | `tracing` | a `tracing-subscriber` layer: `tracing` events as structured ECS lines, with their spans' fields |
 //! | [`jobs`] | (always) | carry the context into background jobs through any queue, restore it in the worker |
 
 /// Declares an integration module gated by the feature of the same name.
@@ -30,6 +31,9 @@ feature! { "reqwest" =>
 }
 feature! { "tokio" =>
     pub mod tokio;
+}
+feature! { "tracing" =>
+    pub mod tracing;
 }
 
 pub mod jobs;

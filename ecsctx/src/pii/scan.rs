@@ -2550,9 +2550,10 @@ fn domain_end(s: &str, from: usize, mut end: usize) -> Option<usize> {
     // `logo@2x.png`: an image's pixel density, not an address.
     if labels.len() == 2
         && labels.ends_with(['x', 'X'])
-        && labels[..labels.len() - 1]
-            .bytes()
-            .all(|c| c.is_ascii_digit())
+        && labels.as_bytes()[0].is_ascii_digit()
+        && ["png", "jpg", "jpeg", "gif", "webp", "svg", "avif"]
+            .iter()
+            .any(|e| tld.eq_ignore_ascii_case(e))
     {
         return None;
     }
@@ -3469,6 +3470,7 @@ mod tests {
             );
         }
         assert_eq!(email_span("logo@2x.png", 4, 0), None);
+        assert_eq!(email_span("je@1x.ap", 2, 0), Some((0, 8)));
         // A non-ASCII letter or digit glued to the address: the address is still found
         // (an NKo digit made the TLD a non-word; found by the `masker` fuzz target).
         for (text, addr) in [

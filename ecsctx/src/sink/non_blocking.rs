@@ -36,6 +36,9 @@ pub struct NonBlocking {
 
 /// Flushes every queued line and stops the writer thread when dropped; keep it alive
 /// (e.g. in `main`) for as long as the logger is used.
+///
+/// `std::process::exit` runs no destructors: call [`crate::flush`] before it (and at the
+/// end of a graceful shutdown), which waits until every queued line is written.
 #[must_use = "dropping the guard shuts the writer thread down"]
 #[derive(Debug)]
 pub struct WorkerGuard {

@@ -1,0 +1,152 @@
+//! `tracing` events (what axum, hyper, tower-http, sqlx and reqwest emit) through
+//! `ecsctx::integrations::tracing::TracingLayer`: structured, with their spans' fields,
+//! masked by field name, and no span bookkeeping lines.
+
+use axum::body::Body;
+use axum::http::Request;
+use axum::routing::get;
+use axum::Router;
+use ecsctx::integrations::tracing::TracingLayer;
+use ecsctx::testing::{capture, capture_future};
+use serde_json::Value;
+use tower::ServiceExt;
+use tracing_subscriber::layer::SubscriberExt;
+
+fn subscriber() -> impl tracing::Subscriber + Send + Sync {
+    tracing_subscriber::registry().with(TracingLayer::new())
+}
+
+fn with_layer<R>(f: impl FnOnce() -> R) -> Vec<Value> {
+    capture(|| tracing::subscriber::with_default(subscriber(), f))
+}
+
+#[test]
+fn event_fields_are_fields_and_span_fields_reach_every_event_in_the_span() {
+    let lines = with_layer(|| {
+        let span = tracing::info_span!("checkout", session_id = "s-7", attempt = 1);
+        let _e = span.enter();
+        tracing::info!(
+            amount = 100,
+            currency = "KWD",
+            ok = true,
+            latency_ms = 12.5,
+            "payment_processed"
+        );
+        tracing::warn!(attempt = 2, "retrying");
+    });
+    assert_eq!(
+        lines.len(),
+        2,
+        "one line per event, none for the span: {lines:?}"
+    );
+    let first = &lines[0];
+    assert_eq!(first["message"], "payment_processed");
+    assert_eq!(first["log.level"], "info");
+    assert_eq!(first["session_id"], "s-7");
+    assert_eq!(first["extra"]["amount"], 100);
+    assert_eq!(first["extra"]["currency"], "KWD");
+    assert_eq!(first["extra"]["ok"], true);
+    assert_eq!(first["extra"]["latency_ms"], 12.5);
+    assert_eq!(first["extra"]["attempt"], 1);
+    // The event's own field wins over its span's.
+    assert_eq!(lines[1]["extra"]["attempt"], 2);
+    assert_eq!(lines[1]["session_id"], "s-7");
+    assert_eq!(lines[1]["log.level"], "warn");
+}
+
+#[derive(Debug)]
+struct Inner;
+impl std::fmt::Display for Inner {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("connection refused")
+    }
+}
+impl std::error::Error for Inner {}
+
+#[derive(Debug)]
+struct Outer(Inner);
+impl std::fmt::Display for Outer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("gateway unreachable")
+    }
+}
+impl std::error::Error for Outer {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        Some(&self.0)
+    }
+}
+
+#[test]
+fn an_error_field_is_the_ecs_error_field_set() {
+    let err = Outer(Inner);
+    let lines = with_layer(|| {
+        tracing::error!(error = &err as &dyn std::error::Error, "charge_failed");
+        tracing::error!(error = "boom", "flat_error");
+    });
+    assert_eq!(lines[0]["error"]["message"], "gateway unreachable");
+    assert_eq!(
+        lines[0]["error"]["stack_trace"],
+        "gateway unreachable\ncaused by: connection refused"
+    );
+    assert_eq!(lines[1]["error"]["message"], "boom");
+}
+
+#[test]
+fn fields_are_masked_by_name_with_the_token_of_the_value() {
+    use ecsctx::pii::{self, Config, Keyset};
+    let ks = Keyset::parse_token(
+        br#"{"schema_version": 1, "primary_kid": "tk1", "keys": {"tk1": {"alg": "HMAC-SHA-256", "key_b64": "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8="}}}"#,
+        "test",
+    )
+    .unwrap();
+    pii::configure(Config::keysets(ks, None).with_env("prod")).unwrap();
+    let addr = "john.doe@example.com";
+    let lines = with_layer(|| {
+        tracing::info!(customer_email = %addr, password = "hunter2", "login");
+    });
+    let text = lines[0].to_string();
+    assert!(
+        !text.contains("john.doe") && !text.contains("hunter2"),
+        "{text}"
+    );
+    assert_eq!(
+        lines[0]["extra"]["customer_email"],
+        pii::tokenize(addr, "email").unwrap(),
+        "the token of the address, not of `customer_email=…` text"
+    );
+}
+
+#[tokio::test]
+async fn tower_http_trace_lines_are_ecs_fields() {
+    let app = Router::new()
+        .route("/pay", get(|| async { "paid" }))
+        .layer(tower_http::trace::TraceLayer::new_for_http());
+    let _default = tracing::subscriber::set_default(subscriber());
+    let (status, lines) = capture_future(async {
+        let resp = app
+            .oneshot(Request::get("/pay").body(Body::empty()).unwrap())
+            .await
+            .unwrap();
+        resp.status()
+    })
+    .await;
+    assert_eq!(status, 200);
+    let done: Vec<_> = lines
+        .iter()
+        .filter(|l| l["message"] == "finished processing request")
+        .collect();
+    assert_eq!(done.len(), 1, "{lines:#?}");
+    let l = done[0];
+    assert_eq!(l["http"]["response"]["status_code"], 200);
+    assert_eq!(l["http"]["request"]["method"], "GET");
+    assert_eq!(l["url"]["original"], "/pay");
+    assert_eq!(l["http"]["version"], "1.1");
+    assert!(l["event"]["duration"].is_u64(), "{l}");
+    assert!(
+        lines
+            .iter()
+            .all(|l| !l["message"].as_str().unwrap().starts_with("->")
+                && !l["message"].as_str().unwrap().starts_with("<-")),
+        "no span bookkeeping: {lines:#?}"
+    );
+}
