@@ -232,6 +232,18 @@ impl<E: Emit> Scanner<'_, '_, E> {
         self.put_as(start, end, hit, &self.s[start..end]);
     }
 
+    /// [`Self::scan_part`] for a name (and the tag after it) that a rule passes over to
+    /// reach its value, when it holds more than a key's letters.
+    fn scan_name(&mut self, start: usize, end: usize) {
+        if start >= self.last
+            && self.b[start..end]
+                .iter()
+                .any(|&c| c.is_ascii_digit() || c == b'@' || c >= 0x80)
+        {
+            self.scan_part(start, end);
+        }
+    }
+
     /// Writes `start..end` scanned on its own (the text before a finding that a rule
     /// reached by looking ahead, which the main loop will not see).
     fn scan_part(&mut self, start: usize, end: usize) {
@@ -634,6 +646,7 @@ impl<E: Emit> Scanner<'_, '_, E> {
             let s0 = ve + p + 7;
             let s1 = s0 + b[s0..close].iter().position(|&c| c == b'"')?;
             if s1 > s0 && s0 >= self.last {
+                self.scan_name(vs, s0);
                 self.put(s0, s1, Hit::Keyed(class));
             }
             return Some(s1.max(close));
@@ -648,6 +661,7 @@ impl<E: Emit> Scanner<'_, '_, E> {
                 .position(|&c| c == b'<')
                 .unwrap_or(b.len() - ts);
         if te > ts && !is_masked(self.s[ts..te].trim()) {
+            self.scan_name(vs, ts);
             self.put(ts, te, Hit::Keyed(class));
         }
         Some(te)
@@ -3427,6 +3441,11 @@ mod tests {
         assert_eq!(
             m("x \u{667}4111111111111111 y"),
             "x \u{667}411111******1111 y"
+        );
+        // A field name that holds an address is scanned too (`masker` fuzz target).
+        assert_eq!(
+            m("<f key=\"Authorization t@example.com\">x</f>"),
+            "<f key=\"Authorization <Email>\"><Keyed(Secret)></f>"
         );
         // Digits that end an address's local part are the address's.
         assert_eq!(m("mail cp4111111111111111@ae.ae now"), "mail <Email> now");
