@@ -227,8 +227,12 @@ impl<E: Emit> Scanner<'_, '_, E> {
     /// Replaces `start..end` with what the masker writes for `hit`.
     fn put(&mut self, start: usize, end: usize, hit: Hit) {
         // Whole characters: a rule that counts bytes (a length cap) may stop inside one.
-        let start = floor_boundary(self.s, start);
-        let end = ceil_boundary(self.s, end.max(start));
+        let (start, end) = if self.s.is_char_boundary(start) && self.s.is_char_boundary(end) {
+            (start, end.max(start))
+        } else {
+            let start = floor_boundary(self.s, start);
+            (start, ceil_boundary(self.s, end.max(start)))
+        };
         self.put_as(start, end, hit, &self.s[start..end]);
     }
 
@@ -549,7 +553,8 @@ impl<E: Emit> Scanner<'_, '_, E> {
             Some((vs, ve, resume)) => {
                 // The key is text too when it holds digits (`x4111…card_number=`): the
                 // main loop will not come back to it.
-                if b[i..key_end].iter().any(u8::is_ascii_digit) {
+                // (A key of letters alone, the usual case, has none: `letters == e`.)
+                if (letters < e || key_end != e) && b[i..key_end].iter().any(u8::is_ascii_digit) {
                     self.scan_part(i, key_end);
                 }
                 // So is what stands between the key and its value, beyond a separator
