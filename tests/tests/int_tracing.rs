@@ -1,6 +1,7 @@
 //! `tracing` events (what axum, hyper, tower-http, sqlx and reqwest emit) through
 //! `ecsctx::integrations::tracing::TracingLayer`: structured, with their spans' fields,
-//! masked by field name, and no span bookkeeping lines.
+//! masked by field name, and no span bookkeeping lines. And what a test of an axum app
+//! does (`capture_future(app.oneshot(req))`) with a plain `EcsLayer`.
 
 use axum::body::Body;
 use axum::http::Request;
@@ -149,4 +150,38 @@ async fn tower_http_trace_lines_are_ecs_fields() {
                 && !l["message"].as_str().unwrap().starts_with("<-")),
         "no span bookkeeping: {lines:#?}"
     );
+}
+
+#[tokio::test]
+async fn a_test_capture_gets_the_lines_of_a_request_through_a_plain_ecs_layer() {
+    async fn handler() -> &'static str {
+        log::info!("handler_line");
+        "ok"
+    }
+    // No `with_base_context`: the request still starts clean, but inside the capture.
+    let app = Router::new()
+        .route("/x", get(handler))
+        .layer(ecsctx::integrations::tower::EcsLayer::new());
+    let (status, lines) = capture_future(async {
+        app.oneshot(
+            Request::get("/x")
+                .header(
+                    "traceparent",
+                    "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01",
+                )
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await
+        .unwrap()
+        .status()
+    })
+    .await;
+    assert_eq!(status, 200);
+    let line = lines
+        .iter()
+        .find(|l| l["message"] == "handler_line")
+        .unwrap_or_else(|| panic!("{lines:#?}"));
+    assert_eq!(line["trace"]["id"], "4bf92f3577b34da6a3ce929d0e0e4736");
+    assert_eq!(line["url"]["path"], "/x");
 }

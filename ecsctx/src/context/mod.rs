@@ -509,6 +509,18 @@ impl Context {
         }
     }
 
+    /// This context with the sink of `other` (a test capture) when it has none of its
+    /// own: work that starts clean (a request of the tower layer) still reaches the
+    /// capture it runs in.
+    #[cfg_attr(not(feature = "tower"), allow(dead_code))]
+    pub(crate) fn with_sink_of(&self, other: &Context) -> Context {
+        let mine = self.frame.as_ref().and_then(|f| f.sink.as_ref());
+        match other.frame.as_ref().and_then(|f| f.sink.clone()) {
+            Some(sink) if mine.is_none() => self.with_sink(sink),
+            _ => self.clone(),
+        }
+    }
+
     /// The trace of this context, if any.
     pub fn trace(&self) -> Option<&TraceContext> {
         self.frame.as_ref().and_then(|f| f.trace.as_ref())

@@ -32,9 +32,11 @@
 //! # Each request starts clean
 //! A request's context is built on the layer's *base context*
 //! ([`EcsLayer::with_base_context`], empty by default), never on whatever the serving
-//! thread happens to have bound. Put service-wide fields there (`labels.region`). In tests,
-//! pass [`Context::current()`] from inside [`testing::capture_future`](crate::testing::capture_future)
-//! to capture the server's lines.
+//! thread happens to have bound. Put service-wide fields there (`labels.region`). A test
+//! capture is the one thing a request takes from where it is served:
+//! `testing::capture_future(app.oneshot(req))` gets the request's lines with a plain
+//! `EcsLayer::new()`. (A server spawned on its own task is outside the capture: build
+//! its layer with `with_base_context(Context::current())` inside the capture.)
 //!
 //! # What is masked at the boundary
 //! The logger masks every string it writes through its masker, but a service may turn
@@ -630,7 +632,12 @@ where
         }
         // Fields first, then the trace: each step builds a frame, and this order renders
         // the trace fields once instead of twice.
-        let ctx = cfg.base.with_fields(f.with_trace(trace));
+        // A test capture the request runs in (`capture_future(app.oneshot(req))`) gets
+        // its lines; nothing else of the serving task's context is taken.
+        let ctx = cfg
+            .base
+            .with_sink_of(&Context::current())
+            .with_fields(f.with_trace(trace));
 
         let (received, respond) = match &cfg.logging {
             Some(l) if logging::enabled() => {
