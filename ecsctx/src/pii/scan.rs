@@ -240,6 +240,7 @@ impl<E: Emit> Scanner<'_, '_, E> {
     /// reach its value, when it holds more than a key's letters.
     fn scan_name(&mut self, start: usize, end: usize) {
         if start >= self.last
+            && start < end
             && self.b[start..end]
                 .iter()
                 .any(|&c| c.is_ascii_digit() || c == b'@' || c >= 0x80)
@@ -653,10 +654,15 @@ impl<E: Emit> Scanner<'_, '_, E> {
             if s1 > s0 && s0 >= self.last {
                 self.scan_name(vs, s0);
                 self.put(s0, s1, Hit::Keyed(class));
+                // The tag's other attributes.
+                self.scan_name(s1, close);
+            } else {
+                self.scan_name(vs, close);
             }
-            return Some(s1.max(close));
+            return Some(close);
         }
         if b[close - 1] == b'/' {
+            self.scan_name(vs, close);
             return Some(close);
         }
         let ts = close + 1;
@@ -668,6 +674,9 @@ impl<E: Emit> Scanner<'_, '_, E> {
         if te > ts && !is_masked(self.s[ts..te].trim()) {
             self.scan_name(vs, ts);
             self.put(ts, te, Hit::Keyed(class));
+        } else {
+            // Nothing to mask: what was passed over is scanned as any text.
+            self.scan_name(vs, te);
         }
         Some(te)
     }
@@ -3452,6 +3461,7 @@ mod tests {
             m("<f key=\"Authorization t@example.com\">x</f>"),
             "<f key=\"Authorization <Email>\"><Keyed(Secret)></f>"
         );
+        assert_eq!(m("key=\"cvd\"J@6.ap>"), "key=\"cvd\"<Email>>");
         // Digits that end an address's local part are the address's.
         assert_eq!(m("mail cp4111111111111111@ae.ae now"), "mail <Email> now");
         // A PEM header that never ends: the text after it is still scanned (found by the
