@@ -1711,3 +1711,36 @@ fn date_prefixed_ids_are_not_cards() {
     ));
     assert_eq!(line["extra"]["gateway_ref"], 202412345678901u64, "{line}");
 }
+
+/// Credentials in SQL, in a URL's credential parameters, under `auth`, and held in an
+/// object; a CVV in a tab-separated column; ISO 8583 field 52 (PIN data).
+#[test]
+fn sql_url_params_auth_objects_columns_and_iso8583_fields() {
+    setup();
+    for (input, secret) in [
+        ("CREATE USER app IDENTIFIED BY 'Xq9zz!k2';", "Xq9zz!k2"),
+        (
+            "ALTER USER app IDENTIFIED WITH mysql_native_password BY \"Xq9zz!k2\"",
+            "Xq9zz!k2",
+        ),
+        (
+            "GET https://maps.example.com/api?key=AIzaSyXq9zzk2&q=x",
+            "AIzaSyXq9zzk2",
+        ),
+        ("callback /cb?code=4/0AXq9zzk2&state=abc", "4/0AXq9zzk2"),
+        ("proxy auth=alice:Xq9zz!k2 next", "Xq9zz!k2"),
+        ("body {\"password\":{\"value\":\"Xq9zz!k2\"}}", "Xq9zz!k2"),
+        ("card row security_code\t4821\tok", "4821"),
+        ("iso8583 F52: 0412AC89ABCDEF01 F39: 00", "0412AC89ABCDEF01"),
+    ] {
+        check_hidden(input, secret);
+    }
+    // Prose around the same words is kept.
+    for clean in [
+        "the user is identified by email",
+        "auth failed for bob, retry",
+        "GET /items?page=2&sort=asc",
+    ] {
+        check_text(clean, clean);
+    }
+}

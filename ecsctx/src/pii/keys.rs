@@ -422,6 +422,9 @@ pub(crate) fn classify(key: &str, financial: bool) -> Class {
             &[
                 b"pin1", b"pin2", b"mpin", b"tpin", b"epb", b"de52", b"de55", b"de45", b"de35",
                 b"field52", b"field55", b"field45", b"field35", b"iad",
+                // ISO 8583 fields 52 (PIN data), 55 (ICC data), 35 and 45 (tracks) as
+                // `F52`, `bit52`.
+                b"f52", b"f55", b"f45", b"f35", b"bit52", b"bit55", b"bit45", b"bit35",
             ],
         )
         || has!(hits, b"authenticationvalue")
@@ -543,6 +546,8 @@ pub(crate) fn classify(key: &str, financial: bool) -> Class {
             b"psw",
             b"sig",
             b"hmac",
+            // `auth=user:pass`, `auth: Zm9v…`: the credential itself.
+            b"auth",
             // Session cookies (`JSESSIONID=…`, `PHPSESSID=…`): a session's bearer credential.
             b"jsessionid",
             b"jwt",

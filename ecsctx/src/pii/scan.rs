@@ -366,7 +366,7 @@ impl<E: Emit> Scanner<'_, '_, E> {
     /// separator after the spaces (`db_password = x`), not an IBAN's first group.
     #[inline]
     fn is_prose(&self, i: usize, e: usize, f: u8) -> bool {
-        f & (PROSE | TWO_WORD | SCHEME | USER) == 0
+        f & (PROSE | TWO_WORD | SCHEME | USER | SQL) == 0
             && !separator_after_spaces(self.b, e)
             && !(self.o.financial && e - i == 4)
     }
@@ -465,6 +465,13 @@ impl<E: Emit> Scanner<'_, '_, E> {
                 return ce;
             }
         }
+        // `CREATE USER app IDENTIFIED BY 'pw'` (and `IDENTIFIED WITH plugin BY 'pw'`).
+        if f & SQL != 0 {
+            if let Some((vs, ve)) = sql_password(b, e) {
+                self.put(vs, ve, Hit::Secret("secret"));
+                return ve + 1;
+            }
+        }
         // `curl -u user:pass`, `--user user:pass`: the password after the colon.
         if f & USER != 0
             && ((w == "u" && i >= 1 && b[i - 1] == b'-' && (i == 1 || b[i - 2] == b' '))
@@ -528,11 +535,21 @@ impl<E: Emit> Scanner<'_, '_, E> {
             }
         }
         if class == Class::None {
-            // Only a word that stands before a separator (or a value) can be a key.
-            if !self.may_be_key(i, e) && !is_xml_open(b, i) {
+            // Only a word that stands before a separator (or a value) can be a key; an
+            // identifier before a tab or a space and a value (`security_code\t123`,
+            // `card_pin 8674`), only for card data, authentication data or credentials.
+            let key = self.may_be_key(i, e) || is_xml_open(b, i);
+            if !key && !spaced_identifier(b, i, e) {
                 return letters;
             }
             class = self.e.key_class(w);
+            if !key && !class.is_protected() {
+                return letters;
+            }
+            // `?key=…`, `&code=…`: a URL's credential parameters.
+            if class == Class::None && url_credential_param(b, i, w) {
+                class = Class::Secret;
+            }
         }
         if class == Class::None {
             return letters;
@@ -1074,7 +1091,10 @@ impl<E: Emit> Scanner<'_, '_, E> {
                     b[vs + 1..].iter().find(|c| !c.is_ascii_whitespace()),
                     Some(b'"' | b'}')
                 );
-                if json {
+                // A credential, CVV or PIN held in an object (`"password":{"value":"x"}`):
+                // the object is masked whole (a card key's object keeps its own keys, whose
+                // numbers the card rule masks).
+                if json && !matches!(class, Class::Secret | Class::Cvv | Class::Sad) {
                     return None;
                 }
                 let end = matching_close(b, vs, b'{', b'}')?;
@@ -2091,6 +2111,8 @@ const SCHEME: u8 = 4;
 const USER: u8 = 8;
 /// An XML attribute that names an element (`<field name="password">`).
 const ATTR: u8 = 16;
+/// SQL's `IDENTIFIED BY 'password'`.
+const SQL: u8 = 32;
 
 /// A word of at most 8 key bytes, ASCII-lowercased, packed little-endian (no key byte is 0,
 /// so the packing is unambiguous): one compare per table entry.
@@ -2186,6 +2208,7 @@ static TRIGGER_FIRST: [u32; 11] = {
         k += 1;
     }
     t[10] |= 1 << (b'p' - b'a');
+    t[10] |= 1 << (b'i' - b'a');
     t
 };
 
@@ -2221,6 +2244,7 @@ fn triggers(b: &[u8], i: usize, e: usize) -> u8 {
             }
         }
         10 if b[i..e].eq_ignore_ascii_case(b"passphrase") => PROSE,
+        10 if b[i..e].eq_ignore_ascii_case(b"identified") => SQL,
         _ => 0,
     }
 }
@@ -2305,6 +2329,57 @@ fn bare_end_within(b: &[u8], vs: usize, cap: usize) -> usize {
         k += 1;
     }
     k
+}
+
+/// Whether the word `i..e` is an identifier (`security_code`, `cvvCode`) followed by a tab
+/// or a space and then a value: a key in a column or a `key value` form.
+fn spaced_identifier(b: &[u8], i: usize, e: usize) -> bool {
+    let tab = b.get(e) == Some(&b'\t');
+    if !tab && b.get(e) != Some(&b' ') {
+        return false;
+    }
+    let w = &b[i..e];
+    let identifier = w.contains(&b'_')
+        || w.windows(2)
+            .any(|p| p[0].is_ascii_lowercase() && p[1].is_ascii_uppercase());
+    (tab || identifier)
+        && b.get(e + 1)
+            .is_some_and(|c| c.is_ascii_alphanumeric() || *c == b'\t')
+}
+
+/// Whether the word `w` at `i` is a URL's credential parameter (`?key=`, `&code=`,
+/// `?auth=`): after `?` or `&`, before `=`.
+fn url_credential_param(b: &[u8], i: usize, w: &str) -> bool {
+    i > 0
+        && matches!(b[i - 1], b'?' | b'&')
+        && b.get(i + w.len()) == Some(&b'=')
+        && [
+            "key",
+            "code",
+            "auth",
+            "access_token",
+            "id_token",
+            "signature",
+            "sig",
+        ]
+        .iter()
+        .any(|k| w.eq_ignore_ascii_case(k))
+}
+
+/// The quoted password after `IDENTIFIED` ending at `e`: `BY` (after at most a few
+/// words, `WITH mysql_native_password BY`), spaces, a quote; the text to the same quote.
+fn sql_password(b: &[u8], e: usize) -> Option<(usize, usize)> {
+    let window = &b[e..b.len().min(e + 80)];
+    let q = window.iter().position(|&c| c == b'\'' || c == b'"')?;
+    let before = window[..q].trim_ascii_end();
+    let by = before.len().checked_sub(2)?;
+    if !before[by..].eq_ignore_ascii_case(b"by") || by == 0 || before[by - 1] != b' ' {
+        return None;
+    }
+    let vs = e + q + 1;
+    let quote = b[e + q];
+    let len = b[vs..].iter().take(PROBE).position(|&c| c == quote)?;
+    (len > 0).then_some((vs, vs + len))
 }
 
 fn is_auth_scheme(w: &str) -> bool {
