@@ -767,6 +767,8 @@ impl<E: Emit> Scanner<'_, '_, E> {
                     .count(),
             ),
         };
+        // The byte cap may stop inside a character.
+        let ve = ceil_boundary(self.s, ve);
         if ve > vs && vs >= self.last && !is_masked(self.s[vs..ve].trim()) {
             self.put(vs, ve, Hit::Keyed(class));
         }
