@@ -789,7 +789,10 @@ impl<E: Emit> Scanner<'_, '_, E> {
             let end = find(b, vs, b"&lt;").unwrap_or(n);
             return nonempty(vs, end, s);
         }
-        if is_xml_open(b, ks) {
+        // An element's name ends at `>`, whitespace or `/` (`<icc@a.co>` is no element).
+        if is_xml_open(b, ks)
+            && matches!(b.get(ke), Some(b'>' | b' ' | b'\t' | b'\n' | b'\r' | b'/'))
+        {
             // `<cvv>013</cvv>`, `<cvv type="x">013</cvv>`; not `<cvv/>`.
             let close = ke + b[ke..].iter().take(256).position(|&c| c == b'>')?;
             if b[ke..close].contains(&b'<') || (close > 0 && b[close - 1] == b'/') {
@@ -3539,6 +3542,7 @@ mod tests {
             "<f key=\"Authorization <Email>\"><Keyed(Secret)></f>"
         );
         assert_eq!(m("key=\"cvd\"J@6.ap>"), "key=\"cvd\"<Email>>");
+        assert_eq!(m("<icc@a.co>1"), "<<Email>>1");
         // Digits that end an address's local part are the address's.
         assert_eq!(m("mail cp4111111111111111@ae.ae now"), "mail <Email> now");
         // A PEM header that never ends: the text after it is still scanned (found by the
