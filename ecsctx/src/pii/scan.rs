@@ -2643,7 +2643,17 @@ fn email_span_sep(s: &str, at: usize, floor: usize, sep: usize) -> Option<(usize
     };
     let end = end_by(is_domain_char);
     domain_end(s, at + sep, end)
-        .or_else(|| domain_end(s, at + sep, end_by(|c| c.is_ascii() && is_domain_char(c))))
+        .or_else(|| {
+            // The ASCII part, then that part without its last labels (`a@ex.com.0000`:
+            // a number glued on after a dot is not the address's).
+            let mut end = end_by(|c| c.is_ascii() && is_domain_char(c));
+            loop {
+                if let Some(e) = domain_end(s, at + sep, end) {
+                    return Some(e);
+                }
+                end = at + sep + s[at + sep..end].rfind('.')?;
+            }
+        })
         .map(|end| (start, end))
 }
 
@@ -3586,6 +3596,10 @@ mod tests {
         }
         assert_eq!(email_span("logo@2x.png", 4, 0), None);
         assert_eq!(email_span("je@1x.ap", 2, 0), Some((0, 8)));
+        // A number after the address's last dot is not its TLD (found by the seeded fuzz
+        // run of `.ci/run`).
+        let glued = "0000@ae.ae.0000000@x";
+        assert_eq!(email_span(glued, 4, 0), Some((0, 10)));
         // A non-ASCII letter or digit glued to the address: the address is still found
         // (an NKo digit made the TLD a non-word; found by the `masker` fuzz target).
         for (text, addr) in [
