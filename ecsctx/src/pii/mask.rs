@@ -1050,7 +1050,11 @@ impl scan::Emit for PiiMasker {
             }
             Hit::Secret(ft) => self.token(text, ft, out),
             Hit::Keyed(c) => {
-                if !self.mask_class(c, "", text, out) {
+                // A value its key's class keeps (a card key's value that cannot hide a
+                // card number) is text like any other: an address in it is masked.
+                if !self.mask_class(c, "", text, out)
+                    && !scan::scan(text, self.text_opts(), self, out)
+                {
                     out.push_str(text);
                 }
             }
