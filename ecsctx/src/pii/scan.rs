@@ -770,7 +770,11 @@ impl<E: Emit> Scanner<'_, '_, E> {
         // The byte cap may stop inside a character.
         let ve = ceil_boundary(self.s, ve);
         if ve > vs && vs >= self.last && !is_masked(self.s[vs..ve].trim()) {
+            // What lies between the name and its value is text too.
+            self.scan_name(ns, vs);
             self.put(vs, ve, Hit::Keyed(class));
+        } else {
+            self.scan_name(ns, ve);
         }
         Some(ve)
     }
@@ -3553,6 +3557,7 @@ mod tests {
         );
         assert_eq!(m("key=\"cvd\"J@6.ap>"), "key=\"cvd\"<Email>>");
         assert_eq!(m("<icc@a.co>1"), "<<Email>>1");
+        assert_eq!(m("key:cc@l.value:"), "key:<Email>:");
         // Digits that end an address's local part are the address's.
         assert_eq!(m("mail cp4111111111111111@ae.ae now"), "mail <Email> now");
         // A PEM header that never ends: the text after it is still scanned (found by the
