@@ -161,7 +161,9 @@ fn event_error_field_set() {
     assert_eq!(e["stack_trace"], "gateway call failed\ncaused by: timeout");
     let e = &lines[1]["error"];
     assert_eq!(e["message"], "disk full");
-    assert_eq!(e["type"], "std::io::error::Error");
+    // The public path of the type, and the `ErrorKind` as ECS `error.code`.
+    assert_eq!(e["type"], "std::io::Error");
+    assert_eq!(e["code"], "Other");
     assert!(e.get("stack_trace").is_none(), "{e}");
     assert_eq!(
         lines[2]["error"],
@@ -287,7 +289,7 @@ fn bind_error_and_field_sets() {
     });
     let line = one(lines);
     assert_eq!(line["error"]["message"], "boom");
-    assert_eq!(line["error"]["type"], "std::io::error::Error");
+    assert_eq!(line["error"]["type"], "std::io::Error");
     assert_eq!(line["user"]["domain"], "corp");
     assert_eq!(line["extra"]["shown"], "5");
 }
@@ -399,4 +401,20 @@ fn event_and_record_errors_share_one_format() {
         .as_str()
         .unwrap()
         .ends_with("GatewayError"));
+}
+
+/// `error.type` says something: an OS error's kind is `error.code`; a boxed `dyn Error`
+/// (whose type name names only the box) has no `error.type`.
+#[test]
+fn io_error_kinds_and_boxed_errors() {
+    let _g = shared();
+    let missing = std::fs::File::open("/nonexistent/ecsctx/file").unwrap_err();
+    let boxed: Box<dyn std::error::Error + Send + Sync> = "bad input".into();
+    let lines = capture(|| {
+        event!(error, "open_failed", error = missing);
+        event!(error, "parse_failed", error = boxed);
+    });
+    assert_eq!(lines[0]["error"]["type"], "std::io::Error");
+    assert_eq!(lines[0]["error"]["code"], "NotFound");
+    assert_eq!(lines[1]["error"], json!({ "message": "bad input" }));
 }

@@ -28,17 +28,54 @@ impl Serialize for ErrorFields<'_> {
             backtrace,
         };
         let has_trace = self.error.source().is_some() || backtrace.is_some();
-        let len = 1 + usize::from(self.type_name.is_some()) + usize::from(has_trace);
+        let (type_name, code) = ecs_type(self.type_name, self.error);
+        let len = 1
+            + usize::from(type_name.is_some())
+            + usize::from(code.is_some())
+            + usize::from(has_trace);
         let mut map = serializer.serialize_map(Some(len))?;
         map.serialize_entry("message", &Collect(self.error))?;
-        if let Some(t) = self.type_name {
-            map.serialize_entry("type", t.trim_start_matches('&'))?;
+        if let Some(t) = type_name {
+            map.serialize_entry("type", t)?;
+        }
+        if let Some(c) = &code {
+            map.serialize_entry("code", c)?;
         }
         if has_trace {
             map.serialize_entry("stack_trace", &Collect(trace))?;
         }
         map.end()
     }
+}
+
+/// `error.type` and `error.code` for a Rust type name: `std::io::Error` with its
+/// `ErrorKind` as the code (`NotFound`); nothing for a boxed `dyn Error`, whose name
+/// (`alloc::boxed::Box<dyn core::error::Error + …>`) says nothing of the error.
+fn ecs_type<'t>(
+    type_name: Option<&'t str>,
+    error: &dyn std::error::Error,
+) -> (Option<&'t str>, Option<String>) {
+    match type_name.map(|t| t.trim_start_matches('&')) {
+        Some("std::io::error::Error") => (Some("std::io::Error"), io_kind(error)),
+        Some(t) if t.contains("dyn ") => (None, None),
+        t => (t, None),
+    }
+}
+
+/// The `ErrorKind` of an `io::Error`, read from its `Debug` form (`Kind(NotFound)`,
+/// `Os { code: 2, kind: NotFound, .. }`, `Custom { kind: Other, .. }`): the error is not
+/// `'static` here, so it cannot be downcast.
+fn io_kind(error: &dyn std::error::Error) -> Option<String> {
+    let debug = format!("{error:?}");
+    let rest = debug
+        .split_once("kind: ")
+        .or_else(|| debug.split_once("Kind("))
+        .map(|(_, r)| r)?;
+    let kind: String = rest
+        .chars()
+        .take_while(char::is_ascii_alphanumeric)
+        .collect();
+    (!kind.is_empty()).then_some(kind)
 }
 
 struct Collect<T>(T);
