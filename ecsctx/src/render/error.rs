@@ -1,7 +1,7 @@
 //! The ECS `error` field set of a Rust error, one format for `event!` and `log` records:
 //! `message` (the error's `Display`), `type` (its Rust type, where the caller knows it)
 //! and, when there is more than the message to show, `stack_trace`: the error, one
-//! `caused by: …` line per `source()`, then a captured backtrace.
+//! `caused by: …` line per `source()`, then a captured backtrace (its service frames).
 
 use std::backtrace::{Backtrace, BacktraceStatus};
 use std::fmt;
@@ -101,8 +101,146 @@ impl fmt::Display for StackTrace<'_> {
             source = cause.source();
         }
         if let Some(backtrace) = self.backtrace {
-            write!(f, "\n{backtrace}")?;
+            write_frames(f, &backtrace.to_string())?;
         }
         Ok(())
+    }
+}
+
+/// At most this many frames of a backtrace are written.
+const MAX_FRAMES: usize = 24;
+
+/// Frames of the runtime, the async machinery and the error crates: what every
+/// backtrace of a service holds, and what a reader skips.
+const NOISE: &[&str] = &[
+    "std::",
+    "core::",
+    "alloc::",
+    "<std::",
+    "<core::",
+    "<alloc::",
+    "tokio::",
+    "<tokio::",
+    "hyper::",
+    "<hyper::",
+    "hyper_util::",
+    "<hyper_util::",
+    "futures_util::",
+    "<futures_util::",
+    "futures_core::",
+    "tower::",
+    "<tower::",
+    "tower_http::",
+    "<tower_http::",
+    "axum::",
+    "<axum::",
+    "anyhow::",
+    "<anyhow::",
+    "__rust",
+    "rust_begin_unwind",
+    "__libc_start",
+    "_start",
+    "clone3",
+    "start_thread",
+];
+
+/// A backtrace's frames (`  3: crate::f` and its `at file:line` lines), without the
+/// [`NOISE`] frames, at most [`MAX_FRAMES`], with a count of what was left out: a
+/// service's error line stays a few kilobytes, not twenty.
+fn write_frames(f: &mut fmt::Formatter<'_>, text: &str) -> fmt::Result {
+    let mut frames: Vec<(&str, Vec<&str>)> = Vec::new();
+    for line in text.lines() {
+        let t = line.trim_start();
+        let numbered = t
+            .split_once(": ")
+            .is_some_and(|(n, _)| !n.is_empty() && n.bytes().all(|c| c.is_ascii_digit()));
+        match frames.last_mut() {
+            Some((_, rest)) if !numbered => rest.push(line),
+            _ => frames.push((line, Vec::new())),
+        }
+    }
+    fn name(head: &str) -> &str {
+        head.trim_start().split_once(": ").map_or("", |(_, n)| n)
+    }
+    let mut written = 0;
+    let mut left_out = 0;
+    for (head, rest) in &frames {
+        let n = name(head);
+        if NOISE.iter().any(|p| n.starts_with(p)) || written == MAX_FRAMES {
+            left_out += 1;
+            continue;
+        }
+        write!(f, "\n{head}")?;
+        for l in rest {
+            write!(f, "\n{l}")?;
+        }
+        written += 1;
+    }
+    if left_out > 0 {
+        write!(
+            f,
+            "\n({left_out} frames of the runtime and libraries left out)"
+        )?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    struct Frames<'a>(&'a str);
+    impl fmt::Display for Frames<'_> {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            write_frames(f, self.0)
+        }
+    }
+
+    #[test]
+    fn a_backtrace_keeps_the_service_frames_only() {
+        let mut text = String::new();
+        let mut k = 0;
+        let mut frame = |name: &str| {
+            text.push_str(&format!(
+                "  {k}: {name}\n             at ./src/x.rs:{k}:5\n"
+            ));
+            k += 1;
+        };
+        frame("std::backtrace::Backtrace::capture");
+        frame("anyhow::error::<impl anyhow::Error>::msg");
+        frame("shop::checkout::charge");
+        frame("shop::checkout::handle::{{closure}}");
+        for _ in 0..100 {
+            frame("<tokio::runtime::task::Task as core::future::Future>::poll");
+        }
+        for i in 0..40 {
+            frame(&format!("shop::deep::level{i}"));
+        }
+        let out = Frames(&text).to_string();
+        assert!(out.contains("shop::checkout::charge\n             at ./src/x.rs:2:5"));
+        assert!(
+            !out.contains("tokio::") && !out.contains("anyhow::"),
+            "{out}"
+        );
+        assert_eq!(out.matches("shop::").count(), MAX_FRAMES);
+        assert!(
+            out.ends_with("(120 frames of the runtime and libraries left out)"),
+            "{out}"
+        );
+
+        // A real backtrace, in std's format: the test's own frame stays, std's go.
+        let bt = std::backtrace::Backtrace::force_capture();
+        let err = std::io::Error::other("boom");
+        let out = StackTrace {
+            error: &err,
+            backtrace: Some(&bt),
+        }
+        .to_string();
+        assert!(out.starts_with("boom\n"), "{out}");
+        assert!(
+            out.contains("a_backtrace_keeps_the_service_frames_only"),
+            "{out}"
+        );
+        assert!(!out.contains(": std::backtrace::"), "{out}");
     }
 }
