@@ -361,7 +361,8 @@ impl Serialize for ErrorField<'_> {
     message = "`{Self}` is not an error, but `error` is an ECS field set",
     label = "expected a `std::error::Error` or an error object, found `{Self}`",
     note = "pass an error (`error = err`, any `std::error::Error`), or write the fields: `error = {{ message: .., type: .. }}`",
-    note = "`error.message = text` sets only the message"
+    note = "`error.message = text` sets only the message",
+    note = "an `anyhow::Error` needs ecsctx's `anyhow` cargo feature"
 )]
 pub trait ErrorFieldSet {
     #[doc(hidden)]
