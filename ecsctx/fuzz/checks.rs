@@ -74,6 +74,19 @@ pub fn masker(data: &[u8]) {
     ] {
         let before = all(&text, find);
         for left in all(shown, find) {
+            // Text that reads as one only because what was glued to it became a label
+            // (`a@b.cc4111…^` → `a@b.cc[SAD-MASKED]`) was no address in the input.
+            let end = left.0.as_ptr() as usize - shown.as_ptr() as usize + left.0.len();
+            let after = &shown[end..];
+            if after.starts_with("[PII_REDACTED]")
+                || (after.starts_with('[')
+                    && after
+                        .split(']')
+                        .next()
+                        .is_some_and(|l| l.ends_with("-MASKED")))
+            {
+                continue;
+            }
             assert!(
                 !before.contains(&left),
                 "{what} {} left in {shown:?} (input {text:?})",
