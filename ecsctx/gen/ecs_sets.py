@@ -10,14 +10,14 @@ import sys
 
 here = os.path.dirname(os.path.abspath(__file__))
 tsv = sys.argv[1] if len(sys.argv) > 1 else os.path.join(here, "../../../shared/ecs/ecs-9.4.0-fields.tsv")
-sets = set()
+# (flat name, datatype) of every field, read once.
 with open(tsv, encoding="utf-8") as f:
-    for line in f:
-        if line.startswith("#") or line.startswith("flat_name\t"):
-            continue
-        name = line.split("\t", 1)[0]
-        if "." in name:
-            sets.add(name.split(".", 1)[0])
+    fields = [
+        tuple(line.split("\t")[:2])
+        for line in f
+        if not (line.startswith("#") or line.startswith("flat_name\t"))
+    ]
+sets = {name.split(".", 1)[0] for name, _ in fields if "." in name}
 sets.add("labels")  # a top-level ECS object (flat keyword values)
 names = sorted(sets)
 out = os.path.join(here, "../src/placement/ecs_sets.rs")
@@ -41,14 +41,7 @@ print("wrote %d field sets to %s" % (len(names), out))
 # The ECS fields that hold one value (not an object, nested, flattened or geo_point field,
 # which take sub-keys): a key below one of them (`user.id.x`) would make Elasticsearch map
 # the field as an object and reject the document.
-leaves = set()
-with open(tsv, encoding="utf-8") as f:
-    for line in f:
-        if line.startswith("#") or line.startswith("flat_name\t"):
-            continue
-        name, typ = line.split("\t")[:2]
-        if typ not in ("object", "nested", "flattened", "geo_point"):
-            leaves.add(name)
+leaves = {name for name, typ in fields if typ not in ("object", "nested", "flattened", "geo_point")}
 leaves = sorted(leaves, key=lambda n: n.encode())
 out = os.path.join(here, "../src/placement/ecs_leaves.rs")
 with open(out, "w", encoding="utf-8") as f:

@@ -128,15 +128,7 @@ fn a_sink_that_panics_is_contained_every_time() {
         .with_sink(Panicky)
         .build();
     let before = ecsctx::stats().write_errors;
-    for i in 0..3 {
-        logger.log(
-            &log::Record::builder()
-                .level(log::Level::Info)
-                .target("reliability")
-                .args(format_args!("line {i}"))
-                .build(),
-        );
-    }
+    log_lines(&logger, 3);
     // A value that panics while rendering: its marker line goes to the same sink,
     // which panics again, and is contained again.
     logger.log(
@@ -256,31 +248,19 @@ fn nested(depth: usize) -> Value {
 #[test]
 fn a_value_nested_deeper_than_the_stack_is_capped_not_recursed() {
     // A 2 MiB stack, as a spawned thread or a tokio worker has.
-    let lines = std::thread::Builder::new()
+    let line = std::thread::Builder::new()
         .stack_size(2 << 20)
         .spawn(|| {
             let deep = nested(100_000);
-            let v = log::kv::Value::from_serde(&deep);
-            let lines = ecsctx::testing::capture(|| {
-                let kvs = [("payload", v)];
-                log::logger().log(
-                    &log::Record::builder()
-                        .level(log::Level::Info)
-                        .target("reliability")
-                        .args(format_args!("deep"))
-                        .key_values(&kvs)
-                        .build(),
-                );
-            });
+            let line = record_line(&[("payload", log::kv::Value::from_serde(&deep))]);
             // Dropping a value this deep recurses too: leak it (a test-only concern).
             std::mem::forget(deep);
-            lines
+            line
         })
         .unwrap()
         .join()
         .unwrap();
-    assert_eq!(lines.len(), 1);
-    let text = lines[0].to_string();
+    let text = line.to_string();
     assert!(text.contains("nesting limit reached"), "{text}");
 }
 

@@ -422,33 +422,14 @@ impl<'a, 'c> Ser<'a, 'c> {
     }
 
     /// Records `vals[start..]` as the leaf at `path`, repairing a flat value on an ECS
-    /// field set (`error = "boom"` → `error.message`; other sets → `extra.<set>`).
+    /// field set (`error = "boom"` → `error.message`; other sets and `extra` →
+    /// `extra.<set>`) and a key below an ECS value field (`user.id.x` → `extra.user.id.x`).
     fn record(&mut self, start: usize) {
         // A flat value where every line has an object: an ECS field set, or `extra`.
         let flat_set =
             self.depth == 1 && (placement::is_ecs_field_set(self.path) || self.path == "extra");
-        if !flat_set && self.depth >= 2 {
-            if let Some(leaf) = placement::ecs_leaf_above(self.path) {
-                // `user.id.x`: a key below an ECS field that holds one value.
-                warn_conflict(
-                    leaf,
-                    &self.cx.site,
-                    "is an ECS field that holds one value, not an object: keys below it are moved to `extra`",
-                );
-                self.key_buf.clear();
-                self.key_buf.push_str("extra.");
-                self.key_buf.push_str(self.path);
-                let end = self.vals.len();
-                KeySide {
-                    keys: self.keys,
-                    indexed: self.indexed,
-                    list: self.list,
-                }
-                .push(self.key_buf, start, end);
-                return;
-            }
-        }
-        if flat_set {
+        // The leaf's key: its path, or (repaired) a key written into `key_buf`.
+        let renamed = if flat_set {
             warn_flat_field_set(self.path, &self.cx.site);
             self.key_buf.clear();
             if self.path == "error" {
@@ -464,22 +445,31 @@ impl<'a, 'c> Ser<'a, 'c> {
                 self.key_buf.push_str("extra.");
                 self.key_buf.push_str(self.path);
             }
-            let end = self.vals.len();
-            KeySide {
-                keys: self.keys,
-                indexed: self.indexed,
-                list: self.list,
-            }
-            .push(self.key_buf, start, end);
+            true
+        } else if let Some(leaf) = (self.depth >= 2)
+            .then(|| placement::ecs_leaf_above(self.path))
+            .flatten()
+        {
+            // `user.id.x`: a key below an ECS field that holds one value.
+            warn_conflict(
+                leaf,
+                &self.cx.site,
+                "is an ECS field that holds one value, not an object: keys below it are moved to `extra`",
+            );
+            self.key_buf.clear();
+            self.key_buf.push_str("extra.");
+            self.key_buf.push_str(self.path);
+            true
         } else {
-            let end = self.vals.len();
-            KeySide {
-                keys: self.keys,
-                indexed: self.indexed,
-                list: self.list,
-            }
-            .push(self.path, start, end);
-        }
+            false
+        };
+        let end = self.vals.len();
+        let mut side = KeySide {
+            keys: self.keys,
+            indexed: self.indexed,
+            list: self.list,
+        };
+        side.push(if renamed { self.key_buf } else { self.path }, start, end);
     }
 
     fn in_labels(&self) -> bool {
