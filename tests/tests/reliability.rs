@@ -288,6 +288,41 @@ fn flush_before_process_exit_loses_no_queued_line() {
     assert_eq!(lines_with_message(&c.stdout, "queued").len(), N);
 }
 
+/// A writer to stdout that logs a value whose `Display` panics, then another line.
+struct PanickyChatty;
+impl Write for PanickyChatty {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        log::warn!("{}", Boom);
+        log::warn!("writer_after_panic");
+        io::stdout().write_all(buf)?;
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        io::stdout().flush()
+    }
+}
+
+#[test]
+fn a_panic_while_logging_from_inside_the_writer_keeps_the_writer_busy() {
+    const NAME: &str = "a_panic_while_logging_from_inside_the_writer_keeps_the_writer_busy";
+    if is_child(NAME) {
+        ecsctx::Builder::new()
+            .with_filter("info")
+            .with_sink(WriterSink::new(PanickyChatty))
+            .init();
+        for i in 0..5 {
+            log::info!(n = i; "line");
+        }
+        return;
+    }
+    // The nested panic must not clear the outer write's mark: the line after it would
+    // then re-lock the writer's mutex on the same thread, forever.
+    let c = run_child(NAME, Duration::from_secs(30));
+    assert!(c.ok, "child failed: {}", c.stderr);
+    assert_eq!(lines_with_message(&c.stdout, "line").len(), 5);
+    assert_eq!(lines_with_message(&c.stderr, "writer_after_panic").len(), 5);
+}
+
 /// A `Write` into a shared buffer.
 struct Into(Shared);
 impl Write for Into {

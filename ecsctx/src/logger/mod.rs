@@ -152,11 +152,12 @@ impl EcsLogger {
 
     fn emit(&self, src: Src<'_>) {
         // A panicking `Display`/`Serialize` of a logged value must not crash the request.
+        let before = sink::in_sink();
         let ok = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.emit_inner(&src)));
         // A sink that panicked has its line counted as a write error; anything else that
         // panicked (a value's `Display`) gets a marker line in place of its line.
-        if ok.is_err() && !sink::left_by_panic() {
-            self.emit_panicked(src.level(), src.target());
+        if ok.is_err() && !sink::left_by_panic(before) {
+            self.emit_panicked(src.level(), src.target(), before);
         }
     }
 
@@ -186,7 +187,9 @@ impl EcsLogger {
     }
 
     #[cold]
-    fn emit_panicked(&self, level: log::Level, target: &str) {
+    /// The marker line for a line whose rendering panicked; `in_sink_before`: whether this
+    /// thread was inside a sink when the line began (see `sink::left_by_panic`).
+    fn emit_panicked(&self, level: log::Level, target: &str, in_sink_before: bool) {
         let mut out = Vec::with_capacity(256);
         out.extend_from_slice(b"{\"@timestamp\":");
         time::write_timestamp(&mut out, SystemTime::now());
@@ -204,7 +207,7 @@ impl EcsLogger {
         let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
             self.deliver(current_frame().as_deref(), &out, &mut String::new())
         }));
-        let _ = sink::left_by_panic();
+        let _ = sink::left_by_panic(in_sink_before);
     }
 
     /// Hands a rendered JSON line (`\n`-terminated) to the context's sink (a test capture),

@@ -405,6 +405,9 @@ pub(crate) fn mark_sink_thread() {
 /// A panic in `f` leaves the mark set: the logger's `catch_unwind` (around the whole
 /// line) finds it with [`left_by_panic`], counts the line and clears it. Callers without
 /// such a guard use [`enter_catching`].
+///
+/// Note [`in_sink`] before the guarded code: only a mark that was not there before can
+/// be one this call left.
 #[inline]
 pub(crate) fn enter<T, F: FnOnce() -> io::Result<T>>(f: F) -> Option<io::Result<T>> {
     let mut f = Some(f);
@@ -426,19 +429,32 @@ pub(crate) fn enter<T, F: FnOnce() -> io::Result<T>>(f: F) -> Option<io::Result<
 
 /// [`enter`], a panic caught (as an error).
 pub(crate) fn enter_catching<T, F: FnOnce() -> io::Result<T>>(f: F) -> Option<io::Result<T>> {
+    let before = in_sink();
     match catch_unwind(AssertUnwindSafe(|| enter(f))) {
         Ok(res) => res,
         Err(_) => {
-            let _ = left_by_panic();
+            let _ = left_by_panic(before);
             Some(Err(sink_panicked()))
         }
     }
 }
 
-/// After a panic was caught: whether it came out of a sink (the mark [`enter`] set is
-/// still there). Clears the mark, and counts the line as a write error.
+/// Whether this thread is inside a sink now (or is a non-blocking writer thread).
+#[inline]
+pub(crate) fn in_sink() -> bool {
+    IN_SINK.try_with(Cell::get).unwrap_or(false)
+}
+
+/// After a panic was caught: whether it came out of a sink entered since `before` (what
+/// [`in_sink`] said before the guarded code): the mark [`enter`] set is still there.
+/// Clears that mark, and counts the line as a write error. A mark that was already set
+/// (a line logged from inside a sink, the non-blocking writer's thread) is left alone:
+/// the sink it stands for is still busy.
 #[cold]
-pub(crate) fn left_by_panic() -> bool {
+pub(crate) fn left_by_panic(before: bool) -> bool {
+    if before {
+        return false;
+    }
     let was = IN_SINK.try_with(|b| b.replace(false)).unwrap_or(false);
     if was {
         record_error(1, sink_panicked());
