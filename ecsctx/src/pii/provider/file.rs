@@ -1,7 +1,7 @@
 //! Keyset files: lazy load, hot reload on mtime change, last-good on a failed reload.
 
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, SystemTime};
 
@@ -25,8 +25,8 @@ pub(crate) struct FileProvider {
     current: RwLock<Option<Arc<Loaded>>>,
     state: Mutex<State>,
     report: ReportOnce,
-    /// A failed first load was reported (reset when a load succeeds).
-    first_report: AtomicBool,
+    /// A failed first load (before any keyset: no last good one to keep).
+    first: ReportOnce,
 }
 
 struct State {
@@ -67,7 +67,7 @@ impl FileProvider {
                 first_error: None,
             }),
             report: ReportOnce::new(),
-            first_report: AtomicBool::new(false),
+            first: ReportOnce::new(),
         }
     }
 
@@ -107,20 +107,20 @@ impl FileProvider {
                 st.loaded_stamps = stamps;
                 st.first_error = None;
                 self.report.succeeded();
-                if self.first_report.swap(false, Ordering::Relaxed) {
+                if self.first.succeeded() {
                     eprintln!("ecsctx: PII keyset loaded after a failed first load; tokens resume");
                 }
             }
             Err(e) if have => self.report.failed("PII keyset reload", &e),
             Err(e) => {
-                if !self.first_report.swap(true, Ordering::Relaxed) {
+                self.first.once(|| {
                     eprintln!(
                         "ecsctx: PII keyset load failed: {e}; until it loads, values are masked \
                          with labels instead of tokens (counted in ecsctx::stats().pii_keyset_errors), \
                          and the file is read again every {:?} (PII_RELOAD_SECONDS)",
                         Duration::from_nanos(self.interval_nanos)
-                    );
-                }
+                    )
+                });
                 st.first_error = Some(e);
             }
         }

@@ -59,14 +59,20 @@ impl ReportOnce {
         ReportOnce(AtomicBool::new(false))
     }
 
-    pub(crate) fn failed(&self, what: &str, err: &Error) {
+    /// Runs `report` unless a failure was reported since the last success.
+    pub(crate) fn once(&self, report: impl FnOnce()) {
         if !self.0.swap(true, Ordering::Relaxed) {
-            eprintln!("ecsctx: {what} failed, keeping the last good keyset: {err}");
+            report();
         }
     }
 
-    pub(crate) fn succeeded(&self) {
-        self.0.store(false, Ordering::Relaxed);
+    pub(crate) fn failed(&self, what: &str, err: &Error) {
+        self.once(|| eprintln!("ecsctx: {what} failed, keeping the last good keyset: {err}"));
+    }
+
+    /// Clears the report; whether a failure had been reported.
+    pub(crate) fn succeeded(&self) -> bool {
+        self.0.swap(false, Ordering::Relaxed)
     }
 
     #[cfg(test)]
