@@ -5,12 +5,19 @@
 //! two threads over one is `2 × one_thread / two_threads` (target ≥ 1.8×).
 //!
 //! With `ECSCTX_BENCH_SINK=shared`, both threads write through one `WriterSink` (the
-//! sink `Builder::with_writer` makes: a mutex over one `Write`) into one in-memory
-//! buffer, group `threads_checkout_request_shared_writer`.
+//! sink `Builder::with_writer` makes, the way stdout works too) over a file opened on
+//! `/dev/null`: a system call per write, as for a log file or a pipe, without a disk's
+//! noise (group `threads_checkout_request_shared_writer`). With
+//! `ECSCTX_BENCH_SINK=shared_vec`, the `WriterSink` holds an in-memory buffer instead
+//! (group `threads_checkout_request_shared_vec`): a write is a copy, no system call.
+//! With `ECSCTX_BENCH_SINK=shared_file`, into a log file in the system's temporary
+//! directory, emptied every 64 MiB (group `threads_checkout_request_shared_file`).
 //!
 //! ```text
 //! cargo bench -p ecsctx --bench threads
 //! ECSCTX_BENCH_SINK=shared cargo bench -p ecsctx --bench threads
+//! ECSCTX_BENCH_SINK=shared_vec cargo bench -p ecsctx --bench threads
+//! ECSCTX_BENCH_SINK=shared_file cargo bench -p ecsctx --bench threads
 //! ```
 
 use std::cell::RefCell;
@@ -62,6 +69,24 @@ impl io::Write for SharedBuf {
     }
 }
 
+/// An appending log file, emptied every 64 MiB (so the bench does not fill the disk).
+struct TruncatedFile(std::fs::File, u64);
+
+impl io::Write for TruncatedFile {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        if self.1 > 64 << 20 {
+            self.0.set_len(0)?;
+            self.1 = 0;
+        }
+        let n = self.0.write(buf)?;
+        self.1 += n as u64;
+        Ok(n)
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
 fn request() {
     let _c = context::bind(request_fields().with_trace(TraceContext::new_root()));
     for _ in 0..8 {
@@ -76,24 +101,44 @@ fn requests(n: u64) {
 }
 
 fn bench(c: &mut Criterion) {
-    let shared = std::env::var("ECSCTX_BENCH_SINK").is_ok_and(|v| v == "shared");
+    let sink = std::env::var("ECSCTX_BENCH_SINK").unwrap_or_default();
     let b = ecsctx::Builder::new()
         .with_filter("info")
         .with_service_name("checkout")
         .with_project_name("payments");
-    if shared {
-        b.with_sink(ecsctx::sink::WriterSink::new(SharedBuf(
-            Vec::with_capacity(2 << 20),
-        )))
-        .init();
-    } else {
-        b.with_sink(PerThread).init();
-    }
-    let mut g = c.benchmark_group(if shared {
-        "threads_checkout_request_shared_writer"
-    } else {
-        "threads_checkout_request"
-    });
+    let group = match sink.as_str() {
+        "shared" => {
+            let null = std::fs::OpenOptions::new()
+                .write(true)
+                .open("/dev/null")
+                .expect("/dev/null");
+            b.with_sink(ecsctx::sink::WriterSink::new(null)).init();
+            "threads_checkout_request_shared_writer"
+        }
+        "shared_vec" => {
+            b.with_sink(ecsctx::sink::WriterSink::new(SharedBuf(
+                Vec::with_capacity(2 << 20),
+            )))
+            .init();
+            "threads_checkout_request_shared_vec"
+        }
+        "shared_file" => {
+            let path = std::env::temp_dir().join("ecsctx-bench-threads.log");
+            let f = std::fs::OpenOptions::new()
+                .create(true)
+                .append(true)
+                .open(&path)
+                .expect("a temporary log file");
+            b.with_sink(ecsctx::sink::WriterSink::new(TruncatedFile(f, 0)))
+                .init();
+            "threads_checkout_request_shared_file"
+        }
+        _ => {
+            b.with_sink(PerThread).init();
+            "threads_checkout_request"
+        }
+    };
+    let mut g = c.benchmark_group(group);
     g.bench_function("one_thread", |b| {
         b.iter_custom(|iters| {
             let t = Instant::now();

@@ -1,8 +1,11 @@
 //! Where lines go: stdout, stderr, a file, any `Write`, or a non-blocking queue.
 //!
 //! Every line reaches its writer whole, in one `write_all`, so lines from concurrent
-//! threads never interleave: alone for the direct sinks, joined with the other queued
-//! lines (whole lines, at most 4096 bytes, `PIPE_BUF`) by [`NonBlocking`]'s writer. Write
+//! threads never interleave: alone, or with the lines other threads queued while it was
+//! busy (whole lines, at most 4096 bytes, `PIPE_BUF`, see [`WriterSink`]) for the direct
+//! sinks, and
+//! joined with the other queued lines (whole lines, at most 4096 bytes, `PIPE_BUF`) by
+//! [`NonBlocking`]'s writer. Write
 //! errors are counted ([`stats`]) and reported once on stderr; the logging call itself
 //! never fails or panics.
 //!
@@ -18,7 +21,10 @@
 //! - **A sink that panics**: the panic is caught every time; the line is counted in
 //!   `write_errors` and the first one is reported on stderr.
 
+mod combine;
 mod non_blocking;
+
+use combine::Shared;
 
 use std::cell::Cell;
 use std::fs::File;
@@ -57,25 +63,47 @@ pub trait Sink: Send + Sync + 'static {
 #[derive(Debug, Default, Clone, Copy)]
 pub struct Stdout;
 
-/// Whether the last line written to stdout (or stderr) was cut short; read and written
-/// only under that stream's lock.
-static STDOUT_TORN: AtomicBool = AtomicBool::new(false);
-static STDERR_TORN: AtomicBool = AtomicBool::new(false);
+/// Stdout for [`Shared`]: each write through the process's stdout lock.
+#[derive(Debug)]
+struct StdoutW;
 
-/// [`write_whole`] with the torn flag of a process-wide stream (held under its lock).
-fn write_stream(w: &mut impl Write, torn: &AtomicBool, line: &[u8]) -> io::Result<()> {
-    let mut t = torn.load(Ordering::Relaxed);
-    let res = write_whole(w, &mut t, line);
-    torn.store(t, Ordering::Relaxed);
-    res
+impl Write for StdoutW {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        io::stdout().lock().write(buf)
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        io::stdout().lock().flush()
+    }
 }
+
+/// Stderr for [`Shared`].
+#[derive(Debug)]
+struct StderrW;
+
+impl Write for StderrW {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        io::stderr().lock().write(buf)
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        io::stderr().lock().flush()
+    }
+}
+
+/// Stdout and stderr as every thread shares them: lines that arrive while another
+/// thread writes are queued and written with its (see [`combine`]).
+static STDOUT: Shared<StdoutW> = Shared::new(StdoutW);
+static STDERR: Shared<StderrW> = Shared::new(StderrW);
 
 impl Sink for Stdout {
     fn write_line(&self, line: &[u8]) -> io::Result<()> {
-        write_stream(&mut io::stdout().lock(), &STDOUT_TORN, line)
+        STDOUT.write_line(line);
+        Ok(())
     }
     fn flush(&self) -> io::Result<()> {
-        io::stdout().lock().flush()
+        STDOUT.flush()
+    }
+    fn counts_itself(&self) -> bool {
+        true
     }
 }
 
@@ -85,11 +113,26 @@ pub struct Stderr;
 
 impl Sink for Stderr {
     fn write_line(&self, line: &[u8]) -> io::Result<()> {
-        write_stream(&mut io::stderr().lock(), &STDERR_TORN, line)
+        STDERR.write_line(line);
+        Ok(())
+    }
+    fn flush(&self) -> io::Result<()> {
+        STDERR.flush()
+    }
+    fn counts_itself(&self) -> bool {
+        true
     }
 }
 
-/// Any `Write + Send` behind a mutex (a file, a socket, a `Vec<u8>`).
+/// Any `Write + Send` shared by the threads that log (a file, a socket, a `Vec<u8>`).
+///
+/// One thread writes at a time. A thread that finds the writer busy does not wait for
+/// it: its line is queued (up to 4096 bytes in all) and written by the thread that holds the
+/// writer, together with the other queued lines in one `write` of whole lines, so
+/// threads logging into a file or a pipe do not take turns at its system calls. Each
+/// thread's lines arrive in the order it logged them. [`Stdout`] and [`Stderr`] work the
+/// same way. Call [`flush`](Sink::flush) (or `ecsctx::flush()`) before the process
+/// exits to be sure a line another thread queued is written.
 ///
 /// # Examples
 /// ```
@@ -99,42 +142,30 @@ impl Sink for Stderr {
 /// assert_eq!(s.into_inner(), b"{}\n");
 /// ```
 #[derive(Debug)]
-pub struct WriterSink<W>(Mutex<Torn<W>>);
-
-/// A writer and whether its last line was cut short by an error.
-#[derive(Debug)]
-struct Torn<W> {
-    w: W,
-    torn: bool,
-}
+pub struct WriterSink<W>(Shared<W>);
 
 impl<W: Write + Send + 'static> WriterSink<W> {
     /// Wraps a writer.
     pub fn new(w: W) -> Self {
-        WriterSink(Mutex::new(Torn { w, torn: false }))
+        WriterSink(Shared::new(w))
     }
 
-    /// The writer back.
+    /// The writer back (with any line still queued written to it).
     pub fn into_inner(self) -> W {
-        self.0
-            .into_inner()
-            .unwrap_or_else(PoisonError::into_inner)
-            .w
+        self.0.into_inner()
     }
 }
 
 impl<W: Write + Send + 'static> Sink for WriterSink<W> {
     fn write_line(&self, line: &[u8]) -> io::Result<()> {
-        let mut g = self.0.lock().unwrap_or_else(PoisonError::into_inner);
-        let Torn { w, torn } = &mut *g;
-        write_whole(w, torn, line)
+        self.0.write_line(line);
+        Ok(())
     }
     fn flush(&self) -> io::Result<()> {
-        self.0
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .w
-            .flush()
+        self.0.flush()
+    }
+    fn counts_itself(&self) -> bool {
+        true
     }
 }
 
@@ -482,7 +513,11 @@ pub(crate) fn fallback(line: &[u8]) {
         );
     }
     let res = catch_unwind(AssertUnwindSafe(|| {
-        write_stream(&mut io::stderr().lock(), &STDERR_TORN, line)
+        // Through stderr's queue and torn-line mark, unless this thread holds it (then
+        // directly: stderr does not log, so this is a sink of the user's own).
+        STDERR
+            .try_with_out(|o| write_whole(&mut o.w, &mut o.torn, line))
+            .unwrap_or_else(|| io::stderr().lock().write_all(line))
     }))
     .unwrap_or_else(|_| Err(sink_panicked()));
     match res {
