@@ -3,10 +3,10 @@
 //! | variable | effect | default |
 //! |---|---|---|
 //! | `RUST_LOG` | level directives, `info,hyper=warn,shop::checkout=debug` | `info` |
-//! | `SERVICE_TYPE` | `service.name` | `app` |
-//! | `APP_VERSION` | `service.version` | `0.0.0` |
+//! | `SERVICE_TYPE`, else `OTEL_SERVICE_NAME`, else `SERVICE_NAME`, else `service.name` in `OTEL_RESOURCE_ATTRIBUTES` | `service.name` | `app` |
+//! | `APP_VERSION`, else `service.version` in `OTEL_RESOURCE_ATTRIBUTES` | `service.version` | `0.0.0` |
 //! | `PROJECT_NAME` | `project.name` (warned once when unset) | `unknown` |
-//! | `ENVIRONMENT` | `service.environment` | unset |
+//! | `ENVIRONMENT`, else `deployment.environment.name` (or the older `deployment.environment`) in `OTEL_RESOURCE_ATTRIBUTES` | `service.environment` | unset |
 //! | `ECSCTX_ROOT_FIELDS` | comma list of extra keys kept at the root | none |
 //! | `ECSCTX_FORMAT` | `json` or `pretty` | `json` |
 //! | `ECSCTX_ECS_VERSION` | `ecs.version` | `1.12.0` |
@@ -27,6 +27,38 @@ fn env(name: &str) -> Option<String> {
     std::env::var(name).ok().filter(|v| !v.trim().is_empty())
 }
 
+/// `service.name`, `service.version` and the environment from the variables `var` reads:
+/// the reference package's names first (a fleet that mixes the Python package and this
+/// crate sets them), then the OpenTelemetry ones.
+fn service_from(var: impl Fn(&str) -> Option<String>) -> (String, String, Option<String>) {
+    let attrs = var("OTEL_RESOURCE_ATTRIBUTES").unwrap_or_default();
+    let attr = |key: &str| resource_attribute(&attrs, key);
+    let name = var("SERVICE_TYPE")
+        .or_else(|| var("OTEL_SERVICE_NAME"))
+        .or_else(|| var("SERVICE_NAME"))
+        .or_else(|| attr("service.name"))
+        .unwrap_or_else(|| "app".into());
+    let version = var("APP_VERSION")
+        .or_else(|| attr("service.version"))
+        .unwrap_or_else(|| "0.0.0".into());
+    let environment = var("ENVIRONMENT")
+        .or_else(|| attr("deployment.environment.name"))
+        .or_else(|| attr("deployment.environment"));
+    (name, version, environment)
+}
+
+/// The value of `key` in `OTEL_RESOURCE_ATTRIBUTES` (`k=v,k=v`, values percent-encoded);
+/// the last one when a key repeats, none when it is empty.
+fn resource_attribute(attrs: &str, key: &str) -> Option<String> {
+    attrs
+        .split(',')
+        .filter_map(|kv| kv.split_once('='))
+        .filter(|(k, _)| k.trim() == key)
+        .map(|(_, v)| crate::pii::scan::percent_decoded(v.trim()))
+        .filter(|v| !v.is_empty())
+        .last()
+}
+
 /// Builds an [`EcsLogger`] from the environment, then from settings in code.
 ///
 /// [`Builder::new`] reads these environment variables; every `with_*` call overrides them:
@@ -34,10 +66,10 @@ fn env(name: &str) -> Option<String> {
 /// | variable | effect | default |
 /// |---|---|---|
 /// | `RUST_LOG` | level directives, `info,hyper=warn,shop::checkout=debug` | `info` |
-/// | `SERVICE_TYPE` | `service.name` | `app` |
-/// | `APP_VERSION` | `service.version` | `0.0.0` |
+/// | `SERVICE_TYPE`, else `OTEL_SERVICE_NAME`, else `SERVICE_NAME`, else `service.name` in `OTEL_RESOURCE_ATTRIBUTES` | `service.name` | `app` |
+/// | `APP_VERSION`, else `service.version` in `OTEL_RESOURCE_ATTRIBUTES` | `service.version` | `0.0.0` |
 /// | `PROJECT_NAME` | `project.name` (warned once when unset) | `unknown` |
-/// | `ENVIRONMENT` | `service.environment` | unset |
+/// | `ENVIRONMENT`, else `deployment.environment.name` (or the older `deployment.environment`) in `OTEL_RESOURCE_ATTRIBUTES` | `service.environment` | unset |
 /// | `ECSCTX_ROOT_FIELDS` | comma list of extra keys kept at the root | none |
 /// | `ECSCTX_FORMAT` | `json` or `pretty` | `json` |
 /// | `ECSCTX_ECS_VERSION` | `ecs.version` | `1.12.0` |
@@ -89,13 +121,14 @@ impl Default for Builder {
 impl Builder {
     /// Settings from the environment (see the table on [`Builder`]).
     pub fn new() -> Self {
+        let (service_name, service_version, environment) = service_from(env);
         Builder {
             sink: None,
             filter: env("RUST_LOG").unwrap_or_else(|| "info".into()),
             ecs_version: env("ECSCTX_ECS_VERSION").unwrap_or_else(|| "1.12.0".into()),
-            service_name: env("SERVICE_TYPE").unwrap_or_else(|| "app".into()),
-            service_version: env("APP_VERSION").unwrap_or_else(|| "0.0.0".into()),
-            environment: env("ENVIRONMENT"),
+            service_name,
+            service_version,
+            environment,
             project_name: env("PROJECT_NAME"),
             roots: settings::root_fields_from_env(),
             origin: env("ECSCTX_LOG_ORIGIN").is_some_and(|v| v == "1" || v == "true"),
@@ -116,7 +149,8 @@ impl Builder {
         self
     }
 
-    /// Any `Write + Send` (wrapped in a mutex; one `write_all` per line).
+    /// Any `Write + Send`, shared by the threads that log (see
+    /// [`WriterSink`](crate::sink::WriterSink)).
     pub fn with_writer<W: std::io::Write + Send + 'static>(self, w: W) -> Self {
         self.with_sink(crate::sink::WriterSink::new(w))
     }
@@ -133,13 +167,15 @@ impl Builder {
         self
     }
 
-    /// `service.name` (default `SERVICE_TYPE` or `app`).
+    /// `service.name` (default from the environment, see the table on [`Builder`], or
+    /// `app`).
     pub fn with_service_name(mut self, v: &str) -> Self {
         self.service_name = v.to_owned();
         self
     }
 
-    /// `service.version` (default `APP_VERSION` or `0.0.0`).
+    /// `service.version` (default from the environment, see the table on [`Builder`], or
+    /// `0.0.0`).
     pub fn with_service_version(mut self, v: &str) -> Self {
         self.service_version = v.to_owned();
         self
@@ -293,3 +329,57 @@ impl fmt::Display for InitError {
 }
 
 impl std::error::Error for InitError {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn from(vars: &[(&str, &str)]) -> (String, String, Option<String>) {
+        service_from(|name| {
+            vars.iter()
+                .find(|(k, _)| *k == name)
+                .map(|(_, v)| (*v).to_owned())
+        })
+    }
+
+    #[test]
+    fn service_names_follow_the_documented_precedence() {
+        assert_eq!(from(&[]), ("app".into(), "0.0.0".into(), None));
+        let otel = [(
+            "OTEL_RESOURCE_ATTRIBUTES",
+            "service.name=res, service.version=1.2.3,deployment.environment.name=prod%20eu",
+        )];
+        assert_eq!(
+            from(&otel),
+            ("res".into(), "1.2.3".into(), Some("prod eu".into()))
+        );
+        let more = [
+            otel[0],
+            ("SERVICE_NAME", "plain"),
+            ("OTEL_SERVICE_NAME", "otel"),
+        ];
+        assert_eq!(from(&more).0, "otel");
+        assert_eq!(from(&more[..2]).0, "plain");
+        let all = [
+            more[0],
+            more[1],
+            more[2],
+            ("SERVICE_TYPE", "ref"),
+            ("APP_VERSION", "9"),
+            ("ENVIRONMENT", "staging"),
+        ];
+        assert_eq!(
+            from(&all),
+            ("ref".into(), "9".into(), Some("staging".into()))
+        );
+        // The older attribute name, and an empty value that does not count.
+        let old = [(
+            "OTEL_RESOURCE_ATTRIBUTES",
+            "deployment.environment=qa,service.name=",
+        )];
+        assert_eq!(
+            from(&old),
+            ("app".into(), "0.0.0".into(), Some("qa".into()))
+        );
+    }
+}

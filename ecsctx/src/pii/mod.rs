@@ -59,7 +59,7 @@ pub(crate) mod mask;
 mod normalize;
 mod provider;
 mod redact;
-mod scan;
+pub(crate) mod scan;
 mod token;
 
 pub use error::{Error, ErrorKind};

@@ -2691,7 +2691,7 @@ fn domain_end(s: &str, from: usize, mut end: usize) -> Option<usize> {
 
 /// `t` with its `%XX` escapes decoded (an escape that is not one, or bytes that do not
 /// make UTF-8, are kept as written).
-fn percent_decoded(t: &str) -> String {
+pub(crate) fn percent_decoded(t: &str) -> String {
     let b = t.as_bytes();
     let mut out = Vec::with_capacity(b.len());
     let mut k = 0;
