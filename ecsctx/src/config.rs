@@ -51,12 +51,11 @@ fn service_from(var: impl Fn(&str) -> Option<String>) -> (String, String, Option
 /// the last one when a key repeats, none when it is empty.
 fn resource_attribute(attrs: &str, key: &str) -> Option<String> {
     attrs
-        .split(',')
+        .rsplit(',')
         .filter_map(|kv| kv.split_once('='))
         .filter(|(k, _)| k.trim() == key)
         .map(|(_, v)| crate::pii::scan::percent_decoded(v.trim()))
-        .filter(|v| !v.is_empty())
-        .last()
+        .find(|v| !v.is_empty())
 }
 
 /// Builds an [`EcsLogger`] from the environment, then from settings in code.
