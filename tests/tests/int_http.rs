@@ -672,3 +672,55 @@ async fn logged_bodies_are_redacted() {
         &["hunter2", "737", "4111111111111111", "4111111111"],
     );
 }
+
+async fn fails() -> StatusCode {
+    StatusCode::SERVICE_UNAVAILABLE
+}
+
+async fn not_found() -> StatusCode {
+    StatusCode::NOT_FOUND
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_5xx_response_line_is_warn_and_other_responses_info() {
+    let lines = bounded(capture_future(async {
+        let app = Router::new()
+            .route("/fails", get(fails))
+            .route("/missing", get(not_found))
+            .route("/ok", get(|| async { "ok" }))
+            .layer(layer().with_request_logging(RequestLogging::new().with_headers(false)));
+        let server = Server::start(app).await;
+        let client = reqwest::Client::new();
+        for path in ["/fails", "/missing", "/ok"] {
+            client.get(server.url(path)).send().await.unwrap();
+        }
+    }))
+    .await
+    .1;
+    let sent = named(&lines, "http_response_sent");
+    let level_of = |status: u64| {
+        sent.iter()
+            .find(|l| l["http"]["response"]["status_code"] == status)
+            .unwrap_or_else(|| panic!("no {status} line in {sent:#?}"))["log.level"]
+            .clone()
+    };
+    assert_eq!(level_of(503), "warn");
+    assert_eq!(level_of(404), "info");
+    assert_eq!(level_of(200), "info");
+
+    // Configurable.
+    let lines = bounded(capture_future(async {
+        let app = Router::new().route("/fails", get(fails)).layer(
+            layer().with_request_logging(
+                RequestLogging::new()
+                    .with_headers(false)
+                    .with_server_error_level(log::Level::Error),
+            ),
+        );
+        let server = Server::start(app).await;
+        reqwest::get(server.url("/fails")).await.unwrap();
+    }))
+    .await
+    .1;
+    assert_eq!(one(&lines, "http_response_sent")["log.level"], "error");
+}

@@ -280,7 +280,9 @@ pub fn set_user<B>(req: &mut Request<B>, id: impl fmt::Display, name: Option<&st
 ///   [`integrations::axum`](crate::integrations)).
 /// * `http_response_sent`, when the response body has been sent (or dropped):
 ///   `http.response.status_code`, `event.duration` (nanoseconds, to the end of the body),
-///   `http.response.body.bytes`, `headers`, `http.response.body.content`.
+///   `http.response.body.bytes`, `headers`, `http.response.body.content`; at `warn` for
+///   a 5xx status or a failed service ([`with_server_error_level`](Self::with_server_error_level)),
+///   `info` otherwise.
 ///
 /// Credentials in headers are masked: `authorization`, `proxy-authorization`, `api-key`,
 /// `x-api-key`, `api_key`, `apikey` keep their scheme and the first and last four
@@ -308,6 +310,7 @@ pub struct RequestLogging {
     response_body: bool,
     limit: usize,
     omit: Vec<(String, Arc<[String]>)>,
+    server_error_level: log::Level,
 }
 
 impl Default for RequestLogging {
@@ -325,7 +328,23 @@ impl RequestLogging {
             response_body: true,
             limit: 8 * 1024,
             omit: Vec::new(),
+            server_error_level: log::Level::Warn,
         }
+    }
+
+    /// The level of the `http_response_sent` line for a 5xx response, or when the service
+    /// fails without one (default: `warn`; other responses are `info`). With
+    /// `RUST_LOG=ecsctx::http=warn`, only those lines are written.
+    ///
+    /// # Examples
+    /// ```
+    /// let l = ecsctx::integrations::tower::RequestLogging::new()
+    ///     .with_server_error_level(log::Level::Error);
+    /// # let _ = l;
+    /// ```
+    pub fn with_server_error_level(mut self, level: log::Level) -> Self {
+        self.server_error_level = level;
+        self
     }
 
     /// Logs at most `bytes` of each body (`0` logs no bodies).
@@ -587,6 +606,7 @@ struct RespondLog {
     headers: bool,
     cap: usize,
     omit: Arc<[String]>,
+    error_level: log::Level,
 }
 
 impl<S, ReqBody, ResBody> tower_service::Service<Request<ReqBody>> for EcsService<S>
@@ -640,28 +660,34 @@ where
             .with_fields(f.with_trace(trace));
 
         let (received, respond) = match &cfg.logging {
-            Some(l) if logging::enabled() => {
-                let content_type = header_str(req.headers(), "content-type").map(str::to_owned);
-                let pre_read = if l.request_body
-                    && l.limit > 0
-                    && logging::is_textual(content_type.as_deref())
-                {
-                    pre_read(&mut req, l.limit)
-                } else {
-                    None
-                };
-                let received = ReceivedLog {
-                    headers: l.headers.then(|| logging::headers_map(req.headers())),
-                    pre_read,
-                    content_type,
-                };
+            Some(l) if logging::enabled(log::Level::Info.min(l.server_error_level)) => {
+                // The request line is `info`; the response line may be written alone
+                // (a 5xx at `warn` under `ecsctx::http=warn`).
+                let received = logging::enabled(log::Level::Info).then(|| {
+                    let content_type =
+                        header_str(req.headers(), "content-type").map(str::to_owned);
+                    let pre_read = if l.request_body
+                        && l.limit > 0
+                        && logging::is_textual(content_type.as_deref())
+                    {
+                        pre_read(&mut req, l.limit)
+                    } else {
+                        None
+                    };
+                    Box::new(ReceivedLog {
+                        headers: l.headers.then(|| logging::headers_map(req.headers())),
+                        pre_read,
+                        content_type,
+                    })
+                });
                 let respond = RespondLog {
                     start: Instant::now(),
                     headers: l.headers,
                     cap: if l.response_body { l.limit } else { 0 },
                     omit: l.omit_for(route_of(&req)),
+                    error_level: l.server_error_level,
                 };
-                (Some(Box::new(received)), Some(Box::new(respond)))
+                (received, Some(Box::new(respond)))
             }
             _ => (None, None),
         };
@@ -747,6 +773,7 @@ where
                 captured: Captured::default(),
                 omit: r.omit,
                 failed: false,
+                error_level: r.error_level,
             };
             match &res {
                 Ok(resp) => {

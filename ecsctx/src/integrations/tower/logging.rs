@@ -14,10 +14,10 @@ use crate::context::Context;
 /// The `log` target (`log.logger`) of the request/response lines.
 pub(crate) const TARGET: &str = "ecsctx::http";
 
-/// Whether the request/response lines would be written at all.
+/// Whether the request/response lines would be written at `level`.
 #[inline]
-pub(crate) fn enabled() -> bool {
-    log::log_enabled!(target: TARGET, log::Level::Info)
+pub(crate) fn enabled(level: log::Level) -> bool {
+    log::log_enabled!(target: TARGET, level)
 }
 
 /// Masks a header value by its (lower-case) name with the PII module's rule (the same
@@ -156,14 +156,14 @@ fn redacted(s: String) -> String {
 }
 
 /// Writes one request/response line with a static event name.
-pub(crate) fn emit(sent: bool, kvs: &[(&str, Value<'_>)]) {
-    if !enabled() {
+pub(crate) fn emit(sent: bool, level: log::Level, kvs: &[(&str, Value<'_>)]) {
+    if !enabled(level) {
         return;
     }
     let logger = log::logger();
     let builder = |args| {
         log::Record::builder()
-            .level(log::Level::Info)
+            .level(level)
             .target(TARGET)
             .module_path_static(Some(module_path!()))
             .args(args)
@@ -194,7 +194,7 @@ pub(crate) fn emit_received(
     if let Some(n) = bytes {
         kvs.push(("http.request.body.bytes", Value::from(n)));
     }
-    emit(false, &kvs);
+    emit(false, log::Level::Info, &kvs);
 }
 
 /// What the response line needs, carried from the request to the end of the body.
@@ -210,6 +210,8 @@ pub(crate) struct SentLog {
     pub(crate) captured: Captured,
     pub(crate) omit: Arc<[String]>,
     pub(crate) failed: bool,
+    /// The level of the line for a 5xx status or a failed service.
+    pub(crate) error_level: log::Level,
 }
 
 impl SentLog {
@@ -247,7 +249,12 @@ impl SentLog {
             if let Some(b) = &body {
                 kvs.push(("http.response.body.content", Value::from(b.as_str())));
             }
-            emit(true, &kvs);
+            let level = if self.failed || self.status.is_some_and(|s| s >= 500) {
+                self.error_level
+            } else {
+                log::Level::Info
+            };
+            emit(true, level, &kvs);
         });
     }
 }
