@@ -11,6 +11,7 @@
 //! | `ECSCTX_FORMAT` | `json` or `pretty` | `json` |
 //! | `ECSCTX_ECS_VERSION` | `ecs.version` | `1.12.0` |
 //! | `ECSCTX_LOG_ORIGIN` | `1`/`true`: add `log.origin.file.{name,line}` | off |
+//! | `ECSCTX_STACK_TRACE_BYTES` | longest `error.stack_trace` before it is cut | `8192` |
 
 use std::fmt;
 use std::sync::{Arc, OnceLock};
@@ -73,6 +74,7 @@ fn resource_attribute(attrs: &str, key: &str) -> Option<String> {
 /// | `ECSCTX_FORMAT` | `json` or `pretty` | `json` |
 /// | `ECSCTX_ECS_VERSION` | `ecs.version` | `1.12.0` |
 /// | `ECSCTX_LOG_ORIGIN` | `1`/`true`: add `log.origin.file.{name,line}` | off |
+/// | `ECSCTX_STACK_TRACE_BYTES` | longest `error.stack_trace` before it is cut | `8192` |
 ///
 /// # Examples
 /// ```
@@ -137,7 +139,12 @@ impl Builder {
             },
             color: None,
             masker: None,
-            limits: Limits::default(),
+            limits: Limits {
+                max_stack_trace: env("ECSCTX_STACK_TRACE_BYTES")
+                    .and_then(|v| v.trim().parse::<usize>().ok())
+                    .map_or(Limits::default().max_stack_trace, |n| n.max(64)),
+                ..Limits::default()
+            },
         }
     }
 
@@ -236,6 +243,20 @@ impl Builder {
         self
     }
 
+    /// Longest `error.stack_trace` in bytes (the cause chain, then the service's frames of
+    /// a captured backtrace) before it is cut with a visible marker (default 8 KiB, or
+    /// `ECSCTX_STACK_TRACE_BYTES`). Read from the installed logger.
+    ///
+    /// # Examples
+    /// ```
+    /// let b = ecsctx::Builder::new().with_max_stack_trace_len(4096);
+    /// # let _ = b;
+    /// ```
+    pub fn with_max_stack_trace_len(mut self, bytes: usize) -> Self {
+        self.limits.max_stack_trace = bytes.max(64);
+        self
+    }
+
     /// Builds the logger without installing it (to wrap it, or to test with it).
     pub fn build(self) -> EcsLogger {
         let (filter, warnings) = Filter::parse(&self.filter);
@@ -276,6 +297,7 @@ impl Builder {
         log::set_max_level(logger.max_level());
         settings::install(logger.shared().clone());
         let _ = INSTALLED.set(logger);
+        warm_up_backtraces();
         if !logger.has_project_name() {
             eprintln!("ecsctx: PROJECT_NAME is not set; logging project.name=\"unknown\" (set it so lines reach logs-{{PROJECT_NAME}}-{{ENVIRONMENT}})");
         }
@@ -294,6 +316,21 @@ impl Builder {
 }
 
 pub(crate) static INSTALLED: OnceLock<&'static EcsLogger> = OnceLock::new();
+
+/// When errors capture backtraces (`RUST_BACKTRACE`/`RUST_LIB_BACKTRACE` set, not `0`),
+/// resolves one on a background thread at start-up: the first resolution reads the
+/// binary's debug information (about 50–60 ms here), which the first error line of a
+/// request would pay otherwise. Later resolutions take microseconds (std keeps what it
+/// read).
+fn warm_up_backtraces() {
+    let on = |name: &str| std::env::var(name).is_ok_and(|v| v != "0");
+    let lib = std::env::var("RUST_LIB_BACKTRACE");
+    if lib.as_deref().map_or(on("RUST_BACKTRACE"), |v| v != "0") {
+        let _ = std::thread::Builder::new()
+            .name("ecsctx-backtrace-warm-up".into())
+            .spawn(|| drop(std::backtrace::Backtrace::force_capture().to_string()));
+    }
+}
 
 /// Installs an ECS logger on stdout configured from the environment.
 ///

@@ -182,6 +182,71 @@ fn event_error_field_set() {
     );
 }
 
+/// A service's own error type (its derived `Debug` names it).
+#[derive(Debug)]
+struct Declined {
+    #[allow(dead_code)]
+    code: u32,
+}
+impl std::fmt::Display for Declined {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("issuer declined")
+    }
+}
+impl std::error::Error for Declined {}
+
+/// An error with `depth` causes below it, each with a 100-character message.
+#[derive(Debug)]
+struct Deep(usize, Option<Box<Deep>>);
+impl Deep {
+    fn new(depth: usize) -> Self {
+        Deep(depth, (depth > 0).then(|| Box::new(Deep::new(depth - 1))))
+    }
+}
+impl std::fmt::Display for Deep {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "level {:>5} {}", self.0, "x".repeat(88))
+    }
+}
+impl std::error::Error for Deep {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.1.as_deref().map(|d| d as _)
+    }
+}
+
+#[test]
+fn anyhow_error_code_names_the_root_cause_and_stack_traces_are_capped() {
+    let _g = shared();
+    let lines = capture(|| {
+        let typed = anyhow::Error::new(Declined { code: 51 }).context("charging card");
+        event!(error, "charge_failed", error = typed);
+        let io = anyhow::Error::new(std::io::Error::from(std::io::ErrorKind::NotFound))
+            .context("reading config");
+        event!(error, "config_failed", error = io);
+        let plain = anyhow::anyhow!("card declined");
+        event!(error, "charge_failed", error = plain);
+        event!(error, "deep_failed", error = Deep::new(300));
+    });
+    let e = &lines[0]["error"];
+    assert_eq!(
+        (&e["type"], &e["code"]),
+        (&json!("anyhow::Error"), &json!("Declined")),
+        "{e}"
+    );
+    assert_eq!(lines[1]["error"]["code"], "NotFound", "{}", lines[1]);
+    assert!(lines[2]["error"].get("code").is_none(), "{}", lines[2]);
+    // 301 errors of 100 bytes: cut at 8 KiB (the default), with a marker that says so.
+    let trace = lines[3]["error"]["stack_trace"].as_str().unwrap();
+    assert!(trace.starts_with("level   300"), "{trace:.200}");
+    let (kept, marker) = trace.rsplit_once('\n').unwrap();
+    assert!(kept.len() <= 8192, "{}", kept.len());
+    assert!(kept.len() > 8000, "{}", kept.len());
+    assert!(
+        marker.starts_with("[ecsctx: stack trace cut at 8192 bytes, "),
+        "{marker}"
+    );
+}
+
 #[test]
 #[allow(deprecated)]
 fn ecs_event_alias_is_event() {

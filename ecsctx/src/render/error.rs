@@ -57,9 +57,37 @@ fn ecs_type<'t>(
 ) -> (Option<&'t str>, Option<String>) {
     match type_name.map(|t| t.trim_start_matches('&')) {
         Some("std::io::error::Error") => (Some("std::io::Error"), io_kind(error)),
+        Some(t @ "anyhow::Error") => (Some(t), root_cause_code(error)),
         Some(t) if t.contains("dyn ") => (None, None),
         t => (t, None),
     }
+}
+
+/// `error.code` of an `anyhow::Error`: what its root cause (the last `source()`) is. An
+/// `io::Error` gives its `ErrorKind` (`NotFound`), another error its type's name as its
+/// derived `Debug` writes it (`PaymentDeclined { .. }` gives `PaymentDeclined`); a plain
+/// message (`anyhow!("…")`) gives none.
+fn root_cause_code(error: &dyn std::error::Error) -> Option<String> {
+    let mut root = error;
+    while let Some(next) = root.source() {
+        root = next;
+    }
+    let debug = format!("{root:?}");
+    if ["Os {", "Kind(", "Custom {", "SimpleMessage"]
+        .iter()
+        .any(|p| debug.starts_with(p))
+    {
+        return io_kind(root);
+    }
+    let name: String = debug
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | ':'))
+        .collect();
+    let ends_well = matches!(
+        debug[name.len()..].chars().next(),
+        None | Some(' ' | '(' | '{')
+    );
+    (name.starts_with(|c: char| c.is_ascii_uppercase()) && ends_well).then_some(name)
 }
 
 /// The `ErrorKind` of an `io::Error`, read from its `Debug` form (`Kind(NotFound)`,
@@ -94,13 +122,61 @@ struct StackTrace<'a> {
 
 impl fmt::Display for StackTrace<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.error)?;
-        let mut source = self.error.source();
+        let max = crate::settings::shared().limits.max_stack_trace;
+        let mut capped = Capped {
+            f,
+            left: max,
+            cut: 0,
+        };
+        // `Capped` never fails: what does not fit is counted, not written.
+        let _ = fmt::write(&mut capped, format_args!("{}", Whole(self)));
+        let cut = capped.cut;
+        if cut > 0 {
+            write!(f, "\n[ecsctx: stack trace cut at {max} bytes, {cut} more]")?;
+        }
+        Ok(())
+    }
+}
+
+/// Writes to `f` until `left` bytes are spent (at a character boundary), then counts.
+struct Capped<'a, 'b> {
+    f: &'a mut fmt::Formatter<'b>,
+    left: usize,
+    cut: usize,
+}
+
+impl fmt::Write for Capped<'_, '_> {
+    fn write_str(&mut self, s: &str) -> fmt::Result {
+        if self.cut == 0 && s.len() <= self.left {
+            self.left -= s.len();
+            return self.f.write_str(s);
+        }
+        let mut end = self.left.min(s.len());
+        while !s.is_char_boundary(end) {
+            end -= 1;
+        }
+        if self.cut == 0 && end > 0 {
+            self.f.write_str(&s[..end])?;
+        }
+        self.left = 0;
+        self.cut += s.len() - end;
+        Ok(())
+    }
+}
+
+/// The whole stack trace, before the cap.
+struct Whole<'s, 'a>(&'s StackTrace<'a>);
+
+impl fmt::Display for Whole<'_, '_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let this = self.0;
+        write!(f, "{}", this.error)?;
+        let mut source = this.error.source();
         while let Some(cause) = source {
             write!(f, "\ncaused by: {cause}")?;
             source = cause.source();
         }
-        if let Some(backtrace) = self.backtrace {
+        if let Some(backtrace) = this.backtrace {
             write_frames(f, &backtrace.to_string())?;
         }
         Ok(())

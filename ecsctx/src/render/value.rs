@@ -27,6 +27,8 @@ pub(crate) struct Limits {
     pub(crate) max_str: usize,
     /// Deepest dotted path a value may flatten to; deeper subtrees become JSON text.
     pub(crate) max_depth: usize,
+    /// Longest `error.stack_trace` (bytes) before it is cut with a marker.
+    pub(crate) max_stack_trace: usize,
 }
 
 impl Default for Limits {
@@ -34,6 +36,7 @@ impl Default for Limits {
         Self {
             max_str: 64 * 1024,
             max_depth: 10,
+            max_stack_trace: 8 * 1024,
         }
     }
 }
