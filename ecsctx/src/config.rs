@@ -9,6 +9,7 @@
 //! | `ENVIRONMENT`, else `deployment.environment.name` (or the older `deployment.environment`) in `OTEL_RESOURCE_ATTRIBUTES` | `service.environment` | unset |
 //! | `ECSCTX_ROOT_FIELDS` | comma list of extra keys kept at the root | none |
 //! | `ECSCTX_FORMAT` | `json` or `pretty` | `json` |
+//! | `ECSCTX_PRETTY` | `full`: the pretty line with every field (default: the event's fields, then what changed in the context) | compact |
 //! | `ECSCTX_ECS_VERSION` | `ecs.version` | `1.12.0` |
 //! | `ECSCTX_LOG_ORIGIN` | `1`/`true`: add `log.origin.file.{name,line}` | off |
 //! | `ECSCTX_STACK_TRACE_BYTES` | longest `error.stack_trace` before it is cut | `8192` |
@@ -72,6 +73,7 @@ fn resource_attribute(attrs: &str, key: &str) -> Option<String> {
 /// | `ENVIRONMENT`, else `deployment.environment.name` (or the older `deployment.environment`) in `OTEL_RESOURCE_ATTRIBUTES` | `service.environment` | unset |
 /// | `ECSCTX_ROOT_FIELDS` | comma list of extra keys kept at the root | none |
 /// | `ECSCTX_FORMAT` | `json` or `pretty` | `json` |
+/// | `ECSCTX_PRETTY` | `full`: the pretty line with every field (default: the event's fields, then what changed in the context) | compact |
 /// | `ECSCTX_ECS_VERSION` | `ecs.version` | `1.12.0` |
 /// | `ECSCTX_LOG_ORIGIN` | `1`/`true`: add `log.origin.file.{name,line}` | off |
 /// | `ECSCTX_STACK_TRACE_BYTES` | longest `error.stack_trace` before it is cut | `8192` |
@@ -134,6 +136,11 @@ impl Builder {
             roots: settings::root_fields_from_env(),
             origin: env("ECSCTX_LOG_ORIGIN").is_some_and(|v| v == "1" || v == "true"),
             format: match env("ECSCTX_FORMAT").as_deref() {
+                Some("pretty") | Some("console")
+                    if env("ECSCTX_PRETTY").is_some_and(|v| v == "full") =>
+                {
+                    Format::PrettyFull
+                }
                 Some("pretty") | Some("console") => Format::Pretty,
                 _ => Format::Json,
             },

@@ -498,11 +498,38 @@ fn pretty_format() {
         .with_filter("info")
         .with_writer(buf.clone())
         .build();
-    let _g = context::bind(Fields::new().with("session_id", "s-1"));
+    let tc = TraceContext::from_headers(
+        Some("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"),
+        None,
+    );
+    let _g = context::bind(Fields::new().with("session_id", "s-1").with_trace(tc));
     log_kv(&l, Info, "payment_processed", &[("amount", KV::from(100))]);
+    log_kv(&l, Info, "receipt_sent", &[("channel", KV::from("email"))]);
     let t = buf.text();
-    assert!(t.contains(" INFO  payment_processed amount=100"), "{t}");
-    assert!(t.contains("session_id=s-1") && t.ends_with('\n'));
+    let lines: Vec<&str> = t.lines().collect();
+    // The event's fields first, then the request marker and the context, which the next
+    // line of the request leaves out.
+    assert!(
+        lines[0].ends_with(" INFO  payment_processed amount=100 [4bf92f35] session_id=s-1"),
+        "{t}"
+    );
+    assert!(
+        lines[1].ends_with(" INFO  receipt_sent channel=email [4bf92f35]"),
+        "{t}"
+    );
+
+    let buf = Buf::default();
+    let l = Builder::new()
+        .with_format(ecsctx::Format::PrettyFull)
+        .with_color(false)
+        .with_writer(buf.clone())
+        .build();
+    log_kv(&l, Info, "receipt_sent", &[]);
+    let t = buf.text();
+    assert!(
+        t.contains(" session_id=s-1") && t.contains(" span.id="),
+        "{t}"
+    );
 }
 
 #[test]

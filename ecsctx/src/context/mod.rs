@@ -308,6 +308,16 @@ impl Frame {
         }
     }
 
+    /// The bound fields (with trace) as JSON, as they appear in lines.
+    pub(crate) fn fields_json(&self) -> serde_json::Value {
+        static NO_SERVICE: Entries = Entries::EMPTY;
+        let layer = self.build_layer(&NO_SERVICE);
+        let mut out = vec![b'{'];
+        out.extend_from_slice(layer.members());
+        out.push(b'}');
+        serde_json::from_slice(&out).unwrap_or_default()
+    }
+
     /// The layer for the logger `id` with service metadata `base` (cached for the first
     /// logger that asks; `None` for another logger).
     #[inline]
@@ -571,15 +581,10 @@ impl Context {
 
     /// The bound fields (with trace) as JSON, as they will appear in lines.
     pub fn fields_json(&self) -> serde_json::Value {
-        let Some(f) = &self.frame else {
-            return serde_json::Value::Object(Default::default());
-        };
-        static NO_SERVICE: Entries = Entries::EMPTY;
-        let layer = f.build_layer(&NO_SERVICE);
-        let mut out = vec![b'{'];
-        out.extend_from_slice(layer.members());
-        out.push(b'}');
-        serde_json::from_slice(&out).unwrap_or_default()
+        match &self.frame {
+            Some(f) => f.fields_json(),
+            None => serde_json::Value::Object(Default::default()),
+        }
     }
 
     pub(crate) fn frame(&self) -> Option<&Arc<Frame>> {

@@ -34,8 +34,13 @@ pub enum Format {
     /// One ECS JSON object per line (the default).
     #[default]
     Json,
-    /// A coloured human-readable line, for development consoles.
+    /// A coloured human-readable line, for development consoles: the event's fields,
+    /// then a request marker and the context fields that changed since the previous
+    /// line (`ECSCTX_FORMAT=pretty`).
     Pretty,
+    /// The console line with every field on every line (`ECSCTX_FORMAT=pretty` with
+    /// `ECSCTX_PRETTY=full`).
+    PrettyFull,
 }
 
 pub(crate) struct Settings {
@@ -219,8 +224,16 @@ impl EcsLogger {
             Some(sink) => sink::enter(|| sink.write_line(out)).is_some(),
             None => match self.format {
                 Format::Json => self.write(out),
-                Format::Pretty => {
-                    pretty::to_pretty(&out[..out.len() - 1], self.color, pretty);
+                Format::Pretty | Format::PrettyFull => {
+                    let style = pretty::Style {
+                        color: self.color,
+                        full: self.format == Format::PrettyFull,
+                    };
+                    let context = match (style.full, frame) {
+                        (false, Some(f)) => Some(f.fields_json()),
+                        _ => None,
+                    };
+                    pretty::to_pretty(&out[..out.len() - 1], style, context.as_ref(), pretty);
                     self.write(pretty.as_bytes())
                 }
             },
