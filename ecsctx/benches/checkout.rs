@@ -368,6 +368,24 @@ fn bench(c: &mut Criterion) {
         });
     }
 
+    // `tracing` events through ecsctx's layer (`--features tracing`): the request's
+    // context bound with ecsctx as the tower layer does, the events inside a span.
+    #[cfg(feature = "tracing")]
+    {
+        use tracing_subscriber::layer::SubscriberExt;
+        let sub =
+            tracing_subscriber::registry().with(ecsctx::integrations::tracing::TracingLayer::new());
+        let _d = tracing::subscriber::set_default(sub);
+        g.bench_function("ecsctx_tracing_layer", |b| {
+            b.iter(|| {
+                let _c = context::bind(request_fields().with_trace(TraceContext::new_root()));
+                let span = tracing::info_span!("handler");
+                let _e = span.enter();
+                events(tracing_checkout_event);
+            })
+        });
+    }
+
     {
         use slog::{o, Drain};
         let drain = slog_json::Json::new(mem.clone())
