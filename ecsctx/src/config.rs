@@ -123,6 +123,18 @@ impl Default for Builder {
 
 impl Builder {
     /// Settings from the environment (see the table on [`Builder`]).
+    ///
+    /// # Examples
+    /// ```
+    /// use ecsctx::Builder;
+    ///
+    /// // `APP_VERSION` is read by `Builder::new`:
+    /// std::env::set_var("APP_VERSION", "2.4.1");
+    /// Builder::new().with_service_name("checkout").init();
+    /// let lines = ecsctx::testing::capture(|| log::info!("ready"));
+    /// assert_eq!(lines[0]["service"]["version"], "2.4.1"); // from the environment
+    /// assert_eq!(lines[0]["service"]["name"], "checkout"); // `with_*` overrides the environment
+    /// ```
     pub fn new() -> Self {
         let (service_name, service_version, environment) = service_from(env);
         Builder {
@@ -157,6 +169,21 @@ impl Builder {
 
     /// Where lines go (default: stdout). Any [`Sink`]: [`WriterSink`](crate::sink::WriterSink)
     /// over a `Write`, [`sink::file`](crate::sink::file), [`NonBlocking`](crate::sink::NonBlocking).
+    ///
+    /// # Examples
+    /// ```
+    /// use std::sync::Arc;
+    /// use ecsctx::{sink::WriterSink, Builder};
+    /// use log::Log;
+    ///
+    /// let out = Arc::new(WriterSink::new(Vec::new()));
+    /// let logger = Builder::new().with_filter("info").with_sink(out.clone()).build();
+    /// logger.log(&log::Record::builder().level(log::Level::Info).args(format_args!("hello")).build());
+    /// drop(logger);
+    /// let bytes = Arc::try_unwrap(out).unwrap().into_inner();
+    /// let line: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+    /// assert_eq!(line["message"], "hello");
+    /// ```
     pub fn with_sink(mut self, sink: impl Sink) -> Self {
         self.sink = Some(Box::new(sink));
         self
@@ -164,17 +191,54 @@ impl Builder {
 
     /// Any `Write + Send`, shared by the threads that log (see
     /// [`WriterSink`](crate::sink::WriterSink)).
+    ///
+    /// # Examples
+    /// ```
+    /// use log::Log;
+    ///
+    /// let path = std::env::temp_dir().join(format!("ecsctx-with-writer-{}.log", std::process::id()));
+    /// let file = std::fs::File::create(&path)?;
+    /// let logger = ecsctx::Builder::new().with_filter("info").with_writer(file).build();
+    /// logger.log(&log::Record::builder().level(log::Level::Info).args(format_args!("hello")).build());
+    /// logger.flush();
+    /// let text = std::fs::read_to_string(&path)?;
+    /// assert!(text.contains(r#""message":"hello""#));
+    /// std::fs::remove_file(&path)?;
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
     pub fn with_writer<W: std::io::Write + Send + 'static>(self, w: W) -> Self {
         self.with_sink(crate::sink::WriterSink::new(w))
     }
 
     /// Level directives in `env_logger` syntax (replaces `RUST_LOG`).
+    ///
+    /// # Examples
+    /// ```
+    /// use log::{Level, LevelFilter, Log, Metadata};
+    ///
+    /// let logger = ecsctx::Builder::new()
+    ///     .with_filter("warn,shop::checkout=debug")
+    ///     .with_sink(ecsctx::sink::WriterSink::new(Vec::new()))
+    ///     .build();
+    /// assert_eq!(logger.max_level(), LevelFilter::Debug);
+    /// let enabled = |target, level| logger.enabled(&Metadata::builder().target(target).level(level).build());
+    /// assert!(enabled("shop::checkout", Level::Debug));
+    /// assert!(enabled("hyper", Level::Warn));
+    /// assert!(!enabled("hyper", Level::Info));
+    /// ```
     pub fn with_filter(mut self, directives: &str) -> Self {
         self.filter = directives.to_owned();
         self
     }
 
     /// The `ecs.version` written on every line (default `1.12.0`).
+    ///
+    /// # Examples
+    /// ```
+    /// ecsctx::Builder::new().with_ecs_version("8.17.0").init();
+    /// let lines = ecsctx::testing::capture(|| log::info!("ready"));
+    /// assert_eq!(lines[0]["ecs.version"], "8.17.0");
+    /// ```
     pub fn with_ecs_version(mut self, v: &str) -> Self {
         self.ecs_version = v.to_owned();
         self
@@ -182,6 +246,13 @@ impl Builder {
 
     /// `service.name` (default from the environment, see the table on [`Builder`], or
     /// `app`).
+    ///
+    /// # Examples
+    /// ```
+    /// ecsctx::Builder::new().with_service_name("checkout").init();
+    /// let lines = ecsctx::testing::capture(|| log::info!("ready"));
+    /// assert_eq!(lines[0]["service"]["name"], "checkout");
+    /// ```
     pub fn with_service_name(mut self, v: &str) -> Self {
         self.service_name = v.to_owned();
         self
@@ -189,42 +260,126 @@ impl Builder {
 
     /// `service.version` (default from the environment, see the table on [`Builder`], or
     /// `0.0.0`).
+    ///
+    /// # Examples
+    /// ```
+    /// ecsctx::Builder::new().with_service_version(env!("CARGO_PKG_VERSION")).init();
+    /// let lines = ecsctx::testing::capture(|| log::info!("ready"));
+    /// assert_eq!(lines[0]["service"]["version"], env!("CARGO_PKG_VERSION"));
+    /// ```
     pub fn with_service_version(mut self, v: &str) -> Self {
         self.service_version = v.to_owned();
         self
     }
 
     /// `service.environment` (default `ENVIRONMENT`, else absent).
+    ///
+    /// # Examples
+    /// ```
+    /// ecsctx::Builder::new().with_environment("staging").init();
+    /// let lines = ecsctx::testing::capture(|| log::info!("ready"));
+    /// assert_eq!(lines[0]["service"]["environment"], "staging");
+    /// ```
     pub fn with_environment(mut self, v: &str) -> Self {
         self.environment = Some(v.to_owned());
         self
     }
 
     /// `project.name` (default `PROJECT_NAME`, else `unknown`).
+    ///
+    /// # Examples
+    /// ```
+    /// ecsctx::Builder::new().with_project_name("payments").init();
+    /// let lines = ecsctx::testing::capture(|| log::info!("ready"));
+    /// assert_eq!(lines[0]["project"]["name"], "payments");
+    /// ```
     pub fn with_project_name(mut self, v: &str) -> Self {
         self.project_name = Some(v.to_owned());
         self
     }
 
     /// More top-level keys that stay at the root instead of going to `extra`.
+    ///
+    /// # Examples
+    /// ```
+    /// ecsctx::Builder::new().with_root_fields(["tenant"]).init();
+    /// let lines = ecsctx::testing::capture(|| log::info!(tenant = "acme", amount = 1; "paid"));
+    /// assert_eq!(lines[0]["tenant"], "acme"); // kept at the root
+    /// assert_eq!(lines[0]["extra"]["amount"], 1); // other custom keys go to `extra`
+    /// ```
     pub fn with_root_fields<I: IntoIterator<Item = S>, S: Into<String>>(mut self, keys: I) -> Self {
         self.roots.extend(keys.into_iter().map(Into::into));
         self
     }
 
     /// Adds `log.origin.file.name` and `log.origin.file.line` (off by default).
+    ///
+    /// # Examples
+    /// ```
+    /// ecsctx::Builder::new().with_origin(true).init();
+    /// let lines = ecsctx::testing::capture(|| log::info!("here"));
+    /// let file = &lines[0]["log"]["origin"]["file"];
+    /// assert_eq!(file["name"], file!());
+    /// assert!(file["line"].as_u64().unwrap() > 0);
+    /// ```
     pub fn with_origin(mut self, on: bool) -> Self {
         self.origin = on;
         self
     }
 
     /// The line format (default `ECSCTX_FORMAT` or JSON).
+    ///
+    /// # Examples
+    /// ```
+    /// use std::sync::Arc;
+    /// use ecsctx::{sink::WriterSink, Builder, Format};
+    /// use log::Log;
+    ///
+    /// let out = Arc::new(WriterSink::new(Vec::new()));
+    /// let logger = Builder::new()
+    ///     .with_format(Format::Pretty)
+    ///     .with_color(false)
+    ///     .with_filter("info")
+    ///     .with_sink(out.clone())
+    ///     .build();
+    /// logger.log(
+    ///     &log::Record::builder()
+    ///         .level(log::Level::Info)
+    ///         .target("shop::checkout")
+    ///         .args(format_args!("payment_processed"))
+    ///         .key_values(&[("amount", 100)])
+    ///         .build(),
+    /// );
+    /// drop(logger);
+    /// let text = String::from_utf8(Arc::try_unwrap(out).unwrap().into_inner()).unwrap();
+    /// assert!(!text.starts_with('{')); // not JSON
+    /// assert!(text.ends_with(" INFO  payment_processed amount=100\n"), "{text}");
+    /// ```
     pub fn with_format(mut self, f: Format) -> Self {
         self.format = f;
         self
     }
 
     /// Forces colours on or off in the pretty format (default: on for a terminal).
+    ///
+    /// # Examples
+    /// ```
+    /// use std::sync::Arc;
+    /// use ecsctx::{sink::WriterSink, Builder, Format};
+    /// use log::Log;
+    ///
+    /// let out = Arc::new(WriterSink::new(Vec::new()));
+    /// let logger = Builder::new()
+    ///     .with_format(Format::Pretty)
+    ///     .with_color(true)
+    ///     .with_filter("info")
+    ///     .with_sink(out.clone())
+    ///     .build();
+    /// logger.log(&log::Record::builder().level(log::Level::Warn).args(format_args!("disk_low")).build());
+    /// drop(logger);
+    /// let text = String::from_utf8(Arc::try_unwrap(out).unwrap().into_inner()).unwrap();
+    /// assert!(text.contains("\x1b[")); // ANSI colour codes
+    /// ```
     pub fn with_color(mut self, on: bool) -> Self {
         self.color = Some(on);
         self
@@ -232,12 +387,45 @@ impl Builder {
 
     /// The masker applied to every string (default: the crate's PII masker when present).
     /// `None` turns masking off.
+    ///
+    /// # Examples
+    /// ```
+    /// use std::sync::Arc;
+    /// use ecsctx::mask::Masker;
+    ///
+    /// /// Writes every digit as `#`.
+    /// struct NoDigits;
+    /// impl Masker for NoDigits {
+    ///     fn mask_str(&self, _path: &str, value: &str, out: &mut String) -> bool {
+    ///         if !value.bytes().any(|b| b.is_ascii_digit()) {
+    ///             return false;
+    ///         }
+    ///         out.extend(value.chars().map(|c| if c.is_ascii_digit() { '#' } else { c }));
+    ///         true
+    ///     }
+    /// }
+    ///
+    /// ecsctx::Builder::new().with_masker(Some(Arc::new(NoDigits))).init();
+    /// let lines = ecsctx::testing::capture(|| log::info!(phone = "555-0100"; "called"));
+    /// assert_eq!(lines[0]["extra"]["phone"], "###-####");
+    /// ```
     pub fn with_masker(mut self, m: Option<Arc<dyn Masker>>) -> Self {
         self.masker = Some(m);
         self
     }
 
     /// Longest string value in bytes before it is cut with a visible marker (default 64 KiB).
+    ///
+    /// # Examples
+    /// ```
+    /// ecsctx::Builder::new().with_max_value_len(16).init();
+    /// let note = "x".repeat(100);
+    /// let lines = ecsctx::testing::capture(|| log::info!(note = note.as_str(); "saved"));
+    /// assert_eq!(
+    ///     lines[0]["extra"]["note"],
+    ///     format!("{}…[ecsctx: truncated 84 bytes]", "x".repeat(16))
+    /// );
+    /// ```
     pub fn with_max_value_len(mut self, bytes: usize) -> Self {
         self.limits.max_str = bytes.max(16);
         self
@@ -245,6 +433,18 @@ impl Builder {
 
     /// Deepest dotted path an object value nests to; deeper parts are kept as JSON text
     /// (default 10; Elasticsearch's default mapping depth limit is 20).
+    ///
+    /// # Examples
+    /// ```
+    /// ecsctx::Builder::new().with_max_depth(3).init();
+    /// let order = serde_json::json!({"customer": {"address": {"city": "Kuwait City"}}});
+    /// let lines = ecsctx::testing::capture(|| log::info!(order:serde = order; "placed"));
+    /// // `extra.order.customer` is 3 levels deep: what is below it is kept as JSON text.
+    /// assert_eq!(
+    ///     lines[0]["extra"]["order"]["customer"]["address"],
+    ///     r#"{"city":"Kuwait City"}"#
+    /// );
+    /// ```
     pub fn with_max_depth(mut self, depth: usize) -> Self {
         self.limits.max_depth = depth.clamp(2, 20);
         self
@@ -265,6 +465,34 @@ impl Builder {
     }
 
     /// Builds the logger without installing it (to wrap it, or to test with it).
+    ///
+    /// # Examples
+    /// ```
+    /// use std::sync::Arc;
+    /// use ecsctx::{sink::WriterSink, Builder};
+    /// use log::Log;
+    ///
+    /// let out = Arc::new(WriterSink::new(Vec::new()));
+    /// let logger = Builder::new()
+    ///     .with_filter("info")
+    ///     .with_service_name("checkout")
+    ///     .with_sink(out.clone())
+    ///     .build();
+    /// // Not installed: called directly (in a test, or by another backend that wraps it).
+    /// logger.log(
+    ///     &log::Record::builder()
+    ///         .level(log::Level::Info)
+    ///         .target("shop::checkout")
+    ///         .args(format_args!("payment_processed"))
+    ///         .build(),
+    /// );
+    /// drop(logger);
+    /// let line: serde_json::Value =
+    ///     serde_json::from_slice(&Arc::try_unwrap(out).unwrap().into_inner()).unwrap();
+    /// assert_eq!(line["message"], "payment_processed");
+    /// assert_eq!(line["service"]["name"], "checkout");
+    /// assert_eq!(line["log"]["logger"], "shop::checkout");
+    /// ```
     pub fn build(self) -> EcsLogger {
         let (filter, warnings) = Filter::parse(&self.filter);
         for w in warnings {
@@ -298,6 +526,17 @@ impl Builder {
     ///
     /// # Errors
     /// [`InitError`] when a `log` backend is already installed.
+    ///
+    /// # Examples
+    /// ```
+    /// use ecsctx::Builder;
+    ///
+    /// assert!(Builder::new().with_service_name("checkout").try_init().is_ok());
+    /// // Only one `log` backend per process:
+    /// assert!(Builder::new().try_init().is_err());
+    /// let lines = ecsctx::testing::capture(|| log::info!("ready"));
+    /// assert_eq!(lines[0]["service"]["name"], "checkout"); // the first one stays
+    /// ```
     pub fn try_init(self) -> Result<(), InitError> {
         let logger: &'static EcsLogger = Box::leak(Box::new(self.build()));
         log::set_logger(logger).map_err(|_| InitError(()))?;
@@ -316,6 +555,16 @@ impl Builder {
     /// # Panics
     /// When a `log` backend is already installed; use [`try_init`](Self::try_init) to get
     /// an error instead.
+    ///
+    /// # Examples
+    /// ```
+    /// ecsctx::Builder::new()
+    ///     .with_service_name("checkout")
+    ///     .with_filter("info,hyper=warn")
+    ///     .init();
+    /// assert_eq!(log::max_level(), log::LevelFilter::Info);
+    /// log::info!("service_started"); // one JSON line on stdout
+    /// ```
     pub fn init(self) {
         self.try_init()
             .expect("ecsctx: a logger is already installed (use try_init to handle this)")
@@ -343,6 +592,14 @@ fn warm_up_backtraces() {
 ///
 /// # Panics
 /// When a `log` backend is already installed.
+///
+/// # Examples
+/// ```
+/// ecsctx::init(); // stdout; `RUST_LOG`, `SERVICE_TYPE` … from the environment
+/// let lines = ecsctx::testing::capture(|| log::error!("disk_full"));
+/// assert_eq!(lines[0]["log.level"], "error");
+/// assert_eq!(lines[0]["message"], "disk_full");
+/// ```
 pub fn init() {
     Builder::new().init()
 }

@@ -97,6 +97,21 @@ fn ensure_logger() {
 ///
 /// # Panics
 /// When another `log` backend is installed, or a line is not valid JSON.
+///
+/// # Examples
+/// ```
+/// let lines = ecsctx::testing::capture(|| {
+///     log::info!(order_id = 7; "order_placed");
+///     log::warn!("stock_low");
+/// });
+/// assert_eq!(lines.len(), 2);
+/// assert_eq!(lines[0]["message"], "order_placed");
+/// assert_eq!(lines[0]["extra"]["order_id"], 7);
+/// assert_eq!(lines[1]["log.level"], "warn");
+/// // Lines logged outside the closure are not captured:
+/// log::info!("elsewhere");
+/// assert!(ecsctx::testing::capture(|| ()).is_empty());
+/// ```
 pub fn capture<R>(f: impl FnOnce() -> R) -> Vec<Value> {
     capture_with(f).1
 }
@@ -105,6 +120,17 @@ pub fn capture<R>(f: impl FnOnce() -> R) -> Vec<Value> {
 ///
 /// # Panics
 /// As [`capture`].
+///
+/// # Examples
+/// ```
+/// let (total, lines) = ecsctx::testing::capture_with(|| {
+///     let total = 40 + 2;
+///     log::info!(total = total; "cart_totalled");
+///     total
+/// });
+/// assert_eq!(total, 42);
+/// assert_eq!(lines[0]["extra"]["total"], 42);
+/// ```
 pub fn capture_with<R>(f: impl FnOnce() -> R) -> (R, Vec<Value>) {
     ensure_logger();
     let sink = Arc::new(CaptureSink::default());

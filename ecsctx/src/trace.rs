@@ -51,11 +51,28 @@ impl TraceId {
     }
 
     /// The raw bytes.
+    ///
+    /// # Examples
+    /// ```
+    /// use ecsctx::trace::TraceId;
+    /// let id: TraceId = "4bf92f3577b34da6a3ce929d0e0e4736".parse().unwrap();
+    /// let b = id.to_bytes();
+    /// assert_eq!((b[0], b[15]), (0x4b, 0x36));
+    /// assert_eq!(TraceId::from_bytes(b), Some(id));
+    /// ```
     pub fn to_bytes(self) -> [u8; 16] {
         self.0
     }
 
     /// From raw bytes; `None` for the invalid all-zero id.
+    ///
+    /// # Examples
+    /// ```
+    /// use ecsctx::trace::TraceId;
+    /// let id = TraceId::from_bytes([0xab; 16]).unwrap();
+    /// assert_eq!(id.to_string(), "ab".repeat(16));
+    /// assert_eq!(TraceId::from_bytes([0; 16]), None);
+    /// ```
     pub fn from_bytes(b: [u8; 16]) -> Option<Self> {
         (b != [0; 16]).then_some(TraceId(b))
     }
@@ -79,11 +96,27 @@ impl SpanId {
     }
 
     /// The raw bytes.
+    ///
+    /// # Examples
+    /// ```
+    /// use ecsctx::trace::SpanId;
+    /// let id: SpanId = "00f067aa0ba902b7".parse().unwrap();
+    /// assert_eq!(id.to_bytes(), [0x00, 0xf0, 0x67, 0xaa, 0x0b, 0xa9, 0x02, 0xb7]);
+    /// assert_eq!(SpanId::from_bytes(id.to_bytes()), Some(id));
+    /// ```
     pub fn to_bytes(self) -> [u8; 8] {
         self.0
     }
 
     /// From raw bytes; `None` for the invalid all-zero id.
+    ///
+    /// # Examples
+    /// ```
+    /// use ecsctx::trace::SpanId;
+    /// let id = SpanId::from_bytes([0, 0, 0, 0, 0, 0, 0, 1]).unwrap();
+    /// assert_eq!(id.to_string(), "0000000000000001");
+    /// assert_eq!(SpanId::from_bytes([0; 8]), None);
+    /// ```
     pub fn from_bytes(b: [u8; 8]) -> Option<Self> {
         (b != [0; 8]).then_some(SpanId(b))
     }
@@ -290,6 +323,15 @@ pub struct TraceContext {
 
 impl TraceContext {
     /// A new trace: random trace id, random span id, sampled.
+    ///
+    /// # Examples
+    /// ```
+    /// use ecsctx::trace::TraceContext;
+    /// let root = TraceContext::new_root();
+    /// assert_eq!(root.parent_id(), None);
+    /// assert_eq!(root.flags(), 0x01);
+    /// assert_ne!(root.trace_id(), TraceContext::new_root().trace_id());
+    /// ```
     pub fn new_root() -> Self {
         TraceContext {
             trace_id: TraceId::random(),
@@ -328,6 +370,16 @@ impl TraceContext {
     }
 
     /// A child span in the same trace (a task, a job): new span id, parent = our span.
+    ///
+    /// # Examples
+    /// ```
+    /// use ecsctx::trace::TraceContext;
+    /// let parent = TraceContext::new_root();
+    /// let child = parent.child();
+    /// assert_eq!(child.trace_id(), parent.trace_id());
+    /// assert_eq!(child.parent_id(), Some(parent.span_id()));
+    /// assert_ne!(child.span_id(), parent.span_id());
+    /// ```
     pub fn child(&self) -> Self {
         TraceContext {
             trace_id: self.trace_id,
@@ -339,6 +391,29 @@ impl TraceContext {
     }
 
     /// Rebuilds a context from its parts (for job payloads).
+    ///
+    /// # Examples
+    /// ```
+    /// use ecsctx::trace::{SpanId, TraceContext, TraceId};
+    /// let tc = TraceContext::new_root();
+    /// let again = TraceContext::from_parts(
+    ///     tc.trace_id(),
+    ///     tc.span_id(),
+    ///     tc.parent_id(),
+    ///     tc.flags(),
+    ///     tc.tracestate(),
+    /// );
+    /// assert_eq!(again, tc);
+    ///
+    /// let trace_id: TraceId = "4bf92f3577b34da6a3ce929d0e0e4736".parse().unwrap();
+    /// let span_id: SpanId = "00f067aa0ba902b7".parse().unwrap();
+    /// let tc = TraceContext::from_parts(trace_id, span_id, None, 0x00, Some("vendor=x"));
+    /// assert_eq!(
+    ///     tc.traceparent().to_string(),
+    ///     "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-00"
+    /// );
+    /// assert_eq!(tc.tracestate(), Some("vendor=x"));
+    /// ```
     pub fn from_parts(
         trace_id: TraceId,
         span_id: SpanId,
@@ -356,27 +431,83 @@ impl TraceContext {
     }
 
     /// The trace id (`trace.id`).
+    ///
+    /// # Examples
+    /// ```
+    /// use ecsctx::trace::TraceContext;
+    /// let tp = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+    /// let tc = TraceContext::from_headers(Some(tp), None);
+    /// assert_eq!(tc.trace_id().to_string(), "4bf92f3577b34da6a3ce929d0e0e4736");
+    /// ```
     pub fn trace_id(&self) -> TraceId {
         self.trace_id
     }
     /// Our span id (`span.id`).
+    ///
+    /// # Examples
+    /// ```
+    /// use ecsctx::trace::TraceContext;
+    /// let tp = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+    /// let tc = TraceContext::from_headers(Some(tp), None);
+    /// // A new span of our own, never the caller's:
+    /// assert_ne!(tc.span_id().to_string(), "00f067aa0ba902b7");
+    /// assert_eq!(tc.span_id().to_string().len(), 16);
+    /// ```
     pub fn span_id(&self) -> SpanId {
         self.span_id
     }
     /// The caller's span id, when the trace came from a valid `traceparent`.
+    ///
+    /// # Examples
+    /// ```
+    /// use ecsctx::trace::TraceContext;
+    /// let tp = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+    /// let tc = TraceContext::from_headers(Some(tp), None);
+    /// assert_eq!(tc.parent_id().unwrap().to_string(), "00f067aa0ba902b7");
+    /// assert_eq!(TraceContext::new_root().parent_id(), None);
+    /// ```
     pub fn parent_id(&self) -> Option<SpanId> {
         self.parent_id
     }
     /// The trace flags.
+    ///
+    /// # Examples
+    /// ```
+    /// use ecsctx::trace::TraceContext;
+    /// let tp = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-00";
+    /// let tc = TraceContext::from_headers(Some(tp), None);
+    /// assert_eq!(tc.flags(), 0x00); // not sampled, as the caller said
+    /// assert_eq!(TraceContext::new_root().flags(), 0x01);
+    /// ```
     pub fn flags(&self) -> u8 {
         self.flags
     }
     /// The `tracestate` received, for pass-through.
+    ///
+    /// # Examples
+    /// ```
+    /// use ecsctx::trace::TraceContext;
+    /// let tp = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+    /// let tc = TraceContext::from_headers(Some(tp), Some("congo=t61rcWkgMzE"));
+    /// assert_eq!(tc.tracestate(), Some("congo=t61rcWkgMzE"));
+    /// // Only kept with a valid `traceparent`:
+    /// let tc = TraceContext::from_headers(None, Some("congo=t61rcWkgMzE"));
+    /// assert_eq!(tc.tracestate(), None);
+    /// ```
     pub fn tracestate(&self) -> Option<&str> {
         self.tracestate.as_deref()
     }
 
     /// The `traceparent` for an outbound call: our trace, our span as the parent.
+    ///
+    /// # Examples
+    /// ```
+    /// use ecsctx::trace::TraceContext;
+    /// let tc = TraceContext::new_root();
+    /// let tp = tc.traceparent();
+    /// assert_eq!((tp.trace_id, tp.parent_id, tp.flags), (tc.trace_id(), tc.span_id(), 0x01));
+    /// assert_eq!(tp.to_string(), format!("00-{}-{}-01", tc.trace_id(), tc.span_id()));
+    /// ```
     pub fn traceparent(&self) -> TraceParent {
         TraceParent {
             version: 0,
@@ -408,6 +539,20 @@ pub fn build_traceparent() -> Option<String> {
 }
 
 /// The trace context of the current scope, if any.
+///
+/// # Examples
+/// ```
+/// use ecsctx::context::bind_trace;
+/// use ecsctx::trace::{self, TraceContext};
+///
+/// assert_eq!(trace::current(), None);
+/// let tc = TraceContext::new_root();
+/// {
+///     let _g = bind_trace(tc.clone());
+///     assert_eq!(trace::current(), Some(tc));
+/// }
+/// assert_eq!(trace::current(), None);
+/// ```
 pub fn current() -> Option<TraceContext> {
     crate::context::Context::current().trace().cloned()
 }

@@ -107,11 +107,36 @@ impl std::fmt::Debug for Fields {
 
 impl Fields {
     /// No fields.
+    ///
+    /// # Examples
+    /// ```
+    /// use ecsctx::context::{bind, Fields};
+    /// let f = Fields::new();
+    /// assert!(f.is_empty());
+    /// let _g = bind(f.with("session_id", "s-1"));
+    /// ```
     pub fn new() -> Self {
         Self::default()
     }
 
     /// Adds a field; any `serde::Serialize` value (maps and structs nest under the key).
+    ///
+    /// # Examples
+    /// ```
+    /// use ecsctx::context::{Context, Fields};
+    ///
+    /// let coupon: Option<&str> = None;
+    /// let mut f = Fields::new();
+    /// f.insert("session_id", "s-1")
+    ///     .insert("cart", &serde_json::json!({"items": 3}));
+    /// if let Some(c) = coupon {
+    ///     f.insert("coupon", c);
+    /// }
+    /// let json = Context::empty().with_fields(f).fields_json();
+    /// assert_eq!(json["session_id"], "s-1");
+    /// assert_eq!(json["extra"]["cart"]["items"], 3); // objects nest under the key
+    /// assert!(json["extra"].get("coupon").is_none());
+    /// ```
     pub fn insert<V: Serialize + ?Sized>(&mut self, key: &str, value: &V) -> &mut Self {
         let Fields { s, shared, .. } = self;
         let s = s.get_or_insert_with(|| {
@@ -149,6 +174,18 @@ impl Fields {
     }
 
     /// [`insert`](Self::insert), by value.
+    ///
+    /// # Examples
+    /// ```
+    /// use ecsctx::context::{bind, Fields};
+    ///
+    /// let lines = ecsctx::testing::capture(|| {
+    ///     let _g = bind(Fields::new().with("session_id", "s-1").with("user_id", &42));
+    ///     log::info!("checkout_started");
+    /// });
+    /// assert_eq!(lines[0]["session_id"], "s-1");
+    /// assert_eq!(lines[0]["user"]["id"], 42);
+    /// ```
     pub fn with<V: Serialize + ?Sized>(mut self, key: &str, value: &V) -> Self {
         self.insert(key, value);
         self
@@ -171,11 +208,27 @@ impl Fields {
     }
 
     /// The number of leaf values.
+    ///
+    /// # Examples
+    /// ```
+    /// use ecsctx::context::Fields;
+    /// let f = Fields::new()
+    ///     .with("session_id", "s-1")
+    ///     .with("cart", &serde_json::json!({"items": 3, "total": 250}));
+    /// assert_eq!(f.len(), 3); // `session_id`, `cart.items`, `cart.total`
+    /// ```
     pub fn len(&self) -> usize {
         self.s.as_ref().map_or(0, |s| s.entries.list.len())
     }
 
     /// Whether no field was inserted.
+    ///
+    /// # Examples
+    /// ```
+    /// use ecsctx::context::Fields;
+    /// assert!(Fields::new().is_empty());
+    /// assert!(!Fields::new().with("session_id", "s-1").is_empty());
+    /// ```
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }
@@ -451,11 +504,37 @@ impl PartialEq for Context {
 
 impl Context {
     /// The empty context.
+    ///
+    /// # Examples
+    /// ```
+    /// use ecsctx::context::{bind, Context, Fields};
+    ///
+    /// let _g = bind(Fields::new().with("session_id", "s-1"));
+    /// // Work that must not inherit what is bound here:
+    /// let inherited = Context::empty().run(|| Context::current().fields_json());
+    /// assert_eq!(inherited, serde_json::json!({}));
+    /// assert_eq!(Context::empty().trace(), None);
+    /// ```
     pub fn empty() -> Self {
         Self::default()
     }
 
     /// The context of the current scope on this thread (or task).
+    ///
+    /// # Examples
+    /// ```
+    /// use ecsctx::context::{bind, Context, Fields};
+    ///
+    /// assert_eq!(Context::current(), Context::empty());
+    /// let lines = ecsctx::testing::capture(|| {
+    ///     let _g = bind(Fields::new().with("session_id", "s-1"));
+    ///     let ctx = Context::current(); // a cheap snapshot, to carry elsewhere
+    ///     std::thread::spawn(move || ctx.run(|| log::info!("from_worker")))
+    ///         .join()
+    ///         .unwrap();
+    /// });
+    /// assert_eq!(lines[0]["session_id"], "s-1");
+    /// ```
     pub fn current() -> Self {
         Context {
             frame: current_frame(),
@@ -463,6 +542,18 @@ impl Context {
     }
 
     /// A new context: this one with `fields` merged over it.
+    ///
+    /// # Examples
+    /// ```
+    /// use ecsctx::context::{Context, Fields};
+    ///
+    /// let base = Context::empty().with_fields(Fields::new().with("labels.region", "eu-west-1"));
+    /// let request = base.with_fields(Fields::new().with("session_id", "s-1"));
+    /// let json = request.fields_json();
+    /// assert_eq!(json["labels"]["region"], "eu-west-1");
+    /// assert_eq!(json["session_id"], "s-1");
+    /// assert!(base.fields_json().get("session_id").is_none()); // `base` is unchanged
+    /// ```
     pub fn with_fields(&self, fields: Fields) -> Context {
         let (new, trace) = fields.into_parts();
         let (bound, trace, sink) = match &self.frame {
@@ -492,6 +583,19 @@ impl Context {
     }
 
     /// A new context: this one with its trace replaced (`trace.id`, `span.id`).
+    ///
+    /// # Examples
+    /// ```
+    /// use ecsctx::context::Context;
+    /// use ecsctx::trace::TraceContext;
+    ///
+    /// let tc = TraceContext::new_root();
+    /// let ctx = Context::empty().with_trace(tc.clone());
+    /// assert_eq!(ctx.trace(), Some(&tc));
+    /// let json = ctx.fields_json();
+    /// assert_eq!(json["trace"]["id"], tc.trace_id().to_string());
+    /// assert_eq!(json["span"]["id"], tc.span_id().to_string());
+    /// ```
     pub fn with_trace(&self, trace: TraceContext) -> Context {
         let (bound, sink) = match &self.frame {
             Some(f) => (f.bound.clone(), f.sink.clone()),
@@ -532,11 +636,36 @@ impl Context {
     }
 
     /// The trace of this context, if any.
+    ///
+    /// # Examples
+    /// ```
+    /// use ecsctx::context::{Context, Fields};
+    /// use ecsctx::trace::TraceContext;
+    ///
+    /// assert_eq!(Context::empty().trace(), None);
+    /// let tc = TraceContext::new_root();
+    /// let ctx = Context::empty()
+    ///     .with_trace(tc.clone())
+    ///     .with_fields(Fields::new().with("session_id", "s-1"));
+    /// assert_eq!(ctx.trace(), Some(&tc)); // kept when fields are added
+    /// ```
     pub fn trace(&self) -> Option<&TraceContext> {
         self.frame.as_ref().and_then(|f| f.trace.as_ref())
     }
 
     /// Makes this the current context until the guard is dropped.
+    ///
+    /// # Examples
+    /// ```
+    /// use ecsctx::context::{Context, Fields};
+    ///
+    /// let ctx = Context::empty().with_fields(Fields::new().with("session_id", "s-1"));
+    /// {
+    ///     let _g = ctx.enter();
+    ///     assert_eq!(Context::current().fields_json()["session_id"], "s-1");
+    /// }
+    /// assert_eq!(Context::current(), Context::empty());
+    /// ```
     pub fn enter(&self) -> ContextGuard {
         push(self.frame.clone().unwrap_or_default())
     }
@@ -580,6 +709,17 @@ impl Context {
     }
 
     /// The bound fields (with trace) as JSON, as they will appear in lines.
+    ///
+    /// # Examples
+    /// ```
+    /// use ecsctx::context::{Context, Fields};
+    ///
+    /// let ctx = Context::empty().with_fields(Fields::new().with("user_id", &42).with("amount", &100));
+    /// assert_eq!(
+    ///     ctx.fields_json(),
+    ///     serde_json::json!({"user": {"id": 42}, "extra": {"amount": 100}})
+    /// );
+    /// ```
     pub fn fields_json(&self) -> serde_json::Value {
         match &self.frame {
             Some(f) => f.fields_json(),
@@ -612,6 +752,20 @@ pub fn bind(fields: Fields) -> ContextGuard {
 }
 
 /// Binds a trace context (`trace.id`, `span.id`) until the returned guard is dropped.
+///
+/// # Examples
+/// ```
+/// use ecsctx::context::bind_trace;
+/// use ecsctx::trace::TraceContext;
+///
+/// let tp = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+/// let lines = ecsctx::testing::capture(|| {
+///     let _g = bind_trace(TraceContext::from_headers(Some(tp), None));
+///     log::info!("inside");
+/// });
+/// assert_eq!(lines[0]["trace"]["id"], "4bf92f3577b34da6a3ce929d0e0e4736");
+/// assert_eq!(ecsctx::trace::current(), None); // the guard was dropped
+/// ```
 pub fn bind_trace(trace: TraceContext) -> ContextGuard {
     Context::current().with_trace(trace).enter()
 }
@@ -654,6 +808,17 @@ pub fn bind_unscoped(fields: Fields) {
 
 /// Removes every binding of this thread's current stack (for worker threads that reuse
 /// themselves across jobs without scopes).
+///
+/// # Examples
+/// ```
+/// use ecsctx::context::{bind_unscoped, clear, Context, Fields};
+///
+/// // A worker thread that binds per job, without scopes:
+/// bind_unscoped(Fields::new().with("session_id", "s-1"));
+/// assert_eq!(Context::current().fields_json()["session_id"], "s-1");
+/// clear(); // before the next job
+/// assert_eq!(Context::current(), Context::empty());
+/// ```
 pub fn clear() {
     STACK.with(|s| {
         if let Ok(mut s) = s.try_borrow_mut() {
@@ -666,6 +831,23 @@ pub fn clear() {
 ///
 /// `std::thread::spawn` alone does not carry context: use this, or capture
 /// [`Context::current`] and call [`Context::run`] in the thread.
+///
+/// # Examples
+/// ```
+/// use ecsctx::context::{bind, spawn_thread, Fields};
+///
+/// let (n, lines) = ecsctx::testing::capture_with(|| {
+///     let _g = bind(Fields::new().with("session_id", "s-1"));
+///     spawn_thread(|| {
+///         log::info!("report_built");
+///         42
+///     })
+///     .join()
+///     .unwrap()
+/// });
+/// assert_eq!(n, 42);
+/// assert_eq!(lines[0]["session_id"], "s-1");
+/// ```
 pub fn spawn_thread<F, T>(f: F) -> std::thread::JoinHandle<T>
 where
     F: FnOnce() -> T + Send + 'static,

@@ -20,6 +20,16 @@ pin_project_lite::pin_project! {
 
 impl<F> WithContext<F> {
     /// Wraps `inner` so that it runs inside `ctx`.
+    ///
+    /// # Examples
+    /// ```
+    /// use ecsctx::context::{Context, Fields, WithContext};
+    ///
+    /// let ctx = Context::empty().with_fields(Fields::new().with("session_id", "s-1"));
+    /// let fut = WithContext::new(async { Context::current().fields_json()["session_id"].clone() }, ctx);
+    /// let rt = tokio::runtime::Builder::new_current_thread().build().unwrap();
+    /// assert_eq!(rt.block_on(fut), "s-1");
+    /// ```
     pub fn new(inner: F, ctx: Context) -> Self {
         let stack = ctx
             .frame()

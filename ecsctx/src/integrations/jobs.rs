@@ -104,6 +104,18 @@ pub struct JobInfo {
 
 impl JobInfo {
     /// A job by id and name.
+    ///
+    /// # Examples
+    /// ```
+    /// use ecsctx::integrations::jobs::{JobContext, JobInfo};
+    ///
+    /// let job = JobInfo::new("a1b2", "send_receipt");
+    /// let ctx = JobContext::default().child_context(&job);
+    /// let fields = ctx.fields_json();
+    /// assert_eq!(fields["extra"]["job"]["id"], "a1b2");
+    /// assert_eq!(fields["extra"]["job"]["name"], "send_receipt");
+    /// assert!(fields["extra"]["job"].get("queue").is_none());
+    /// ```
     pub fn new(id: impl Into<String>, name: impl Into<String>) -> Self {
         JobInfo {
             id: id.into(),

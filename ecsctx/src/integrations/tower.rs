@@ -131,6 +131,13 @@ pub struct User {
 
 impl User {
     /// A user by id (`user.id`, an ECS keyword: numbers are written as strings).
+    ///
+    /// # Examples
+    /// ```
+    /// use ecsctx::integrations::tower::User;
+    /// assert_eq!(User::new(42).id(), "42"); // numbers become strings
+    /// assert_eq!(User::new("u-7").name(), None);
+    /// ```
     pub fn new(id: impl fmt::Display) -> Self {
         User {
             id: id.to_string(),
@@ -151,11 +158,26 @@ impl User {
     }
 
     /// The id.
+    ///
+    /// # Examples
+    /// ```
+    /// use ecsctx::integrations::tower::{set_user, User};
+    /// let mut req = http::Request::new(());
+    /// set_user(&mut req, 1001, None);
+    /// assert_eq!(req.extensions().get::<User>().unwrap().id(), "1001");
+    /// ```
     pub fn id(&self) -> &str {
         &self.id
     }
 
     /// The name, if set.
+    ///
+    /// # Examples
+    /// ```
+    /// use ecsctx::integrations::tower::User;
+    /// assert_eq!(User::new(7).name(), None);
+    /// assert_eq!(User::new(7).with_name("alice").name(), Some("alice"));
+    /// ```
     pub fn name(&self) -> Option<&str> {
         self.name.as_deref()
     }
@@ -321,6 +343,32 @@ impl Default for RequestLogging {
 
 impl RequestLogging {
     /// Headers and bodies on, bodies up to 8 KiB.
+    ///
+    /// # Examples
+    /// ```
+    /// use ecsctx::integrations::tower::{EcsLayer, RequestLogging};
+    /// use http_body_util::BodyExt as _;
+    /// use tower::{service_fn, Layer as _, ServiceExt as _};
+    ///
+    /// let svc = EcsLayer::new()
+    ///     .with_request_logging(RequestLogging::new())
+    ///     .layer(service_fn(|_req: http::Request<String>| async {
+    ///         Ok::<_, std::convert::Infallible>(http::Response::new(String::from("created")))
+    ///     }));
+    /// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+    /// let req = http::Request::post("/orders").body(String::from("{}")).unwrap();
+    /// let (_, lines) = ecsctx::testing::capture_future(async {
+    ///     let res = svc.oneshot(req).await.unwrap();
+    ///     // `http_response_sent` is written once the body has been sent.
+    ///     res.into_body().collect().await.unwrap();
+    /// })
+    /// .await;
+    /// let messages: Vec<&str> = lines.iter().map(|l| l["message"].as_str().unwrap()).collect();
+    /// assert_eq!(messages, ["http_request_received", "http_response_sent"]);
+    /// assert_eq!(lines[1]["http"]["response"]["status_code"], 200);
+    /// assert_eq!(lines[1]["http"]["response"]["body"]["content"], "created");
+    /// # });
+    /// ```
     pub fn new() -> Self {
         RequestLogging {
             headers: true,
@@ -452,6 +500,34 @@ pub struct EcsLayer {
 
 impl EcsLayer {
     /// Context and trace per request; peer address as the client; no request logging.
+    ///
+    /// # Examples
+    /// ```
+    /// use ecsctx::integrations::tower::EcsLayer;
+    /// use tower::{service_fn, Layer as _, ServiceExt as _};
+    ///
+    /// let svc = EcsLayer::new().layer(service_fn(|_req: http::Request<String>| async {
+    ///     log::info!("order_created");
+    ///     Ok::<_, std::convert::Infallible>(http::Response::new(String::new()))
+    /// }));
+    /// let req = http::Request::post("/orders")
+    ///     .header("traceparent", "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01")
+    ///     .body(String::new())
+    ///     .unwrap();
+    /// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+    /// let (res, lines) = ecsctx::testing::capture_future(svc.oneshot(req)).await;
+    /// let line = &lines[0];
+    /// assert_eq!(line["trace"]["id"], "4bf92f3577b34da6a3ce929d0e0e4736");
+    /// assert_eq!(line["http"]["request"]["method"], "POST");
+    /// assert_eq!(line["url"]["path"], "/orders");
+    /// // The response names the request's span, for the caller to correlate:
+    /// let span = line["span"]["id"].as_str().unwrap();
+    /// assert_eq!(
+    ///     res.unwrap().headers()["traceparent"],
+    ///     format!("00-4bf92f3577b34da6a3ce929d0e0e4736-{span}-01")
+    /// );
+    /// # });
+    /// ```
     pub fn new() -> Self {
         Self::default()
     }

@@ -59,6 +59,20 @@ pub struct TracingLayer {
 
 impl TracingLayer {
     /// The layer.
+    ///
+    /// # Examples
+    /// ```
+    /// use ecsctx::integrations::tracing::TracingLayer;
+    /// use tracing_subscriber::layer::SubscriberExt;
+    ///
+    /// let subscriber = tracing_subscriber::registry().with(TracingLayer::new());
+    /// let lines = ecsctx::testing::capture(|| {
+    ///     tracing::subscriber::with_default(subscriber, || tracing::warn!(retries = 3, "upstream slow"))
+    /// });
+    /// assert_eq!(lines[0]["message"], "upstream slow");
+    /// assert_eq!(lines[0]["log.level"], "warn");
+    /// assert_eq!(lines[0]["extra"]["retries"], 3);
+    /// ```
     pub fn new() -> Self {
         TracingLayer::default()
     }

@@ -146,11 +146,38 @@ pub struct WriterSink<W>(Shared<W>);
 
 impl<W: Write + Send + 'static> WriterSink<W> {
     /// Wraps a writer.
+    ///
+    /// # Examples
+    /// ```
+    /// use ecsctx::sink::{Sink, WriterSink};
+    ///
+    /// let sink = WriterSink::new(Vec::new());
+    /// sink.write_line(b"{\"n\":1}\n").unwrap();
+    /// sink.write_line(b"{\"n\":2}\n").unwrap();
+    /// assert_eq!(sink.into_inner(), b"{\"n\":1}\n{\"n\":2}\n");
+    /// // Typically handed to the logger:
+    /// let logger = ecsctx::Builder::new().with_sink(WriterSink::new(std::io::stderr())).build();
+    /// # let _ = logger;
+    /// ```
     pub fn new(w: W) -> Self {
         WriterSink(Shared::new(w))
     }
 
     /// The writer back (with any line still queued written to it).
+    ///
+    /// # Examples
+    /// ```
+    /// use std::sync::Arc;
+    /// use ecsctx::sink::WriterSink;
+    /// use log::Log;
+    ///
+    /// let out = Arc::new(WriterSink::new(Vec::new()));
+    /// let logger = ecsctx::Builder::new().with_filter("info").with_sink(out.clone()).build();
+    /// logger.log(&log::Record::builder().level(log::Level::Info).args(format_args!("hello")).build());
+    /// drop(logger);
+    /// let text = String::from_utf8(Arc::try_unwrap(out).unwrap().into_inner()).unwrap();
+    /// assert!(text.starts_with(r#"{"@timestamp":"#) && text.ends_with("}\n"));
+    /// ```
     pub fn into_inner(self) -> W {
         self.0.into_inner()
     }
@@ -202,6 +229,21 @@ pub(crate) fn write_whole<W: Write + ?Sized>(
 ///
 /// # Errors
 /// The error of opening the file.
+///
+/// # Examples
+/// ```
+/// use ecsctx::sink::Sink;
+///
+/// let path = std::env::temp_dir().join(format!("ecsctx-file-{}.log", std::process::id()));
+/// ecsctx::sink::file(&path)?.write_line(b"{\"n\":1}\n")?;
+/// // Opened again, the file is appended to:
+/// ecsctx::sink::file(&path)?.write_line(b"{\"n\":2}\n")?;
+/// assert_eq!(std::fs::read_to_string(&path)?, "{\"n\":1}\n{\"n\":2}\n");
+/// std::fs::remove_file(&path)?;
+///
+/// // In a service: `Builder::new().with_sink(ecsctx::sink::file("/var/log/app.log")?)`.
+/// # Ok::<(), std::io::Error>(())
+/// ```
 pub fn file(path: impl AsRef<Path>) -> io::Result<WriterSink<File>> {
     let f = std::fs::OpenOptions::new()
         .create(true)

@@ -65,12 +65,40 @@ impl Default for NonBlockingBuilder {
 
 impl NonBlockingBuilder {
     /// Lines that may wait in the queue (default 8192).
+    ///
+    /// # Examples
+    /// ```
+    /// use ecsctx::sink::{NonBlocking, Sink};
+    ///
+    /// let (sink, guard) = NonBlocking::builder().capacity(2).finish(std::io::sink());
+    /// // The queue holds 2 lines: neither is dropped, however slow the writer is.
+    /// sink.write_line(b"{\"n\":1}\n").unwrap();
+    /// sink.write_line(b"{\"n\":2}\n").unwrap();
+    /// drop(guard);
+    /// assert_eq!(sink.dropped(), 0);
+    /// ```
     pub fn capacity(mut self, lines: usize) -> Self {
         self.capacity = lines.max(1);
         self
     }
 
     /// What to do when the queue is full (default: drop and count).
+    ///
+    /// # Examples
+    /// ```
+    /// use ecsctx::sink::{NonBlocking, Overflow, Sink};
+    ///
+    /// // With `Block`, a full queue makes the caller wait: no line is lost.
+    /// let (sink, guard) = NonBlocking::builder()
+    ///     .capacity(1)
+    ///     .overflow(Overflow::Block)
+    ///     .finish(std::io::sink());
+    /// for _ in 0..100 {
+    ///     sink.write_line(b"{}\n").unwrap();
+    /// }
+    /// drop(guard);
+    /// assert_eq!(sink.dropped(), 0);
+    /// ```
     pub fn overflow(mut self, o: Overflow) -> Self {
         self.overflow = o;
         self
@@ -216,11 +244,35 @@ fn worker<W: Write>(w: &mut W, rx: Receiver<Msg>) {
 
 impl NonBlocking {
     /// A builder with the defaults (8192 lines, drop and count).
+    ///
+    /// # Examples
+    /// ```
+    /// use ecsctx::sink::NonBlocking;
+    ///
+    /// let (sink, _guard) = NonBlocking::builder().finish(std::io::stdout());
+    /// ecsctx::Builder::new().with_sink(sink).init();
+    /// log::error!("service_started");
+    /// ecsctx::flush(); // waits until the writer thread has written the line
+    /// assert!(ecsctx::stats().lines >= 1);
+    /// // `_guard` lives until the end of `main`.
+    /// ```
     pub fn builder() -> NonBlockingBuilder {
         NonBlockingBuilder::default()
     }
 
     /// Lines this writer dropped.
+    ///
+    /// # Examples
+    /// ```
+    /// use ecsctx::sink::{NonBlocking, Sink};
+    ///
+    /// let (sink, guard) = NonBlocking::builder().finish(std::io::sink());
+    /// sink.write_line(b"{}\n").unwrap();
+    /// drop(guard); // the writer thread stops
+    /// sink.write_line(b"{}\n").unwrap(); // too late: dropped and counted
+    /// assert_eq!(sink.dropped(), 1);
+    /// assert!(ecsctx::stats().dropped >= 1);
+    /// ```
     pub fn dropped(&self) -> u64 {
         self.dropped.load(Ordering::Relaxed)
     }
