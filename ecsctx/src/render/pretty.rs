@@ -162,6 +162,8 @@ fn take_str(doc: &mut Map<String, Value>, k: &str) -> String {
 
 fn flatten(prefix: &str, v: &Value, out: &mut Vec<(String, String)>) {
     match v {
+        // Nothing left at the top (a line with no fields).
+        Value::Object(m) if m.is_empty() && prefix.is_empty() => {}
         Value::Object(m) if !m.is_empty() => {
             for (k, v) in m {
                 let key = if prefix.is_empty() || prefix == "extra" {
@@ -255,6 +257,12 @@ mod tests {
                 && full.contains(" span.id=00f067aa0ba902b7"),
             "{full}"
         );
+    }
+
+    #[test]
+    fn a_line_without_fields_is_time_level_and_message() {
+        let doc = event("started", json!({}), &json!({}));
+        assert_eq!(line(&doc, None, PLAIN), "10:30:00.123 INFO  started\n");
     }
 
     #[test]
