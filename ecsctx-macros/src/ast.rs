@@ -41,6 +41,23 @@ pub(crate) enum Class {
     FieldSet,
     /// An expression for `error`: a `std::error::Error` or `ErrorFieldSet`.
     Error,
+    /// An expression (not a literal) at an ECS field whose datatype is not a string:
+    /// checked by the trait of that datatype.
+    Typed(Typed),
+}
+
+/// The trait an expression at a typed ECS field must implement
+/// (`ecsctx::__private::{EcsInteger, EcsNumber, EcsBoolean, EcsIp}`).
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(crate) enum Typed {
+    /// `long`, `integer`.
+    Integer,
+    /// `float`, `double`, `scaled_float`.
+    Number,
+    /// `boolean`.
+    Boolean,
+    /// `ip`.
+    Ip,
 }
 
 /// One value with its full key.

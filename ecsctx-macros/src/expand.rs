@@ -12,7 +12,7 @@ use quote::{quote, quote_spanned};
 use syn::spanned::Spanned;
 use syn::Ident;
 
-use crate::ast::{Class, Fields, Leaf, Macro};
+use crate::ast::{Class, Fields, Leaf, Macro, Typed};
 use crate::input::{BindInput, BindMode, EventInput, ModifierKind};
 use crate::validate;
 
@@ -54,7 +54,7 @@ pub(crate) fn event(tokens: TokenStream) -> TokenStream {
     let uses_plain = fields
         .leaves
         .iter()
-        .any(|l| l.class == Class::Plain && l.modifier.is_none());
+        .any(|l| matches!(l.class, Class::Plain | Class::Typed(_)) && l.modifier.is_none());
     let use_arg_probe = uses_plain.then(arg_probe_traits);
     let site = Ident::new("__ECSCTX_CALLSITE", Span::mixed_site());
     quote!({
@@ -151,6 +151,12 @@ fn event_value(leaf: &Leaf) -> TokenStream {
         (Class::FieldSet, None) => quote_spanned!(span=>
             #p::value_arg(#p::log::kv::Value::from_serde(#p::assert_field_set(&#expr)))
         ),
+        (Class::Typed(t), None) => {
+            let check = typed_check(t, span);
+            quote_spanned!(span=>
+                #p::capture((&&#p::ArgProbe(#check(&#expr))).__ecsctx_arg_probe())
+            )
+        }
         (Class::Error, None) => {
             let field = error_field(leaf);
             quote_spanned!(span=> #p::value_arg(#p::log::kv::Value::from_serde(&#field)))
@@ -169,11 +175,27 @@ fn bind_value(leaf: &Leaf) -> TokenStream {
         (_, Some(ModifierKind::Serde)) => quote_spanned!(span=> &#expr),
         (Class::Plain, None) => quote_spanned!(span=> #p::bind_value(&#expr)),
         (Class::FieldSet, None) => quote_spanned!(span=> #p::assert_field_set(&#expr)),
+        (Class::Typed(t), None) => {
+            let check = typed_check(t, span);
+            quote_spanned!(span=> #p::bind_value(#check(&#expr)))
+        }
         (Class::Error, None) => {
             let field = error_field(leaf);
             quote_spanned!(span=> &#field)
         }
     }
+}
+
+/// The `ecsctx::__private` function whose trait bound checks a value at a typed ECS
+/// field (spanned at the value, so the compiler's message points at it).
+fn typed_check(t: Typed, span: Span) -> TokenStream {
+    let f = match t {
+        Typed::Integer => quote_spanned!(span=> assert_ecs_integer),
+        Typed::Number => quote_spanned!(span=> assert_ecs_number),
+        Typed::Boolean => quote_spanned!(span=> assert_ecs_boolean),
+        Typed::Ip => quote_spanned!(span=> assert_ecs_ip),
+    };
+    quote_spanned!(span=> ::ecsctx::__private::#f)
 }
 
 /// `error = expr`: probe for a `std::error::Error`, else require

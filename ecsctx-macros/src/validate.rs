@@ -7,7 +7,7 @@ use proc_macro2::Span;
 use quote::ToTokens;
 use syn::{Expr, Ident, Lit, LitStr, UnOp};
 
-use crate::ast::{joined, path_tokens, Class, Fields, Leaf, Macro};
+use crate::ast::{joined, path_tokens, Class, Fields, Leaf, Macro, Typed};
 use crate::input::ModifierKind;
 use crate::schema::{self, Kind, Node};
 use crate::suggest;
@@ -329,6 +329,40 @@ impl Validator {
         if let Resolved::Field(kind) = resolved {
             if let Some((at, msg)) = check_literal(&site, kind, value) {
                 self.error_spanned(&leaf.schema, at, msg);
+                return;
+            }
+            let typed = match kind {
+                Kind::Long | Kind::Integer => Typed::Integer,
+                Kind::Float => Typed::Number,
+                Kind::Boolean => Typed::Boolean,
+                Kind::Ip => Typed::Ip,
+                _ => return,
+            };
+            match modifier {
+                // A string where ECS wants a number or a boolean: rejected by
+                // Elasticsearch (an address as text is checked when it is written).
+                Some(m @ (ModifierKind::Display | ModifierKind::Debug)) if typed != Typed::Ip => {
+                    let tokens = leaf.modifier.as_ref().map(|m| m.tokens.clone());
+                    let what = if typed == Typed::Boolean {
+                        "a `bool`"
+                    } else {
+                        "the number"
+                    };
+                    let msg = format!(
+                        "{} is an ECS `{}`, so `{}` would write it as a string, which Elasticsearch rejects; pass {what} itself (parse a string first: `s.parse::<{}>()`)",
+                        site.name(),
+                        kind.ecs_name(),
+                        m.as_str(),
+                        match typed {
+                            Typed::Integer => "i64",
+                            Typed::Number => "f64",
+                            _ => "bool",
+                        },
+                    );
+                    self.error_spanned(&leaf.schema, tokens, msg);
+                }
+                None if literal(value).is_none() => leaf.class = Class::Typed(typed),
+                _ => {}
             }
         }
     }

@@ -284,6 +284,93 @@ pub fn assert_field_set<T: FieldSet + ?Sized>(value: &T) -> &T {
     value
 }
 
+/// Checks (at compile time) that a value at an ECS `long`/`integer` field is an integer.
+#[doc(hidden)]
+#[inline(always)]
+pub fn assert_ecs_integer<T: EcsInteger + ?Sized>(value: &T) -> &T {
+    value
+}
+
+/// Checks (at compile time) that a value at an ECS `float`/`double` field is a number.
+#[doc(hidden)]
+#[inline(always)]
+pub fn assert_ecs_number<T: EcsNumber + ?Sized>(value: &T) -> &T {
+    value
+}
+
+/// Checks (at compile time) that a value at an ECS `boolean` field is a `bool`.
+#[doc(hidden)]
+#[inline(always)]
+pub fn assert_ecs_boolean<T: EcsBoolean + ?Sized>(value: &T) -> &T {
+    value
+}
+
+/// Checks (at compile time) that a value at an ECS `ip` field is an IP address.
+#[doc(hidden)]
+#[inline(always)]
+pub fn assert_ecs_ip<T: EcsIp + ?Sized>(value: &T) -> &T {
+    value
+}
+
+/// Values an ECS `long`/`integer` field takes: Rust's integer types (and `Option`s,
+/// arrays and references of them).
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an integer, but this ECS field is a `long`",
+    label = "expected an integer type (`u16`, `i64`, …), found `{Self}`",
+    note = "Elasticsearch rejects a document whose value here is not a number: parse a string first (`code.parse::<u16>()?`) or pass the number (`status.as_u16()`)"
+)]
+pub trait EcsInteger {}
+
+/// Values an ECS `float`/`double`/`scaled_float` field takes: Rust's numbers.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a number, but this ECS field is a `float`",
+    label = "expected a number type (`f64`, `u32`, …), found `{Self}`",
+    note = "Elasticsearch rejects a document whose value here is not a number: parse a string first (`s.parse::<f64>()?`) or pass the number"
+)]
+pub trait EcsNumber {}
+
+/// Values an ECS `boolean` field takes: `bool`.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a `bool`, but this ECS field is a `boolean`",
+    label = "expected `bool`, found `{Self}`",
+    note = "pass `true`/`false` (a `bool` expression)"
+)]
+pub trait EcsBoolean {}
+
+/// Values an ECS `ip` field takes: `std::net::IpAddr`, `Ipv4Addr`, `Ipv6Addr`.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an IP address, but this ECS field is an `ip`",
+    label = "expected `std::net::IpAddr` (or `Ipv4Addr`/`Ipv6Addr`), found `{Self}`",
+    note = "parse it (`s.parse::<std::net::IpAddr>()`), take `addr.ip()` of a `SocketAddr`, or write text that may not be an address with `:%` (checked when the line is written, moved to `extra` if it is not one)"
+)]
+pub trait EcsIp {}
+
+mod typed_impls {
+    use super::{EcsBoolean, EcsInteger, EcsIp, EcsNumber};
+    use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
+
+    macro_rules! marker {
+        ($tr:ident: $($t:ty),*) => {$(impl $tr for $t {})*};
+    }
+    marker!(EcsInteger: i8, i16, i32, i64, i128, isize, u8, u16, u32, u64, u128, usize);
+    marker!(EcsNumber: i8, i16, i32, i64, i128, isize, u8, u16, u32, u64, u128, usize, f32, f64);
+    marker!(EcsBoolean: bool);
+    marker!(EcsIp: IpAddr, Ipv4Addr, Ipv6Addr);
+
+    macro_rules! wrappers {
+        ($($tr:ident),*) => {$(
+            impl<T: $tr> $tr for Option<T> {}
+            impl<T: $tr> $tr for Vec<T> {}
+            impl<T: $tr> $tr for [T] {}
+            impl<T: $tr, const N: usize> $tr for [T; N] {}
+            impl<T: $tr + ?Sized> $tr for &T {}
+            impl<T: $tr + ?Sized> $tr for &mut T {}
+            impl<T: $tr + ?Sized> $tr for Box<T> {}
+        )*};
+    }
+    wrappers!(EcsInteger, EcsNumber, EcsBoolean, EcsIp);
+}
+
 mod field_set_impls {
     use super::FieldSet;
     use std::collections::{BTreeMap, HashMap};

@@ -436,6 +436,39 @@ fn mapping_conflicts_from_foreign_records_are_moved_under_extra() {
 }
 
 #[test]
+fn strings_at_typed_ecs_fields_are_written_as_their_type_or_moved_under_extra() {
+    use log::kv::Value as KV;
+    // A string that holds a value of the field's type is written as that value.
+    let v = record_line(&[
+        ("http.response.status_code", KV::from("200")),
+        ("event.duration", KV::from("1500")),
+        ("http.response.body.bytes", KV::from_display(&42)),
+        ("client.ip", KV::from("203.0.113.9")),
+        ("event.start", KV::from("2026-12-06T08:00:00Z")),
+    ]);
+    assert_eq!(v["http"]["response"]["status_code"], 200, "{v}");
+    assert_eq!(v["event"]["duration"], 1500);
+    assert_eq!(v["http"]["response"]["body"]["bytes"], 42);
+    assert_eq!(v["client"]["ip"], "203.0.113.9");
+    assert_eq!(v["event"]["start"], "2026-12-06T08:00:00Z");
+    assert!(v.get("extra").is_none(), "{v}");
+    // One that does not would make Elasticsearch reject the document: under `extra`.
+    let v = record_line(&[
+        ("http.response.status_code", KV::from("OK")),
+        ("client.ip", KV::from("localhost")),
+        ("event.start", KV::from("yesterday")),
+        ("http.request.method", KV::from("POST")),
+    ]);
+    assert!(v["http"]["response"].get("status_code").is_none(), "{v}");
+    assert_eq!(v["extra"]["http"]["response"]["status_code"], "OK");
+    assert_eq!(v["extra"]["client"]["ip"], "localhost");
+    assert_eq!(v["extra"]["event"]["start"], "yesterday");
+    assert!(v.get("client").is_none(), "{v}");
+    // A string field is left alone.
+    assert_eq!(v["http"]["request"]["method"], "POST");
+}
+
+#[test]
 fn colliding_keys_are_counted_and_long_keys_capped() {
     use log::kv::Value as KV;
     let before = ecsctx::stats().collisions;

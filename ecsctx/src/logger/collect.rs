@@ -146,13 +146,27 @@ impl EcsLogger {
         let mut masked = String::new();
         let mut by_path = 0u32;
         let mut nums_by_path = 0u32;
-        for (i, (k, _)) in ev.kvs.iter().enumerate() {
+        for (i, (k, arg)) in ev.kvs.iter().enumerate() {
             // A key the masker rewrites (digits or an address in it) may be rewritten
             // differently after a keyset reload: never kept.
             if cx.masker.is_some_and(|m| m.mask_key("", k, &mut masked)) {
                 return None;
             }
             self.shared.policy.place(k, &mut s.path);
+            // Text at an ECS field that is not a string (`client.ip`, `status_code`) is
+            // checked value by value (kept, or moved to `extra`): no fixed place.
+            if !matches!(
+                arg,
+                Arg::I64(_)
+                    | Arg::U64(_)
+                    | Arg::I128(_)
+                    | Arg::U128(_)
+                    | Arg::F64(_)
+                    | Arg::Bool(_)
+            ) && crate::placement::ecs_type(&s.path).is_some()
+            {
+                return None;
+            }
             // A repaired flat field set (`user:% = x` → `extra.user`) is not at its place.
             if s.entries.key_of(&s.entries.list[head + i]) != s.path {
                 return None;

@@ -151,6 +151,24 @@ impl EcsLogger {
     }
 
     /// The most verbose level this logger's filter lets through.
+    ///
+    /// # Examples
+    /// ```
+    /// use ecsctx::{sink::WriterSink, Builder};
+    /// use log::LevelFilter;
+    ///
+    /// let logger = Builder::new()
+    ///     .with_filter("info,sqlx=warn,shop::checkout=trace")
+    ///     .with_sink(WriterSink::new(Vec::new()))
+    ///     .build();
+    /// assert_eq!(logger.max_level(), LevelFilter::Trace);
+    ///
+    /// let quiet = Builder::new()
+    ///     .with_filter("warn")
+    ///     .with_sink(WriterSink::new(Vec::new()))
+    ///     .build();
+    /// assert_eq!(quiet.max_level(), LevelFilter::Warn);
+    /// ```
     pub fn max_level(&self) -> LevelFilter {
         self.filter.max_level()
     }
@@ -572,7 +590,7 @@ mod tests {
             (
                 vec![
                     ("user.id", Arg::U64(42)),
-                    ("client.ip", Arg::Display(&ip)),
+                    ("client.address", Arg::Display(&ip)),
                     ("labels.region", Arg::Str("eu-west-1")),
                     ("labels.a.b", Arg::Str("flat")),
                     ("http.request.method", Arg::Str("POST")),
@@ -602,6 +620,16 @@ mod tests {
             ),
             // Flat values on ECS field sets are repaired: no shape, the general path.
             (vec![("user", Arg::Display(&ip))], false),
+            // Text at an ECS field that is not a string is checked value by value.
+            (vec![("client.ip", Arg::Display(&ip))], false),
+            (
+                vec![
+                    ("http.response.status_code", Arg::Str("200")),
+                    ("n", Arg::I64(1)),
+                ],
+                false,
+            ),
+            (vec![("http.response.status_code", Arg::U64(200))], true),
             (vec![("error", Arg::Str("boom")), ("n", Arg::I64(1))], false),
             // Values that are not scalars: no shape.
             (

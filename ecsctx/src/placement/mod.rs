@@ -3,6 +3,7 @@
 
 mod ecs_leaves;
 mod ecs_sets;
+mod ecs_typed;
 
 #[cfg(test)]
 use ecs_sets::ECS_FIELD_SETS;
@@ -65,6 +66,106 @@ pub(crate) fn ecs_leaf_above(path: &str) -> Option<&str> {
         // A field set itself is an object.
         .skip(usize::from(field_set))
         .find(|prefix| ecs_leaves::ECS_LEAVES.binary_search(prefix).is_ok())
+}
+
+/// The datatype of an ECS value field that is not a string (`placement::ecs_type`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Ty {
+    /// `long`, `integer`, `short`, `byte`, `unsigned_long`.
+    Int,
+    /// `float`, `double`, `scaled_float`, `half_float`.
+    Float,
+    /// `boolean`.
+    Bool,
+    /// `ip`.
+    Ip,
+    /// `date`.
+    Date,
+}
+
+/// The datatype of the ECS value field at `path` when it is not a string
+/// (`http.response.status_code` → `Int`, `client.ip` → `Ip`); `None` for a string field
+/// and any other path. The last segment is looked up first, in a short table.
+#[inline]
+pub(crate) fn ecs_type(path: &str) -> Option<Ty> {
+    let (top, _) = path.split_once('.')?;
+    if !is_ecs_field_set(top) {
+        return None;
+    }
+    let last = path.rsplit_once('.')?.1;
+    ecs_typed::ECS_TYPED_LAST.binary_search(&last).ok()?;
+    ecs_typed::ECS_TYPED
+        .binary_search_by(|(p, _)| p.as_bytes().cmp(path.as_bytes()))
+        .ok()
+        .map(|i| ecs_typed::ECS_TYPED[i].1)
+}
+
+/// Whether `text` (a string logged at an ECS field of datatype `ty`) is a value of that
+/// type; `Some(json)` when it is, with the JSON to write for it: the number or boolean
+/// itself (`"200"` → `200`), or `None` for the string as it is (an address, a date).
+/// `Err(())` when it is not one: the caller moves it to `extra`.
+pub(crate) fn typed_value(ty: Ty, text: &str) -> Result<Option<&str>, ()> {
+    let t = text.trim();
+    match ty {
+        Ty::Int if is_json_number(t, false) => Ok(Some(t)),
+        Ty::Float if is_json_number(t, true) => Ok(Some(t)),
+        Ty::Bool if t == "true" || t == "false" => Ok(Some(t)),
+        Ty::Ip if t.parse::<std::net::IpAddr>().is_ok() => Ok(None),
+        Ty::Date if is_date(t) => Ok(None),
+        _ => Err(()),
+    }
+}
+
+/// A JSON number (`-12`, `12.5`, `1e3`; a fraction or exponent only when `fraction`).
+fn is_json_number(t: &str, fraction: bool) -> bool {
+    let b = t.strip_prefix('-').unwrap_or(t).as_bytes();
+    let int_end = b
+        .iter()
+        .position(|c| !c.is_ascii_digit())
+        .unwrap_or(b.len());
+    if int_end == 0 || (b[0] == b'0' && int_end > 1) || int_end > 40 {
+        return false;
+    }
+    let mut rest = &b[int_end..];
+    if rest.is_empty() {
+        return true;
+    }
+    if !fraction {
+        return false;
+    }
+    if let Some(r) = rest.strip_prefix(b".") {
+        let n = r.iter().take_while(|c| c.is_ascii_digit()).count();
+        if n == 0 {
+            return false;
+        }
+        rest = &r[n..];
+    }
+    if let Some(r) = rest.strip_prefix(b"e").or_else(|| rest.strip_prefix(b"E")) {
+        let r = r
+            .strip_prefix(b"+")
+            .or_else(|| r.strip_prefix(b"-"))
+            .unwrap_or(r);
+        let n = r.iter().take_while(|c| c.is_ascii_digit()).count();
+        if n == 0 || n > 3 {
+            return false;
+        }
+        rest = &r[n..];
+    }
+    rest.is_empty()
+}
+
+/// A date Elasticsearch's default `date` format reads: `yyyy-MM-dd`, optionally followed
+/// by `T` and a time (`strict_date_optional_time`).
+fn is_date(t: &str) -> bool {
+    let b = t.as_bytes();
+    let digits =
+        |r: std::ops::Range<usize>| b.get(r).is_some_and(|s| s.iter().all(u8::is_ascii_digit));
+    digits(0..4)
+        && b.get(4) == Some(&b'-')
+        && digits(5..7)
+        && b.get(7) == Some(&b'-')
+        && digits(8..10)
+        && (b.len() == 10 || (b[10] == b'T' && digits(11..13)))
 }
 
 /// The reference package's context shorthands and the ECS field each stands for. The
@@ -290,6 +391,46 @@ mod tests {
             ("amount", None),
         ] {
             assert_eq!(ecs_leaf_above(path), leaf, "{path}");
+        }
+    }
+
+    #[test]
+    fn typed_ecs_fields_and_their_values() {
+        assert!(ecs_typed::ECS_TYPED.windows(2).all(|w| w[0].0 < w[1].0));
+        assert!(is_sorted(&ecs_typed::ECS_TYPED_LAST));
+        for (path, ty) in [
+            ("http.response.status_code", Some(Ty::Int)),
+            ("client.ip", Some(Ty::Ip)),
+            ("event.duration", Some(Ty::Int)),
+            ("event.start", Some(Ty::Date)),
+            ("http.request.method", None),
+            ("extra.client.ip", None),
+            ("status_code", None),
+        ] {
+            assert_eq!(ecs_type(path), ty, "{path}");
+        }
+        for (ty, text, ok) in [
+            (Ty::Int, "200", Ok(Some("200"))),
+            (Ty::Int, " 200 ", Ok(Some("200"))),
+            (Ty::Int, "-3", Ok(Some("-3"))),
+            (Ty::Int, "12.5", Err(())),
+            (Ty::Int, "OK", Err(())),
+            (Ty::Int, "007", Err(())),
+            (Ty::Int, "", Err(())),
+            (Ty::Float, "12.5", Ok(Some("12.5"))),
+            (Ty::Float, "1e3", Ok(Some("1e3"))),
+            (Ty::Float, "NaN", Err(())),
+            (Ty::Float, "1.", Err(())),
+            (Ty::Bool, "true", Ok(Some("true"))),
+            (Ty::Bool, "yes", Err(())),
+            (Ty::Ip, "203.0.113.9", Ok(None)),
+            (Ty::Ip, "::1", Ok(None)),
+            (Ty::Ip, "localhost", Err(())),
+            (Ty::Date, "2026-12-06", Ok(None)),
+            (Ty::Date, "2026-12-06T08:00:00Z", Ok(None)),
+            (Ty::Date, "yesterday", Err(())),
+        ] {
+            assert_eq!(typed_value(ty, text), ok, "{ty:?} {text:?}");
         }
     }
 

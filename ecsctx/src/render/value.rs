@@ -463,6 +463,11 @@ impl<'a, 'c> Ser<'a, 'c> {
             self.key_buf.push_str("extra.");
             self.key_buf.push_str(self.path);
             true
+        } else if let Some(ty) = (self.depth >= 2 && self.vals.get(start) == Some(&b'"'))
+            .then(|| placement::ecs_type(self.path))
+            .flatten()
+        {
+            self.typed_string(start, ty)
         } else {
             false
         };
@@ -473,6 +478,43 @@ impl<'a, 'c> Ser<'a, 'c> {
             list: self.list,
         };
         side.push(if renamed { self.key_buf } else { self.path }, start, end);
+    }
+
+    /// A string at an ECS field whose datatype is not a string (`http.response.status_code`
+    /// = `"200"` from a foreign record): written as the number or boolean it holds, kept
+    /// when it is an address or date of the field's type, and otherwise moved to
+    /// `extra.<path>` with a warning once per call site (Elasticsearch would reject the
+    /// document). `true` when the key was renamed (into `key_buf`).
+    #[cold]
+    fn typed_string(&mut self, start: usize, ty: placement::Ty) -> bool {
+        let raw = &self.vals[start + 1..self.vals.len().saturating_sub(1).max(start + 1)];
+        let text = std::str::from_utf8(raw).ok().filter(|t| !t.contains('\\'));
+        match text.map(|t| placement::typed_value(ty, t)) {
+            Some(Ok(None)) => false,
+            Some(Ok(Some(json))) => {
+                let json = json.as_bytes().to_vec();
+                self.vals.truncate(start);
+                self.vals.extend_from_slice(&json);
+                false
+            }
+            _ => {
+                warn_conflict(
+                    self.path,
+                    &self.cx.site,
+                    match ty {
+                        placement::Ty::Int => "is an ECS integer field (`long`) but got a string that is not a number: moved to `extra`",
+                        placement::Ty::Float => "is an ECS number field (`float`) but got a string that is not a number: moved to `extra`",
+                        placement::Ty::Bool => "is an ECS `boolean` field but got a string other than `true`/`false`: moved to `extra`",
+                        placement::Ty::Ip => "is an ECS `ip` field but got a string that is not an IP address: moved to `extra`",
+                        placement::Ty::Date => "is an ECS `date` field but got a string that is not a date (`yyyy-MM-dd…`): moved to `extra`",
+                    },
+                );
+                self.key_buf.clear();
+                self.key_buf.push_str("extra.");
+                self.key_buf.push_str(self.path);
+                true
+            }
+        }
     }
 
     fn in_labels(&self) -> bool {

@@ -1,0 +1,6 @@
+use ecsctx::event;
+
+fn main() {
+    let b = true;
+    event!(info, "x", file.code_signature.valid:? = b);
+}

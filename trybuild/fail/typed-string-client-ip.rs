@@ -1,0 +1,6 @@
+use ecsctx::event;
+
+fn main() {
+    let ip = String::from("localhost");
+    event!(info, "x", client.ip = ip);
+}
