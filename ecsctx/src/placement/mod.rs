@@ -85,19 +85,27 @@ pub(crate) enum Ty {
 
 /// The datatype of the ECS value field at `path` when it is not a string
 /// (`http.response.status_code` → `Int`, `client.ip` → `Ip`); `None` for a string field
-/// and any other path. The last segment is looked up first, in a short table.
+/// and any other path: one hash of the path and usually one comparison.
 #[inline]
 pub(crate) fn ecs_type(path: &str) -> Option<Ty> {
-    let (top, _) = path.split_once('.')?;
-    if !is_ecs_field_set(top) {
-        return None;
+    let slots = &ecs_typed::ECS_TYPED_SLOTS;
+    let mut i = fnv1a(path.as_bytes()) as usize;
+    loop {
+        i &= slots.len() - 1;
+        let (p, ty) = ecs_typed::ECS_TYPED[usize::from(slots[i]).checked_sub(1)?];
+        if p == path {
+            return Some(ty);
+        }
+        i += 1;
     }
-    let last = path.rsplit_once('.')?.1;
-    ecs_typed::ECS_TYPED_LAST.binary_search(&last).ok()?;
-    ecs_typed::ECS_TYPED
-        .binary_search_by(|(p, _)| p.as_bytes().cmp(path.as_bytes()))
-        .ok()
-        .map(|i| ecs_typed::ECS_TYPED[i].1)
+}
+
+/// FNV-1a, 64 bits (the generator builds `ECS_TYPED_SLOTS` with the same function).
+#[inline]
+fn fnv1a(b: &[u8]) -> u64 {
+    b.iter().fold(0xcbf2_9ce4_8422_2325, |h, &c| {
+        (h ^ u64::from(c)).wrapping_mul(0x0100_0000_01b3)
+    })
 }
 
 /// Whether `text` (a string logged at an ECS field of datatype `ty`) is a value of that
@@ -397,7 +405,14 @@ mod tests {
     #[test]
     fn typed_ecs_fields_and_their_values() {
         assert!(ecs_typed::ECS_TYPED.windows(2).all(|w| w[0].0 < w[1].0));
-        assert!(is_sorted(&ecs_typed::ECS_TYPED_LAST));
+        // Every entry is found through the hash table.
+        for (path, ty) in ecs_typed::ECS_TYPED {
+            assert_eq!(ecs_type(path), Some(ty), "{path}");
+        }
+        for leaf in ecs_leaves::ECS_LEAVES {
+            let typed = ecs_typed::ECS_TYPED.iter().any(|(p, _)| *p == leaf);
+            assert_eq!(ecs_type(leaf).is_some(), typed, "{leaf}");
+        }
         for (path, ty) in [
             ("http.response.status_code", Some(Ty::Int)),
             ("client.ip", Some(Ty::Ip)),
