@@ -58,6 +58,14 @@ pub(crate) enum Typed {
     Boolean,
     /// `ip`.
     Ip,
+    /// `event.outcome` (`ecsctx::ecs::Outcome`).
+    Outcome,
+    /// `event.kind` (`ecsctx::ecs::EventKind`).
+    EventKind,
+    /// `event.category` (`ecsctx::ecs::Category`).
+    Category,
+    /// `event.type` (`ecsctx::ecs::EventType`).
+    EventType,
 }
 
 /// One value with its full key.

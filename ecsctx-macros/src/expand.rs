@@ -151,6 +151,16 @@ fn event_value(leaf: &Leaf) -> TokenStream {
         (Class::FieldSet, None) => quote_spanned!(span=>
             #p::value_arg(#p::log::kv::Value::from_serde(#p::assert_field_set(&#expr)))
         ),
+        // A list (`[Category::Web]`, a `Vec`) goes through serde, like any array.
+        (Class::Typed(t), None)
+            if matches!(expr, syn::Expr::Array(_))
+                || matches!(t, Typed::Category | Typed::EventType) =>
+        {
+            let check = typed_check(t, span);
+            quote_spanned!(span=>
+                #p::value_arg(#p::log::kv::Value::from_serde(#check(&#expr)))
+            )
+        }
         (Class::Typed(t), None) => {
             let check = typed_check(t, span);
             quote_spanned!(span=>
@@ -194,6 +204,10 @@ fn typed_check(t: Typed, span: Span) -> TokenStream {
         Typed::Number => quote_spanned!(span=> assert_ecs_number),
         Typed::Boolean => quote_spanned!(span=> assert_ecs_boolean),
         Typed::Ip => quote_spanned!(span=> assert_ecs_ip),
+        Typed::Outcome => quote_spanned!(span=> assert_ecs_outcome),
+        Typed::EventKind => quote_spanned!(span=> assert_ecs_event_kind),
+        Typed::Category => quote_spanned!(span=> assert_ecs_category),
+        Typed::EventType => quote_spanned!(span=> assert_ecs_event_type),
     };
     quote_spanned!(span=> ::ecsctx::__private::#f)
 }

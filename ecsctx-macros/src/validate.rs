@@ -331,17 +331,23 @@ impl Validator {
                 self.error_spanned(&leaf.schema, at, msg);
                 return;
             }
-            let typed = match kind {
-                Kind::Long | Kind::Integer => Typed::Integer,
-                Kind::Float => Typed::Number,
-                Kind::Boolean => Typed::Boolean,
-                Kind::Ip => Typed::Ip,
+            let typed = match (kind, leaf.schema.as_str()) {
+                (Kind::Long | Kind::Integer, _) => Typed::Integer,
+                (Kind::Float, _) => Typed::Number,
+                (Kind::Boolean, _) => Typed::Boolean,
+                (Kind::Ip, _) => Typed::Ip,
+                (_, "event.outcome") => Typed::Outcome,
+                (_, "event.kind") => Typed::EventKind,
+                (_, "event.category") => Typed::Category,
+                (_, "event.type") => Typed::EventType,
                 _ => return,
             };
             match modifier {
                 // A string where ECS wants a number or a boolean: rejected by
                 // Elasticsearch (an address as text is checked when it is written).
-                Some(m @ (ModifierKind::Display | ModifierKind::Debug)) if typed != Typed::Ip => {
+                Some(m @ (ModifierKind::Display | ModifierKind::Debug))
+                    if matches!(typed, Typed::Integer | Typed::Number | Typed::Boolean) =>
+                {
                     let tokens = leaf.modifier.as_ref().map(|m| m.tokens.clone());
                     let what = if typed == Typed::Boolean {
                         "a `bool`"
@@ -361,7 +367,7 @@ impl Validator {
                     );
                     self.error_spanned(&leaf.schema, tokens, msg);
                 }
-                None if literal(value).is_none() => leaf.class = Class::Typed(typed),
+                None if !checked_literals(value) => leaf.class = Class::Typed(typed),
                 _ => {}
             }
         }
@@ -527,6 +533,14 @@ fn literal(expr: &Expr) -> Option<Literal<'_>> {
         },
         Expr::Reference(r) => literal(&r.expr),
         _ => None,
+    }
+}
+
+/// A literal, or an array literal of literals: what [`check_literal`] checks.
+fn checked_literals(value: &Expr) -> bool {
+    match strip(value) {
+        Expr::Array(a) => a.elems.iter().all(|e| literal(e).is_some()),
+        _ => literal(value).is_some(),
     }
 }
 

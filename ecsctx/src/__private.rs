@@ -345,8 +345,49 @@ pub trait EcsBoolean {}
 )]
 pub trait EcsIp {}
 
+macro_rules! allowed_value_check {
+    ($($assert:ident, $tr:ident, $doc:literal, $message:literal, $label:literal, $note:literal;)*) => {$(
+        #[doc = $doc]
+        #[doc(hidden)]
+        #[inline(always)]
+        pub fn $assert<T: $tr + ?Sized>(value: &T) -> &T {
+            value
+        }
+
+        #[doc = $doc]
+        #[diagnostic::on_unimplemented(message = $message, label = $label, note = $note)]
+        pub trait $tr {}
+    )*};
+}
+
+allowed_value_check!(
+    assert_ecs_outcome, EcsOutcome,
+    "Values `event.outcome` takes: `ecsctx::ecs::Outcome` (checked at compile time).",
+    "`{Self}` is not an `ecsctx::ecs::Outcome`, but ECS fixes the values of `event.outcome`",
+    "expected `ecsctx::ecs::Outcome`, found `{Self}`",
+    "pass `ecsctx::ecs::Outcome::Success` (`Failure`, `Unknown`) or a literal (\"success\"); parse text with `s.parse::<ecsctx::ecs::Outcome>()`";
+    assert_ecs_event_kind, EcsEventKind,
+    "Values `event.kind` takes: `ecsctx::ecs::EventKind` (checked at compile time).",
+    "`{Self}` is not an `ecsctx::ecs::EventKind`, but ECS fixes the values of `event.kind`",
+    "expected `ecsctx::ecs::EventKind`, found `{Self}`",
+    "pass `ecsctx::ecs::EventKind::Event` (or another variant) or a literal (\"event\"); parse text with `s.parse::<ecsctx::ecs::EventKind>()`";
+    assert_ecs_category, EcsCategory,
+    "Values `event.category` takes: `ecsctx::ecs::Category` (checked at compile time).",
+    "`{Self}` is not an `ecsctx::ecs::Category`, but ECS fixes the values of `event.category`",
+    "expected `ecsctx::ecs::Category` (or an array of them), found `{Self}`",
+    "pass `[ecsctx::ecs::Category::Web]` (or other variants) or literals ([\"web\"]); parse text with `s.parse::<ecsctx::ecs::Category>()`";
+    assert_ecs_event_type, EcsEventType,
+    "Values `event.type` takes: `ecsctx::ecs::EventType` (checked at compile time).",
+    "`{Self}` is not an `ecsctx::ecs::EventType`, but ECS fixes the values of `event.type`",
+    "expected `ecsctx::ecs::EventType` (or an array of them), found `{Self}`",
+    "pass `[ecsctx::ecs::EventType::Access]` (or other variants) or literals ([\"access\"]); parse text with `s.parse::<ecsctx::ecs::EventType>()`";
+);
+
 mod typed_impls {
-    use super::{EcsBoolean, EcsInteger, EcsIp, EcsNumber};
+    use super::{
+        EcsBoolean, EcsCategory, EcsEventKind, EcsEventType, EcsInteger, EcsIp, EcsNumber,
+        EcsOutcome,
+    };
     use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
     macro_rules! marker {
@@ -368,7 +409,16 @@ mod typed_impls {
             impl<T: $tr + ?Sized> $tr for Box<T> {}
         )*};
     }
-    wrappers!(EcsInteger, EcsNumber, EcsBoolean, EcsIp);
+    wrappers!(
+        EcsInteger,
+        EcsNumber,
+        EcsBoolean,
+        EcsIp,
+        EcsOutcome,
+        EcsEventKind,
+        EcsCategory,
+        EcsEventType
+    );
 }
 
 mod field_set_impls {

@@ -47,6 +47,7 @@
 
 mod config;
 pub mod context;
+pub mod ecs;
 mod event;
 mod filter;
 mod ids;

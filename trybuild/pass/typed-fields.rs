@@ -1,3 +1,4 @@
+use ecsctx::ecs::{Category, EventKind, EventType, Outcome};
 use ecsctx::{bind, event};
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 
@@ -33,6 +34,22 @@ fn main() {
         // Text that may not be an address: explicitly a string, checked when written.
         host.ip:% = header
     );
+    // The fields whose values ECS fixes take the enums of `ecsctx::ecs`.
+    let approved = status < 400;
+    let outcome = if approved { Outcome::Success } else { Outcome::Failure };
+    let category = Category::Web;
+    let types = vec![EventType::Access, EventType::Allowed];
+    event!(
+        info,
+        "payment_authorized",
+        event.outcome = outcome,
+        event.kind = EventKind::Event,
+        event.category = [category, Category::Authentication],
+        event.type = types,
+        event.action = "authorize"
+    );
+    let parsed: Outcome = "failure".parse().unwrap();
+    bind!(event.outcome = parsed, event.category = ["web"]);
     // A number is a number at a float field too.
     event!(info, "sampled", host.cpu.usage = count);
     bind!(ip = ip, http.response.status_code = status, related.ip = [ip]);

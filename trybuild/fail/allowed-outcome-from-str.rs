@@ -1,0 +1,6 @@
+use ecsctx::event;
+
+fn main() {
+    let outcome = "ok";
+    event!(info, "x", event.outcome = outcome);
+}

@@ -1,0 +1,6 @@
+use ecsctx::event;
+
+fn main() {
+    let types = vec![String::from("access")];
+    event!(info, "x", event.type = types);
+}
