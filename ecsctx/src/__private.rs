@@ -345,43 +345,65 @@ pub trait EcsBoolean {}
 )]
 pub trait EcsIp {}
 
-macro_rules! allowed_value_check {
-    ($($assert:ident, $tr:ident, $doc:literal, $message:literal, $label:literal, $note:literal;)*) => {$(
-        #[doc = $doc]
-        #[doc(hidden)]
-        #[inline(always)]
-        pub fn $assert<T: $tr + ?Sized>(value: &T) -> &T {
-            value
-        }
-
-        #[doc = $doc]
-        #[diagnostic::on_unimplemented(message = $message, label = $label, note = $note)]
-        pub trait $tr {}
-    )*};
+/// Checks (at compile time) that a value at `event.outcome` is an `ecsctx::ecs::Outcome`.
+#[doc(hidden)]
+#[inline(always)]
+pub fn assert_ecs_outcome<T: EcsOutcome + ?Sized>(value: &T) -> &T {
+    value
 }
 
-allowed_value_check!(
-    assert_ecs_outcome, EcsOutcome,
-    "Values `event.outcome` takes: `ecsctx::ecs::Outcome` (checked at compile time).",
-    "`{Self}` is not an `ecsctx::ecs::Outcome`, but ECS fixes the values of `event.outcome`",
-    "expected `ecsctx::ecs::Outcome`, found `{Self}`",
-    "pass `ecsctx::ecs::Outcome::Success` (`Failure`, `Unknown`) or a literal (\"success\"); parse text with `s.parse::<ecsctx::ecs::Outcome>()`";
-    assert_ecs_event_kind, EcsEventKind,
-    "Values `event.kind` takes: `ecsctx::ecs::EventKind` (checked at compile time).",
-    "`{Self}` is not an `ecsctx::ecs::EventKind`, but ECS fixes the values of `event.kind`",
-    "expected `ecsctx::ecs::EventKind`, found `{Self}`",
-    "pass `ecsctx::ecs::EventKind::Event` (or another variant) or a literal (\"event\"); parse text with `s.parse::<ecsctx::ecs::EventKind>()`";
-    assert_ecs_category, EcsCategory,
-    "Values `event.category` takes: `ecsctx::ecs::Category` (checked at compile time).",
-    "`{Self}` is not an `ecsctx::ecs::Category`, but ECS fixes the values of `event.category`",
-    "expected `ecsctx::ecs::Category` (or an array of them), found `{Self}`",
-    "pass `[ecsctx::ecs::Category::Web]` (or other variants) or literals ([\"web\"]); parse text with `s.parse::<ecsctx::ecs::Category>()`";
-    assert_ecs_event_type, EcsEventType,
-    "Values `event.type` takes: `ecsctx::ecs::EventType` (checked at compile time).",
-    "`{Self}` is not an `ecsctx::ecs::EventType`, but ECS fixes the values of `event.type`",
-    "expected `ecsctx::ecs::EventType` (or an array of them), found `{Self}`",
-    "pass `[ecsctx::ecs::EventType::Access]` (or other variants) or literals ([\"access\"]); parse text with `s.parse::<ecsctx::ecs::EventType>()`";
-);
+/// Values `event.outcome` takes: `ecsctx::ecs::Outcome` (ECS fixes its values).
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an `ecsctx::ecs::Outcome`, but ECS fixes the values of `event.outcome`",
+    label = "expected `ecsctx::ecs::Outcome`, found `{Self}`",
+    note = "pass `ecsctx::ecs::Outcome::Success` (`Failure`, `Unknown`) or a literal (\"success\"); parse text with `s.parse::<ecsctx::ecs::Outcome>()`"
+)]
+pub trait EcsOutcome {}
+
+/// Checks (at compile time) that a value at `event.kind` is an `ecsctx::ecs::EventKind`.
+#[doc(hidden)]
+#[inline(always)]
+pub fn assert_ecs_event_kind<T: EcsEventKind + ?Sized>(value: &T) -> &T {
+    value
+}
+
+/// Values `event.kind` takes: `ecsctx::ecs::EventKind` (ECS fixes its values).
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an `ecsctx::ecs::EventKind`, but ECS fixes the values of `event.kind`",
+    label = "expected `ecsctx::ecs::EventKind`, found `{Self}`",
+    note = "pass `ecsctx::ecs::EventKind::Event` (or another variant) or a literal (\"event\"); parse text with `s.parse::<ecsctx::ecs::EventKind>()`"
+)]
+pub trait EcsEventKind {}
+
+/// Checks (at compile time) that a value at `event.category` is an `ecsctx::ecs::Category`.
+#[doc(hidden)]
+#[inline(always)]
+pub fn assert_ecs_category<T: EcsCategory + ?Sized>(value: &T) -> &T {
+    value
+}
+
+/// Values `event.category` takes: `ecsctx::ecs::Category` (ECS fixes its values).
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an `ecsctx::ecs::Category`, but ECS fixes the values of `event.category`",
+    label = "expected `ecsctx::ecs::Category` (or an array of them), found `{Self}`",
+    note = "pass `[ecsctx::ecs::Category::Web]` (or other variants) or literals ([\"web\"]); parse text with `s.parse::<ecsctx::ecs::Category>()`"
+)]
+pub trait EcsCategory {}
+
+/// Checks (at compile time) that a value at `event.type` is an `ecsctx::ecs::EventType`.
+#[doc(hidden)]
+#[inline(always)]
+pub fn assert_ecs_event_type<T: EcsEventType + ?Sized>(value: &T) -> &T {
+    value
+}
+
+/// Values `event.type` takes: `ecsctx::ecs::EventType` (ECS fixes its values).
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an `ecsctx::ecs::EventType`, but ECS fixes the values of `event.type`",
+    label = "expected `ecsctx::ecs::EventType` (or an array of them), found `{Self}`",
+    note = "pass `[ecsctx::ecs::EventType::Access]` (or other variants) or literals ([\"access\"]); parse text with `s.parse::<ecsctx::ecs::EventType>()`"
+)]
+pub trait EcsEventType {}
 
 mod typed_impls {
     use super::{
