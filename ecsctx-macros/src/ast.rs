@@ -58,6 +58,8 @@ pub(crate) enum Typed {
     Boolean,
     /// `ip`.
     Ip,
+    /// `date`: a `SystemTime`, written as RFC 3339.
+    Date,
     /// `event.outcome` (`ecsctx::ecs::Outcome`).
     Outcome,
     /// `event.kind` (`ecsctx::ecs::EventKind`).

@@ -161,6 +161,9 @@ fn event_value(leaf: &Leaf) -> TokenStream {
                 #p::value_arg(#p::log::kv::Value::from_serde(#check(&#expr)))
             )
         }
+        (Class::Typed(Typed::Date), None) => {
+            quote_spanned!(span=> #p::display_arg(&#p::date_value(&#expr)))
+        }
         (Class::Typed(t), None) => {
             let check = typed_check(t, span);
             quote_spanned!(span=>
@@ -185,6 +188,9 @@ fn bind_value(leaf: &Leaf) -> TokenStream {
         (_, Some(ModifierKind::Serde)) => quote_spanned!(span=> &#expr),
         (Class::Plain, None) => quote_spanned!(span=> #p::bind_value(&#expr)),
         (Class::FieldSet, None) => quote_spanned!(span=> #p::assert_field_set(&#expr)),
+        (Class::Typed(Typed::Date), None) => {
+            quote_spanned!(span=> &#p::date_value(&#expr))
+        }
         (Class::Typed(t), None) => {
             let check = typed_check(t, span);
             quote_spanned!(span=> #p::bind_value(#check(&#expr)))
@@ -204,6 +210,7 @@ fn typed_check(t: Typed, span: Span) -> TokenStream {
         Typed::Number => quote_spanned!(span=> assert_ecs_number),
         Typed::Boolean => quote_spanned!(span=> assert_ecs_boolean),
         Typed::Ip => quote_spanned!(span=> assert_ecs_ip),
+        Typed::Date => quote_spanned!(span=> date_value),
         Typed::Outcome => quote_spanned!(span=> assert_ecs_outcome),
         Typed::EventKind => quote_spanned!(span=> assert_ecs_event_kind),
         Typed::Category => quote_spanned!(span=> assert_ecs_category),

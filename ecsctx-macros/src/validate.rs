@@ -336,6 +336,7 @@ impl Validator {
                 (Kind::Float, _) => Typed::Number,
                 (Kind::Boolean, _) => Typed::Boolean,
                 (Kind::Ip, _) => Typed::Ip,
+                (Kind::Date, _) => Typed::Date,
                 (_, "event.outcome") => Typed::Outcome,
                 (_, "event.kind") => Typed::EventKind,
                 (_, "event.category") => Typed::Category,

@@ -345,6 +345,56 @@ pub trait EcsBoolean {}
 )]
 pub trait EcsIp {}
 
+/// A time at an ECS `date` field, written as UTC RFC 3339 with milliseconds.
+#[doc(hidden)]
+pub struct DateValue(std::time::SystemTime);
+
+impl fmt::Display for DateValue {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let ts = crate::render::time::rfc3339(self.0);
+        f.write_str(std::str::from_utf8(&ts).unwrap_or("1970-01-01T00:00:00.000Z"))
+    }
+}
+
+impl Serialize for DateValue {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+/// Checks (at compile time) that a value at an ECS `date` field is a time, and writes it
+/// as RFC 3339.
+#[doc(hidden)]
+#[inline(always)]
+pub fn date_value<T: EcsDate + ?Sized>(value: &T) -> DateValue {
+    DateValue(value.__ecsctx_time())
+}
+
+/// Values an ECS `date` field takes: `std::time::SystemTime` (written as UTC RFC 3339).
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a time, but this ECS field is a `date`",
+    label = "expected `std::time::SystemTime`, found `{Self}`",
+    note = "pass a `SystemTime` (written as RFC 3339, `2026-12-06T08:00:00.000Z`), a literal such as \"2026-12-06T08:00:00Z\", or text with `:%` (checked when the line is written, moved to `extra` if it is not a date)"
+)]
+pub trait EcsDate {
+    #[doc(hidden)]
+    fn __ecsctx_time(&self) -> std::time::SystemTime;
+}
+
+impl EcsDate for std::time::SystemTime {
+    #[inline]
+    fn __ecsctx_time(&self) -> std::time::SystemTime {
+        *self
+    }
+}
+
+impl<T: EcsDate + ?Sized> EcsDate for &T {
+    #[inline]
+    fn __ecsctx_time(&self) -> std::time::SystemTime {
+        (**self).__ecsctx_time()
+    }
+}
+
 /// Checks (at compile time) that a value at `event.outcome` is an `ecsctx::ecs::Outcome`.
 #[doc(hidden)]
 #[inline(always)]

@@ -248,6 +248,33 @@ fn anyhow_error_code_names_the_root_cause_and_stack_traces_are_capped() {
 }
 
 #[test]
+fn typed_values_at_ecs_fields_are_written_as_ecs_wants_them() {
+    use ecsctx::ecs::{Category, Outcome};
+    use std::time::{Duration, SystemTime};
+    let _g = shared();
+    let start = SystemTime::UNIX_EPOCH + Duration::from_millis(1_733_400_000_123);
+    let ip: std::net::IpAddr = "203.0.113.9".parse().unwrap();
+    let status: u16 = 503;
+    let lines = capture(|| {
+        event!(
+            warn,
+            "gateway_replied",
+            event.start = start,
+            event.outcome = Outcome::Failure,
+            event.category = [Category::Network, Category::Web],
+            client.ip = ip,
+            http.response.status_code = status
+        );
+    });
+    let l = &lines[0];
+    assert_eq!(l["event"]["start"], "2024-12-05T12:00:00.123Z", "{l}");
+    assert_eq!(l["event"]["outcome"], "failure");
+    assert_eq!(l["event"]["category"], json!(["network", "web"]));
+    assert_eq!(l["client"]["ip"], "203.0.113.9");
+    assert_eq!(l["http"]["response"]["status_code"], 503);
+}
+
+#[test]
 #[allow(deprecated)]
 fn ecs_event_alias_is_event() {
     let _g = shared();

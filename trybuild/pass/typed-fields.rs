@@ -50,6 +50,10 @@ fn main() {
     );
     let parsed: Outcome = "failure".parse().unwrap();
     bind!(event.outcome = parsed, event.category = ["web"]);
+    // A time at a `date` field, written as RFC 3339.
+    let started = std::time::SystemTime::now();
+    event!(info, "job_finished", event.start = started, event.end = std::time::SystemTime::now());
+    bind!(event.created = started);
     // A number is a number at a float field too.
     event!(info, "sampled", host.cpu.usage = count);
     bind!(ip = ip, http.response.status_code = status, related.ip = [ip]);

@@ -31,6 +31,19 @@ pub(crate) fn write_timestamp(out: &mut Vec<u8>, t: SystemTime) {
     out.extend_from_slice(&ts);
 }
 
+/// `t` as UTC RFC 3339 with milliseconds, unquoted (times before 1970 as the epoch).
+pub(crate) fn rfc3339(t: SystemTime) -> [u8; 24] {
+    let d = t.duration_since(UNIX_EPOCH).unwrap_or_default();
+    let millis = d.subsec_millis();
+    let mut ts = [0u8; 24];
+    ts[..20].copy_from_slice(&format_prefix(d.as_secs()));
+    ts[20] = b'0' + (millis / 100) as u8;
+    ts[21] = b'0' + (millis / 10 % 10) as u8;
+    ts[22] = b'0' + (millis % 10) as u8;
+    ts[23] = b'Z';
+    ts
+}
+
 /// `YYYY-MM-DDTHH:MM:SS.` for `secs` since the epoch.
 pub(crate) fn format_prefix(secs: u64) -> [u8; 20] {
     let days = (secs / 86_400) as i64;
