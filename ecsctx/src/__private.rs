@@ -340,8 +340,8 @@ pub trait EcsBoolean {}
 /// Values an ECS `ip` field takes: `std::net::IpAddr`, `Ipv4Addr`, `Ipv6Addr`.
 #[diagnostic::on_unimplemented(
     message = "`{Self}` is not an IP address, but this ECS field is an `ip`",
-    label = "expected `std::net::IpAddr` (or `Ipv4Addr`/`Ipv6Addr`), found `{Self}`",
-    note = "parse it (`s.parse::<std::net::IpAddr>()`), take `addr.ip()` of a `SocketAddr`, or write text that may not be an address with `:%` (checked when the line is written, moved to `extra` if it is not one)"
+    label = "expected `std::net::IpAddr` (or `Ipv4Addr`/`Ipv6Addr`, `ecsctx::ecs::Ip`), found `{Self}`",
+    note = "parse it (`s.parse::<ecsctx::ecs::Ip>()`), take `addr.ip()` of a `SocketAddr`, or write text that may not be an address with `:%` (checked when the line is written, moved to `extra` if it is not one)"
 )]
 pub trait EcsIp {}
 

@@ -1,5 +1,6 @@
 //! Typed values for the ECS fields whose values ECS fixes: `event.outcome`, `event.kind`,
-//! `event.category` and `event.type` (ECS 9.4.0).
+//! `event.category` and `event.type` (ECS 9.4.0), and [`Ip`], an address checked when
+//! it is parsed.
 //!
 //! A literal at those fields is checked by `event!`/`bind!` already (`event.outcome =
 //! "success"`); a value computed at run time must be one of these enums, so a typo or a
@@ -172,6 +173,55 @@ ecs_values!(
         User = "user",
     }
 );
+
+/// An IP address checked when it is made (`"203.0.113.9".parse::<Ip>()`), for an ECS `ip`
+/// field whose value arrives as text (a header, a config value): parse it once, then
+/// log it anywhere an `ip` is expected.
+///
+/// # Examples
+/// ```
+/// use ecsctx::ecs::Ip;
+/// let forwarded = "203.0.113.9";
+/// let ip: Ip = forwarded.parse().unwrap();
+/// let lines = ecsctx::testing::capture(|| ecsctx::event!(info, "request_received", client.ip = ip));
+/// assert_eq!(lines[0]["client"]["ip"], "203.0.113.9");
+/// assert!("localhost".parse::<Ip>().is_err());
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Ip(pub std::net::IpAddr);
+
+impl FromStr for Ip {
+    type Err = std::net::AddrParseError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        s.trim().parse().map(Ip)
+    }
+}
+
+impl From<std::net::IpAddr> for Ip {
+    fn from(ip: std::net::IpAddr) -> Self {
+        Ip(ip)
+    }
+}
+
+impl fmt::Display for Ip {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+impl Serialize for Ip {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(&self.0)
+    }
+}
+
+impl log::kv::ToValue for Ip {
+    fn to_value(&self) -> log::kv::Value<'_> {
+        log::kv::Value::from_display(&self.0)
+    }
+}
+
+impl crate::__private::EcsIp for Ip {}
 
 #[cfg(test)]
 mod tests {

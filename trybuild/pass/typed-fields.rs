@@ -50,6 +50,10 @@ fn main() {
     );
     let parsed: Outcome = "failure".parse().unwrap();
     bind!(event.outcome = parsed, event.category = ["web"]);
+    // Text parsed once into a checked address.
+    let forwarded: ecsctx::ecs::Ip = header.parse().unwrap();
+    event!(info, "forwarded", client.ip = forwarded);
+    bind!(ip = forwarded);
     // A time at a `date` field, written as RFC 3339.
     let started = std::time::SystemTime::now();
     event!(info, "job_finished", event.start = started, event.end = std::time::SystemTime::now());
