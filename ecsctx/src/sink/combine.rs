@@ -3,12 +3,13 @@
 //!
 //! With a plain mutex over the writer, a thread that finds it busy waits for the other
 //! thread's `write` (a system call for a file, a pipe or stdout) and then makes its own,
-//! so two threads logging into a file were no faster than one. Here a thread that finds the writer busy
-//! appends its line to a queue and returns; the thread holding the writer (the
-//! *leader*) writes the queued lines, as one `write` of whole lines, before and after
-//! its own and again after it lets go if more arrived meanwhile. So each line is still
-//! written whole and in the order its thread logged it, and a thread waits for the
-//! writer only when the queue is full ([`CAP`] bytes: back-pressure, memory bounded).
+//! so two threads logging into a file were no faster than one. Here a thread that finds
+//! the writer busy appends its line to a queue and returns; the thread holding the
+//! writer writes the queued lines (in writes of whole lines, at most [`PIPE_BUF`] bytes
+//! each) before and after its own, and again after it lets go if more arrived meanwhile.
+//! So each line is still written whole and in the order its thread logged it, and a
+//! thread waits for the writer only when the queue is full ([`CAP`] bytes:
+//! back-pressure, memory bounded).
 //!
 //! - **Order**: a line is queued only while another thread holds the writer, and a
 //!   thread that takes the writer writes what is queued before its own line; so a
@@ -29,20 +30,14 @@
 
 use std::io::{self, Write};
 use std::mem;
-use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::atomic::{fence, AtomicBool, Ordering};
 use std::sync::{Mutex, MutexGuard, PoisonError, TryLockError};
 
-use super::{record_lines, sink_panicked, write_whole};
+use super::{record_lines, write_lines, PIPE_BUF};
 
 /// The most bytes queued while another thread writes; a line that does not fit waits
 /// for the writer.
 pub(crate) const CAP: usize = 64 * 1024;
-
-/// The most bytes of queued lines one `write` carries: whole lines up to `PIPE_BUF`
-/// (4096 on Linux), so a write to a pipe that other processes also write to stays
-/// atomic (a longer line alone is written alone, as it would be without a queue).
-const PIPE_BUF: usize = 4096;
 
 /// A writer shared by threads, and the lines queued for it.
 #[derive(Debug)]
@@ -57,16 +52,63 @@ pub(crate) struct Shared<W> {
 #[derive(Debug)]
 pub(crate) struct Out<W> {
     pub(crate) w: W,
-    /// The last write was cut short by an error (see [`write_whole`]).
+    /// The last write was cut short by an error (see [`write_whole`](super::write_whole)).
     pub(crate) torn: bool,
-    /// The buffer the holder swaps with the queue's, so neither is reallocated.
-    spare: Vec<u8>,
+    /// The queue the holder swaps with the shared one, so neither is reallocated.
+    spare: Queue,
 }
 
+/// Queued lines, already split into the writes that will carry them.
 #[derive(Debug)]
 struct Queue {
     buf: Vec<u8>,
-    lines: u64,
+    /// Where each write ends in `buf`, and how many lines it carries: whole lines, at
+    /// most [`PIPE_BUF`] bytes unless one line alone is longer.
+    writes: Vec<(usize, u64)>,
+}
+
+impl Queue {
+    const fn new() -> Self {
+        Queue {
+            buf: Vec::new(),
+            writes: Vec::new(),
+        }
+    }
+
+    fn push(&mut self, line: &[u8]) {
+        let n = self.writes.len();
+        let start = if n >= 2 { self.writes[n - 2].0 } else { 0 };
+        match self.writes.last_mut() {
+            Some((end, lines)) if *end - start + line.len() <= PIPE_BUF => {
+                *end += line.len();
+                *lines += 1;
+            }
+            _ => self.writes.push((self.buf.len() + line.len(), 1)),
+        }
+        self.buf.extend_from_slice(line);
+    }
+
+    /// Writes the queued lines and records the outcome: after a failed write, the lines
+    /// of the writes not made are counted as errors. Leaves the queue empty.
+    fn write_to<W: Write>(&mut self, w: &mut W, torn: &mut bool) {
+        let mut start = 0;
+        for (i, &(end, lines)) in self.writes.iter().enumerate() {
+            if !write_lines(w, torn, &self.buf[start..end], lines) {
+                let left: u64 = self.writes[i + 1..].iter().map(|&(_, n)| n).sum();
+                if left > 0 {
+                    record_lines(
+                        left,
+                        self.buf.len() - end,
+                        Err(io::Error::other("an earlier write of the batch failed")),
+                    );
+                }
+                break;
+            }
+            start = end;
+        }
+        self.buf.clear();
+        self.writes.clear();
+    }
 }
 
 impl<W: Write> Shared<W> {
@@ -75,12 +117,9 @@ impl<W: Write> Shared<W> {
             out: Mutex::new(Out {
                 w,
                 torn: false,
-                spare: Vec::new(),
+                spare: Queue::new(),
             }),
-            q: Mutex::new(Queue {
-                buf: Vec::new(),
-                lines: 0,
-            }),
+            q: Mutex::new(Queue::new()),
             queued: AtomicBool::new(false),
         }
     }
@@ -135,11 +174,8 @@ impl<W: Write> Shared<W> {
             .out
             .into_inner()
             .unwrap_or_else(PoisonError::into_inner);
-        let q = self.q.into_inner().unwrap_or_else(PoisonError::into_inner);
-        if !q.buf.is_empty() {
-            let res = write_whole(&mut out.w, &mut out.torn, &q.buf);
-            record_lines(q.lines, q.buf.len(), res);
-        }
+        let mut q = self.q.into_inner().unwrap_or_else(PoisonError::into_inner);
+        q.write_to(&mut out.w, &mut out.torn);
         out.w
     }
 
@@ -161,8 +197,7 @@ impl<W: Write> Shared<W> {
         if q.buf.len() + line.len() > CAP {
             return false;
         }
-        q.buf.extend_from_slice(line);
-        q.lines += 1;
+        q.push(line);
         self.queued.store(true, Ordering::Relaxed);
         true
     }
@@ -172,7 +207,7 @@ impl<W: Write> Shared<W> {
     fn lead_own(&self, out: &mut Out<W>, line: &[u8]) {
         self.write_queued(out);
         let Out { w, torn, .. } = out;
-        write_counted(w, torn, line, 1);
+        write_lines(w, torn, line, 1);
     }
 
     /// With the writer held: writes the queued lines, until none are left; lets go of
@@ -194,71 +229,51 @@ impl<W: Write> Shared<W> {
         }
     }
 
-    /// With the writer held: writes the queued lines (one write per batch) until the
-    /// queue is empty.
+    /// With the writer held: writes the queued lines until the queue is empty.
     fn write_queued(&self, out: &mut Out<W>) {
         while self.queued.load(Ordering::Relaxed) {
-            let lines = {
+            {
                 let mut q = self.q.lock().unwrap_or_else(PoisonError::into_inner);
-                mem::swap(&mut q.buf, &mut out.spare);
+                mem::swap(&mut *q, &mut out.spare);
                 self.queued.store(false, Ordering::Relaxed);
-                mem::take(&mut q.lines)
-            };
-            if out.spare.is_empty() {
-                continue;
             }
             let Out { w, torn, spare } = out;
-            write_chunks(w, torn, spare, lines);
-            spare.clear();
+            spare.write_to(w, torn);
         }
     }
 }
 
-/// Writes queued lines (`lines` whole lines in `bytes`) in writes of at most
-/// [`PIPE_BUF`] bytes of whole lines, and records the outcome: after a failed write, the
-/// lines not written are counted as errors.
-fn write_chunks<W: Write>(w: &mut W, torn: &mut bool, bytes: &[u8], lines: u64) {
-    let mut rest = bytes;
-    let mut left = lines;
-    while !rest.is_empty() && left > 0 {
-        // Whole lines up to PIPE_BUF, or the first line alone when it is longer.
-        let (end, n) = if rest.len() <= PIPE_BUF || left == 1 {
-            (rest.len(), left)
-        } else if let Some(i) = rest[..PIPE_BUF].iter().rposition(|&b| b == b'\n') {
-            match rest[..=i].iter().filter(|&&b| b == b'\n').count() as u64 {
-                // (More line ends than lines: a line of several; all in one write.)
-                n if n >= left => (rest.len(), left),
-                n => (i + 1, n),
-            }
-        } else {
-            let i = rest
-                .iter()
-                .position(|&b| b == b'\n')
-                .unwrap_or(rest.len() - 1);
-            (i + 1, 1)
-        };
-        if !write_counted(w, torn, &rest[..end], n) {
-            if left > n {
-                record_lines(
-                    left - n,
-                    rest.len() - end,
-                    Err(io::Error::other("an earlier write of the batch failed")),
-                );
-            }
-            return;
-        }
-        rest = &rest[end..];
-        left -= n;
-    }
-}
+#[cfg(test)]
+mod tests {
+    use super::*;
 
-/// Writes `lines` whole lines and records the outcome (`true`: written); a writer that panics is caught
-/// here and its lines counted as write errors (they may be other threads' lines, which
-/// nobody else would count).
-fn write_counted<W: Write>(w: &mut W, torn: &mut bool, bytes: &[u8], lines: u64) -> bool {
-    let res = catch_unwind(AssertUnwindSafe(|| write_whole(w, torn, bytes)))
-        .unwrap_or_else(|_| Err(sink_panicked()));
-    let ok = res.is_ok();
-    record_lines(lines, bytes.len(), res);
-    ok
+    #[test]
+    fn queued_lines_are_split_into_writes_of_whole_lines_up_to_pipe_buf() {
+        let mut q = Queue::new();
+        let line = [b'x'; 999]
+            .iter()
+            .chain(b"\n")
+            .copied()
+            .collect::<Vec<u8>>();
+        let long = vec![b'y'; PIPE_BUF + 1];
+        for l in [&line, &line, &line, &line, &line, &long, &line] {
+            q.push(l);
+        }
+        // 4 lines of 1000 bytes fit 4096; the fifth starts a write; the long line is alone.
+        let sizes: Vec<(usize, u64)> = q
+            .writes
+            .iter()
+            .scan(0, |start, &(end, n)| {
+                let size = end - *start;
+                *start = end;
+                Some((size, n))
+            })
+            .collect();
+        assert_eq!(sizes, [(4000, 4), (1000, 1), (PIPE_BUF + 1, 1), (1000, 1)]);
+        let mut out = Vec::new();
+        let mut torn = false;
+        q.write_to(&mut out, &mut torn);
+        assert_eq!(out.len(), 6 * 1000 + PIPE_BUF + 1);
+        assert!(q.buf.is_empty() && q.writes.is_empty());
+    }
 }

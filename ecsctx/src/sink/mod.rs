@@ -1,11 +1,9 @@
 //! Where lines go: stdout, stderr, a file, any `Write`, or a non-blocking queue.
 //!
 //! Every line reaches its writer whole, in one `write_all`, so lines from concurrent
-//! threads never interleave: alone, or with the lines other threads queued while it was
-//! busy (whole lines, at most 4096 bytes, `PIPE_BUF`, see [`WriterSink`]) for the direct
-//! sinks, and
-//! joined with the other queued lines (whole lines, at most 4096 bytes, `PIPE_BUF`) by
-//! [`NonBlocking`]'s writer. Write
+//! threads never interleave: alone, or joined with other queued lines (whole lines, at
+//! most 4096 bytes, `PIPE_BUF`) — lines that arrived while another thread wrote to a
+//! direct sink (see [`WriterSink`]), or lines waiting in [`NonBlocking`]'s queue. Write
 //! errors are counted ([`stats`]) and reported once on stderr; the logging call itself
 //! never fails or panics.
 //!
@@ -63,30 +61,47 @@ pub trait Sink: Send + Sync + 'static {
 #[derive(Debug, Default, Clone, Copy)]
 pub struct Stdout;
 
-/// Stdout for [`Shared`]: each write through the process's stdout lock.
+/// Stdout for [`Shared`]: each write under the process's stdout lock, so other code's
+/// `println!` never lands inside a line.
 #[derive(Debug)]
 struct StdoutW;
 
 impl Write for StdoutW {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        io::stdout().lock().write(buf)
+        write_locked(io::stdout().lock(), buf)
     }
     fn flush(&mut self) -> io::Result<()> {
         io::stdout().lock().flush()
     }
 }
 
-/// Stderr for [`Shared`].
+/// Stderr for [`Shared`], like [`StdoutW`].
 #[derive(Debug)]
 struct StderrW;
 
 impl Write for StderrW {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        io::stderr().lock().write(buf)
+        write_locked(io::stderr().lock(), buf)
     }
     fn flush(&mut self) -> io::Result<()> {
         io::stderr().lock().flush()
     }
+}
+
+/// Writes as much of `buf` as the stream takes while holding its lock `w` (a
+/// `Write::write`: the bytes written, or the error when none were).
+fn write_locked(mut w: impl Write, buf: &[u8]) -> io::Result<usize> {
+    let mut done = 0;
+    while done < buf.len() {
+        match w.write(&buf[done..]) {
+            Ok(0) => break,
+            Ok(n) => done += n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) if done == 0 => return Err(e),
+            Err(_) => break,
+        }
+    }
+    Ok(done)
 }
 
 /// Stdout and stderr as every thread shares them: lines that arrive while another
@@ -127,9 +142,10 @@ impl Sink for Stderr {
 /// Any `Write + Send` shared by the threads that log (a file, a socket, a `Vec<u8>`).
 ///
 /// One thread writes at a time. A thread that finds the writer busy does not wait for
-/// it: its line is queued (up to 4096 bytes in all) and written by the thread that holds the
-/// writer, together with the other queued lines in one `write` of whole lines, so
-/// threads logging into a file or a pipe do not take turns at its system calls. Each
+/// it: its line is queued (up to 64 KiB in all) and written by the thread that holds the
+/// writer, together with the other queued lines in writes of whole lines (at most 4096
+/// bytes each), so threads logging into a file or a pipe do not take turns at its system
+/// calls. Each
 /// thread's lines arrive in the order it logged them. [`Stdout`] and [`Stderr`] work the
 /// same way. Call [`flush`](Sink::flush) (or `ecsctx::flush()`) before the process
 /// exits to be sure a line another thread queued is written.
@@ -194,6 +210,28 @@ impl<W: Write + Send + 'static> Sink for WriterSink<W> {
     fn counts_itself(&self) -> bool {
         true
     }
+}
+
+/// The most bytes one `write` of queued lines carries: whole lines up to `PIPE_BUF` (4096
+/// on Linux), so a write to a pipe that other processes also write to stays atomic and
+/// never splits a line from another writer's (a longer line is written alone).
+pub(crate) const PIPE_BUF: usize = 4096;
+
+/// Writes `lines` whole lines (`bytes`) with [`write_whole`] and records the outcome in
+/// [`stats`]; `true` when written. A writer that panics is caught here and the lines are
+/// counted as write errors: they may be other threads' queued lines, which nobody else
+/// would count.
+pub(crate) fn write_lines<W: Write + ?Sized>(
+    w: &mut W,
+    torn: &mut bool,
+    bytes: &[u8],
+    lines: u64,
+) -> bool {
+    let res = catch_unwind(AssertUnwindSafe(|| write_whole(w, torn, bytes)))
+        .unwrap_or_else(|_| Err(sink_panicked()));
+    let ok = res.is_ok();
+    record_lines(lines, bytes.len(), res);
+    ok
 }
 
 /// Writes all of `line` (retrying interrupted writes). When a write fails after part of

@@ -135,10 +135,8 @@ impl NonBlockingBuilder {
     }
 }
 
-/// The most bytes one `write` carries: whole lines up to `PIPE_BUF` (4096 on Linux), so a
-/// write to a pipe that other processes also write to stays atomic, and never splits a
-/// line from another writer's.
-const BATCH: usize = 4096;
+/// The most bytes one `write` carries (see [`PIPE_BUF`](super::PIPE_BUF)).
+const BATCH: usize = super::PIPE_BUF;
 
 /// Lines queued but not yet written, joined into one buffer (whole lines, at most
 /// [`BATCH`] bytes unless one line alone is longer).
@@ -175,11 +173,7 @@ impl Batch {
             return;
         }
         // A writer that panics loses this batch (counted), not the writer thread.
-        let res = catch_unwind(AssertUnwindSafe(|| {
-            super::write_whole(w, &mut self.torn, &self.buf)
-        }))
-        .unwrap_or_else(|_| Err(io::Error::other("the log writer panicked")));
-        super::record_lines(self.lines, self.buf.len(), res);
+        super::write_lines(w, &mut self.torn, &self.buf, self.lines);
         self.buf.clear();
         self.lines = 0;
     }
