@@ -137,7 +137,7 @@ impl Builder {
     /// ```
     pub fn new() -> Self {
         let (service_name, service_version, environment) = service_from(env);
-        Builder {
+        let b = Builder {
             sink: None,
             filter: env("RUST_LOG").unwrap_or_else(|| "info".into()),
             ecs_version: env("ECSCTX_ECS_VERSION").unwrap_or_else(|| "1.12.0".into()),
@@ -158,12 +158,11 @@ impl Builder {
             },
             color: None,
             masker: None,
-            limits: Limits {
-                max_stack_trace: env("ECSCTX_STACK_TRACE_BYTES")
-                    .and_then(|v| v.trim().parse::<usize>().ok())
-                    .map_or(Limits::default().max_stack_trace, |n| n.max(64)),
-                ..Limits::default()
-            },
+            limits: Limits::default(),
+        };
+        match env("ECSCTX_STACK_TRACE_BYTES").and_then(|v| v.trim().parse::<usize>().ok()) {
+            Some(n) => b.with_max_stack_trace_len(n),
+            None => b,
         }
     }
 

@@ -108,6 +108,15 @@ impl<'a> Arg<'a> {
         !matches!(self, Arg::Value(_))
     }
 
+    /// Renders as a JSON string (text, a `char`, a `Display`/`Debug` capture).
+    #[inline]
+    pub(crate) fn is_text(&self) -> bool {
+        matches!(
+            self,
+            Arg::Char(_) | Arg::Str(_) | Arg::Display(_) | Arg::Debug(_)
+        )
+    }
+
     /// The same value for `log`'s key-value API.
     pub(crate) fn to_value(&self) -> Value<'_> {
         match *self {

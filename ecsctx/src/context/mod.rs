@@ -331,6 +331,15 @@ impl std::fmt::Debug for Frame {
     }
 }
 
+/// A layer's rendered members (`"a":1,"b":{…}`) as a JSON object.
+pub(crate) fn members_json(members: &[u8]) -> serde_json::Value {
+    let mut out = Vec::with_capacity(members.len() + 2);
+    out.push(b'{');
+    out.extend_from_slice(members);
+    out.push(b'}');
+    serde_json::from_slice(&out).unwrap_or_default()
+}
+
 impl Frame {
     fn new(
         bound: Arc<Bound>,
@@ -364,11 +373,7 @@ impl Frame {
     /// The bound fields (with trace) as JSON, as they appear in lines.
     pub(crate) fn fields_json(&self) -> serde_json::Value {
         static NO_SERVICE: Entries = Entries::EMPTY;
-        let layer = self.build_layer(&NO_SERVICE);
-        let mut out = vec![b'{'];
-        out.extend_from_slice(layer.members());
-        out.push(b'}');
-        serde_json::from_slice(&out).unwrap_or_default()
+        members_json(self.build_layer(&NO_SERVICE).members())
     }
 
     /// The layer for the logger `id` with service metadata `base` (cached for the first

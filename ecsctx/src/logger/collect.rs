@@ -155,16 +155,7 @@ impl EcsLogger {
             self.shared.policy.place(k, &mut s.path);
             // Text at an ECS field that is not a string (`client.ip`, `status_code`) is
             // checked value by value (kept, or moved to `extra`): no fixed place.
-            if !matches!(
-                arg,
-                Arg::I64(_)
-                    | Arg::U64(_)
-                    | Arg::I128(_)
-                    | Arg::U128(_)
-                    | Arg::F64(_)
-                    | Arg::Bool(_)
-            ) && crate::placement::ecs_type(&s.path).is_some()
-            {
+            if arg.is_text() && crate::placement::ecs_type(&s.path).is_some() {
                 return None;
             }
             // A repaired flat field set (`user:% = x` → `extra.user`) is not at its place.

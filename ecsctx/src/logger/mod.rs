@@ -248,7 +248,12 @@ impl EcsLogger {
                         full: self.format == Format::PrettyFull,
                     };
                     let context = match (style.full, frame) {
-                        (false, Some(f)) => Some(f.fields_json()),
+                        // The layer this line was rendered over (service metadata in
+                        // it is left out of the console anyway).
+                        (false, Some(f)) => Some(match f.layer(self.id, &self.base) {
+                            Some(layer) => crate::context::members_json(layer.members()),
+                            None => f.fields_json(),
+                        }),
                         _ => None,
                     };
                     pretty::to_pretty(&out[..out.len() - 1], style, context.as_ref(), pretty);

@@ -109,8 +109,9 @@ fn fnv1a(b: &[u8]) -> u64 {
 }
 
 /// Whether `text` (a string logged at an ECS field of datatype `ty`) is a value of that
-/// type; `Some(json)` when it is, with the JSON to write for it: the number or boolean
-/// itself (`"200"` → `200`), or `None` for the string as it is (an address, a date).
+/// type; `Some(json)` when it is, with the JSON to write for it, a part of `text`: the
+/// number or boolean itself (`"200"` → `200`), or `None` for the string as it is (an
+/// address, a date).
 /// `Err(())` when it is not one: the caller moves it to `extra`.
 pub(crate) fn typed_value(ty: Ty, text: &str) -> Result<Option<&str>, ()> {
     let t = text.trim();

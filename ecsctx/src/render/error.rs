@@ -77,7 +77,7 @@ fn root_cause_code(error: &dyn std::error::Error) -> Option<String> {
         .iter()
         .any(|p| debug.starts_with(p))
     {
-        return io_kind(root);
+        return io_kind_in(&debug);
     }
     let name: String = debug
         .chars()
@@ -94,7 +94,11 @@ fn root_cause_code(error: &dyn std::error::Error) -> Option<String> {
 /// `Os { code: 2, kind: NotFound, .. }`, `Custom { kind: Other, .. }`): the error is not
 /// `'static` here, so it cannot be downcast.
 fn io_kind(error: &dyn std::error::Error) -> Option<String> {
-    let debug = format!("{error:?}");
+    io_kind_in(&format!("{error:?}"))
+}
+
+/// The `ErrorKind` named in an `io::Error`'s `Debug` text.
+fn io_kind_in(debug: &str) -> Option<String> {
     let rest = debug
         .split_once("kind: ")
         .or_else(|| debug.split_once("Kind("))

@@ -2,14 +2,14 @@
 //! from the finished JSON line (so it shows what JSON would carry).
 //!
 //! ```text
-//! 10:30:00.123 INFO  payment_processed amount=100 currency=KWD [4bf92f35] session_id=s-1 merchant_id=m-7
+//! 10:30:00.123 INFO  payment_processed amount=100 currency=KWD [4bf92f35] merchant_id=m-7 session_id=s-1
 //! 10:30:00.131 INFO  receipt_sent channel=email [4bf92f35]
 //! ```
 //!
 //! Compact (the default): time, level, message, then the event's own fields, then the
-//! request marker (the first 8 hex of `trace.id`) and only the context fields that
-//! changed since the previous line this thread printed: the first line of a request
-//! shows its context, the next ones only the marker. Service metadata, `span.id`,
+//! request marker (the first 8 hex of `trace.id`) and only the context fields (in key
+//! order) that changed since the previous line this thread printed: the first line of a
+//! request shows its context, the next ones only the marker. Service metadata, `span.id`,
 //! `log.*` and `ecs.version` are left out, long values are cut, and an
 //! `error.stack_trace` follows on its own indented lines. Full (`ECSCTX_PRETTY=full`,
 //! [`Format::PrettyFull`](crate::logger::Format::PrettyFull)): every field on every
@@ -93,11 +93,13 @@ pub(crate) fn to_pretty(json: &[u8], style: Style, context: Option<&Value>, out:
         return;
     }
 
-    let mut ctx_keys = Vec::new();
+    let mut ctx_pairs = Vec::new();
     if let Some(ctx) = context {
-        flatten("", ctx, &mut ctx_keys);
+        flatten("", ctx, &mut ctx_pairs);
     }
-    let is_ctx = |k: &str| ctx_keys.iter().any(|(c, _)| c == k);
+    let ctx_keys: std::collections::HashSet<String> =
+        ctx_pairs.into_iter().map(|(k, _)| k).collect();
+    let is_ctx = |k: &str| ctx_keys.contains(k);
     let mut marker = String::new();
     let mut stack = None;
     let mut ctx_now = BTreeMap::new();

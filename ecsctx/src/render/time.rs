@@ -14,29 +14,27 @@ thread_local! {
 pub(crate) fn write_timestamp(out: &mut Vec<u8>, t: SystemTime) {
     let d = t.duration_since(UNIX_EPOCH).unwrap_or_default();
     let secs = d.as_secs();
-    let millis = d.subsec_millis();
     let (cached, mut prefix) = PREFIX.get();
     if cached != secs {
         prefix = format_prefix(secs);
         PREFIX.set((secs, prefix));
     }
-    let mut ts = [0u8; 26];
-    ts[0] = b'"';
-    ts[1..21].copy_from_slice(&prefix);
-    ts[21] = b'0' + (millis / 100) as u8;
-    ts[22] = b'0' + (millis / 10 % 10) as u8;
-    ts[23] = b'0' + (millis % 10) as u8;
-    ts[24] = b'Z';
-    ts[25] = b'"';
+    let mut ts = [b'"'; 26];
+    ts[1..25].copy_from_slice(&stamp(&prefix, d.subsec_millis()));
     out.extend_from_slice(&ts);
 }
 
 /// `t` as UTC RFC 3339 with milliseconds, unquoted (times before 1970 as the epoch).
 pub(crate) fn rfc3339(t: SystemTime) -> [u8; 24] {
     let d = t.duration_since(UNIX_EPOCH).unwrap_or_default();
-    let millis = d.subsec_millis();
+    stamp(&format_prefix(d.as_secs()), d.subsec_millis())
+}
+
+/// `YYYY-MM-DDTHH:MM:SS.mmmZ` from its prefix and the milliseconds.
+#[inline]
+fn stamp(prefix: &[u8; 20], millis: u32) -> [u8; 24] {
     let mut ts = [0u8; 24];
-    ts[..20].copy_from_slice(&format_prefix(d.as_secs()));
+    ts[..20].copy_from_slice(prefix);
     ts[20] = b'0' + (millis / 100) as u8;
     ts[21] = b'0' + (millis / 10 % 10) as u8;
     ts[22] = b'0' + (millis % 10) as u8;

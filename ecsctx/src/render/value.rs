@@ -459,10 +459,7 @@ impl<'a, 'c> Ser<'a, 'c> {
                 &self.cx.site,
                 "is an ECS field that holds one value, not an object: keys below it are moved to `extra`",
             );
-            self.key_buf.clear();
-            self.key_buf.push_str("extra.");
-            self.key_buf.push_str(self.path);
-            true
+            self.key_under_extra()
         } else if let Some(ty) = (self.depth >= 2 && self.vals.get(start) == Some(&b'"'))
             .then(|| placement::ecs_type(self.path))
             .flatten()
@@ -492,9 +489,12 @@ impl<'a, 'c> Ser<'a, 'c> {
         match text.map(|t| placement::typed_value(ty, t)) {
             Some(Ok(None)) => false,
             Some(Ok(Some(json))) => {
-                let json = json.as_bytes().to_vec();
-                self.vals.truncate(start);
-                self.vals.extend_from_slice(&json);
+                // The value's own text, without its quotes (and spaces around it).
+                let from = json.as_ptr() as usize - self.vals.as_ptr() as usize;
+                let len = json.len();
+                debug_assert!(from > start && from + len <= self.vals.len());
+                self.vals.copy_within(from..from + len, start);
+                self.vals.truncate(start + len);
                 false
             }
             _ => {
@@ -509,12 +509,18 @@ impl<'a, 'c> Ser<'a, 'c> {
                         placement::Ty::Date => "is an ECS `date` field but got a string that is not a date (`yyyy-MM-dd…`): moved to `extra`",
                     },
                 );
-                self.key_buf.clear();
-                self.key_buf.push_str("extra.");
-                self.key_buf.push_str(self.path);
-                true
+                self.key_under_extra()
             }
         }
+    }
+
+    /// Writes `extra.<path>` into `key_buf` (the leaf's key once it is moved there);
+    /// `true`, for `record`'s "renamed".
+    fn key_under_extra(&mut self) -> bool {
+        self.key_buf.clear();
+        self.key_buf.push_str("extra.");
+        self.key_buf.push_str(self.path);
+        true
     }
 
     fn in_labels(&self) -> bool {
