@@ -938,7 +938,7 @@ impl PiiMasker {
 
     /// Writes what a value of `class` (found under `key`) becomes; `false` to keep it.
     fn mask_class(&self, class: Class, key: &str, value: &str, out: &mut String) -> bool {
-        if value.trim().is_empty() {
+        if normalize::edges_may_be_space(value) && value.trim().is_empty() {
             return false;
         }
         match class {

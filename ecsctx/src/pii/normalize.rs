@@ -21,7 +21,19 @@ pub(crate) fn is_py_space(c: char) -> bool {
 /// Python's `str.strip()`.
 #[inline]
 pub(crate) fn py_strip(s: &str) -> &str {
+    if !edges_may_be_space(s) {
+        return s;
+    }
     s.trim_matches(is_py_space)
+}
+
+/// Whether `s` is empty or may start or end with whitespace (Python's or Rust's): every
+/// ASCII whitespace byte is at most `0x20`, and non-ASCII needs a look at its character.
+#[inline]
+pub(crate) fn edges_may_be_space(s: &str) -> bool {
+    let b = s.as_bytes();
+    let graphic = |c: Option<&u8>| c.is_some_and(|&c| (0x21..0x7f).contains(&c));
+    !(graphic(b.first()) && graphic(b.last()))
 }
 
 /// Unicode general category `Nd` (what `\d` matches in a Python `str` pattern).

@@ -538,7 +538,7 @@ impl<E: Emit> Scanner<'_, '_, E> {
             // Only a word that stands before a separator (or a value) can be a key; an
             // identifier before a tab or a space and a value (`security_code\t123`,
             // `card_pin 8674`), only for card data, authentication data or credentials.
-            let key = self.may_be_key(i, e) || is_xml_open(b, i);
+            let key = self.may_be_key(i, e, f) || is_xml_open(b, i);
             if !key && !spaced_identifier(b, i, e) {
                 return letters;
             }
@@ -598,7 +598,7 @@ impl<E: Emit> Scanner<'_, '_, E> {
     /// whitespace too), a closing quote or bracket, an XML tag end, an encoded `=`; or,
     /// for the few keys that count in prose (`cvv 123`, `PIN 8674`, `password hunter2!`,
     /// `the cvv is 123`, `--password x`), whitespace before a value.
-    fn may_be_key(&self, i: usize, e: usize) -> bool {
+    fn may_be_key(&self, i: usize, e: usize, f: u8) -> bool {
         let b = self.b;
         match b.get(e) {
             Some(b'=' | b':' | b'"' | b'\'' | b'>' | b'\\' | b']' | b'#' | b'(') => true,
@@ -620,7 +620,7 @@ impl<E: Emit> Scanner<'_, '_, E> {
                     Some(b'=' | b':' | b'-' | b'#' | b'(') => true,
                     Some(c) => {
                         (c.is_ascii_alphanumeric() || matches!(c, b'"' | b'\'' | b'!' | b'$'))
-                            && (triggers(b, i, e) & PROSE != 0
+                            && (f & PROSE != 0
                                 // A command-line flag (`--api-key x`).
                                 || after_double_dash(b, i))
                     }
