@@ -20,6 +20,12 @@
 //! Fields are masked by their names, as other key-values are: `email = %p.email` is the
 //! token of the address, the same token as `event!(info, "x", email = p.email)`.
 //!
+//! With the `opentelemetry` feature, an event inside an OpenTelemetry span (a `tracing`
+//! span that `tracing-opentelemetry`'s layer has entered) carries that span's `trace.id`
+//! and `span.id`, in place of ecsctx's own trace context: the line then joins the trace
+//! the OpenTelemetry exporter reports. Outside such a span, ecsctx's trace context applies
+//! as without the feature.
+//!
 //! # Examples
 //! ```
 //! use tracing_subscriber::layer::SubscriberExt;
@@ -273,6 +279,11 @@ where
             .map(|s| (s.metadata().target(), s.extensions()))
             .collect();
         let mut pairs: Vec<(&'static str, Cow<'_, Val>)> = Vec::new();
+        #[cfg(feature = "opentelemetry")]
+        if let Some((trace, span)) = otel_ids() {
+            pairs.push(("trace.id", Cow::Owned(Val::Str(trace))));
+            pairs.push(("span.id", Cow::Owned(Val::Str(span))));
+        }
         fn add<'v>(
             pairs: &mut Vec<(&'static str, Cow<'v, Val>)>,
             target: &str,
@@ -305,6 +316,19 @@ where
                 .build(),
         );
     }
+}
+
+/// The trace and span id (lowercase hex) of the current OpenTelemetry span, when one is
+/// active and valid: `tracing-opentelemetry` activates a span's context while the span is
+/// entered.
+#[cfg(feature = "opentelemetry")]
+fn otel_ids() -> Option<(String, String)> {
+    use opentelemetry::trace::TraceContextExt;
+    let cx = opentelemetry::Context::current();
+    let span = cx.span();
+    let sc = span.span_context();
+    sc.is_valid()
+        .then(|| (sc.trace_id().to_string(), sc.span_id().to_string()))
 }
 
 #[cfg(test)]
