@@ -18,7 +18,7 @@ use crate::validate;
 
 /// Expands `event!`.
 pub(crate) fn event(tokens: TokenStream) -> TokenStream {
-    let input: EventInput = match syn::parse2(tokens) {
+    let mut input: EventInput = match syn::parse2(tokens) {
         Ok(input) => input,
         Err(e) => return e.to_compile_error(),
     };
@@ -26,12 +26,27 @@ pub(crate) fn event(tokens: TokenStream) -> TokenStream {
     let level = validate::level(&input.level)
         .map_err(|e| errors.push(e))
         .ok();
-    let name = validate::event_name(&input.name)
-        .map_err(|e| errors.push(e))
-        .ok();
+    let declared = declared_name(&input.name);
+    let name = match declared {
+        Some(_) => None,
+        None => validate::event_name(&input.name)
+            .map_err(|e| errors.push(e))
+            .ok(),
+    };
+    if declared.is_some() {
+        errors.extend(declared_shorthands(&mut input.fields));
+    }
     let mut fields = Fields::new(Macro::Event, &input.fields);
     errors.extend(validate::fields(Macro::Event, &mut fields));
-    let (Some(level), Some(name), true) = (level, name, errors.is_empty()) else {
+    let name = match declared {
+        Some(path) => Name::Declared(path),
+        None => match name {
+            Some(lit) => Name::Literal(lit),
+            None => Name::Invalid,
+        },
+    };
+    let (Some(level), false, true) = (level, matches!(name, Name::Invalid), errors.is_empty())
+    else {
         let errors = errors.iter().map(syn::Error::to_compile_error);
         let keep = keep_used(&fields, input.target.iter().collect());
         return quote!({ #(#errors)* #keep });
@@ -44,11 +59,42 @@ pub(crate) fn event(tokens: TokenStream) -> TokenStream {
         None => quote!(::core::module_path!()),
     };
     let aliases = alias_warnings(&fields);
-    let kvs = fields.leaves.iter().map(|leaf| {
-        let key = &leaf.key;
-        let value = event_value(leaf);
-        quote!((#key, #value))
-    });
+    let mut kvs: Vec<TokenStream> = fields
+        .leaves
+        .iter()
+        .map(|leaf| {
+            let key = &leaf.key;
+            let value = match &name {
+                Name::Declared(p) if leaf.key == "event.reason" && leaf.modifier.is_none() => {
+                    let expr = &leaf.value;
+                    quote_spanned!(expr.span()=>
+                        ::ecsctx::__private::declared_reason::<#p, _>(&#expr)
+                    )
+                }
+                _ => event_value(leaf),
+            };
+            quote!((#key, #value))
+        })
+        .collect();
+    let (message, check) = match &name {
+        Name::Declared(p) => {
+            let info = quote_spanned!(p.span()=> <#p as ::ecsctx::events::Declared>::INFO);
+            let given = fields.leaves.iter().map(|l| &l.key);
+            let m: Vec<Ident> = (0..4)
+                .map(|i| Ident::new(&format!("__ecsctx_meta{i}"), Span::mixed_site()))
+                .collect();
+            kvs.extend(m.iter().map(|m| quote!(#m)));
+            (
+                quote!(::core::format_args!("{}", #info.action)),
+                quote_spanned!(p.span()=>
+                    const _: () = ::ecsctx::__private::check_declared(&#info, &[#(#given),*]);
+                    let [#(#m),*] = <#p as ::ecsctx::events::Declared>::META;
+                ),
+            )
+        }
+        Name::Literal(lit) => (quote!(::core::format_args!(#lit)), quote!()),
+        Name::Invalid => unreachable!("checked above"),
+    };
     let uses_error = fields.leaves.iter().any(|l| l.class == Class::Error);
     let use_probe = uses_error.then(probe_traits);
     let uses_plain = fields
@@ -57,22 +103,85 @@ pub(crate) fn event(tokens: TokenStream) -> TokenStream {
         .any(|l| matches!(l.class, Class::Plain | Class::Typed(_)) && l.modifier.is_none());
     let use_arg_probe = uses_plain.then(arg_probe_traits);
     let site = Ident::new("__ECSCTX_CALLSITE", Span::mixed_site());
+    let callsite = match &name {
+        Name::Declared(p) => quote!(::ecsctx::__private::Callsite::declared(
+            <#p as ::ecsctx::events::Declared>::INFO.action
+        )),
+        _ => quote!(::ecsctx::__private::Callsite::new()),
+    };
+    let kv_slice = match &name {
+        Name::Declared(p) => {
+            let n = fields.leaves.len();
+            quote!(&[#(#kvs),*][..#n + <#p as ::ecsctx::events::Declared>::META_LEN])
+        }
+        _ => quote!(&[#(#kvs),*]),
+    };
     quote!({
         #aliases
         #use_probe
         #use_arg_probe
         let #lvl = ::ecsctx::__private::log::Level::#level;
         if ::ecsctx::__private::level_enabled(#lvl) {
-            static #site: ::ecsctx::__private::Callsite = ::ecsctx::__private::Callsite::new();
+            #check
+            static #site: ::ecsctx::__private::Callsite = #callsite;
             ::ecsctx::__private::log_event(
                 &#site,
-                ::core::format_args!(#name),
+                #message,
                 #lvl,
                 &(#target, ::core::module_path!(), ::core::file!(), ::core::line!()),
-                &[#(#kvs),*],
+                #kv_slice,
             );
         }
     })
+}
+
+/// The name of an `event!`.
+enum Name {
+    Literal(syn::LitStr),
+    /// A declared event's type (`PG_RESPONSE_RECEIVED`, `events::PG_RESPONSE_RECEIVED`).
+    Declared(syn::Path),
+    Invalid,
+}
+
+/// The path of a declared event: a path whose last segment is in SCREAMING_CASE.
+fn declared_name(name: &syn::Expr) -> Option<syn::Path> {
+    let syn::Expr::Path(p) = name else {
+        return None;
+    };
+    let last = p.path.segments.last()?.ident.to_string();
+    let screaming = last.bytes().any(|c| c.is_ascii_uppercase())
+        && last
+            .bytes()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == b'_');
+    (p.qself.is_none() && screaming).then(|| p.path.clone())
+}
+
+/// In a declared event, `outcome` and `reason` stand for `event.outcome` and
+/// `event.reason`; what the declaration sets (`event.action`, `kind`, `category`,
+/// `type`) cannot be given again.
+fn declared_shorthands(fields: &mut [crate::input::FieldInput]) -> Vec<syn::Error> {
+    let mut errors = Vec::new();
+    for f in fields {
+        let written: Vec<String> = f.path.iter().map(|i| i.to_string()).collect();
+        match written.iter().map(String::as_str).collect::<Vec<_>>()[..] {
+            ["outcome"] | ["reason"] => {
+                let span = f.path[0].span();
+                f.path.insert(0, Ident::new("event", span));
+            }
+            ["event", "action" | "kind" | "category" | "type"]
+            | ["ecs_event", "action" | "kind" | "category" | "type"] => {
+                errors.push(syn::Error::new(
+                    f.path[1].span(),
+                    format!(
+                        "`event.{}` of a declared event comes from its declaration in `events!`; remove it here",
+                        written[1]
+                    ),
+                ));
+            }
+            _ => {}
+        }
+    }
+    errors
 }
 
 /// Expands `bind!`.
@@ -141,6 +250,12 @@ fn event_value(leaf: &Leaf) -> TokenStream {
         (_, Some(ModifierKind::Serde)) => {
             quote_spanned!(span=> #p::value_arg(#p::log::kv::Value::from_serde(&#expr)))
         }
+        // A list of string literals (`event.category = ["web"]`): one leaf, no serde.
+        (Class::Plain, None) if str_list(expr) => quote_spanned!(span=> #p::Arg::StrList(&#expr)),
+        (Class::Typed(t), None) if str_list(expr) => {
+            let check = typed_check(t, span);
+            quote_spanned!(span=> { let _ = #check(&#expr); #p::Arg::StrList(&#expr) })
+        }
         // `log` has no `ToValue` for arrays: a list literal goes through serde.
         (Class::Plain, None) if matches!(expr, syn::Expr::Array(_)) => {
             quote_spanned!(span=> #p::value_arg(#p::log::kv::Value::from_serde(&#expr)))
@@ -174,6 +289,22 @@ fn event_value(leaf: &Leaf) -> TokenStream {
             let field = error_field(leaf);
             quote_spanned!(span=> #p::value_arg(#p::log::kv::Value::from_serde(&#field)))
         }
+    }
+}
+
+/// Whether `expr` is an array of string literals.
+fn str_list(expr: &syn::Expr) -> bool {
+    match expr {
+        syn::Expr::Array(a) => a.elems.iter().all(|e| {
+            matches!(
+                e,
+                syn::Expr::Lit(syn::ExprLit {
+                    lit: syn::Lit::Str(_),
+                    ..
+                })
+            )
+        }),
+        _ => false,
     }
 }
 

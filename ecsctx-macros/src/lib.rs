@@ -12,6 +12,7 @@
 #![warn(missing_docs)]
 
 mod ast;
+mod declare;
 mod expand;
 mod input;
 mod schema;
@@ -167,4 +168,26 @@ pub fn event(input: TokenStream) -> TokenStream {
 #[proc_macro]
 pub fn bind(input: TokenStream) -> TokenStream {
     expand::bind(input.into()).into()
+}
+
+/// Declares events: names checked at compile time, with their ECS `kind`,
+/// `category` and `type`, the fields every call must give, whether they end
+/// a piece of work (`terminal`: an `outcome` is required) and the enum of
+/// their failure reasons. Documented with examples on `ecsctx::events`.
+///
+/// ```text
+/// events! {
+///     #![naming = "strict"]          // optional: "strict" (default) or "snake"
+///     /// doc
+///     pub NAME = "domain.subject_verbed" {
+///         kind: event, category: [web], type: [access],
+///         terminal,
+///         required: { payment.pg_code, session_id },
+///         reasons: MyReasons,
+///     }
+/// }
+/// ```
+#[proc_macro]
+pub fn events(input: TokenStream) -> TokenStream {
+    declare::events(input.into()).into()
 }

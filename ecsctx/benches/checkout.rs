@@ -255,6 +255,43 @@ fn floor_doc() -> Doc<'static> {
     }
 }
 
+ecsctx::events! {
+    /// The checkout's payment event, declared.
+    PAYMENT_PROCESSED = "checkout.payment_processed" {
+        kind: event, category: [web], type: [info], terminal,
+    }
+}
+
+fn declared_event() {
+    ecsctx::event!(
+        target: "checkout",
+        info,
+        PAYMENT_PROCESSED,
+        outcome = ecsctx::ecs::Outcome::Success,
+        amount = 100,
+        currency = "KWD",
+        attempt = 1,
+        latency_ms = 12.5
+    );
+}
+
+fn dotted_equivalent_event() {
+    ecsctx::event!(
+        target: "checkout",
+        info,
+        "checkout.payment_processed",
+        event.action = "checkout.payment_processed",
+        event.kind = "event",
+        event.category = ["web"],
+        event.type = ["info"],
+        event.outcome = "success",
+        amount = 100,
+        currency = "KWD",
+        attempt = 1,
+        latency_ms = 12.5
+    );
+}
+
 fn bench(c: &mut Criterion) {
     let mem = Mem::default();
     ecsctx::Builder::new()
@@ -305,6 +342,17 @@ fn bench(c: &mut Criterion) {
         });
         g.bench_function("ecsctx_log_kv_events_only", |b| {
             b.iter(|| events(checkout_log_kv))
+        });
+    }
+    {
+        // A declared event against the same event written with dotted fields (issue
+        // #14: within 1.05×).
+        let _c = context::bind(request_fields().with_trace(TraceContext::new_root()));
+        g.bench_function("ecsctx_event_declared", |b| {
+            b.iter(|| events(declared_event))
+        });
+        g.bench_function("ecsctx_event_declared_dotted_equivalent", |b| {
+            b.iter(|| events(dotted_equivalent_event))
         });
     }
     g.bench_function("ecsctx_bind_and_first_event", |b| {

@@ -163,6 +163,25 @@ impl Scalar for String {
     }
 }
 
+// The values ECS fixes: their text, without `log`'s value API.
+macro_rules! ecs_scalar {
+    ($($t:ty),*) => {$(
+        impl Scalar for $t {
+            #[inline(always)]
+            fn __ecsctx_arg(&self) -> Arg<'_> {
+                Arg::Str(self.as_str())
+            }
+        }
+    )*};
+}
+
+ecs_scalar!(
+    crate::ecs::Outcome,
+    crate::ecs::EventKind,
+    crate::ecs::Category,
+    crate::ecs::EventType
+);
+
 impl<T: Scalar + ?Sized> Scalar for &T {
     #[inline(always)]
     fn __ecsctx_arg(&self) -> Arg<'_> {
@@ -370,7 +389,9 @@ pub fn date_value<T: EcsDate + ?Sized>(value: &T) -> DateValue {
     DateValue(value.__ecsctx_time())
 }
 
-/// Values an ECS `date` field takes: `std::time::SystemTime` (written as UTC RFC 3339).
+/// Values an ECS `date` field takes: `std::time::SystemTime`, and with the `chrono` and
+/// `time` features `chrono::DateTime<Tz>` and `time::OffsetDateTime` (written as UTC
+/// RFC 3339 with milliseconds).
 #[diagnostic::on_unimplemented(
     message = "`{Self}` is not a time, but this ECS field is a `date`",
     label = "expected `std::time::SystemTime`, found `{Self}`",
@@ -385,6 +406,22 @@ impl EcsDate for std::time::SystemTime {
     #[inline]
     fn __ecsctx_time(&self) -> std::time::SystemTime {
         *self
+    }
+}
+
+#[cfg(feature = "chrono")]
+impl<Tz: chrono::TimeZone> EcsDate for chrono::DateTime<Tz> {
+    #[inline]
+    fn __ecsctx_time(&self) -> std::time::SystemTime {
+        self.clone().into()
+    }
+}
+
+#[cfg(feature = "time")]
+impl EcsDate for time::OffsetDateTime {
+    #[inline]
+    fn __ecsctx_time(&self) -> std::time::SystemTime {
+        (*self).into()
     }
 }
 
@@ -708,5 +745,99 @@ impl ErrorFieldSet for Captured {
 impl ::log::kv::ToValue for Captured {
     fn to_value(&self) -> Value<'_> {
         match *self {}
+    }
+}
+
+// === declared events ===
+
+#[doc(hidden)]
+pub use crate::events::Meta as DeclaredMeta;
+
+/// `reason = value` in a declared `event!`: a reason of the declared type, written with
+/// its `Debug` form.
+#[doc(hidden)]
+#[inline(always)]
+pub fn declared_reason<E: crate::events::Declared, R: crate::events::ReasonOf<E> + fmt::Debug>(
+    value: &R,
+) -> Arg<'_> {
+    Arg::Debug(value)
+}
+
+const fn str_eq(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.len() != b.len() {
+        return false;
+    }
+    let mut i = 0;
+    while i < a.len() {
+        if a[i] != b[i] {
+            return false;
+        }
+        i += 1;
+    }
+    true
+}
+
+/// Stops compilation with `parts` joined as the message (const evaluation can only
+/// print a `&str`).
+const fn fail(parts: &[&str]) -> ! {
+    let mut buf = [0u8; 512];
+    let mut n = 0;
+    let mut p = 0;
+    while p < parts.len() {
+        let b = parts[p].as_bytes();
+        let mut k = 0;
+        while k < b.len() && n < buf.len() {
+            buf[n] = b[k];
+            n += 1;
+            k += 1;
+        }
+        p += 1;
+    }
+    // Cut back to a character boundary (the buffer may end inside one).
+    while n > 0 && n < buf.len() && (buf[n] & 0xC0) == 0x80 {
+        n -= 1;
+    }
+    match std::str::from_utf8(buf.split_at(n).0) {
+        Ok(msg) => panic!("{}", msg),
+        Err(_) => panic!("a declared event's call does not match its declaration"),
+    }
+}
+
+const fn has(given: &[&str], key: &str) -> bool {
+    let mut i = 0;
+    while i < given.len() {
+        if str_eq(given[i], key) {
+            return true;
+        }
+        i += 1;
+    }
+    false
+}
+
+/// Checks (at compile time) the fields of a declared `event!` against its declaration.
+#[doc(hidden)]
+pub const fn check_declared(info: &crate::events::EventInfo, given: &[&str]) {
+    if info.terminal && !has(given, "event.outcome") {
+        fail(&[
+            "`",
+            info.name,
+            "` is declared `terminal`: give its outcome, e.g. `outcome = ecsctx::ecs::Outcome::Success`",
+        ]);
+    }
+    let mut i = 0;
+    while i < info.required.len() {
+        if !has(given, info.required[i]) {
+            fail(&[
+                "`",
+                info.name,
+                "` requires the field `",
+                info.required[i],
+                "` (declared in its `required: { .. }`): add `",
+                info.required[i],
+                " = …` to this call",
+            ]);
+        }
+        i += 1;
     }
 }

@@ -16,6 +16,8 @@ use crate::render::entries::Entries;
 #[derive(Debug)]
 pub struct Callsite {
     pub(crate) shape: std::sync::OnceLock<Option<SiteShape>>,
+    /// The message when it is not a literal (a declared event's action).
+    pub(crate) message: Option<&'static str>,
 }
 
 impl Callsite {
@@ -24,6 +26,15 @@ impl Callsite {
     pub const fn new() -> Self {
         Callsite {
             shape: std::sync::OnceLock::new(),
+            message: None,
+        }
+    }
+
+    /// The call site of a declared event, whose message is its action.
+    pub const fn declared(action: &'static str) -> Self {
+        Callsite {
+            shape: std::sync::OnceLock::new(),
+            message: Some(action),
         }
     }
 }
@@ -85,6 +96,9 @@ pub enum Arg<'a> {
     Bool(bool),
     Char(char),
     Str(&'a str),
+    /// A list of strings (a declared event's `event.category` and `event.type`): one
+    /// leaf, written as a JSON array.
+    StrList(&'a [&'a str]),
     /// `key:% = value`.
     Display(&'a dyn fmt::Display),
     /// `key:? = value`.
@@ -128,6 +142,7 @@ impl<'a> Arg<'a> {
             Arg::Bool(v) => Value::from(v),
             Arg::Char(v) => Value::from(v),
             Arg::Str(v) => Value::from(v),
+            Arg::StrList(ref v) => Value::from_serde(v),
             Arg::Display(v) => Value::from_dyn_display(v),
             Arg::Debug(v) => Value::from_dyn_debug(v),
             Arg::Value(ref v) => ::log::kv::ToValue::to_value(v),

@@ -28,6 +28,7 @@
 //! - [`testing`]: capture lines in tests.
 //! - [`mask`]: the masking seam applied to every string.
 //! - [`placement`]: which keys stay at the root.
+//! - [`events`](mod@events): declared events (`events!`), checked by the compiler, and [`timed`].
 //!
 //! ## Cargo features
 //! | feature | adds |
@@ -37,6 +38,8 @@
 //! | `axum` | `integrations::axum`: the layer's axum support (`ConnectInfo`, body capture, `bind_user`) |
 //! | `reqwest` | `integrations::reqwest`: a `reqwest-middleware` middleware that sends `traceparent` |
 //! | `tracing` | `integrations::tracing`: a `tracing-subscriber` layer writing `tracing` events as structured lines |
+//! | `opentelemetry` | with `tracing`: lines of events inside an OpenTelemetry span carry its `trace.id`/`span.id` |
+//! | `chrono`, `time` | `chrono::DateTime<Tz>` / `time::OffsetDateTime` at ECS `date` fields |
 //! | `anyhow` | `error = err` accepts `anyhow::Error` in `event!`/`bind!` |
 //! | `vault` | the Vault provider for PII keysets (AppRole login, KV v2; `PII_PROVIDER=vault`) |
 //!
@@ -49,6 +52,7 @@ mod config;
 pub mod context;
 pub mod ecs;
 mod event;
+pub mod events;
 mod filter;
 mod ids;
 pub mod integrations;
@@ -86,7 +90,8 @@ pub fn flush() {
 }
 
 pub use __private::FieldSet;
-pub use ecsctx_macros::{bind, event};
+pub use ecsctx_macros::{bind, event, events};
+pub use events::timed;
 #[doc(hidden)]
 pub mod __private;
 

@@ -343,7 +343,7 @@ impl EcsLogger {
         });
         match src {
             // An `event!` name is a checked static identifier: nothing to mask.
-            Src::Event(ev) => match ev.args.as_str() {
+            Src::Event(ev) => match ev.args.as_str().or(ev.site.message) {
                 Some(m) => escape::write_str(out, m, limits.max_str),
                 None => escape::write_display(out, &ev.args, limits.max_str),
             },

@@ -203,6 +203,20 @@ pub(crate) fn write_scalar(
         Arg::Char(v) => write_text_masked(out, v.encode_utf8(&mut [0; 4]), cx, mb),
         Arg::Str(v) if by_path => write_str_masked(out, v, path, cx, mb),
         Arg::Str(v) => write_text_masked(out, v, cx, mb),
+        Arg::StrList(list) => {
+            out.push(b'[');
+            for (i, v) in list.iter().enumerate() {
+                if i > 0 {
+                    out.push(b',');
+                }
+                if by_path {
+                    write_str_masked(out, v, path, cx, mb);
+                } else {
+                    write_text_masked(out, v, cx, mb);
+                }
+            }
+            out.push(b']');
+        }
         Arg::Display(v) => display_masked(out, v, path, cx, &mut s.fmt_buf, &mut s.mask_buf),
         // As `log` serializes a `Debug` capture: its `{:?}` text.
         Arg::Debug(v) => display_masked(
@@ -253,6 +267,7 @@ impl Serialize for ArgSer<'_, '_> {
             Arg::Bool(v) => s.serialize_bool(v),
             Arg::Char(v) => s.serialize_char(v),
             Arg::Str(v) => s.serialize_str(v),
+            Arg::StrList(v) => v.serialize(s),
             Arg::Display(v) => s.collect_str(v),
             Arg::Debug(v) => s.collect_str(&format_args!("{v:?}")),
             Arg::Value(ref v) => v.serialize(s),

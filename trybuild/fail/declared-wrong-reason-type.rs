@@ -1,0 +1,13 @@
+#[derive(Debug)]
+enum PgFailure {
+    Timeout,
+}
+
+ecsctx::events! {
+    pub PG_RESPONSE_RECEIVED = "pg.response_received" { reasons: PgFailure }
+}
+
+fn main() {
+    let _ = PgFailure::Timeout;
+    ecsctx::event!(warn, PG_RESPONSE_RECEIVED, reason = "timeout");
+}

@@ -1,0 +1,5 @@
+ecsctx::events! {
+    pub PAYMENT_CAPTURED = "payment.capture_completed" { kind: event, category: [payment] }
+}
+
+fn main() {}

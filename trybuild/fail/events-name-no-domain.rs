@@ -1,0 +1,5 @@
+ecsctx::events! {
+    pub PAYMENT_CAPTURED = "capture_completed"
+}
+
+fn main() {}

@@ -1,0 +1,5 @@
+ecsctx::events! {
+    pub PAYMENT_CAPTURE = "payment.capture_complete"
+}
+
+fn main() {}

@@ -1,0 +1,5 @@
+ecsctx::events! {
+    pub PAYMENT_CAPTURED = "payment.captured"
+}
+
+fn main() {}

@@ -1,0 +1,5 @@
+ecsctx::events! {
+    pub PAYMENT_CAPTURED = "Payment.Capture_Completed"
+}
+
+fn main() {}

@@ -1,0 +1,5 @@
+ecsctx::events! {
+    pub PAYMENT_CAPTURED = "payment.capture completed"
+}
+
+fn main() {}

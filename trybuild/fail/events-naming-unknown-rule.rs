@@ -1,0 +1,6 @@
+ecsctx::events! {
+    #![naming = "loose"]
+    pub PAYMENT_CAPTURED = "payment.captured"
+}
+
+fn main() {}

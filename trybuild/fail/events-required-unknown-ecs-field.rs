@@ -1,0 +1,5 @@
+ecsctx::events! {
+    pub RESPONSE_SENT = "http.response_sent" { required: { http.response.status } }
+}
+
+fn main() {}
