@@ -279,6 +279,10 @@ fn event_value(leaf: &Leaf) -> TokenStream {
         (Class::Typed(Typed::Date), None) => {
             quote_spanned!(span=> #p::display_arg(&#p::date_value(&#expr)))
         }
+        // One address (a `SocketAddr` written as its IP).
+        (Class::Typed(Typed::Ip), None) => quote_spanned!(span=>
+            #p::capture((&&#p::ArgProbe(&#p::ip_value(&#expr))).__ecsctx_arg_probe())
+        ),
         (Class::Typed(t), None) => {
             let check = typed_check(t, span);
             quote_spanned!(span=>
@@ -321,6 +325,9 @@ fn bind_value(leaf: &Leaf) -> TokenStream {
         (Class::FieldSet, None) => quote_spanned!(span=> #p::assert_field_set(&#expr)),
         (Class::Typed(Typed::Date), None) => {
             quote_spanned!(span=> &#p::date_value(&#expr))
+        }
+        (Class::Typed(Typed::Ip), None) if !matches!(expr, syn::Expr::Array(_)) => {
+            quote_spanned!(span=> &#p::ip_value(&#expr))
         }
         (Class::Typed(t), None) => {
             let check = typed_check(t, span);

@@ -331,6 +331,31 @@ pub fn assert_ecs_ip<T: EcsIp + ?Sized>(value: &T) -> &T {
     value
 }
 
+/// The value written at an ECS `ip` field for a single value: the address itself, or the
+/// IP of a socket address (`SocketAddr` → its `ip()`).
+#[doc(hidden)]
+#[inline(always)]
+pub fn ip_value<T: EcsIpValue + ?Sized>(value: &T) -> T::View<'_> {
+    value.__ecsctx_ip()
+}
+
+/// A single value an ECS `ip` field takes: what [`EcsIp`] accepts, and
+/// `SocketAddr`/`SocketAddrV4`/`SocketAddrV6` (written as their IP), with `Option`s and
+/// references of them.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an IP address, but this ECS field is an `ip`",
+    label = "expected `std::net::IpAddr` (or `Ipv4Addr`/`Ipv6Addr`, `SocketAddr`, `ecsctx::ecs::Ip`), found `{Self}`",
+    note = "parse it (`s.parse::<ecsctx::ecs::Ip>()`), or write text that may not be an address with `:%` (checked when the line is written, moved to `extra` if it is not one)"
+)]
+pub trait EcsIpValue {
+    #[doc(hidden)]
+    type View<'a>: Serialize
+    where
+        Self: 'a;
+    #[doc(hidden)]
+    fn __ecsctx_ip(&self) -> Self::View<'_>;
+}
+
 /// Values an ECS `long`/`integer` field takes: Rust's integer types (and `Option`s,
 /// arrays and references of them).
 #[diagnostic::on_unimplemented(
@@ -356,11 +381,12 @@ pub trait EcsNumber {}
 )]
 pub trait EcsBoolean {}
 
-/// Values an ECS `ip` field takes: `std::net::IpAddr`, `Ipv4Addr`, `Ipv6Addr`.
+/// Addresses an ECS `ip` field takes in a list: `std::net::IpAddr`, `Ipv4Addr`,
+/// `Ipv6Addr`, `ecsctx::ecs::Ip` (one value also takes a `SocketAddr`: [`EcsIpValue`]).
 #[diagnostic::on_unimplemented(
     message = "`{Self}` is not an IP address, but this ECS field is an `ip`",
     label = "expected `std::net::IpAddr` (or `Ipv4Addr`/`Ipv6Addr`, `ecsctx::ecs::Ip`), found `{Self}`",
-    note = "parse it (`s.parse::<ecsctx::ecs::Ip>()`), take `addr.ip()` of a `SocketAddr`, or write text that may not be an address with `:%` (checked when the line is written, moved to `extra` if it is not one)"
+    note = "a list takes addresses: parse text (`s.parse::<ecsctx::ecs::Ip>()`) and map socket addresses to `addr.ip()`"
 )]
 pub trait EcsIp {}
 
@@ -506,6 +532,101 @@ mod typed_impls {
     marker!(EcsNumber: i8, i16, i32, i64, i128, isize, u8, u16, u32, u64, u128, usize, f32, f64);
     marker!(EcsBoolean: bool);
     marker!(EcsIp: IpAddr, Ipv4Addr, Ipv6Addr);
+
+    use super::EcsIpValue;
+    use std::net::{SocketAddr, SocketAddrV4, SocketAddrV6};
+
+    macro_rules! ip_itself {
+        ($($t:ty),*) => {$(
+            impl EcsIpValue for $t {
+                type View<'a> = &'a $t;
+                #[inline(always)]
+                fn __ecsctx_ip(&self) -> &$t {
+                    self
+                }
+            }
+        )*};
+    }
+    ip_itself!(IpAddr, Ipv4Addr, Ipv6Addr, crate::ecs::Ip);
+
+    macro_rules! ip_of_socket {
+        ($($t:ty => $ip:ty),*) => {$(
+            impl EcsIpValue for $t {
+                type View<'a> = $ip;
+                #[inline(always)]
+                fn __ecsctx_ip(&self) -> $ip {
+                    *self.ip()
+                }
+            }
+        )*};
+    }
+    ip_of_socket!(SocketAddrV4 => Ipv4Addr, SocketAddrV6 => Ipv6Addr);
+
+    impl EcsIpValue for SocketAddr {
+        type View<'a> = IpAddr;
+        #[inline(always)]
+        fn __ecsctx_ip(&self) -> IpAddr {
+            self.ip()
+        }
+    }
+
+    impl<T: EcsIpValue> EcsIpValue for Option<T> {
+        type View<'a>
+            = Option<T::View<'a>>
+        where
+            T: 'a;
+        #[inline(always)]
+        fn __ecsctx_ip(&self) -> Self::View<'_> {
+            self.as_ref().map(T::__ecsctx_ip)
+        }
+    }
+
+    impl<T: EcsIpValue + ?Sized> EcsIpValue for &T {
+        type View<'a>
+            = T::View<'a>
+        where
+            Self: 'a;
+        #[inline(always)]
+        fn __ecsctx_ip(&self) -> Self::View<'_> {
+            (**self).__ecsctx_ip()
+        }
+    }
+
+    impl<T: EcsIpValue + ?Sized> EcsIpValue for &mut T {
+        type View<'a>
+            = T::View<'a>
+        where
+            Self: 'a;
+        #[inline(always)]
+        fn __ecsctx_ip(&self) -> Self::View<'_> {
+            (**self).__ecsctx_ip()
+        }
+    }
+
+    // Lists keep their elements (addresses, never socket addresses: see `EcsIp`).
+    macro_rules! ip_list {
+        ($($t:ty),*) => {$(
+            impl<T: EcsIp + serde::Serialize> EcsIpValue for $t {
+                type View<'a> = &'a $t where Self: 'a;
+                #[inline(always)]
+                fn __ecsctx_ip(&self) -> &$t {
+                    self
+                }
+            }
+        )*};
+    }
+    ip_list!(Vec<T>, [T], Box<T>);
+
+    impl<T: EcsIp + serde::Serialize, const N: usize> EcsIpValue for [T; N] {
+        type View<'a>
+            = &'a [T]
+        where
+            T: 'a;
+        #[inline(always)]
+        fn __ecsctx_ip(&self) -> &[T] {
+            self
+        }
+    }
 
     macro_rules! wrappers {
         ($($tr:ident),*) => {$(

@@ -274,6 +274,32 @@ fn typed_values_at_ecs_fields_are_written_as_ecs_wants_them() {
     assert_eq!(l["http"]["response"]["status_code"], 503);
 }
 
+/// A socket address at an `ip` field is written as its IP (the port is not part of it),
+/// in `event!` and in `bind!`, bare, borrowed or in an `Option`.
+#[test]
+fn socket_addresses_at_ip_fields_are_their_ip() {
+    use std::net::{SocketAddr, SocketAddrV6};
+    let _g = shared();
+    let peer: SocketAddr = "198.51.100.7:44321".parse().unwrap();
+    let v6: SocketAddrV6 = "[2001:db8::1]:443".parse().unwrap();
+    let maybe: Option<SocketAddr> = Some(peer);
+    let lines = capture(|| {
+        bind!(client.ip = peer);
+        event!(
+            info,
+            "accepted",
+            source.ip = &peer,
+            destination.ip = v6,
+            server.ip = maybe
+        );
+    });
+    let l = &lines[0];
+    assert_eq!(l["client"]["ip"], "198.51.100.7", "{l}");
+    assert_eq!(l["source"]["ip"], "198.51.100.7");
+    assert_eq!(l["destination"]["ip"], "2001:db8::1");
+    assert_eq!(l["server"]["ip"], "198.51.100.7");
+}
+
 #[test]
 #[allow(deprecated)]
 fn ecs_event_alias_is_event() {
