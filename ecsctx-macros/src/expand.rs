@@ -14,7 +14,7 @@ use syn::Ident;
 
 use crate::ast::{Class, Fields, Leaf, Macro, Typed};
 use crate::input::{BindInput, BindMode, EventInput, ModifierKind};
-use crate::validate;
+use crate::{schema, validate};
 
 /// Expands `event!`.
 pub(crate) fn event(tokens: TokenStream) -> TokenStream {
@@ -260,6 +260,17 @@ fn event_value(leaf: &Leaf) -> TokenStream {
         (Class::Plain, None) if matches!(expr, syn::Expr::Array(_)) => {
             quote_spanned!(span=> #p::value_arg(#p::log::kv::Value::from_serde(&#expr)))
         }
+        // An ECS `keyword`/`text` field also takes anything `Display`.
+        (Class::Plain, None)
+            if matches!(
+                schema::node(&leaf.schema),
+                schema::Node::Field(schema::Kind::Keyword | schema::Kind::Text)
+            ) =>
+        {
+            quote_spanned!(span=>
+                #p::capture_text((&&&#p::TextProbe(&#expr)).__ecsctx_text_probe())
+            )
+        }
         (Class::Plain, None) => {
             quote_spanned!(span=> #p::capture((&&#p::ArgProbe(&#expr)).__ecsctx_arg_probe()))
         }
@@ -371,7 +382,10 @@ fn error_field(leaf: &Leaf) -> TokenStream {
 fn arg_probe_traits() -> TokenStream {
     quote!(
         #[allow(unused_imports)]
-        use ::ecsctx::__private::{ArgProbeFallback as _, ArgProbeScalar as _};
+        use ::ecsctx::__private::{
+            ArgProbeFallback as _, ArgProbeScalar as _, TextProbeDisplay as _,
+            TextProbeScalar as _, TextProbeValue as _,
+        };
     )
 }
 

@@ -226,6 +226,70 @@ pub enum ArgProbed<'a, T: ?Sized> {
     Other(&'a T),
 }
 
+// === free text at ECS keyword/text fields ===
+
+/// Values an ECS `keyword`/`text` field takes without a modifier: anything `event!`
+/// captures, and anything `Display` (written as its text).
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be logged at this ECS text field: it is neither a `log` value nor `Display`",
+    label = "`{Self}` implements neither `log::kv::ToValue` nor `std::fmt::Display`",
+    note = "capture it with a modifier: `key:? = value` (Debug) or `key:serde = value` (Serialize)"
+)]
+pub trait TextValue: fmt::Display {}
+
+impl<T: fmt::Display + ?Sized> TextValue for T {}
+
+/// Autoref dispatch for `key = expr` at an ECS `keyword`/`text` field: a [`Scalar`],
+/// then a `log` value ([`Capture`]), then `Display`.
+#[doc(hidden)]
+pub struct TextProbe<'a, T: ?Sized>(pub &'a T);
+
+#[doc(hidden)]
+pub trait TextProbeScalar<'a> {
+    fn __ecsctx_text_probe(&self) -> ArgProbed<'a, Captured>;
+}
+
+impl<'a, T: Scalar + ?Sized> TextProbeScalar<'a> for &&TextProbe<'a, T> {
+    #[inline(always)]
+    fn __ecsctx_text_probe(&self) -> ArgProbed<'a, Captured> {
+        ArgProbed::Arg(self.0.__ecsctx_arg())
+    }
+}
+
+#[doc(hidden)]
+pub trait TextProbeValue<'a> {
+    fn __ecsctx_text_probe(&self) -> ArgProbed<'a, Captured>;
+}
+
+impl<'a, T: Capture + ?Sized> TextProbeValue<'a> for &TextProbe<'a, T> {
+    #[inline(always)]
+    fn __ecsctx_text_probe(&self) -> ArgProbed<'a, Captured> {
+        ArgProbed::Arg(Arg::Value(self.0.__ecsctx_capture()))
+    }
+}
+
+#[doc(hidden)]
+pub trait TextProbeDisplay<'a, T: ?Sized> {
+    fn __ecsctx_text_probe(&self) -> ArgProbed<'a, T>;
+}
+
+impl<'a, T: ?Sized> TextProbeDisplay<'a, T> for TextProbe<'a, T> {
+    #[inline(always)]
+    fn __ecsctx_text_probe(&self) -> ArgProbed<'a, T> {
+        ArgProbed::Other(self.0)
+    }
+}
+
+/// The end of [`TextProbe`]: a `Display` value is written as its text.
+#[doc(hidden)]
+#[inline(always)]
+pub fn capture_text<'a, T: TextValue>(probed: ArgProbed<'a, T>) -> Arg<'a> {
+    match probed {
+        ArgProbed::Arg(arg) => arg,
+        ArgProbed::Other(value) => Arg::Display(value),
+    }
+}
+
 /// Values that `bind!` binds without a modifier.
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot be bound: it does not implement `serde::Serialize`",
@@ -960,5 +1024,11 @@ pub const fn check_declared(info: &crate::events::EventInfo, given: &[&str]) {
             ]);
         }
         i += 1;
+    }
+}
+
+impl fmt::Display for Captured {
+    fn fmt(&self, _: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match *self {}
     }
 }

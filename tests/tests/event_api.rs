@@ -274,6 +274,39 @@ fn typed_values_at_ecs_fields_are_written_as_ecs_wants_them() {
     assert_eq!(l["http"]["response"]["status_code"], 503);
 }
 
+/// An ECS `keyword`/`text` field takes a `Display` value without a modifier (a custom
+/// key still needs one, as before), masked like any string.
+#[test]
+fn display_values_at_ecs_text_fields() {
+    struct OrderId(u64);
+    impl std::fmt::Display for OrderId {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            write!(f, "ORD-{}", self.0)
+        }
+    }
+    struct Email(&'static str);
+    impl std::fmt::Display for Email {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str(self.0)
+        }
+    }
+    let _g = shared();
+    let lines = capture(|| {
+        event!(
+            info,
+            "order_placed",
+            transaction.id = OrderId(7),
+            user.email = Email("john.doe@example.com"),
+            user.domain = "corp"
+        );
+    });
+    let l = &lines[0];
+    assert_eq!(l["transaction"]["id"], "ORD-7", "{l}");
+    assert_eq!(l["user"]["domain"], "corp");
+    let email = l["user"]["email"].as_str().unwrap();
+    assert!(!email.contains("john.doe"), "{email}");
+}
+
 /// A socket address at an `ip` field is written as its IP (the port is not part of it),
 /// in `event!` and in `bind!`, bare, borrowed or in an `Option`.
 #[test]
