@@ -212,6 +212,18 @@ pub(crate) fn bind(tokens: TokenStream) -> TokenStream {
     let aliases = alias_warnings(&fields);
     let uses_error = fields.leaves.iter().any(|l| l.class == Class::Error);
     let use_probe = uses_error.then(probe_traits);
+    let use_text_probe = fields
+        .leaves
+        .iter()
+        .any(|l| l.class == Class::Plain && l.modifier.is_none())
+        .then(|| {
+            quote!(
+                #[allow(unused_imports)]
+                use ::ecsctx::__private::{
+                    BindTextDisplay as _, BindTextScalar as _, BindTextSerialize as _,
+                };
+            )
+        });
     let inserts = fields.leaves.iter().map(|leaf| {
         let key = &leaf.key;
         let value = bind_value(leaf);
@@ -220,6 +232,7 @@ pub(crate) fn bind(tokens: TokenStream) -> TokenStream {
     let build = quote!({
         #aliases
         #use_probe
+        #use_text_probe
         let mut #f = #ctx::Fields::new();
         #(#inserts)*
         #f
@@ -332,6 +345,17 @@ fn bind_value(leaf: &Leaf) -> TokenStream {
         (_, Some(ModifierKind::Display)) => quote_spanned!(span=> &#p::DisplayValue(&#expr)),
         (_, Some(ModifierKind::Debug)) => quote_spanned!(span=> &#p::DebugValue(&#expr)),
         (_, Some(ModifierKind::Serde)) => quote_spanned!(span=> &#expr),
+        // An ECS `keyword`/`text` field also takes anything `Display`, as in `event!`.
+        (Class::Plain, None)
+            if matches!(
+                schema::node(&leaf.schema),
+                schema::Node::Field(schema::Kind::Keyword | schema::Kind::Text)
+            ) =>
+        {
+            quote_spanned!(span=>
+                &#p::BindArg(#p::capture_text((&&&#p::BindTextProbe(&#expr)).__ecsctx_text_probe()))
+            )
+        }
         (Class::Plain, None) => quote_spanned!(span=> #p::bind_value(&#expr)),
         (Class::FieldSet, None) => quote_spanned!(span=> #p::assert_field_set(&#expr)),
         (Class::Typed(Typed::Date), None) => {

@@ -75,7 +75,8 @@ use proc_macro::TokenStream;
 ///   compile time), and capture modifiers `:%`/`:display`,
 ///   `:?`/`:debug`, `:serde` (`key:% = value`). Without a modifier a value
 ///   is captured with `log::kv::ToValue`; at an ECS `keyword`/`text` field
-///   a `Display` value is also taken as it is (written as its text).
+///   a `Display` value is also taken as it is (written as its text), in
+///   `event!` and in `bind!`.
 /// - ECS field sets (`error`, `http`, `user`, …) must be objects; their
 ///   sub-fields and literal values are checked against ECS 9.4.0.
 ///   `error = err` accepts any `std::error::Error`.

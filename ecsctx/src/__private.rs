@@ -231,8 +231,8 @@ pub enum ArgProbed<'a, T: ?Sized> {
 /// Values an ECS `keyword`/`text` field takes without a modifier: anything `event!`
 /// captures, and anything `Display` (written as its text).
 #[diagnostic::on_unimplemented(
-    message = "`{Self}` cannot be logged at this ECS text field: it is neither a `log` value nor `Display`",
-    label = "`{Self}` implements neither `log::kv::ToValue` nor `std::fmt::Display`",
+    message = "`{Self}` cannot be logged at this ECS text field: it is not a loggable value and not `Display`",
+    label = "`{Self}` implements none of `std::fmt::Display`, `log::kv::ToValue` (`event!`) and `serde::Serialize` (`bind!`)",
     note = "capture it with a modifier: `key:? = value` (Debug) or `key:serde = value` (Serialize)"
 )]
 pub trait TextValue: fmt::Display {}
@@ -287,6 +287,58 @@ pub fn capture_text<'a, T: TextValue>(probed: ArgProbed<'a, T>) -> Arg<'a> {
     match probed {
         ArgProbed::Arg(arg) => arg,
         ArgProbed::Other(value) => Arg::Display(value),
+    }
+}
+
+/// [`TextProbe`] for `bind!`, whose values are `Serialize`: a [`Scalar`], then a
+/// `Serialize` value, then `Display`.
+#[doc(hidden)]
+pub struct BindTextProbe<'a, T: ?Sized>(pub &'a T);
+
+#[doc(hidden)]
+pub trait BindTextScalar<'a> {
+    fn __ecsctx_text_probe(&self) -> ArgProbed<'a, Captured>;
+}
+
+impl<'a, T: Scalar + ?Sized> BindTextScalar<'a> for &&BindTextProbe<'a, T> {
+    #[inline(always)]
+    fn __ecsctx_text_probe(&self) -> ArgProbed<'a, Captured> {
+        ArgProbed::Arg(self.0.__ecsctx_arg())
+    }
+}
+
+#[doc(hidden)]
+pub trait BindTextSerialize<'a> {
+    fn __ecsctx_text_probe(&self) -> ArgProbed<'a, Captured>;
+}
+
+impl<'a, T: Serialize> BindTextSerialize<'a> for &BindTextProbe<'a, T> {
+    #[inline(always)]
+    fn __ecsctx_text_probe(&self) -> ArgProbed<'a, Captured> {
+        ArgProbed::Arg(Arg::Value(Value::from_serde(self.0)))
+    }
+}
+
+#[doc(hidden)]
+pub trait BindTextDisplay<'a, T: ?Sized> {
+    fn __ecsctx_text_probe(&self) -> ArgProbed<'a, T>;
+}
+
+impl<'a, T: ?Sized> BindTextDisplay<'a, T> for BindTextProbe<'a, T> {
+    #[inline(always)]
+    fn __ecsctx_text_probe(&self) -> ArgProbed<'a, T> {
+        ArgProbed::Other(self.0)
+    }
+}
+
+/// `bind!`'s value at an ECS `keyword`/`text` field: what [`capture_text`] took,
+/// serialized as `event!` would write it.
+#[doc(hidden)]
+pub struct BindArg<'a>(pub Arg<'a>);
+
+impl Serialize for BindArg<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::render::value::ArgSer(&self.0).serialize(serializer)
     }
 }
 

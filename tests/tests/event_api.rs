@@ -274,8 +274,8 @@ fn typed_values_at_ecs_fields_are_written_as_ecs_wants_them() {
     assert_eq!(l["http"]["response"]["status_code"], 503);
 }
 
-/// An ECS `keyword`/`text` field takes a `Display` value without a modifier (a custom
-/// key still needs one, as before), masked like any string.
+/// An ECS `keyword`/`text` field takes a `Display` value without a modifier, in `event!`
+/// and `bind!` (a custom key still needs one, as before), masked like any string.
 #[test]
 fn display_values_at_ecs_text_fields() {
     struct OrderId(u64);
@@ -292,6 +292,7 @@ fn display_values_at_ecs_text_fields() {
     }
     let _g = shared();
     let lines = capture(|| {
+        bind!(organization.id = OrderId(1));
         event!(
             info,
             "order_placed",
@@ -302,6 +303,7 @@ fn display_values_at_ecs_text_fields() {
     });
     let l = &lines[0];
     assert_eq!(l["transaction"]["id"], "ORD-7", "{l}");
+    assert_eq!(l["organization"]["id"], "ORD-1", "{l}");
     assert_eq!(l["user"]["domain"], "corp");
     let email = l["user"]["email"].as_str().unwrap();
     assert!(!email.contains("john.doe"), "{email}");
