@@ -177,7 +177,9 @@ impl Parse for Decl {
                     d.required.push(FieldInput {
                         path,
                         modifier: None,
-                        value: Some(ValueInput::Expr(syn::parse_quote!(()))),
+                        // A stand-in value: only the path is checked (a field set may be
+                        // required as a whole: `required: { user }`).
+                        value: Some(ValueInput::Expr(syn::parse_quote!(required))),
                     });
                     if inner.is_empty() {
                         break;
@@ -217,6 +219,20 @@ pub(crate) fn events(tokens: TokenStream) -> TokenStream {
     let mut items = Vec::new();
     let mut names = Vec::new();
     for (k, d) in block.decls.iter().enumerate() {
+        let name = d.ident.to_string();
+        if !(name.bytes().any(|c| c.is_ascii_uppercase())
+            && name
+                .bytes()
+                .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == b'_'))
+        {
+            errors.push(syn::Error::new(
+                d.ident.span(),
+                format!(
+                    "a declared event's name is in SCREAMING_CASE (`event!` tells it from a variable by that): write `{}`",
+                    screaming(&name)
+                ),
+            ));
+        }
         if let Some(first) = block.decls[..k]
             .iter()
             .find(|o| o.action.value() == d.action.value())
@@ -311,7 +327,13 @@ fn expand_decl(d: &Decl, fields: &Fields) -> TokenStream {
     let required = fields.leaves.iter().map(|l| &l.key);
     let (reasons, reason_impl) = match &d.reasons {
         Some(t) => {
-            let text = quote!(#t).to_string().replace(' ', "");
+            let text = quote!(#t)
+                .to_string()
+                .replace(" :: ", "::")
+                .replace(":: ", "::")
+                .replace(" < ", "<")
+                .replace(" >", ">")
+                .replace(" ,", ",");
             (
                 quote!(::core::option::Option::Some(#text)),
                 quote_spanned!(Span::mixed_site()=>
@@ -350,6 +372,7 @@ fn expand_decl(d: &Decl, fields: &Fields) -> TokenStream {
             const INFO: ::ecsctx::events::EventInfo = ::ecsctx::events::EventInfo {
                 name: #name,
                 action: #action,
+                module: ::core::module_path!(),
                 doc: #doc,
                 kind: #kind,
                 category: &[#(#category),*],
@@ -425,6 +448,47 @@ const IRREGULAR: &[&str] = &[
     "resent",
     "rewritten",
     "overridden",
+    "bound",
+    "cut",
+    "broken",
+    "forgotten",
+    "repaid",
+    "prepaid",
+    "heard",
+    "gone",
+    "sought",
+    "fed",
+    "lit",
+    "shot",
+    "sped",
+    "stood",
+    "struck",
+    "swept",
+    "taught",
+    "thought",
+    "understood",
+    "spun",
+    "stuck",
+    "dealt",
+    "meant",
+    "felt",
+    "slept",
+    "torn",
+    "worn",
+    "sworn",
+    "beaten",
+    "bitten",
+    "driven",
+    "ridden",
+    "risen",
+    "spoken",
+    "stolen",
+];
+
+/// Words that end in `ed` without being a past tense.
+const NOT_PAST: &[&str] = &[
+    "bed", "red", "shred", "sled", "embed", "imbed", "need", "feed", "seed", "heed", "weed",
+    "bleed", "breed", "speed", "succeed", "exceed", "proceed", "deed", "steed", "reed", "greed",
 ];
 
 /// Checks an action against the naming rules.
@@ -442,7 +506,7 @@ fn check_action(lit: &LitStr, naming: Naming) -> syn::Result<()> {
         !s.is_empty()
             && s.bytes()
                 .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'_')
-            && s.as_bytes()[0].is_ascii_lowercase()
+            && s.as_bytes()[0].is_ascii_alphanumeric()
             && !s.ends_with('_')
             && !s.contains("__")
     };
@@ -489,7 +553,7 @@ fn check_action(lit: &LitStr, naming: Naming) -> syn::Result<()> {
         ));
     }
     let verb = words[words.len() - 1];
-    if !(verb.ends_with("ed") || IRREGULAR.contains(&verb)) {
+    if !((verb.ends_with("ed") && !NOT_PAST.contains(&verb)) || IRREGULAR.contains(&verb)) {
         return err(format!(
             "the action \"{action}\" does not end in a past-tense verb (`{verb}`); an event names what \
              happened: e.g. \"{}_{}\", or use `#![naming = \"snake\"]`",
@@ -498,6 +562,20 @@ fn check_action(lit: &LitStr, naming: Naming) -> syn::Result<()> {
         ));
     }
     Ok(())
+}
+
+/// `PaymentCaptured`, `payment_captured` → `PAYMENT_CAPTURED`.
+fn screaming(name: &str) -> String {
+    let mut out = String::new();
+    let mut prev_lower = false;
+    for c in name.chars() {
+        if c.is_uppercase() && prev_lower {
+            out.push('_');
+        }
+        prev_lower = c.is_lowercase() || c.is_ascii_digit();
+        out.extend(c.to_uppercase());
+    }
+    out
 }
 
 /// A guess at the past tense of `verb`, for the message.
@@ -525,6 +603,8 @@ mod tests {
             "payment.refund_sent",
             "auth.session_expired",
             "checkout.cart_v2_built",
+            "payment.3ds_challenge_sent",
+            "ledger.entry_bound",
         ] {
             assert_eq!(check(ok, Naming::Strict), Ok(()), "{ok}");
         }
@@ -535,6 +615,8 @@ mod tests {
             ("pg.response_receive", "past-tense"),
             ("payment.not_captured", "negation"),
             ("payment.captured", "no subject"),
+            ("payment.capture_succeed", "past-tense"),
+            ("quota.limit_exceed", "past-tense"),
             ("payment..captured", "lower snake case"),
         ] {
             let e = check(bad, Naming::Strict).unwrap_err();

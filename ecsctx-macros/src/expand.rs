@@ -38,6 +38,9 @@ pub(crate) fn event(tokens: TokenStream) -> TokenStream {
     }
     let mut fields = Fields::new(Macro::Event, &input.fields);
     errors.extend(validate::fields(Macro::Event, &mut fields));
+    if declared.is_some() {
+        errors.extend(declared_members(&fields));
+    }
     let name = match declared {
         Some(path) => Name::Declared(path),
         None => match name {
@@ -157,31 +160,54 @@ fn declared_name(name: &syn::Expr) -> Option<syn::Path> {
 }
 
 /// In a declared event, `outcome` and `reason` stand for `event.outcome` and
-/// `event.reason`; what the declaration sets (`event.action`, `kind`, `category`,
-/// `type`) cannot be given again.
+/// `event.reason` (`outcome` alone takes the variable of that name); a reason takes the
+/// declared type, so no capture modifier.
 fn declared_shorthands(fields: &mut [crate::input::FieldInput]) -> Vec<syn::Error> {
     let mut errors = Vec::new();
     for f in fields {
-        let written: Vec<String> = f.path.iter().map(|i| i.to_string()).collect();
-        match written.iter().map(String::as_str).collect::<Vec<_>>()[..] {
-            ["outcome"] | ["reason"] => {
-                let span = f.path[0].span();
-                f.path.insert(0, Ident::new("event", span));
-            }
-            ["event", "action" | "kind" | "category" | "type"]
-            | ["ecs_event", "action" | "kind" | "category" | "type"] => {
-                errors.push(syn::Error::new(
-                    f.path[1].span(),
-                    format!(
-                        "`event.{}` of a declared event comes from its declaration in `events!`; remove it here",
-                        written[1]
-                    ),
+        if f.path.len() != 1 || !(f.path[0] == "outcome" || f.path[0] == "reason") {
+            continue;
+        }
+        let ident = f.path[0].clone();
+        if f.value.is_none() {
+            f.value = Some(crate::input::ValueInput::Expr(syn::parse_quote!(#ident)));
+        }
+        if ident == "reason" {
+            if let Some(m) = &f.modifier {
+                errors.push(syn::Error::new_spanned(
+                    &m.tokens,
+                    "`reason` of a declared event takes a value of its declared `reasons:` type as it is; remove the modifier",
                 ));
             }
-            _ => {}
         }
+        f.path.insert(0, Ident::new("event", ident.span()));
     }
     errors
+}
+
+/// What the declaration of an event sets (`event.action`, `kind`, `category`, `type`)
+/// cannot be given again, in any form (`event.kind = ..`, `event = { kind: .. }`).
+fn declared_members(fields: &Fields) -> Vec<syn::Error> {
+    fields
+        .leaves
+        .iter()
+        .filter(|l| {
+            matches!(
+                l.key.as_str(),
+                "event.action" | "event.kind" | "event.category" | "event.type"
+            )
+        })
+        .map(|l| {
+            let span = l.written.last().map_or_else(Span::call_site, Ident::span);
+            syn::Error::new(
+                span,
+                format!(
+                    "`{}` of a declared event comes from its declaration in `events!`; remove it here",
+                    l.key
+                ),
+            )
+        })
+        .collect()
 }
 
 /// Expands `bind!`.
@@ -263,27 +289,20 @@ fn event_value(leaf: &Leaf) -> TokenStream {
         (_, Some(ModifierKind::Serde)) => {
             quote_spanned!(span=> #p::value_arg(#p::log::kv::Value::from_serde(&#expr)))
         }
-        // A list of string literals (`event.category = ["web"]`): one leaf, no serde.
-        (Class::Plain, None) if str_list(expr) => quote_spanned!(span=> #p::Arg::StrList(&#expr)),
-        (Class::Typed(t), None) if str_list(expr) => {
-            let check = typed_check(t, span);
-            quote_spanned!(span=> { let _ = #check(&#expr); #p::Arg::StrList(&#expr) })
+        // A list of string literals at an ECS field (`event.category = ["web"]`): one
+        // leaf, no serde. (Elsewhere, under `labels` or `extra`, lists keep the general
+        // path, which writes them as those places want.)
+        (Class::Plain, None) if str_list(expr) && is_text_field(leaf) => {
+            quote_spanned!(span=> #p::Arg::StrList(&#expr))
         }
         // `log` has no `ToValue` for arrays: a list literal goes through serde.
         (Class::Plain, None) if matches!(expr, syn::Expr::Array(_)) => {
             quote_spanned!(span=> #p::value_arg(#p::log::kv::Value::from_serde(&#expr)))
         }
         // An ECS `keyword`/`text` field also takes anything `Display`.
-        (Class::Plain, None)
-            if matches!(
-                schema::node(&leaf.schema),
-                schema::Node::Field(schema::Kind::Keyword | schema::Kind::Text)
-            ) =>
-        {
-            quote_spanned!(span=>
-                #p::capture_text((&&&#p::TextProbe(&#expr)).__ecsctx_text_probe())
-            )
-        }
+        (Class::Plain, None) if is_text_field(leaf) => quote_spanned!(span=>
+            #p::capture_text((&&&#p::TextProbe(&#expr)).__ecsctx_text_probe())
+        ),
         (Class::Plain, None) => {
             quote_spanned!(span=> #p::capture((&&#p::ArgProbe(&#expr)).__ecsctx_arg_probe()))
         }
@@ -320,6 +339,14 @@ fn event_value(leaf: &Leaf) -> TokenStream {
     }
 }
 
+/// Whether the leaf is an ECS `keyword`/`text` field (which also takes `Display` values).
+fn is_text_field(leaf: &Leaf) -> bool {
+    matches!(
+        schema::node(&leaf.schema),
+        schema::Node::Field(schema::Kind::Keyword | schema::Kind::Text)
+    )
+}
+
 /// Whether `expr` is an array of string literals.
 fn str_list(expr: &syn::Expr) -> bool {
     match expr {
@@ -346,16 +373,9 @@ fn bind_value(leaf: &Leaf) -> TokenStream {
         (_, Some(ModifierKind::Debug)) => quote_spanned!(span=> &#p::DebugValue(&#expr)),
         (_, Some(ModifierKind::Serde)) => quote_spanned!(span=> &#expr),
         // An ECS `keyword`/`text` field also takes anything `Display`, as in `event!`.
-        (Class::Plain, None)
-            if matches!(
-                schema::node(&leaf.schema),
-                schema::Node::Field(schema::Kind::Keyword | schema::Kind::Text)
-            ) =>
-        {
-            quote_spanned!(span=>
-                &#p::BindArg(#p::capture_text((&&&#p::BindTextProbe(&#expr)).__ecsctx_text_probe()))
-            )
-        }
+        (Class::Plain, None) if is_text_field(leaf) => quote_spanned!(span=>
+            &#p::BindArg(#p::capture_text((&&&#p::BindTextProbe(&#expr)).__ecsctx_text_probe()))
+        ),
         (Class::Plain, None) => quote_spanned!(span=> #p::bind_value(&#expr)),
         (Class::FieldSet, None) => quote_spanned!(span=> #p::assert_field_set(&#expr)),
         (Class::Typed(Typed::Date), None) => {

@@ -69,7 +69,8 @@ use proc_macro::TokenStream;
 /// - Levels: `trace`, `debug`, `info`, `warn`, `error`; `target:` defaults to
 ///   `module_path!()`.
 /// - The name is a string literal: no whitespace, no `{}`, 1 to 128
-///   characters.
+///   characters; or a declared event (a SCREAMING_CASE path declared with
+///   [`events!`]), whose declaration the call is checked against.
 /// - Fields: `path = expr`, shorthand `ident`, dotted paths, object
 ///   literals `{ k: v, k2, k3: { … } }` (flattened into dotted keys at
 ///   compile time), and capture modifiers `:%`/`:display`,

@@ -239,95 +239,72 @@ pub trait TextValue: fmt::Display {}
 
 impl<T: fmt::Display + ?Sized> TextValue for T {}
 
-/// Autoref dispatch for `key = expr` at an ECS `keyword`/`text` field: a [`Scalar`],
-/// then a `log` value ([`Capture`]), then `Display`.
-#[doc(hidden)]
-pub struct TextProbe<'a, T: ?Sized>(pub &'a T);
+/// An autoref dispatch for `key = expr` at an ECS `keyword`/`text` field: a [`Scalar`],
+/// then what the macro captures otherwise (`$middle`, by `$bound`), then `Display`; the
+/// expansion calls `capture_text((&&&$probe(&expr)).__ecsctx_text_probe())`.
+macro_rules! text_probe {
+    ($(#[$doc:meta])* $probe:ident, $scalar:ident, $middle:ident: $bound:path => $arg:expr, $display:ident) => {
+        $(#[$doc])*
+        #[doc(hidden)]
+        pub struct $probe<'a, T: ?Sized>(pub &'a T);
 
-#[doc(hidden)]
-pub trait TextProbeScalar<'a> {
-    fn __ecsctx_text_probe(&self) -> ArgProbed<'a, Captured>;
+        #[doc(hidden)]
+        pub trait $scalar<'a> {
+            fn __ecsctx_text_probe(&self) -> ArgProbed<'a, Captured>;
+        }
+
+        impl<'a, T: Scalar + ?Sized> $scalar<'a> for &&$probe<'a, T> {
+            #[inline(always)]
+            fn __ecsctx_text_probe(&self) -> ArgProbed<'a, Captured> {
+                ArgProbed::Arg(self.0.__ecsctx_arg())
+            }
+        }
+
+        #[doc(hidden)]
+        pub trait $middle<'a> {
+            fn __ecsctx_text_probe(&self) -> ArgProbed<'a, Captured>;
+        }
+
+        impl<'a, T: $bound> $middle<'a> for &$probe<'a, T> {
+            #[inline(always)]
+            fn __ecsctx_text_probe(&self) -> ArgProbed<'a, Captured> {
+                let f: fn(&'a T) -> Arg<'a> = $arg;
+                ArgProbed::Arg(f(self.0))
+            }
+        }
+
+        #[doc(hidden)]
+        pub trait $display<'a, T: ?Sized> {
+            fn __ecsctx_text_probe(&self) -> ArgProbed<'a, T>;
+        }
+
+        impl<'a, T: ?Sized> $display<'a, T> for $probe<'a, T> {
+            #[inline(always)]
+            fn __ecsctx_text_probe(&self) -> ArgProbed<'a, T> {
+                ArgProbed::Other(self.0)
+            }
+        }
+    };
 }
 
-impl<'a, T: Scalar + ?Sized> TextProbeScalar<'a> for &&TextProbe<'a, T> {
-    #[inline(always)]
-    fn __ecsctx_text_probe(&self) -> ArgProbed<'a, Captured> {
-        ArgProbed::Arg(self.0.__ecsctx_arg())
-    }
-}
+text_probe!(
+    /// `event!`: a [`Scalar`], a `log` value ([`Capture`]), then `Display`.
+    TextProbe, TextProbeScalar, TextProbeValue: Capture => |v| Arg::Value(v.__ecsctx_capture()), TextProbeDisplay
+);
+text_probe!(
+    /// `bind!`, whose values are `Serialize`: a [`Scalar`], a `Serialize` value, then
+    /// `Display`.
+    BindTextProbe, BindTextScalar, BindTextSerialize: Serialize => |v| Arg::Value(Value::from_serde(v)), BindTextDisplay
+);
 
-#[doc(hidden)]
-pub trait TextProbeValue<'a> {
-    fn __ecsctx_text_probe(&self) -> ArgProbed<'a, Captured>;
-}
-
-impl<'a, T: Capture + ?Sized> TextProbeValue<'a> for &TextProbe<'a, T> {
-    #[inline(always)]
-    fn __ecsctx_text_probe(&self) -> ArgProbed<'a, Captured> {
-        ArgProbed::Arg(Arg::Value(self.0.__ecsctx_capture()))
-    }
-}
-
-#[doc(hidden)]
-pub trait TextProbeDisplay<'a, T: ?Sized> {
-    fn __ecsctx_text_probe(&self) -> ArgProbed<'a, T>;
-}
-
-impl<'a, T: ?Sized> TextProbeDisplay<'a, T> for TextProbe<'a, T> {
-    #[inline(always)]
-    fn __ecsctx_text_probe(&self) -> ArgProbed<'a, T> {
-        ArgProbed::Other(self.0)
-    }
-}
-
-/// The end of [`TextProbe`]: a `Display` value is written as its text.
+/// The end of [`TextProbe`] and [`BindTextProbe`]: a `Display` value is written as its
+/// text.
 #[doc(hidden)]
 #[inline(always)]
 pub fn capture_text<'a, T: TextValue>(probed: ArgProbed<'a, T>) -> Arg<'a> {
     match probed {
         ArgProbed::Arg(arg) => arg,
         ArgProbed::Other(value) => Arg::Display(value),
-    }
-}
-
-/// [`TextProbe`] for `bind!`, whose values are `Serialize`: a [`Scalar`], then a
-/// `Serialize` value, then `Display`.
-#[doc(hidden)]
-pub struct BindTextProbe<'a, T: ?Sized>(pub &'a T);
-
-#[doc(hidden)]
-pub trait BindTextScalar<'a> {
-    fn __ecsctx_text_probe(&self) -> ArgProbed<'a, Captured>;
-}
-
-impl<'a, T: Scalar + ?Sized> BindTextScalar<'a> for &&BindTextProbe<'a, T> {
-    #[inline(always)]
-    fn __ecsctx_text_probe(&self) -> ArgProbed<'a, Captured> {
-        ArgProbed::Arg(self.0.__ecsctx_arg())
-    }
-}
-
-#[doc(hidden)]
-pub trait BindTextSerialize<'a> {
-    fn __ecsctx_text_probe(&self) -> ArgProbed<'a, Captured>;
-}
-
-impl<'a, T: Serialize> BindTextSerialize<'a> for &BindTextProbe<'a, T> {
-    #[inline(always)]
-    fn __ecsctx_text_probe(&self) -> ArgProbed<'a, Captured> {
-        ArgProbed::Arg(Arg::Value(Value::from_serde(self.0)))
-    }
-}
-
-#[doc(hidden)]
-pub trait BindTextDisplay<'a, T: ?Sized> {
-    fn __ecsctx_text_probe(&self) -> ArgProbed<'a, T>;
-}
-
-impl<'a, T: ?Sized> BindTextDisplay<'a, T> for BindTextProbe<'a, T> {
-    #[inline(always)]
-    fn __ecsctx_text_probe(&self) -> ArgProbed<'a, T> {
-        ArgProbed::Other(self.0)
     }
 }
 
@@ -731,7 +708,18 @@ mod typed_impls {
             }
         )*};
     }
-    ip_list!(Vec<T>, [T], Box<T>);
+    ip_list!(Vec<T>, [T]);
+
+    impl<T: EcsIp + serde::Serialize + ?Sized> EcsIpValue for Box<T> {
+        type View<'a>
+            = &'a Box<T>
+        where
+            T: 'a;
+        #[inline(always)]
+        fn __ecsctx_ip(&self) -> &Box<T> {
+            self
+        }
+    }
 
     impl<T: EcsIp + serde::Serialize, const N: usize> EcsIpValue for [T; N] {
         type View<'a>
@@ -1000,21 +988,6 @@ pub fn declared_reason<E: crate::events::Declared, R: crate::events::ReasonOf<E>
     Arg::Debug(value)
 }
 
-const fn str_eq(a: &str, b: &str) -> bool {
-    let (a, b) = (a.as_bytes(), b.as_bytes());
-    if a.len() != b.len() {
-        return false;
-    }
-    let mut i = 0;
-    while i < a.len() {
-        if a[i] != b[i] {
-            return false;
-        }
-        i += 1;
-    }
-    true
-}
-
 /// Stops compilation with `parts` joined as the message (const evaluation can only
 /// print a `&str`).
 const fn fail(parts: &[&str]) -> ! {
@@ -1031,20 +1004,40 @@ const fn fail(parts: &[&str]) -> ! {
         }
         p += 1;
     }
-    // Cut back to a character boundary (the buffer may end inside one).
-    while n > 0 && n < buf.len() && (buf[n] & 0xC0) == 0x80 {
-        n -= 1;
-    }
-    match std::str::from_utf8(buf.split_at(n).0) {
+    // The buffer may end inside a character: keep what is whole.
+    let whole = match std::str::from_utf8(buf.split_at(n).0) {
+        Ok(_) => n,
+        Err(e) => e.valid_up_to(),
+    };
+    match std::str::from_utf8(buf.split_at(whole).0) {
         Ok(msg) => panic!("{}", msg),
         Err(_) => panic!("a declared event's call does not match its declaration"),
     }
 }
 
+/// Whether `a` is `b` or a path under it (`user.name` under `user`).
+const fn at_or_under(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.len() < b.len() || (a.len() > b.len() && a[b.len()] != b'.') {
+        return false;
+    }
+    let mut i = 0;
+    while i < b.len() {
+        if a[i] != b[i] {
+            return false;
+        }
+        i += 1;
+    }
+    true
+}
+
+/// Whether a field given in the call covers `key`: the field itself, one under it
+/// (`user.name` for `user`), or an object above it (`payment = map` for
+/// `payment.pg_code`, whose keys are only known when it is logged).
 const fn has(given: &[&str], key: &str) -> bool {
     let mut i = 0;
     while i < given.len() {
-        if str_eq(given[i], key) {
+        if at_or_under(given[i], key) || at_or_under(key, given[i]) {
             return true;
         }
         i += 1;

@@ -90,6 +90,9 @@ pub struct EventInfo {
     pub name: &'static str,
     /// `event.action` and the message (`pg.response_received`).
     pub action: &'static str,
+    /// The module that declares the event: the target (`log.logger`) of its
+    /// [`timed`] lines.
+    pub module: &'static str,
     /// The declaration's doc comment, on one line.
     pub doc: &'static str,
     /// `event.kind`.
@@ -172,7 +175,9 @@ impl Serialize for Meta {
 /// [`Timed::success`], [`Timed::failure`], [`Timed::finish`], or `failure` when the
 /// guard is dropped without one (an early return, `?`, a panic).
 ///
-/// The line is `info` for a success or an unknown outcome and `warn` for a failure.
+/// The line is `info` for a success or an unknown outcome and `warn` for a failure; its
+/// target (`log.logger`, and what level directives match) is the module that declares
+/// the event.
 /// An event with `required` fields cannot be timed (a compile error): its fields would
 /// have to be known when the work starts.
 ///
@@ -258,11 +263,13 @@ impl<E: Declared> Timed<E> {
             Outcome::Failure => log::Level::Warn,
             _ => log::Level::Info,
         };
-        let target = "ecsctx::timed";
-        if !log::logger().enabled(&log::Metadata::builder().level(level).target(target).build()) {
+        let info = &E::INFO;
+        let target = info.module;
+        if level > log::max_level()
+            || !log::logger().enabled(&log::Metadata::builder().level(level).target(target).build())
+        {
             return;
         }
-        let info = &E::INFO;
         let nanos = u64::try_from(self.clock.elapsed().as_nanos()).unwrap_or(u64::MAX);
         let end = self.start + std::time::Duration::from_nanos(nanos);
         let start = crate::__private::date_value(&self.start);

@@ -114,6 +114,25 @@ fn a_declared_event_renders_as_its_dotted_equivalent() {
     assert_eq!(lines[6]["event"]["action"], "cache.warmup");
 }
 
+/// A required field is covered by itself, by a field under it, or by an object given
+/// above it; `outcome` alone takes the variable of that name.
+#[test]
+fn required_fields_by_path() {
+    mod decl {
+        ecsctx::events! {
+            pub USER_SEEN = "auth.user_seen" { terminal, required: { user, payment.pg_code } }
+        }
+    }
+    let mut payment = std::collections::BTreeMap::new();
+    payment.insert("pg_code", "knet");
+    let outcome = Outcome::Success;
+    let lines = capture(|| {
+        event!(info, decl::USER_SEEN, outcome, user.name = "bob", payment:serde = payment);
+    });
+    assert_eq!(lines[0]["event"]["outcome"], "success");
+    assert_eq!(lines[0]["payment"]["pg_code"], "knet");
+}
+
 #[test]
 fn the_catalog_lists_each_declaration() {
     let names: Vec<_> = events::catalog()
@@ -154,6 +173,8 @@ fn timed_reports_start_end_duration_and_outcome() {
     let e = &lines[0]["event"];
     assert_eq!(lines[0]["message"], "reports.report_built");
     assert_eq!(lines[0]["log.level"], "info");
+    // The declaring module is the line's logger (and what level directives match).
+    assert_eq!(lines[0]["log"]["logger"], "declared_events::events");
     assert_eq!(e["action"], "reports.report_built");
     assert_eq!(e["category"], serde_json::json!(["process"]));
     assert_eq!(e["outcome"], "success");

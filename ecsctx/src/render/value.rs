@@ -203,6 +203,9 @@ pub(crate) fn write_scalar(
         Arg::Char(v) => write_text_masked(out, v.encode_utf8(&mut [0; 4]), cx, mb),
         Arg::Str(v) if by_path => write_str_masked(out, v, path, cx, mb),
         Arg::Str(v) => write_text_masked(out, v, cx, mb),
+        // Only at ECS fields (the macro emits it nowhere else); each element is masked as
+        // the field's value (the general path masks at `path.[]`, which the masker
+        // classifies by the same key).
         Arg::StrList(list) => {
             out.push(b'[');
             for (i, v) in list.iter().enumerate() {

@@ -1,0 +1,5 @@
+ecsctx::events! {
+    pub PaymentCaptured = "payment.capture_completed"
+}
+
+fn main() {}
