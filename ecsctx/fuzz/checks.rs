@@ -96,15 +96,23 @@ pub fn masker(data: &[u8]) {
     }
 }
 
-/// Every match of `find` in `s`, left to right, with the character after it.
-fn all(s: &str, find: fn(&str) -> Option<&str>) -> Vec<(&str, Option<char>)> {
+/// Every match of `find` in `s`, left to right, with what follows it: the dots and
+/// dashes a domain ends before, and the character after them (`a@b.cc--x` and
+/// `a@b.cc-y` are different occurrences of `a@b.cc`).
+fn all(s: &str, find: fn(&str) -> Option<&str>) -> Vec<(&str, &str, Option<char>)> {
     let mut found = Vec::new();
     let mut rest = s;
     while let Some(m) = find(rest) {
         // `m` borrows from `rest`: go on after it.
         let at = m.as_ptr() as usize - rest.as_ptr() as usize;
         let (start, end) = (at, at + m.len());
-        found.push((&rest[start..end], rest[end..].chars().next()));
+        let after = &rest[end..];
+        let joined = after.len() - after.trim_start_matches(['.', '-']).len();
+        found.push((
+            &rest[start..end],
+            &after[..joined],
+            after[joined..].chars().next(),
+        ));
         rest = &rest[end..];
     }
     found
