@@ -115,7 +115,8 @@ pub(crate) fn event(tokens: TokenStream) -> TokenStream {
     let kv_slice = match &name {
         Name::Declared(p) => {
             let n = fields.leaves.len();
-            quote!(&[#(#kvs),*][..#n + <#p as ::ecsctx::events::Declared>::META_LEN])
+            // At most the 4 slots (`META_LEN` is `events!`'s, but the trait is public).
+            quote!(&[#(#kvs),*][..#n + ::core::cmp::min(<#p as ::ecsctx::events::Declared>::META_LEN, 4)])
         }
         _ => quote!(&[#(#kvs),*]),
     };

@@ -110,6 +110,7 @@ pub struct EventInfo {
 }
 
 /// An event declared with [`events!`](crate::events!): the unit struct it generates.
+/// Implement it only through `events!` (its hidden members are the macro's).
 ///
 /// # Examples
 /// ```
