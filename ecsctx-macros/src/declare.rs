@@ -1,7 +1,8 @@
 //! `events!`: declared events, parsed, checked and expanded in one place.
 //!
 //! ```text
-//! events   := ('#![naming = "strict" | "snake"]')? decl*
+//! events   := ('#![naming = "strict" | "snake"]')? decl*   // the crate's default:
+//!             `event_naming` in Cargo.toml's [package.metadata.ecsctx]
 //! decl     := attr* VIS? IDENT '=' STRING ('{' item (',' item)* ','? '}')? ','? ';'?
 //! item     := 'kind' ':' IDENT
 //!           | 'category' ':' '[' IDENT,* ']'
@@ -55,7 +56,7 @@ struct Decl {
 
 impl Parse for Block {
     fn parse(input: ParseStream) -> syn::Result<Self> {
-        let mut naming = Naming::Strict;
+        let mut naming = crate_naming().map_err(|msg| syn::Error::new(Span::call_site(), msg))?;
         if input.peek(Token![#]) && input.peek2(Token![!]) {
             for attr in input.call(Attribute::parse_inner)? {
                 let nv = attr.meta.require_name_value()?;
@@ -102,6 +103,48 @@ impl Parse for Block {
         }
         Ok(Block { naming, decls })
     }
+}
+
+/// The crate's rule set: `event_naming` in its `Cargo.toml`'s
+/// `[package.metadata.ecsctx]` (`"strict"`, the default, or `"snake"`).
+fn crate_naming() -> Result<Naming, String> {
+    let Ok(dir) = std::env::var("CARGO_MANIFEST_DIR") else {
+        return Ok(Naming::Strict);
+    };
+    let Ok(manifest) = std::fs::read_to_string(std::path::Path::new(&dir).join("Cargo.toml"))
+    else {
+        return Ok(Naming::Strict);
+    };
+    match manifest_naming(&manifest) {
+        None | Some("strict") => Ok(Naming::Strict),
+        Some("snake") => Ok(Naming::Snake),
+        Some(other) => Err(format!(
+            "unknown `event_naming = \"{other}\"` in Cargo.toml's [package.metadata.ecsctx]; write \"strict\" (the default) or \"snake\""
+        )),
+    }
+}
+
+/// `event_naming = "…"` in the `[package.metadata.ecsctx]` table of a manifest.
+fn manifest_naming(manifest: &str) -> Option<&str> {
+    let mut in_table = false;
+    for line in manifest.lines() {
+        let line = line.trim();
+        if line.starts_with('[') {
+            in_table = line.trim_end_matches(|c: char| c.is_whitespace() || c == '#')
+                == "[package.metadata.ecsctx]";
+            continue;
+        }
+        if !in_table {
+            continue;
+        }
+        if let Some((key, value)) = line.split_once('=') {
+            if key.trim() == "event_naming" {
+                let value = value.split('#').next()?.trim();
+                return value.strip_prefix('"')?.strip_suffix('"');
+            }
+        }
+    }
+    None
 }
 
 mod kw {
@@ -278,7 +321,19 @@ pub(crate) fn events(tokens: TokenStream) -> TokenStream {
         names.push(&d.ident);
     }
     let errors = errors.iter().map(syn::Error::to_compile_error);
+    // The rule set came from the crate's manifest: a change to it recompiles the crate.
+    let manifest = std::env::var("CARGO_MANIFEST_DIR")
+        .ok()
+        .map(|dir| std::path::Path::new(&dir).join("Cargo.toml"))
+        .filter(|p| p.is_file())
+        .and_then(|p| p.to_str().map(str::to_owned))
+        .map(|p| {
+            quote!(
+                const _: &str = ::core::include_str!(#p);
+            )
+        });
     quote!(
+        #manifest
         #(#errors)*
         #(#items)*
         /// The events this module declares (`ecsctx::events!`), in declaration order.
@@ -537,7 +592,7 @@ fn check_action(lit: &LitStr, naming: Naming) -> syn::Result<()> {
     {
         return err(format!(
             "the action \"{action}\" is a negation (`{neg}`); name what happened instead \
-             (\"payment.capture_failed\", not \"payment.not_captured\"), or use `#![naming = \"snake\"]`"
+             (\"payment.capture_failed\", not \"payment.not_captured\"), or choose the \"snake\" rules (`event_naming` in Cargo.toml, see `ecsctx::events`)"
         ));
     }
     if words.len() < 2 {
@@ -549,14 +604,14 @@ fn check_action(lit: &LitStr, naming: Naming) -> syn::Result<()> {
         };
         return err(format!(
             "the action \"{action}\" has no subject; write `<domain>.<subject>_<past_tense_verb>`, \
-             e.g. {example}, or use `#![naming = \"snake\"]`"
+             e.g. {example}, or choose the \"snake\" rules (`event_naming` in Cargo.toml, see `ecsctx::events`)"
         ));
     }
     let verb = words[words.len() - 1];
     if !((verb.ends_with("ed") && !NOT_PAST.contains(&verb)) || IRREGULAR.contains(&verb)) {
         return err(format!(
             "the action \"{action}\" does not end in a past-tense verb (`{verb}`); an event names what \
-             happened: e.g. \"{}_{}\", or use `#![naming = \"snake\"]`",
+             happened: e.g. \"{}_{}\", or choose the \"snake\" rules (`event_naming` in Cargo.toml, see `ecsctx::events`)",
             &action[..action.len() - verb.len() - 1],
             past(verb)
         ));
@@ -593,6 +648,17 @@ mod tests {
 
     fn check(action: &str, naming: Naming) -> Result<(), String> {
         check_action(&LitStr::new(action, Span::call_site()), naming).map_err(|e| e.to_string())
+    }
+
+    #[test]
+    fn crate_naming_from_the_manifest() {
+        let m = "[package]\nname = \"shop\"\n\n[package.metadata.ecsctx]\nevent_naming = \"snake\" # relaxed\n\n[dependencies]\nevent_naming = \"x\"\n";
+        assert_eq!(manifest_naming(m), Some("snake"));
+        assert_eq!(manifest_naming("[package]\nname = \"x\"\n"), None);
+        assert_eq!(
+            manifest_naming("[package.metadata.other]\nevent_naming = \"snake\"\n"),
+            None
+        );
     }
 
     #[test]

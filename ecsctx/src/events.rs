@@ -60,9 +60,15 @@
 //! dot-separated lower snake case segments, at least two, the last one ending in a
 //! past-tense verb (`…ed` or an irregular participle such as `sent`, `paid`, `built`),
 //! with no whitespace and no negation (`not`, `no`, `never`, `non`, `cannot`, `unable`:
-//! name what happened, `payment.capture_failed`). `#![naming = "snake"]` at the top of an
-//! `events!` block keeps only the lower-snake-case and domain rules; put it in the one
-//! module that declares a crate's events to set the crate's rule.
+//! name what happened, `payment.capture_failed`). `snake` keeps only the lower-snake-case
+//! and domain rules. A crate sets its rule set in its `Cargo.toml`:
+//!
+//! ```toml
+//! [package.metadata.ecsctx]
+//! event_naming = "snake"   # or "strict", the default
+//! ```
+//!
+//! and one `events!` block can set its own with `#![naming = "snake"]` as its first line.
 //!
 //! **Rendering.** A declared event renders exactly as the same event written with dotted
 //! fields: the message and `event.action` are the action, `event.kind`,

@@ -36,8 +36,8 @@ mod events {
 }
 
 mod snake {
+    // `event_naming = "snake"` in this crate's Cargo.toml: no past tense needed.
     ecsctx::events! {
-        #![naming = "snake"]
         pub CACHE_WARMUP = "cache.warmup"
     }
 }
