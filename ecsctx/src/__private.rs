@@ -163,25 +163,6 @@ impl Scalar for String {
     }
 }
 
-// The values ECS fixes: their text, without `log`'s value API.
-macro_rules! ecs_scalar {
-    ($($t:ty),*) => {$(
-        impl Scalar for $t {
-            #[inline(always)]
-            fn __ecsctx_arg(&self) -> Arg<'_> {
-                Arg::Str(self.as_str())
-            }
-        }
-    )*};
-}
-
-ecs_scalar!(
-    crate::ecs::Outcome,
-    crate::ecs::EventKind,
-    crate::ecs::Category,
-    crate::ecs::EventType
-);
-
 impl<T: Scalar + ?Sized> Scalar for &T {
     #[inline(always)]
     fn __ecsctx_arg(&self) -> Arg<'_> {
@@ -974,9 +955,6 @@ impl ::log::kv::ToValue for Captured {
 }
 
 // === declared events ===
-
-#[doc(hidden)]
-pub use crate::events::Meta as DeclaredMeta;
 
 /// `reason = value` in a declared `event!`: a reason of the declared type, written with
 /// its `Debug` form.

@@ -97,6 +97,14 @@ macro_rules! ecs_values {
         }
 
         impl crate::__private::$tr for $name {}
+
+        // `event!` writes its text without `log`'s value API.
+        impl crate::__private::Scalar for $name {
+            #[inline(always)]
+            fn __ecsctx_arg(&self) -> crate::__private::Arg<'_> {
+                crate::__private::Arg::Str(self.as_str())
+            }
+        }
     };
 }
 

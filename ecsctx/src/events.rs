@@ -85,8 +85,6 @@
 use std::marker::PhantomData;
 use std::time::{Instant, SystemTime};
 
-use serde::ser::{Serialize, SerializeMap, Serializer};
-
 use crate::ecs::Outcome;
 
 /// What an `events!` declaration says about one event.
@@ -150,32 +148,6 @@ pub trait Declared: Copy + 'static {
     note = "`reason = …` takes the type named by the event's `reasons:` in `events!`; log any other value as a field of its own"
 )]
 pub trait ReasonOf<E: Declared> {}
-
-/// Writes a declaration's `event` members (`action`, `kind`, `category`, `type`).
-#[doc(hidden)]
-pub struct Meta(pub &'static EventInfo);
-
-impl Serialize for Meta {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let i = self.0;
-        let n = 1
-            + usize::from(i.kind.is_some())
-            + usize::from(!i.category.is_empty())
-            + usize::from(!i.event_type.is_empty());
-        let mut m = serializer.serialize_map(Some(n))?;
-        m.serialize_entry("action", i.action)?;
-        if let Some(k) = i.kind {
-            m.serialize_entry("kind", k)?;
-        }
-        if !i.category.is_empty() {
-            m.serialize_entry("category", i.category)?;
-        }
-        if !i.event_type.is_empty() {
-            m.serialize_entry("type", i.event_type)?;
-        }
-        m.end()
-    }
-}
 
 /// Starts timing the work that `event` reports; the event is logged when the guard ends,
 /// with `event.start`, `event.end`, `event.duration` (nanoseconds) and the outcome:
@@ -281,14 +253,20 @@ impl<E: Declared> Timed<E> {
         let end = self.start + std::time::Duration::from_nanos(nanos);
         let start = crate::__private::date_value(&self.start);
         let end = crate::__private::date_value(&end);
-        let meta = Meta(info);
-        let kvs: [(&str, log::kv::Value<'_>); 5] = [
-            ("event", log::kv::Value::from_serde(&meta)),
+        // The declaration's members as `event!` writes them, after the measured ones.
+        let meta = E::META;
+        let [m0, m1, m2, m3] = &meta;
+        let kvs: [(&str, log::kv::Value<'_>); 8] = [
             ("event.outcome", log::kv::Value::from(outcome.as_str())),
             ("event.duration", log::kv::Value::from(nanos)),
             ("event.start", log::kv::Value::from_display(&start)),
             ("event.end", log::kv::Value::from_display(&end)),
+            (m0.0, m0.1.to_value()),
+            (m1.0, m1.1.to_value()),
+            (m2.0, m2.1.to_value()),
+            (m3.0, m3.1.to_value()),
         ];
+        let kvs = &kvs[..4 + E::META_LEN.min(4)];
         let _event = crate::logger::EventMarker::enter();
         log::logger().log(
             &log::Record::builder()
