@@ -108,11 +108,7 @@ impl Parse for Block {
 /// The crate's rule set: `event_naming` in its `Cargo.toml`'s
 /// `[package.metadata.ecsctx]` (`"strict"`, the default, or `"snake"`).
 fn crate_naming() -> Result<Naming, String> {
-    let Ok(dir) = std::env::var("CARGO_MANIFEST_DIR") else {
-        return Ok(Naming::Strict);
-    };
-    let Ok(manifest) = std::fs::read_to_string(std::path::Path::new(&dir).join("Cargo.toml"))
-    else {
+    let Some(manifest) = manifest_path().and_then(|p| std::fs::read_to_string(p).ok()) else {
         return Ok(Naming::Strict);
     };
     match manifest_naming(&manifest) {
@@ -122,6 +118,13 @@ fn crate_naming() -> Result<Naming, String> {
             "unknown `event_naming = \"{other}\"` in Cargo.toml's [package.metadata.ecsctx]; write \"strict\" (the default) or \"snake\""
         )),
     }
+}
+
+/// The `Cargo.toml` of the crate being compiled.
+fn manifest_path() -> Option<String> {
+    let dir = std::env::var("CARGO_MANIFEST_DIR").ok()?;
+    let path = std::path::Path::new(&dir).join("Cargo.toml");
+    path.is_file().then(|| path.to_str().map(str::to_owned))?
 }
 
 /// `event_naming = "…"` in the `[package.metadata.ecsctx]` table of a manifest.
@@ -263,11 +266,7 @@ pub(crate) fn events(tokens: TokenStream) -> TokenStream {
     let mut names = Vec::new();
     for (k, d) in block.decls.iter().enumerate() {
         let name = d.ident.to_string();
-        if !(name.bytes().any(|c| c.is_ascii_uppercase())
-            && name
-                .bytes()
-                .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == b'_'))
-        {
+        if !is_screaming(&name) {
             errors.push(syn::Error::new(
                 d.ident.span(),
                 format!(
@@ -322,16 +321,11 @@ pub(crate) fn events(tokens: TokenStream) -> TokenStream {
     }
     let errors = errors.iter().map(syn::Error::to_compile_error);
     // The rule set came from the crate's manifest: a change to it recompiles the crate.
-    let manifest = std::env::var("CARGO_MANIFEST_DIR")
-        .ok()
-        .map(|dir| std::path::Path::new(&dir).join("Cargo.toml"))
-        .filter(|p| p.is_file())
-        .and_then(|p| p.to_str().map(str::to_owned))
-        .map(|p| {
-            quote!(
-                const _: &str = ::core::include_str!(#p);
-            )
-        });
+    let manifest = manifest_path().map(|p| {
+        quote!(
+            const _: &str = ::core::include_str!(#p);
+        )
+    });
     quote!(
         #manifest
         #(#errors)*
@@ -369,11 +363,9 @@ fn expand_decl(d: &Decl, fields: &Fields) -> TokenStream {
         })
         .collect();
     let doc = doc.join(" ");
-    let kind = match &d.kind {
-        Some(k) => {
-            let k = k.unraw().to_string();
-            quote!(::core::option::Option::Some(#k))
-        }
+    let kind_text = d.kind.as_ref().map(|k| k.unraw().to_string());
+    let kind = match &kind_text {
+        Some(k) => quote!(::core::option::Option::Some(#k)),
         None => quote!(::core::option::Option::None),
     };
     let category = d.category.iter().map(|c| c.unraw().to_string());
@@ -398,20 +390,17 @@ fn expand_decl(d: &Decl, fields: &Fields) -> TokenStream {
         }
         None => (quote!(::core::option::Option::None), quote!()),
     };
+    // What `event!` writes: the declared members (read from `INFO`), present ones first.
     let arg = quote!(::ecsctx::__private::Arg);
-    let mut meta = vec![quote!(("event.action", #arg::Str(#action)))];
-    if let Some(k) = &d.kind {
-        let k = k.unraw().to_string();
+    let mut meta = vec![quote!(("event.action", #arg::Str(Self::INFO.action)))];
+    if let Some(k) = &kind_text {
         meta.push(quote!(("event.kind", #arg::Str(#k))));
     }
-    for (key, list) in [
-        ("event.category", &d.category),
-        ("event.type", &d.event_type),
-    ] {
-        if !list.is_empty() {
-            let list = list.iter().map(|c| c.unraw().to_string());
-            meta.push(quote!((#key, #arg::StrList(&[#(#list),*]))));
-        }
+    if !d.category.is_empty() {
+        meta.push(quote!(("event.category", #arg::StrList(Self::INFO.category))));
+    }
+    if !d.event_type.is_empty() {
+        meta.push(quote!(("event.type", #arg::StrList(Self::INFO.event_type))));
     }
     let meta_len = meta.len();
     while meta.len() < 4 {
@@ -617,6 +606,14 @@ fn check_action(lit: &LitStr, naming: Naming) -> syn::Result<()> {
         ));
     }
     Ok(())
+}
+
+/// Whether `name` is SCREAMING_CASE: how `event!` tells a declared event from a variable.
+pub(crate) fn is_screaming(name: &str) -> bool {
+    name.bytes().any(|c| c.is_ascii_uppercase())
+        && name
+            .bytes()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == b'_')
 }
 
 /// `PaymentCaptured`, `payment_captured` → `PAYMENT_CAPTURED`.

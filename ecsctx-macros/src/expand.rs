@@ -153,11 +153,7 @@ fn declared_name(name: &syn::Expr) -> Option<syn::Path> {
         return None;
     };
     let last = p.path.segments.last()?.ident.to_string();
-    let screaming = last.bytes().any(|c| c.is_ascii_uppercase())
-        && last
-            .bytes()
-            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == b'_');
-    (p.qself.is_none() && screaming).then(|| p.path.clone())
+    (p.qself.is_none() && crate::declare::is_screaming(&last)).then(|| p.path.clone())
 }
 
 /// In a declared event, `outcome` and `reason` stand for `event.outcome` and
