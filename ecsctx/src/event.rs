@@ -96,8 +96,8 @@ pub enum Arg<'a> {
     Bool(bool),
     Char(char),
     Str(&'a str),
-    /// A list of strings (a declared event's `event.category` and `event.type`): one
-    /// leaf, written as a JSON array.
+    /// A list of strings at an ECS field (a declared event's `event.category` and
+    /// `event.type`, a list of string literals): one leaf, written as a JSON array.
     StrList(&'a [&'a str]),
     /// `key:% = value`.
     Display(&'a dyn fmt::Display),
