@@ -571,3 +571,30 @@ fn io_error_kinds_and_boxed_errors() {
     assert_eq!(lines[0]["error"]["code"], "NotFound");
     assert_eq!(lines[1]["error"], json!({ "message": "bad input" }));
 }
+
+/// A value written as an expression with an operator looser than `&` (`a + b`,
+/// `x as u64`, a range) is one value, at typed ECS fields and elsewhere, in `event!` and
+/// `bind!` (the expansion takes its address: it used to be `(&a) + b`).
+#[test]
+fn operator_expressions_are_one_value() {
+    let _g = shared();
+    let base: i64 = 1_500_000;
+    let n: u32 = 7;
+    let line = one(capture(|| {
+        ecsctx::bind!(user.id = n + 1, attempts = n as u64 * 2);
+        event!(
+            info,
+            "timed",
+            event.duration = base + i64::from(n),
+            http.response.status_code = 200 + 4,
+            amount = n as f64 / 2.0,
+            within:? = 1..3,
+        )
+    }));
+    assert_eq!(line["event"]["duration"], 1_500_007);
+    assert_eq!(line["http"]["response"]["status_code"], 204);
+    assert_eq!(line["extra"]["amount"], 3.5);
+    assert_eq!(line["extra"]["within"], "1..3");
+    assert_eq!(line["user"]["id"], 8);
+    assert_eq!(line["extra"]["attempts"], 14);
+}
