@@ -413,7 +413,9 @@ impl Builder {
         self
     }
 
-    /// Longest string value in bytes before it is cut with a visible marker (default 64 KiB).
+    /// Longest string value in bytes before it is cut with a visible marker (default 32,000:
+    /// a cut value still fits one Elasticsearch/OpenSearch term of at most 32,766 bytes, so
+    /// the document indexes; raise it only where long values go to `text` fields).
     ///
     /// # Examples
     /// ```

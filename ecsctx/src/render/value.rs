@@ -20,6 +20,12 @@ use crate::event::Arg;
 use crate::mask::Masker;
 use crate::placement;
 
+/// The default longest string value, in bytes: with the cut marker, below Lucene's limit
+/// for one indexed term (32,766 bytes), so a cut value still indexes whole in a
+/// `keyword`, `flattened` or `flat_object` field (a longer one makes Elasticsearch and
+/// OpenSearch reject the whole document: `tests/tests/search_round_trip.rs`).
+pub(crate) const DEFAULT_MAX_STR: usize = 32_000;
+
 /// Size limits applied while rendering values.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Limits {
@@ -34,7 +40,7 @@ pub(crate) struct Limits {
 impl Default for Limits {
     fn default() -> Self {
         Self {
-            max_str: 64 * 1024,
+            max_str: DEFAULT_MAX_STR,
             max_depth: 10,
             max_stack_trace: 8 * 1024,
         }
