@@ -42,6 +42,7 @@
 //! | `chrono`, `time` | `chrono::DateTime<Tz>` / `time::OffsetDateTime` at ECS `date` fields |
 //! | `anyhow` | `error = err` accepts `anyhow::Error` in `event!`/`bind!` |
 //! | `vault` | the Vault provider for PII keysets (AppRole login, KV v2; `PII_PROVIDER=vault`) |
+//! | `cli` | the `ecsctx` binary: `template`, `tokenize`, `protect`, `reveal` (over `clap`) |
 //!
 //! Always available: [`integrations::jobs`], to carry the context through job queues.
 
