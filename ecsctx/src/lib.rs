@@ -93,6 +93,31 @@ pub fn flush() {
 pub use __private::FieldSet;
 pub use ecsctx_macros::{bind, event, events};
 pub use events::timed;
+
+/// One JSON line as the development console shows it (`ECSCTX_FORMAT=pretty`), with its
+/// newline: for lines piped from any ECS service (`ecsctx pretty`). `full`: every field
+/// (`ECSCTX_PRETTY=full`); else the event's fields, then the request marker (the first 8
+/// hex of `trace.id`). `color`: ANSI colours. A line that is not a JSON object is kept.
+///
+/// # Examples
+/// ```
+/// let line = r#"{"@timestamp":"2026-12-06T10:30:00.123Z","log.level":"info","message":"payment_processed","ecs.version":"1.12.0","extra":{"amount":100},"service":{"name":"checkout"}}"#;
+/// assert_eq!(
+///     ecsctx::pretty_line(line, false, false),
+///     "10:30:00.123 INFO  payment_processed amount=100\n"
+/// );
+/// assert_eq!(ecsctx::pretty_line("not json", false, false), "not json\n");
+/// ```
+pub fn pretty_line(json: &str, full: bool, color: bool) -> String {
+    let mut out = String::new();
+    render::pretty::to_pretty(
+        json.as_bytes(),
+        render::pretty::Style { color, full },
+        None,
+        &mut out,
+    );
+    out
+}
 #[doc(hidden)]
 pub mod __private;
 

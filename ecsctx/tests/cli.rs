@@ -210,3 +210,49 @@ fn check_reports_what_a_line_would_do_wrong_and_gates_on_it() {
         assert!(report.contains(want), "{want:?} not in\n{report}");
     }
 }
+
+#[test]
+fn pretty_shows_piped_lines_as_the_console_does_with_filters() {
+    let lines = [
+        r#"{"@timestamp":"2026-12-06T10:30:00.123Z","log.level":"info","message":"payment_processed","ecs.version":"1.12.0","extra":{"amount":100},"trace":{"id":"4bf92f3577b34da6a3ce929d0e0e4736"}}"#,
+        r#"{"@timestamp":"2026-12-06T10:30:00.200Z","log.level":"error","message":"gateway_failed","ecs.version":"1.12.0","trace":{"id":"aaaa2f3577b34da6a3ce929d0e0e4736"}}"#,
+        "a plain line",
+    ]
+    .join("\n");
+    let o = ecsctx(&["pretty", "--color", "never"], &[], &lines);
+    assert!(o.status.success());
+    assert_eq!(
+        text(&o.stdout),
+        "10:30:00.123 INFO  payment_processed amount=100 [4bf92f35]\n\
+         10:30:00.200 ERROR gateway_failed [aaaa2f35]\n\
+         a plain line\n"
+    );
+    let o = ecsctx(
+        &["pretty", "--color", "never", "--level", "warn"],
+        &[],
+        &lines,
+    );
+    assert_eq!(
+        text(&o.stdout),
+        "10:30:00.200 ERROR gateway_failed [aaaa2f35]\n"
+    );
+    let o = ecsctx(
+        &[
+            "pretty",
+            "--color",
+            "never",
+            "--grep",
+            "trace.id=4bf92f3577b34da6a3ce929d0e0e4736",
+        ],
+        &[],
+        &lines,
+    );
+    assert_eq!(
+        text(&o.stdout),
+        "10:30:00.123 INFO  payment_processed amount=100 [4bf92f35]\n"
+    );
+    let o = ecsctx(&["pretty", "--color", "always"], &[], &lines);
+    assert!(text(&o.stdout).contains("\u{1b}["), "colours when asked");
+    let o = ecsctx(&["pretty", "--level", "loud"], &[], "");
+    assert_eq!(o.status.code(), Some(2));
+}

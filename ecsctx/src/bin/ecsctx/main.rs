@@ -7,6 +7,8 @@
 //! - `check [FILE|-]`: what each JSON line would do wrong in Elasticsearch (not JSON, the
 //!   header order, ECS types, flat values on field sets, colliding paths, plaintext PII);
 //!   exit 1 on any finding, so it gates CI on any service's log output.
+//! - `pretty [FILE|-] [--full] [--level L] [--grep KEY=VALUE]…`: the development console
+//!   format (`ECSCTX_FORMAT=pretty`) for JSON lines piped from any ECS service.
 //! - `protect --type T [VALUE|-]` and `reveal --type T --reason WHY [VALUE|-]`: for
 //!   authorised tools (`PII_ACCESS=full`); `reveal` writes an ECS audit line on stderr
 //!   (who, why, the key id and the field type, never the value).
@@ -58,6 +60,23 @@ enum Command {
         /// A file of JSON lines; `-` or none reads stdin.
         file: Option<String>,
     },
+    /// Show JSON lines as the development console does (ECSCTX_FORMAT=pretty).
+    Pretty {
+        /// A file of JSON lines; `-` or none reads stdin.
+        file: Option<String>,
+        /// Every field on every line.
+        #[arg(long)]
+        full: bool,
+        /// Only lines at this level or above (trace, debug, info, warn, error, critical).
+        #[arg(long, value_parser = level_rank)]
+        level: Option<u8>,
+        /// Only lines where this field has this value (`trace.id=4bf9…`); repeatable.
+        #[arg(long = "grep", value_parser = field_value)]
+        grep: Vec<(String, String)>,
+        /// Colours: auto (when stdout is a terminal), always, never.
+        #[arg(long, value_enum, default_value = "auto")]
+        color: Color,
+    },
     /// Print the ciphertext of a value (needs PII_ACCESS=full and a reveal keyset).
     Protect {
         #[command(flatten)]
@@ -80,6 +99,33 @@ struct Input {
     field_type: String,
     /// The value; `-` or none reads one value per line from stdin.
     value: Option<String>,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Color {
+    Auto,
+    Always,
+    Never,
+}
+
+/// The rank of a level name (`warning` and `fatal` as their ECS spellings' equals).
+fn level_rank(s: &str) -> Result<u8, String> {
+    match s.to_ascii_lowercase().as_str() {
+        "trace" => Ok(0),
+        "debug" => Ok(1),
+        "info" => Ok(2),
+        "warn" | "warning" => Ok(3),
+        "error" => Ok(4),
+        "critical" | "fatal" => Ok(5),
+        _ => Err("one of trace, debug, info, warn, error, critical".into()),
+    }
+}
+
+fn field_value(s: &str) -> Result<(String, String), String> {
+    s.split_once('=')
+        .filter(|(k, _)| !k.is_empty())
+        .map(|(k, v)| (k.to_owned(), v.to_owned()))
+        .ok_or_else(|| "KEY=VALUE (a dotted field, `=`, its value)".into())
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -126,6 +172,29 @@ fn run(command: Command) -> Result<(), String> {
             out.write_all(t.as_bytes()).map_err(|e| e.to_string())
         }
         Command::Check { file } => check(file.as_deref(), &mut out),
+        Command::Pretty {
+            file,
+            full,
+            level,
+            grep,
+            color,
+        } => {
+            use std::io::IsTerminal;
+            let color = match color {
+                Color::Always => true,
+                Color::Never => false,
+                Color::Auto => io::stdout().is_terminal(),
+            };
+            let text = read(file.as_deref())?;
+            for line in text.lines().filter(|l| !l.trim().is_empty()) {
+                if !shown(line, level, &grep) {
+                    continue;
+                }
+                out.write_all(ecsctx::pretty_line(line, full, color).as_bytes())
+                    .map_err(|e| e.to_string())?;
+            }
+            Ok(())
+        }
         Command::Tokenize { input } => {
             let pii = pii()?;
             each(&input, &mut out, |v| {
@@ -151,12 +220,53 @@ fn run(command: Command) -> Result<(), String> {
     }
 }
 
+/// A file's text, or stdin's for `-` or none.
+fn read(file: Option<&str>) -> Result<String, String> {
+    match file {
+        Some(f) if f != "-" => std::fs::read_to_string(f).map_err(|e| format!("{f}: {e}")),
+        _ => io::read_to_string(io::stdin()).map_err(|e| e.to_string()),
+    }
+}
+
+/// Whether a line passes `--level` and every `--grep` (a line that is not JSON passes
+/// only when there is no filter).
+fn shown(line: &str, level: Option<u8>, grep: &[(String, String)]) -> bool {
+    if level.is_none() && grep.is_empty() {
+        return true;
+    }
+    let Ok(doc) = serde_json::from_str::<serde_json::Value>(line) else {
+        return false;
+    };
+    if let Some(min) = level {
+        let at = field(&doc, "log.level").and_then(|v| level_rank(&text_of(v)).ok());
+        if at.is_none_or(|r| r < min) {
+            return false;
+        }
+    }
+    grep.iter()
+        .all(|(k, v)| field(&doc, k).is_some_and(|f| text_of(f) == *v))
+}
+
+/// The value at a dotted path, whether the line nests it or writes the dotted key.
+fn field<'a>(doc: &'a serde_json::Value, path: &str) -> Option<&'a serde_json::Value> {
+    if let Some(v) = doc.get(path) {
+        return Some(v);
+    }
+    let (head, rest) = path.split_once('.')?;
+    // The longest dotted prefix first is not needed: ECS lines dot only the header.
+    field(doc.get(head)?, rest)
+}
+
+fn text_of(v: &serde_json::Value) -> String {
+    match v {
+        serde_json::Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
 /// Prints each line's findings (`line N: …`) and a summary; an error when any was found.
 fn check(file: Option<&str>, out: &mut impl Write) -> Result<(), String> {
-    let text = match file {
-        Some(f) if f != "-" => std::fs::read_to_string(f).map_err(|e| format!("{f}: {e}"))?,
-        _ => io::read_to_string(io::stdin()).map_err(|e| e.to_string())?,
-    };
+    let text = read(file)?;
     let schema = check::Schema::from_template(OPENSEARCH);
     let masker = PiiMasker::new();
     let (mut lines, mut bad, mut findings) = (0, 0, 0);
