@@ -239,7 +239,7 @@ fn shown(line: &str, level: Option<u8>, grep: &[(String, String)]) -> bool {
     };
     if let Some(min) = level {
         let at = field(&doc, "log.level").and_then(|v| level_rank(&text_of(v)).ok());
-        if at.is_none_or(|r| r < min) {
+        if !at.is_some_and(|r| r >= min) {
             return false;
         }
     }
