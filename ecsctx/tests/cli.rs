@@ -256,3 +256,106 @@ fn pretty_shows_piped_lines_as_the_console_does_with_filters() {
     let o = ecsctx(&["pretty", "--level", "loud"], &[], "");
     assert_eq!(o.status.code(), Some(2));
 }
+
+#[test]
+fn keyset_new_rotate_check_make_keysets_the_library_uses() {
+    let dir = std::env::temp_dir().join(format!("ecsctx-cli-keyset-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let token = dir.join("token.json");
+    let o = ecsctx(&["keyset", "new", "--alg", "hmac"], &[], "");
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    std::fs::write(&token, &o.stdout).unwrap();
+    let ks = Keyset::parse_token(&o.stdout, "new").unwrap();
+    let first = ks.primary_kid().to_owned();
+    assert!(first.starts_with("tk-"), "{first}");
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let created = v["keys"][&first]["created_at"].as_str().unwrap();
+    assert_eq!(created.len(), 20, "{created}");
+    assert!(
+        created.ends_with('Z') && created.as_bytes()[10] == b'T',
+        "{created}"
+    );
+    // Two new keysets never share a key.
+    let again = ecsctx(&["keyset", "new", "--alg", "hmac"], &[], "");
+    let w: serde_json::Value = serde_json::from_slice(&again.stdout).unwrap();
+    assert_ne!(v["keys"][&first]["key_b64"], w["keys"][&first]["key_b64"]);
+
+    // After a rotation the new primary key makes the tokens; the old key stays in the file.
+    let env = [
+        ("PII_TOKEN_KEYSET_PATH", token.to_str().unwrap()),
+        ("PII_ENV", "prod"),
+    ];
+    let before = ecsctx(&["tokenize", "x"], &env, "");
+    let o = ecsctx(
+        &[
+            "keyset",
+            "rotate",
+            token.to_str().unwrap(),
+            "--kid",
+            "tk-next",
+        ],
+        &[],
+        "",
+    );
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    assert!(text(&o.stdout).contains("new primary key 'tk-next'"));
+    let rotated = Keyset::parse_token(&std::fs::read(&token).unwrap(), "rotated").unwrap();
+    assert_eq!(rotated.primary_kid(), "tk-next");
+    let mut kids: Vec<&str> = rotated.kids().collect();
+    kids.sort_unstable();
+    let mut want = vec![first.as_str(), "tk-next"];
+    want.sort_unstable();
+    assert_eq!(kids, want, "the old key is kept");
+    let after = ecsctx(&["tokenize", "x"], &env, "");
+    assert_ne!(
+        before.stdout, after.stdout,
+        "new tokens come from the new primary"
+    );
+    // A key id already there is refused, and the file is left as it was.
+    let o = ecsctx(
+        &[
+            "keyset",
+            "rotate",
+            token.to_str().unwrap(),
+            "--kid",
+            "tk-next",
+        ],
+        &[],
+        "",
+    );
+    assert_eq!(o.status.code(), Some(1));
+    assert!(text(&o.stderr).contains("already in the keyset"));
+
+    // check: the library's validation and message.
+    let o = ecsctx(&["keyset", "check", token.to_str().unwrap()], &[], "");
+    assert!(o.status.success());
+    assert!(text(&o.stdout).contains("a valid HMAC-SHA-256 keyset, primary 'tk-next', 2 key(s)"));
+    let bad = dir.join("bad.json");
+    std::fs::write(
+        &bad,
+        r#"{"schema_version": 1, "primary_kid": "tk9", "keys": {"tk1": {"alg": "HMAC-SHA-256", "key_b64": "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8"}}}"#,
+    )
+    .unwrap();
+    let o = ecsctx(&["keyset", "check", bad.to_str().unwrap()], &[], "");
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        text(&o.stderr).contains("primary_kid 'tk9' is not among the keys ['tk1']"),
+        "{}",
+        text(&o.stderr)
+    );
+
+    // A reveal keyset from `new --alg aes` protects and reveals.
+    let reveal = dir.join("reveal.json");
+    let o = ecsctx(&["keyset", "new", "--alg", "aes", "--kid", "rk-a"], &[], "");
+    std::fs::write(&reveal, &o.stdout).unwrap();
+    let full = [
+        ("PII_TOKEN_KEYSET_PATH", token.to_str().unwrap()),
+        ("PII_REVEAL_KEYSET_PATH", reveal.to_str().unwrap()),
+        ("PII_ACCESS", "full"),
+    ];
+    let ct = ecsctx(&["protect", "secret value"], &full, "");
+    let ct = text(&ct.stdout).trim().to_owned();
+    assert!(ct.starts_with("penc:v1:rk-a:"), "{ct}");
+    let o = ecsctx(&["reveal", "--reason", "test", &ct], &full, "");
+    assert_eq!(text(&o.stdout), "secret value\n");
+}

@@ -1,5 +1,7 @@
 //! `ecsctx`: the command line for the people who operate keysets and read logs.
 //!
+//! - `keyset new --alg hmac|aes`, `keyset rotate FILE`, `keyset check FILE`: keyset files
+//!   (a new primary on rotation, the old keys kept; the library's validation and messages).
 //! - `template --target elasticsearch|opensearch`: the generated index template for the
 //!   `logs-*-*` data streams (`ecsctx/deploy`).
 //! - `tokenize --type T [VALUE|-]`: the token ecsctx writes for a value, to search the logs
@@ -19,6 +21,7 @@
 #![forbid(unsafe_code)]
 
 mod check;
+mod keyset;
 
 use std::io::{self, BufRead, Write};
 use std::process::ExitCode;
@@ -44,6 +47,11 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Create, rotate or check a keyset file.
+    Keyset {
+        #[command(subcommand)]
+        command: KeysetCommand,
+    },
     /// Print the index template for the logs-*-* data streams.
     Template {
         /// The search engine it is for.
@@ -89,6 +97,32 @@ enum Command {
         reason: String,
         #[command(flatten)]
         input: Input,
+    },
+}
+
+#[derive(Subcommand)]
+enum KeysetCommand {
+    /// Print a new keyset of one random key.
+    New {
+        /// hmac: a token keyset; aes: a reveal keyset.
+        #[arg(long, value_enum)]
+        alg: keyset::Alg,
+        /// The key id (default: `tk-`/`rk-`, today's date, a number).
+        #[arg(long)]
+        kid: Option<String>,
+    },
+    /// Add a new primary key to a keyset file (the old keys are kept), in place.
+    Rotate {
+        /// The keyset file.
+        file: std::path::PathBuf,
+        /// The new key id (default: `tk-`/`rk-`, today's date, a number).
+        #[arg(long)]
+        kid: Option<String>,
+    },
+    /// Validate a keyset file as the library does.
+    Check {
+        /// The keyset file.
+        file: std::path::PathBuf,
     },
 }
 
@@ -164,6 +198,20 @@ fn main() -> ExitCode {
 fn run(command: Command) -> Result<(), String> {
     let mut out = io::stdout().lock();
     match command {
+        Command::Keyset { command } => {
+            let line = match command {
+                KeysetCommand::New { alg, kid } => keyset::new(alg, kid.as_deref())?,
+                KeysetCommand::Rotate { file, kid } => {
+                    let kid = keyset::rotate(&file, kid.as_deref())?;
+                    format!(
+                        "{}: new primary key '{kid}' (older keys kept)\n",
+                        file.display()
+                    )
+                }
+                KeysetCommand::Check { file } => format!("{}\n", keyset::check(&file)?),
+            };
+            out.write_all(line.as_bytes()).map_err(|e| e.to_string())
+        }
         Command::Template { target } => {
             let t = match target {
                 Target::Elasticsearch => ELASTICSEARCH,
