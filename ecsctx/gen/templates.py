@@ -3,6 +3,7 @@
 
 - ecsctx/deploy/elasticsearch/index-template.json (Elasticsearch 8/9, composable)
 - ecsctx/deploy/opensearch/index-template.json (OpenSearch 2.x, composable)
+- ecsctx/deploy/opensearch/ism-policy.json (OpenSearch's retention: ISM, not the template)
 
 from the ECS field table (../shared/ecs/ecs-9.4.0-fields.tsv: names and datatypes, the
 same facts the macro crate's schema table is generated from) plus ecsctx's placement rules
@@ -176,6 +177,38 @@ def template(target):
     }
 
 
+def ism_policy():
+    """OpenSearch's Index State Management policy for the data streams' backing indices
+    (OpenSearch has no data stream lifecycle in the template): roll over daily or at
+    50 GB a primary shard, delete after 30 days. Needs the ISM plugin (in every
+    OpenSearch distribution; not in the bare test node)."""
+    return {
+        "policy": {
+            "description": "ecsctx logs: roll over daily or at 50gb, delete after 30 days",
+            "default_state": "hot",
+            "states": [
+                {
+                    "name": "hot",
+                    "actions": [{"rollover": {"min_index_age": "1d", "min_primary_shard_size": "50gb"}}],
+                    "transitions": [{"state_name": "delete", "conditions": {"min_index_age": "30d"}}],
+                },
+                {"name": "delete", "actions": [{"delete": {}}], "transitions": []},
+            ],
+            "ism_template": [{"index_patterns": ["logs-*-*"], "priority": 200}],
+        }
+    }
+
+
+def write(path, doc):
+    out = os.path.join(here, "../deploy", path)
+    os.makedirs(os.path.dirname(out), exist_ok=True)
+    with open(out, "w", encoding="utf-8") as f:
+        json.dump(doc, f, indent=1, ensure_ascii=False)
+        f.write("\n")
+    print("wrote", os.path.relpath(out))
+
+
+write("opensearch/ism-policy.json", ism_policy())
 for target in ("elasticsearch", "opensearch"):
     out = os.path.join(here, "../deploy", target, "index-template.json")
     os.makedirs(os.path.dirname(out), exist_ok=True)

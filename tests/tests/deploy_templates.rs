@@ -93,3 +93,21 @@ fn ecsctx_fields_have_the_types_its_lines_need() {
         }
     }
 }
+
+/// OpenSearch keeps retention out of the template: the ISM policy rolls the data streams'
+/// backing indices over and deletes them, for the same `logs-*-*` pattern.
+#[test]
+fn the_ism_policy_covers_the_template_pattern() {
+    let p: Value =
+        serde_json::from_str(include_str!("../../ecsctx/deploy/opensearch/ism-policy.json"))
+            .unwrap();
+    let policy = &p["policy"];
+    assert_eq!(policy["ism_template"][0]["index_patterns"], serde_json::json!(["logs-*-*"]));
+    let states = policy["states"].as_array().unwrap();
+    assert_eq!(policy["default_state"], states[0]["name"]);
+    assert!(states[0]["actions"][0]["rollover"].is_object());
+    let delete = &states[0]["transitions"][0];
+    assert_eq!(delete["state_name"], "delete");
+    assert_eq!(delete["conditions"]["min_index_age"], "30d");
+    assert!(states[1]["actions"][0]["delete"].is_object());
+}
