@@ -127,6 +127,10 @@ fn scanner(c: &mut Criterion) {
     let mut g = c.benchmark_group("masking_scan");
     for (name, value) in [
         ("clean_word", "KWD"),
+        // What requests bind: an id, a region (the plain-token path).
+        ("clean_id", "sess-8f2c91"),
+        ("clean_region", "eu-west-1"),
+        ("clean_ipv4", "203.0.113.9"),
         (
             "clean_sentence",
             "payment accepted for order ORD-2024-0001 at 12:30:45 in 35 ms",

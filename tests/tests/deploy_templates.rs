@@ -98,11 +98,15 @@ fn ecsctx_fields_have_the_types_its_lines_need() {
 /// backing indices over and deletes them, for the same `logs-*-*` pattern.
 #[test]
 fn the_ism_policy_covers_the_template_pattern() {
-    let p: Value =
-        serde_json::from_str(include_str!("../../ecsctx/deploy/opensearch/ism-policy.json"))
-            .unwrap();
+    let p: Value = serde_json::from_str(include_str!(
+        "../../ecsctx/deploy/opensearch/ism-policy.json"
+    ))
+    .unwrap();
     let policy = &p["policy"];
-    assert_eq!(policy["ism_template"][0]["index_patterns"], serde_json::json!(["logs-*-*"]));
+    assert_eq!(
+        policy["ism_template"][0]["index_patterns"],
+        serde_json::json!(["logs-*-*"])
+    );
     let states = policy["states"].as_array().unwrap();
     assert_eq!(policy["default_state"], states[0]["name"]);
     assert!(states[0]["actions"][0]["rollover"].is_object());

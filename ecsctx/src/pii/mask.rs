@@ -1117,7 +1117,33 @@ impl Masker for PiiMasker {
     fn mask_key(&self, _parent_path: &str, key: &str, out: &mut String) -> bool {
         // A key is text like any other (a card number, track data or a JWT used as a map
         // key); a plain identifier leaves by the one-word fast path.
-        !is_protected(key) && scan::scan(key, self.text_opts(), self, out)
+        if is_protected(key) {
+            return false;
+        }
+        if scan::is_one_word(key) {
+            // (Only a published token's shape is found in one word.)
+            return key.len() >= 15 && scan::scan(key, self.text_opts(), self, out);
+        }
+        if key.len() > ACT_PATH {
+            return scan::scan(key, self.text_opts(), self, out);
+        }
+        // The service's own field names repeat on every line (`keyloop.store_id`): whether
+        // a key holds a finding is memoized per thread with the key rules (a key that
+        // does is scanned again to write it).
+        let mut scanned = None;
+        let verdict = self.memoized(2, key.as_bytes(), || {
+            let found = scan::scan(key, self.text_opts(), self, out);
+            scanned = Some(found);
+            if found {
+                Action::Key(Class::Secret)
+            } else {
+                Action::None
+            }
+        });
+        match scanned {
+            Some(found) => found,
+            None => verdict != Action::None && scan::scan(key, self.text_opts(), self, out),
+        }
     }
 
     fn mask_number(&self, path: &str, digits: &str, out: &mut String) -> bool {
@@ -1126,11 +1152,13 @@ impl Masker for PiiMasker {
                 // A card number logged as a number, outside the typed ECS fields.
                 let digits = digits.strip_prefix('-').unwrap_or(digits);
                 let n = digits.len();
-                let root = path.split('.').next().unwrap_or("");
                 let pci = self.packs.pci
-                    && (root == "labels" || !crate::placement::is_ecs_field_set(root))
                     && (13..=19).contains(&n)
                     && matches!(digits.as_bytes()[0], b'2'..=b'6')
+                    && {
+                        let root = path.split('.').next().unwrap_or("");
+                        root == "labels" || !crate::placement::is_ecs_field_set(root)
+                    }
                     && (digits.as_bytes()[0] != b'2' || {
                         let d = digits.as_bytes();
                         scan::is_mastercard_2_series(std::array::from_fn(|k| {
