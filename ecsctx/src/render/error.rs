@@ -79,6 +79,32 @@ fn root_cause_code(error: &dyn std::error::Error) -> Option<String> {
     {
         return io_kind_in(&debug);
     }
+    type_name_in(&debug)
+}
+
+/// The `ErrorKind` of an `io::Error`, read from its `Debug` form (`Kind(NotFound)`,
+/// `Os { code: 2, kind: NotFound, .. }`, `Custom { kind: Other, .. }`): the error is not
+/// `'static` here, so it cannot be downcast.
+///
+/// `io::Error::other(inner)` (kind `Other`, an error inside): what `inner` is, as an
+/// `anyhow::Error`'s root cause is named (`Declined { .. }` gives `Declined`), since the
+/// kind says nothing and `source()` skips `inner`.
+fn io_kind(error: &dyn std::error::Error) -> Option<String> {
+    let debug = format!("{error:?}");
+    if let Some(inner) = debug
+        .strip_prefix("Custom { kind: Other, error: ")
+        .and_then(|r| r.strip_suffix(" }"))
+    {
+        if let Some(name) = type_name_in(inner) {
+            return Some(name);
+        }
+    }
+    io_kind_in(&debug)
+}
+
+/// The type name a derived `Debug` writes first (`PaymentDeclined { .. }`,
+/// `Timeout(3)`, `Unit`), or `None` for text (`"a message"`) and other forms.
+fn type_name_in(debug: &str) -> Option<String> {
     let name: String = debug
         .chars()
         .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | ':'))
@@ -88,13 +114,6 @@ fn root_cause_code(error: &dyn std::error::Error) -> Option<String> {
         None | Some(' ' | '(' | '{')
     );
     (name.starts_with(|c: char| c.is_ascii_uppercase()) && ends_well).then_some(name)
-}
-
-/// The `ErrorKind` of an `io::Error`, read from its `Debug` form (`Kind(NotFound)`,
-/// `Os { code: 2, kind: NotFound, .. }`, `Custom { kind: Other, .. }`): the error is not
-/// `'static` here, so it cannot be downcast.
-fn io_kind(error: &dyn std::error::Error) -> Option<String> {
-    io_kind_in(&format!("{error:?}"))
 }
 
 /// The `ErrorKind` named in an `io::Error`'s `Debug` text.
