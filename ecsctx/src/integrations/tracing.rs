@@ -54,6 +54,7 @@ use tracing_core::{Event, Level, Subscriber};
 use tracing_subscriber::layer::{Context, Layer};
 use tracing_subscriber::registry::LookupSpan;
 
+use crate::event::Arg;
 use crate::render::error::ErrorFields;
 
 /// The `tracing-subscriber` layer that writes each `tracing` event as an ECS line through
@@ -104,6 +105,18 @@ impl Val {
             Val::F64(n) => log::kv::Value::from(*n),
             Val::Bool(b) => log::kv::Value::from(*b),
             Val::Json(j) => log::kv::Value::from_serde(j),
+        }
+    }
+
+    /// The value as an `event!` argument (scalars unboxed).
+    fn as_arg(&self) -> Arg<'_> {
+        match self {
+            Val::Str(s) => Arg::Str(s),
+            Val::I64(n) => Arg::I64(*n),
+            Val::U64(n) => Arg::U64(*n),
+            Val::F64(n) => Arg::F64(*n),
+            Val::Bool(b) => Arg::Bool(*b),
+            Val::Json(j) => Arg::Value(log::kv::Value::from_serde(j)),
         }
     }
 }
@@ -303,6 +316,18 @@ where
             }
         }
         let message = own.message.as_deref().unwrap_or(meta.name());
+        // Into ecsctx's logger directly: scalars unboxed, no `log` value to go through.
+        if let Some(ecs) = crate::config::INSTALLED.get() {
+            let args: Vec<(&str, Arg<'_>)> = pairs.iter().map(|(k, v)| (*k, v.as_arg())).collect();
+            ecs.log_foreign(
+                format_args!("{message}"),
+                lvl,
+                meta.target(),
+                (meta.file(), meta.line()),
+                &args,
+            );
+            return;
+        }
         let kvs = Kvs(&pairs);
         logger.log(
             &log::Record::builder()

@@ -226,10 +226,15 @@ impl EcsLogger {
         }
     }
 
-    pub(super) fn write_message(&self, record: &Record<'_>, s: &mut Scratch, out: &mut Vec<u8>) {
+    pub(super) fn write_message(
+        &self,
+        args: &std::fmt::Arguments<'_>,
+        s: &mut Scratch,
+        out: &mut Vec<u8>,
+    ) {
         escape::write_display_masked(
             out,
-            record.args(),
+            args,
             "message",
             self.shared.masker.as_deref(),
             &mut s.fmt_buf,
@@ -253,10 +258,14 @@ impl<'kvs> VisitSource<'kvs> for KvVisitor<'_, '_> {
     }
 }
 
-/// What a line is made from: another crate's `log::Record`, or an `event!`.
+/// What a line is made from: another crate's `log::Record`, an `event!`, or another
+/// library's structured event (a `tracing` event).
 pub(super) enum Src<'a> {
     Record(&'a Record<'a>),
     Event(&'a Event<'a>),
+    // (Made by `integrations::tracing` only.)
+    #[cfg_attr(not(feature = "tracing"), allow(dead_code))]
+    Foreign(&'a Foreign<'a>),
 }
 
 /// An `event!` handed straight to the global logger.
@@ -270,11 +279,24 @@ pub(super) struct Event<'a> {
     pub(super) kvs: &'a [(&'a str, Arg<'a>)],
 }
 
+/// Another library's structured event: its fields as [`Arg`]s (scalars unboxed, no
+/// `log` value to go through), its message another crate's text (masked like a record's).
+/// No call-site shape: its fields change with the spans it runs in.
+pub(super) struct Foreign<'a> {
+    pub(super) args: std::fmt::Arguments<'a>,
+    pub(super) level: log::Level,
+    pub(super) target: &'a str,
+    pub(super) file: Option<&'a str>,
+    pub(super) line: Option<u32>,
+    pub(super) kvs: &'a [(&'a str, Arg<'a>)],
+}
+
 impl Src<'_> {
     pub(super) fn level(&self) -> log::Level {
         match self {
             Src::Record(r) => r.level(),
             Src::Event(e) => e.level,
+            Src::Foreign(f) => f.level,
         }
     }
 
@@ -282,6 +304,7 @@ impl Src<'_> {
         match self {
             Src::Record(r) => r.target(),
             Src::Event(e) => e.target,
+            Src::Foreign(f) => f.target,
         }
     }
 
@@ -289,6 +312,7 @@ impl Src<'_> {
         match self {
             Src::Record(r) => r.file(),
             Src::Event(e) => Some(e.file),
+            Src::Foreign(f) => f.file,
         }
     }
 
@@ -296,6 +320,7 @@ impl Src<'_> {
         match self {
             Src::Record(r) => r.line(),
             Src::Event(e) => Some(e.line),
+            Src::Foreign(f) => f.line,
         }
     }
 }

@@ -209,6 +209,30 @@ impl EcsLogger {
         }
     }
 
+    /// Logs another library's structured event (a `tracing` event through
+    /// `integrations::tracing`) without a `log::Record`: its scalar fields are handed over
+    /// unboxed, its message is masked like another crate's.
+    #[cfg(feature = "tracing")]
+    pub(crate) fn log_foreign(
+        &self,
+        args: std::fmt::Arguments<'_>,
+        level: log::Level,
+        target: &str,
+        (file, line): (Option<&str>, Option<u32>),
+        kvs: &[(&str, Arg<'_>)],
+    ) {
+        if self.filter.enabled(target, level) {
+            self.emit(Src::Foreign(&collect::Foreign {
+                args,
+                level,
+                target,
+                file,
+                line,
+                kvs,
+            }));
+        }
+    }
+
     #[cold]
     /// The marker line for a line whose rendering panicked; `in_sink_before`: whether this
     /// thread was inside a sink when the line began (see `sink::left_by_panic`).
@@ -352,8 +376,9 @@ impl EcsLogger {
                     escape::write_str(out, m, limits.max_str)
                 }
                 // Another crate's message, literal or formatted, may carry PII.
-                _ => self.write_message(record, s, out),
+                _ => self.write_message(record.args(), s, out),
             },
+            Src::Foreign(f) => self.write_message(&f.args, s, out),
         }
         out.extend_from_slice(&self.header_tail);
 
@@ -406,6 +431,15 @@ impl EcsLogger {
                     }
                 }
             },
+            Src::Foreign(f) => {
+                self.add_head_fields(src, &cx, s);
+                for (k, arg) in f.kvs {
+                    match arg {
+                        Arg::Value(v) => self.add_log_value(&cx, s, k, v),
+                        scalar => self.add_pair(&cx, s, k, &ArgSer(scalar)),
+                    }
+                }
+            }
             Src::Record(record) => {
                 self.add_head_fields(src, &cx, s);
                 let mut v = KvVisitor {
