@@ -12,7 +12,8 @@
 //! - every field the lines hold is mapped, and with the type the template gives it
 //!   (ECS fields: ECS's type; nothing new appears under an ECS field set);
 //! - a term query on the request's `trace.id` returns exactly its lines;
-//! - a term query on the token an analyst computes finds the customer's lines;
+//! - a term query on the token an analyst computes with `ecsctx tokenize` finds the
+//!   customer's lines;
 //! - no planted plaintext is found by a search over every field;
 //! - a naive logger's line with `error` as a string, indexed first, is rejected alone:
 //!   the data stream keeps its mappings and ecsctx's lines still index.
@@ -332,6 +333,41 @@ fn mapping_at<'a>(props: &'a Value, path: &str) -> Option<(&'a Value, String)> {
     None
 }
 
+/// The token an analyst computes with `ecsctx tokenize` (the binary `cargo test
+/// --workspace` builds beside this test, for `ecsctx/tests/cli.rs`), from a keyset file
+/// and `PII_ENV` as in production. Without the binary (this test alone), the library's,
+/// loudly; CI (`ECSCTX_REQUIRE_OPENSEARCH=1`) requires the binary.
+fn analyst_token(value: &str, field_type: &str) -> String {
+    let exe = std::env::current_exe().unwrap();
+    let bin = exe
+        .parent()
+        .and_then(|deps| deps.parent())
+        .map(|d| d.join("ecsctx"));
+    let Some(bin) = bin.filter(|b| b.is_file()) else {
+        assert!(
+            std::env::var("ECSCTX_REQUIRE_OPENSEARCH").is_err(),
+            "the ecsctx binary is not built: run `cargo test --workspace`"
+        );
+        eprintln!("!!!!!!!! the ecsctx binary is not built: the library's token is used !!!!!!!!");
+        return pii_common::pii("prod").tokenize(value, field_type).unwrap();
+    };
+    let keyset = std::env::temp_dir().join(format!("ecsctx-rt-{}.json", std::process::id()));
+    std::fs::write(&keyset, pii_common::TOKEN_KEYSET).unwrap();
+    let out = std::process::Command::new(bin)
+        .args(["tokenize", "--type", field_type, value])
+        .env("PII_TOKEN_KEYSET_PATH", &keyset)
+        .env("PII_ENV", "prod")
+        .env_remove("PII_PROVIDER")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap().trim().to_owned()
+}
+
 #[test]
 fn lines_round_trip_through_a_real_opensearch_node() {
     let Some(base) = url() else { return };
@@ -474,7 +510,8 @@ fn lines_round_trip_through_a_real_opensearch_node() {
             .count(json!({"term": {"trace.id": tc.trace_id().to_string()}}))
             .await;
         assert_eq!(n, 10, "the request's lines");
-        let token = pii.tokenize(EMAIL, "email").unwrap();
+        let token = analyst_token(EMAIL, "email");
+        assert_eq!(token, pii.tokenize(EMAIL, "email").unwrap());
         let by_token = c.count(json!({"term": {"user.email": token}})).await;
         assert_eq!(by_token, 1000, "the customer's `user.email` lines");
         // A free-text search (the template's default fields) finds the token too, in
