@@ -148,6 +148,36 @@ fn protect_and_reveal_round_trip_with_an_audit_line() {
         "the value is never audited"
     );
 
+    // To an audit file instead of stderr: appended, one line per reveal.
+    let audit_log =
+        std::env::temp_dir().join(format!("ecsctx-cli-audit-{}.log", std::process::id()));
+    let path = audit_log.to_str().unwrap();
+    for _ in 0..2 {
+        let o = ecsctx(
+            &[
+                "reveal",
+                "--type",
+                "name",
+                "--reason",
+                "CASE-7",
+                "--audit-log",
+                path,
+                &ct,
+            ],
+            &env,
+            "",
+        );
+        assert_eq!(text(&o.stdout), "Johnathan Doe\n");
+        assert!(o.stderr.is_empty(), "{}", text(&o.stderr));
+    }
+    let logged = std::fs::read_to_string(&audit_log).unwrap();
+    assert_eq!(logged.lines().count(), 2);
+    for line in logged.lines() {
+        let v: serde_json::Value = serde_json::from_str(line).unwrap();
+        assert_eq!(v["event"]["reason"], "CASE-7");
+    }
+    assert!(!logged.contains("Johnathan"));
+
     // A reason is required; a ciphertext that is not one fails, and is audited.
     let o = ecsctx(&["reveal", "--type", "name", &ct], &env, "");
     assert_eq!(o.status.code(), Some(2));

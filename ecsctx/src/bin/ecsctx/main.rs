@@ -95,6 +95,9 @@ enum Command {
         /// Why it is revealed (a ticket, a case): written to the audit line.
         #[arg(long, value_parser = non_empty)]
         reason: String,
+        /// Append the audit lines to this file (JSON lines) instead of stderr.
+        #[arg(long, value_name = "FILE")]
+        audit_log: Option<std::path::PathBuf>,
         #[command(flatten)]
         input: Input,
     },
@@ -256,14 +259,20 @@ fn run(command: Command) -> Result<(), String> {
                 pii.protect(v, &input.field_type).map_err(|e| e.to_string())
             })
         }
-        Command::Reveal { reason, input } => {
+        Command::Reveal {
+            reason,
+            audit_log,
+            input,
+        } => {
             let pii = pii()?;
-            audit_logger(&pii);
-            each(&input, &mut out, |v| {
+            audit_logger(&pii, audit_log.as_deref())?;
+            let done = each(&input, &mut out, |v| {
                 let revealed = pii.reveal(v, &input.field_type);
                 audit(v, &input.field_type, &reason, revealed.is_ok());
                 revealed.map_err(|e| e.to_string())
-            })
+            });
+            ecsctx::flush();
+            done
         }
     }
 }
@@ -381,18 +390,25 @@ fn each(
     }
 }
 
-/// The audit lines go to stderr, as ECS lines masked with the same keysets (the user
-/// who revealed is a token an auditor can match; the value is never written).
-fn audit_logger(pii: &Pii) {
-    ecsctx::Builder::new()
+/// The audit lines go to stderr or the `--audit-log` file (appended), as ECS lines masked
+/// with the same keysets (the user who revealed is a token an auditor can match; the value
+/// is never written).
+fn audit_logger(pii: &Pii, file: Option<&std::path::Path>) -> Result<(), String> {
+    let builder = match file {
+        Some(f) => ecsctx::Builder::new().with_sink(
+            ecsctx::sink::file(f).map_err(|e| format!("audit log {}: {e}", f.display()))?,
+        ),
+        None => ecsctx::Builder::new().with_sink(ecsctx::sink::Stderr),
+    };
+    builder
         .with_filter("info")
         .with_service_name("ecsctx-cli")
         .with_service_version(env!("CARGO_PKG_VERSION"))
         // The data stream the audit lines go to: the operator's project, else its own.
         .with_project_name(&std::env::var("PROJECT_NAME").unwrap_or_else(|_| "pii-audit".into()))
         .with_masker(Some(Arc::new(PiiMasker::new().with_pii(pii.clone()))))
-        .with_sink(ecsctx::sink::Stderr)
         .init();
+    Ok(())
 }
 
 /// One audit line per reveal: who (the OS user), why, the key id, the field type.
