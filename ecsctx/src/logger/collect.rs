@@ -8,6 +8,7 @@ use log::Record;
 
 use super::EcsLogger;
 use crate::event::{Arg, Callsite, SiteShape, MAX_SHAPE_ARGS};
+use crate::memo;
 use crate::render::entries::{Entries, KeySide};
 use crate::render::error::ErrorFields;
 use crate::render::escape;
@@ -68,24 +69,47 @@ impl EcsLogger {
         1 + 2 * usize::from(self.origin)
     }
 
-    /// Places `key` (masked) into `s.path` and returns its depth.
+    /// Places `key` (masked) into `s.path` and returns its depth (remembered per thread:
+    /// see [`PLACED`]).
     pub(super) fn place_key(&self, cx: &Cx<'_>, s: &mut Scratch, key: &str) -> usize {
+        let slot = (key.len() <= PLACED_KEY).then(|| placed_slot(key.as_bytes()));
+        if let Some(i) = slot {
+            let hit = memo::get(&PLACED, i, |p| {
+                (p.logger == self.id && p.key() == key.as_bytes()).then(|| {
+                    s.path.clear();
+                    s.path.push_str(&p.path);
+                    p.depth
+                })
+            });
+            if let Some(depth) = hit {
+                return depth;
+            }
+        }
         let policy = &self.shared.policy;
-        match cx.masker {
+        let (depth, rewritten) = match cx.masker {
             Some(m) => {
                 let mut masked = std::mem::take(&mut s.key_buf);
                 masked.clear();
-                let k = if m.mask_key("", key, &mut masked) {
-                    &*masked
-                } else {
-                    key
-                };
+                let rewritten = m.mask_key("", key, &mut masked);
+                let k = if rewritten { &*masked } else { key };
                 let depth = policy.place(k, &mut s.path);
                 s.key_buf = masked;
-                depth
+                (depth, rewritten)
             }
-            None => policy.place(key, &mut s.path),
+            None => (policy.place(key, &mut s.path), false),
+        };
+        // A key the masker rewrites (digits or an address in it) is not remembered.
+        if let (Some(i), false) = (slot, rewritten) {
+            memo::put(&PLACED, PLACED_SLOTS, PlacedSlot::default, i, |p| {
+                p.logger = self.id;
+                p.key_len = key.len() as u8;
+                p.key[..key.len()].copy_from_slice(key.as_bytes());
+                p.path.clear();
+                p.path.push_str(&s.path);
+                p.depth = depth;
+            });
         }
+        depth
     }
 
     /// One key-value of a record or an event.
@@ -256,6 +280,55 @@ impl<'kvs> VisitSource<'kvs> for KvVisitor<'_, '_> {
             .add_log_value(self.cx, self.s, key.as_str(), &value);
         Ok(())
     }
+}
+
+/// One remembered key: where it goes for one logger.
+#[derive(Clone)]
+struct PlacedSlot {
+    /// The logger's id (its placement policy and masker); 0: empty (ids start at 1).
+    logger: u64,
+    key_len: u8,
+    key: [u8; PLACED_KEY],
+    path: String,
+    depth: usize,
+}
+
+impl Default for PlacedSlot {
+    fn default() -> Self {
+        PlacedSlot {
+            logger: 0,
+            key_len: 0,
+            key: [0; PLACED_KEY],
+            path: String::new(),
+            depth: 0,
+        }
+    }
+}
+
+impl PlacedSlot {
+    fn key(&self) -> &[u8] {
+        &self.key[..usize::from(self.key_len)]
+    }
+}
+
+const PLACED_SLOTS: usize = 64;
+/// The longest key remembered.
+const PLACED_KEY: usize = 40;
+
+thread_local! {
+    /// The place of the keys of records and general `event!`s (`place_key`), per thread:
+    /// another crate's records repeat their keys on every line, and a key's placement and
+    /// masking cost about 450 instructions. One slot per hash of the key (a new key
+    /// replaces the old); keyed by the logger and the key's bytes, compared whole.
+    static PLACED: memo::Table<PlacedSlot> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// The slot of a key: FNV-1a over its bytes.
+fn placed_slot(key: &[u8]) -> usize {
+    let h = key.iter().fold(0xcbf2_9ce4_8422_2325u64, |h, &b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    });
+    (h >> 58) as usize % PLACED_SLOTS
 }
 
 /// What a line is made from: another crate's `log::Record`, an `event!`, or another

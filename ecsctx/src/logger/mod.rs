@@ -537,6 +537,45 @@ mod tests {
         (b.with_sink(lines.clone()).build(), lines)
     }
 
+    /// The per-thread memo of where record keys go (`collect::PLACED`) answers for one
+    /// logger only, and a key the masker rewrites is masked on every line. (It is also
+    /// never remembered, so a keyset reload re-tokenizes it; that is not observable here.)
+    #[test]
+    fn remembered_key_places_are_per_logger_and_masked_keys_stay_masked() {
+        let (a, a_lines) = logger_into(Builder::new().with_filter("info"));
+        let (b, b_lines) = logger_into(
+            Builder::new()
+                .with_filter("info")
+                .with_root_fields(["amount"]),
+        );
+        let record = |l: &EcsLogger, key: &str| {
+            let kvs = [(key, Value::from(7))];
+            l.log(
+                &Record::builder()
+                    .level(log::Level::Info)
+                    .target("t")
+                    .args(format_args!("m"))
+                    .key_values(&kvs)
+                    .build(),
+            );
+        };
+        for l in [&a, &b, &a, &b] {
+            record(l, "amount");
+        }
+        let last = |lines: &Lines| {
+            let v = lines.0.lock().unwrap();
+            serde_json::from_slice::<serde_json::Value>(v.last().unwrap()).unwrap()
+        };
+        assert_eq!(last(&a_lines)["extra"]["amount"], 7);
+        assert_eq!(last(&b_lines)["amount"], 7);
+        // A key holding a card number is masked every time, not only the first.
+        for _ in 0..2 {
+            record(&a, "card_4111111111111111");
+            let line = last(&a_lines).to_string();
+            assert!(!line.contains("4111111111111111"), "{line}");
+        }
+    }
+
     /// `{"@timestamp":"2025-01-13T10:30:00.123Z"` is 40 bytes.
     fn after_time(line: &[u8]) -> String {
         String::from_utf8(line[40..].to_vec()).unwrap()
