@@ -45,7 +45,6 @@
 //! ```
 //! (`tracing::subscriber::set_global_default` in a service.)
 
-use std::borrow::Cow;
 use std::fmt;
 
 use tracing_core::field::{Field, Visit};
@@ -54,7 +53,7 @@ use tracing_core::{Event, Level, Subscriber};
 use tracing_subscriber::layer::{Context, Layer};
 use tracing_subscriber::registry::LookupSpan;
 
-use crate::event::Arg;
+use crate::event::{Arg, Kvs};
 use crate::render::error::ErrorFields;
 
 /// The `tracing-subscriber` layer that writes each `tracing` event as an ECS line through
@@ -97,17 +96,6 @@ enum Val {
 }
 
 impl Val {
-    fn as_kv(&self) -> log::kv::Value<'_> {
-        match self {
-            Val::Str(s) => log::kv::Value::from(s.as_str()),
-            Val::I64(n) => log::kv::Value::from(*n),
-            Val::U64(n) => log::kv::Value::from(*n),
-            Val::F64(n) => log::kv::Value::from(*n),
-            Val::Bool(b) => log::kv::Value::from(*b),
-            Val::Json(j) => log::kv::Value::from_serde(j),
-        }
-    }
-
     /// The value as an `event!` argument (scalars unboxed).
     fn as_arg(&self) -> Arg<'_> {
         match self {
@@ -182,23 +170,20 @@ impl Visit for Fields {
 /// A field of tower-http's trace spans and events under its ECS name, its value in the
 /// ECS form (`HTTP/1.1` → `1.1`, a `12 ms` latency → `event.duration` in nanoseconds);
 /// any other field as it is.
-fn ecs_field<'v>(target: &str, name: &'static str, v: &'v Val) -> (&'static str, Cow<'v, Val>) {
+fn ecs_field<'v>(target: &str, name: &'static str, v: &'v Val) -> (&'static str, Arg<'v>) {
     if !target.starts_with("tower_http::trace") {
-        return (name, Cow::Borrowed(v));
+        return (name, v.as_arg());
     }
     match (name, v) {
-        ("method", _) => ("http.request.method", Cow::Borrowed(v)),
-        ("uri", _) => ("url.original", Cow::Borrowed(v)),
-        ("status", _) => ("http.response.status_code", Cow::Borrowed(v)),
-        ("version", Val::Str(s)) => (
-            "http.version",
-            Cow::Owned(Val::Str(s.strip_prefix("HTTP/").unwrap_or(s).to_owned())),
-        ),
+        ("method", _) => ("http.request.method", v.as_arg()),
+        ("uri", _) => ("url.original", v.as_arg()),
+        ("status", _) => ("http.response.status_code", v.as_arg()),
+        ("version", Val::Str(s)) => ("http.version", Arg::Str(s.strip_prefix("HTTP/").unwrap_or(s))),
         ("latency", Val::Str(s)) => match duration_nanos(s) {
-            Some(ns) => ("event.duration", Cow::Owned(Val::U64(ns))),
-            None => (name, Cow::Borrowed(v)),
+            Some(ns) => ("event.duration", Arg::U64(ns)),
+            None => (name, v.as_arg()),
         },
-        _ => (name, Cow::Borrowed(v)),
+        _ => (name, v.as_arg()),
     }
 }
 
@@ -215,21 +200,6 @@ fn duration_nanos(s: &str) -> Option<u64> {
     };
     let ns = n * scale;
     (ns.is_finite() && ns >= 0.0 && ns < u64::MAX as f64).then_some(ns as u64)
-}
-
-/// The key-values of one event: its own fields, then its spans' (innermost first).
-struct Kvs<'a>(&'a [(&'static str, Cow<'a, Val>)]);
-
-impl log::kv::Source for Kvs<'_> {
-    fn visit<'kvs>(
-        &'kvs self,
-        visitor: &mut dyn log::kv::VisitSource<'kvs>,
-    ) -> Result<(), log::kv::Error> {
-        for (k, v) in self.0 {
-            visitor.visit_pair(log::kv::Key::from_str(k), v.as_kv())?;
-        }
-        Ok(())
-    }
 }
 
 fn level(l: &Level) -> log::Level {
@@ -291,14 +261,17 @@ where
             .iter()
             .map(|s| (s.metadata().target(), s.extensions()))
             .collect();
-        let mut pairs: Vec<(&'static str, Cow<'_, Val>)> = Vec::new();
         #[cfg(feature = "opentelemetry")]
-        if let Some((trace, span)) = otel_ids() {
-            pairs.push(("trace.id", Cow::Owned(Val::Str(trace))));
-            pairs.push(("span.id", Cow::Owned(Val::Str(span))));
+        let otel = otel_ids();
+        // The event's key-values: its own fields, then its spans' (innermost first).
+        let mut pairs: Vec<(&'static str, Arg<'_>)> = Vec::new();
+        #[cfg(feature = "opentelemetry")]
+        if let Some((trace, span)) = &otel {
+            pairs.push(("trace.id", Arg::Str(trace)));
+            pairs.push(("span.id", Arg::Str(span)));
         }
         fn add<'v>(
-            pairs: &mut Vec<(&'static str, Cow<'v, Val>)>,
+            pairs: &mut Vec<(&'static str, Arg<'v>)>,
             target: &str,
             fields: &'v Fields,
         ) {
@@ -318,13 +291,12 @@ where
         let message = own.message.as_deref().unwrap_or(meta.name());
         // Into ecsctx's logger directly: scalars unboxed, no `log` value to go through.
         if let Some(ecs) = crate::config::INSTALLED.get() {
-            let args: Vec<(&str, Arg<'_>)> = pairs.iter().map(|(k, v)| (*k, v.as_arg())).collect();
             ecs.log_foreign(
-                format_args!("{message}"),
+                message,
                 lvl,
                 meta.target(),
                 (meta.file(), meta.line()),
-                &args,
+                &pairs,
             );
             return;
         }

@@ -14,7 +14,7 @@ use crate::render::error::ErrorFields;
 use crate::render::escape;
 use crate::render::layer::Layer;
 use crate::render::plan::Plans;
-use crate::render::value::{write_scalar, Cx, Scratch};
+use crate::render::value::{write_scalar, ArgSer, Cx, Scratch};
 
 impl EcsLogger {
     /// Writes the values of the leaves every line has before its own fields,
@@ -110,6 +110,17 @@ impl EcsLogger {
             });
         }
         depth
+    }
+
+    /// The key-values of an event (`event!` the general way, or another library's):
+    /// scalars as they are, `log` values through [`Self::add_log_value`].
+    pub(super) fn add_args(&self, cx: &Cx<'_>, s: &mut Scratch, kvs: &[(&str, Arg<'_>)]) {
+        for (k, arg) in kvs {
+            match arg {
+                Arg::Value(v) => self.add_log_value(cx, s, k, v),
+                scalar => self.add_pair(cx, s, k, &ArgSer(scalar)),
+            }
+        }
     }
 
     /// One key-value of a record or an event.
@@ -252,13 +263,13 @@ impl EcsLogger {
 
     pub(super) fn write_message(
         &self,
-        args: &std::fmt::Arguments<'_>,
+        message: &dyn std::fmt::Display,
         s: &mut Scratch,
         out: &mut Vec<u8>,
     ) {
         escape::write_display_masked(
             out,
-            args,
+            message,
             "message",
             self.shared.masker.as_deref(),
             &mut s.fmt_buf,
@@ -356,7 +367,7 @@ pub(super) struct Event<'a> {
 /// `log` value to go through), its message another crate's text (masked like a record's).
 /// No call-site shape: its fields change with the spans it runs in.
 pub(super) struct Foreign<'a> {
-    pub(super) args: std::fmt::Arguments<'a>,
+    pub(super) message: &'a str,
     pub(super) level: log::Level,
     pub(super) target: &'a str,
     pub(super) file: Option<&'a str>,

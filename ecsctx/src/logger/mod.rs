@@ -20,7 +20,7 @@ use crate::filter::Filter;
 use crate::render::entries::Entries;
 use crate::render::layer::{resolve, Layer};
 use crate::render::plan::Plans;
-use crate::render::value::{ArgSer, Cx, Scratch, Site};
+use crate::render::value::{Cx, Scratch, Site};
 use crate::render::{escape, pretty, time};
 use crate::settings::Shared;
 use crate::sink::{self, Sink};
@@ -215,7 +215,7 @@ impl EcsLogger {
     #[cfg(feature = "tracing")]
     pub(crate) fn log_foreign(
         &self,
-        args: std::fmt::Arguments<'_>,
+        message: &str,
         level: log::Level,
         target: &str,
         (file, line): (Option<&str>, Option<u32>),
@@ -223,7 +223,7 @@ impl EcsLogger {
     ) {
         if self.filter.enabled(target, level) {
             self.emit(Src::Foreign(&collect::Foreign {
-                args,
+                message,
                 level,
                 target,
                 file,
@@ -378,7 +378,7 @@ impl EcsLogger {
                 // Another crate's message, literal or formatted, may carry PII.
                 _ => self.write_message(record.args(), s, out),
             },
-            Src::Foreign(f) => self.write_message(&f.args, s, out),
+            Src::Foreign(f) => self.write_message(&f.message, s, out),
         }
         out.extend_from_slice(&self.header_tail);
 
@@ -418,12 +418,7 @@ impl EcsLogger {
                 }
                 known => {
                     self.add_head_fields(src, &cx, s);
-                    for (k, arg) in ev.kvs {
-                        match arg {
-                            Arg::Value(v) => self.add_log_value(&cx, s, k, v),
-                            scalar => self.add_pair(&cx, s, k, &ArgSer(scalar)),
-                        }
-                    }
+                    self.add_args(&cx, s, ev.kvs);
                     if known.is_none() {
                         let shape = self.site_shape(ev, &cx, s);
                         tag = shape.as_ref().map_or(0, |sh| sh.tag);
@@ -433,12 +428,7 @@ impl EcsLogger {
             },
             Src::Foreign(f) => {
                 self.add_head_fields(src, &cx, s);
-                for (k, arg) in f.kvs {
-                    match arg {
-                        Arg::Value(v) => self.add_log_value(&cx, s, k, v),
-                        scalar => self.add_pair(&cx, s, k, &ArgSer(scalar)),
-                    }
-                }
+                self.add_args(&cx, s, f.kvs);
             }
             Src::Record(record) => {
                 self.add_head_fields(src, &cx, s);
