@@ -1117,12 +1117,8 @@ impl Masker for PiiMasker {
     fn mask_key(&self, _parent_path: &str, key: &str, out: &mut String) -> bool {
         // A key is text like any other (a card number, track data or a JWT used as a map
         // key); a plain identifier leaves by the one-word fast path.
-        if is_protected(key) {
+        if is_protected(key) || scan::is_clean_word(key) {
             return false;
-        }
-        if scan::is_one_word(key) {
-            // (Only a published token's shape is found in one word.)
-            return key.len() >= 15 && scan::scan(key, self.text_opts(), self, out);
         }
         if key.len() > ACT_PATH {
             return scan::scan(key, self.text_opts(), self, out);

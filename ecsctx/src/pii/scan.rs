@@ -67,15 +67,7 @@ pub(crate) trait Emit {
 /// Scans `s`, writing it with every finding replaced into `out`; `false` (and nothing
 /// written) when nothing was found.
 pub(crate) fn scan(s: &str, opts: Opts, e: &impl Emit, out: &mut String) -> bool {
-    // One word of letters, `_` and `-` (`KWD`, `payment_processed`): no rule but a
-    // published token's shape (`sk_live_…`, `ghp_…` without digits) can match, at its
-    // start or after a dash (`--sk_live_…`, `auth-sk_live_…`: a word starts there).
-    if is_one_word(s)
-        && !(s.len() >= 15
-            && (is_known_secret(s)
-                || s.match_indices('-')
-                    .any(|(k, _)| is_known_secret(&s[k + 1..]))))
-    {
+    if is_clean_word(s) {
         return false;
     }
     let b = s.as_bytes();
@@ -86,10 +78,17 @@ pub(crate) fn scan(s: &str, opts: Opts, e: &impl Emit, out: &mut String) -> bool
     scan_all(s, opts, e, out)
 }
 
-/// Whether `s` is one word of letters, `_` and `-` (`KWD`, `payment_processed`).
+/// Whether `s` is one word of letters, `_` and `-` (`KWD`, `payment_processed`) that holds
+/// nothing: in such a word no rule but a published token's shape (`sk_live_…`, `ghp_…`
+/// without digits) can match, at its start or after a dash (`--sk_live_…`,
+/// `auth-sk_live_…`: a word starts there), and those are 15 bytes or more.
 #[inline]
-pub(crate) fn is_one_word(s: &str) -> bool {
+pub(crate) fn is_clean_word(s: &str) -> bool {
     s.bytes().all(|c| CLASS[c as usize] & 4 != 0 || c == b'-')
+        && !(s.len() >= 15
+            && (is_known_secret(s)
+                || s.match_indices('-')
+                    .any(|(k, _)| is_known_secret(&s[k + 1..]))))
 }
 
 /// Whether no rule can start in `b`: a token of letters, digits, `_`, `-` and `.`
