@@ -941,6 +941,13 @@ pub fn error_field<'a, T: ErrorFieldSet + ?Sized>(probed: ErrorProbed<'a, T>) ->
 #[doc(hidden)]
 pub enum Captured {}
 
+// (So [`TextValue`] holds for it: no value of it exists.)
+impl fmt::Display for Captured {
+    fn fmt(&self, _: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match *self {}
+    }
+}
+
 impl ErrorFieldSet for Captured {
     #[inline]
     fn __ecsctx_error_field(&self) -> ErrorField<'_> {
@@ -1047,11 +1054,5 @@ pub const fn check_declared(info: &crate::events::EventInfo, given: &[&str]) {
             ]);
         }
         i += 1;
-    }
-}
-
-impl fmt::Display for Captured {
-    fn fmt(&self, _: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match *self {}
     }
 }
