@@ -208,7 +208,7 @@ fn help_lists_the_subcommands() {
 
 #[test]
 fn check_reports_what_a_line_would_do_wrong_and_gates_on_it() {
-    let good = r#"{"@timestamp":"2026-12-06T10:00:00.000Z","log.level":"info","message":"payment_processed","ecs.version":"1.12.0","client":{"ip":"203.0.113.9"},"http":{"response":{"status_code":200}},"extra":{"amount":100},"user":{"email":"ptok:v1:RPMk9R60U1Q0-aJA1A7W5vBswJZW-NqTSvxFNZQUuyU"}}"#;
+    let good = r#"{"@timestamp":"2026-12-06T10:00:00.000Z","log.level":"info","message":"payment_processed","ecs.version":"1.12.0","client":{"ip":"203.0.113.9"},"http":{"response":{"status_code":200}},"extra":{"amount":100},"tags":["a","b"],"user":{"email":"ptok:v1:RPMk9R60U1Q0-aJA1A7W5vBswJZW-NqTSvxFNZQUuyU"}}"#;
     let o = ecsctx(&["check"], &[], &format!("{good}\n"));
     assert!(o.status.success(), "{}", text(&o.stdout));
     assert!(text(&o.stdout).contains("1 lines checked: 0 with findings"));

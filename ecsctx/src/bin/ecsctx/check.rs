@@ -10,7 +10,7 @@
 //! as an object (`"user.id": 1` beside `"user": {"id": 2}`); plaintext PII the masker
 //! would rewrite.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{HashMap, HashSet};
 use std::fmt;
 use std::net::IpAddr;
 
@@ -129,26 +129,23 @@ pub(crate) fn check_line(line: &str, schema: &Schema, masker: &PiiMasker) -> Vec
             "header: the first keys are {keys:?}, the ECS logging spec wants {header:?}"
         ));
     }
-    // Every leaf path with its value, in order.
-    let mut leaves: Vec<(String, &Value)> = Vec::new();
-    let mut objects: BTreeMap<String, ()> = BTreeMap::new();
-    flatten(&node, "", &mut leaves, &mut objects);
-    let mut seen: HashMap<&str, usize> = HashMap::new();
-    for (path, _) in &leaves {
-        *seen.entry(path.as_str()).or_default() += 1;
-    }
-    for (path, n) in &seen {
-        if *n > 1 && !leaves.iter().any(|(p, v)| p == path && v.is_array()) {
+    let mut paths = Paths::default();
+    paths.flatten(&node, "");
+    for (path, n) in &paths.written {
+        if *n > 1 {
             findings.push(format!(
                 "`{path}` is written {n} times (only one value is kept)"
             ));
         }
-        if objects.contains_key(*path) {
+    }
+    for (path, _) in &paths.leaves {
+        if paths.objects.contains(path.as_str()) {
             findings.push(format!(
                 "`{path}` is both a value and an object: a mapping conflict"
             ));
         }
     }
+    let leaves = paths.leaves;
     for (path, value) in &leaves {
         if let Some(f) = type_finding(path, value, schema) {
             findings.push(f);
@@ -170,35 +167,43 @@ pub(crate) fn check_line(line: &str, schema: &Schema, masker: &PiiMasker) -> Vec
     findings
 }
 
-/// Leaf paths (a dotted key is its path); array elements share their array's path.
-fn flatten<'a>(
-    node: &'a Node,
-    prefix: &str,
-    leaves: &mut Vec<(String, &'a Value)>,
-    objects: &mut BTreeMap<String, ()>,
-) {
-    match node {
-        Node::Scalar(v) => leaves.push((prefix.to_owned(), v)),
-        Node::Array(items) => items
-            .iter()
-            .for_each(|n| flatten(n, prefix, leaves, objects)),
-        Node::Object(members) => {
-            if !prefix.is_empty() {
-                objects.insert(prefix.to_owned(), ());
-            }
-            for (k, n) in members {
-                let path = if prefix.is_empty() {
-                    k.clone()
-                } else {
-                    format!("{prefix}.{k}")
-                };
-                // Each dotted step is an object too (`"a.b.c": 1` makes `a` and `a.b`).
-                let mut at = 0;
-                while let Some(d) = path[at..].find('.') {
-                    objects.insert(path[..at + d].to_owned(), ());
-                    at += d + 1;
+/// The paths of a line (a dotted key is its path).
+#[derive(Default)]
+struct Paths<'a> {
+    /// Every leaf with its value, in order; array elements share their array's path.
+    leaves: Vec<(String, &'a Value)>,
+    /// Every path that is an object (an object member, or a step of a dotted key).
+    objects: HashSet<String>,
+    /// How many members write a value (not an object) at each path.
+    written: HashMap<String, usize>,
+}
+
+impl<'a> Paths<'a> {
+    fn flatten(&mut self, node: &'a Node, prefix: &str) {
+        match node {
+            Node::Scalar(v) => self.leaves.push((prefix.to_owned(), v)),
+            Node::Array(items) => items.iter().for_each(|n| self.flatten(n, prefix)),
+            Node::Object(members) => {
+                if !prefix.is_empty() {
+                    self.objects.insert(prefix.to_owned());
                 }
-                flatten(n, &path, leaves, objects);
+                for (k, n) in members {
+                    let path = if prefix.is_empty() {
+                        k.clone()
+                    } else {
+                        format!("{prefix}.{k}")
+                    };
+                    // Each dotted step is an object too (`"a.b.c": 1` makes `a` and `a.b`).
+                    let mut at = 0;
+                    while let Some(d) = path[at..].find('.') {
+                        self.objects.insert(path[..at + d].to_owned());
+                        at += d + 1;
+                    }
+                    if !matches!(n, Node::Object(_)) {
+                        *self.written.entry(path.clone()).or_default() += 1;
+                    }
+                    self.flatten(n, &path);
+                }
             }
         }
     }
