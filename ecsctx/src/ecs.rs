@@ -231,6 +231,24 @@ impl log::kv::ToValue for Ip {
 
 impl crate::__private::EcsIp for Ip {}
 
+/// `t` as UTC RFC 3339 with milliseconds (`2026-12-06T10:30:00.123Z`): how ecsctx writes
+/// `@timestamp` and ECS `date` fields (a time before 1970 as the epoch), for a date a
+/// service or a tool writes itself (a keyset's `created_at`).
+///
+/// # Examples
+/// ```
+/// use std::time::{Duration, UNIX_EPOCH};
+///
+/// let t = UNIX_EPOCH + Duration::from_millis(1_765_017_000_123);
+/// assert_eq!(ecsctx::ecs::rfc3339(t), "2025-12-06T10:30:00.123Z");
+/// ```
+pub fn rfc3339(t: std::time::SystemTime) -> String {
+    crate::render::time::rfc3339(t)
+        .iter()
+        .map(|&b| char::from(b))
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
