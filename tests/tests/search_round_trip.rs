@@ -237,26 +237,21 @@ impl Client {
         assert_eq!(s, 200, "GET {path}: {v}");
         v
     }
-    async fn search(&self, query: Value) -> Value {
+    /// POSTs `body` to the data stream's `api` (`_search`, `_count`): the answer, which
+    /// must be a 200.
+    async fn post(&self, api: &str, body: Value) -> Value {
+        let path = format!("/{STREAM}/{api}");
         let (s, v) = self
-            .send(
-                reqwest::Method::POST,
-                &format!("/{STREAM}/_search"),
-                Some(query.to_string()),
-            )
+            .send(reqwest::Method::POST, &path, Some(body.to_string()))
             .await;
-        assert_eq!(s, 200, "search: {v}");
+        assert_eq!(s, 200, "{api}: {v}");
         v
     }
+    async fn search(&self, query: Value) -> Value {
+        self.post("_search", query).await
+    }
     async fn count(&self, query: Value) -> u64 {
-        let (s, v) = self
-            .send(
-                reqwest::Method::POST,
-                &format!("/{STREAM}/_count"),
-                Some(json!({ "query": query }).to_string()),
-            )
-            .await;
-        assert_eq!(s, 200, "count: {v}");
+        let v = self.post("_count", json!({ "query": query })).await;
         v["count"].as_u64().unwrap()
     }
     /// Bulk-creates `lines` in the data stream: the failed items.
