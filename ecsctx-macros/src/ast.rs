@@ -163,7 +163,7 @@ impl Fields {
                 schema,
                 shorthand,
                 modifier: field.modifier.clone(),
-                value: expr.clone(),
+                value: operand(expr),
                 class: Class::Plain,
             }),
             None => {
@@ -219,6 +219,22 @@ pub(crate) fn path_tokens(path: &[Ident]) -> proc_macro2::TokenStream {
         ident.to_tokens(&mut tokens);
     }
     tokens
+}
+
+/// `expr` as one operand: the expansion takes a value's address (`&#value`), and an
+/// operator that binds looser than `&` would split it (`&a + b` is `(&a) + b`, `&x as
+/// u64` is `(&x) as u64`), so such an expression is parenthesized once, here.
+pub(crate) fn operand(expr: &Expr) -> Expr {
+    match expr {
+        Expr::Binary(_)
+        | Expr::Cast(_)
+        | Expr::Range(_)
+        | Expr::Assign(_)
+        | Expr::Closure(_)
+        | Expr::Return(_)
+        | Expr::Break(_) => syn::parse_quote_spanned!(syn::spanned::Spanned::span(expr)=> (#expr)),
+        _ => expr.clone(),
+    }
 }
 
 #[cfg(test)]

@@ -70,9 +70,8 @@ pub(crate) fn event(tokens: TokenStream) -> TokenStream {
             let value = match &name {
                 Name::Declared(p) if leaf.key == "event.reason" && leaf.modifier.is_none() => {
                     let expr = &leaf.value;
-                    let e = operand(expr);
                     quote_spanned!(expr.span()=>
-                        ::ecsctx::__private::declared_reason::<#p, _>(&#e)
+                        ::ecsctx::__private::declared_reason::<#p, _>(&#expr)
                     )
                 }
                 _ => event_value(leaf),
@@ -280,33 +279,32 @@ pub(crate) fn bind(tokens: TokenStream) -> TokenStream {
 fn event_value(leaf: &Leaf) -> TokenStream {
     let expr = &leaf.value;
     let span = expr.span();
-    let e = operand(expr);
     let p = quote_spanned!(span=> ::ecsctx::__private);
     match (leaf.class, leaf.modifier.as_ref().map(|m| m.kind)) {
-        (_, Some(ModifierKind::Display)) => quote_spanned!(span=> #p::display_arg(&#e)),
-        (_, Some(ModifierKind::Debug)) => quote_spanned!(span=> #p::debug_arg(&#e)),
+        (_, Some(ModifierKind::Display)) => quote_spanned!(span=> #p::display_arg(&#expr)),
+        (_, Some(ModifierKind::Debug)) => quote_spanned!(span=> #p::debug_arg(&#expr)),
         (_, Some(ModifierKind::Serde)) => {
-            quote_spanned!(span=> #p::value_arg(#p::log::kv::Value::from_serde(&#e)))
+            quote_spanned!(span=> #p::value_arg(#p::log::kv::Value::from_serde(&#expr)))
         }
         // A list of string literals at an ECS field (`event.category = ["web"]`): one
         // leaf, no serde. (Elsewhere, under `labels` or `extra`, lists keep the general
         // path, which writes them as those places want.)
         (Class::Plain, None) if str_list(expr) && is_text_field(leaf) => {
-            quote_spanned!(span=> #p::Arg::StrList(&#e))
+            quote_spanned!(span=> #p::Arg::StrList(&#expr))
         }
         // `log` has no `ToValue` for arrays: a list literal goes through serde.
         (Class::Plain, None) if matches!(expr, syn::Expr::Array(_)) => {
-            quote_spanned!(span=> #p::value_arg(#p::log::kv::Value::from_serde(&#e)))
+            quote_spanned!(span=> #p::value_arg(#p::log::kv::Value::from_serde(&#expr)))
         }
         // An ECS `keyword`/`text` field also takes anything `Display`.
         (Class::Plain, None) if is_text_field(leaf) => quote_spanned!(span=>
-            #p::capture_text((&&&#p::TextProbe(&#e)).__ecsctx_text_probe())
+            #p::capture_text((&&&#p::TextProbe(&#expr)).__ecsctx_text_probe())
         ),
         (Class::Plain, None) => {
-            quote_spanned!(span=> #p::capture((&&#p::ArgProbe(&#e)).__ecsctx_arg_probe()))
+            quote_spanned!(span=> #p::capture((&&#p::ArgProbe(&#expr)).__ecsctx_arg_probe()))
         }
         (Class::FieldSet, None) => quote_spanned!(span=>
-            #p::value_arg(#p::log::kv::Value::from_serde(#p::assert_field_set(&#e)))
+            #p::value_arg(#p::log::kv::Value::from_serde(#p::assert_field_set(&#expr)))
         ),
         // A list (`[Category::Web]`, a `Vec`) goes through serde, like any array.
         (Class::Typed(t), None)
@@ -315,42 +313,26 @@ fn event_value(leaf: &Leaf) -> TokenStream {
         {
             let check = typed_check(t, span);
             quote_spanned!(span=>
-                #p::value_arg(#p::log::kv::Value::from_serde(#check(&#e)))
+                #p::value_arg(#p::log::kv::Value::from_serde(#check(&#expr)))
             )
         }
         (Class::Typed(Typed::Date), None) => {
-            quote_spanned!(span=> #p::display_arg(&#p::date_value(&#e)))
+            quote_spanned!(span=> #p::display_arg(&#p::date_value(&#expr)))
         }
         // One address (a `SocketAddr` written as its IP).
         (Class::Typed(Typed::Ip), None) => quote_spanned!(span=>
-            #p::capture((&&#p::ArgProbe(&#p::ip_value(&#e))).__ecsctx_arg_probe())
+            #p::capture((&&#p::ArgProbe(&#p::ip_value(&#expr))).__ecsctx_arg_probe())
         ),
         (Class::Typed(t), None) => {
             let check = typed_check(t, span);
             quote_spanned!(span=>
-                #p::capture((&&#p::ArgProbe(#check(&#e))).__ecsctx_arg_probe())
+                #p::capture((&&#p::ArgProbe(#check(&#expr))).__ecsctx_arg_probe())
             )
         }
         (Class::Error, None) => {
             let field = error_field(leaf);
             quote_spanned!(span=> #p::value_arg(#p::log::kv::Value::from_serde(&#field)))
         }
-    }
-}
-
-/// `expr` as the operand of `&` in the expansion: parenthesized when an operator in it
-/// binds looser than `&` (`&a + b` is `(&a) + b`; `&x as u64` is `(&x) as u64`).
-fn operand(expr: &syn::Expr) -> TokenStream {
-    use syn::Expr;
-    match expr {
-        Expr::Binary(_)
-        | Expr::Cast(_)
-        | Expr::Range(_)
-        | Expr::Assign(_)
-        | Expr::Closure(_)
-        | Expr::Return(_)
-        | Expr::Break(_) => quote_spanned!(expr.span()=> (#expr)),
-        _ => quote!(#expr),
     }
 }
 
@@ -382,27 +364,26 @@ fn str_list(expr: &syn::Expr) -> bool {
 fn bind_value(leaf: &Leaf) -> TokenStream {
     let expr = &leaf.value;
     let span = expr.span();
-    let e = operand(expr);
     let p = quote_spanned!(span=> ::ecsctx::__private);
     match (leaf.class, leaf.modifier.as_ref().map(|m| m.kind)) {
-        (_, Some(ModifierKind::Display)) => quote_spanned!(span=> &#p::DisplayValue(&#e)),
-        (_, Some(ModifierKind::Debug)) => quote_spanned!(span=> &#p::DebugValue(&#e)),
-        (_, Some(ModifierKind::Serde)) => quote_spanned!(span=> &#e),
+        (_, Some(ModifierKind::Display)) => quote_spanned!(span=> &#p::DisplayValue(&#expr)),
+        (_, Some(ModifierKind::Debug)) => quote_spanned!(span=> &#p::DebugValue(&#expr)),
+        (_, Some(ModifierKind::Serde)) => quote_spanned!(span=> &#expr),
         // An ECS `keyword`/`text` field also takes anything `Display`, as in `event!`.
         (Class::Plain, None) if is_text_field(leaf) => quote_spanned!(span=>
-            &#p::BindArg(#p::capture_text((&&&#p::BindTextProbe(&#e)).__ecsctx_text_probe()))
+            &#p::BindArg(#p::capture_text((&&&#p::BindTextProbe(&#expr)).__ecsctx_text_probe()))
         ),
-        (Class::Plain, None) => quote_spanned!(span=> #p::bind_value(&#e)),
-        (Class::FieldSet, None) => quote_spanned!(span=> #p::assert_field_set(&#e)),
+        (Class::Plain, None) => quote_spanned!(span=> #p::bind_value(&#expr)),
+        (Class::FieldSet, None) => quote_spanned!(span=> #p::assert_field_set(&#expr)),
         (Class::Typed(Typed::Date), None) => {
-            quote_spanned!(span=> &#p::date_value(&#e))
+            quote_spanned!(span=> &#p::date_value(&#expr))
         }
         (Class::Typed(Typed::Ip), None) if !matches!(expr, syn::Expr::Array(_)) => {
-            quote_spanned!(span=> &#p::ip_value(&#e))
+            quote_spanned!(span=> &#p::ip_value(&#expr))
         }
         (Class::Typed(t), None) => {
             let check = typed_check(t, span);
-            quote_spanned!(span=> #p::bind_value(#check(&#e)))
+            quote_spanned!(span=> #p::bind_value(#check(&#expr)))
         }
         (Class::Error, None) => {
             let field = error_field(leaf);
@@ -433,10 +414,9 @@ fn typed_check(t: Typed, span: Span) -> TokenStream {
 fn error_field(leaf: &Leaf) -> TokenStream {
     let expr = &leaf.value;
     let span = expr.span();
-    let e = operand(expr);
     let p = quote_spanned!(span=> ::ecsctx::__private);
     quote_spanned!(span=>
-        #p::error_field((&&#p::ErrorProbe(&#e)).__ecsctx_error_probe())
+        #p::error_field((&&#p::ErrorProbe(&#expr)).__ecsctx_error_probe())
     )
 }
 
@@ -470,12 +450,12 @@ fn alias_warnings(fields: &Fields) -> TokenStream {
 /// After an error: mention every value in dead code, so the only messages
 /// are the real errors (no "unused variable" warnings).
 fn keep_used(fields: &Fields, extra: Vec<&syn::Expr>) -> TokenStream {
+    // (Leaf values are operands already: `ast::operand`.)
     let exprs = fields
         .leaves
         .iter()
-        .map(|l| &l.value)
-        .chain(extra)
-        .map(operand);
+        .map(|l| l.value.clone())
+        .chain(extra.into_iter().map(crate::ast::operand));
     quote!(if false { #(let _ = &#exprs;)* })
 }
 
