@@ -85,8 +85,8 @@ fn ecsctx_fields_have_the_types_its_lines_need() {
         }
     }
     assert_eq!(type_at(&os, "project.name"), "keyword");
-    // A long cut value must still index whole: no keyword is limited below what the
-    // renderer writes, except by ECS's own `ignore_above`, which keeps it in `_source`.
+    // Every keyword keeps ECS's `ignore_above: 1024`: a longer value stays in `_source`
+    // (listed in `_ignored`) instead of making the document fail as an immense term.
     for (p, m) in &os {
         if m["type"] == "keyword" {
             assert_eq!(m["ignore_above"], 1024, "{p}");
