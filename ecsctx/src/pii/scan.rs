@@ -84,11 +84,12 @@ pub(crate) fn scan(s: &str, opts: Opts, e: &impl Emit, out: &mut String) -> bool
 /// `auth-sk_live_…`: a word starts there), and those are 15 bytes or more.
 #[inline]
 pub(crate) fn is_clean_word(s: &str) -> bool {
-    s.bytes().all(|c| CLASS[c as usize] & 4 != 0 || c == b'-')
+    s.bytes().all(|c| CLASS[c as usize] & 16 != 0)
         && !(s.len() >= 15
             && (is_known_secret(s)
-                || s.match_indices('-')
-                    .any(|(k, _)| is_known_secret(&s[k + 1..]))))
+                || (s.as_bytes().contains(&b'-')
+                    && s.match_indices('-')
+                        .any(|(k, _)| is_known_secret(&s[k + 1..])))))
 }
 
 /// Whether no rule can start in `b`: a token of letters, digits, `_`, `-` and `.`
@@ -203,7 +204,8 @@ static STARTS: [bool; 256] = {
 
 /// Byte classes: bit 1 a word byte (letter, digit, `_`), bit 2 a key byte (a word byte or
 /// `-`), bit 4 a letter or `_`, bit 8 a byte that may follow a key or start a shape after a
-/// word (a separator, a quote, a dot, whitespace, a bracket, an escape, non-ASCII).
+/// word (a separator, a quote, a dot, whitespace, a bracket, an escape, non-ASCII), bit 16
+/// a byte of a clean word ([`is_clean_word`]: a letter, `_` or `-`).
 static CLASS: [u8; 256] = {
     let mut t = [0u8; 256];
     let mut c = 0;
@@ -233,7 +235,8 @@ static CLASS: [u8; 256] = {
         t[c] = (word as u8)
             | (((word || b == b'-') as u8) << 1)
             | ((letter as u8) << 2)
-            | ((follow as u8) << 3);
+            | ((follow as u8) << 3)
+            | (((letter || b == b'-') as u8) << 4);
         c += 1;
     }
     t
@@ -2354,6 +2357,13 @@ fn looks_like_credential(v: &[u8]) -> bool {
 /// key ids, GitHub, GitLab, Slack, Google API and npm tokens.
 fn is_known_secret(w: &str) -> bool {
     let b = w.as_bytes();
+    // Every published prefix starts with one of these (most words: none of them).
+    if !matches!(
+        b.first(),
+        Some(b's' | b'r' | b'w' | b'A' | b'g' | b'x' | b'n')
+    ) {
+        return false;
+    }
     let tail_ok = |p: usize, min: usize| {
         b.len() >= p + min
             && b[p..]
