@@ -55,6 +55,76 @@ fn event_fields_are_fields_and_span_fields_reach_every_event_in_the_span() {
     assert_eq!(lines[1]["log.level"], "warn");
 }
 
+/// The line of the event `f` logs, without its timestamp.
+fn without_time(mut line: Value) -> Value {
+    line.as_object_mut().unwrap().remove("@timestamp");
+    line
+}
+
+/// A call site that repeats (its key list's shape is remembered per thread) writes the
+/// same line as one seen for the first time: when its values change kind (a number, then
+/// text at a field ECS types `long`) and when the span it runs in changes its fields.
+#[test]
+fn a_repeated_call_site_writes_the_lines_of_a_first_one() {
+    fn status(v: &dyn Fn()) {
+        v()
+    }
+    // On a thread of its own: nothing remembered from the lines before.
+    let alone = |f: &(dyn Fn() + Sync)| {
+        std::thread::scope(|s| s.spawn(|| without_time(with_layer(f).remove(0))).join()).unwrap()
+    };
+    let number = || tracing::info!(http.response.status_code = 200, amount = 1, "done");
+    let text = || {
+        tracing::info!(
+            http.response.status_code = "two hundred",
+            amount = 1,
+            "done"
+        )
+    };
+    let in_span = |session: &str| {
+        let span = tracing::info_span!("checkout", session_id = session);
+        let _e = span.enter();
+        tracing::info!(amount = 7, "in_span");
+    };
+    let in_other_span = || {
+        let span = tracing::info_span!("refund", merchant_id = "m-1");
+        let _e = span.enter();
+        tracing::info!(amount = 7, "in_span");
+    };
+    let repeated = with_layer(|| {
+        for _ in 0..3 {
+            status(&number);
+        }
+        status(&text);
+        status(&number);
+        in_span("s-1");
+        in_span("s-2");
+        in_other_span();
+        in_span("s-3");
+    });
+    let expected = [
+        alone(&number),
+        alone(&number),
+        alone(&number),
+        alone(&text),
+        alone(&number),
+        alone(&|| in_span("s-1")),
+        alone(&|| in_span("s-2")),
+        alone(&in_other_span),
+        alone(&|| in_span("s-3")),
+    ];
+    assert_eq!(repeated.len(), expected.len());
+    for (got, want) in repeated.into_iter().zip(expected) {
+        assert_eq!(without_time(got), want);
+    }
+    // What the lines hold: the text is not at the `long` field.
+    let t = alone(&text);
+    assert_ne!(t["http"]["response"]["status_code"], "two hundred", "{t}");
+    assert_eq!(alone(&number)["http"]["response"]["status_code"], 200);
+    assert_eq!(alone(&|| in_span("s-2"))["session_id"], "s-2");
+    assert_eq!(alone(&in_other_span)["merchant_id"], "m-1");
+}
+
 #[derive(Debug)]
 struct Inner;
 impl std::fmt::Display for Inner {

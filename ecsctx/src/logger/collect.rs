@@ -1,10 +1,11 @@
-//! Collect: an `event!` or a `log::Record` becomes the line's leaves (`log.logger`, the
-//! origin, each key placed and its value rendered and masked), or, for an `event!` call
-//! site whose shape is known, only its values. What the logger merges over the context's
-//! layer and delivers (`super`).
+//! Collect: an `event!`, a `log::Record` or a foreign (`tracing`) event becomes the line's
+//! leaves (`log.logger`, the origin, each key placed and its value rendered and masked),
+//! or, for an `event!` call site or a foreign key list whose shape is known, only its
+//! values. What the logger merges over the context's layer and delivers (`super`).
 
 use log::kv::{self, VisitSource};
 use log::Record;
+use std::rc::Rc;
 
 use super::EcsLogger;
 use crate::event::{Arg, Callsite, SiteShape, MAX_SHAPE_ARGS};
@@ -162,26 +163,27 @@ impl EcsLogger {
         }
     }
 
-    /// The shape of an `event!` call site whose fields were just added the general way
-    /// (into `s.entries`, not yet resolved): `None` unless every value is a scalar that
-    /// made exactly the one leaf its key places it at.
+    /// The shape of an `event!` call site (or of a foreign event's key list) whose `head`
+    /// leaves and fields were just added the general way (into `s.entries`, not yet
+    /// resolved): `None` unless every value is a scalar that made exactly the one leaf its
+    /// key places it at.
     pub(super) fn site_shape(
         &self,
-        ev: &Event<'_>,
+        head: usize,
+        kvs: &[(&str, Arg<'_>)],
         cx: &Cx<'_>,
         s: &mut Scratch,
     ) -> Option<SiteShape> {
-        let head = self.event_head();
-        if ev.kvs.len() > MAX_SHAPE_ARGS
-            || s.entries.list.len() != head + ev.kvs.len()
-            || !ev.kvs.iter().all(|(_, a)| a.is_scalar())
+        if kvs.len() > MAX_SHAPE_ARGS
+            || s.entries.list.len() != head + kvs.len()
+            || !kvs.iter().all(|(_, a)| a.is_scalar())
         {
             return None;
         }
         let mut masked = String::new();
         let mut by_path = 0u32;
         let mut nums_by_path = 0u32;
-        for (i, (k, arg)) in ev.kvs.iter().enumerate() {
+        for (i, (k, arg)) in kvs.iter().enumerate() {
             // A key the masker rewrites (digits or an address in it) may be rewritten
             // differently after a keyset reload: never kept.
             if cx.masker.is_some_and(|m| m.mask_key("", k, &mut masked)) {
@@ -217,7 +219,7 @@ impl EcsLogger {
         })
     }
 
-    /// Writes the members of an `event!` with a known shape: only its values are
+    /// Writes the members of an `event!` (or a foreign event) with a known shape: only its values are
     /// rendered, and the line comes from the shape's plan over this layer when there is
     /// one (else the leaves are merged the long way and a plan is recorded).
     #[allow(clippy::too_many_arguments)]
@@ -225,7 +227,7 @@ impl EcsLogger {
     pub(super) fn event_from_shape(
         &self,
         src: &Src<'_>,
-        ev: &Event<'_>,
+        kvs: &[(&str, Arg<'_>)],
         shape: &SiteShape,
         cx: &Cx<'_>,
         s: &mut Scratch,
@@ -243,7 +245,7 @@ impl EcsLogger {
             ranges[at] = (start as u32, end as u32);
             at += 1;
         });
-        for (i, ((_, arg), leaf)) in ev.kvs.iter().zip(&shape.keys.list[at..]).enumerate() {
+        for (i, ((_, arg), leaf)) in kvs.iter().zip(&shape.keys.list[at..]).enumerate() {
             let start = vals.len();
             let bits = (
                 shape.by_path & (1 << i) != 0,
@@ -336,10 +338,159 @@ thread_local! {
 
 /// The slot of a key: FNV-1a over its bytes.
 fn placed_slot(key: &[u8]) -> usize {
-    let h = key.iter().fold(0xcbf2_9ce4_8422_2325u64, |h, &b| {
-        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
-    });
-    (h >> 58) as usize % PLACED_SLOTS
+    (fnv(FNV_OFFSET, key) >> 58) as usize % PLACED_SLOTS
+}
+
+/// A foreign event's key list as the key of its remembered shape: the head leaves it has
+/// (with the origin on, a `tracing` event may lack a file or a line), then each key with
+/// whether its value is text. The same list renders the same way: one call-site shape
+/// serves every event with it, as one `event!` call site's shape serves its events.
+pub(super) struct ForeignKey<'a> {
+    logger: u64,
+    head: u8,
+    kvs: &'a [(&'a str, Arg<'a>)],
+    hash: u64,
+}
+
+impl<'a> ForeignKey<'a> {
+    /// The key of `f`'s list for `logger`; `None` when no shape can serve it (too many
+    /// values, or one that is not a scalar).
+    #[inline]
+    pub(super) fn of(logger: &EcsLogger, f: &Foreign<'a>) -> Option<Self> {
+        let kvs = f.kvs;
+        if kvs.len() > MAX_SHAPE_ARGS || !kvs.iter().all(|(_, a)| a.is_scalar()) {
+            return None;
+        }
+        let head = if logger.origin {
+            1 | (u8::from(f.file.is_some()) << 1) | (u8::from(f.line.is_some()) << 2)
+        } else {
+            1
+        };
+        let mut h = fnv(FNV_OFFSET, &[head]);
+        for (k, a) in kvs {
+            h = fnv(h, &[kind(a)]);
+            h = fnv(h, k.as_bytes());
+        }
+        Some(ForeignKey {
+            logger: logger.id,
+            head,
+            kvs,
+            hash: h,
+        })
+    }
+
+    /// How many head leaves the line has.
+    pub(super) fn head(&self) -> usize {
+        self.head.count_ones() as usize
+    }
+
+    fn slot(&self) -> usize {
+        (self.hash >> 59) as usize % FOREIGN_SLOTS
+    }
+
+    /// Whether `sig` ([`Self::write`]) stands for this list.
+    fn matches(&self, sig: &[u8]) -> bool {
+        let Some((&head, mut rest)) = sig.split_first() else {
+            return false;
+        };
+        if head != self.head {
+            return false;
+        }
+        for (k, a) in self.kvs {
+            let k = k.as_bytes();
+            match rest {
+                [t, r @ ..]
+                    if *t == kind(a)
+                        && r.len() > k.len()
+                        && r.starts_with(k)
+                        && r[k.len()] == SIG_END =>
+                {
+                    rest = &r[k.len() + 1..];
+                }
+                _ => return false,
+            }
+        }
+        rest.is_empty()
+    }
+
+    fn write(&self, sig: &mut Vec<u8>) {
+        sig.clear();
+        sig.push(self.head);
+        for (k, a) in self.kvs {
+            sig.push(kind(a));
+            sig.extend_from_slice(k.as_bytes());
+            sig.push(SIG_END);
+        }
+    }
+
+    /// The remembered shape: `Some(None)` when the list is known to have none, `None`
+    /// when it is not known (on this thread, for this logger).
+    #[inline]
+    pub(super) fn shape(&self) -> Option<Option<Rc<SiteShape>>> {
+        memo::get(&FOREIGN, self.slot(), |f| {
+            (f.logger == self.logger && f.hash == self.hash && self.matches(&f.sig))
+                .then(|| f.shape.clone())
+        })
+    }
+
+    /// Remembers the list's shape (or that it has none).
+    pub(super) fn remember(&self, shape: Option<SiteShape>) {
+        memo::put(
+            &FOREIGN,
+            FOREIGN_SLOTS,
+            ForeignSlot::default,
+            self.slot(),
+            |f| {
+                f.logger = self.logger;
+                f.hash = self.hash;
+                self.write(&mut f.sig);
+                f.shape = shape.map(Rc::new);
+            },
+        );
+    }
+}
+
+/// Ends a key in a [`ForeignKey`]'s bytes (never in UTF-8).
+const SIG_END: u8 = 0xff;
+
+/// A value's kind in a [`ForeignKey`]: whether its value is text decides whether the key
+/// can have a fixed place (text at a non-string ECS field is checked value by value).
+fn kind(a: &Arg<'_>) -> u8 {
+    if a.is_text() {
+        1
+    } else {
+        2
+    }
+}
+
+const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
+
+fn fnv(h: u64, bytes: &[u8]) -> u64 {
+    bytes
+        .iter()
+        .fold(h, |h, &b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3))
+}
+
+/// One remembered foreign key list: its shape for one logger.
+#[derive(Clone, Default)]
+struct ForeignSlot {
+    /// The logger's id; 0: empty (ids start at 1).
+    logger: u64,
+    hash: u64,
+    /// The list ([`ForeignKey::write`]), compared whole.
+    sig: Vec<u8>,
+    /// `None`: the list has no shape.
+    shape: Option<Rc<SiteShape>>,
+}
+
+const FOREIGN_SLOTS: usize = 16;
+
+thread_local! {
+    /// The shapes of foreign events' key lists (`tracing` events), per thread: a
+    /// `tracing` call site repeats its key list on every event, as an `event!` call site
+    /// does, but has no `static` of ours to keep its shape in. One slot per hash of the
+    /// list (a new list replaces the old).
+    static FOREIGN: memo::Table<ForeignSlot> = const { std::cell::RefCell::new(Vec::new()) };
 }
 
 /// What a line is made from: another crate's `log::Record`, an `event!`, or another
@@ -365,7 +516,8 @@ pub(super) struct Event<'a> {
 
 /// Another library's structured event: its fields as [`Arg`]s (scalars unboxed, no
 /// `log` value to go through), its message another crate's text (masked like a record's).
-/// No call-site shape: its fields change with the spans it runs in.
+/// Its call-site shape is found by its key list (`ForeignKey`): its fields change with
+/// the spans it runs in.
 pub(super) struct Foreign<'a> {
     pub(super) message: &'a str,
     pub(super) level: log::Level,
@@ -406,5 +558,66 @@ impl Src<'_> {
             Src::Event(e) => Some(e.line),
             Src::Foreign(f) => f.line,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A key list's bytes stand for that list only: other names (a name cut elsewhere
+    /// included), another kind of value, another head or another length never match.
+    #[test]
+    fn a_foreign_key_list_matches_only_itself() {
+        let logger = crate::Builder::new().with_origin(true).build();
+        let lists: [&[(&str, Arg<'_>)]; 7] = [
+            &[("amount", Arg::I64(1)), ("currency", Arg::Str("KWD"))],
+            &[("amount", Arg::Str("1")), ("currency", Arg::Str("KWD"))],
+            &[("amount", Arg::I64(1))],
+            &[("amoun", Arg::I64(1)), ("tcurrency", Arg::Str("KWD"))],
+            &[
+                ("amount", Arg::I64(1)),
+                ("currency", Arg::Str("KWD")),
+                ("x", Arg::Bool(true)),
+            ],
+            &[("currency", Arg::Str("KWD")), ("amount", Arg::I64(1))],
+            &[],
+        ];
+        let foreign = |kvs, line| Foreign {
+            message: "m",
+            level: log::Level::Info,
+            target: "t",
+            file: Some("f.rs"),
+            line,
+            kvs,
+        };
+        let mut keys = Vec::new();
+        for kvs in lists {
+            for line in [Some(1), None] {
+                keys.push(ForeignKey::of(&logger, &foreign(kvs, line)).unwrap());
+            }
+        }
+        // The values themselves are not part of the key.
+        let same = ForeignKey::of(
+            &logger,
+            &foreign(
+                &[("amount", Arg::I64(2)), ("currency", Arg::Str("USD"))],
+                Some(9),
+            ),
+        )
+        .unwrap();
+        let mut sig = Vec::new();
+        for (i, a) in keys.iter().enumerate() {
+            a.write(&mut sig);
+            for (j, b) in keys.iter().enumerate() {
+                assert_eq!(b.matches(&sig), i == j, "{i} against {j}");
+            }
+            assert_eq!(same.matches(&sig), i == 0, "{i}");
+        }
+        assert!(!keys[0].matches(&[]));
+        // A value that is not a scalar has no shape.
+        let json = serde_json::json!({"a": 1});
+        let nested = [("payload", Arg::Value(log::kv::Value::from_serde(&json)))];
+        assert!(ForeignKey::of(&logger, &foreign(&nested, None)).is_none());
     }
 }

@@ -26,7 +26,7 @@ use crate::settings::Shared;
 use crate::sink::{self, Sink};
 
 mod collect;
-use collect::{Event, KvVisitor, Src};
+use collect::{Event, ForeignKey, KvVisitor, Src};
 
 /// The line format.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
@@ -378,7 +378,14 @@ impl EcsLogger {
                 // Another crate's message, literal or formatted, may carry PII.
                 _ => self.write_message(record.args(), s, out),
             },
-            Src::Foreign(f) => self.write_message(&f.message, s, out),
+            Src::Foreign(f) => escape::write_str_masked(
+                out,
+                f.message,
+                "message",
+                masker,
+                &mut s.mask_buf,
+                limits.max_str,
+            ),
         }
         out.extend_from_slice(&self.header_tail);
 
@@ -412,7 +419,7 @@ impl EcsLogger {
                         && shape.keys.list.len() == self.event_head() + ev.kvs.len()
                         && ev.kvs.iter().all(|(_, a)| a.is_scalar()) =>
                 {
-                    self.event_from_shape(src, ev, shape, &cx, s, plans, layer, cache, out);
+                    self.event_from_shape(src, ev.kvs, shape, &cx, s, plans, layer, cache, out);
                     out.extend_from_slice(b"}\n");
                     return;
                 }
@@ -420,15 +427,30 @@ impl EcsLogger {
                     self.add_head_fields(src, &cx, s);
                     self.add_args(&cx, s, ev.kvs);
                     if known.is_none() {
-                        let shape = self.site_shape(ev, &cx, s);
+                        let shape = self.site_shape(self.event_head(), ev.kvs, &cx, s);
                         tag = shape.as_ref().map_or(0, |sh| sh.tag);
                         let _ = ev.site.shape.set(shape);
                     }
                 }
             },
             Src::Foreign(f) => {
-                self.add_head_fields(src, &cx, s);
-                self.add_args(&cx, s, f.kvs);
+                let key = ForeignKey::of(self, f);
+                match key.as_ref().and_then(|k| k.shape()) {
+                    Some(Some(shape)) => {
+                        self.event_from_shape(src, f.kvs, &shape, &cx, s, plans, layer, cache, out);
+                        out.extend_from_slice(b"}\n");
+                        return;
+                    }
+                    known => {
+                        self.add_head_fields(src, &cx, s);
+                        self.add_args(&cx, s, f.kvs);
+                        if let (None, Some(k)) = (known, key) {
+                            let shape = self.site_shape(k.head(), f.kvs, &cx, s);
+                            tag = shape.as_ref().map_or(0, |sh| sh.tag);
+                            k.remember(shape);
+                        }
+                    }
+                }
             }
             Src::Record(record) => {
                 self.add_head_fields(src, &cx, s);

@@ -210,11 +210,41 @@ pub(crate) fn write_display_masked(
     let mut w = Capped::new(&mut *fmt_buf, max);
     let _ = fmt::write(&mut w, format_args!("{value}"));
     let dropped = w.dropped;
+    write_masked(out, fmt_buf, dropped, path, m, mask_buf);
+}
+
+/// [`write_display_masked`] for text at hand: no formatting pass, no copy when the
+/// masker keeps it.
+pub(crate) fn write_str_masked(
+    out: &mut Vec<u8>,
+    text: &str,
+    path: &str,
+    masker: Option<&dyn Masker>,
+    mask_buf: &mut String,
+    max: usize,
+) {
+    let Some(m) = masker else {
+        return write_str(out, text, max);
+    };
+    let cut = floor_char_boundary(text, max);
+    write_masked(out, &text[..cut], text.len() - cut, path, m, mask_buf);
+}
+
+/// Writes `text` (what is left of a value cut by `dropped` bytes) masked at `path` as a
+/// JSON string.
+fn write_masked(
+    out: &mut Vec<u8>,
+    text: &str,
+    dropped: usize,
+    path: &str,
+    m: &dyn Masker,
+    mask_buf: &mut String,
+) {
     mask_buf.clear();
-    let text = if m.mask_str(path, fmt_buf, mask_buf) {
+    let text = if m.mask_str(path, text, mask_buf) {
         &*mask_buf
     } else {
-        &*fmt_buf
+        text
     };
     out.push(b'"');
     escape_into(out, text);
