@@ -109,7 +109,21 @@ impl Val {
     }
 }
 
-/// Fields in the order recorded (a later one with the same name replaces the earlier).
+/// An error field as the ECS `error` field set (its message and causes), as JSON.
+fn error_val(value: &(dyn std::error::Error + 'static)) -> Val {
+    let fields = ErrorFields {
+        error: value,
+        type_name: None,
+        backtrace: None,
+    };
+    match serde_json::to_value(&fields) {
+        Ok(j) => Val::Json(j),
+        Err(_) => Val::Str(value.to_string()),
+    }
+}
+
+/// A span's fields in the order recorded (a later one with the same name replaces the
+/// earlier).
 #[derive(Debug, Default, Clone)]
 struct Fields {
     pairs: Vec<(&'static str, Val)>,
@@ -146,15 +160,7 @@ impl Visit for Fields {
         self.put(field.name(), Val::Bool(value));
     }
     fn record_error(&mut self, field: &Field, value: &(dyn std::error::Error + 'static)) {
-        let fields = ErrorFields {
-            error: value,
-            type_name: None,
-            backtrace: None,
-        };
-        match serde_json::to_value(&fields) {
-            Ok(j) => self.put(field.name(), Val::Json(j)),
-            Err(_) => self.put(field.name(), Val::Str(value.to_string())),
-        }
+        self.put(field.name(), error_val(value));
     }
     fn record_debug(&mut self, field: &Field, value: &dyn fmt::Debug) {
         // `%x` (Display) and `?x` (Debug) values, and the message's `format_args!`.
@@ -167,23 +173,198 @@ impl Visit for Fields {
     }
 }
 
+/// A value of [`Recorded`]: text is a range of its buffer.
+#[derive(Debug)]
+enum RVal {
+    Str(usize, usize),
+    I64(i64),
+    U64(u64),
+    F64(f64),
+    Bool(bool),
+    Json(serde_json::Value),
+}
+
+/// One event's fields (its own, then its spans', under their ECS names) and message, in
+/// buffers a thread reuses from event to event: recording an event allocates nothing once
+/// they have grown.
+#[derive(Debug, Default)]
+struct Recorded {
+    /// Text values and the message, one after another.
+    text: String,
+    vals: Vec<(&'static str, RVal)>,
+    message: Option<(usize, usize)>,
+    /// The line's key-values (empty between events; see [`recycle`]).
+    pairs: Vec<(&'static str, Arg<'static>)>,
+}
+
+impl Recorded {
+    fn clear(&mut self) {
+        self.text.clear();
+        self.vals.clear();
+        self.message = None;
+    }
+
+    fn push_str(&mut self, s: &str) -> RVal {
+        let start = self.text.len();
+        self.text.push_str(s);
+        RVal::Str(start, self.text.len())
+    }
+
+    /// Adds a field (named and valued in ECS when `tower`, see [`ecs_field`]); `replace`:
+    /// an earlier field of the same name takes the new value (an event's own fields),
+    /// else the new one goes after it (and is dropped when the line is assembled).
+    fn add(&mut self, tower: bool, name: &'static str, arg: Arg<'_>, replace: bool) {
+        let (name, arg) = ecs_field(tower, name, arg);
+        let v = match arg {
+            Arg::Str(s) => self.push_str(s),
+            Arg::I64(n) => RVal::I64(n),
+            Arg::U64(n) => RVal::U64(n),
+            Arg::F64(n) => RVal::F64(n),
+            Arg::Bool(b) => RVal::Bool(b),
+            Arg::Value(v) => match serde_json::to_value(&v) {
+                Ok(j) => RVal::Json(j),
+                Err(_) => self.push_str(&v.to_string()),
+            },
+            other => self.push_str(&other.to_value().to_string()),
+        };
+        self.put(name, v, replace);
+    }
+
+    /// Adds a scalar of an event's own (its name in ECS when `tower`).
+    #[inline]
+    fn put_own(&mut self, tower: bool, name: &'static str, v: RVal) {
+        let name = if tower { ecs_name(name) } else { name };
+        self.put(name, v, true);
+    }
+
+    /// Adds a text of an event's own ([`ecs_field`]'s name and form when `tower`).
+    #[inline]
+    fn put_own_str(&mut self, tower: bool, name: &'static str, s: &str) {
+        if tower {
+            return self.add(true, name, Arg::Str(s), true);
+        }
+        let v = self.push_str(s);
+        self.put(name, v, true);
+    }
+
+    #[inline]
+    fn put(&mut self, name: &'static str, v: RVal, replace: bool) {
+        if replace {
+            if let Some(slot) = self.vals.iter_mut().find(|(k, _)| *k == name) {
+                slot.1 = v;
+                return;
+            }
+        }
+        self.vals.push((name, v));
+    }
+
+    fn arg<'a>(&'a self, v: &'a RVal) -> Arg<'a> {
+        match v {
+            RVal::Str(a, b) => Arg::Str(&self.text[*a..*b]),
+            RVal::I64(n) => Arg::I64(*n),
+            RVal::U64(n) => Arg::U64(*n),
+            RVal::F64(n) => Arg::F64(*n),
+            RVal::Bool(b) => Arg::Bool(*b),
+            RVal::Json(j) => Arg::Value(log::kv::Value::from_serde(j)),
+        }
+    }
+}
+
+/// Records an event's own fields into [`Recorded`].
+struct Own<'r> {
+    rec: &'r mut Recorded,
+    /// Whether the event is tower-http's ([`is_tower`]).
+    tower: bool,
+}
+
+impl Visit for Own<'_> {
+    fn record_str(&mut self, field: &Field, value: &str) {
+        if field.name() == "message" {
+            let RVal::Str(a, b) = self.rec.push_str(value) else {
+                return;
+            };
+            self.rec.message = Some((a, b));
+        } else {
+            self.rec.put_own_str(self.tower, field.name(), value);
+        }
+    }
+    fn record_i64(&mut self, field: &Field, value: i64) {
+        self.rec.put_own(self.tower, field.name(), RVal::I64(value));
+    }
+    fn record_u64(&mut self, field: &Field, value: u64) {
+        self.rec.put_own(self.tower, field.name(), RVal::U64(value));
+    }
+    fn record_f64(&mut self, field: &Field, value: f64) {
+        self.rec.put_own(self.tower, field.name(), RVal::F64(value));
+    }
+    fn record_bool(&mut self, field: &Field, value: bool) {
+        self.rec.put_own(self.tower, field.name(), RVal::Bool(value));
+    }
+    fn record_error(&mut self, field: &Field, value: &(dyn std::error::Error + 'static)) {
+        let v = error_val(value);
+        self.rec.add(self.tower, field.name(), v.as_arg(), true);
+    }
+    fn record_debug(&mut self, field: &Field, value: &dyn fmt::Debug) {
+        // `%x` (Display) and `?x` (Debug) values, and the message's `format_args!`,
+        // written into the buffer (no `String` per value).
+        use std::fmt::Write as _;
+        let rec = &mut *self.rec;
+        let start = rec.text.len();
+        let _ = write!(rec.text, "{value:?}");
+        let end = rec.text.len();
+        if field.name() == "message" {
+            rec.message = Some((start, end));
+            return;
+        }
+        let (name, arg) = ecs_field(self.tower, field.name(), Arg::Str(&rec.text[start..end]));
+        let v = match arg {
+            // The text as written, or its version part (`HTTP/1.1` → `1.1`).
+            Arg::Str(s) => {
+                let off = end - s.len();
+                RVal::Str(off, end)
+            }
+            Arg::U64(n) => RVal::U64(n),
+            _ => RVal::Str(start, end),
+        };
+        rec.put(name, v, true);
+    }
+}
+
+thread_local! {
+    /// The buffers of this thread's events (taken while in use: an event logged while
+    /// another is being written gets fresh ones).
+    static RECORDED: std::cell::RefCell<Recorded> = std::cell::RefCell::new(Recorded::default());
+}
+
+/// Whether `target` is tower-http's trace middleware (whose fields [`ecs_field`] names).
+fn is_tower(target: &str) -> bool {
+    target.starts_with("tower_http::trace")
+}
+
+/// The ECS name of a field of tower-http's trace spans and events (any other as it is).
+fn ecs_name(name: &'static str) -> &'static str {
+    match name {
+        "method" => "http.request.method",
+        "uri" => "url.original",
+        "status" => "http.response.status_code",
+        _ => name,
+    }
+}
+
 /// A field of tower-http's trace spans and events under its ECS name, its value in the
 /// ECS form (`HTTP/1.1` → `1.1`, a `12 ms` latency → `event.duration` in nanoseconds);
 /// any other field as it is.
-fn ecs_field<'v>(target: &str, name: &'static str, v: &'v Val) -> (&'static str, Arg<'v>) {
-    if !target.starts_with("tower_http::trace") {
-        return (name, v.as_arg());
+fn ecs_field<'v>(tower: bool, name: &'static str, v: Arg<'v>) -> (&'static str, Arg<'v>) {
+    if !tower {
+        return (name, v);
     }
     match (name, v) {
-        ("method", _) => ("http.request.method", v.as_arg()),
-        ("uri", _) => ("url.original", v.as_arg()),
-        ("status", _) => ("http.response.status_code", v.as_arg()),
-        ("version", Val::Str(s)) => ("http.version", Arg::Str(s.strip_prefix("HTTP/").unwrap_or(s))),
-        ("latency", Val::Str(s)) => match duration_nanos(s) {
+        ("version", Arg::Str(s)) => ("http.version", Arg::Str(s.strip_prefix("HTTP/").unwrap_or(s))),
+        ("latency", Arg::Str(s)) => match duration_nanos(s) {
             Some(ns) => ("event.duration", Arg::U64(ns)),
-            None => (name, v.as_arg()),
+            None => (name, Arg::Str(s)),
         },
-        _ => (name, v.as_arg()),
+        (_, v) => (ecs_name(name), v),
     }
 }
 
@@ -212,11 +393,25 @@ fn level(l: &Level) -> log::Level {
     }
 }
 
+/// An emptied list's allocation, for values of another lifetime: the standard library
+/// collects a `Vec` into one of the same layout in place, so a thread's line assembly
+/// reuses one allocation from event to event.
+// (`filter_map` for the change of type: the list is empty.)
+#[allow(clippy::unnecessary_filter_map)]
+fn recycle(mut v: Vec<(&'static str, Arg<'_>)>) -> Vec<(&'static str, Arg<'static>)> {
+    v.clear();
+    v.into_iter().filter_map(|_| None).collect()
+}
+
 impl<S> Layer<S> for TracingLayer
 where
     S: Subscriber + for<'a> LookupSpan<'a>,
 {
     fn on_new_span(&self, attrs: &Attributes<'_>, id: &Id, ctx: Context<'_, S>) {
+        // A span without fields keeps nothing (`on_record` adds them when it gets some).
+        if attrs.fields().is_empty() {
+            return;
+        }
         let mut fields = Fields::default();
         attrs.record(&mut fields);
         if let Some(span) = ctx.span(id) {
@@ -249,46 +444,55 @@ where
         if !logger.enabled(&log_meta) {
             return;
         }
-        let mut own = Fields::default();
-        event.record(&mut own);
-        // The event's fields, then its spans' from the innermost out; a name already
-        // taken is skipped (the event's field, or the inner span's, wins).
-        let scope: Vec<_> = ctx
-            .event_scope(event)
-            .map(|s| s.collect())
+        let mut rec = RECORDED
+            .try_with(|r| r.try_borrow_mut().map(|mut r| std::mem::take(&mut *r)).ok())
+            .ok()
+            .flatten()
             .unwrap_or_default();
-        let exts: Vec<_> = scope
-            .iter()
-            .map(|s| (s.metadata().target(), s.extensions()))
-            .collect();
-        #[cfg(feature = "opentelemetry")]
-        let otel = otel_ids();
-        // The event's key-values: its own fields, then its spans' (innermost first).
-        let mut pairs: Vec<(&'static str, Arg<'_>)> = Vec::new();
-        #[cfg(feature = "opentelemetry")]
-        if let Some((trace, span)) = &otel {
-            pairs.push(("trace.id", Arg::Str(trace)));
-            pairs.push(("span.id", Arg::Str(span)));
-        }
-        fn add<'v>(
-            pairs: &mut Vec<(&'static str, Arg<'v>)>,
-            target: &str,
-            fields: &'v Fields,
-        ) {
-            for (k, v) in &fields.pairs {
-                let (k, v) = ecs_field(target, k, v);
-                if !pairs.iter().any(|(p, _)| *p == k) {
-                    pairs.push((k, v));
+        rec.clear();
+        event.record(&mut Own {
+            rec: &mut rec,
+            tower: is_tower(meta.target()),
+        });
+        let own = rec.vals.len();
+        // Then its spans' fields, from the innermost out (copied: the line is assembled
+        // after the spans' extensions are released).
+        if let Some(scope) = ctx.event_scope(event) {
+            for span in scope {
+                let ext = span.extensions();
+                if let Some(f) = ext.get::<Fields>() {
+                    let tower = is_tower(span.metadata().target());
+                    for (k, v) in &f.pairs {
+                        rec.add(tower, k, v.as_arg(), false);
+                    }
                 }
             }
         }
-        add(&mut pairs, meta.target(), &own);
-        for (target, ext) in &exts {
-            if let Some(f) = ext.get::<Fields>() {
-                add(&mut pairs, target, f);
+        #[cfg(feature = "opentelemetry")]
+        let otel = otel_ids();
+        // The line's key-values: the OpenTelemetry ids, the event's own fields, then its
+        // spans' (innermost first); a name already taken is skipped (the event's field,
+        // or the inner span's, wins).
+        let mut pairs: Vec<(&'static str, Arg<'_>)> = std::mem::take(&mut rec.pairs);
+        let mut push = |k: &'static str, v, check: bool| {
+            if !(check && pairs.iter().any(|(q, _)| *q == k)) {
+                pairs.push((k, v));
             }
+        };
+        #[cfg(feature = "opentelemetry")]
+        if let Some((trace, span)) = &otel {
+            push("trace.id", Arg::Str(trace), false);
+            push("span.id", Arg::Str(span), false);
         }
-        let message = own.message.as_deref().unwrap_or(meta.name());
+        for (i, (k, v)) in rec.vals.iter().enumerate() {
+            // (The event's own names are unique among themselves.)
+            let check = cfg!(feature = "opentelemetry") || i >= own;
+            push(k, rec.arg(v), check);
+        }
+        let message = match rec.message {
+            Some((a, b)) => &rec.text[a..b],
+            None => meta.name(),
+        };
         // Into ecsctx's logger directly: scalars unboxed, no `log` value to go through.
         if let Some(ecs) = crate::config::INSTALLED.get() {
             ecs.log_foreign(
@@ -298,20 +502,30 @@ where
                 (meta.file(), meta.line()),
                 &pairs,
             );
-            return;
+        } else {
+            let kvs = Kvs(&pairs);
+            logger.log(
+                &log::Record::builder()
+                    .level(lvl)
+                    .target(meta.target())
+                    .module_path(meta.module_path())
+                    .file(meta.file())
+                    .line(meta.line())
+                    .args(format_args!("{message}"))
+                    .key_values(&kvs)
+                    .build(),
+            );
         }
-        let kvs = Kvs(&pairs);
-        logger.log(
-            &log::Record::builder()
-                .level(lvl)
-                .target(meta.target())
-                .module_path(meta.module_path())
-                .file(meta.file())
-                .line(meta.line())
-                .args(format_args!("{message}"))
-                .key_values(&kvs)
-                .build(),
-        );
+        // The buffers back for the thread's next event (unless they grew past reason).
+        let pairs = recycle(pairs);
+        if rec.text.capacity() <= 64 * 1024 && pairs.capacity() <= 256 {
+            rec.pairs = pairs;
+            let _ = RECORDED.try_with(|r| {
+                if let Ok(mut r) = r.try_borrow_mut() {
+                    *r = rec;
+                }
+            });
+        }
     }
 }
 
