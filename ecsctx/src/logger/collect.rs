@@ -366,10 +366,17 @@ impl<'a> ForeignKey<'a> {
         } else {
             1
         };
-        let mut h = fnv(FNV_OFFSET, &[head]);
+        let mut h = u64::from(head);
         for (k, a) in kvs {
-            h = fnv(h, &[kind(a)]);
-            h = fnv(h, k.as_bytes());
+            h = mix(h, u64::from(kind(a)) << 56 | k.len() as u64);
+            let mut chunks = k.as_bytes().chunks_exact(8);
+            for c in &mut chunks {
+                h = mix(h, u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]));
+            }
+            let tail = chunks.remainder();
+            if !tail.is_empty() {
+                h = mix(h, tail.iter().fold(0, |w, &c| w << 8 | u64::from(c)));
+            }
         }
         Some(ForeignKey {
             logger: logger.id,
@@ -385,7 +392,7 @@ impl<'a> ForeignKey<'a> {
     }
 
     fn slot(&self) -> usize {
-        (self.hash >> 59) as usize % FOREIGN_SLOTS
+        (self.hash >> 60) as usize % FOREIGN_SLOTS
     }
 
     /// Whether `sig` ([`Self::write`]) stands for this list.
@@ -461,6 +468,13 @@ fn kind(a: &Arg<'_>) -> u8 {
     } else {
         2
     }
+}
+
+/// One step of a key list's hash: eight bytes at a time (a byte at a time, FNV's way,
+/// was 4% of a `tracing` event).
+#[inline]
+fn mix(h: u64, w: u64) -> u64 {
+    (h.rotate_left(23) ^ w).wrapping_mul(0x9e37_79b9_7f4a_7c15)
 }
 
 const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
