@@ -115,7 +115,41 @@ impl fmt::Debug for Arg<'_> {
     }
 }
 
+/// An emptied list of key-values, its allocation kept for keys and values of another
+/// lifetime: the standard library collects a `Vec` into one of the same layout in place,
+/// so a thread reuses one list from line to line (`tracing` events, `log` records).
+// (`filter_map` for the change of type: the list is empty.)
+#[allow(clippy::unnecessary_filter_map)]
+pub(crate) fn recycle(mut v: Vec<(&str, Arg<'_>)>) -> Vec<(&'static str, Arg<'static>)> {
+    v.clear();
+    v.into_iter().filter_map(|_| None).collect()
+}
+
 impl<'a> Arg<'a> {
+    /// A `log` value as a scalar argument, when it holds one (`&str`, an integer that
+    /// fits 64 bits, a float, a bool, a char): `None` for errors, serde and `Display`
+    /// captures, text owned by the value, `None` values. Its line is the same either way
+    /// (`a_record_with_scalars_writes_the_line_of_the_general_path`).
+    pub(crate) fn scalar_of(v: &Value<'a>) -> Option<Arg<'a>> {
+        if v.to_borrowed_error().is_some() {
+            return None;
+        }
+        // (Integers before floats: a float cast also takes small integers.)
+        if let Some(s) = v.to_borrowed_str() {
+            Some(Arg::Str(s))
+        } else if let Some(n) = v.to_i64() {
+            Some(Arg::I64(n))
+        } else if let Some(n) = v.to_u64() {
+            Some(Arg::U64(n))
+        } else if let Some(n) = v.to_f64() {
+            Some(Arg::F64(n))
+        } else if let Some(b) = v.to_bool() {
+            Some(Arg::Bool(b))
+        } else {
+            v.to_char().map(Arg::Char)
+        }
+    }
+
     /// Renders as exactly one leaf (so its key's place is known before it is rendered).
     #[inline]
     pub(crate) fn is_scalar(&self) -> bool {

@@ -53,7 +53,7 @@ use tracing_core::{Event, Level, Subscriber};
 use tracing_subscriber::layer::{Context, Layer};
 use tracing_subscriber::registry::LookupSpan;
 
-use crate::event::{Arg, Kvs};
+use crate::event::{recycle, Arg, Kvs};
 use crate::render::error::ErrorFields;
 
 /// The `tracing-subscriber` layer that writes each `tracing` event as an ECS line through
@@ -391,16 +391,6 @@ fn level(l: &Level) -> log::Level {
         Level::DEBUG => log::Level::Debug,
         Level::TRACE => log::Level::Trace,
     }
-}
-
-/// An emptied list's allocation, for values of another lifetime: the standard library
-/// collects a `Vec` into one of the same layout in place, so a thread's line assembly
-/// reuses one allocation from event to event.
-// (`filter_map` for the change of type: the list is empty.)
-#[allow(clippy::unnecessary_filter_map)]
-fn recycle(mut v: Vec<(&'static str, Arg<'_>)>) -> Vec<(&'static str, Arg<'static>)> {
-    v.clear();
-    v.into_iter().filter_map(|_| None).collect()
 }
 
 impl<S> Layer<S> for TracingLayer

@@ -281,6 +281,28 @@ impl EcsLogger {
     }
 }
 
+/// Collects a record's key-values as scalar arguments; stops (and says so) at the first
+/// that is not one ([`Arg::scalar_of`]) or whose key the record does not lend.
+pub(super) struct ScalarKvs<'r, 'kvs> {
+    pub(super) kvs: &'r mut Vec<(&'kvs str, Arg<'kvs>)>,
+    pub(super) all: bool,
+}
+
+impl<'kvs> VisitSource<'kvs> for ScalarKvs<'_, 'kvs> {
+    fn visit_pair(&mut self, key: kv::Key<'kvs>, value: kv::Value<'kvs>) -> Result<(), kv::Error> {
+        match (key.to_borrowed_str(), Arg::scalar_of(&value)) {
+            (Some(k), Some(a)) => {
+                self.kvs.push((k, a));
+                Ok(())
+            }
+            _ => {
+                self.all = false;
+                Err(kv::Error::msg("not a scalar"))
+            }
+        }
+    }
+}
+
 pub(super) struct KvVisitor<'a, 'c> {
     pub(super) logger: &'a EcsLogger,
     pub(super) s: &'a mut Scratch,
@@ -341,7 +363,7 @@ fn placed_slot(key: &[u8]) -> usize {
     (fnv(FNV_OFFSET, key) >> 58) as usize % PLACED_SLOTS
 }
 
-/// A foreign event's key list as the key of its remembered shape: the head leaves it has
+/// A foreign event's (or a `log` record's) key list as the key of its remembered shape: the head leaves it has
 /// (with the origin on, a `tracing` event may lack a file or a line), then each key with
 /// whether its value is text. The same list renders the same way: one call-site shape
 /// serves every event with it, as one `event!` call site's shape serves its events.
@@ -357,12 +379,23 @@ impl<'a> ForeignKey<'a> {
     /// values, or one that is not a scalar).
     #[inline]
     pub(super) fn of(logger: &EcsLogger, f: &Foreign<'a>) -> Option<Self> {
-        let kvs = f.kvs;
+        Self::new(logger, f.file.is_some(), f.line.is_some(), f.kvs)
+    }
+
+    /// The key of a list whose line has a file and a line (or not), for `logger`; `None`
+    /// when no shape can serve it.
+    #[inline]
+    pub(super) fn new(
+        logger: &EcsLogger,
+        file: bool,
+        line: bool,
+        kvs: &'a [(&'a str, Arg<'a>)],
+    ) -> Option<Self> {
         if kvs.len() > MAX_SHAPE_ARGS || !kvs.iter().all(|(_, a)| a.is_scalar()) {
             return None;
         }
         let head = if logger.origin {
-            1 | (u8::from(f.file.is_some()) << 1) | (u8::from(f.line.is_some()) << 2)
+            1 | (u8::from(file) << 1) | (u8::from(line) << 2)
         } else {
             1
         };
@@ -371,7 +404,10 @@ impl<'a> ForeignKey<'a> {
             h = mix(h, u64::from(kind(a)) << 56 | k.len() as u64);
             let mut chunks = k.as_bytes().chunks_exact(8);
             for c in &mut chunks {
-                h = mix(h, u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]));
+                h = mix(
+                    h,
+                    u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]),
+                );
             }
             let tail = chunks.remainder();
             if !tail.is_empty() {

@@ -15,7 +15,7 @@ use std::time::SystemTime;
 use log::{LevelFilter, Log, Metadata, Record};
 
 use crate::context::{current_frame, Frame};
-use crate::event::{Arg, Callsite};
+use crate::event::{recycle, Arg, Callsite};
 use crate::filter::Filter;
 use crate::render::entries::Entries;
 use crate::render::layer::{resolve, Layer};
@@ -26,7 +26,7 @@ use crate::settings::Shared;
 use crate::sink::{self, Sink};
 
 mod collect;
-use collect::{Event, ForeignKey, KvVisitor, Src};
+use collect::{Event, ForeignKey, KvVisitor, ScalarKvs, Src};
 
 /// The line format.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
@@ -453,14 +453,45 @@ impl EcsLogger {
                 }
             }
             Src::Record(record) => {
-                self.add_head_fields(src, &cx, s);
-                let mut v = KvVisitor {
-                    logger: self,
-                    s,
-                    cx: &cx,
+                // Scalars (most records' values) go the way of a foreign event: by the
+                // shape of their key list.
+                let mut kvs = std::mem::take(&mut s.record_kvs);
+                let mut v = ScalarKvs {
+                    kvs: &mut kvs,
+                    all: true,
                 };
-                // Our visitor never fails; a source that fails stops adding fields.
                 let _ = record.key_values().visit(&mut v);
+                let all = v.all;
+                let key = if all {
+                    ForeignKey::new(self, record.file().is_some(), record.line().is_some(), &kvs)
+                } else {
+                    None
+                };
+                let known = key.as_ref().and_then(|k| k.shape());
+                if let Some(Some(shape)) = &known {
+                    self.event_from_shape(src, &kvs, shape, &cx, s, plans, layer, cache, out);
+                    out.extend_from_slice(b"}\n");
+                    s.record_kvs = recycle(kvs);
+                    return;
+                }
+                self.add_head_fields(src, &cx, s);
+                if all {
+                    self.add_args(&cx, s, &kvs);
+                } else {
+                    let mut v = KvVisitor {
+                        logger: self,
+                        s,
+                        cx: &cx,
+                    };
+                    // Our visitor never fails; a source that fails stops adding fields.
+                    let _ = record.key_values().visit(&mut v);
+                }
+                if let (None, Some(k)) = (known, key) {
+                    let shape = self.site_shape(k.head(), &kvs, &cx, s);
+                    tag = shape.as_ref().map_or(0, |sh| sh.tag);
+                    k.remember(shape);
+                }
+                s.record_kvs = recycle(kvs);
             }
         }
         plans.write(&mut s.entries, layer, cache, tag, out);
@@ -547,6 +578,70 @@ mod tests {
     fn logger_into(b: Builder) -> (EcsLogger, Arc<Lines>) {
         let lines = Arc::new(Lines::default());
         (b.with_sink(lines.clone()).build(), lines)
+    }
+
+    /// A record whose values are all scalars goes by its key list's shape (`ForeignKey`):
+    /// its line, the first time and every time after, is the line the general path writes
+    /// for the same values (forced here by one more value, a serde capture, that no shape
+    /// serves), whatever the values are: at ECS fields, under keys the masker masks, a
+    /// card number as a number, text where ECS wants a number.
+    #[test]
+    fn a_record_with_scalars_writes_the_line_of_the_general_path() {
+        let (l, lines) = logger_into(Builder::new().with_filter("info"));
+        let nested = serde_json::json!({"k": 1});
+        let last = |lines: &Lines| {
+            let v = lines.0.lock().unwrap();
+            let mut j: serde_json::Value = serde_json::from_slice(v.last().unwrap()).unwrap();
+            j.as_object_mut().unwrap().remove("@timestamp");
+            j
+        };
+        let sets: Vec<Vec<(&str, Value)>> = vec![
+            vec![
+                ("amount", Value::from(100)),
+                ("currency", Value::from("KWD")),
+                ("ok", Value::from(true)),
+                ("latency_ms", Value::from(12.5)),
+                ("big", Value::from(u64::MAX)),
+                ("neg", Value::from(-3i64)),
+                ("initial", Value::from('x')),
+            ],
+            vec![
+                ("http.response.status_code", Value::from(200)),
+                ("user.email", Value::from("jane@example.com")),
+                ("password", Value::from("hunter2!")),
+                ("card", Value::from(4111111111111111u64)),
+                ("note", Value::from("call +1 212 555 0134")),
+            ],
+            vec![("http.response.status_code", Value::from("two hundred"))],
+            vec![("card_4111111111111111", Value::from(1))],
+        ];
+        for kvs in &sets {
+            let log = |kvs: &[(&str, Value)]| {
+                l.log(
+                    &Record::builder()
+                        .level(log::Level::Info)
+                        .target("t")
+                        .file(Some("f.rs"))
+                        .line(Some(7))
+                        .args(format_args!("m"))
+                        .key_values(&kvs)
+                        .build(),
+                )
+            };
+            let mut general: Vec<(&str, Value)> = kvs.clone();
+            general.push(("zz_nested", Value::from_serde(&nested)));
+            log(&general);
+            let mut want = last(&lines);
+            let extra = want["extra"].as_object_mut().unwrap();
+            extra.remove("zz_nested");
+            if extra.is_empty() {
+                want.as_object_mut().unwrap().remove("extra");
+            }
+            for _ in 0..3 {
+                log(kvs);
+                assert_eq!(last(&lines), want, "{kvs:?}");
+            }
+        }
     }
 
     /// The per-thread memo of where record keys go (`collect::PLACED`) answers for one

@@ -74,6 +74,9 @@ pub(crate) struct Scratch {
     pub(crate) mask_buf: String,
     pub(crate) key_buf: String,
     pub(crate) tmp: Vec<u8>,
+    /// A record's key-values as scalars (empty between lines; see
+    /// [`recycle`](crate::event::recycle)).
+    pub(crate) record_kvs: Vec<(&'static str, Arg<'static>)>,
 }
 
 impl Scratch {
