@@ -131,18 +131,16 @@ impl<'a> Arg<'a> {
     /// captures, text owned by the value, `None` values. Its line is the same either way
     /// (`a_record_with_scalars_writes_the_line_of_the_general_path`).
     pub(crate) fn scalar_of(v: &Value<'a>) -> Option<Arg<'a>> {
-        if v.to_borrowed_error().is_some() {
-            return None;
-        }
-        // (Integers before floats: a float cast also takes small integers.)
+        // (An error casts to none of these. Signed integers before floats: a float cast
+        // also takes small integers; a float never casts to an integer.)
         if let Some(s) = v.to_borrowed_str() {
             Some(Arg::Str(s))
         } else if let Some(n) = v.to_i64() {
             Some(Arg::I64(n))
-        } else if let Some(n) = v.to_u64() {
-            Some(Arg::U64(n))
         } else if let Some(n) = v.to_f64() {
             Some(Arg::F64(n))
+        } else if let Some(n) = v.to_u64() {
+            Some(Arg::U64(n))
         } else if let Some(b) = v.to_bool() {
             Some(Arg::Bool(b))
         } else {
