@@ -79,6 +79,15 @@ fn checkout_log_kv() {
     log::info!(amount = 100, currency = "KWD", attempt = 1, latency_ms = 12.5; "payment_processed");
 }
 
+/// The same record with one more value captured by `Display` (`key:% = x`): a value no
+/// key-list shape serves, so the record takes the general path (where each key's place
+/// is remembered per thread).
+#[inline(always)]
+fn checkout_log_kv_display() {
+    let order = format_args!("ORD-{}", 7);
+    log::info!(amount = 100, currency = "KWD", attempt = 1, latency_ms = 12.5, order:% = order; "payment_processed");
+}
+
 // === the floor ===
 
 #[derive(Serialize)]
@@ -335,6 +344,9 @@ fn bench(c: &mut Criterion) {
 
     g.bench_function("ecsctx_event", |b| b.iter(|| request(checkout_event)));
     g.bench_function("ecsctx_log_kv", |b| b.iter(|| request(checkout_log_kv)));
+    g.bench_function("ecsctx_log_kv_display", |b| {
+        b.iter(|| request(checkout_log_kv_display))
+    });
     {
         let _c = context::bind(request_fields().with_trace(TraceContext::new_root()));
         g.bench_function("ecsctx_event_events_only", |b| {

@@ -622,6 +622,13 @@ mod tests {
             ],
             vec![("http.response.status_code", Value::from("two hundred"))],
             vec![("card_4111111111111111", Value::from(1))],
+            // Serde captures: a number casts to one; text, a list and a struct do not.
+            vec![
+                ("n", Value::from_serde(&5)),
+                ("t", Value::from_serde(&"text")),
+                ("list", Value::from_serde(&[1, 2])),
+                ("opt", Value::from_serde(&Some(3))),
+            ],
         ];
         for kvs in &sets {
             let log = |kvs: &[(&str, Value)]| {

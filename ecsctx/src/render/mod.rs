@@ -25,7 +25,8 @@
 //!   copy per event value.
 //! - **call-site shape** (`SiteShape`, in [`crate::event`](mod@crate::event)): where the values of one
 //!   `event!` call site go, found on its first event; its **tag** names the plan recorded
-//!   for it. A foreign event (a `tracing` event) has one per key list.
+//!   for it. A foreign event (a `tracing` event) and a `log` record whose values are
+//!   scalars have one per key list.
 //! - **head**: the leaves every line starts with (`log.logger`, the origin), before the
 //!   event's values.
 //!
@@ -45,8 +46,8 @@
 //! | baked plans | [`plan`] | layer id | +6.6% request, +21% events only |
 //! | call-site shapes | `event::Callsite` | logger id | +68% request, +141% events only |
 //! | key-classification memo (256 slots per thread) | `pii::mask` | masker rules id, tag (a path's action, a text key's class, a map key's verdict), the key bytes | +120% request, +391% `log` records, +315% bind; a dotted map key's verdict: `keyloop.enterprise_id` 659 → 269 instructions, `masking_scan/key_dotted` 28.3 → 14.5 ns |
-//! | foreign key-list shapes (16 slots per thread) | `logger::collect` (`FOREIGN`) | logger id, the head leaves, each key's bytes and whether its value is text (compared whole) | `tracing` layer request (bind + span + 8 `tracing::info!`): 85,597 → 65,675 instructions, 7.25 → 5.90 µs (scratch harness, best of 5) |
-//! | record key places (64 slots per thread) | `logger::collect` (`PLACED`) | logger id, the key's bytes (a key the masker rewrites is not kept) | `log` records: 85,343 → 76,516 instructions per request; `ecsctx_log_kv_events_only` 5.49 → 4.63 µs (−14%), `ecsctx_log_kv` −5.5% |
+//! | key-list shapes of `tracing` events and `log` records (16 slots per thread) | `logger::collect` (`FOREIGN`) | logger id, the head leaves, each key's bytes and whether its value is text (compared whole) | `tracing` layer request (bind + span + 8 `tracing::info!`): 85,597 → 65,675 instructions, 7.25 → 5.90 µs (scratch harness, best of 5); `log::info!` request (records whose values are scalars): 75,662 → 55,443 instructions, `ecsctx_log_kv` 5.60 → 4.43 µs |
+//! | record key places (64 slots per thread) | `logger::collect` (`PLACED`) | logger id, the key's bytes (a key the masker rewrites is not kept) | records on the general path (a value no key-list shape serves, such as a `:%` capture): `ecsctx_log_kv_display` 8.96 → 8.15 µs (−9%), 92,253 → 85,122 instructions per request. (Records of scalars go by their shape: there it gains nothing.) |
 //! | token memo (per thread) | `pii::token` | keyset id, keyed hash of the value | events with PII: 2.09 µs vs 1.05 µs (`checkout_event_masked`, every customer new vs repeated) |
 //! | timestamp prefix | [`time`] | the second | +4.2% request, +8.6% events only |
 
