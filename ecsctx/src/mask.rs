@@ -125,6 +125,24 @@ pub trait Masker: Send + Sync + 'static {
     fn mask_text(&self, value: &str, out: &mut String) -> bool {
         self.mask_str("message", value, out)
     }
+
+    /// Masks a record's message that is a string literal of the program
+    /// (`log::info!("payment processed")`): the same text on every call, so a masker may
+    /// remember what it found in it. The default masks it as
+    /// [`mask_str`](Masker::mask_str) does at `"message"`.
+    ///
+    /// # Examples
+    /// ```
+    /// use ecsctx::mask::Masker;
+    /// let masker = ecsctx::pii::PiiMasker::new();
+    /// let mut out = String::new();
+    /// assert!(!masker.mask_literal("payment_processed", &mut out));
+    /// assert!(masker.mask_literal("retry for jane@example.com", &mut out));
+    /// assert_eq!(out, "retry for [PII_REDACTED]");
+    /// ```
+    fn mask_literal(&self, value: &'static str, out: &mut String) -> bool {
+        self.mask_str("message", value, out)
+    }
 }
 
 /// The masker used unless the builder says otherwise: the PII masker configured from the

@@ -376,14 +376,9 @@ impl EcsLogger {
                     escape::write_str(out, m, limits.max_str)
                 }
                 // Another crate's message, literal or formatted, may carry PII.
-                Some(m) => escape::write_str_masked(
-                    out,
-                    m,
-                    "message",
-                    masker,
-                    &mut s.mask_buf,
-                    limits.max_str,
-                ),
+                Some(m) => {
+                    escape::write_literal_masked(out, m, masker, &mut s.mask_buf, limits.max_str)
+                }
                 None => self.write_message(record.args(), s, out),
             },
             Src::Foreign(f) => escape::write_str_masked(

@@ -370,7 +370,9 @@ pub struct PiiMasker {
 #[derive(Clone, Copy)]
 struct ActSlot {
     rules: u64,
-    /// 0 for a path, 1 for a key found in text (the two kinds never share an entry).
+    /// What the entry is for (kinds never share an entry): 0 a path's action, 1 the class
+    /// of a key found in text, 2 whether a map key holds a finding, 3 whether a literal
+    /// message does.
     tag: u8,
     len: u8,
     path: [u8; ACT_PATH],
@@ -1142,6 +1144,29 @@ impl Masker for PiiMasker {
         }
     }
 
+    fn mask_literal(&self, value: &'static str, out: &mut String) -> bool {
+        // A program's literals are few and repeat on every call: whether one holds a
+        // finding is memoized per thread with the key rules, as a dotted key's is (one
+        // that does is scanned again to write it).
+        if value.len() > ACT_PATH {
+            return self.mask_str("message", value, out);
+        }
+        let mut masked = None;
+        let verdict = self.memoized(3, value.as_bytes(), || {
+            let found = self.mask_str("message", value, out);
+            masked = Some(found);
+            if found {
+                Action::Key(Class::Secret)
+            } else {
+                Action::None
+            }
+        });
+        match masked {
+            Some(found) => found,
+            None => verdict != Action::None && self.mask_str("message", value, out),
+        }
+    }
+
     fn mask_number(&self, path: &str, digits: &str, out: &mut String) -> bool {
         match self.action(path) {
             Action::None | Action::Ids | Action::EcsIds => {
@@ -1456,6 +1481,36 @@ mod tests {
             // Too long to memoize: still classified.
             let long = format!("extra.{}.customer_name", "x".repeat(60));
             assert_eq!(plain.action(&long), Action::Key(Class::Personal));
+        }
+    }
+
+    /// A literal message's verdict is remembered per thread and masker rules: a literal
+    /// that holds a finding is masked on every call (not only the first), a clean one is
+    /// kept on every call, and a masker whose rules make `message` a sensitive key masks
+    /// even a clean literal, every time, beside one that does not.
+    #[test]
+    fn literal_messages_are_masked_on_every_call() {
+        let plain = PiiMasker::new();
+        let message_is_personal = PiiMasker::new().with_sensitive_keys(["message"]);
+        let mut out = String::new();
+        for _ in 0..3 {
+            out.clear();
+            assert!(plain.mask_literal("retry for jane@example.com", &mut out));
+            assert_eq!(out, "retry for [PII_REDACTED]");
+            out.clear();
+            assert!(plain.mask_literal("card 4111 1111 1111 1111 declined", &mut out));
+            assert_eq!(out, "card 411111******1111 declined");
+            out.clear();
+            assert!(!plain.mask_literal("payment_processed", &mut out));
+            assert!(out.is_empty());
+            assert!(message_is_personal.mask_literal("payment_processed", &mut out));
+            assert_eq!(out, "[PII_REDACTED]");
+            // Longer than a memo entry: masked all the same.
+            out.clear();
+            let long: &'static str =
+                "a long message that is past the memo's length, for jane@example.com";
+            assert!(plain.mask_literal(long, &mut out));
+            assert!(!out.contains("jane@example.com"), "{out}");
         }
     }
 }

@@ -230,6 +230,24 @@ pub(crate) fn write_str_masked(
     write_masked(out, &text[..cut], text.len() - cut, path, m, mask_buf);
 }
 
+/// [`write_str_masked`] for a message that is a string literal
+/// ([`Masker::mask_literal`]).
+pub(crate) fn write_literal_masked(
+    out: &mut Vec<u8>,
+    text: &'static str,
+    masker: Option<&dyn Masker>,
+    mask_buf: &mut String,
+    max: usize,
+) {
+    let Some(m) = masker else {
+        return write_str(out, text, max);
+    };
+    mask_buf.clear();
+    let masked = m.mask_literal(text, mask_buf);
+    // The cut is made after masking here (a literal is masked whole, once).
+    write_str(out, if masked { mask_buf } else { text }, max);
+}
+
 /// Writes `text` (what is left of a value cut by `dropped` bytes) masked at `path` as a
 /// JSON string.
 fn write_masked(
