@@ -621,7 +621,7 @@ mod typed_impls {
             }
         )*};
     }
-    ip_itself!(IpAddr, Ipv4Addr, Ipv6Addr, crate::ecs::Ip);
+    ip_itself!(IpAddr, Ipv4Addr, Ipv6Addr);
 
     macro_rules! ip_of_socket {
         ($($t:ty => $ip:ty),*) => {$(

@@ -231,6 +231,14 @@ impl log::kv::ToValue for Ip {
 
 impl crate::__private::EcsIp for Ip {}
 
+impl crate::__private::EcsIpValue for Ip {
+    type View<'a> = &'a Ip;
+    #[inline(always)]
+    fn __ecsctx_ip(&self) -> &Ip {
+        self
+    }
+}
+
 /// `t` as UTC RFC 3339 with milliseconds (`2026-12-06T10:30:00.123Z`): how ecsctx writes
 /// `@timestamp` and ECS `date` fields (a time before 1970 as the epoch), for a date a
 /// service or a tool writes itself (a keyset's `created_at`).

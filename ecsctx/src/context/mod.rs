@@ -47,7 +47,7 @@ use crate::render::value::{Cx, Scratch, Site};
 use crate::render::Ring;
 use crate::settings;
 use crate::sink::Sink;
-use crate::trace::TraceContext;
+use crate::trace::w3c::TraceContext;
 
 /// Fields to bind, rendered (placed and masked) as they are inserted.
 ///

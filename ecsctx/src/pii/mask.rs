@@ -10,8 +10,7 @@ use super::{with_global, Pii};
 use crate::mask::Masker;
 use crate::memo;
 
-/// What masking writes when no keyset is configured or available.
-pub const REDACTED: &str = "[PII_REDACTED]";
+pub use super::scan::REDACTED;
 
 /// Key substrings (case-insensitive) that make a value personal; matched by
 /// [`has_sensitive_substring`], which must stay in step with this list (a test checks).

@@ -20,6 +20,9 @@
 use super::keys::{self, Class};
 use super::normalize::{decimal_value, is_decimal_digit};
 
+/// What masking writes when no keyset is configured or available.
+pub const REDACTED: &str = "[PII_REDACTED]";
+
 /// What the scanner found; the masker decides what to write for it.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub(crate) enum Hit {
@@ -1832,7 +1835,7 @@ fn nonempty(vs: usize, end: usize, s: &str) -> Option<(usize, usize, usize)> {
 /// A value the masker already wrote: a label, a token or ciphertext, a truncated card.
 pub(crate) fn is_masked(v: &str) -> bool {
     (v.starts_with('[') && v.ends_with("MASKED]"))
-        || v == super::mask::REDACTED
+        || v == REDACTED
         || is_protected(v)
         || is_truncated_card(v)
 }
