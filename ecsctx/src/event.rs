@@ -62,6 +62,22 @@ pub(crate) struct SiteShape {
     /// Bit `i`: the masker may rewrite a number at the path of value `i`
     /// ([`Masker::masks_numbers_at`](crate::mask::Masker::masks_numbers_at)).
     pub(crate) nums_by_path: u32,
+    /// Bit `i`: value `i` is at a field ECS types as a number, a date, an IP … (not a
+    /// string), where a value written as text (NaN, ±inf) has no place: it is moved to
+    /// `extra` the general way.
+    pub(crate) typed: u32,
+}
+
+impl SiteShape {
+    /// Whether the shape serves these values: not when a float at a typed field is not
+    /// finite (written as the text `"NaN"`, `"inf"`).
+    #[inline]
+    pub(crate) fn serves(&self, kvs: &[(&str, Arg<'_>)]) -> bool {
+        self.typed == 0
+            || kvs.iter().enumerate().all(|(i, (_, a))| {
+                self.typed & (1 << i) == 0 || !matches!(a, Arg::F64(f) if !f.is_finite())
+            })
+    }
 }
 
 /// The key-values of an `event!` as a `log` key-value source.

@@ -318,11 +318,8 @@ impl Visit for Own<'_> {
         }
         let (name, arg) = ecs_field(self.tower, field.name(), Arg::Str(&rec.text[start..end]));
         let v = match arg {
-            // The text as written, or its version part (`HTTP/1.1` → `1.1`).
-            Arg::Str(s) => {
-                let off = end - s.len();
-                RVal::Str(off, end)
-            }
+            // The text as written, or its end (`HTTP/1.1` → `1.1`).
+            Arg::Str(s) if rec.text[start..end].ends_with(s) => RVal::Str(end - s.len(), end),
             Arg::U64(n) => RVal::U64(n),
             _ => RVal::Str(start, end),
         };

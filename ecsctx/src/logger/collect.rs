@@ -183,6 +183,7 @@ impl EcsLogger {
         let mut masked = String::new();
         let mut by_path = 0u32;
         let mut nums_by_path = 0u32;
+        let mut typed = 0u32;
         for (i, (k, arg)) in kvs.iter().enumerate() {
             // A key the masker rewrites (digits or an address in it) may be rewritten
             // differently after a keyset reload: never kept.
@@ -192,8 +193,11 @@ impl EcsLogger {
             self.shared.policy.place(k, &mut s.path);
             // Text at an ECS field that is not a string (`client.ip`, `status_code`) is
             // checked value by value (kept, or moved to `extra`): no fixed place.
-            if arg.is_text() && crate::placement::ecs_type(&s.path).is_some() {
-                return None;
+            if crate::placement::ecs_type(&s.path).is_some() {
+                if arg.is_text() {
+                    return None;
+                }
+                typed |= 1 << i;
             }
             // A repaired flat field set (`user:% = x` → `extra.user`) is not at its place.
             if s.entries.key_of(&s.entries.list[head + i]) != s.path {
@@ -216,6 +220,7 @@ impl EcsLogger {
             keys,
             by_path,
             nums_by_path,
+            typed,
         })
     }
 
@@ -427,8 +432,9 @@ impl<'a> ForeignKey<'a> {
         self.head.count_ones() as usize
     }
 
-    fn slot(&self) -> usize {
-        (self.hash >> 60) as usize % FOREIGN_SLOTS
+    /// The first of the two slots of this list's set.
+    fn set(&self) -> usize {
+        ((self.hash >> 58) as usize % (FOREIGN_SLOTS / 2)) * 2
     }
 
     /// Whether `sig` ([`Self::write`]) stands for this list.
@@ -470,26 +476,26 @@ impl<'a> ForeignKey<'a> {
     /// when it is not known (on this thread, for this logger).
     #[inline]
     pub(super) fn shape(&self) -> Option<Option<Rc<SiteShape>>> {
-        memo::get(&FOREIGN, self.slot(), |f| {
+        let hit = |f: &ForeignSlot| {
             (f.logger == self.logger && f.hash == self.hash && self.matches(&f.sig))
                 .then(|| f.shape.clone())
-        })
+        };
+        let set = self.set();
+        memo::get(&FOREIGN, set, hit).or_else(|| memo::get(&FOREIGN, set + 1, hit))
     }
 
-    /// Remembers the list's shape (or that it has none).
+    /// Remembers the list's shape (or that it has none): the newest first in its set,
+    /// the one it displaces becomes the older.
     pub(super) fn remember(&self, shape: Option<SiteShape>) {
-        memo::put(
-            &FOREIGN,
-            FOREIGN_SLOTS,
-            ForeignSlot::default,
-            self.slot(),
-            |f| {
-                f.logger = self.logger;
-                f.hash = self.hash;
-                self.write(&mut f.sig);
-                f.shape = shape.map(Rc::new);
-            },
-        );
+        let set = self.set();
+        memo::update(&FOREIGN, FOREIGN_SLOTS, ForeignSlot::default, |t| {
+            t[set + 1] = std::mem::take(&mut t[set]);
+            let f = &mut t[set];
+            f.logger = self.logger;
+            f.hash = self.hash;
+            self.write(&mut f.sig);
+            f.shape = shape.map(Rc::new);
+        });
     }
 }
 
@@ -533,13 +539,14 @@ struct ForeignSlot {
     shape: Option<Rc<SiteShape>>,
 }
 
-const FOREIGN_SLOTS: usize = 16;
+/// 32 sets of two slots.
+const FOREIGN_SLOTS: usize = 64;
 
 thread_local! {
     /// The shapes of foreign events' key lists (`tracing` events), per thread: a
     /// `tracing` call site repeats its key list on every event, as an `event!` call site
-    /// does, but has no `static` of ours to keep its shape in. One slot per hash of the
-    /// list (a new list replaces the old).
+    /// does, but has no `static` of ours to keep its shape in. A set of two slots per
+    /// hash of the list (a new list replaces the older of its set).
     static FOREIGN: memo::Table<ForeignSlot> = const { std::cell::RefCell::new(Vec::new()) };
 }
 
@@ -669,5 +676,41 @@ mod tests {
         let json = serde_json::json!({"a": 1});
         let nested = [("payload", Arg::Value(log::kv::Value::from_serde(&json)))];
         assert!(ForeignKey::of(&logger, &foreign(&nested, None)).is_none());
+    }
+
+    /// Two key lists whose hashes share a set both keep their shapes (a set has two
+    /// slots): lines alternating between them are not re-shaped on every line.
+    #[test]
+    fn two_key_lists_in_one_set_both_stay() {
+        let logger = crate::Builder::new().build();
+        let names: Vec<String> = (0..4096).map(|n| format!("k{n}")).collect();
+        let key_of = |kvs: &'static [(&'static str, Arg<'static>)]| {
+            ForeignKey::new(&logger, true, true, kvs).unwrap()
+        };
+        let leak = |k: &str| -> &'static [(&'static str, Arg<'static>)] {
+            let k: &'static str = Box::leak(k.to_owned().into_boxed_str());
+            Box::leak(Box::new([(k, Arg::I64(1))]))
+        };
+        let first = leak(&names[0]);
+        let set = key_of(first).set();
+        let second = names[1..]
+            .iter()
+            .map(|n| leak(n))
+            .find(|kvs| key_of(kvs).set() == set)
+            .expect("two names in one set");
+        let shape = |tag| SiteShape {
+            logger: logger.id,
+            tag,
+            keys: Entries::default(),
+            by_path: 0,
+            nums_by_path: 0,
+            typed: 0,
+        };
+        key_of(first).remember(Some(shape(1)));
+        key_of(second).remember(Some(shape(2)));
+        for _ in 0..3 {
+            assert_eq!(key_of(first).shape().flatten().map(|s| s.tag), Some(1));
+            assert_eq!(key_of(second).shape().flatten().map(|s| s.tag), Some(2));
+        }
     }
 }

@@ -420,7 +420,8 @@ impl EcsLogger {
                 Some(Some(shape))
                     if shape.logger == self.id
                         && shape.keys.list.len() == self.event_head() + ev.kvs.len()
-                        && ev.kvs.iter().all(|(_, a)| a.is_scalar()) =>
+                        && ev.kvs.iter().all(|(_, a)| a.is_scalar())
+                        && shape.serves(ev.kvs) =>
                 {
                     self.event_from_shape(src, ev.kvs, shape, &cx, s, plans, layer, cache, out);
                     out.extend_from_slice(b"}\n");
@@ -439,7 +440,7 @@ impl EcsLogger {
             Src::Foreign(f) => {
                 let key = ForeignKey::of(self, f);
                 match key.as_ref().and_then(|k| k.shape()) {
-                    Some(Some(shape)) => {
+                    Some(Some(shape)) if shape.serves(f.kvs) => {
                         self.event_from_shape(src, f.kvs, &shape, &cx, s, plans, layer, cache, out);
                         out.extend_from_slice(b"}\n");
                         return;
@@ -471,7 +472,10 @@ impl EcsLogger {
                     None
                 };
                 let known = key.as_ref().and_then(|k| k.shape());
-                if let Some(Some(shape)) = &known {
+                if let Some(Some(shape)) = known
+                    .as_ref()
+                    .filter(|k| k.as_ref().is_some_and(|sh| sh.serves(&kvs)))
+                {
                     self.event_from_shape(src, &kvs, shape, &cx, s, plans, layer, cache, out);
                     out.extend_from_slice(b"}\n");
                     s.record_kvs = recycle(kvs);
@@ -698,8 +702,9 @@ mod tests {
         String::from_utf8(line[40..].to_vec()).unwrap()
     }
 
-    /// One event both ways; returns (direct, through a record). The record is merged the
-    /// long way (with no plans), so it is a reference the direct path's plans cannot bend.
+    /// One event both ways; returns (direct, through a record). The record goes by its
+    /// key list's shape when its values are scalars, as the direct path goes by its call
+    /// site's: [`general`] is the reference neither can bend.
     fn both(
         logger: &EcsLogger,
         lines: &Lines,
@@ -735,6 +740,28 @@ mod tests {
         let record = l.pop().expect("the record path wrote a line");
         let direct = l.pop().expect("the direct path wrote a line");
         (after_time(&direct), after_time(&record))
+    }
+
+    /// The line of the record `kvs` through a logger built by `make` that has seen
+    /// nothing yet (no call-site or key-list shape, no remembered key places): the
+    /// general path.
+    fn general(make: &dyn Fn() -> Builder, target: &str, kvs: &[(&str, Arg<'_>)]) -> String {
+        let (fresh, lines) = logger_into(make());
+        {
+            let _event = EventMarker::enter();
+            fresh.log(
+                &Record::builder()
+                    .args(format_args!("evt"))
+                    .level(log::Level::Info)
+                    .target(target)
+                    .file_static(Some("src/x.rs"))
+                    .line(Some(7))
+                    .key_values(&Kvs(kvs))
+                    .build(),
+            );
+        }
+        let l = lines.0.lock().unwrap();
+        after_time(l.last().expect("the record path wrote a line"))
     }
 
     fn plan_hits() -> u64 {
@@ -835,23 +862,27 @@ mod tests {
                 false,
             ),
         ];
-        let loggers = [
-            Builder::new().with_filter("trace"),
-            Builder::new()
-                .with_filter("trace")
-                .with_origin(true)
-                .with_max_value_len(64),
-            Builder::new().with_filter("trace").with_masker(None),
+        let loggers: [&dyn Fn() -> Builder; 3] = [
+            &|| Builder::new().with_filter("trace"),
+            &|| {
+                Builder::new()
+                    .with_filter("trace")
+                    .with_origin(true)
+                    .with_max_value_len(64)
+            },
+            &|| Builder::new().with_filter("trace").with_masker(None),
         ];
-        for builder in loggers {
-            let (logger, lines) = logger_into(builder);
+        for make in loggers {
+            let (logger, lines) = logger_into(make());
             for (kvs, shaped) in &cases {
                 let site: &'static Callsite = Box::leak(Box::new(Callsite::new()));
                 let check = |what: &str| {
+                    let reference = general(make, "shop::checkout", kvs);
                     // First event (finds the shape), then with and without a plan.
                     for round in 0..3 {
                         let (direct, record) = both(&logger, &lines, site, "shop::checkout", kvs);
                         assert_eq!(direct, record, "{what}, round {round}");
+                        assert_eq!(direct, reference, "{what}, round {round}: the general path");
                     }
                     assert_eq!(
                         matches!(site.shape.get(), Some(Some(_))),
@@ -884,6 +915,43 @@ mod tests {
                 check("next request");
             }
         }
+    }
+
+    /// A float at a field ECS types as a number is written as text when it is not finite
+    /// (`"NaN"`), and text has no place there: that value goes the general way (moved
+    /// under `extra`) though its call site or key list has a shape, and the next finite
+    /// value goes by the shape again.
+    #[test]
+    fn a_non_finite_float_at_a_typed_field_leaves_its_shape() {
+        let make = || Builder::new().with_filter("trace");
+        let (logger, lines) = logger_into(make());
+        let site: &'static Callsite = Box::leak(Box::new(Callsite::new()));
+        for v in [1.5, f64::NAN, f64::INFINITY, 2.5, f64::NEG_INFINITY] {
+            let kvs = [("event.risk_score", Arg::F64(v)), ("amount", Arg::I64(1))];
+            let (direct, record) = both(&logger, &lines, site, "t", &kvs);
+            let reference = general(&make, "t", &kvs);
+            assert_eq!(direct, reference, "{v}");
+            assert_eq!(record, reference, "{v}");
+            if !v.is_finite() {
+                assert!(
+                    direct.contains(r#""extra":{"amount":1,"event":{"risk_score":"#),
+                    "{direct}"
+                );
+            }
+            #[cfg(feature = "tracing")]
+            {
+                logger.log_foreign(
+                    "evt",
+                    log::Level::Info,
+                    "t",
+                    (Some("src/x.rs"), Some(7)),
+                    &kvs,
+                );
+                let foreign = after_time(lines.0.lock().unwrap().last().unwrap());
+                assert_eq!(foreign, reference, "{v}");
+            }
+        }
+        assert!(matches!(site.shape.get(), Some(Some(_))));
     }
 
     #[test]
