@@ -13,6 +13,10 @@
 /// line) and must never panic. A masker returns `false` to keep the input as it is, or
 /// writes the replacement into `out` (which the caller passes in empty) and returns `true`.
 ///
+/// A masker's answers depend on its input and its configuration only: the logger
+/// remembers, per thread, keys and messages a masker kept as they are, and does not ask
+/// again for the same text (what a masker rewrites is always asked again).
+///
 /// # Paths
 /// `path` is the dotted key path of the value from the document root, after placement:
 /// `extra.customer_name`, `user.email`, `payload.items.[].phone` (array elements are the

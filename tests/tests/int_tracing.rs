@@ -125,6 +125,51 @@ fn a_repeated_call_site_writes_the_lines_of_a_first_one() {
     assert_eq!(alone(&in_other_span)["merchant_id"], "m-1");
 }
 
+/// A call site's message that the masker kept is not scanned again when it repeats
+/// (the key list remembers it): a message with PII is masked on every line, and a
+/// formatted message that changes is masked by what it holds each time.
+#[test]
+fn a_call_sites_message_is_masked_on_every_line() {
+    let lines = with_layer(|| {
+        for who in [
+            "bob",
+            "bob",
+            "jane@example.com",
+            "bob",
+            "call +1 212 555 0134",
+            "bob",
+        ] {
+            tracing::info!(amount = 1, "order for {who}");
+        }
+        // (Key lists of their own: each is the first message of its list.)
+        for _ in 0..3 {
+            tracing::info!(refund = 1, "refund for jane@example.com");
+            tracing::info!(done = 1, "refund done");
+        }
+    });
+    let messages: Vec<&str> = lines
+        .iter()
+        .map(|l| l["message"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        messages,
+        [
+            "order for bob",
+            "order for bob",
+            "order for [PII_REDACTED]",
+            "order for bob",
+            "order for call [PII_REDACTED]",
+            "order for bob",
+            "refund for [PII_REDACTED]",
+            "refund done",
+            "refund for [PII_REDACTED]",
+            "refund done",
+            "refund for [PII_REDACTED]",
+            "refund done",
+        ]
+    );
+}
+
 #[derive(Debug)]
 struct Inner;
 impl std::fmt::Display for Inner {

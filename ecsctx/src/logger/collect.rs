@@ -476,12 +476,51 @@ impl<'a> ForeignKey<'a> {
     /// when it is not known (on this thread, for this logger).
     #[inline]
     pub(super) fn shape(&self) -> Option<Option<Rc<SiteShape>>> {
+        self.lookup("").0
+    }
+
+    /// [`Self::shape`], and what the list remembers of `message`
+    /// ([`Self::remember_message`]).
+    #[inline]
+    pub(super) fn lookup(&self, message: &str) -> (Option<Option<Rc<SiteShape>>>, Kept) {
         let hit = |f: &ForeignSlot| {
-            (f.logger == self.logger && f.hash == self.hash && self.matches(&f.sig))
-                .then(|| f.shape.clone())
+            (f.logger == self.logger && f.hash == self.hash && self.matches(&f.sig)).then(|| {
+                let kept = if f.message.is_empty() {
+                    Kept::Nothing
+                } else if f.message == message {
+                    Kept::This
+                } else {
+                    Kept::Another
+                };
+                (f.shape.clone(), kept)
+            })
         };
         let set = self.set();
-        memo::get(&FOREIGN, set, hit).or_else(|| memo::get(&FOREIGN, set + 1, hit))
+        match memo::get(&FOREIGN, set, hit).or_else(|| memo::get(&FOREIGN, set + 1, hit)) {
+            Some((shape, kept)) => (Some(shape), kept),
+            None => (None, Kept::Another),
+        }
+    }
+
+    /// Remembers `message` as a message of the list that the masker kept whole as it is
+    /// (when the list is remembered and has none yet, and the message is short enough:
+    /// a call site whose message changes keeps its first).
+    pub(super) fn remember_message(&self, message: &str) {
+        if message.len() > MESSAGE_MEMO || message.is_empty() {
+            return;
+        }
+        let set = self.set();
+        memo::update(&FOREIGN, FOREIGN_SLOTS, ForeignSlot::default, |t| {
+            for f in &mut t[set..set + 2] {
+                if f.logger == self.logger
+                    && f.hash == self.hash
+                    && f.message.is_empty()
+                    && self.matches(&f.sig)
+                {
+                    f.message.push_str(message);
+                }
+            }
+        });
     }
 
     /// Remembers the list's shape (or that it has none): the newest first in its set,
@@ -495,8 +534,20 @@ impl<'a> ForeignKey<'a> {
             f.hash = self.hash;
             self.write(&mut f.sig);
             f.shape = shape.map(Rc::new);
+            f.message.clear();
         });
     }
+}
+
+/// What a remembered key list knows of a message ([`ForeignKey::lookup`]).
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(super) enum Kept {
+    /// The list remembers this message: the masker keeps it as it is.
+    This,
+    /// The list remembers no message yet.
+    Nothing,
+    /// Another message, or the list is not remembered.
+    Another,
 }
 
 /// Ends a key in a [`ForeignKey`]'s bytes (never in UTF-8).
@@ -537,7 +588,14 @@ struct ForeignSlot {
     sig: Vec<u8>,
     /// `None`: the list has no shape.
     shape: Option<Rc<SiteShape>>,
+    /// The last message of a line with this list that the masker kept whole as it is
+    /// (empty: none): a `tracing` call site's literal message repeats on every line, and
+    /// is not scanned again.
+    message: String,
 }
+
+/// The longest message a [`ForeignSlot`] remembers.
+const MESSAGE_MEMO: usize = 128;
 
 /// 32 sets of two slots.
 const FOREIGN_SLOTS: usize = 64;

@@ -26,7 +26,7 @@ use crate::settings::Shared;
 use crate::sink::{self, Sink};
 
 mod collect;
-use collect::{Event, ForeignKey, KvVisitor, ScalarKvs, Src};
+use collect::{Event, ForeignKey, Kept, KvVisitor, ScalarKvs, Src};
 
 /// The line format.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
@@ -356,6 +356,15 @@ impl EcsLogger {
     ) {
         let limits = self.shared.limits;
         let masker = self.shared.masker.as_deref();
+        // A foreign event's key list: its shape, and whether its message is the last one
+        // the masker kept as it is (then it is not scanned again).
+        let foreign = match src {
+            Src::Foreign(f) => ForeignKey::of(self, f).map(|k| {
+                let (known, kept) = k.lookup(f.message);
+                (k, known, kept)
+            }),
+            _ => None,
+        };
         out.extend_from_slice(b"{\"@timestamp\":");
         time::write_timestamp(out, SystemTime::now());
         out.extend_from_slice(match src.level() {
@@ -381,14 +390,25 @@ impl EcsLogger {
                 }
                 None => self.write_message(record.args(), s, out),
             },
-            Src::Foreign(f) => escape::write_str_masked(
-                out,
-                f.message,
-                "message",
-                masker,
-                &mut s.mask_buf,
-                limits.max_str,
-            ),
+            Src::Foreign(f) => {
+                let kept = foreign.as_ref().map_or(Kept::Another, |(_, _, kept)| *kept);
+                if kept == Kept::This {
+                    escape::write_str(out, f.message, limits.max_str);
+                } else if escape::write_str_masked(
+                    out,
+                    f.message,
+                    "message",
+                    masker,
+                    &mut s.mask_buf,
+                    limits.max_str,
+                ) && masker.is_some()
+                    && kept == Kept::Nothing
+                {
+                    if let Some((k, _, _)) = &foreign {
+                        k.remember_message(f.message);
+                    }
+                }
+            }
         }
         out.extend_from_slice(&self.header_tail);
 
@@ -438,8 +458,11 @@ impl EcsLogger {
                 }
             },
             Src::Foreign(f) => {
-                let key = ForeignKey::of(self, f);
-                match key.as_ref().and_then(|k| k.shape()) {
+                let (key, known) = match foreign {
+                    Some((k, known, _)) => (Some(k), known),
+                    None => (None, None),
+                };
+                match known {
                     Some(Some(shape)) if shape.serves(f.kvs) => {
                         self.event_from_shape(src, f.kvs, &shape, &cx, s, plans, layer, cache, out);
                         out.extend_from_slice(b"}\n");

@@ -214,7 +214,8 @@ pub(crate) fn write_display_masked(
 }
 
 /// [`write_display_masked`] for text at hand: no formatting pass, no copy when the
-/// masker keeps it.
+/// masker keeps it. Returns whether the text was written whole as it is (not cut, not
+/// rewritten).
 pub(crate) fn write_str_masked(
     out: &mut Vec<u8>,
     text: &str,
@@ -222,12 +223,14 @@ pub(crate) fn write_str_masked(
     masker: Option<&dyn Masker>,
     mask_buf: &mut String,
     max: usize,
-) {
+) -> bool {
     let Some(m) = masker else {
-        return write_str(out, text, max);
+        write_str(out, text, max);
+        return text.len() <= max;
     };
     let cut = floor_char_boundary(text, max);
-    write_masked(out, &text[..cut], text.len() - cut, path, m, mask_buf);
+    let rewritten = write_masked(out, &text[..cut], text.len() - cut, path, m, mask_buf);
+    !rewritten && cut == text.len()
 }
 
 /// [`write_str_masked`] for a message that is a string literal
@@ -249,7 +252,7 @@ pub(crate) fn write_literal_masked(
 }
 
 /// Writes `text` (what is left of a value cut by `dropped` bytes) masked at `path` as a
-/// JSON string.
+/// JSON string; returns whether the masker rewrote it.
 fn write_masked(
     out: &mut Vec<u8>,
     text: &str,
@@ -257,19 +260,17 @@ fn write_masked(
     path: &str,
     m: &dyn Masker,
     mask_buf: &mut String,
-) {
+) -> bool {
     mask_buf.clear();
-    let text = if m.mask_str(path, text, mask_buf) {
-        &*mask_buf
-    } else {
-        text
-    };
+    let rewritten = m.mask_str(path, text, mask_buf);
+    let text = if rewritten { &*mask_buf } else { text };
     out.push(b'"');
     escape_into(out, text);
     if dropped > 0 {
         write_truncation_marker(out, dropped);
     }
     out.push(b'"');
+    rewritten
 }
 
 #[cfg(test)]
