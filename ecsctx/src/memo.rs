@@ -60,3 +60,30 @@ pub(crate) fn update<S: Clone>(
         }
     });
 }
+
+/// A memo's hash of `bytes`, going on from `h`: eight bytes at a time. It picks the slot
+/// of an entry (an entry is always compared whole); it is no fingerprint of a secret.
+#[inline]
+pub(crate) fn hash(mut h: u64, bytes: &[u8]) -> u64 {
+    let mut chunks = bytes.chunks_exact(8);
+    for c in &mut chunks {
+        h = mix(
+            h,
+            u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]),
+        );
+    }
+    let tail = chunks.remainder();
+    if !tail.is_empty() {
+        h = mix(
+            h,
+            tail.iter().rev().fold(0, |w, &c| (w << 8) | u64::from(c)),
+        );
+    }
+    h
+}
+
+/// One step of [`hash`]: eight bytes (or any word) into `h`.
+#[inline]
+pub(crate) fn mix(h: u64, w: u64) -> u64 {
+    (h.rotate_left(23) ^ w).wrapping_mul(0x9e37_79b9_7f4a_7c15)
+}

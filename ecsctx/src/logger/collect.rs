@@ -363,9 +363,9 @@ thread_local! {
     static PLACED: memo::Table<PlacedSlot> = const { std::cell::RefCell::new(Vec::new()) };
 }
 
-/// The slot of a key: FNV-1a over its bytes.
+/// The slot of a key.
 fn placed_slot(key: &[u8]) -> usize {
-    (fnv(FNV_OFFSET, key) >> 58) as usize % PLACED_SLOTS
+    (memo::hash(0, key) >> 58) as usize % PLACED_SLOTS
 }
 
 /// A foreign event's (or a `log` record's) key list as the key of its remembered shape: the head leaves it has
@@ -406,18 +406,8 @@ impl<'a> ForeignKey<'a> {
         };
         let mut h = u64::from(head);
         for (k, a) in kvs {
-            h = mix(h, u64::from(kind(a)) << 56 | k.len() as u64);
-            let mut chunks = k.as_bytes().chunks_exact(8);
-            for c in &mut chunks {
-                h = mix(
-                    h,
-                    u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]),
-                );
-            }
-            let tail = chunks.remainder();
-            if !tail.is_empty() {
-                h = mix(h, tail.iter().fold(0, |w, &c| w << 8 | u64::from(c)));
-            }
+            h = memo::mix(h, u64::from(kind(a)) << 56 | k.len() as u64);
+            h = memo::hash(h, k.as_bytes());
         }
         Some(ForeignKey {
             logger: logger.id,
@@ -561,21 +551,6 @@ fn kind(a: &Arg<'_>) -> u8 {
     } else {
         2
     }
-}
-
-/// One step of a key list's hash: eight bytes at a time (a byte at a time, FNV's way,
-/// was 4% of a `tracing` event).
-#[inline]
-fn mix(h: u64, w: u64) -> u64 {
-    (h.rotate_left(23) ^ w).wrapping_mul(0x9e37_79b9_7f4a_7c15)
-}
-
-const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
-
-fn fnv(h: u64, bytes: &[u8]) -> u64 {
-    bytes
-        .iter()
-        .fold(h, |h, &b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3))
 }
 
 /// One remembered foreign key list: its shape for one logger.

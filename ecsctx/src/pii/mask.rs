@@ -391,20 +391,7 @@ thread_local! {
 /// keep the whole path to compare, so this only has to spread paths well).
 #[inline]
 fn set_of(tag: u8, path: &[u8]) -> usize {
-    let mut h = path.len() as u64 ^ (u64::from(tag) << 32);
-    let mut chunks = path.chunks_exact(8);
-    for c in &mut chunks {
-        let w = u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]);
-        h = (h.rotate_left(23) ^ w).wrapping_mul(0x9e37_79b9_7f4a_7c15);
-    }
-    let tail = chunks.remainder();
-    if !tail.is_empty() {
-        let w = tail
-            .iter()
-            .rev()
-            .fold(0u64, |w, &c| (w << 8) | u64::from(c));
-        h = (h.rotate_left(23) ^ w).wrapping_mul(0x9e37_79b9_7f4a_7c15);
-    }
+    let h = memo::hash(path.len() as u64 ^ (u64::from(tag) << 32), path);
     ((h >> 57) as usize * 2) % ACT_SLOTS
 }
 
@@ -697,6 +684,35 @@ impl PiiMasker {
             return self.action_uncached(path);
         }
         self.memoized(0, path.as_bytes(), || self.action_uncached(path))
+    }
+
+    /// `mask(out)` for `text`, with whether it found anything memoized per thread with
+    /// the key rules under `tag`: text that held nothing is not masked again; text that
+    /// did is masked again to write it. Text longer than a memo entry is masked every time.
+    fn mask_remembered(
+        &self,
+        tag: u8,
+        text: &str,
+        out: &mut String,
+        mask: impl Fn(&mut String) -> bool,
+    ) -> bool {
+        if text.len() > ACT_PATH {
+            return mask(out);
+        }
+        let mut masked = None;
+        let verdict = self.memoized(tag, text.as_bytes(), || {
+            let found = mask(out);
+            masked = Some(found);
+            if found {
+                Action::Key(Class::Secret)
+            } else {
+                Action::None
+            }
+        });
+        match masked {
+            Some(found) => found,
+            None => verdict != Action::None && mask(out),
+        }
     }
 
     /// The action memoized for `key` (at most [`ACT_PATH`] bytes), else `compute`d and
@@ -1121,49 +1137,15 @@ impl Masker for PiiMasker {
         if is_protected(key) || scan::is_clean_word(key) {
             return false;
         }
-        if key.len() > ACT_PATH {
-            return scan::scan(key, self.text_opts(), self, out);
-        }
-        // The service's own field names repeat on every line (`keyloop.store_id`): whether
-        // a key holds a finding is memoized per thread with the key rules (a key that
-        // does is scanned again to write it).
-        let mut scanned = None;
-        let verdict = self.memoized(2, key.as_bytes(), || {
-            let found = scan::scan(key, self.text_opts(), self, out);
-            scanned = Some(found);
-            if found {
-                Action::Key(Class::Secret)
-            } else {
-                Action::None
-            }
-        });
-        match scanned {
-            Some(found) => found,
-            None => verdict != Action::None && scan::scan(key, self.text_opts(), self, out),
-        }
+        // The service's own field names repeat on every line (`keyloop.store_id`).
+        self.mask_remembered(2, key, out, |out| {
+            scan::scan(key, self.text_opts(), self, out)
+        })
     }
 
     fn mask_literal(&self, value: &'static str, out: &mut String) -> bool {
-        // A program's literals are few and repeat on every call: whether one holds a
-        // finding is memoized per thread with the key rules, as a dotted key's is (one
-        // that does is scanned again to write it).
-        if value.len() > ACT_PATH {
-            return self.mask_str("message", value, out);
-        }
-        let mut masked = None;
-        let verdict = self.memoized(3, value.as_bytes(), || {
-            let found = self.mask_str("message", value, out);
-            masked = Some(found);
-            if found {
-                Action::Key(Class::Secret)
-            } else {
-                Action::None
-            }
-        });
-        match masked {
-            Some(found) => found,
-            None => verdict != Action::None && self.mask_str("message", value, out),
-        }
+        // A program's literals are few and repeat on every call.
+        self.mask_remembered(3, value, out, |out| self.mask_str("message", value, out))
     }
 
     fn mask_number(&self, path: &str, digits: &str, out: &mut String) -> bool {
