@@ -2360,44 +2360,85 @@ fn looks_like_credential(v: &[u8]) -> bool {
 /// key ids, GitHub, GitLab, Slack, Google API and npm tokens.
 fn is_known_secret(w: &str) -> bool {
     let b = w.as_bytes();
-    // Every published prefix starts with one of these (most words: none of them).
-    if !matches!(
-        b.first(),
-        Some(b's' | b'r' | b'w' | b'A' | b'g' | b'x' | b'n')
-    ) {
+    // (Most words start with a byte no published prefix starts with.)
+    if !b.first().is_some_and(|&c| KNOWN_FIRST[c as usize]) {
         return false;
     }
-    let tail_ok = |p: usize, min: usize| {
-        b.len() >= p + min
-            && b[p..]
-                .iter()
-                .all(|&c| c.is_ascii_alphanumeric() || c == b'_' || c == b'-')
-    };
-    ([
-        "sk_live_", "sk_test_", "rk_live_", "rk_test_", "sk-proj-", "sk-ant-", "whsec_", "sq0atp-",
-        "sq0csp-",
-    ]
-    .iter()
-    .any(|p| w.starts_with(p))
-        && tail_ok(7, 10))
-        || ((w.starts_with("AKIA") || w.starts_with("ASIA"))
-            && b.len() == 20
-            && b[4..]
-                .iter()
-                .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit()))
-        || (["ghp_", "gho_", "ghu_", "ghs_", "ghr_"]
-            .iter()
-            .any(|p| w.starts_with(p))
-            && tail_ok(4, 30))
-        || (w.starts_with("github_pat_") && tail_ok(11, 30))
-        || (w.starts_with("glpat-") && tail_ok(6, 20))
-        || (["xoxb-", "xoxp-", "xoxa-", "xoxr-", "xoxs-"]
-            .iter()
-            .any(|p| w.starts_with(p))
-            && tail_ok(5, 10))
-        || (w.starts_with("AIza") && b.len() == 39)
-        || (w.starts_with("npm_") && tail_ok(4, 30))
+    KNOWN.iter().any(|&(prefix, rest)| {
+        w.starts_with(prefix)
+            && match rest {
+                Rest::Token { from, min } => {
+                    b.len() >= from + min
+                        && b[from..]
+                            .iter()
+                            .all(|&c| c.is_ascii_alphanumeric() || c == b'_' || c == b'-')
+                }
+                Rest::UpperDigits { len } => {
+                    b.len() == len
+                        && b[prefix.len()..]
+                            .iter()
+                            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
+                }
+                Rest::Len(len) => b.len() == len,
+            }
+    })
 }
+
+/// What follows a published prefix ([`KNOWN`]).
+#[derive(Clone, Copy)]
+enum Rest {
+    /// From byte `from`, at least `min` letters, digits, `_` or `-`.
+    Token { from: usize, min: usize },
+    /// Uppercase letters and digits, `len` bytes in all.
+    UpperDigits { len: usize },
+    /// `len` bytes in all.
+    Len(usize),
+}
+
+/// Published credential shapes (`sk_live_…`, `AKIA…`, `ghp_…`, `xoxb-…`, …).
+const KNOWN: &[(&str, Rest)] = {
+    const STRIPE: Rest = Rest::Token { from: 7, min: 10 };
+    const GITHUB: Rest = Rest::Token { from: 4, min: 30 };
+    const SLACK: Rest = Rest::Token { from: 5, min: 10 };
+    &[
+        ("sk_live_", STRIPE),
+        ("sk_test_", STRIPE),
+        ("rk_live_", STRIPE),
+        ("rk_test_", STRIPE),
+        ("sk-proj-", STRIPE),
+        ("sk-ant-", STRIPE),
+        ("whsec_", STRIPE),
+        ("sq0atp-", STRIPE),
+        ("sq0csp-", STRIPE),
+        ("AKIA", Rest::UpperDigits { len: 20 }),
+        ("ASIA", Rest::UpperDigits { len: 20 }),
+        ("ghp_", GITHUB),
+        ("gho_", GITHUB),
+        ("ghu_", GITHUB),
+        ("ghs_", GITHUB),
+        ("ghr_", GITHUB),
+        ("github_pat_", Rest::Token { from: 11, min: 30 }),
+        ("glpat-", Rest::Token { from: 6, min: 20 }),
+        ("xoxb-", SLACK),
+        ("xoxp-", SLACK),
+        ("xoxa-", SLACK),
+        ("xoxr-", SLACK),
+        ("xoxs-", SLACK),
+        ("AIza", Rest::Len(39)),
+        ("npm_", Rest::Token { from: 4, min: 30 }),
+    ]
+};
+
+/// The first bytes of [`KNOWN`]'s prefixes.
+static KNOWN_FIRST: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut i = 0;
+    while i < KNOWN.len() {
+        t[KNOWN[i].0.as_bytes()[0] as usize] = true;
+        i += 1;
+    }
+    t
+};
 
 /// The end of a bare (unquoted) value.
 fn bare_end(b: &[u8], vs: usize) -> usize {
