@@ -462,21 +462,10 @@ impl EcsLogger {
                     Some((k, known, _)) => (Some(k), known),
                     None => (None, None),
                 };
-                match known {
-                    Some(Some(shape)) if shape.serves(f.kvs) => {
-                        self.event_from_shape(src, f.kvs, &shape, &cx, s, plans, layer, cache, out);
-                        out.extend_from_slice(b"}\n");
-                        return;
-                    }
-                    known => {
-                        self.add_head_fields(src, &cx, s);
-                        self.add_args(&cx, s, f.kvs);
-                        if let (None, Some(k)) = (known, key) {
-                            let shape = self.site_shape(k.head(), f.kvs, &cx, s);
-                            tag = shape.as_ref().map_or(0, |sh| sh.tag);
-                            k.remember(shape);
-                        }
-                    }
+                let lines = (&mut *plans, layer, cache, &mut *out);
+                let general = |s: &mut Scratch| self.add_args(&cx, s, f.kvs);
+                if self.by_key_list(src, f.kvs, key, known, &cx, s, lines, &mut tag, general) {
+                    return;
                 }
             }
             Src::Record(record) => {
@@ -495,37 +484,70 @@ impl EcsLogger {
                     None
                 };
                 let known = key.as_ref().and_then(|k| k.shape());
-                if let Some(Some(shape)) = known
-                    .as_ref()
-                    .filter(|k| k.as_ref().is_some_and(|sh| sh.serves(&kvs)))
-                {
-                    self.event_from_shape(src, &kvs, shape, &cx, s, plans, layer, cache, out);
-                    out.extend_from_slice(b"}\n");
-                    s.record_kvs = recycle(kvs);
+                let lines = (&mut *plans, layer, cache, &mut *out);
+                let general = |s: &mut Scratch| {
+                    if all {
+                        self.add_args(&cx, s, &kvs);
+                    } else {
+                        let mut v = KvVisitor {
+                            logger: self,
+                            s,
+                            cx: &cx,
+                        };
+                        // Our visitor never fails; a source that fails stops adding fields.
+                        let _ = record.key_values().visit(&mut v);
+                    }
+                };
+                let done =
+                    self.by_key_list(src, &kvs, key, known, &cx, s, lines, &mut tag, general);
+                s.record_kvs = recycle(kvs);
+                if done {
                     return;
                 }
-                self.add_head_fields(src, &cx, s);
-                if all {
-                    self.add_args(&cx, s, &kvs);
-                } else {
-                    let mut v = KvVisitor {
-                        logger: self,
-                        s,
-                        cx: &cx,
-                    };
-                    // Our visitor never fails; a source that fails stops adding fields.
-                    let _ = record.key_values().visit(&mut v);
-                }
-                if let (None, Some(k)) = (known, key) {
-                    let shape = self.site_shape(k.head(), &kvs, &cx, s);
-                    tag = shape.as_ref().map_or(0, |sh| sh.tag);
-                    k.remember(shape);
-                }
-                s.record_kvs = recycle(kvs);
             }
         }
         plans.write(&mut s.entries, layer, cache, tag, out);
         out.extend_from_slice(b"}\n");
+    }
+}
+
+impl EcsLogger {
+    /// The members of a line whose key list may have a shape (a foreign event's, a
+    /// record's of scalars; `key` is `None` when it cannot have one): written from the
+    /// shape when it serves these values (`true`: the line is complete, from the thread's
+    /// plans over the context's layer); else the head and `general`'s values are added
+    /// the general way, for the caller to merge, and the list's shape is remembered the
+    /// first time (its plan's tag into `tag`).
+    #[allow(clippy::too_many_arguments)]
+    fn by_key_list(
+        &self,
+        src: &Src<'_>,
+        kvs: &[(&str, Arg<'_>)],
+        key: Option<ForeignKey<'_>>,
+        known: Option<Option<std::rc::Rc<crate::event::SiteShape>>>,
+        cx: &Cx<'_>,
+        s: &mut Scratch,
+        (plans, layer, cache, out): (&mut Plans, &Layer, bool, &mut Vec<u8>),
+        tag: &mut u64,
+        general: impl FnOnce(&mut Scratch),
+    ) -> bool {
+        match known {
+            Some(Some(shape)) if shape.serves(kvs) => {
+                self.event_from_shape(src, kvs, &shape, cx, s, plans, layer, cache, out);
+                out.extend_from_slice(b"}\n");
+                true
+            }
+            known => {
+                self.add_head_fields(src, cx, s);
+                general(s);
+                if let (None, Some(k)) = (known, key) {
+                    let shape = self.site_shape(k.head(), kvs, cx, s);
+                    *tag = shape.as_ref().map_or(0, |sh| sh.tag);
+                    k.remember(shape);
+                }
+                false
+            }
+        }
     }
 }
 
