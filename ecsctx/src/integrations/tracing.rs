@@ -84,117 +84,28 @@ impl TracingLayer {
     }
 }
 
-/// A field value, owned (spans keep theirs until they close).
+/// A recorded value: text is a range of its [`Recorded`]'s buffer.
 #[derive(Debug, Clone)]
-enum Val {
-    Str(String),
-    I64(i64),
-    U64(u64),
-    F64(f64),
-    Bool(bool),
-    Json(serde_json::Value),
-}
-
-impl Val {
-    /// The value as an `event!` argument (scalars unboxed).
-    fn as_arg(&self) -> Arg<'_> {
-        match self {
-            Val::Str(s) => Arg::Str(s),
-            Val::I64(n) => Arg::I64(*n),
-            Val::U64(n) => Arg::U64(*n),
-            Val::F64(n) => Arg::F64(*n),
-            Val::Bool(b) => Arg::Bool(*b),
-            Val::Json(j) => Arg::Value(log::kv::Value::from_serde(j)),
-        }
-    }
-}
-
-/// An error field as the ECS `error` field set (its message and causes), as JSON.
-fn error_val(value: &(dyn std::error::Error + 'static)) -> Val {
-    let fields = ErrorFields {
-        error: value,
-        type_name: None,
-        backtrace: None,
-    };
-    match serde_json::to_value(&fields) {
-        Ok(j) => Val::Json(j),
-        Err(_) => Val::Str(value.to_string()),
-    }
-}
-
-/// A span's fields in the order recorded (a later one with the same name replaces the
-/// earlier).
-#[derive(Debug, Default, Clone)]
-struct Fields {
-    pairs: Vec<(&'static str, Val)>,
-    message: Option<String>,
-}
-
-impl Fields {
-    fn put(&mut self, name: &'static str, v: Val) {
-        match self.pairs.iter_mut().find(|(k, _)| *k == name) {
-            Some(slot) => slot.1 = v,
-            None => self.pairs.push((name, v)),
-        }
-    }
-}
-
-impl Visit for Fields {
-    fn record_str(&mut self, field: &Field, value: &str) {
-        if field.name() == "message" {
-            self.message = Some(value.to_owned());
-        } else {
-            self.put(field.name(), Val::Str(value.to_owned()));
-        }
-    }
-    fn record_i64(&mut self, field: &Field, value: i64) {
-        self.put(field.name(), Val::I64(value));
-    }
-    fn record_u64(&mut self, field: &Field, value: u64) {
-        self.put(field.name(), Val::U64(value));
-    }
-    fn record_f64(&mut self, field: &Field, value: f64) {
-        self.put(field.name(), Val::F64(value));
-    }
-    fn record_bool(&mut self, field: &Field, value: bool) {
-        self.put(field.name(), Val::Bool(value));
-    }
-    fn record_error(&mut self, field: &Field, value: &(dyn std::error::Error + 'static)) {
-        self.put(field.name(), error_val(value));
-    }
-    fn record_debug(&mut self, field: &Field, value: &dyn fmt::Debug) {
-        // `%x` (Display) and `?x` (Debug) values, and the message's `format_args!`.
-        let text = format!("{value:?}");
-        if field.name() == "message" {
-            self.message = Some(text);
-        } else {
-            self.put(field.name(), Val::Str(text));
-        }
-    }
-}
-
-/// A value of [`Recorded`]: text is a range of its buffer.
-#[derive(Debug)]
 enum RVal {
     Str(usize, usize),
     I64(i64),
     U64(u64),
     F64(f64),
     Bool(bool),
+    /// An error field as the ECS `error` field set (its message and causes).
     Json(serde_json::Value),
 }
 
-/// One event's fields (its own, then its spans', under their ECS names) and message, in
-/// buffers a thread reuses from event to event: recording an event allocates nothing once
-/// they have grown.
+/// Fields under their ECS names, and a message, with text values as ranges of one
+/// buffer. A span keeps its own in its extensions until it closes; an event's are
+/// recorded into buffers its thread reuses, so recording an event allocates nothing once
+/// they have grown. A later field of the same name replaces the earlier.
 #[derive(Debug, Default)]
 struct Recorded {
     /// Text values and the message, one after another.
     text: String,
     vals: Vec<(&'static str, RVal)>,
     message: Option<(usize, usize)>,
-    /// The line's key-values (empty between events; see [`recycle`]).
-    pairs: Vec<(&'static str, Arg<'static>)>,
 }
 
 impl Recorded {
@@ -204,58 +115,53 @@ impl Recorded {
         self.message = None;
     }
 
-    fn push_str(&mut self, s: &str) -> RVal {
+    /// Appends `s` to the buffer: its range.
+    fn push_str(&mut self, s: &str) -> (usize, usize) {
         let start = self.text.len();
         self.text.push_str(s);
-        RVal::Str(start, self.text.len())
+        (start, self.text.len())
     }
 
-    /// Adds a field (named and valued in ECS when `tower`, see [`ecs_field`]); `replace`:
-    /// an earlier field of the same name takes the new value (an event's own fields),
-    /// else the new one goes after it (and is dropped when the line is assembled).
-    fn add(&mut self, tower: bool, name: &'static str, arg: Arg<'_>, replace: bool) {
-        let (name, arg) = ecs_field(tower, name, arg);
-        let v = match arg {
-            Arg::Str(s) => self.push_str(s),
-            Arg::I64(n) => RVal::I64(n),
-            Arg::U64(n) => RVal::U64(n),
-            Arg::F64(n) => RVal::F64(n),
-            Arg::Bool(b) => RVal::Bool(b),
-            Arg::Value(v) => match serde_json::to_value(&v) {
-                Ok(j) => RVal::Json(j),
-                Err(_) => self.push_str(&v.to_string()),
-            },
-            other => self.push_str(&other.to_value().to_string()),
-        };
-        self.put(name, v, replace);
-    }
-
-    /// Adds a scalar of an event's own (its name in ECS when `tower`).
-    #[inline]
-    fn put_own(&mut self, tower: bool, name: &'static str, v: RVal) {
-        let name = if tower { ecs_name(name) } else { name };
-        self.put(name, v, true);
-    }
-
-    /// Adds a text of an event's own ([`ecs_field`]'s name and form when `tower`).
-    #[inline]
-    fn put_own_str(&mut self, tower: bool, name: &'static str, s: &str) {
-        if tower {
-            return self.add(true, name, Arg::Str(s), true);
+    fn put(&mut self, name: &'static str, v: RVal) {
+        match self.vals.iter_mut().find(|(k, _)| *k == name) {
+            Some(slot) => slot.1 = v,
+            None => self.vals.push((name, v)),
         }
-        let v = self.push_str(s);
-        self.put(name, v, true);
     }
 
-    #[inline]
-    fn put(&mut self, name: &'static str, v: RVal, replace: bool) {
-        if replace {
-            if let Some(slot) = self.vals.iter_mut().find(|(k, _)| *k == name) {
-                slot.1 = v;
-                return;
+    /// Adds the text `start..end` of the buffer as the field `name`; a field of
+    /// tower-http's (`tower`) under its ECS name and in its ECS form (`HTTP/1.1` → `1.1`,
+    /// a `12 ms` latency → `event.duration` in nanoseconds).
+    fn put_text(&mut self, tower: bool, name: &'static str, (start, end): (usize, usize)) {
+        let text = &self.text[start..end];
+        let (name, v) = match (tower, name) {
+            (true, "version") => {
+                let version = text.strip_prefix("HTTP/").unwrap_or(text);
+                ("http.version", RVal::Str(end - version.len(), end))
             }
+            (true, "latency") => match duration_nanos(text) {
+                Some(ns) => ("event.duration", RVal::U64(ns)),
+                None => (name, RVal::Str(start, end)),
+            },
+            (true, _) => (ecs_name(name), RVal::Str(start, end)),
+            (false, _) => (name, RVal::Str(start, end)),
+        };
+        self.put(name, v);
+    }
+
+    /// Adds `other`'s fields after these (a span's, after its event's): a name already
+    /// here is dropped when the line is assembled.
+    fn append(&mut self, other: &Recorded) {
+        for (k, v) in &other.vals {
+            let v = match v {
+                RVal::Str(a, b) => {
+                    let (a, b) = self.push_str(&other.text[*a..*b]);
+                    RVal::Str(a, b)
+                }
+                v => v.clone(),
+            };
+            self.vals.push((k, v));
         }
-        self.vals.push((name, v));
     }
 
     fn arg<'a>(&'a self, v: &'a RVal) -> Arg<'a> {
@@ -270,98 +176,103 @@ impl Recorded {
     }
 }
 
-/// Records an event's own fields into [`Recorded`].
-struct Own<'r> {
+/// Records an event's or a span's fields into a [`Recorded`].
+struct Recorder<'r> {
     rec: &'r mut Recorded,
-    /// Whether the event is tower-http's ([`is_tower`]).
+    /// Whether the event or span is tower-http's ([`is_tower`]).
     tower: bool,
 }
 
-impl Visit for Own<'_> {
-    fn record_str(&mut self, field: &Field, value: &str) {
-        if field.name() == "message" {
-            let RVal::Str(a, b) = self.rec.push_str(value) else {
-                return;
-            };
-            self.rec.message = Some((a, b));
+impl Recorder<'_> {
+    fn put(&mut self, field: &Field, v: RVal) {
+        let name = if self.tower {
+            ecs_name(field.name())
         } else {
-            self.rec.put_own_str(self.tower, field.name(), value);
+            field.name()
+        };
+        self.rec.put(name, v);
+    }
+
+    /// The text `range` of the buffer as `field`, or as the message.
+    fn text(&mut self, field: &Field, range: (usize, usize)) {
+        if field.name() == "message" {
+            self.rec.message = Some(range);
+        } else {
+            self.rec.put_text(self.tower, field.name(), range);
         }
     }
+}
+
+impl Visit for Recorder<'_> {
+    fn record_str(&mut self, field: &Field, value: &str) {
+        let range = self.rec.push_str(value);
+        self.text(field, range);
+    }
     fn record_i64(&mut self, field: &Field, value: i64) {
-        self.rec.put_own(self.tower, field.name(), RVal::I64(value));
+        self.put(field, RVal::I64(value));
     }
     fn record_u64(&mut self, field: &Field, value: u64) {
-        self.rec.put_own(self.tower, field.name(), RVal::U64(value));
+        self.put(field, RVal::U64(value));
     }
     fn record_f64(&mut self, field: &Field, value: f64) {
-        self.rec.put_own(self.tower, field.name(), RVal::F64(value));
+        self.put(field, RVal::F64(value));
     }
     fn record_bool(&mut self, field: &Field, value: bool) {
-        self.rec.put_own(self.tower, field.name(), RVal::Bool(value));
+        self.put(field, RVal::Bool(value));
     }
     fn record_error(&mut self, field: &Field, value: &(dyn std::error::Error + 'static)) {
-        let v = error_val(value);
-        self.rec.add(self.tower, field.name(), v.as_arg(), true);
+        let fields = ErrorFields {
+            error: value,
+            type_name: None,
+            backtrace: None,
+        };
+        let v = match serde_json::to_value(&fields) {
+            Ok(j) => RVal::Json(j),
+            Err(_) => {
+                let (a, b) = self.rec.push_str(&value.to_string());
+                RVal::Str(a, b)
+            }
+        };
+        self.put(field, v);
     }
     fn record_debug(&mut self, field: &Field, value: &dyn fmt::Debug) {
         // `%x` (Display) and `?x` (Debug) values, and the message's `format_args!`,
         // written into the buffer (no `String` per value).
         use std::fmt::Write as _;
-        let rec = &mut *self.rec;
-        let start = rec.text.len();
-        let _ = write!(rec.text, "{value:?}");
-        let end = rec.text.len();
-        if field.name() == "message" {
-            rec.message = Some((start, end));
-            return;
-        }
-        let (name, arg) = ecs_field(self.tower, field.name(), Arg::Str(&rec.text[start..end]));
-        let v = match arg {
-            // The text as written, or its end (`HTTP/1.1` → `1.1`).
-            Arg::Str(s) if rec.text[start..end].ends_with(s) => RVal::Str(end - s.len(), end),
-            Arg::U64(n) => RVal::U64(n),
-            _ => RVal::Str(start, end),
-        };
-        rec.put(name, v, true);
+        let start = self.rec.text.len();
+        let _ = write!(self.rec.text, "{value:?}");
+        let end = self.rec.text.len();
+        self.text(field, (start, end));
     }
+}
+
+/// An event's buffers, reused by its thread: its fields and the line's key-values (empty
+/// between events; see [`recycle`]).
+#[derive(Default)]
+struct Scratch {
+    rec: Recorded,
+    pairs: Vec<(&'static str, Arg<'static>)>,
 }
 
 thread_local! {
     /// The buffers of this thread's events (taken while in use: an event logged while
     /// another is being written gets fresh ones).
-    static RECORDED: std::cell::RefCell<Recorded> = std::cell::RefCell::new(Recorded::default());
+    static SCRATCH: std::cell::RefCell<Scratch> = std::cell::RefCell::new(Scratch::default());
 }
 
-/// Whether `target` is tower-http's trace middleware (whose fields [`ecs_field`] names).
+/// Whether `target` is tower-http's trace middleware (whose fields [`ecs_name`] names).
 fn is_tower(target: &str) -> bool {
     target.starts_with("tower_http::trace")
 }
 
-/// The ECS name of a field of tower-http's trace spans and events (any other as it is).
+/// The ECS name of a field of tower-http's trace spans and events (any other as it is;
+/// `version` and `latency` change form too: [`Recorded::put_text`]).
 fn ecs_name(name: &'static str) -> &'static str {
     match name {
         "method" => "http.request.method",
         "uri" => "url.original",
         "status" => "http.response.status_code",
         _ => name,
-    }
-}
-
-/// A field of tower-http's trace spans and events under its ECS name, its value in the
-/// ECS form (`HTTP/1.1` → `1.1`, a `12 ms` latency → `event.duration` in nanoseconds);
-/// any other field as it is.
-fn ecs_field<'v>(tower: bool, name: &'static str, v: Arg<'v>) -> (&'static str, Arg<'v>) {
-    if !tower {
-        return (name, v);
-    }
-    match (name, v) {
-        ("version", Arg::Str(s)) => ("http.version", Arg::Str(s.strip_prefix("HTTP/").unwrap_or(s))),
-        ("latency", Arg::Str(s)) => match duration_nanos(s) {
-            Some(ns) => ("event.duration", Arg::U64(ns)),
-            None => (name, Arg::Str(s)),
-        },
-        (_, v) => (ecs_name(name), v),
     }
 }
 
@@ -399,8 +310,11 @@ where
         if attrs.fields().is_empty() {
             return;
         }
-        let mut fields = Fields::default();
-        attrs.record(&mut fields);
+        let mut fields = Recorded::default();
+        attrs.record(&mut Recorder {
+            rec: &mut fields,
+            tower: is_tower(attrs.metadata().target()),
+        });
         if let Some(span) = ctx.span(id) {
             span.extensions_mut().insert(fields);
         }
@@ -408,13 +322,17 @@ where
 
     fn on_record(&self, id: &Id, values: &Record<'_>, ctx: Context<'_, S>) {
         if let Some(span) = ctx.span(id) {
+            let tower = is_tower(span.metadata().target());
             let mut ext = span.extensions_mut();
-            match ext.get_mut::<Fields>() {
-                Some(f) => values.record(f),
+            match ext.get_mut::<Recorded>() {
+                Some(rec) => values.record(&mut Recorder { rec, tower }),
                 None => {
-                    let mut f = Fields::default();
-                    values.record(&mut f);
-                    ext.insert(f);
+                    let mut fields = Recorded::default();
+                    values.record(&mut Recorder {
+                        rec: &mut fields,
+                        tower,
+                    });
+                    ext.insert(fields);
                 }
             }
         }
@@ -431,13 +349,13 @@ where
         if !logger.enabled(&log_meta) {
             return;
         }
-        let mut rec = RECORDED
+        let Scratch { mut rec, pairs } = SCRATCH
             .try_with(|r| r.try_borrow_mut().map(|mut r| std::mem::take(&mut *r)).ok())
             .ok()
             .flatten()
             .unwrap_or_default();
         rec.clear();
-        event.record(&mut Own {
+        event.record(&mut Recorder {
             rec: &mut rec,
             tower: is_tower(meta.target()),
         });
@@ -446,30 +364,27 @@ where
         // after the spans' extensions are released).
         if let Some(scope) = ctx.event_scope(event) {
             for span in scope {
-                let ext = span.extensions();
-                if let Some(f) = ext.get::<Fields>() {
-                    let tower = is_tower(span.metadata().target());
-                    for (k, v) in &f.pairs {
-                        rec.add(tower, k, v.as_arg(), false);
-                    }
+                if let Some(fields) = span.extensions().get::<Recorded>() {
+                    rec.append(fields);
                 }
             }
         }
+        // With OpenTelemetry, the ids of the span it is in, written into the buffer.
         #[cfg(feature = "opentelemetry")]
-        let otel = otel_ids();
+        let otel = otel_ids(&mut rec);
         // The line's key-values: the OpenTelemetry ids, the event's own fields, then its
         // spans' (innermost first); a name already taken is skipped (the event's field,
         // or the inner span's, wins).
-        let mut pairs: Vec<(&'static str, Arg<'_>)> = std::mem::take(&mut rec.pairs);
+        let mut pairs: Vec<(&'static str, Arg<'_>)> = pairs;
         let mut push = |k: &'static str, v, check: bool| {
             if !(check && pairs.iter().any(|(q, _)| *q == k)) {
                 pairs.push((k, v));
             }
         };
         #[cfg(feature = "opentelemetry")]
-        if let Some((trace, span)) = &otel {
-            push("trace.id", Arg::Str(trace), false);
-            push("span.id", Arg::Str(span), false);
+        if let Some([(ta, tb), (sa, sb)]) = otel {
+            push("trace.id", Arg::Str(&rec.text[ta..tb]), false);
+            push("span.id", Arg::Str(&rec.text[sa..sb]), false);
         }
         for (i, (k, v)) in rec.vals.iter().enumerate() {
             // (The event's own names are unique among themselves.)
@@ -506,10 +421,9 @@ where
         // The buffers back for the thread's next event (unless they grew past reason).
         let pairs = recycle(pairs);
         if rec.text.capacity() <= 64 * 1024 && pairs.capacity() <= 256 {
-            rec.pairs = pairs;
-            let _ = RECORDED.try_with(|r| {
+            let _ = SCRATCH.try_with(|r| {
                 if let Ok(mut r) = r.try_borrow_mut() {
-                    *r = rec;
+                    *r = Scratch { rec, pairs };
                 }
             });
         }
@@ -517,16 +431,24 @@ where
 }
 
 /// The trace and span id (lowercase hex) of the current OpenTelemetry span, when one is
-/// active and valid: `tracing-opentelemetry` activates a span's context while the span is
-/// entered.
+/// active and valid (`tracing-opentelemetry` activates a span's context while the span is
+/// entered), written into `rec`'s buffer: their ranges.
 #[cfg(feature = "opentelemetry")]
-fn otel_ids() -> Option<(String, String)> {
+fn otel_ids(rec: &mut Recorded) -> Option<[(usize, usize); 2]> {
     use opentelemetry::trace::TraceContextExt;
-    let cx = opentelemetry::Context::current();
-    let span = cx.span();
-    let sc = span.span_context();
-    sc.is_valid()
-        .then(|| (sc.trace_id().to_string(), sc.span_id().to_string()))
+    use std::fmt::Write as _;
+    opentelemetry::Context::map_current(|cx| {
+        let span = cx.span();
+        let sc = span.span_context();
+        sc.is_valid().then(|| {
+            let mut id = |d: &dyn fmt::Display| {
+                let start = rec.text.len();
+                let _ = write!(rec.text, "{d}");
+                (start, rec.text.len())
+            };
+            [id(&sc.trace_id()), id(&sc.span_id())]
+        })
+    })
 }
 
 #[cfg(test)]
