@@ -9,7 +9,7 @@ use log::Log;
 
 #[global_allocator]
 static A: alloc_counter::Counting = alloc_counter::Counting;
-use alloc_counter::allocs;
+use alloc_counter::{allocs, assert_allocates_nothing_after_warm_up};
 
 #[test]
 fn checkout_event_allocates_nothing_after_warm_up() {
@@ -47,17 +47,7 @@ fn checkout_event_allocates_nothing_after_warm_up() {
                 .build(),
         )
     };
-    let cold = allocs();
-    for _ in 0..10 {
-        log_one();
-    }
-    // The counter works: the first lines grow the thread's buffers.
-    assert!(allocs() > cold, "the counting allocator saw nothing");
-    let before = allocs();
-    for _ in 0..100 {
-        log_one();
-    }
-    assert_eq!(allocs() - before, 0, "allocations on the hot path");
+    assert_allocates_nothing_after_warm_up("on the hot path", |_| log_one());
     // A foreign record with format arguments, too.
     let fmt_one = |n: u32| {
         logger.log(
@@ -97,14 +87,5 @@ fn event_macro_allocates_nothing_after_warm_up() {
     let event = |n: u64| {
         ecsctx::event!(info, "payment_processed", amount = n, currency = "KWD", ok = true, latency_ms = 12.5, ip:% = "203.0.113.9");
     };
-    let cold = allocs();
-    for n in 0..10 {
-        event(n);
-    }
-    assert!(allocs() > cold, "the counting allocator saw nothing");
-    let before = allocs();
-    for n in 0..100 {
-        event(n);
-    }
-    assert_eq!(allocs() - before, 0, "allocations on the event! path");
+    assert_allocates_nothing_after_warm_up("on the event! path", event);
 }

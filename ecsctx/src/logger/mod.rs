@@ -767,19 +767,7 @@ mod tests {
             kvs,
         );
         let plans = LINE.with(|l| std::mem::take(&mut l.borrow_mut().plans));
-        {
-            let _event = EventMarker::enter();
-            logger.log(
-                &Record::builder()
-                    .args(format_args!("evt"))
-                    .level(log::Level::Info)
-                    .target(target)
-                    .file_static(Some("src/x.rs"))
-                    .line(Some(7))
-                    .key_values(&Kvs(kvs))
-                    .build(),
-            );
-        }
+        as_record(logger, target, kvs);
         LINE.with(|l| l.borrow_mut().plans = plans);
         let mut l = lines.0.lock().unwrap();
         let record = l.pop().expect("the record path wrote a line");
@@ -787,24 +775,28 @@ mod tests {
         (after_time(&direct), after_time(&record))
     }
 
+    /// The event `kvs` as the `log::Record` the `event!` macro makes when another logger
+    /// is installed.
+    fn as_record(logger: &EcsLogger, target: &str, kvs: &[(&str, Arg<'_>)]) {
+        let _event = EventMarker::enter();
+        logger.log(
+            &Record::builder()
+                .args(format_args!("evt"))
+                .level(log::Level::Info)
+                .target(target)
+                .file_static(Some("src/x.rs"))
+                .line(Some(7))
+                .key_values(&Kvs(kvs))
+                .build(),
+        );
+    }
+
     /// The line of the record `kvs` through a logger built by `make` that has seen
     /// nothing yet (no call-site or key-list shape, no remembered key places): the
     /// general path.
     fn general(make: &dyn Fn() -> Builder, target: &str, kvs: &[(&str, Arg<'_>)]) -> String {
         let (fresh, lines) = logger_into(make());
-        {
-            let _event = EventMarker::enter();
-            fresh.log(
-                &Record::builder()
-                    .args(format_args!("evt"))
-                    .level(log::Level::Info)
-                    .target(target)
-                    .file_static(Some("src/x.rs"))
-                    .line(Some(7))
-                    .key_values(&Kvs(kvs))
-                    .build(),
-            );
-        }
+        as_record(&fresh, target, kvs);
         let l = lines.0.lock().unwrap();
         after_time(l.last().expect("the record path wrote a line"))
     }

@@ -30,3 +30,19 @@ unsafe impl GlobalAlloc for Counting {
 pub fn allocs() -> u64 {
     ALLOCS.with(Cell::get)
 }
+
+/// Runs `log_one` 10 times (its first calls grow the thread's buffers, which the counter
+/// must see), then 100 times, in which it must allocate nothing.
+#[allow(dead_code)] // (Not every test binary that counts uses it.)
+pub fn assert_allocates_nothing_after_warm_up(what: &str, mut log_one: impl FnMut(u64)) {
+    let cold = allocs();
+    for n in 0..10 {
+        log_one(n);
+    }
+    assert!(allocs() > cold, "the counting allocator saw nothing");
+    let before = allocs();
+    for n in 0..100 {
+        log_one(n);
+    }
+    assert_eq!(allocs() - before, 0, "allocations {what}");
+}
