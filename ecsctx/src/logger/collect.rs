@@ -224,9 +224,10 @@ impl EcsLogger {
         })
     }
 
-    /// Writes the members of an `event!` (or a foreign event) with a known shape: only its values are
-    /// rendered, and the line comes from the shape's plan over this layer when there is
-    /// one (else the leaves are merged the long way and a plan is recorded).
+    /// Writes the members of an `event!` (or of a key list: a foreign event, a record) with
+    /// a known shape: only its values are rendered, and the line comes from the shape's
+    /// plan over this layer when there is one (else the leaves are merged the long way and
+    /// a plan is recorded).
     #[allow(clippy::too_many_arguments)]
     #[inline]
     pub(super) fn event_from_shape(
@@ -368,9 +369,9 @@ fn placed_slot(key: &[u8]) -> usize {
     (memo::hash(0, key) >> 58) as usize % PLACED_SLOTS
 }
 
-/// A foreign event's (or a `log` record's) key list as the key of its remembered shape: the head leaves it has
-/// (with the origin on, a `tracing` event may lack a file or a line), then each key with
-/// whether its value is text. The same list renders the same way: one call-site shape
+/// A foreign event's (or a `log` record's) key list as the key of its remembered shape:
+/// the head leaves it has (with the origin on, a `tracing` event may lack a file or a
+/// line), then each key with whether its value is text. The same list renders the same way: one call-site shape
 /// serves every event with it, as one `event!` call site's shape serves its events.
 pub(super) struct ForeignKey<'a> {
     logger: u64,
