@@ -341,12 +341,18 @@ where
     fn on_event(&self, event: &Event<'_>, ctx: Context<'_, S>) {
         let meta = event.metadata();
         let lvl = level(meta.level());
+        let installed = crate::config::INSTALLED.get();
         let logger = log::logger();
         let log_meta = log::Metadata::builder()
             .level(lvl)
             .target(meta.target())
             .build();
-        if !logger.enabled(&log_meta) {
+        // (The installed ecsctx logger checked directly: it writes the line below.)
+        let enabled = match installed {
+            Some(ecs) => log::Log::enabled(*ecs, &log_meta),
+            None => logger.enabled(&log_meta),
+        };
+        if !enabled {
             return;
         }
         let Scratch { mut rec, pairs } = SCRATCH
@@ -396,7 +402,7 @@ where
             None => meta.name(),
         };
         // Into ecsctx's logger directly: scalars unboxed, no `log` value to go through.
-        if let Some(ecs) = crate::config::INSTALLED.get() {
+        if let Some(ecs) = installed {
             ecs.log_foreign(
                 message,
                 lvl,

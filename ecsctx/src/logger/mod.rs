@@ -211,7 +211,8 @@ impl EcsLogger {
 
     /// Logs another library's structured event (a `tracing` event through
     /// `integrations::tracing`) without a `log::Record`: its scalar fields are handed over
-    /// unboxed, its message is masked like another crate's.
+    /// unboxed, its message is masked like another crate's. The caller has checked that
+    /// the level is enabled (`Log::enabled`), before it recorded the event.
     #[cfg(feature = "tracing")]
     pub(crate) fn log_foreign(
         &self,
@@ -221,16 +222,14 @@ impl EcsLogger {
         (file, line): (Option<&str>, Option<u32>),
         kvs: &[(&str, Arg<'_>)],
     ) {
-        if self.filter.enabled(target, level) {
-            self.emit(Src::Foreign(&collect::Foreign {
-                message,
-                level,
-                target,
-                file,
-                line,
-                kvs,
-            }));
-        }
+        self.emit(Src::Foreign(&collect::Foreign {
+            message,
+            level,
+            target,
+            file,
+            line,
+            kvs,
+        }));
     }
 
     #[cold]
