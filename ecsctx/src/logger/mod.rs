@@ -273,10 +273,12 @@ impl EcsLogger {
                     let context = match (style.full, frame) {
                         // The layer this line was rendered over (service metadata in
                         // it is left out of the console anyway).
-                        (false, Some(f)) => Some(match f.layer(self.id, &self.base) {
-                            Some(layer) => crate::context::members_json(layer.members()),
-                            None => f.fields_json(),
-                        }),
+                        (false, Some(f)) => {
+                            Some(match f.fields().layer(f.trace(), self.id, &self.base) {
+                                Some(layer) => crate::render::bound::members_json(layer.members()),
+                                None => f.fields_json(),
+                            })
+                        }
                         _ => None,
                     };
                     pretty::to_pretty(&out[..out.len() - 1], style, context.as_ref(), pretty);
@@ -424,10 +426,10 @@ impl EcsLogger {
         let own;
         // A layer built for this line only is not worth a plan.
         let (layer, cache) = match frame {
-            Some(f) => match f.layer(self.id, &self.base) {
+            Some(f) => match f.fields().layer(f.trace(), self.id, &self.base) {
                 Some(l) => (l, true),
                 None => {
-                    own = f.build_layer(&self.base);
+                    own = f.fields().build_layer(f.trace(), &self.base);
                     (&own, false)
                 }
             },

@@ -521,7 +521,7 @@ pub(crate) trait Sources {
 }
 
 /// Three entry lists as a template's sources (the tests build layers from them; the
-/// runtime's sources are a frame's, `context::FrameSources`).
+/// runtime's sources are a frame's, `render::bound::FrameSources`).
 #[cfg(test)]
 impl Sources for [&Entries; 3] {
     #[inline]
