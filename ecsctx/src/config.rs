@@ -501,7 +501,7 @@ impl Builder {
         }
         let shared = Arc::new(Shared {
             policy: Policy::with_roots(&self.roots),
-            masker: self.masker.unwrap_or_else(crate::mask::default_masker),
+            masker: self.masker.unwrap_or_else(crate::pii::default_masker),
             limits: self.limits,
         });
         let color = self.color.unwrap_or_else(|| {

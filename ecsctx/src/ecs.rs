@@ -96,13 +96,13 @@ macro_rules! ecs_values {
             }
         }
 
-        impl crate::__private::$tr for $name {}
+        impl crate::typed::$tr for $name {}
 
         // `event!` writes its text without `log`'s value API.
-        impl crate::__private::Scalar for $name {
+        impl crate::event::Scalar for $name {
             #[inline(always)]
-            fn __ecsctx_arg(&self) -> crate::__private::Arg<'_> {
-                crate::__private::Arg::Str(self.as_str())
+            fn __ecsctx_arg(&self) -> crate::event::Arg<'_> {
+                crate::event::Arg::Str(self.as_str())
             }
         }
     };
@@ -229,9 +229,9 @@ impl log::kv::ToValue for Ip {
     }
 }
 
-impl crate::__private::EcsIp for Ip {}
+impl crate::typed::EcsIp for Ip {}
 
-impl crate::__private::EcsIpValue for Ip {
+impl crate::typed::EcsIpValue for Ip {
     type View<'a> = &'a Ip;
     #[inline(always)]
     fn __ecsctx_ip(&self) -> &Ip {

@@ -8,6 +8,55 @@ use log::kv::Value;
 
 use crate::render::entries::Entries;
 
+/// The types `event!` writes without going through `log`'s value API.
+#[doc(hidden)]
+pub trait Scalar {
+    #[doc(hidden)]
+    fn __ecsctx_arg(&self) -> Arg<'_>;
+}
+
+macro_rules! scalar {
+    ($($variant:ident($as:ty): $($t:ty),*;)*) => {$($(
+        impl Scalar for $t {
+            #[inline(always)]
+            fn __ecsctx_arg(&self) -> Arg<'_> {
+                Arg::$variant(*self as $as)
+            }
+        }
+    )*)*};
+}
+
+scalar! {
+    I64(i64): i8, i16, i32, i64, isize;
+    U64(u64): u8, u16, u32, u64, usize;
+    I128(i128): i128;
+    U128(u128): u128;
+    F64(f64): f32, f64;
+    Bool(bool): bool;
+    Char(char): char;
+}
+
+impl Scalar for str {
+    #[inline(always)]
+    fn __ecsctx_arg(&self) -> Arg<'_> {
+        Arg::Str(self)
+    }
+}
+
+impl Scalar for String {
+    #[inline(always)]
+    fn __ecsctx_arg(&self) -> Arg<'_> {
+        Arg::Str(self)
+    }
+}
+
+impl<T: Scalar + ?Sized> Scalar for &T {
+    #[inline(always)]
+    fn __ecsctx_arg(&self) -> Arg<'_> {
+        (**self).__ecsctx_arg()
+    }
+}
+
 /// One `event!` call site: a `static` in the expansion.
 ///
 /// The global ECS logger remembers here, on the first event, where this call site's

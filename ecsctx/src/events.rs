@@ -135,7 +135,7 @@ pub trait Declared: Copy + 'static {
     /// What the declaration writes (`event.action`, then `event.kind`, `event.category`
     /// and `event.type` when declared), first; unused slots after them.
     #[doc(hidden)]
-    const META: [(&'static str, crate::__private::Arg<'static>); 4];
+    const META: [(&'static str, crate::event::Arg<'static>); 4];
     /// How many of [`Self::META`]'s slots are used.
     #[doc(hidden)]
     const META_LEN: usize;
@@ -251,8 +251,8 @@ impl<E: Declared> Timed<E> {
         }
         let nanos = u64::try_from(self.clock.elapsed().as_nanos()).unwrap_or(u64::MAX);
         let end = self.start + std::time::Duration::from_nanos(nanos);
-        let start = crate::__private::date_value(&self.start);
-        let end = crate::__private::date_value(&end);
+        let start = crate::typed::date_value(&self.start);
+        let end = crate::typed::date_value(&end);
         // The declaration's members as `event!` writes them, after the measured ones.
         let meta = E::META;
         let [m0, m1, m2, m3] = &meta;

@@ -67,6 +67,7 @@ mod settings;
 pub mod sink;
 pub mod testing;
 pub mod trace;
+mod typed;
 
 pub use config::{init, try_init, Builder, InitError};
 pub use logger::{EcsLogger, Format};

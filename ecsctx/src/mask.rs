@@ -148,9 +148,3 @@ pub trait Masker: Send + Sync + 'static {
         self.mask_str("message", value, out)
     }
 }
-
-/// The masker used unless the builder says otherwise: the PII masker configured from the
-/// environment (tokens when a keyset is configured, `[PII_REDACTED]` otherwise).
-pub(crate) fn default_masker() -> Option<std::sync::Arc<dyn Masker>> {
-    Some(std::sync::Arc::new(crate::pii::PiiMasker::from_env()))
-}

@@ -28,7 +28,7 @@ pub(crate) fn shared() -> Arc<Shared> {
         .get_or_init(|| {
             Arc::new(Shared {
                 policy: Policy::with_roots(root_fields_from_env()),
-                masker: crate::mask::default_masker(),
+                masker: crate::pii::default_masker(),
                 limits: Limits::default(),
             })
         })

@@ -758,3 +758,9 @@ pub fn protect(value: &str, field_type: &str) -> Result<String, Error> {
 pub fn reveal(value: &str, field_type: &str) -> Result<String, Error> {
     with_global(|p| p.reveal(value, field_type))
 }
+
+/// The masker used unless the builder says otherwise: the PII masker configured from the
+/// environment (tokens when a keyset is configured, `[PII_REDACTED]` otherwise).
+pub(crate) fn default_masker() -> Option<std::sync::Arc<dyn crate::mask::Masker>> {
+    Some(std::sync::Arc::new(PiiMasker::from_env()))
+}
