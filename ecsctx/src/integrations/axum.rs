@@ -57,10 +57,9 @@ use axum::extract::{ConnectInfo, MatchedPath};
 use bytes::{Buf as _, Bytes};
 use http_body::{Body, Frame};
 
-use super::tower::PreRead;
-use super::tower::Captured;
+use super::tower::logging::{Captured, PreRead};
 
-pub use super::tower::{bind_user, set_user};
+pub use super::tower::user::{bind_user, set_user};
 
 pub(crate) fn peer_addr(ext: &http::Extensions) -> Option<SocketAddr> {
     ext.get::<ConnectInfo<SocketAddr>>().map(|c| c.0)

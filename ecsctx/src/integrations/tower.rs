@@ -79,14 +79,13 @@
 //! correct wherever it is placed.
 
 mod client_ip;
-mod logging;
+pub(crate) mod logging;
+pub(crate) mod user;
 
-use std::cell::Cell;
 use std::fmt;
 use std::future::Future;
 use std::net::{IpAddr, SocketAddr};
 use std::pin::Pin;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::task::{ready, Context as TaskCx, Poll};
 use std::time::Instant;
@@ -94,14 +93,16 @@ use std::time::Instant;
 use http::{HeaderValue, Request, Response};
 use http_body::{Body, Frame, SizeHint};
 
-use crate::context::{self, Context, Fields, FutureExt, WithContext};
+use crate::context::{Context, Fields, FutureExt, WithContext};
 use crate::trace::{TraceContext, TraceParent};
 
 pub use client_ip::{Cidr, ParseCidrError};
 
 use client_ip::Trust;
-pub(crate) use logging::Captured;
+pub(crate) use logging::{Captured, PreRead};
 use logging::SentLog;
+pub use user::{bind_user, in_request, set_user, User};
+use user::InRequest;
 
 /// The peer address of a connection, for servers that do not use axum's `ConnectInfo`:
 /// insert it into the request's extensions before the layer.
@@ -114,183 +115,6 @@ use logging::SentLog;
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct PeerAddr(pub SocketAddr);
-
-/// The authenticated user of a request, set by [`set_user`] in the request's extensions.
-///
-/// # Examples
-/// ```
-/// use ecsctx::integrations::tower::User;
-/// let u = User::new(42).with_name("alice");
-/// assert_eq!((u.id(), u.name()), ("42", Some("alice")));
-/// ```
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct User {
-    id: String,
-    name: Option<String>,
-}
-
-impl User {
-    /// A user by id (`user.id`, an ECS keyword: numbers are written as strings).
-    ///
-    /// # Examples
-    /// ```
-    /// use ecsctx::integrations::tower::User;
-    /// assert_eq!(User::new(42).id(), "42"); // numbers become strings
-    /// assert_eq!(User::new("u-7").name(), None);
-    /// ```
-    pub fn new(id: impl fmt::Display) -> Self {
-        User {
-            id: id.to_string(),
-            name: None,
-        }
-    }
-
-    /// With a `user.name`.
-    ///
-    /// # Examples
-    /// ```
-    /// let u = ecsctx::integrations::tower::User::new("u-1").with_name("bob");
-    /// assert_eq!(u.name(), Some("bob"));
-    /// ```
-    pub fn with_name(mut self, name: impl Into<String>) -> Self {
-        self.name = Some(name.into());
-        self
-    }
-
-    /// The id.
-    ///
-    /// # Examples
-    /// ```
-    /// use ecsctx::integrations::tower::{set_user, User};
-    /// let mut req = http::Request::new(());
-    /// set_user(&mut req, 1001, None);
-    /// assert_eq!(req.extensions().get::<User>().unwrap().id(), "1001");
-    /// ```
-    pub fn id(&self) -> &str {
-        &self.id
-    }
-
-    /// The name, if set.
-    ///
-    /// # Examples
-    /// ```
-    /// use ecsctx::integrations::tower::User;
-    /// assert_eq!(User::new(7).name(), None);
-    /// assert_eq!(User::new(7).with_name("alice").name(), Some("alice"));
-    /// ```
-    pub fn name(&self) -> Option<&str> {
-        self.name.as_deref()
-    }
-
-    fn add_to(&self, f: &mut Fields) {
-        f.insert("user.id", self.id.as_str());
-        if let Some(n) = &self.name {
-            f.insert("user.name", n.as_str());
-        }
-    }
-
-    fn fields(&self) -> Fields {
-        let mut f = Fields::new();
-        self.add_to(&mut f);
-        f
-    }
-}
-
-thread_local! {
-    /// > 0 while a request future of this layer is being polled on this thread.
-    static IN_REQUEST: Cell<u32> = const { Cell::new(0) };
-}
-
-struct InRequest;
-
-impl InRequest {
-    fn enter() -> Self {
-        IN_REQUEST.with(|c| c.set(c.get() + 1));
-        InRequest
-    }
-}
-
-impl Drop for InRequest {
-    fn drop(&mut self) {
-        IN_REQUEST.with(|c| c.set(c.get().saturating_sub(1)));
-    }
-}
-
-/// Whether code runs inside a request of an [`EcsLayer`] (its handler, its middleware
-/// after the layer, extractors).
-///
-/// # Examples
-/// ```
-/// assert!(!ecsctx::integrations::tower::in_request());
-/// ```
-pub fn in_request() -> bool {
-    IN_REQUEST.with(|c| c.get() > 0)
-}
-
-static WARNED_OUTSIDE: AtomicBool = AtomicBool::new(false);
-
-/// Binds `user.id` (and `user.name`) into the current request's scope: every later line
-/// of the request carries them, `http_response_sent` included. Returns whether it was
-/// bound.
-///
-/// Call it wherever authentication happens after the layer: an extractor, a middleware,
-/// the handler. Outside a request and outside any scope it binds nothing (binding there
-/// would stick to the worker thread and leak into other requests), returns `false` and
-/// says once on stderr to use [`set_user`] instead. In a task spawned from the request,
-/// it binds into that task only.
-///
-/// # Examples
-/// ```
-/// use ecsctx::integrations::tower::bind_user;
-/// let lines = ecsctx::testing::capture(|| {
-///     assert!(bind_user(42, Some("alice")));
-///     log::info!("paid");
-/// });
-/// assert_eq!(lines[0]["user"]["id"], "42");
-/// // `user.name` is personal data: a token with a keyset configured, else redacted.
-/// assert_ne!(lines[0]["user"]["name"], "alice");
-/// ```
-pub fn bind_user(id: impl fmt::Display, name: Option<&str>) -> bool {
-    let mut user = User::new(id);
-    user.name = name.map(str::to_owned);
-    bind_user_value(&user)
-}
-
-fn bind_user_value(user: &User) -> bool {
-    if !in_request() && Context::current() == Context::empty() {
-        if !WARNED_OUTSIDE.swap(true, Ordering::Relaxed) {
-            eprintln!(
-                "ecsctx: bind_user called outside a request of EcsLayer and outside any scope; \
-                 nothing was bound (it would leak into other requests). In a middleware placed \
-                 before the layer, call ecsctx::integrations::tower::set_user(&mut request, ..)"
-            );
-        }
-        return false;
-    }
-    context::bind_unscoped(user.fields());
-    true
-}
-
-/// Records the user in the request's extensions, where [`EcsLayer`] binds it when the
-/// request reaches the layer; inside a request it also binds it at once ([`bind_user`]).
-/// An authentication middleware that calls this is correct whether it runs before or
-/// after the layer.
-///
-/// # Examples
-/// ```
-/// use ecsctx::integrations::tower::{set_user, User};
-/// let mut req = http::Request::new(());
-/// set_user(&mut req, 42, None);
-/// assert_eq!(req.extensions().get::<User>().unwrap().id(), "42");
-/// ```
-pub fn set_user<B>(req: &mut Request<B>, id: impl fmt::Display, name: Option<&str>) {
-    let mut user = User::new(id);
-    user.name = name.map(str::to_owned);
-    if in_request() {
-        bind_user_value(&user);
-    }
-    req.extensions_mut().insert(user);
-}
 
 /// Opt-in request/response logging: `http_request_received` and `http_response_sent`
 /// lines (static event names, target `ecsctx::http`, level `info`).
@@ -663,12 +487,6 @@ fn route_of<B>(req: &Request<B>) -> &str {
         return r;
     }
     req.uri().path()
-}
-
-/// Reads up to a limit of a request body before the handler runs (axum's `Body`).
-pub(crate) trait PreRead: Send {
-    /// Ready with the captured bytes once the limit or the end of the body is reached.
-    fn poll_capture(&mut self, cx: &mut TaskCx<'_>) -> Poll<Captured>;
 }
 
 struct ReceivedLog {

@@ -42,6 +42,12 @@ pub(crate) fn headers_map(headers: &HeaderMap) -> BTreeMap<String, String> {
     map
 }
 
+/// Reads up to a limit of a request body before the handler runs (axum's `Body`).
+pub(crate) trait PreRead: Send {
+    /// Ready with the captured bytes once the limit or the end of the body is reached.
+    fn poll_capture(&mut self, cx: &mut std::task::Context<'_>) -> std::task::Poll<Captured>;
+}
+
 /// Up to `cap` bytes of a body.
 #[derive(Debug, Default)]
 pub(crate) struct Captured {
