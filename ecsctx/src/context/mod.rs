@@ -511,12 +511,27 @@ thread_local! {
 }
 
 /// Drops entries from the top whose guards were dropped elsewhere (another thread).
+#[inline(always)]
 fn prune(s: &mut Vec<StackEntry>) {
-    while s.last().is_some_and(|e| {
+    if top_is_dead(s) {
+        prune_dead(s);
+    }
+}
+
+#[inline(always)]
+fn top_is_dead(s: &[StackEntry]) -> bool {
+    s.last().is_some_and(|e| {
         e.token
             .as_ref()
             .is_some_and(|t| t.dead.load(Ordering::Acquire))
-    }) {
+    })
+}
+
+/// [`prune`]'s rare part, out of line.
+#[cold]
+#[inline(never)]
+fn prune_dead(s: &mut Vec<StackEntry>) {
+    while top_is_dead(s) {
         s.pop();
     }
 }

@@ -186,6 +186,7 @@ impl EcsLogger {
 
     /// Logs one `event!` (the global logger's direct path, without a `log::Record`).
     #[allow(clippy::too_many_arguments)]
+    #[inline]
     pub(crate) fn log_event(
         &self,
         site: &'static Callsite,
