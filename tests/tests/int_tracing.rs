@@ -192,6 +192,156 @@ impl std::error::Error for Outer {
     }
 }
 
+/// `extra`'s keys among `names` that a line carries, sorted.
+fn span_keys(line: &Value, names: &[&str]) -> Vec<String> {
+    let mut v: Vec<String> = names
+        .iter()
+        .filter(|n| !line["extra"][*n].is_null())
+        .map(|n| format!("{n}={}", line["extra"][*n]))
+        .collect();
+    v.sort();
+    v
+}
+
+/// A line's spans are the registry's scope of the event: its current span (the latest
+/// entered that is not entered a second time) and that span's parents, with the fields
+/// they have when the event is logged. The layer keeps each entered span's scope per
+/// thread between events; these are the cases where keeping it could go wrong.
+#[test]
+fn span_fields_follow_the_registry_scope_through_enter_exit_record_and_nesting() {
+    const K: &[&str] = &["k_a", "k_b", "k_outer", "k_inner", "order_ref", "k_root"];
+    let lines = with_layer(|| {
+        // A field recorded after the span was entered reaches the next event.
+        let a = tracing::info_span!("a", k_a = 1, order_ref = tracing::field::Empty);
+        let ea = a.enter();
+        tracing::info!("before_record");
+        a.record("order_ref", "r-7");
+        tracing::info!("after_record");
+        // A child span: its fields, then its parent's.
+        let b = tracing::info_span!("b", k_b = 2);
+        let eb = b.enter();
+        tracing::info!("in_b");
+        // `a` entered again inside `b`: `b` stays the current span.
+        let ea2 = a.enter();
+        tracing::info!("a_again_in_b");
+        drop(ea2);
+        drop(eb);
+        tracing::info!("back_in_a");
+        drop(ea);
+        tracing::info!("outside");
+        // A span whose parent was never entered on this thread.
+        let outer = tracing::info_span!("outer", k_outer = 3);
+        let inner = tracing::info_span!(parent: &outer, "inner", k_inner = 4);
+        inner.in_scope(|| tracing::info!("inner_only_entered"));
+        // Spans left out of order: the one still entered is current.
+        let o = outer.clone().entered();
+        let root = tracing::info_span!(parent: None, "root", k_root = 5).entered();
+        drop(o);
+        tracing::info!("root_after_outer_left");
+        drop(root);
+        // An event with an explicit parent.
+        tracing::info!(parent: &inner, "explicit_parent");
+        tracing::info!(parent: None, "explicit_root");
+    });
+    let by_msg = |m: &str| {
+        let l = lines
+            .iter()
+            .find(|l| l["message"] == m)
+            .unwrap_or_else(|| panic!("no line {m}: {lines:?}"));
+        span_keys(l, K)
+    };
+    assert_eq!(by_msg("before_record"), ["k_a=1"]);
+    assert_eq!(by_msg("after_record"), ["k_a=1", "order_ref=\"r-7\""]);
+    assert_eq!(by_msg("in_b"), ["k_a=1", "k_b=2", "order_ref=\"r-7\""]);
+    assert_eq!(
+        by_msg("a_again_in_b"),
+        ["k_a=1", "k_b=2", "order_ref=\"r-7\""]
+    );
+    assert_eq!(by_msg("back_in_a"), ["k_a=1", "order_ref=\"r-7\""]);
+    assert_eq!(by_msg("outside"), Vec::<String>::new());
+    assert_eq!(by_msg("inner_only_entered"), ["k_inner=4", "k_outer=3"]);
+    assert_eq!(by_msg("root_after_outer_left"), ["k_root=5"]);
+    assert_eq!(by_msg("explicit_parent"), ["k_inner=4", "k_outer=3"]);
+    assert_eq!(by_msg("explicit_root"), Vec::<String>::new());
+}
+
+/// Two subscribers on one thread (a scoped default inside another): each line has the
+/// spans of its own subscriber only, though both registries number their spans alike.
+#[test]
+fn a_nested_subscriber_sees_only_its_own_spans() {
+    const K: &[&str] = &["k_outer", "k_inner"];
+    let lines = with_layer(|| {
+        let outer = tracing::info_span!("outer", k_outer = 1);
+        let _e = outer.enter();
+        tracing::subscriber::with_default(subscriber(), || {
+            tracing::info!("inner_without_span");
+            let inner = tracing::info_span!("inner", k_inner = 2);
+            let _e = inner.enter();
+            tracing::info!("inner_with_span");
+        });
+        tracing::info!("outer_again");
+    });
+    let keys = |m: &str| span_keys(lines.iter().find(|l| l["message"] == m).unwrap(), K);
+    assert_eq!(keys("inner_without_span"), Vec::<String>::new());
+    assert_eq!(keys("inner_with_span"), ["k_inner=2"]);
+    assert_eq!(keys("outer_again"), ["k_outer=1"]);
+}
+
+/// With a per-layer filter that leaves a span out, the lines skip that span's fields as
+/// the registry's filtered scope does, also when the left-out span is the innermost.
+#[test]
+fn a_span_a_per_layer_filter_leaves_out_adds_no_fields() {
+    use tracing_subscriber::filter::filter_fn;
+    use tracing_subscriber::Layer as _;
+    const K: &[&str] = &["k_outer", "k_hidden", "k_inner"];
+    let sub = tracing_subscriber::registry()
+        .with(TracingLayer::new().with_filter(filter_fn(|m| m.name() != "hidden")));
+    let lines = capture(|| {
+        tracing::subscriber::with_default(sub, || {
+            let outer = tracing::info_span!("outer", k_outer = 1);
+            let _o = outer.enter();
+            let hidden = tracing::info_span!("hidden", k_hidden = 2);
+            let _h = hidden.enter();
+            tracing::info!("in_hidden");
+            let inner = tracing::info_span!("inner", k_inner = 3);
+            let _i = inner.enter();
+            tracing::info!("in_inner");
+        })
+    });
+    let keys = |m: &str| span_keys(lines.iter().find(|l| l["message"] == m).unwrap(), K);
+    assert_eq!(keys("in_hidden"), ["k_outer=1"]);
+    assert_eq!(keys("in_inner"), ["k_inner=3", "k_outer=1"]);
+}
+
+/// A span entered on two threads: a field one thread records reaches the other's next
+/// event, and each thread's lines have the span it entered.
+#[test]
+fn a_field_recorded_on_another_thread_reaches_the_next_event() {
+    let lines = with_layer(|| {
+        let dispatch = tracing::dispatcher::get_default(Clone::clone);
+        let ctx = ecsctx::context::Context::current();
+        let span = tracing::info_span!("job", job_ref = "j-1", step = tracing::field::Empty);
+        let _e = span.enter();
+        tracing::info!("main_before");
+        std::thread::scope(|s| {
+            s.spawn(|| {
+                ctx.run(|| {
+                    tracing::dispatcher::with_default(&dispatch, || {
+                        span.in_scope(|| tracing::info!("worker"));
+                        span.record("step", 2);
+                    })
+                })
+            });
+        });
+        tracing::info!("main_after");
+    });
+    let line = |m: &str| lines.iter().find(|l| l["message"] == m).unwrap();
+    assert_eq!(line("main_before")["extra"]["job_ref"], "j-1");
+    assert!(line("main_before")["extra"]["step"].is_null());
+    assert_eq!(line("worker")["extra"]["job_ref"], "j-1");
+    assert_eq!(line("main_after")["extra"]["step"], 2);
+}
+
 #[test]
 fn an_error_field_is_the_ecs_error_field_set() {
     let err = Outer(Inner);
