@@ -431,9 +431,11 @@ impl<E: Emit> Scanner<'_, '_, E> {
         // trigger word (`Bearer`, a prose key such as `cvv`, the first word of a two-word
         // key) or a key before a separator (`db_password = x`) starts anything; before
         // a byte that cannot follow a key (`,`, `)`, `!`, the end), nothing does.
+        // The word's trigger flags, once (`None`: not looked up yet).
+        let mut f = None;
         if letters == e && e - i < 15 && !after_double_dash(b, i) {
             let settled = match b.get(e) {
-                Some(b' ') => self.is_prose(i, e, triggers(b, i, e)),
+                Some(b' ') => self.is_prose(i, e, *f.insert(triggers(b, i, e))),
                 // A dotted name (`keyloop.store_id`): only a JWT's first segment, a SendGrid
                 // key or an IBAN starts anything before a dot.
                 Some(b'.') => {
@@ -447,7 +449,7 @@ impl<E: Emit> Scanner<'_, '_, E> {
                 return letters;
             }
         }
-        self.word_rules(i, letters, e)
+        self.word_rules(i, letters, e, f)
     }
 
     /// Whether the word `i..e` before a space is prose: not a trigger word (flags `f`:
@@ -463,7 +465,7 @@ impl<E: Emit> Scanner<'_, '_, E> {
     /// The rules a word may start: a CVV or PIN glued to its key, published token shapes,
     /// JWTs, IBANs, auth schemes, command-line users, named XML elements, keyed values.
     #[inline(never)]
-    fn word_rules(&mut self, i: usize, letters: usize, e: usize) -> usize {
+    fn word_rules(&mut self, i: usize, letters: usize, e: usize, f: Option<u8>) -> usize {
         let b = self.b;
         let w = &self.s[i..e];
         // `cvv123`, `CVV-123`, `pin_8674`: a CVV or PIN glued to its key.
@@ -487,7 +489,7 @@ impl<E: Emit> Scanner<'_, '_, E> {
             }
         }
         // What the word can start, looked up once (most words: nothing).
-        let f = triggers(b, i, e);
+        let f = f.unwrap_or_else(|| triggers(b, i, e));
         // A word of prose before a space (most words): only a published token, a trigger
         // word (`Bearer`, a prose key such as `cvv`, the first word of a two-word key) or
         // a key before a separator (`db_password = x`) can start anything.
@@ -2322,11 +2324,11 @@ fn triggers(b: &[u8], i: usize, e: usize) -> u8 {
             // [`pack`] at run time: one 8-byte load where the text has 8 bytes from `i`.
             let x = match b.get(i..i + 8) {
                 Some(w) => u64::from_le_bytes([w[0], w[1], w[2], w[3], w[4], w[5], w[6], w[7]]),
-                None => {
-                    let mut buf = [0u8; 8];
-                    buf[..n].copy_from_slice(&b[i..e]);
-                    u64::from_le_bytes(buf)
-                }
+                // (Near the end of the text: byte by byte, no copy of a variable length.)
+                None => b[i..e]
+                    .iter()
+                    .rev()
+                    .fold(0, |x, &c| (x << 8) | u64::from(c)),
             };
             let live = if n == 8 {
                 u64::MAX
