@@ -17,14 +17,6 @@
 //!   nanoseconds);
 //! - spans themselves write nothing (no `-> request` / `<- request` lines).
 //!
-//! A line's spans are the registry's scope of its event (the current span and its
-//! parents), with the fields they have when the event is logged. The layer follows the
-//! spans each thread enters, and the first event inside a span reads that span's scope
-//! from the registry for the next events to reuse until the span exits or any span
-//! records a field: events inside a span do not walk the registry each time. (A layer
-//! added to a subscriber after spans were entered sees their fields once they are
-//! entered again.)
-//!
 //! Fields are masked by their names, as other key-values are: `email = %p.email` is the
 //! token of the address, the same token as `event!(info, "x", email = p.email)`.
 //!
@@ -53,10 +45,7 @@
 //! ```
 //! (`tracing::subscriber::set_global_default` in a service.)
 
-use std::cell::RefCell;
 use std::fmt;
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::Arc;
 
 use tracing_core::field::{Field, Visit};
 use tracing_core::span::{Attributes, Id, Record};
@@ -71,9 +60,7 @@ use crate::render::error::ErrorFields;
 /// the installed ecsctx logger (see the [module docs](self)).
 #[derive(Debug, Default, Clone, Copy)]
 pub struct TracingLayer {
-    /// Given when the layer joins a subscriber ([`Layer::on_layer`]): names this layer's
-    /// entries in the thread's [`ENTERED`] spans (0: not given, spans looked up per event).
-    id: u64,
+    _private: (),
 }
 
 impl TracingLayer {
@@ -97,55 +84,6 @@ impl TracingLayer {
     }
 }
 
-impl TracingLayer {
-    /// Appends the fields of the spans a contextual event is in (its thread's current
-    /// span of this layer and that span's parents) from the thread's [`ENTERED`] spans,
-    /// reading them from the registry only when the scope was not read since the span
-    /// was entered or since a span recorded fields. `false` when this layer's entered
-    /// spans are unknown (no id, the thread's list busy or gone): the caller asks the
-    /// registry.
-    fn append_entered<S>(&self, rec: &mut Recorded, ctx: &Context<'_, S>) -> bool
-    where
-        S: Subscriber + for<'a> LookupSpan<'a>,
-    {
-        if self.id == 0 {
-            return false;
-        }
-        ENTERED
-            .try_with(|e| {
-                let Ok(mut e) = e.try_borrow_mut() else {
-                    return false;
-                };
-                let (stack, len) = &mut *e;
-                let Some(top) = stack[..*len]
-                    .iter_mut()
-                    .rev()
-                    .find(|x| x.layer == self.id && !x.again)
-                else {
-                    // Inside no span of this layer.
-                    return true;
-                };
-                let gen = FIELDS_GEN.load(Ordering::Acquire);
-                if top.read != gen {
-                    top.scope.clear();
-                    if let Some(span) = ctx.span(&top.id) {
-                        for s in span.scope() {
-                            if let Some(fields) = s.extensions().get::<Arc<Recorded>>() {
-                                top.scope.push(fields.clone());
-                            }
-                        }
-                    }
-                    top.read = gen;
-                }
-                for fields in &top.scope {
-                    rec.append(fields);
-                }
-                true
-            })
-            .unwrap_or(false)
-    }
-}
-
 /// A recorded value: text is a range of its [`Recorded`]'s buffer.
 #[derive(Debug, Clone)]
 enum RVal {
@@ -162,7 +100,7 @@ enum RVal {
 /// buffer. A span keeps its own in its extensions until it closes; an event's are
 /// recorded into buffers its thread reuses, so recording an event allocates nothing once
 /// they have grown. A later field of the same name replaces the earlier.
-#[derive(Debug, Default, Clone)]
+#[derive(Debug, Default)]
 struct Recorded {
     /// Text values and the message, one after another.
     text: String,
@@ -322,35 +260,6 @@ thread_local! {
     static SCRATCH: std::cell::RefCell<Scratch> = std::cell::RefCell::new(Scratch::default());
 }
 
-/// A span this thread entered, as one [`TracingLayer`] saw it: the fields of its scope
-/// (its own, then its parents', innermost first) are looked up in the registry by the
-/// first event inside it and kept for the next ones, until the span exits or any span
-/// records a field ([`FIELDS_GEN`]).
-struct Entered {
-    /// The layer that saw the enter ([`TracingLayer::id`]): two subscribers on one thread
-    /// (a scoped default inside another) never read each other's spans.
-    layer: u64,
-    id: Id,
-    /// Entered again while already entered: not the current span (as in the registry).
-    again: bool,
-    /// [`FIELDS_GEN`] when `scope` was read; 0: not read yet.
-    read: u64,
-    /// The recorded fields of the spans in scope, innermost first (spans without fields
-    /// left out).
-    scope: Vec<Arc<Recorded>>,
-}
-
-thread_local! {
-    /// The spans entered on this thread, innermost last. Entries past `.1` are spare (their
-    /// `scope` vectors reused): entering and leaving a span allocates nothing once the
-    /// thread has been as deep before.
-    static ENTERED: RefCell<(Vec<Entered>, usize)> = const { RefCell::new((Vec::new(), 0)) };
-}
-
-/// Bumped whenever a span's recorded fields change (`Span::record`): a scope read before
-/// is read again.
-static FIELDS_GEN: AtomicU64 = AtomicU64::new(1);
-
 /// Whether `target` is tower-http's trace middleware (whose fields [`ecs_name`] names).
 fn is_tower(target: &str) -> bool {
     target.starts_with("tower_http::trace")
@@ -407,7 +316,9 @@ where
             tower: is_tower(attrs.metadata().target()),
         });
         if let Some(span) = ctx.span(id) {
-            span.extensions_mut().insert(Arc::new(fields));
+            // (`replace`, not `insert`: a second `TracingLayer` in the same subscriber
+            // records the same fields, and `insert` would panic.)
+            span.extensions_mut().replace(fields);
         }
     }
 
@@ -415,84 +326,18 @@ where
         if let Some(span) = ctx.span(id) {
             let tower = is_tower(span.metadata().target());
             let mut ext = span.extensions_mut();
-            match ext.get_mut::<Arc<Recorded>>() {
-                // (A copy when an entered span's scope still holds the old fields.)
-                Some(rec) => values.record(&mut Recorder {
-                    rec: Arc::make_mut(rec),
-                    tower,
-                }),
+            match ext.get_mut::<Recorded>() {
+                Some(rec) => values.record(&mut Recorder { rec, tower }),
                 None => {
                     let mut fields = Recorded::default();
                     values.record(&mut Recorder {
                         rec: &mut fields,
                         tower,
                     });
-                    ext.insert(Arc::new(fields));
+                    ext.replace(fields);
                 }
             }
-            drop(ext);
-            FIELDS_GEN.fetch_add(1, Ordering::Release);
         }
-    }
-
-    fn on_layer(&mut self, _subscriber: &mut S) {
-        self.id = crate::ids::next();
-    }
-
-    fn on_enter(&self, id: &Id, _ctx: Context<'_, S>) {
-        if self.id == 0 {
-            return;
-        }
-        let _ = ENTERED.try_with(|e| {
-            let Ok(mut e) = e.try_borrow_mut() else {
-                return;
-            };
-            let (stack, len) = &mut *e;
-            let again = stack[..*len]
-                .iter()
-                .any(|x| x.layer == self.id && x.id == *id);
-            let entry = Entered {
-                layer: self.id,
-                id: id.clone(),
-                again,
-                read: 0,
-                scope: Vec::new(),
-            };
-            match stack.get_mut(*len) {
-                Some(spare) => {
-                    spare.layer = entry.layer;
-                    spare.id = entry.id;
-                    spare.again = again;
-                    spare.read = 0;
-                    spare.scope.clear();
-                }
-                None => stack.push(entry),
-            }
-            *len += 1;
-        });
-    }
-
-    fn on_exit(&self, id: &Id, _ctx: Context<'_, S>) {
-        if self.id == 0 {
-            return;
-        }
-        let _ = ENTERED.try_with(|e| {
-            let Ok(mut e) = e.try_borrow_mut() else {
-                return;
-            };
-            let (stack, len) = &mut *e;
-            // The latest enter of this span by this layer (spans may exit out of order).
-            if let Some(i) = stack[..*len]
-                .iter()
-                .rposition(|x| x.layer == self.id && x.id == *id)
-            {
-                stack[i..*len].rotate_left(1);
-                *len -= 1;
-                let spare = &mut stack[*len];
-                spare.scope.clear();
-                spare.read = 0;
-            }
-        });
     }
 
     fn on_event(&self, event: &Event<'_>, ctx: Context<'_, S>) {
@@ -525,12 +370,10 @@ where
         let own = rec.vals.len();
         // Then its spans' fields, from the innermost out (copied: the line is assembled
         // after the spans' extensions are released).
-        if !(event.is_contextual() && self.append_entered(&mut rec, &ctx)) {
-            if let Some(scope) = ctx.event_scope(event) {
-                for span in scope {
-                    if let Some(fields) = span.extensions().get::<Arc<Recorded>>() {
-                        rec.append(fields);
-                    }
+        if let Some(scope) = ctx.event_scope(event) {
+            for span in scope {
+                if let Some(fields) = span.extensions().get::<Recorded>() {
+                    rec.append(fields);
                 }
             }
         }
