@@ -55,17 +55,28 @@ pub(crate) fn cap_key(key: &str) -> &str {
 /// document with a key below it is rejected (a mapping conflict). `None` for every other
 /// path, including anything under `extra`.
 pub(crate) fn ecs_leaf_above(path: &str) -> Option<&str> {
-    let top_end = path.find('.')?;
+    let b = path.as_bytes();
+    let top_end = b.iter().position(|&c| c == b'.')?;
     let top = &path[..top_end];
     let field_set = is_ecs_field_set(top);
     if !field_set && top != "tags" {
         return None;
     }
-    path.match_indices('.')
-        .map(|(k, _)| &path[..k])
-        // A field set itself is an object.
-        .skip(usize::from(field_set))
-        .find(|prefix| ecs_leaves::ECS_LEAVES.binary_search(prefix).is_ok())
+    let is_leaf = |prefix: &str| ecs_leaves::ECS_LEAVES.binary_search(&prefix).is_ok();
+    // A field set itself is an object; `tags` is a value.
+    if !field_set && is_leaf(top) {
+        return Some(top);
+    }
+    // Each longer prefix that ends before a dot (byte loops: a path is short).
+    let mut end = top_end + 1;
+    while let Some(p) = b[end..].iter().position(|&c| c == b'.') {
+        let prefix = &path[..end + p];
+        if is_leaf(prefix) {
+            return Some(prefix);
+        }
+        end += p + 1;
+    }
+    None
 }
 
 /// The datatype of an ECS value field that is not a string (`placement::ecs_type`).
@@ -296,7 +307,7 @@ impl Policy {
 
     /// Keys with empty segments, and `labels`.
     fn place_slow(&self, raw: &str, path: &mut String) {
-        let mut segs = raw.split('.').filter(|s| !s.is_empty());
+        let mut segs = segments(raw).filter(|s| !s.is_empty());
         let Some(top) = segs.next() else {
             path.push_str("extra._");
             return;
@@ -320,6 +331,25 @@ impl Policy {
             path.push_str(s);
         }
     }
+}
+
+/// The dot-separated segments of `raw` (a byte loop: `str::split('.')`'s searcher costs
+/// more on a key's few bytes).
+fn segments(raw: &str) -> impl Iterator<Item = &str> {
+    let mut rest = Some(raw);
+    std::iter::from_fn(move || {
+        let r = rest?;
+        match r.bytes().position(|c| c == b'.') {
+            Some(p) => {
+                rest = Some(&r[p + 1..]);
+                Some(&r[..p])
+            }
+            None => {
+                rest = None;
+                Some(r)
+            }
+        }
+    })
 }
 
 /// Appends a label key with `.`, `*` and `\` replaced by `_` (ECS logging spec).
