@@ -196,21 +196,58 @@ impl<'a> Arg<'a> {
     /// captures, text owned by the value, `None` values. Its line is the same either way
     /// (`a_record_with_scalars_writes_the_line_of_the_general_path`).
     pub(crate) fn scalar_of(v: &Value<'a>) -> Option<Arg<'a>> {
-        // (An error casts to none of these. Signed integers before floats: a float cast
-        // also takes small integers; a float never casts to an integer.)
-        if let Some(s) = v.to_borrowed_str() {
-            Some(Arg::Str(s))
-        } else if let Some(n) = v.to_i64() {
-            Some(Arg::I64(n))
-        } else if let Some(n) = v.to_f64() {
-            Some(Arg::F64(n))
-        } else if let Some(n) = v.to_u64() {
-            Some(Arg::U64(n))
-        } else if let Some(b) = v.to_bool() {
-            Some(Arg::Bool(b))
-        } else {
-            v.to_char().map(Arg::Char)
+        // One visit (one dispatch on the value's kind; a `:serde` value is serialized
+        // once) instead of a cast per kind. An integer is an `I64` when it fits, else a
+        // `U64` when it fits; anything else (owned text, a capture, an error, `None`) is
+        // not a scalar.
+        struct Scalar<'a>(Option<Arg<'a>>);
+        type R = Result<(), log::kv::Error>;
+        impl<'a> log::kv::VisitValue<'a> for Scalar<'a> {
+            fn visit_any(&mut self, _: Value<'_>) -> R {
+                Ok(())
+            }
+            fn visit_i64(&mut self, n: i64) -> R {
+                self.0 = Some(Arg::I64(n));
+                Ok(())
+            }
+            fn visit_u64(&mut self, n: u64) -> R {
+                self.0 = Some(i64::try_from(n).map_or(Arg::U64(n), Arg::I64));
+                Ok(())
+            }
+            fn visit_i128(&mut self, n: i128) -> R {
+                self.0 = i64::try_from(n)
+                    .map(Arg::I64)
+                    .or_else(|_| u64::try_from(n).map(Arg::U64))
+                    .ok();
+                Ok(())
+            }
+            fn visit_u128(&mut self, n: u128) -> R {
+                self.0 = i64::try_from(n)
+                    .map(Arg::I64)
+                    .or_else(|_| u64::try_from(n).map(Arg::U64))
+                    .ok();
+                Ok(())
+            }
+            fn visit_f64(&mut self, n: f64) -> R {
+                self.0 = Some(Arg::F64(n));
+                Ok(())
+            }
+            fn visit_bool(&mut self, b: bool) -> R {
+                self.0 = Some(Arg::Bool(b));
+                Ok(())
+            }
+            fn visit_char(&mut self, c: char) -> R {
+                self.0 = Some(Arg::Char(c));
+                Ok(())
+            }
+            fn visit_borrowed_str(&mut self, s: &'a str) -> R {
+                self.0 = Some(Arg::Str(s));
+                Ok(())
+            }
         }
+        let mut out = Scalar(None);
+        v.visit(&mut out).ok()?;
+        out.0
     }
 
     /// Renders as exactly one leaf (so its key's place is known before it is rendered).

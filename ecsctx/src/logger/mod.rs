@@ -658,6 +658,10 @@ mod tests {
                 ("big", Value::from(u64::MAX)),
                 ("neg", Value::from(-3i64)),
                 ("initial", Value::from('x')),
+                ("wide", Value::from(i128::from(i64::MIN) - 1)),
+                ("wide_pos", Value::from(u128::from(u64::MAX) + 1)),
+                ("wide_fits", Value::from(-7i128)),
+                ("unsigned_wide_fits", Value::from(u128::from(u64::MAX))),
             ],
             vec![
                 ("http.response.status_code", Value::from(200)),
