@@ -144,8 +144,9 @@ impl EcsLogger {
         key: &str,
         value: &kv::Value<'_>,
     ) {
-        // Never `Value::visit`: for serde-captured values it runs value_bag's probing
-        // serializer, which panics on nested values (value-bag 1.14). `serialize` dispatches
+        // `serialize`, not `Value::visit`: a visitor would have to serialize what
+        // `visit_any` hands it anyway (an earlier visitor that did so inside value_bag's
+        // probing serializer panicked on nested serde values). `serialize` dispatches
         // primitives directly and serde values through their own impl.
         match value.to_borrowed_error() {
             // `log`'s `:err` capture: an error object, not a flat string.

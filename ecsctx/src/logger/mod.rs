@@ -643,6 +643,7 @@ mod tests {
     fn a_record_with_scalars_writes_the_line_of_the_general_path() {
         let (l, lines) = logger_into(Builder::new().with_filter("info"));
         let nested = serde_json::json!({"k": 1});
+        let deep = serde_json::json!({"a": {"b": [1, {"c": null}]}});
         let last = |lines: &Lines| {
             let v = lines.0.lock().unwrap();
             let mut j: serde_json::Value = serde_json::from_slice(v.last().unwrap()).unwrap();
@@ -672,12 +673,15 @@ mod tests {
             ],
             vec![("http.response.status_code", Value::from("two hundred"))],
             vec![("card_4111111111111111", Value::from(1))],
-            // Serde captures: a number casts to one; text, a list and a struct do not.
+            // Serde captures: a number is a scalar; text, a list and a struct are not.
             vec![
                 ("n", Value::from_serde(&5)),
                 ("t", Value::from_serde(&"text")),
                 ("list", Value::from_serde(&[1, 2])),
                 ("opt", Value::from_serde(&Some(3))),
+                ("opt_deep", Value::from_serde(&Some(Some(Some("x"))))),
+                ("deep", Value::from_serde(&deep)),
+                ("unit", Value::from_serde(&())),
             ],
         ];
         for kvs in &sets {
