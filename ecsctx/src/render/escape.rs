@@ -37,6 +37,12 @@ pub(crate) fn hex_into(dst: &mut [u8], src: &[u8]) {
 #[inline]
 pub(crate) fn escape_into(out: &mut Vec<u8>, s: &str) {
     let bytes = s.as_bytes();
+    // Most strings need no escape: one check of whole words (the last one overlapping)
+    // and one copy.
+    if !words_may_need_escape(bytes) {
+        out.extend_from_slice(bytes);
+        return;
+    }
     let i = clean_words(bytes);
     let mut start = 0;
     for (i, &b) in bytes.iter().enumerate().skip(i) {
@@ -76,6 +82,30 @@ fn clean_words(bytes: &[u8]) -> usize {
     i
 }
 
+/// Whether any byte of `bytes` may need an escape (never false when one does): word by
+/// word, the last word overlapping the one before (a string shorter than a word, byte
+/// by byte).
+#[inline]
+fn words_may_need_escape(bytes: &[u8]) -> bool {
+    let n = bytes.len();
+    if n < 8 {
+        return bytes.iter().any(|&b| ESCAPE[b as usize] != 0);
+    }
+    let word = |i: usize| {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(&bytes[i..i + 8]);
+        u64::from_le_bytes(w)
+    };
+    let mut i = 0;
+    while i + 8 < n {
+        if may_need_escape(word(i)) {
+            return true;
+        }
+        i += 8;
+    }
+    may_need_escape(word(n - 8))
+}
+
 /// Whether `bytes` holds nothing JSON must escape.
 #[inline]
 pub(crate) fn is_plain(bytes: &[u8]) -> bool {
@@ -99,6 +129,15 @@ fn may_need_escape(w: u64) -> bool {
 /// Writes `"s"` escaped, cut to `max` bytes (at a char boundary) with a visible marker.
 #[inline]
 pub(crate) fn write_str(out: &mut Vec<u8>, s: &str, max: usize) {
+    let bytes = s.as_bytes();
+    // The common case: a string within the cap with nothing to escape, in one copy.
+    if bytes.len() <= max && !words_may_need_escape(bytes) {
+        out.reserve(bytes.len() + 2);
+        out.push(b'"');
+        out.extend_from_slice(bytes);
+        out.push(b'"');
+        return;
+    }
     out.push(b'"');
     if s.len() <= max {
         escape_into(out, s);
