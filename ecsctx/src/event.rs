@@ -215,17 +215,11 @@ impl<'a> Arg<'a> {
                 Ok(())
             }
             fn visit_i128(&mut self, n: i128) -> R {
-                self.0 = i64::try_from(n)
-                    .map(Arg::I64)
-                    .or_else(|_| u64::try_from(n).map(Arg::U64))
-                    .ok();
+                self.0 = narrow(n);
                 Ok(())
             }
             fn visit_u128(&mut self, n: u128) -> R {
-                self.0 = i64::try_from(n)
-                    .map(Arg::I64)
-                    .or_else(|_| u64::try_from(n).map(Arg::U64))
-                    .ok();
+                self.0 = narrow(n);
                 Ok(())
             }
             fn visit_f64(&mut self, n: f64) -> R {
@@ -244,6 +238,13 @@ impl<'a> Arg<'a> {
                 self.0 = Some(Arg::Str(s));
                 Ok(())
             }
+        }
+        /// A wide integer as an `I64` when it fits, else a `U64` when it fits.
+        fn narrow<'a, N: TryInto<i64> + TryInto<u64> + Copy>(n: N) -> Option<Arg<'a>> {
+            TryInto::<i64>::try_into(n)
+                .map(Arg::I64)
+                .or_else(|_| TryInto::<u64>::try_into(n).map(Arg::U64))
+                .ok()
         }
         let mut out = Scalar(None);
         v.visit(&mut out).ok()?;
