@@ -74,12 +74,17 @@ pub(crate) fn hash(mut h: u64, bytes: &[u8]) -> u64 {
     }
     let tail = chunks.remainder();
     if !tail.is_empty() {
-        h = mix(
-            h,
-            tail.iter().rev().fold(0, |w, &c| (w << 8) | u64::from(c)),
-        );
+        h = mix(h, le_word(tail));
     }
     h
+}
+
+/// Up to eight bytes packed little-endian (the first byte lowest), without a copy of a
+/// variable length.
+#[inline]
+pub(crate) fn le_word(bytes: &[u8]) -> u64 {
+    debug_assert!(bytes.len() <= 8);
+    bytes.iter().rev().fold(0, |w, &c| (w << 8) | u64::from(c))
 }
 
 /// One step of [`hash`]: eight bytes (or any word) into `h`.

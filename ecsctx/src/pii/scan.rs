@@ -2324,11 +2324,8 @@ fn triggers(b: &[u8], i: usize, e: usize) -> u8 {
             // [`pack`] at run time: one 8-byte load where the text has 8 bytes from `i`.
             let x = match b.get(i..i + 8) {
                 Some(w) => u64::from_le_bytes([w[0], w[1], w[2], w[3], w[4], w[5], w[6], w[7]]),
-                // (Near the end of the text: byte by byte, no copy of a variable length.)
-                None => b[i..e]
-                    .iter()
-                    .rev()
-                    .fold(0, |x, &c| (x << 8) | u64::from(c)),
+                // (Near the end of the text.)
+                None => crate::memo::le_word(&b[i..e]),
             };
             let live = if n == 8 {
                 u64::MAX
