@@ -372,8 +372,9 @@ fn placed_slot(key: &[u8]) -> usize {
 
 /// A foreign event's (or a `log` record's) key list as the key of its remembered shape:
 /// the head leaves it has (with the origin on, a `tracing` event may lack a file or a
-/// line), then each key with whether its value is text. The same list renders the same way: one call-site shape
-/// serves every event with it, as one `event!` call site's shape serves its events.
+/// line), then each key with whether its value is text. The same list renders the same
+/// way: one call-site shape serves every event with it, as one `event!` call site's
+/// shape serves its events.
 pub(super) struct ForeignKey<'a> {
     logger: u64,
     head: u8,
