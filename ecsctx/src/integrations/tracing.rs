@@ -372,6 +372,12 @@ where
         // after the spans' extensions are released).
         if let Some(scope) = ctx.event_scope(event) {
             for span in scope {
+                // A span whose call site declares no fields never has any recorded
+                // (`on_new_span` and `on_record` record only declared fields): its
+                // extensions are not locked.
+                if span.fields().is_empty() {
+                    continue;
+                }
                 if let Some(fields) = span.extensions().get::<Recorded>() {
                     rec.append(fields);
                 }
