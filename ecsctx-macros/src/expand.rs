@@ -112,6 +112,12 @@ pub(crate) fn event(tokens: TokenStream) -> TokenStream {
         )),
         _ => quote!(::ecsctx::__private::Callsite::new()),
     };
+    let plain = plain_bits(&name, input.target.as_ref());
+    let callsite = if plain == 0 {
+        callsite
+    } else {
+        quote!(#callsite.with_plain(#plain))
+    };
     let kv_slice = match &name {
         Name::Declared(p) => {
             let n = fields.leaves.len();
@@ -137,6 +143,26 @@ pub(crate) fn event(tokens: TokenStream) -> TokenStream {
             );
         }
     })
+}
+
+/// What is known at compile time of the call site's strings: `Callsite::PLAIN_MESSAGE`
+/// (1) for a literal name with no byte JSON escapes, `Callsite::PLAIN_TARGET` (2) for a
+/// literal target with none, or `module_path!()` (identifiers and `::`).
+fn plain_bits(name: &Name, target: Option<&syn::Expr>) -> u8 {
+    let plain = |s: &str| !s.bytes().any(|b| b < 0x20 || b == b'"' || b == b'\\');
+    let message = match name {
+        Name::Literal(lit) => plain(&lit.value()),
+        _ => false,
+    };
+    let target = match target {
+        None => true,
+        Some(syn::Expr::Lit(syn::ExprLit {
+            lit: syn::Lit::Str(s),
+            ..
+        })) => plain(&s.value()),
+        Some(_) => false,
+    };
+    u8::from(message) | (u8::from(target) << 1)
 }
 
 /// The name of an `event!`.

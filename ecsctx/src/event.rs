@@ -67,15 +67,25 @@ pub struct Callsite {
     pub(crate) shape: std::sync::OnceLock<Option<SiteShape>>,
     /// The message when it is not a literal (a declared event's action).
     pub(crate) message: Option<&'static str>,
+    /// What the macro knows of the call site's strings at compile time
+    /// ([`Callsite::PLAIN_MESSAGE`], [`Callsite::PLAIN_TARGET`]).
+    pub(crate) plain: u8,
 }
 
 impl Callsite {
+    /// The literal message holds no byte JSON escapes (`"`, `\`, a control character):
+    /// it is written as it is (within the length cap), not checked on every line.
+    pub const PLAIN_MESSAGE: u8 = 1;
+    /// The target (a literal, or `module_path!()`) holds no byte JSON escapes.
+    pub const PLAIN_TARGET: u8 = 2;
+
     /// An empty call site (used in the expansion's `static`).
     #[allow(clippy::new_without_default)]
     pub const fn new() -> Self {
         Callsite {
             shape: std::sync::OnceLock::new(),
             message: None,
+            plain: 0,
         }
     }
 
@@ -84,7 +94,15 @@ impl Callsite {
         Callsite {
             shape: std::sync::OnceLock::new(),
             message: Some(action),
+            plain: 0,
         }
+    }
+
+    /// This call site with what the macro checked of its strings (`PLAIN_*` bits): the
+    /// macro sets a bit only for a string it has read whole.
+    pub const fn with_plain(mut self, plain: u8) -> Self {
+        self.plain = plain;
+        self
     }
 }
 

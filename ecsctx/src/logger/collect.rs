@@ -29,7 +29,16 @@ impl EcsLogger {
         mut leaf: impl FnMut(&'static str, usize, usize),
     ) {
         let start = vals.len();
-        escape::write_str(vals, src.target(), max);
+        let target = src.target();
+        match src {
+            // A target the macro found nothing to escape in.
+            Src::Event(ev)
+                if ev.site.plain & Callsite::PLAIN_TARGET != 0 && target.len() <= max =>
+            {
+                escape::write_quoted_plain(vals, target)
+            }
+            _ => escape::write_str(vals, target, max),
+        }
         leaf("log.logger", start, vals.len());
         if self.origin {
             if let Some(file) = src.file() {

@@ -379,6 +379,13 @@ impl EcsLogger {
         match src {
             // An `event!` name is a checked static identifier: nothing to mask.
             Src::Event(ev) => match ev.args.as_str().or(ev.site.message) {
+                // A literal the macro found nothing to escape in.
+                Some(m)
+                    if ev.site.plain & Callsite::PLAIN_MESSAGE != 0
+                        && m.len() <= limits.max_str =>
+                {
+                    escape::write_quoted_plain(out, m)
+                }
                 Some(m) => escape::write_str(out, m, limits.max_str),
                 None => escape::write_display(out, &ev.args, limits.max_str),
             },

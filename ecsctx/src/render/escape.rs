@@ -149,6 +149,17 @@ pub(crate) fn write_str(out: &mut Vec<u8>, s: &str, max: usize) {
     out.push(b'"');
 }
 
+/// Writes `s` quoted, as it is: for a string known to hold nothing JSON escapes (an
+/// `event!` call site's literal, checked by the macro) and within the length cap.
+#[inline]
+pub(crate) fn write_quoted_plain(out: &mut Vec<u8>, s: &str) {
+    debug_assert!(is_plain(s.as_bytes()));
+    out.reserve(s.len() + 2);
+    out.push(b'"');
+    out.extend_from_slice(s.as_bytes());
+    out.push(b'"');
+}
+
 pub(crate) fn write_truncation_marker(out: &mut Vec<u8>, dropped: usize) {
     out.extend_from_slice("…[ecsctx: truncated ".as_bytes());
     out.extend_from_slice(itoa::Buffer::new().format(dropped).as_bytes());

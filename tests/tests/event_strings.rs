@@ -1,0 +1,64 @@
+//! An `event!` call site's name and target are written as the macro found them at
+//! compile time: as they are when they hold nothing JSON escapes, escaped otherwise, and
+//! cut at the configured length cap either way. Each line must parse back to the
+//! strings given.
+
+use ecsctx::event;
+use ecsctx::testing::capture;
+use serde_json::Value;
+
+/// A target that only the runtime sees (not a literal).
+const QUOTED_TARGET: &str = "audit \"q\"\\x";
+
+fn install() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        ecsctx::Builder::new()
+            .with_filter("info")
+            .with_max_value_len(16)
+            .init()
+    });
+}
+
+fn one(lines: Vec<Value>) -> Value {
+    assert_eq!(lines.len(), 1, "{lines:#?}");
+    lines.into_iter().next().unwrap()
+}
+
+#[test]
+fn plain_names_and_targets_are_written_as_they_are() {
+    install();
+    let line = one(capture(|| event!(info, "paid")));
+    assert_eq!(line["message"], "paid");
+    assert_eq!(line["log"]["logger"], module_path!());
+    let line = one(capture(|| event!(target: "audit", info, "paiement_réussi")));
+    assert_eq!(line["message"], "paiement_réussi");
+    assert_eq!(line["log"]["logger"], "audit");
+}
+
+#[test]
+fn names_and_targets_that_need_escapes_are_escaped() {
+    install();
+    let line = one(capture(|| event!(target: "a\"b\\c", info, "say_\"hi\"")));
+    assert_eq!(line["message"], "say_\"hi\"");
+    assert_eq!(line["log"]["logger"], "a\"b\\c");
+    let line = one(capture(|| event!(target: QUOTED_TARGET, info, "x\\y")));
+    assert_eq!(line["message"], "x\\y");
+    assert_eq!(line["log"]["logger"], QUOTED_TARGET);
+}
+
+#[test]
+fn names_and_targets_over_the_length_cap_are_cut_like_any_string() {
+    install();
+    let line = one(capture(
+        || event!(target: "checkout_service_target", info, "payment_processed_twice"),
+    ));
+    assert_eq!(
+        line["message"],
+        "payment_processe…[ecsctx: truncated 7 bytes]"
+    );
+    assert_eq!(
+        line["log"]["logger"],
+        "checkout_service…[ecsctx: truncated 7 bytes]"
+    );
+}
