@@ -490,7 +490,11 @@ impl<'a> ForeignKey<'a> {
                 let kept = if f.message.is_empty() {
                     Kept::Nothing
                 } else if f.message == message {
-                    Kept::This
+                    if f.message_plain {
+                        Kept::ThisPlain
+                    } else {
+                        Kept::This
+                    }
                 } else {
                     Kept::Another
                 };
@@ -520,6 +524,7 @@ impl<'a> ForeignKey<'a> {
                     && self.matches(&f.sig)
                 {
                     f.message.push_str(message);
+                    f.message_plain = escape::is_plain(message.as_bytes());
                 }
             }
         });
@@ -537,6 +542,7 @@ impl<'a> ForeignKey<'a> {
             self.write(&mut f.sig);
             f.shape = shape.map(Rc::new);
             f.message.clear();
+            f.message_plain = false;
         });
     }
 }
@@ -546,6 +552,9 @@ impl<'a> ForeignKey<'a> {
 pub(super) enum Kept {
     /// The list remembers this message: the masker keeps it as it is.
     This,
+    /// [`Kept::This`], and the message holds nothing JSON escapes: it is written as it is
+    /// (within the length cap).
+    ThisPlain,
     /// The list remembers no message yet.
     Nothing,
     /// Another message, or the list is not remembered.
@@ -579,6 +588,8 @@ struct ForeignSlot {
     /// (empty: none): a `tracing` call site's literal message repeats on every line, and
     /// is not scanned again.
     message: String,
+    /// Whether `message` holds nothing JSON escapes.
+    message_plain: bool,
 }
 
 /// The longest message a [`ForeignSlot`] remembers.

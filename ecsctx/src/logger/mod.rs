@@ -401,7 +401,9 @@ impl EcsLogger {
             },
             Src::Foreign(f) => {
                 let kept = foreign.as_ref().map_or(Kept::Another, |(_, _, kept)| *kept);
-                if kept == Kept::This {
+                if kept == Kept::ThisPlain && f.message.len() <= limits.max_str {
+                    escape::write_quoted_plain(out, f.message);
+                } else if matches!(kept, Kept::This | Kept::ThisPlain) {
                     escape::write_str(out, f.message, limits.max_str);
                 } else if escape::write_str_masked(
                     out,
