@@ -84,16 +84,18 @@ impl TracingLayer {
     }
 }
 
-/// A recorded value: text is a range of its [`Recorded`]'s buffer.
-#[derive(Debug, Clone)]
+/// A recorded value: text is a range of its [`Recorded`]'s buffer, an error an index
+/// into its errors (so a value is `Copy`, and clearing a record drops nothing per value).
+#[derive(Debug, Clone, Copy)]
 enum RVal {
     Str(usize, usize),
     I64(i64),
     U64(u64),
     F64(f64),
     Bool(bool),
-    /// An error field as the ECS `error` field set (its message and causes).
-    Json(serde_json::Value),
+    /// An error field as the ECS `error` field set (its message and causes): the index of
+    /// its JSON in [`Recorded::errors`].
+    Json(usize),
 }
 
 /// Fields under their ECS names, and a message, with text values as ranges of one
@@ -105,6 +107,8 @@ struct Recorded {
     /// Text values and the message, one after another.
     text: String,
     vals: Vec<(&'static str, RVal)>,
+    /// Error fields as JSON (rare; [`RVal::Json`] indexes them).
+    errors: Vec<serde_json::Value>,
     message: Option<(usize, usize)>,
 }
 
@@ -112,6 +116,9 @@ impl Recorded {
     fn clear(&mut self) {
         self.text.clear();
         self.vals.clear();
+        if !self.errors.is_empty() {
+            self.errors.clear();
+        }
         self.message = None;
     }
 
@@ -122,6 +129,7 @@ impl Recorded {
         (start, self.text.len())
     }
 
+    #[inline]
     fn put(&mut self, name: &'static str, v: RVal) {
         match self.vals.iter_mut().find(|(k, _)| *k == name) {
             Some(slot) => slot.1 = v,
@@ -158,20 +166,25 @@ impl Recorded {
                     let (a, b) = self.push_str(&other.text[*a..*b]);
                     RVal::Str(a, b)
                 }
-                v => v.clone(),
+                RVal::Json(i) => {
+                    self.errors.push(other.errors[*i].clone());
+                    RVal::Json(self.errors.len() - 1)
+                }
+                v => *v,
             };
             self.vals.push((k, v));
         }
     }
 
-    fn arg<'a>(&'a self, v: &'a RVal) -> Arg<'a> {
+    #[inline]
+    fn arg(&self, v: RVal) -> Arg<'_> {
         match v {
-            RVal::Str(a, b) => Arg::Str(&self.text[*a..*b]),
-            RVal::I64(n) => Arg::I64(*n),
-            RVal::U64(n) => Arg::U64(*n),
-            RVal::F64(n) => Arg::F64(*n),
-            RVal::Bool(b) => Arg::Bool(*b),
-            RVal::Json(j) => Arg::Value(log::kv::Value::from_serde(j)),
+            RVal::Str(a, b) => Arg::Str(&self.text[a..b]),
+            RVal::I64(n) => Arg::I64(n),
+            RVal::U64(n) => Arg::U64(n),
+            RVal::F64(n) => Arg::F64(n),
+            RVal::Bool(b) => Arg::Bool(b),
+            RVal::Json(i) => Arg::Value(log::kv::Value::from_serde(&self.errors[i])),
         }
     }
 }
@@ -227,7 +240,10 @@ impl Visit for Recorder<'_> {
             backtrace: None,
         };
         let v = match serde_json::to_value(&fields) {
-            Ok(j) => RVal::Json(j),
+            Ok(j) => {
+                self.rec.errors.push(j);
+                RVal::Json(self.rec.errors.len() - 1)
+            }
             Err(_) => {
                 let (a, b) = self.rec.push_str(&value.to_string());
                 RVal::Str(a, b)
@@ -357,91 +373,111 @@ where
         if !enabled {
             return;
         }
-        let Scratch { mut rec, pairs } = SCRATCH
-            .try_with(|r| r.try_borrow_mut().map(|mut r| std::mem::take(&mut *r)).ok())
-            .ok()
-            .flatten()
-            .unwrap_or_default();
-        rec.clear();
-        event.record(&mut Recorder {
-            rec: &mut rec,
-            tower: is_tower(meta.target()),
+        // This thread's buffers, used in place (an event logged while another is being
+        // written finds them borrowed and gets fresh ones).
+        let written = SCRATCH.try_with(|r| match r.try_borrow_mut() {
+            Ok(mut scratch) => {
+                write_event(&mut scratch, event, &ctx, installed, logger, lvl);
+                // (Buffers that grew past reason are not kept.)
+                if scratch.rec.text.capacity() > 64 * 1024 || scratch.pairs.capacity() > 256 {
+                    *scratch = Scratch::default();
+                }
+                true
+            }
+            Err(_) => false,
         });
-        let own = rec.vals.len();
-        // Then its spans' fields, from the innermost out (copied: the line is assembled
-        // after the spans' extensions are released).
-        if let Some(scope) = ctx.event_scope(event) {
-            for span in scope {
-                // A span whose call site declares no fields never has any recorded
-                // (`on_new_span` and `on_record` record only declared fields): its
-                // extensions are not locked.
-                if span.fields().is_empty() {
-                    continue;
-                }
-                if let Some(fields) = span.extensions().get::<Recorded>() {
-                    rec.append(fields);
-                }
-            }
-        }
-        // With OpenTelemetry, the ids of the span it is in, written into the buffer.
-        #[cfg(feature = "opentelemetry")]
-        let otel = otel_ids(&mut rec);
-        // The line's key-values: the OpenTelemetry ids, the event's own fields, then its
-        // spans' (innermost first); a name already taken is skipped (the event's field,
-        // or the inner span's, wins).
-        let mut pairs: Vec<(&'static str, Arg<'_>)> = pairs;
-        let mut push = |k: &'static str, v, check: bool| {
-            if !(check && pairs.iter().any(|(q, _)| *q == k)) {
-                pairs.push((k, v));
-            }
-        };
-        #[cfg(feature = "opentelemetry")]
-        if let Some([(ta, tb), (sa, sb)]) = otel {
-            push("trace.id", Arg::Str(&rec.text[ta..tb]), false);
-            push("span.id", Arg::Str(&rec.text[sa..sb]), false);
-        }
-        for (i, (k, v)) in rec.vals.iter().enumerate() {
-            // (The event's own names are unique among themselves.)
-            let check = cfg!(feature = "opentelemetry") || i >= own;
-            push(k, rec.arg(v), check);
-        }
-        let message = match rec.message {
-            Some((a, b)) => &rec.text[a..b],
-            None => meta.name(),
-        };
-        // Into ecsctx's logger directly: scalars unboxed, no `log` value to go through.
-        if let Some(ecs) = installed {
-            ecs.log_foreign(
-                message,
-                lvl,
-                meta.target(),
-                (meta.file(), meta.line()),
-                &pairs,
-            );
-        } else {
-            let kvs = Kvs(&pairs);
-            logger.log(
-                &log::Record::builder()
-                    .level(lvl)
-                    .target(meta.target())
-                    .module_path(meta.module_path())
-                    .file(meta.file())
-                    .line(meta.line())
-                    .args(format_args!("{message}"))
-                    .key_values(&kvs)
-                    .build(),
-            );
-        }
-        // The buffers back for the thread's next event (unless they grew past reason).
-        let pairs = recycle(pairs);
-        if rec.text.capacity() <= 64 * 1024 && pairs.capacity() <= 256 {
-            let _ = SCRATCH.try_with(|r| {
-                if let Ok(mut r) = r.try_borrow_mut() {
-                    *r = Scratch { rec, pairs };
-                }
-            });
+        if written != Ok(true) {
+            write_event(&mut Scratch::default(), event, &ctx, installed, logger, lvl);
         }
     }
+}
+
+/// Writes `event` (its level enabled) with `scratch`'s buffers (its record is cleared
+/// when the next event starts).
+fn write_event<S>(
+    scratch: &mut Scratch,
+    event: &Event<'_>,
+    ctx: &Context<'_, S>,
+    installed: Option<&&'static crate::logger::EcsLogger>,
+    logger: &dyn log::Log,
+    lvl: log::Level,
+) where
+    S: Subscriber + for<'a> LookupSpan<'a>,
+{
+    let meta = event.metadata();
+    let rec = &mut scratch.rec;
+    rec.clear();
+    event.record(&mut Recorder {
+        rec,
+        tower: is_tower(meta.target()),
+    });
+    let own = rec.vals.len();
+    // Then its spans' fields, from the innermost out (copied: the line is assembled
+    // after the spans' extensions are released).
+    if let Some(scope) = ctx.event_scope(event) {
+        for span in scope {
+            // A span whose call site declares no fields never has any recorded
+            // (`on_new_span` and `on_record` record only declared fields): its
+            // extensions are not locked.
+            if span.fields().is_empty() {
+                continue;
+            }
+            if let Some(fields) = span.extensions().get::<Recorded>() {
+                rec.append(fields);
+            }
+        }
+    }
+    // With OpenTelemetry, the ids of the span it is in, written into the buffer.
+    #[cfg(feature = "opentelemetry")]
+    let otel = otel_ids(rec);
+    // The line's key-values: the OpenTelemetry ids, the event's own fields, then its
+    // spans' (innermost first); a name already taken is skipped (the event's field,
+    // or the inner span's, wins).
+    let mut pairs: Vec<(&'static str, Arg<'_>)> = std::mem::take(&mut scratch.pairs);
+    let mut push = |k: &'static str, v, check: bool| {
+        if !(check && pairs.iter().any(|(q, _)| *q == k)) {
+            pairs.push((k, v));
+        }
+    };
+    #[cfg(feature = "opentelemetry")]
+    if let Some([(ta, tb), (sa, sb)]) = otel {
+        push("trace.id", Arg::Str(&rec.text[ta..tb]), false);
+        push("span.id", Arg::Str(&rec.text[sa..sb]), false);
+    }
+    for (i, (k, v)) in rec.vals.iter().enumerate() {
+        // (The event's own names are unique among themselves.)
+        let check = cfg!(feature = "opentelemetry") || i >= own;
+        push(k, rec.arg(*v), check);
+    }
+    let message = match rec.message {
+        Some((a, b)) => &rec.text[a..b],
+        None => meta.name(),
+    };
+    // Into ecsctx's logger directly: scalars unboxed, no `log` value to go through.
+    if let Some(ecs) = installed {
+        ecs.log_foreign(
+            message,
+            lvl,
+            meta.target(),
+            (meta.file(), meta.line()),
+            &pairs,
+        );
+    } else {
+        let kvs = Kvs(&pairs);
+        logger.log(
+            &log::Record::builder()
+                .level(lvl)
+                .target(meta.target())
+                .module_path(meta.module_path())
+                .file(meta.file())
+                .line(meta.line())
+                .args(format_args!("{message}"))
+                .key_values(&kvs)
+                .build(),
+        );
+    }
+    // The list back, empty, for the thread's next event.
+    scratch.pairs = recycle(pairs);
 }
 
 /// The trace and span id (lowercase hex) of the current OpenTelemetry span, when one is
