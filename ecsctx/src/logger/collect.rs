@@ -389,6 +389,10 @@ pub(super) struct ForeignKey<'a> {
     head: u8,
     kvs: &'a [(&'a str, Arg<'a>)],
     hash: u64,
+    /// Whether every key is a `&'static str` (a `tracing` event's field names): then a
+    /// slot remembered from such a list is recognised by the keys' addresses
+    /// ([`ForeignSlot::statics`]) before their bytes are compared.
+    keys_static: bool,
 }
 
 impl<'a> ForeignKey<'a> {
@@ -396,7 +400,8 @@ impl<'a> ForeignKey<'a> {
     /// values, or one that is not a scalar).
     #[inline]
     pub(super) fn of(logger: &EcsLogger, f: &Foreign<'a>) -> Option<Self> {
-        Self::new(logger, f.file.is_some(), f.line.is_some(), f.kvs)
+        // (`Foreign::kvs` holds `&'static str` keys: its type says so.)
+        Self::with(logger, f.file.is_some(), f.line.is_some(), f.kvs, true)
     }
 
     /// The key of a list whose line has a file and a line (or not), for `logger`; `None`
@@ -408,6 +413,20 @@ impl<'a> ForeignKey<'a> {
         line: bool,
         kvs: &'a [(&'a str, Arg<'a>)],
     ) -> Option<Self> {
+        Self::with(logger, file, line, kvs, false)
+    }
+
+    /// [`Self::new`]; `keys_static`: every key is a `&'static str`, and the list is
+    /// hashed by its keys' addresses (a list of static keys is found in a set of its
+    /// own, never by another list's bytes).
+    #[inline]
+    fn with(
+        logger: &EcsLogger,
+        file: bool,
+        line: bool,
+        kvs: &'a [(&'a str, Arg<'a>)],
+        keys_static: bool,
+    ) -> Option<Self> {
         if kvs.len() > MAX_SHAPE_ARGS || !kvs.iter().all(|(_, a)| a.is_scalar()) {
             return None;
         }
@@ -416,16 +435,21 @@ impl<'a> ForeignKey<'a> {
         } else {
             1
         };
-        let mut h = u64::from(head);
+        let mut h = u64::from(head) | u64::from(keys_static) << 8;
         for (k, a) in kvs {
             h = memo::mix(h, u64::from(kind(a)) << 56 | k.len() as u64);
-            h = memo::hash(h, k.as_bytes());
+            h = if keys_static {
+                memo::mix(h, k.as_ptr() as u64)
+            } else {
+                memo::hash(h, k.as_bytes())
+            };
         }
         Some(ForeignKey {
             logger: logger.id,
             head,
             kvs,
             hash: h,
+            keys_static,
         })
     }
 
@@ -464,6 +488,40 @@ impl<'a> ForeignKey<'a> {
         rest.is_empty()
     }
 
+    /// Whether `f` remembers this list: by its keys' addresses when both lists are of
+    /// static keys (the same address and length of a `&'static str` is the same bytes,
+    /// so this never says yes wrongly), else (or when the addresses differ: the same
+    /// names at another call site) by its bytes.
+    #[inline]
+    fn is_in(&self, f: &ForeignSlot) -> bool {
+        if f.logger != self.logger || f.hash != self.hash {
+            return false;
+        }
+        let same_statics = self.keys_static
+            && f.head == self.head
+            && f.statics.len() == self.kvs.len()
+            && f.statics.iter().zip(self.kvs).all(|(&(p, n, t), (k, a))| {
+                p == k.as_ptr() as usize && n == k.len() && t == kind(a)
+            });
+        same_statics || self.matches(&f.sig)
+    }
+
+    /// Makes `f` remember this list (not yet its shape or a message).
+    fn fill(&self, f: &mut ForeignSlot) {
+        f.logger = self.logger;
+        f.hash = self.hash;
+        self.write(&mut f.sig);
+        f.head = self.head;
+        f.statics.clear();
+        if self.keys_static {
+            f.statics.extend(
+                self.kvs
+                    .iter()
+                    .map(|(k, a)| (k.as_ptr() as usize, k.len(), kind(a))),
+            );
+        }
+    }
+
     fn write(&self, sig: &mut Vec<u8>) {
         sig.clear();
         sig.push(self.head);
@@ -486,7 +544,7 @@ impl<'a> ForeignKey<'a> {
     #[inline]
     pub(super) fn lookup(&self, message: &str) -> (Option<Option<Rc<SiteShape>>>, Kept) {
         let hit = |f: &ForeignSlot| {
-            (f.logger == self.logger && f.hash == self.hash && self.matches(&f.sig)).then(|| {
+            self.is_in(f).then(|| {
                 let kept = if f.message.is_empty() {
                     Kept::Nothing
                 } else if f.message == message {
@@ -518,11 +576,7 @@ impl<'a> ForeignKey<'a> {
         let set = self.set();
         memo::update(&FOREIGN, FOREIGN_SLOTS, ForeignSlot::default, |t| {
             for f in &mut t[set..set + 2] {
-                if f.logger == self.logger
-                    && f.hash == self.hash
-                    && f.message.is_empty()
-                    && self.matches(&f.sig)
-                {
+                if f.message.is_empty() && self.is_in(f) {
                     f.message.push_str(message);
                     f.message_plain = escape::is_plain(message.as_bytes());
                 }
@@ -537,9 +591,7 @@ impl<'a> ForeignKey<'a> {
         memo::update(&FOREIGN, FOREIGN_SLOTS, ForeignSlot::default, |t| {
             t[set + 1] = std::mem::take(&mut t[set]);
             let f = &mut t[set];
-            f.logger = self.logger;
-            f.hash = self.hash;
-            self.write(&mut f.sig);
+            self.fill(f);
             f.shape = shape.map(Rc::new);
             f.message.clear();
             f.message_plain = false;
@@ -582,6 +634,11 @@ struct ForeignSlot {
     hash: u64,
     /// The list ([`ForeignKey::write`]), compared whole.
     sig: Vec<u8>,
+    /// The list's head ([`ForeignKey::head`]).
+    head: u8,
+    /// For a list of static keys: each key's address and length, and its value's kind
+    /// (empty otherwise). Only ever compared against another static list's.
+    statics: Vec<(usize, usize, u8)>,
     /// `None`: the list has no shape.
     shape: Option<Rc<SiteShape>>,
     /// The last message of a line with this list that the masker kept whole as it is
@@ -637,7 +694,7 @@ pub(super) struct Foreign<'a> {
     pub(super) target: &'a str,
     pub(super) file: Option<&'a str>,
     pub(super) line: Option<u32>,
-    pub(super) kvs: &'a [(&'a str, Arg<'a>)],
+    pub(super) kvs: &'a [(&'static str, Arg<'a>)],
 }
 
 impl Src<'_> {
@@ -732,6 +789,64 @@ mod tests {
         let json = serde_json::json!({"a": 1});
         let nested = [("payload", Arg::Value(log::kv::Value::from_serde(&json)))];
         assert!(ForeignKey::of(&logger, &foreign(&nested, None)).is_none());
+    }
+
+    /// A slot is recognised by a key list of static keys only when it remembers that
+    /// very list: the same names at other addresses (another call site) are found by
+    /// their own slot, a list of other kinds or another head never, and a record's list
+    /// (keys not static) is compared by its bytes.
+    #[test]
+    fn a_slot_of_static_keys_is_found_only_by_its_own_list() {
+        let logger = crate::Builder::new().with_origin(true).build();
+        let leak = |s: &str| -> &'static str { Box::leak(s.to_owned().into_boxed_str()) };
+        let (amount, currency) = (leak("amount"), leak("currency"));
+        let lists: [&[(&'static str, Arg<'_>)]; 5] = [
+            &[("amount", Arg::I64(1)), ("currency", Arg::Str("KWD"))],
+            // The same names at other addresses.
+            &[(amount, Arg::I64(1)), (currency, Arg::Str("KWD"))],
+            // Another kind of value.
+            &[("amount", Arg::Str("1")), ("currency", Arg::Str("KWD"))],
+            &[("amount", Arg::I64(1))],
+            &[],
+        ];
+        let foreign = |kvs, line| Foreign {
+            message: "m",
+            level: log::Level::Info,
+            target: "t",
+            file: Some("f.rs"),
+            line,
+            kvs,
+        };
+        let mut keys = Vec::new();
+        for kvs in lists {
+            for line in [Some(1), None] {
+                keys.push(ForeignKey::of(&logger, &foreign(kvs, line)).unwrap());
+            }
+        }
+        let mut sig = Vec::new();
+        for (i, a) in keys.iter().enumerate() {
+            let mut slot = ForeignSlot::default();
+            a.fill(&mut slot);
+            a.write(&mut sig);
+            for (j, b) in keys.iter().enumerate() {
+                // Found by its own list; by another only when that list is the same
+                // static keys (never here) — and never wrongly: what is found matches.
+                assert_eq!(b.is_in(&slot), i == j, "{i} against {j}");
+                if b.is_in(&slot) {
+                    assert!(b.matches(&sig));
+                }
+                // Past a hash collision too: found exactly when the lists are equal.
+                let mut forced = slot.clone();
+                forced.hash = b.hash;
+                assert_eq!(b.is_in(&forced), b.matches(&sig), "{i} against {j}, forced");
+            }
+            // A record's list (keys not known to be static) leaves no addresses in a
+            // slot: only its bytes can find it.
+            let record = ForeignKey::new(&logger, true, i % 2 == 0, lists[i / 2]).unwrap();
+            record.fill(&mut slot);
+            assert!(slot.statics.is_empty());
+            assert!(record.is_in(&slot));
+        }
     }
 
     /// Two key lists whose hashes share a set both keep their shapes (a set has two

@@ -221,7 +221,7 @@ impl EcsLogger {
         level: log::Level,
         target: &str,
         (file, line): (Option<&str>, Option<u32>),
-        kvs: &[(&str, Arg<'_>)],
+        kvs: &[(&'static str, Arg<'_>)],
     ) {
         self.emit(Src::Foreign(&collect::Foreign {
             message,
