@@ -414,18 +414,19 @@ fn write_event<S>(
     let own = rec.vals.len();
     // Then its spans' fields, from the innermost out (copied: the line is assembled
     // after the spans' extensions are released).
-    if let Some(scope) = ctx.event_scope(event) {
-        for span in scope {
-            // A span whose call site declares no fields never has any recorded
-            // (`on_new_span` and `on_record` record only declared fields): its
-            // extensions are not locked.
-            if span.fields().is_empty() {
-                continue;
-            }
+    // (The span and its parents one by one, as `event_scope` walks them, each skipped
+    // when a per-layer filter disables it; without `event_scope`'s second lookup of the
+    // first span.)
+    let mut next = ctx.event_span(event);
+    while let Some(span) = next {
+        // A span whose call site declares no fields never has any recorded (`on_new_span`
+        // and `on_record` record only declared fields): its extensions are not locked.
+        if !span.fields().is_empty() {
             if let Some(fields) = span.extensions().get::<Recorded>() {
                 rec.append(fields);
             }
         }
+        next = span.parent();
     }
     // With OpenTelemetry, the ids of the span it is in, written into the buffer.
     #[cfg(feature = "opentelemetry")]
