@@ -89,21 +89,39 @@ impl Callsite {
         }
     }
 
-    /// The call site of a declared event, whose message is its action.
+    /// The call site of a declared event, whose message is its action (checked here, at
+    /// compile time, for bytes JSON escapes).
     pub const fn declared(action: &'static str) -> Self {
         Callsite {
             shape: std::sync::OnceLock::new(),
             message: Some(action),
-            plain: 0,
+            plain: if json_plain(action) {
+                Self::PLAIN_MESSAGE
+            } else {
+                0
+            },
         }
     }
 
-    /// This call site with what the macro checked of its strings (`PLAIN_*` bits): the
-    /// macro sets a bit only for a string it has read whole.
+    /// This call site with what the macro checked of its strings (`PLAIN_*` bits, added
+    /// to those it has): the macro sets a bit only for a string it has read whole.
     pub const fn with_plain(mut self, plain: u8) -> Self {
-        self.plain = plain;
+        self.plain |= plain;
         self
     }
+}
+
+/// Whether `s` holds no byte JSON escapes (`"`, `\`, a control character), in a constant.
+const fn json_plain(s: &str) -> bool {
+    let b = s.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] < 0x20 || b[i] == b'"' || b[i] == b'\\' {
+            return false;
+        }
+        i += 1;
+    }
+    true
 }
 
 /// Events with more values are always rendered the general way.
@@ -300,5 +318,26 @@ impl<'a> Arg<'a> {
             Arg::Debug(v) => Value::from_dyn_debug(v),
             Arg::Value(ref v) => ::log::kv::ToValue::to_value(v),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Callsite;
+
+    /// A declared event's action is checked for bytes JSON escapes where its call site
+    /// is made; the macro's bits add to that, never clear it.
+    #[test]
+    fn a_declared_action_is_plain_only_without_bytes_to_escape() {
+        assert_eq!(
+            Callsite::declared("jobs.run_completed").plain,
+            Callsite::PLAIN_MESSAGE
+        );
+        for action in ["a\"b", "a\\b", "a\nb", "\u{1}"] {
+            assert_eq!(Callsite::declared(action).plain, 0, "{action:?}");
+        }
+        let site = Callsite::declared("jobs.run_completed").with_plain(Callsite::PLAIN_TARGET);
+        assert_eq!(site.plain, Callsite::PLAIN_MESSAGE | Callsite::PLAIN_TARGET);
+        assert_eq!(Callsite::new().plain, 0);
     }
 }

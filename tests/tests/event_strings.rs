@@ -47,6 +47,27 @@ fn names_and_targets_that_need_escapes_are_escaped() {
     assert_eq!(line["log"]["logger"], QUOTED_TARGET);
 }
 
+mod events {
+    ecsctx::events! {
+        pub RUN_DONE = "jobs.run_ended"
+        pub REPORT_BUILT = "reports.monthly_report_built"
+    }
+}
+
+#[test]
+fn a_declared_event_s_action_is_its_message_within_the_cap() {
+    install();
+    let line = one(capture(|| event!(info, events::RUN_DONE)));
+    assert_eq!(line["message"], "jobs.run_ended");
+    assert_eq!(line["event"]["action"], "jobs.run_ended");
+    // (Over the 16-byte cap: the message is cut as any string is.)
+    let line = one(capture(|| event!(info, events::REPORT_BUILT)));
+    assert_eq!(
+        line["message"],
+        "reports.monthly_…[ecsctx: truncated 12 bytes]"
+    );
+}
+
 #[test]
 fn names_and_targets_over_the_length_cap_are_cut_like_any_string() {
     install();
