@@ -45,6 +45,14 @@ fn names_and_targets_that_need_escapes_are_escaped() {
     let line = one(capture(|| event!(target: QUOTED_TARGET, info, "x\\y")));
     assert_eq!(line["message"], "x\\y");
     assert_eq!(line["log"]["logger"], QUOTED_TARGET);
+    // Escapes written in the literal (a control character, a tab) and raw strings: the
+    // macro reads the literal's value, not its source text.
+    let line = one(capture(|| event!(target: "a\tb", info, "a\u{1}b")));
+    assert_eq!(line["message"], "a\u{1}b");
+    assert_eq!(line["log"]["logger"], "a\tb");
+    let line = one(capture(|| event!(target: r#"q"t"#, info, r"back\slash")));
+    assert_eq!(line["message"], "back\\slash");
+    assert_eq!(line["log"]["logger"], "q\"t");
 }
 
 mod events {

@@ -450,3 +450,43 @@ async fn a_test_capture_gets_the_lines_of_a_request_through_a_plain_ecs_layer() 
     assert_eq!(line["trace"]["id"], "4bf92f3577b34da6a3ce929d0e0e4736");
     assert_eq!(line["url"]["path"], "/x");
 }
+
+/// A repeated message that needs escapes (the key list remembers it as kept, not as
+/// plain) is written escaped on every line, not in one copy.
+#[test]
+fn a_repeated_message_with_quotes_stays_escaped() {
+    let lines = with_layer(|| {
+        for n in 0..3 {
+            tracing::info!(n = n, "say \"hi\"\tthen\\go");
+        }
+    });
+    assert_eq!(lines.len(), 3);
+    for (n, line) in lines.iter().enumerate() {
+        assert_eq!(line["message"], "say \"hi\"\tthen\\go");
+        assert_eq!(line["extra"]["n"], n);
+    }
+}
+
+/// An error recorded again on a span takes the place of the one before: the events
+/// inside carry the last one.
+#[test]
+fn an_error_recorded_again_on_a_span_replaces_the_one_before() {
+    #[derive(Debug)]
+    struct Failure(&'static str);
+    impl std::fmt::Display for Failure {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str(self.0)
+        }
+    }
+    impl std::error::Error for Failure {}
+    let lines = with_layer(|| {
+        let span = tracing::info_span!("job", error = tracing::field::Empty);
+        let _e = span.enter();
+        for msg in ["first failure", "second failure", "third failure"] {
+            span.record("error", &Failure(msg) as &dyn std::error::Error);
+            tracing::warn!("retrying");
+        }
+    });
+    let got: Vec<&Value> = lines.iter().map(|l| &l["error"]["message"]).collect();
+    assert_eq!(got, ["first failure", "second failure", "third failure"]);
+}

@@ -241,8 +241,27 @@ impl Visit for Recorder<'_> {
         };
         let v = match serde_json::to_value(&fields) {
             Ok(j) => {
-                self.rec.errors.push(j);
-                RVal::Json(self.rec.errors.len() - 1)
+                let name = if self.tower {
+                    ecs_name(field.name())
+                } else {
+                    field.name()
+                };
+                // An error recorded again under the same name (a span's `record`) takes
+                // the place of the one before, so a long-lived span does not pile them up.
+                let again = self.rec.vals.iter().find_map(|(k, v)| match v {
+                    RVal::Json(i) if *k == name => Some(*i),
+                    _ => None,
+                });
+                match again {
+                    Some(i) => {
+                        self.rec.errors[i] = j;
+                        RVal::Json(i)
+                    }
+                    None => {
+                        self.rec.errors.push(j);
+                        RVal::Json(self.rec.errors.len() - 1)
+                    }
+                }
             }
             Err(_) => {
                 let (a, b) = self.rec.push_str(&value.to_string());
@@ -271,8 +290,8 @@ struct Scratch {
 }
 
 thread_local! {
-    /// The buffers of this thread's events (taken while in use: an event logged while
-    /// another is being written gets fresh ones).
+    /// The buffers of this thread's events (borrowed while in use: an event logged while
+    /// another is being written finds them busy and gets fresh ones).
     static SCRATCH: std::cell::RefCell<Scratch> = std::cell::RefCell::new(Scratch::default());
 }
 
@@ -419,8 +438,9 @@ fn write_event<S>(
     // first span.)
     let mut next = ctx.event_span(event);
     while let Some(span) = next {
-        // A span whose call site declares no fields never has any recorded (`on_new_span`
-        // and `on_record` record only declared fields): its extensions are not locked.
+        // A span whose call site declares no fields has none recorded in practice
+        // (`Span::record` records declared fields only; only the hidden `record_all` with
+        // another call site's values could add some): its extensions are not locked.
         if !span.fields().is_empty() {
             if let Some(fields) = span.extensions().get::<Recorded>() {
                 rec.append(fields);

@@ -490,8 +490,9 @@ impl<'a> ForeignKey<'a> {
 
     /// Whether `f` remembers this list: by its keys' addresses when both lists are of
     /// static keys (the same address and length of a `&'static str` is the same bytes,
-    /// so this never says yes wrongly), else (or when the addresses differ: the same
-    /// names at another call site) by its bytes.
+    /// so this never says yes wrongly: static keys live for the whole program, as
+    /// `tracing`'s metadata must), else (or when the addresses differ: the same names at
+    /// another call site) by its bytes.
     #[inline]
     fn is_in(&self, f: &ForeignSlot) -> bool {
         if f.logger != self.logger || f.hash != self.hash {
@@ -503,6 +504,7 @@ impl<'a> ForeignKey<'a> {
             && f.statics.iter().zip(self.kvs).all(|(&(p, n, t), (k, a))| {
                 p == k.as_ptr() as usize && n == k.len() && t == kind(a)
             });
+        debug_assert!(!same_statics || self.matches(&f.sig));
         same_statics || self.matches(&f.sig)
     }
 
