@@ -110,13 +110,20 @@ pub(crate) fn event(tokens: TokenStream) -> TokenStream {
         Name::Declared(p) => quote!(::ecsctx::__private::Callsite::declared(
             <#p as ::ecsctx::events::Declared>::INFO.action
         )),
-        _ => quote!(::ecsctx::__private::Callsite::new()),
+        Name::Literal(lit) => quote!(::ecsctx::__private::Callsite::literal(#lit)),
+        Name::Invalid => unreachable!("checked above"),
     };
-    let plain = plain_bits(&name, input.target.as_ref());
-    let callsite = if plain == 0 {
-        callsite
-    } else {
-        quote!(#callsite.with_plain(#plain))
+    // A target known when the `static` is made (a literal, or the module path) is checked
+    // for bytes to escape there, once.
+    let callsite = match &input.target {
+        None => quote!(#callsite.with_target(::core::module_path!())),
+        Some(
+            t @ syn::Expr::Lit(syn::ExprLit {
+                lit: syn::Lit::Str(_),
+                ..
+            }),
+        ) => quote!(#callsite.with_target(#t)),
+        Some(_) => callsite,
     };
     let kv_slice = match &name {
         Name::Declared(p) => {
@@ -143,26 +150,6 @@ pub(crate) fn event(tokens: TokenStream) -> TokenStream {
             );
         }
     })
-}
-
-/// What is known at compile time of the call site's strings: `Callsite::PLAIN_MESSAGE`
-/// (1) for a literal name with no byte JSON escapes, `Callsite::PLAIN_TARGET` (2) for a
-/// literal target with none, or `module_path!()` (identifiers and `::`).
-fn plain_bits(name: &Name, target: Option<&syn::Expr>) -> u8 {
-    let plain = |s: &str| !s.bytes().any(|b| b < 0x20 || b == b'"' || b == b'\\');
-    let message = match name {
-        Name::Literal(lit) => plain(&lit.value()),
-        _ => false,
-    };
-    let target = match target {
-        None => true,
-        Some(syn::Expr::Lit(syn::ExprLit {
-            lit: syn::Lit::Str(s),
-            ..
-        })) => plain(&s.value()),
-        Some(_) => false,
-    };
-    u8::from(message) | (u8::from(target) << 1)
 }
 
 /// The name of an `event!`.

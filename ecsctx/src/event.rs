@@ -67,14 +67,16 @@ pub struct Callsite {
     pub(crate) shape: std::sync::OnceLock<Option<SiteShape>>,
     /// The message when it is not a literal (a declared event's action).
     pub(crate) message: Option<&'static str>,
-    /// What the macro knows of the call site's strings at compile time
-    /// ([`Callsite::PLAIN_MESSAGE`], [`Callsite::PLAIN_TARGET`]).
+    /// Which of the call site's strings hold no byte JSON escapes
+    /// ([`Callsite::PLAIN_MESSAGE`], [`Callsite::PLAIN_TARGET`]), checked when the
+    /// `static` is made.
     pub(crate) plain: u8,
 }
 
 impl Callsite {
-    /// The literal message holds no byte JSON escapes (`"`, `\`, a control character):
-    /// it is written as it is (within the length cap), not checked on every line.
+    /// The message (a literal name or a declared action) holds no byte JSON escapes
+    /// (`"`, `\`, a control character): it is written as it is (within the length cap),
+    /// not checked on every line.
     pub const PLAIN_MESSAGE: u8 = 1;
     /// The target (a literal, or `module_path!()`) holds no byte JSON escapes.
     pub const PLAIN_TARGET: u8 = 2;
@@ -89,39 +91,40 @@ impl Callsite {
         }
     }
 
-    /// The call site of a declared event, whose message is its action (checked here, at
-    /// compile time, for bytes JSON escapes).
+    /// The call site of an event named by the literal `name` (the expansion's format
+    /// string).
+    pub const fn literal(name: &'static str) -> Self {
+        Callsite {
+            shape: std::sync::OnceLock::new(),
+            message: None,
+            plain: plain_bit(name, Self::PLAIN_MESSAGE),
+        }
+    }
+
+    /// The call site of a declared event, whose message is its action.
     pub const fn declared(action: &'static str) -> Self {
         Callsite {
             shape: std::sync::OnceLock::new(),
             message: Some(action),
-            plain: if json_plain(action) {
-                Self::PLAIN_MESSAGE
-            } else {
-                0
-            },
+            plain: plain_bit(action, Self::PLAIN_MESSAGE),
         }
     }
 
-    /// This call site with what the macro checked of its strings (`PLAIN_*` bits, added
-    /// to those it has): the macro sets a bit only for a string it has read whole.
-    pub const fn with_plain(mut self, plain: u8) -> Self {
-        self.plain |= plain;
+    /// This call site with its target known when the `static` is made (a literal, or
+    /// `module_path!()`).
+    pub const fn with_target(mut self, target: &'static str) -> Self {
+        self.plain |= plain_bit(target, Self::PLAIN_TARGET);
         self
     }
 }
 
-/// Whether `s` holds no byte JSON escapes (`"`, `\`, a control character), in a constant.
-const fn json_plain(s: &str) -> bool {
-    let b = s.as_bytes();
-    let mut i = 0;
-    while i < b.len() {
-        if b[i] < 0x20 || b[i] == b'"' || b[i] == b'\\' {
-            return false;
-        }
-        i += 1;
+/// `bit` when `s` holds no byte JSON escapes, else 0.
+const fn plain_bit(s: &str, bit: u8) -> u8 {
+    if crate::render::escape::is_plain_const(s) {
+        bit
+    } else {
+        0
     }
-    true
 }
 
 /// Events with more values are always rendered the general way.
@@ -325,19 +328,29 @@ impl<'a> Arg<'a> {
 mod tests {
     use super::Callsite;
 
-    /// A declared event's action is checked for bytes JSON escapes where its call site
-    /// is made; the macro's bits add to that, never clear it.
+    /// A call site's name (or declared action) and target are checked for bytes JSON
+    /// escapes where its `static` is made, each for its own bit.
     #[test]
-    fn a_declared_action_is_plain_only_without_bytes_to_escape() {
+    fn a_call_site_string_is_plain_only_without_bytes_to_escape() {
         assert_eq!(
             Callsite::declared("jobs.run_completed").plain,
             Callsite::PLAIN_MESSAGE
         );
-        for action in ["a\"b", "a\\b", "a\nb", "\u{1}"] {
-            assert_eq!(Callsite::declared(action).plain, 0, "{action:?}");
+        assert_eq!(Callsite::literal("paid").plain, Callsite::PLAIN_MESSAGE);
+        for s in ["a\"b", "a\\b", "a\nb", "\u{1}"] {
+            assert_eq!(Callsite::declared(s).plain, 0, "{s:?}");
+            assert_eq!(Callsite::literal(s).plain, 0, "{s:?}");
+            assert_eq!(
+                Callsite::literal("paid").with_target(s).plain,
+                Callsite::PLAIN_MESSAGE
+            );
         }
-        let site = Callsite::declared("jobs.run_completed").with_plain(Callsite::PLAIN_TARGET);
+        let site = Callsite::declared("jobs.run_completed").with_target(module_path!());
         assert_eq!(site.plain, Callsite::PLAIN_MESSAGE | Callsite::PLAIN_TARGET);
+        assert_eq!(
+            Callsite::literal("a\"b").with_target("t").plain,
+            Callsite::PLAIN_TARGET
+        );
         assert_eq!(Callsite::new().plain, 0);
     }
 }

@@ -29,16 +29,9 @@ impl EcsLogger {
         mut leaf: impl FnMut(&'static str, usize, usize),
     ) {
         let start = vals.len();
-        let target = src.target();
-        match src {
-            // A target the macro found nothing to escape in.
-            Src::Event(ev)
-                if ev.site.plain & Callsite::PLAIN_TARGET != 0 && target.len() <= max =>
-            {
-                escape::write_quoted_plain(vals, target)
-            }
-            _ => escape::write_str(vals, target, max),
-        }
+        // (An `event!` call site's target is checked for escapes once, in its `static`.)
+        let plain = matches!(src, Src::Event(ev) if ev.site.plain & Callsite::PLAIN_TARGET != 0);
+        escape::write_str_known(vals, src.target(), max, plain);
         leaf("log.logger", start, vals.len());
         if self.origin {
             if let Some(file) = src.file() {

@@ -379,14 +379,12 @@ impl EcsLogger {
         match src {
             // An `event!` name is a checked static identifier: nothing to mask.
             Src::Event(ev) => match ev.args.as_str().or(ev.site.message) {
-                // A literal the macro found nothing to escape in.
-                Some(m)
-                    if ev.site.plain & Callsite::PLAIN_MESSAGE != 0
-                        && m.len() <= limits.max_str =>
-                {
-                    escape::write_quoted_plain(out, m)
-                }
-                Some(m) => escape::write_str(out, m, limits.max_str),
+                Some(m) => escape::write_str_known(
+                    out,
+                    m,
+                    limits.max_str,
+                    ev.site.plain & Callsite::PLAIN_MESSAGE != 0,
+                ),
                 None => escape::write_display(out, &ev.args, limits.max_str),
             },
             Src::Record(record) => match record.args().as_str() {
@@ -401,10 +399,9 @@ impl EcsLogger {
             },
             Src::Foreign(f) => {
                 let kept = foreign.as_ref().map_or(Kept::Another, |(_, _, kept)| *kept);
-                if kept == Kept::ThisPlain && f.message.len() <= limits.max_str {
-                    escape::write_quoted_plain(out, f.message);
-                } else if matches!(kept, Kept::This | Kept::ThisPlain) {
-                    escape::write_str(out, f.message, limits.max_str);
+                if matches!(kept, Kept::This | Kept::ThisPlain) {
+                    let plain = kept == Kept::ThisPlain;
+                    escape::write_str_known(out, f.message, limits.max_str, plain);
                 } else if escape::write_str_masked(
                     out,
                     f.message,

@@ -106,6 +106,20 @@ fn words_may_need_escape(bytes: &[u8]) -> bool {
     may_need_escape(word(n - 8))
 }
 
+/// [`is_plain`] for a constant: an `event!` call site's strings are checked when its
+/// `static` is made (see `event::Callsite`).
+pub(crate) const fn is_plain_const(s: &str) -> bool {
+    let b = s.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        if ESCAPE[b[i] as usize] != 0 {
+            return false;
+        }
+        i += 1;
+    }
+    true
+}
+
 /// Whether `bytes` holds nothing JSON must escape.
 #[inline]
 pub(crate) fn is_plain(bytes: &[u8]) -> bool {
@@ -132,11 +146,7 @@ pub(crate) fn write_str(out: &mut Vec<u8>, s: &str, max: usize) {
     let bytes = s.as_bytes();
     // The common case: a string within the cap with nothing to escape, in one copy.
     if bytes.len() <= max && !words_may_need_escape(bytes) {
-        out.reserve(bytes.len() + 2);
-        out.push(b'"');
-        out.extend_from_slice(bytes);
-        out.push(b'"');
-        return;
+        return write_quoted_plain(out, s);
     }
     out.push(b'"');
     if s.len() <= max {
@@ -149,10 +159,22 @@ pub(crate) fn write_str(out: &mut Vec<u8>, s: &str, max: usize) {
     out.push(b'"');
 }
 
-/// Writes `s` quoted, as it is: for a string known to hold nothing JSON escapes (an
-/// `event!` call site's literal, checked by the macro) and within the length cap.
+/// [`write_str`] for a string already known to hold nothing JSON escapes when `plain` (an
+/// `event!` call site's name or target, a remembered message): within the cap it is
+/// written in one copy, unchecked.
 #[inline]
-pub(crate) fn write_quoted_plain(out: &mut Vec<u8>, s: &str) {
+pub(crate) fn write_str_known(out: &mut Vec<u8>, s: &str, max: usize, plain: bool) {
+    if plain && s.len() <= max {
+        write_quoted_plain(out, s)
+    } else {
+        write_str(out, s, max)
+    }
+}
+
+/// Writes `s` quoted, as it is: for a string known to hold nothing JSON escapes, within
+/// the length cap.
+#[inline]
+fn write_quoted_plain(out: &mut Vec<u8>, s: &str) {
     debug_assert!(is_plain(s.as_bytes()));
     out.reserve(s.len() + 2);
     out.push(b'"');
