@@ -492,7 +492,7 @@ impl<'a> ForeignKey<'a> {
             return false;
         }
         let same_statics = self.keys_static
-            && f.head == self.head
+            && f.sig.first() == Some(&self.head)
             && f.statics.len() == self.kvs.len()
             && f.statics.iter().zip(self.kvs).all(|(&(p, n, t), (k, a))| {
                 p == k.as_ptr() as usize && n == k.len() && t == kind(a)
@@ -506,7 +506,6 @@ impl<'a> ForeignKey<'a> {
         f.logger = self.logger;
         f.hash = self.hash;
         self.write(&mut f.sig);
-        f.head = self.head;
         f.statics.clear();
         if self.keys_static {
             f.statics.extend(
@@ -629,8 +628,6 @@ struct ForeignSlot {
     hash: u64,
     /// The list ([`ForeignKey::write`]), compared whole.
     sig: Vec<u8>,
-    /// The list's head ([`ForeignKey::head`]).
-    head: u8,
     /// For a list of static keys: each key's address and length, and its value's kind
     /// (empty otherwise). Only ever compared against another static list's.
     statics: Vec<(usize, usize, u8)>,
@@ -730,6 +727,18 @@ impl Src<'_> {
 mod tests {
     use super::*;
 
+    /// A `tracing` event with `kvs`, from `f.rs` (at `line`).
+    fn foreign<'a>(kvs: &'a [(&'static str, Arg<'a>)], line: Option<u32>) -> Foreign<'a> {
+        Foreign {
+            message: "m",
+            level: log::Level::Info,
+            target: "t",
+            file: Some("f.rs"),
+            line,
+            kvs,
+        }
+    }
+
     /// A key list's bytes stand for that list only: other names (a name cut elsewhere
     /// included), another kind of value, another head or another length never match.
     #[test]
@@ -748,14 +757,6 @@ mod tests {
             &[("currency", Arg::Str("KWD")), ("amount", Arg::I64(1))],
             &[],
         ];
-        let foreign = |kvs, line| Foreign {
-            message: "m",
-            level: log::Level::Info,
-            target: "t",
-            file: Some("f.rs"),
-            line,
-            kvs,
-        };
         let mut keys = Vec::new();
         for kvs in lists {
             for line in [Some(1), None] {
@@ -804,14 +805,6 @@ mod tests {
             &[("amount", Arg::I64(1))],
             &[],
         ];
-        let foreign = |kvs, line| Foreign {
-            message: "m",
-            level: log::Level::Info,
-            target: "t",
-            file: Some("f.rs"),
-            line,
-            kvs,
-        };
         let mut keys = Vec::new();
         for kvs in lists {
             for line in [Some(1), None] {
