@@ -116,9 +116,7 @@ impl Recorded {
     fn clear(&mut self) {
         self.text.clear();
         self.vals.clear();
-        if !self.errors.is_empty() {
-            self.errors.clear();
-        }
+        self.errors.clear();
         self.message = None;
     }
 
@@ -134,6 +132,23 @@ impl Recorded {
         match self.vals.iter_mut().find(|(k, _)| *k == name) {
             Some(slot) => slot.1 = v,
             None => self.vals.push((name, v)),
+        }
+    }
+
+    /// [`Self::put`] for an error's JSON: one recorded again under the same name (a
+    /// span's `record`) takes the place of the one before, so a long-lived span does not
+    /// pile them up.
+    fn put_error(&mut self, name: &'static str, j: serde_json::Value) {
+        match self.vals.iter_mut().find(|(k, _)| *k == name) {
+            Some((_, RVal::Json(i))) => self.errors[*i] = j,
+            slot => {
+                self.errors.push(j);
+                let v = RVal::Json(self.errors.len() - 1);
+                match slot {
+                    Some(slot) => slot.1 = v,
+                    None => self.vals.push((name, v)),
+                }
+            }
         }
     }
 
@@ -197,12 +212,17 @@ struct Recorder<'r> {
 }
 
 impl Recorder<'_> {
-    fn put(&mut self, field: &Field, v: RVal) {
-        let name = if self.tower {
+    /// The name `field` is recorded under (its ECS name for tower-http's).
+    fn name(&self, field: &Field) -> &'static str {
+        if self.tower {
             ecs_name(field.name())
         } else {
             field.name()
-        };
+        }
+    }
+
+    fn put(&mut self, field: &Field, v: RVal) {
+        let name = self.name(field);
         self.rec.put(name, v);
     }
 
@@ -239,36 +259,14 @@ impl Visit for Recorder<'_> {
             type_name: None,
             backtrace: None,
         };
-        let v = match serde_json::to_value(&fields) {
-            Ok(j) => {
-                let name = if self.tower {
-                    ecs_name(field.name())
-                } else {
-                    field.name()
-                };
-                // An error recorded again under the same name (a span's `record`) takes
-                // the place of the one before, so a long-lived span does not pile them up.
-                let again = self.rec.vals.iter().find_map(|(k, v)| match v {
-                    RVal::Json(i) if *k == name => Some(*i),
-                    _ => None,
-                });
-                match again {
-                    Some(i) => {
-                        self.rec.errors[i] = j;
-                        RVal::Json(i)
-                    }
-                    None => {
-                        self.rec.errors.push(j);
-                        RVal::Json(self.rec.errors.len() - 1)
-                    }
-                }
-            }
+        let name = self.name(field);
+        match serde_json::to_value(&fields) {
+            Ok(j) => self.rec.put_error(name, j),
             Err(_) => {
                 let (a, b) = self.rec.push_str(&value.to_string());
-                RVal::Str(a, b)
+                self.rec.put(name, RVal::Str(a, b));
             }
-        };
-        self.put(field, v);
+        }
     }
     fn record_debug(&mut self, field: &Field, value: &dyn fmt::Debug) {
         // `%x` (Display) and `?x` (Debug) values, and the message's `format_args!`,
@@ -525,6 +523,32 @@ fn otel_ids(rec: &mut Recorded) -> Option<[(usize, usize); 2]> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// An error recorded again under its name replaces the one before (a span recording
+    /// `error` on every retry keeps one), another name adds one, and an error recorded
+    /// where text was takes its place.
+    #[test]
+    fn an_error_recorded_again_replaces_the_one_before() {
+        let mut rec = Recorded::default();
+        for n in 0..3 {
+            rec.put_error("error", serde_json::json!({ "message": n }));
+        }
+        rec.put_error("cause", serde_json::json!({ "message": "c" }));
+        let (a, b) = rec.push_str("flat");
+        rec.put("note", RVal::Str(a, b));
+        rec.put_error("note", serde_json::json!({ "message": "n" }));
+        assert_eq!(rec.errors.len(), 3, "{:?}", rec.errors);
+        let json = |name: &str| match rec.vals.iter().find(|(k, _)| *k == name) {
+            Some((_, RVal::Json(i))) => rec.errors[*i]["message"].clone(),
+            other => panic!("{name}: {other:?}"),
+        };
+        assert_eq!(json("error"), 2);
+        assert_eq!(json("cause"), "c");
+        assert_eq!(json("note"), "n");
+        assert_eq!(rec.vals.len(), 3);
+        rec.clear();
+        assert!(rec.vals.is_empty() && rec.errors.is_empty());
+    }
 
     #[test]
     fn tower_http_latencies_in_nanoseconds() {
