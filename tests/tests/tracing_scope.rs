@@ -21,7 +21,7 @@ use tracing::{Event, Instrument, Subscriber};
 use tracing_subscriber::filter::filter_fn;
 use tracing_subscriber::layer::{Context, SubscriberExt};
 use tracing_subscriber::registry::LookupSpan;
-use tracing_subscriber::Layer;
+use tracing_subscriber::{reload, Layer};
 
 /// Held by each test that uses the reference layers' statics (tests run in parallel).
 static SERIAL: Mutex<()> = Mutex::new(());
@@ -301,29 +301,40 @@ fn same_in_a_vec_of_boxed_layers() {
     check(&lines);
 }
 
-/// A layer reloaded off and back on (a copy saved with `clone_current`): the exit it
-/// missed while off leaves a stale entry that names a span no longer entered.
-#[test]
-fn reload_off_and_back_on_leaves_a_stale_entry() {
-    use tracing_subscriber::reload;
+/// The lines of `f`, run under a registry whose `TracingLayer` can be reloaded off and
+/// back on: `f` gets the reload handle and the layer saved with `clone_current`.
+fn with_reloadable_layer(
+    f: impl FnOnce(&ReloadHandle, Option<TracingLayer>),
+) -> Vec<serde_json::Value> {
     let (layer, handle) = reload::Layer::new(Some(TracingLayer::new()));
     let sub = tracing_subscriber::registry().with(layer);
-    let lines = capture(|| {
+    capture(|| {
         tracing::subscriber::with_default(sub, || {
             let saved = handle.clone_current().unwrap();
-            let s = tracing::info_span!("s", k_s = 1);
-            let g = s.enter();
-            handle.reload(None).unwrap();
-            drop(g); // TracingLayer (off) misses the exit
-            handle.reload(saved).unwrap();
-            tracing::info!("outside_after_toggle");
+            f(&handle, saved)
         })
+    })
+}
+
+type ReloadHandle = reload::Handle<Option<TracingLayer>, tracing_subscriber::Registry>;
+
+/// A layer reloaded off and back on: the exit it missed while off changes nothing, an
+/// event after the span has none of its fields (the registry's scope: none).
+#[test]
+fn a_layer_reloaded_off_and_back_on_follows_the_registry_scope() {
+    let lines = with_reloadable_layer(|handle, saved| {
+        let s = tracing::info_span!("s", k_s = 1);
+        let g = s.enter();
+        handle.reload(None).unwrap();
+        drop(g); // TracingLayer (off) misses the exit
+        handle.reload(saved).unwrap();
+        tracing::info!("outside_after_toggle");
     });
     assert_eq!(keys(&lines, "outside_after_toggle"), Vec::<String>::new());
 }
 
 /// A span closed while still on the thread's stack (its guard forgotten): the registry
-/// finds no current span; the cached scope still names the closed span.
+/// finds no current span, and the line after it has no span fields.
 #[test]
 fn forgotten_guard_then_span_closed() {
     let sub = tracing_subscriber::registry().with(TracingLayer::new());
@@ -341,22 +352,17 @@ fn forgotten_guard_then_span_closed() {
     assert_eq!(keys(&lines, "after_close"), Vec::<String>::new());
 }
 
-/// The saved layer reloaded on while a span is entered: it never saw the enter, so it
-/// reports no span at all (the registry: the span).
+/// The saved layer reloaded on while a span is entered: it never saw the enter, yet an
+/// event inside has the span's fields (recorded while it was on), as the registry's scope
+/// says.
 #[test]
-fn reload_on_inside_an_entered_span_drops_the_span_fields() {
-    use tracing_subscriber::reload;
-    let (layer, handle) = reload::Layer::new(Some(TracingLayer::new()));
-    let sub = tracing_subscriber::registry().with(layer);
-    let lines = capture(|| {
-        tracing::subscriber::with_default(sub, || {
-            let saved = handle.clone_current().unwrap();
-            let s = tracing::info_span!("s", k_s = 1); // created while on: fields recorded
-            handle.reload(None).unwrap();
-            let _g = s.enter(); // entered while off
-            handle.reload(saved).unwrap();
-            tracing::info!("inside_after_toggle");
-        })
+fn a_layer_reloaded_on_inside_an_entered_span_keeps_the_span_fields() {
+    let lines = with_reloadable_layer(|handle, saved| {
+        let s = tracing::info_span!("s", k_s = 1); // created while on: fields recorded
+        handle.reload(None).unwrap();
+        let _g = s.enter(); // entered while off
+        handle.reload(saved).unwrap();
+        tracing::info!("inside_after_toggle");
     });
     assert_eq!(keys(&lines, "inside_after_toggle"), ["k_s"]);
 }
