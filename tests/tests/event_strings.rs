@@ -1,5 +1,5 @@
-//! An `event!` call site's name and target are written as the macro found them at
-//! compile time: as they are when they hold nothing JSON escapes, escaped otherwise, and
+//! An `event!` call site's name and target are written as checked where its `static` is
+//! made: as they are when they hold nothing JSON escapes, escaped otherwise, and
 //! cut at the configured length cap either way. Each line must parse back to the
 //! strings given.
 

@@ -205,8 +205,8 @@ fn span_keys(line: &Value, names: &[&str]) -> Vec<String> {
 
 /// A line's spans are the registry's scope of the event: its current span (the latest
 /// entered that is not entered a second time) and that span's parents, with the fields
-/// they have when the event is logged. The layer keeps each entered span's scope per
-/// thread between events; these are the cases where keeping it could go wrong.
+/// they have when the event is logged. The layer asks the registry on every event; these
+/// are the cases where a layer's own view of the entered spans could go wrong.
 #[test]
 fn span_fields_follow_the_registry_scope_through_enter_exit_record_and_nesting() {
     const K: &[&str] = &["k_a", "k_b", "k_outer", "k_inner", "order_ref", "k_root"];
