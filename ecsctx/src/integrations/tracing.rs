@@ -430,10 +430,9 @@ fn write_event<S>(
     });
     let own = rec.vals.len();
     // Then its spans' fields, from the innermost out (copied: the line is assembled
-    // after the spans' extensions are released).
-    // (The span and its parents one by one, as `event_scope` walks them, each skipped
-    // when a per-layer filter disables it; without `event_scope`'s second lookup of the
-    // first span.)
+    // after the spans' extensions are released): the span and its parents one by one, as
+    // `event_scope` walks them (a span a per-layer filter disables skipped), without its
+    // second lookup of the first span.
     let mut next = ctx.event_span(event);
     while let Some(span) = next {
         // A span whose call site declares no fields has none recorded in practice
