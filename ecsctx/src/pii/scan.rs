@@ -1435,7 +1435,10 @@ impl<E: Emit> Scanner<'_, '_, E> {
                 return end;
             }
         }
-        if let Some(end) = dotted_phone(s, i).filter(|_| self.o.phones && after == Some(b'.')) {
+        if let Some(end) = (self.o.phones && after == Some(b'.'))
+            .then(|| dotted_phone(s, i))
+            .flatten()
+        {
             let before = s[..i].chars().next_back();
             if !before.is_some_and(|p| p.is_alphanumeric() || matches!(p, '.' | '_' | '/')) {
                 self.put(i, end, Hit::Phone);
@@ -3044,12 +3047,16 @@ fn nd_value(c: char) -> u32 {
 fn luhn(s: &str, g: &[Group]) -> bool {
     let b = s.as_bytes();
     if g.iter().all(|g| g.end - g.start == g.digits) {
-        // ASCII digits: straight from the bytes.
-        let digits = g
-            .iter()
-            .flat_map(|g| &b[g.start..g.end])
-            .map(|&c| u32::from(c - b'0'));
-        return luhn_digits(digits);
+        // ASCII digits: straight from the bytes, last first.
+        let (mut sum, mut odd) = (0, false);
+        for g in g.iter().rev() {
+            for &c in b[g.start..g.end].iter().rev() {
+                let d = u32::from(c - b'0');
+                sum += if odd { DOUBLED[d as usize] } else { d };
+                odd = !odd;
+            }
+        }
+        return sum % 10 == 0;
     }
     let digits = g
         .iter()
@@ -3057,6 +3064,9 @@ fn luhn(s: &str, g: &[Group]) -> bool {
         .map(nd_value);
     luhn_digits(digits)
 }
+
+/// A digit doubled by Luhn's check, its digits summed.
+const DOUBLED: [u32; 10] = [0, 2, 4, 6, 8, 1, 3, 5, 7, 9];
 
 /// Luhn's check over the digits, most significant first.
 pub(crate) fn luhn_digits(digits: impl DoubleEndedIterator<Item = u32>) -> bool {
@@ -3083,10 +3093,10 @@ pub(crate) fn write_card(text: &str, out: &mut String) {
         let mut d = [b'*'; 32];
         let mut n = 0;
         for &c in text.as_bytes() {
-            if c.is_ascii_digit() {
-                d[n] = c;
-                n += 1;
-            }
+            // Written whatever the byte, kept only when a digit (no branch per byte);
+            // `n` stays below 32, as the text is at most 32 bytes.
+            d[n & 31] = c;
+            n += usize::from(c.is_ascii_digit());
         }
         d[6.min(n)..n.saturating_sub(4).max(6.min(n))].fill(b'*');
         // ASCII digits and `*` only: always UTF-8.
