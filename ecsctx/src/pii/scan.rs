@@ -435,14 +435,20 @@ impl<E: Emit> Scanner<'_, '_, E> {
         let mut f = None;
         if letters == e && e - i < 15 && !after_double_dash(b, i) {
             let settled = match b.get(e) {
-                Some(b' ') => self.is_prose(i, e, *f.insert(triggers(b, i, e))),
+                // (An identifier, `api_key`/`apiKey`, may be a key before its value.)
+                Some(b' ') => {
+                    self.is_prose(i, e, *f.insert(triggers(b, i, e))) && !is_identifier(&b[i..e])
+                }
                 // A dotted name (`keyloop.store_id`): only a JWT's first segment, a SendGrid
                 // key or an IBAN starts anything before a dot.
                 Some(b'.') => {
                     !self.o.financial && !b[i..].starts_with(b"eyJ") && !b[i..].starts_with(b"SG.")
                 }
                 Some(b')') => !paren_key(b, i, e),
-                Some(&c) => CLASS[c as usize] & 8 == 0,
+                Some(&c) => {
+                    CLASS[c as usize] & 8 == 0
+                        && *f.insert(triggers(b, i, e)) & (CVV_WORD | PIN_WORD) == 0
+                }
                 None => true,
             };
             if settled && !is_xml_open(b, i) {
@@ -457,15 +463,132 @@ impl<E: Emit> Scanner<'_, '_, E> {
     /// separator after the spaces (`db_password = x`), not an IBAN's first group.
     #[inline]
     fn is_prose(&self, i: usize, e: usize, f: u8) -> bool {
-        f & (PROSE | TWO_WORD | SCHEME | USER | SQL) == 0
+        f & (PROSE | TWO_WORD | SCHEME | USER | SQL | CVV_WORD | PIN_WORD) == 0
             && !separator_after_spaces(self.b, e)
             && !(self.o.financial && e - i == 4)
     }
 
-    /// The rules a word may start: a CVV or PIN glued to its key, published token shapes,
-    /// JWTs, IBANs, auth schemes, command-line users, named XML elements, keyed values.
+    /// The rules a word may start ([`Self::word_forms`]); after a CVV's or a PIN's key
+    /// that none of them took, the number that follows it ([`Self::number_after_key`]).
     #[inline(never)]
     fn word_rules(&mut self, i: usize, letters: usize, e: usize, f: Option<u8>) -> usize {
+        let f = f.unwrap_or_else(|| triggers(self.b, i, e));
+        let last = self.last;
+        let next = self.word_forms(i, letters, e, f);
+        if next == letters && self.last == last && f & (CVV_WORD | PIN_WORD) != 0 {
+            if let Some(end) = self.number_after_key(e, f & CVV_WORD != 0) {
+                return end;
+            }
+        }
+        next
+    }
+
+    /// A CVV (`cvv`: 3–4 digits) or a PIN (4–12 digits, or a 16-digit hex PIN block)
+    /// after its key word that ends at `ke`, past any separators, brackets, quotes,
+    /// Unicode spaces and filler words between them (`cvv|630`, `[cvv] 730`, `cvv no.
+    /// 576`, `cvv\n239`, `CVV2/CVC2/CID: 823`, `pinblock F1F9…`): masked, and where to go on.
+    #[inline(never)]
+    fn number_after_key(&mut self, ke: usize, cvv: bool) -> Option<usize> {
+        let b = self.b;
+        let n = b.len();
+        let mut j = ke;
+        for _ in 0..4 {
+            while j < n && j - ke < 32 {
+                let r = &b[j..];
+                let w = match r[0] {
+                    b' ' | b'\t' | b'\n' | b'\r' | b':' | b'=' | b'|' | b',' | b';' | b'~'
+                    | b'<' | b'>' | b'-' | b'[' | b']' | b'(' | b'{' | b'#' | b'.' | b'"'
+                    | b'\'' | b'/' | b'*' | b'\\' => 1,
+                    _ if r.starts_with("\u{a0}".as_bytes()) => 2,
+                    _ if r.starts_with("\u{3000}".as_bytes())
+                        || r.starts_with("：".as_bytes())
+                        || r.starts_with("＝".as_bytes()) =>
+                    {
+                        3
+                    }
+                    b'&' if r.starts_with(b"&#61;") || r.starts_with(b"&#58;") => 5,
+                    b'%' if r.len() >= 3
+                        && matches!(
+                            &r[1..3],
+                            b"3D" | b"3d" | b"3A" | b"3a" | b"20" | b"22" | b"5D" | b"5d"
+                        ) =>
+                    {
+                        3
+                    }
+                    _ => 0,
+                };
+                if w == 0 {
+                    break;
+                }
+                j += w;
+            }
+            // A filler word, or another name of the same key (`/CVC2/CID:`).
+            let ws = j;
+            while j < n && j - ws < 12 && b[j].is_ascii_alphanumeric() {
+                j += 1;
+            }
+            let w = &b[ws..j];
+            let filler = !w.is_empty()
+                && w[0].is_ascii_alphabetic()
+                && [
+                    "no", "nr", "num", "number", "of", "is", "was", "code", "value", "val", "the",
+                    "block", "cvv", "cvc", "cvv2", "cvc2", "csc", "cid", "cvn", "cvd", "pin",
+                ]
+                .iter()
+                .any(|f| w.eq_ignore_ascii_case(f.as_bytes()));
+            if !filler {
+                j = ws;
+                break;
+            }
+        }
+        if j == ke || j < self.last {
+            return None;
+        }
+        let vs = j;
+        let digits = b[vs..]
+            .iter()
+            .take(20)
+            .take_while(|c| c.is_ascii_digit())
+            .count();
+        let hex = if cvv {
+            0
+        } else {
+            b[vs..]
+                .iter()
+                .take(17)
+                .take_while(|c| c.is_ascii_hexdigit())
+                .count()
+        };
+        let (ve, ok) = if hex == 16 && digits < 16 {
+            (vs + 16, true)
+        } else {
+            let ok = if cvv {
+                (3..=4).contains(&digits)
+            } else {
+                (4..=12).contains(&digits)
+            };
+            (vs + digits, ok)
+        };
+        // A whole number: not the start of a word, a decimal, a time or a longer number.
+        let glued = b
+            .get(ve)
+            .is_some_and(|&c| c.is_ascii_alphanumeric() || c == b'_')
+            || (matches!(b.get(ve), Some(b'.' | b',' | b':' | b'/' | b'-'))
+                && b.get(ve + 1).is_some_and(u8::is_ascii_digit));
+        if !ok || glued {
+            return None;
+        }
+        self.put(
+            vs,
+            ve,
+            Hit::Keyed(if cvv { Class::Cvv } else { Class::Sad }),
+        );
+        Some(ve)
+    }
+
+    /// The forms a word may start: a CVV or PIN glued to its key, published token shapes,
+    /// JWTs, IBANs, auth schemes, command-line users, named XML elements, keyed values.
+    fn word_forms(&mut self, i: usize, letters: usize, e: usize, f: u8) -> usize {
         let b = self.b;
         let w = &self.s[i..e];
         // `cvv123`, `CVV-123`, `pin_8674`: a CVV or PIN glued to its key.
@@ -488,14 +611,13 @@ impl<E: Emit> Scanner<'_, '_, E> {
                 return e;
             }
         }
-        // What the word can start, looked up once (most words: nothing).
-        let f = f.unwrap_or_else(|| triggers(b, i, e));
         // A word of prose before a space (most words): only a published token, a trigger
         // word (`Bearer`, a prose key such as `cvv`, the first word of a two-word key) or
         // a key before a separator (`db_password = x`) can start anything.
         if b.get(e) == Some(&b' ')
             && w.len() < 15
             && self.is_prose(i, e, f)
+            && !is_identifier(w.as_bytes())
             && !is_xml_open(b, i)
             && !after_double_dash(b, i)
         {
@@ -603,7 +725,10 @@ impl<E: Emit> Scanner<'_, '_, E> {
         }
         // `{"name":"DB_PASSWORD","value":"…"}`, `- name: DB_PASSWORD` + `value: …`: an
         // entry named by a key (a Kubernetes env var, a config list).
-        if f & ATTR != 0 && matches!(w, "name" | "key") && matches!(next, Some(b'"' | b':')) {
+        if f & ATTR != 0
+            && (w.eq_ignore_ascii_case("name") || w.eq_ignore_ascii_case("key"))
+            && matches!(next, Some(b'"' | b':'))
+        {
             if let Some(found) = self.named_pair(e) {
                 return found;
             }
@@ -611,12 +736,19 @@ impl<E: Emit> Scanner<'_, '_, E> {
         // The key: this word, or this word and the next (`security code`, `PIN block`).
         let mut key_end = e;
         let mut class = Class::None;
-        if f & TWO_WORD != 0 && next == Some(b' ') && !is_xml_open(b, i) {
+        if f & TWO_WORD != 0 && next == Some(b' ') && !is_xml_open(b, i) && !after_double_dash(b, i)
+        {
             let mut e2 = e + 1;
             while e2 < b.len() && is_key_byte(b[e2]) {
                 e2 += 1;
             }
-            if e2 > e + 1 && b[e + 1].is_ascii_alphabetic() {
+            // A key's second word is letters (`security code`, `PIN block`), never a
+            // value (`secret n7v8KTW98D`).
+            if e2 > e + 1
+                && b[e + 1..e2]
+                    .iter()
+                    .all(|&c| c.is_ascii_alphabetic() || matches!(c, b'_' | b'-'))
+            {
                 let c2 = self.e.key_class(&self.s[i..e2]);
                 if c2 != Class::None {
                     key_end = e2;
@@ -694,18 +826,32 @@ impl<E: Emit> Scanner<'_, '_, E> {
         match b.get(e) {
             Some(b'=' | b':' | b'"' | b'\'' | b'>' | b'\\' | b']' | b'#' | b'(') => true,
             Some(b')') => paren_key(b, i, e),
+            // Encoded `=`, `:`, `"`, `]` (`user%5Bpassword%5D=x`).
             Some(b'%') => {
                 let r = &b[e..];
-                r.starts_with(b"%3D") || r.starts_with(b"%3d") || r.starts_with(b"%22")
+                r.len() >= 3
+                    && matches!(
+                        &r[1..3],
+                        b"3D" | b"3d" | b"3A" | b"3a" | b"22" | b"5D" | b"5d"
+                    )
             }
-            Some(b'&') => b[e..].starts_with(b"&gt;") || b[e..].starts_with(b"&quot;"),
-            Some(0x80..) => {
+            Some(b'&') => ["&gt;", "&quot;", "&#61;", "&#58;"]
+                .iter()
+                .any(|x| b[e..].starts_with(x.as_bytes())),
+            Some(0x80..) if wide_space(&b[e..]) == 0 => {
                 b[e..].starts_with("：".as_bytes()) || b[e..].starts_with("＝".as_bytes())
             }
-            Some(b' ' | b'\t' | b'\n' | b'\r') => {
+            // Whitespace, a no-break or an ideographic space included.
+            Some(b' ' | b'\t' | b'\n' | b'\r' | 0x80..) => {
                 let mut j = e;
-                while j < b.len() && j - e < 8 && matches!(b[j], b' ' | b'\t' | b'\n' | b'\r') {
-                    j += 1;
+                while j < b.len() && j - e < 8 {
+                    match b[j] {
+                        b' ' | b'\t' | b'\n' | b'\r' => j += 1,
+                        _ => match wide_space(&b[j..]) {
+                            0 => break,
+                            w => j += w,
+                        },
+                    }
                 }
                 match b.get(j) {
                     Some(b'=' | b':' | b'-' | b'#' | b'(') => true,
@@ -826,7 +972,10 @@ impl<E: Emit> Scanner<'_, '_, E> {
         }
         // The `value` that goes with it, within the same entry.
         let window = &b[ne..(ne + PROBE).min(b.len())];
-        let at = window.windows(5).position(|x| x == b"value")? + ne;
+        let at = window
+            .windows(5)
+            .position(|x| x.eq_ignore_ascii_case(b"value"))?
+            + ne;
         let mut v = at + 5;
         if b.get(v) == Some(&b'"') {
             v += 1;
@@ -888,10 +1037,19 @@ impl<E: Emit> Scanner<'_, '_, E> {
         if is_xml_open(b, ks)
             && matches!(b.get(ke), Some(b'>' | b' ' | b'\t' | b'\n' | b'\r' | b'/'))
         {
-            // `<cvv>013</cvv>`, `<cvv type="x">013</cvv>`; not `<cvv/>`.
+            // `<cvv>013</cvv>`, `<cvv type="x">013</cvv>`, `<password value="x"/>`; not
+            // `<cvv/>`.
             let close = ke + b[ke..].iter().take(256).position(|&c| c == b'>')?;
-            if b[ke..close].contains(&b'<') || (close > 0 && b[close - 1] == b'/') {
+            if b[ke..close].contains(&b'<') {
                 return None;
+            }
+            if close > 0 && b[close - 1] == b'/' {
+                let tag = &b[ke..close];
+                let p = tag.windows(6).position(|w| w == b"value=")?;
+                let q = *tag.get(p + 6).filter(|&&c| c == b'"' || c == b'\'')?;
+                let vs = ke + p + 7;
+                let end = vs + b[vs..close].iter().position(|&c| c == q)?;
+                return nonempty(vs, end, s);
             }
             let vs = close + 1;
             if b[vs..].starts_with(b"<![CDATA[") {
@@ -910,7 +1068,11 @@ impl<E: Emit> Scanner<'_, '_, E> {
         let quoted = if escapes > 0 && b.get(j + escapes) == Some(&b'"') {
             j += escapes + 1;
             true
-        } else if b[j..].starts_with(b"%22") {
+        } else if b[j..].starts_with(b"%22")
+            || b[j..].starts_with(b"%5D")
+            || b[j..].starts_with(b"%5d")
+        {
+            // `%22cvv%22`, `card%5Bcvc%5D=` (an encoded form's `card[cvc]=`).
             j += 3;
             true
         } else if b[j..].starts_with(b"&quot;") {
@@ -927,8 +1089,14 @@ impl<E: Emit> Scanner<'_, '_, E> {
         };
         let ws = |j: &mut usize| {
             let start = *j;
-            while *j < n && *j - start < 16 && matches!(b[*j], b' ' | b'\t') {
-                *j += 1;
+            while *j < n && *j - start < 16 {
+                match b[*j] {
+                    b' ' | b'\t' => *j += 1,
+                    _ => match wide_space(&b[*j..]) {
+                        0 => break,
+                        w => *j += w,
+                    },
+                }
             }
             *j - start
         };
@@ -971,43 +1139,52 @@ impl<E: Emit> Scanner<'_, '_, E> {
                 break;
             }
         }
+        // `{"field":"cvv","value":"123"}`, `{"Key":"DB_PASSWORD","Value":"…"}`: the key
+        // is an entry's name, and its value is the next member's. A quoted key before
+        // another member of no such entry (`{"status":"password","reason":"…"}`) has none.
+        if quoted && b.get(j) == Some(&b',') {
+            if let Some(colon) = next_member_colon(b, j) {
+                if !names_an_entry(b, ks) {
+                    return None;
+                }
+                j = colon;
+            }
+        }
         // The separator, and whether it makes a structured form (`k=v`); `encoded`: the
         // form is itself URL-encoded (`password%3Dx%26y`), so `%26` ends its value.
         let rest = &b[j..];
-        let (sep, eq, encoded) = if rest.starts_with(b"=>") || rest.starts_with(b"->") {
-            (2, false, false)
-        } else if rest.starts_with(b">") && j == ke && ke > ks && b[ke - 1] == b'-' {
+        let at = |x: &[u8]| rest.starts_with(x);
+        let (sep, eq, encoded) = match rest.first() {
+            Some(b'=') if at(b"=>") => (2, false, false),
+            Some(b'=') if at(b"==>") => (3, false, false),
+            Some(b'=') if rest.get(1) != Some(&b'=') => (1, true, false),
+            Some(b'-') if at(b"->") => (2, false, false),
             // `password->x`: the `-` of the arrow was read into the key.
-            (1, false, false)
-        } else if rest.starts_with(b":=") {
-            (2, true, false)
-        } else if rest.starts_with(b"::") {
-            (2, false, false)
-        } else if rest.starts_with(b"%3D") || rest.starts_with(b"%3d") {
-            (3, true, true)
-        } else if rest.starts_with(b"%3A") || rest.starts_with(b"%3a") {
-            (3, false, true)
-        } else if rest.starts_with("＝".as_bytes()) {
-            (3, true, false)
-        } else if rest.starts_with("：".as_bytes()) {
-            (3, false, false)
-        } else {
-            match rest.first() {
-                Some(b'=') if rest.get(1) != Some(&b'=') => (1, true, false),
-                Some(b':') if !rest[1..].starts_with(b"//") => (1, false, false),
-                // `cvv#123`, `CVV - 123`: for digits only (below).
-                Some(b'#' | b'-') if !quoted && matches!(class, Class::Cvv | Class::Sad) => {
-                    (1, false, false)
-                }
-                // `("cvv", "123")`, `[('password', 'x')]`: a pair in a tuple's repr.
-                Some(b',')
-                    if quoted
-                        && matches!(rest[1..].iter().find(|&&c| c != b' '), Some(b'"' | b'\'')) =>
-                {
-                    (1, true, false)
-                }
-                _ => (0, false, false),
+            Some(b'>') if j == ke && ke > ks && b[ke - 1] == b'-' => (1, false, false),
+            Some(b':') if at(b":=") => (2, true, false),
+            Some(b':') if at(b"::") => (2, false, false),
+            Some(b':') if !rest[1..].starts_with(b"//") => (1, false, false),
+            Some(b'%') if at(b"%3D") || at(b"%3d") => (3, true, true),
+            Some(b'%') if at(b"%3A") || at(b"%3a") => (3, false, true),
+            Some(b'&') if at(b"&#61;") => (5, true, false),
+            Some(b'&') if at(b"&#58;") => (5, false, false),
+            // A JSON escape written out (`password\u003dx`).
+            Some(b'\\') if at(b"\\u003d") || at(b"\\u003D") => (6, true, false),
+            Some(b'\\') if at(b"\\u003a") || at(b"\\u003A") => (6, false, false),
+            Some(0x80..) if at("＝".as_bytes()) => (3, true, false),
+            Some(0x80..) if at("：".as_bytes()) => (3, false, false),
+            // `cvv#123`, `CVV - 123`: for digits only (below).
+            Some(b'#' | b'-') if !quoted && matches!(class, Class::Cvv | Class::Sad) => {
+                (1, false, false)
             }
+            // `("cvv", "123")`, `[('password', 'x')]`: a pair in a tuple's repr.
+            Some(b',')
+                if quoted
+                    && matches!(rest[1..].iter().find(|&&c| c != b' '), Some(b'"' | b'\'')) =>
+            {
+                (1, true, false)
+            }
+            _ => (0, false, false),
         };
         if is_word && sep != 0 && b[j] != b':' {
             return None;
@@ -1026,6 +1203,12 @@ impl<E: Emit> Scanner<'_, '_, E> {
             if digit_only {
                 j += 1;
                 ws(&mut j);
+            } else if spaces == 0 && !quoted && matches!(b.get(j), Some(b'\n' | b'\r')) {
+                // The value on the next line (`password\nP6uH…`, a dump of two lines): the
+                // class's shape below decides.
+                while j < n && j - ke < 16 && matches!(b[j], b'\n' | b'\r' | b' ' | b'\t') {
+                    j += 1;
+                }
             } else if (spaces == 0 && !is_word && b.get(j) != Some(&b'(')) || quoted {
                 return None;
             }
@@ -1053,9 +1236,10 @@ impl<E: Emit> Scanner<'_, '_, E> {
                 Class::Sad => (v.len() == 16 && v.iter().all(u8::is_ascii_hexdigit), end),
                 _ if digit_only => (false, end),
                 Class::Secret => {
-                    // A flag (`--password x`) takes any value; a one-time code its digits
-                    // (`your OTP is 123456`); other prose needs a credential's shape.
-                    let flag = after_double_dash(b, ks);
+                    // A flag (`--password x`) and a column after a tab (`password\thunter2`)
+                    // take any value; a one-time code its digits (`your OTP is 123456`);
+                    // other prose needs a credential's shape.
+                    let flag = after_double_dash(b, ks) || b.get(ke) == Some(&b'\t');
                     let otp = ["otp", "passcode", "totp"]
                         .iter()
                         .any(|k| s[ks..ke].eq_ignore_ascii_case(k));
@@ -1108,17 +1292,27 @@ impl<E: Emit> Scanner<'_, '_, E> {
             }
             j = k;
         }
-        // Wrappers: Rust's `Debug` (`Some("737")`, `Secret("x")`), a YAML tag (`!secret x`),
-        // Python's byte and unicode strings (`b'x'`).
+        // Wrappers: Rust's `Debug` (`Some("737")`, `Secret("x")`, nested:
+        // `Some(Cvc("739"))`), a YAML tag (`!secret x`), Python's byte and unicode strings
+        // (`b'x'`).
         let mut k = j;
         while k < n && k - j < 24 && b[k].is_ascii_alphabetic() {
             k += 1;
         }
         if k > j && b.get(k) == Some(&b'(') && b[j].is_ascii_uppercase() {
-            j = k + 1;
-            // `{:#?}` puts the inner value on its own line.
-            while j < n && matches!(b[j], b' ' | b'\n' | b'\r' | b'\t') && j - k < 32 {
-                j += 1;
+            for _ in 0..4 {
+                j = k + 1;
+                // `{:#?}` puts the inner value on its own line.
+                while j < n && matches!(b[j], b' ' | b'\n' | b'\r' | b'\t') && j - k < 32 {
+                    j += 1;
+                }
+                k = j;
+                while k < n && k - j < 24 && b[k].is_ascii_alphanumeric() {
+                    k += 1;
+                }
+                if !(k > j && b.get(k) == Some(&b'(') && b[j].is_ascii_uppercase()) {
+                    break;
+                }
             }
         } else if k == j + 1
             && matches!(b[j], b'b' | b'u' | b'r')
@@ -1144,6 +1338,23 @@ impl<E: Emit> Scanner<'_, '_, E> {
                 }
                 let end = b[k..].iter().position(|&c| c == b'\n').map_or(n, |p| k + p);
                 return nonempty(k, end, s);
+            }
+        }
+        // A credential, CVV or PIN in a struct's `Debug` (`SecretString { inner: "x" }`):
+        // the struct whole.
+        if matches!(class, Class::Secret | Class::Cvv | Class::Sad)
+            && b.get(j).is_some_and(u8::is_ascii_uppercase)
+        {
+            let mut k = j;
+            while k < n && k - j < 40 && (b[k].is_ascii_alphanumeric() || b[k] == b'_') {
+                k += 1;
+            }
+            if b.get(k) == Some(&b' ') {
+                k += 1;
+            }
+            if b.get(k) == Some(&b'{') {
+                let end = matching_close(b, k, b'{', b'}')?;
+                return nonempty(j, end + 1, s);
             }
         }
         // A quoted value, an escaped-quoted value (JSON inside a JSON string), an
@@ -1312,10 +1523,15 @@ impl<E: Emit> Scanner<'_, '_, E> {
     fn bare_credential(&self, e: usize) -> Option<(usize, usize)> {
         let b = self.b;
         let mut cs = e;
-        if b.get(cs) == Some(&b':') {
+        // `Bearer: x`, `bearer=x`, `bearer="x"`.
+        let eq = b.get(cs) == Some(&b'=');
+        if matches!(b.get(cs), Some(b':' | b'=')) {
             cs += 1;
         }
         while matches!(b.get(cs), Some(b' ' | b'\t')) && cs - e < 4 {
+            cs += 1;
+        }
+        if eq && matches!(b.get(cs), Some(b'"' | b'\'')) {
             cs += 1;
         }
         if cs == e || (cs == e + 1 && b[e] == b':') {
@@ -1754,7 +1970,7 @@ fn short_ascii_run(b: &[u8], i: usize) -> Option<usize> {
         match b[k] {
             b'0'..=b'9' => digits += 1,
             b' ' | b'-' | b'(' | b')' | b'.' | b'+' | b'=' | b'D' | b'd' | b'/' | b'|' | b','
-            | b';' | b'_' | b'\t' | b'^' => {
+            | b';' | b'_' | b'\t' | b'^' | b'\n' | b':' => {
                 first_end.get_or_insert(k);
             }
             0x80.. => return None,
@@ -2066,6 +2282,17 @@ fn separator_after_spaces(b: &[u8], e: usize) -> bool {
     )
 }
 
+/// The length of a no-break (U+00A0) or ideographic (U+3000) space at the start of `r`;
+/// 0 for anything else.
+#[inline]
+fn wide_space(r: &[u8]) -> usize {
+    match r {
+        [0xc2, 0xa0, ..] => 2,
+        [0xe3, 0x80, 0x80, ..] => 3,
+        _ => 0,
+    }
+}
+
 /// Whether `i` follows a URL escape (`%22password`): a word starts there.
 fn after_escape(b: &[u8], i: usize) -> bool {
     i >= 3 && b[i - 3] == b'%' && b[i - 2].is_ascii_hexdigit() && b[i - 1].is_ascii_hexdigit()
@@ -2088,6 +2315,85 @@ fn looks_like_key(b: &[u8], ks: usize, ke: usize) -> bool {
     matches!(b.get(k), Some(b':' | b'='))
         && !b[k + 1..].starts_with(b"//")
         && tok.iter().all(|&c| is_key_byte(c))
+}
+
+/// The keys whose value names an entry (`{"field":"cvv","value":"123"}`).
+const ENTRY_NAMES: [&str; 14] = [
+    "name",
+    "key",
+    "field",
+    "fieldname",
+    "field_name",
+    "parameter",
+    "param",
+    "param_name",
+    "type",
+    "id",
+    "attribute",
+    "attr",
+    "label",
+    "keyname",
+];
+
+/// Whether the quoted word at `ks` is the value of a key that names an entry
+/// (`"field":"cvv"`, `'Key': 'DB_PASSWORD'`, `\"name\":\"pin\"`).
+fn names_an_entry(b: &[u8], ks: usize) -> bool {
+    // Back over the opening quote, the separator and the key's closing quote.
+    let mut k = ks;
+    let back = |k: &mut usize, f: &dyn Fn(u8) -> bool, most: usize| {
+        let start = *k;
+        while *k > 0 && start - *k < most && f(b[*k - 1]) {
+            *k -= 1;
+        }
+        start - *k
+    };
+    if back(&mut k, &|c| c == b'"' || c == b'\\' || c == b'\'', 8) == 0 {
+        return false;
+    }
+    back(&mut k, &|c| c == b' ', 4);
+    if k == 0 || b[k - 1] != b':' {
+        return false;
+    }
+    k -= 1;
+    back(&mut k, &|c| c == b' ', 4);
+    if back(&mut k, &|c| c == b'"' || c == b'\\' || c == b'\'', 8) == 0 {
+        return false;
+    }
+    let ke = k;
+    back(&mut k, &|c| c.is_ascii_alphanumeric() || c == b'_', 16);
+    let key = &b[k..ke];
+    ENTRY_NAMES
+        .iter()
+        .any(|n| key.eq_ignore_ascii_case(n.as_bytes()))
+}
+
+/// The `:` after the next member's key when `b[j]` is the `,` before it
+/// (`,"value":`, `, 'Value':`, `,\"val\":`).
+fn next_member_colon(b: &[u8], j: usize) -> Option<usize> {
+    let mut k = j + 1;
+    while k < b.len() && k - j < 6 && matches!(b[k], b' ' | b'\\') {
+        k += 1;
+    }
+    let q = *b.get(k).filter(|&&c| c == b'"' || c == b'\'')?;
+    let ks = k + 1;
+    let ke = ks
+        + b[ks..]
+            .iter()
+            .take(64)
+            .take_while(|&&c| is_key_byte(c))
+            .count();
+    k = ke;
+    while k < b.len() && k - ke < 6 && b[k] == b'\\' {
+        k += 1;
+    }
+    if ke == ks || b.get(k) != Some(&q) {
+        return None;
+    }
+    k += 1;
+    while k < b.len() && k - ke < 12 && matches!(b[k], b' ' | b'\\' | b'"') {
+        k += 1;
+    }
+    (b.get(k) == Some(&b':')).then_some(k)
 }
 
 /// The closing `close` of the bracket `open` at `i` (nested ones counted), within
@@ -2216,6 +2522,11 @@ const USER: u8 = 8;
 const ATTR: u8 = 16;
 /// SQL's `IDENTIFIED BY 'password'`.
 const SQL: u8 = 32;
+/// A CVV's key: a 3–4 digit number after it is a CVV, whatever stands between them
+/// (`cvv|630`, `[cvv] 730`, `cvv no. 576`, `CVV2/CVC2/CID: 823`).
+const CVV_WORD: u8 = 64;
+/// A PIN's key: a 4–12 digit number (or a 16-digit hex PIN block) after it is a PIN.
+const PIN_WORD: u8 = 128;
 
 /// A word of at most 8 key bytes, ASCII-lowercased, packed little-endian (no key byte is 0,
 /// so the packing is unambiguous): one compare per table entry.
@@ -2230,15 +2541,18 @@ const fn pack(w: &[u8]) -> u64 {
 }
 
 /// The trigger words with their flags.
-const TRIGGER_WORDS: [(&[u8], u8); 41] = [
-    (b"cvv", PROSE | TWO_WORD),
-    (b"cvc", PROSE | TWO_WORD),
-    (b"cvv2", PROSE | TWO_WORD),
-    (b"cvc2", PROSE | TWO_WORD),
-    (b"csc", PROSE | TWO_WORD),
-    (b"cvn", PROSE),
-    (b"cvd", PROSE),
-    (b"pin", PROSE | TWO_WORD),
+const TRIGGER_WORDS: [(&[u8], u8); 44] = [
+    (b"cvv", PROSE | TWO_WORD | CVV_WORD),
+    (b"cvc", PROSE | TWO_WORD | CVV_WORD),
+    (b"cvv2", PROSE | TWO_WORD | CVV_WORD),
+    (b"cvc2", PROSE | TWO_WORD | CVV_WORD),
+    (b"csc", PROSE | TWO_WORD | CVV_WORD),
+    (b"cvn", PROSE | CVV_WORD),
+    (b"cvd", PROSE | CVV_WORD),
+    (b"pin", PROSE | TWO_WORD | PIN_WORD),
+    (b"pin2", PIN_WORD),
+    (b"epin", PIN_WORD),
+    (b"pinblock", PIN_WORD),
     (b"password", PROSE),
     (b"passwd", PROSE),
     (b"passcode", PROSE),
@@ -2300,10 +2614,10 @@ static TRIGGERS: [(u64, u8); 128] = {
     t
 };
 
-/// By length (1 to 10), the first letters of the trigger words of that length (bit
+/// By length (1 to 12), the first letters of the trigger words of that length (bit
 /// `letter - 'a'`): most words of prose are ruled out by one load.
-static TRIGGER_FIRST: [u32; 11] = {
-    let mut t = [0u32; 11];
+static TRIGGER_FIRST: [u32; 13] = {
+    let mut t = [0u32; 13];
     let mut k = 0;
     while k < TRIGGER_WORDS.len() {
         let w = TRIGGER_WORDS[k].0;
@@ -2312,6 +2626,7 @@ static TRIGGER_FIRST: [u32; 11] = {
     }
     t[10] |= 1 << (b'p' - b'a');
     t[10] |= 1 << (b'i' - b'a');
+    t[12] |= 1 << (b's' - b'a');
     t
 };
 
@@ -2319,7 +2634,7 @@ static TRIGGER_FIRST: [u32; 11] = {
 #[inline]
 fn triggers(b: &[u8], i: usize, e: usize) -> u8 {
     let n = e - i;
-    if n > 10 || TRIGGER_FIRST[n] & (1 << ((b[i] | 0x20).wrapping_sub(b'a') & 31)) == 0 {
+    if n > 12 || TRIGGER_FIRST[n] & (1 << ((b[i] | 0x20).wrapping_sub(b'a') & 31)) == 0 {
         return 0;
     }
     match n {
@@ -2345,6 +2660,7 @@ fn triggers(b: &[u8], i: usize, e: usize) -> u8 {
         }
         10 if b[i..e].eq_ignore_ascii_case(b"passphrase") => PROSE,
         10 if b[i..e].eq_ignore_ascii_case(b"identified") => SQL,
+        12 if b[i..e].eq_ignore_ascii_case(b"securitycode") => PROSE | CVV_WORD,
         _ => 0,
     }
 }
@@ -2481,16 +2797,19 @@ fn bare_end_within(b: &[u8], vs: usize, cap: usize) -> usize {
 
 /// Whether the word `i..e` is an identifier (`security_code`, `cvvCode`) followed by a tab
 /// or a space and then a value: a key in a column or a `key value` form.
+/// Whether a word of letters may be an identifier: snake case or camel case (`api_key`,
+/// `apiKey`), judged by an `_` or a capital after its first letter.
+#[inline]
+fn is_identifier(w: &[u8]) -> bool {
+    w.len() >= 4 && w[1..].iter().any(|&c| c == b'_' || c.is_ascii_uppercase())
+}
+
 fn spaced_identifier(b: &[u8], i: usize, e: usize) -> bool {
     let tab = b.get(e) == Some(&b'\t');
-    if !tab && b.get(e) != Some(&b' ') {
+    if !tab && !matches!(b.get(e), Some(b' ' | b'\n')) {
         return false;
     }
-    let w = &b[i..e];
-    let identifier = w.contains(&b'_')
-        || w.windows(2)
-            .any(|p| p[0].is_ascii_lowercase() && p[1].is_ascii_uppercase());
-    (tab || identifier)
+    (tab || is_identifier(&b[i..e]) || b[i..e].contains(&b'_'))
         && b.get(e + 1)
             .is_some_and(|c| c.is_ascii_alphanumeric() || *c == b'\t')
 }
@@ -2963,32 +3282,32 @@ impl Run {
             // Between groups of four digits (card style), more separators: `4111.1111`,
             // `4111_1111`, `4111/1111`, `4111,1111`, tabs, `4111 - 1111`, three spaces, a
             // no-break space, an en dash, a zero-width space. They never join a phone.
-            if digits == 4 && (seps == 0 || b.get(j).is_some_and(|&c| !c.is_ascii_digit())) {
+            // A card's group: four digits, or the six of Amex and Diners (`3712.904047.96664`).
+            let card_group =
+                digits == 4 || (digits == 6 && run.len == 2 && run.groups[0].digits == 4);
+            if card_group && (seps == 0 || b.get(j).is_some_and(|&c| !c.is_ascii_digit())) {
                 let mut k = i;
                 let mut n = 0;
                 while n < 3 {
-                    let r = &b[k.min(b.len())..];
-                    let w = if matches!(
-                        r.first(),
-                        Some(b' ' | b'-' | b'.' | b'_' | b'/' | b',' | b'\t')
-                    ) {
-                        1
-                    } else if r.starts_with("\u{a0}".as_bytes()) {
-                        2
-                    } else if r.starts_with("\u{2013}".as_bytes())
-                        || r.starts_with("\u{200b}".as_bytes())
-                    {
-                        3
-                    } else {
-                        0
-                    };
+                    let w = card_separator(&b[k.min(b.len())..]);
                     if w == 0 {
                         break;
                     }
                     k += w;
                     n += 1;
                 }
-                let four = b.len() >= k + 4 && b[k..k + 4].iter().all(u8::is_ascii_digit) && k > i;
+                // Four digits follow; after three groups of four, the last group may be
+                // shorter (`6250.4925.8991.3944.114`, `4468.6958.9693.1`).
+                let follow = b[k.min(b.len())..]
+                    .iter()
+                    .take(4)
+                    .take_while(|c| c.is_ascii_digit())
+                    .count();
+                let four = k > i
+                    && (follow == 4
+                        || (follow > 0
+                            && run.len >= 3
+                            && run.groups[..run.len].iter().all(|g| g.digits == 4)));
                 if four && (k > j || seps == 0) {
                     card_sep = k > j || seps == 0;
                     if k > j {
@@ -3004,6 +3323,20 @@ impl Run {
             i = j;
         }
         run
+    }
+}
+
+/// The length of a separator that only card numbers put between their groups, at the
+/// start of `r` (0: none): ASCII ` -._/,:`, a tab or a line break, a no-break, thin,
+/// narrow, figure or ideographic space, a Unicode hyphen or dash, a zero-width space.
+fn card_separator(r: &[u8]) -> usize {
+    match r {
+        [b' ' | b'-' | b'.' | b'_' | b'/' | b',' | b':' | b'\t' | b'\n', ..] => 1,
+        [0xc2, 0xa0, ..] => 2,
+        // U+2007, U+2009, U+200B, U+2010–U+2014, U+202F.
+        [0xe2, 0x80, 0x87 | 0x89 | 0x8b | 0x90..=0x94 | 0xaf, ..] => 3,
+        [0xe3, 0x80, 0x80, ..] => 3,
+        _ => 0,
     }
 }
 
@@ -3947,5 +4280,161 @@ mod tests {
         assert_eq!(m("4111-1111-1111-1111"), "411111******1111");
         let s = "4111-1111-1111-1112 2024-01-01 12:00:00";
         assert_eq!(m(s), s);
+    }
+
+    /// The forms a red-team probe (2026-12-07) found leaking, each with what it becomes:
+    /// the secret masked where it stands, never the key or the word after it.
+    #[test]
+    fn red_team_forms() {
+        let s = "<Keyed(Secret)>";
+        let c = "<Keyed(Cvv)>";
+        let p = "<Keyed(Sad)>";
+        let cases: Vec<(&str, String)> = vec![
+            // An entry named by a key, the value in the next member (any case).
+            (
+                r#"{"field":"cvv","val":"739"}"#,
+                format!(r#"{{"field":"cvv","val":"{c}"}}"#),
+            ),
+            (
+                r#"{"field":"pin","val":"4511"}"#,
+                format!(r#"{{"field":"pin","val":"{p}"}}"#),
+            ),
+            (
+                r#"{"Key":"DB_PASSWORD","Value":"Vf9R2x"}"#,
+                format!(r#"{{"Key":"DB_PASSWORD","Value":"{s}"}}"#),
+            ),
+            (
+                r#"{"parameter":"password","value":"Vf9R2x"}"#,
+                format!(r#"{{"parameter":"password","value":"{s}"}}"#),
+            ),
+            (
+                r#"{\"field\":\"cvv\",\"val\":\"739\"}"#,
+                format!(r#"{{\"field\":\"cvv\",\"val\":\"{c}\"}}"#),
+            ),
+            // ... but a sensitive word as some other value names nothing.
+            (
+                r#"{"status":"password","reason":"expired"}"#,
+                r#"{"status":"password","reason":"expired"}"#.into(),
+            ),
+            // Rust `Debug`: newtypes nested in an `Option`, a struct.
+            (
+                r#"cvc: Some(Cvc("739"))"#,
+                format!(r#"cvc: Some(Cvc("{c}"))"#),
+            ),
+            (
+                r#"password: Some(Password("hunter2pass"))"#,
+                format!(r#"password: Some(Password("{s}"))"#),
+            ),
+            (
+                r#"password: SecretString { inner: "hunter2pass" }"#,
+                format!("password: {s}"),
+            ),
+            // A flag's value, not the word after it.
+            (
+                "ctx --secret n7v8KTW98D end",
+                format!("ctx --secret {s} end"),
+            ),
+            // A CVV or PIN after its key, whatever stands between them.
+            ("cvv|630", format!("cvv|{c}")),
+            ("cvv,951 ok", format!("cvv,{c} ok")),
+            ("cvv;675", format!("cvv;{c}")),
+            ("CVV2/CVC2/CID: 823", format!("CVV2/CVC2/CID: {c}")),
+            ("cvv#: 489", format!("cvv#: {c}")),
+            ("cvv no. 576", format!("cvv no. {c}")),
+            ("cvv[281]", format!("cvv[{c}]")),
+            ("[cvv] 730", format!("[cvv] {c}")),
+            ("cvv of 843", format!("cvv of {c}")),
+            ("CVV ：816", format!("CVV ：{c}")),
+            ("cvv ==> 863", format!("cvv ==> {c}")),
+            ("cvv<-515", format!("cvv<-{c}")),
+            ("cvv~426", format!("cvv~{c}")),
+            ("cvv&#61;760", format!("cvv&#61;{c}")),
+            ("cvv\n239", format!("cvv\n{c}")),
+            ("cvv\u{a0}327", format!("cvv\u{a0}{c}")),
+            ("cvv\u{3000}432", format!("cvv\u{3000}{c}")),
+            ("securitycode 132", format!("securitycode {c}")),
+            ("pin\n8674", format!("pin\n{p}")),
+            ("pin\u{a0}8674", format!("pin\u{a0}{p}")),
+            ("PIN2 8674", format!("PIN2 {p}")),
+            ("epin=8674", format!("epin={p}")),
+            ("pinblock F1F9BE4B8FFDF9C7", format!("pinblock {p}")),
+            (r#"<cvv2 value="768"/>"#, format!(r#"<cvv2 value="{c}"/>"#)),
+            (r#"<pin value="9425"/>"#, format!(r#"<pin value="{p}"/>"#)),
+            (
+                r#"<password value="e83Wq"/>"#,
+                format!(r#"<password value="{s}"/>"#),
+            ),
+            // URL-encoded and escaped keys and separators.
+            (
+                "card%5Bnumber%5D=4945807302157365&card%5Bcvc%5D=739",
+                format!("card%5Bnumber%5D=494580******7365&card%5Bcvc%5D={c}"),
+            ),
+            (
+                "user%5Bpassword%5D=hunter2pass&x=1",
+                format!("user%5Bpassword%5D={s}&x=1"),
+            ),
+            ("password%3Ahunter2pass", format!("password%3A{s}")),
+            ("password&#61;hunter2pass", format!("password&#61;{s}")),
+            ("password\\u003dhunter2pass", format!("password\\u003d{s}")),
+            // Unicode spaces, a line break, a tab column, identifiers before a space.
+            (
+                "password\u{a0}=\u{a0}vD4Dxx99",
+                format!("password\u{a0}=\u{a0}{s}"),
+            ),
+            ("token\u{3000}Xjk4abc123", format!("token\u{3000}{s}")),
+            ("password\nP6uHxx99", format!("password\n{s}")),
+            ("api_key\nAAgHxx99", format!("api_key\n{s}")),
+            ("password\thunter2", format!("password\t{s}")),
+            ("api_key pXV5xx99zz", format!("api_key {s}")),
+            ("apiKey fq9Mxx99zz", format!("apiKey {s}")),
+            ("-apiKey hmH4xx99zz", format!("-apiKey {s}")),
+            ("password ==> Xyz123abc", format!("password ==> {s}")),
+            (
+                "bearer=3TQ7xx99zzqqqq",
+                "bearer=<Secret(\"secret\")>".into(),
+            ),
+            // Cards in every grouping their lengths use, with any card separator.
+            ("Amex 3712.904047.96664", "Amex 371290*****6664".into()),
+            ("3712\u{a0}904047\u{a0}96664", "371290*****6664".into()),
+            (
+                "card 6250.4925.8991.3944.114",
+                "card 625049*********4114".into(),
+            ),
+            ("4468.6958.9693.1", "446869***6931".into()),
+            (
+                "4111\u{2009}1111\u{2009}1111\u{2009}1111",
+                "411111******1111".into(),
+            ),
+            (
+                "4111\u{3000}1111\u{3000}1111\u{3000}1111",
+                "411111******1111".into(),
+            ),
+            (
+                "4111\u{2014}1111\u{2014}1111\u{2014}1111",
+                "411111******1111".into(),
+            ),
+            ("4111\n1111\n1111\n1111", "411111******1111".into()),
+            ("4111:1111:1111:1111", "411111******1111".into()),
+        ];
+        for (i, o) in cases {
+            assert_eq!(m(i), o, "{i:?}");
+        }
+        // Clean text around the same words stays as it is.
+        for clean in [
+            "the cvv check failed 3 times",
+            "cvv, amount 1234",
+            "pin 12.5",
+            "cvv 12:30",
+            "cvv_required=1234",
+            "cvvResult: 1234",
+            "token\nrefreshed ok",
+            "apiKey missing",
+            "user_name bob",
+            "at 12:30:45 ok",
+            "v 1234.5678 ok",
+            "2024-01-15 10:00",
+        ] {
+            assert_eq!(m(clean), clean);
+        }
     }
 }
