@@ -148,3 +148,23 @@ pub trait Masker: Send + Sync + 'static {
         self.mask_str("message", value, out)
     }
 }
+
+/// The keys whose value names an entry (`{"field":"cvv","value":"123"}`,
+/// `{"name":"DB_PASSWORD","value":"…"}`): in text and in structured values alike, the
+/// entry's value is masked as the named key's.
+pub(crate) const ENTRY_NAMES: [&str; 14] = [
+    "name",
+    "key",
+    "field",
+    "fieldname",
+    "field_name",
+    "parameter",
+    "param",
+    "param_name",
+    "type",
+    "id",
+    "attribute",
+    "attr",
+    "label",
+    "keyname",
+];

@@ -970,12 +970,16 @@ impl<E: Emit> Scanner<'_, '_, E> {
         if matches!(class, Class::None | Class::Personal) {
             return None;
         }
-        // The `value` that goes with it, within the same entry.
+        // The `value` that goes with it, within the same entry (after the name, or before
+        // it: `{"value":"…","name":"DB_PASSWORD"}`).
         let window = &b[ne..(ne + PROBE).min(b.len())];
-        let at = window
+        let Some(at) = window
             .windows(5)
-            .position(|x| x.eq_ignore_ascii_case(b"value"))?
-            + ne;
+            .position(|x| x.eq_ignore_ascii_case(b"value"))
+            .map(|p| p + ne)
+        else {
+            return self.value_before(ns, ne, class);
+        };
         let mut v = at + 5;
         if b.get(v) == Some(&b'"') {
             v += 1;
@@ -1017,6 +1021,40 @@ impl<E: Emit> Scanner<'_, '_, E> {
             self.scan_name(ns, ve);
         }
         Some(ve)
+    }
+
+    /// The quoted `value` member before the name at `ns..ne`, within the same object and
+    /// not yet written (`{"value":"…","name":"DB_PASSWORD"}`): masked as `class`; where
+    /// to go on.
+    fn value_before(&mut self, ns: usize, ne: usize, class: Class) -> Option<usize> {
+        let b = self.b;
+        let lo = self.last + b[self.last..ns].iter().rposition(|&c| c == b'{')?;
+        let at = lo
+            + b[lo..ns]
+                .windows(5)
+                .position(|x| x.eq_ignore_ascii_case(b"value"))?;
+        let mut v = at + 5;
+        if b.get(v) == Some(&b'"') {
+            v += 1;
+        }
+        while b.get(v) == Some(&b' ') {
+            v += 1;
+        }
+        if b.get(v) != Some(&b':') {
+            return None;
+        }
+        v += 1;
+        while b.get(v) == Some(&b' ') {
+            v += 1;
+        }
+        let q = *b.get(v).filter(|&&c| c == b'"' || c == b'\'')?;
+        let vs = v + 1;
+        let ve = vs + b[vs..ns].iter().position(|&c| c == q)?;
+        if ve == vs || is_masked(&self.s[vs..ve]) {
+            return None;
+        }
+        self.put(vs, ve, Hit::Keyed(class));
+        Some(ne)
     }
 
     /// The value of a keyed form whose key is `ks..ke`: `(start, end, resume)`.
@@ -2317,24 +2355,6 @@ fn looks_like_key(b: &[u8], ks: usize, ke: usize) -> bool {
         && tok.iter().all(|&c| is_key_byte(c))
 }
 
-/// The keys whose value names an entry (`{"field":"cvv","value":"123"}`).
-const ENTRY_NAMES: [&str; 14] = [
-    "name",
-    "key",
-    "field",
-    "fieldname",
-    "field_name",
-    "parameter",
-    "param",
-    "param_name",
-    "type",
-    "id",
-    "attribute",
-    "attr",
-    "label",
-    "keyname",
-];
-
 /// Whether the quoted word at `ks` is the value of a key that names an entry
 /// (`"field":"cvv"`, `'Key': 'DB_PASSWORD'`, `\"name\":\"pin\"`).
 fn names_an_entry(b: &[u8], ks: usize) -> bool {
@@ -2362,7 +2382,7 @@ fn names_an_entry(b: &[u8], ks: usize) -> bool {
     let ke = k;
     back(&mut k, &|c| c.is_ascii_alphanumeric() || c == b'_', 16);
     let key = &b[k..ke];
-    ENTRY_NAMES
+    crate::mask::ENTRY_NAMES
         .iter()
         .any(|n| key.eq_ignore_ascii_case(n.as_bytes()))
 }
@@ -4310,6 +4330,10 @@ mod tests {
             (
                 r#"{\"field\":\"cvv\",\"val\":\"739\"}"#,
                 format!(r#"{{\"field\":\"cvv\",\"val\":\"{c}\"}}"#),
+            ),
+            (
+                r#"{"value":"Vf9R2x","name":"DB_PASSWORD"}"#,
+                format!(r#"{{"value":"{s}","name":"DB_PASSWORD"}}"#),
             ),
             // ... but a sensitive word as some other value names nothing.
             (

@@ -74,6 +74,9 @@ pub(crate) struct Scratch {
     pub(crate) mask_buf: String,
     pub(crate) key_buf: String,
     pub(crate) tmp: Vec<u8>,
+    /// The sensitive name of the entry being written (`{"name":"DB_PASSWORD","value":
+    /// …}`): its `value` is masked as that key's value.
+    pub(crate) entry: String,
     /// A record's key-values as scalars (empty between lines; see
     /// [`recycle`](crate::event::recycle)).
     pub(crate) record_kvs: Vec<(&'static str, Arg<'static>)>,
@@ -335,6 +338,9 @@ pub(crate) struct Ser<'a, 'c> {
     fmt_buf: &'a mut String,
     mask_buf: &'a mut String,
     key_buf: &'a mut String,
+    entry: &'a mut String,
+    /// What the value being written is to an entry named by a key ([`EntryRole`]).
+    role: EntryRole,
     cx: &'a Cx<'c>,
     mode: Mode,
     /// Flatten: segments in `path`. Json: nesting level.
@@ -355,6 +361,8 @@ impl<'a, 'c> Ser<'a, 'c> {
             fmt_buf: &mut s.fmt_buf,
             mask_buf: &mut s.mask_buf,
             key_buf: &mut s.key_buf,
+            entry: &mut s.entry,
+            role: EntryRole::None,
             cx,
             mode,
             depth,
@@ -373,6 +381,8 @@ impl<'a, 'c> Ser<'a, 'c> {
             fmt_buf: self.fmt_buf,
             mask_buf: self.mask_buf,
             key_buf: self.key_buf,
+            entry: self.entry,
+            role: self.role,
             cx: self.cx,
             mode: self.mode,
             depth: self.depth,
@@ -399,13 +409,32 @@ impl<'a, 'c> Ser<'a, 'c> {
         Ok(())
     }
 
+    /// An entry's name (`{"name":"DB_PASSWORD",…}`): remembered when the masker masks a
+    /// key of that name, for the entry's `value`.
+    #[inline]
+    fn note_entry_name(&mut self, s: &str) {
+        if self.role == EntryRole::Name {
+            if let Some(m) = self.cx.masker {
+                if s.len() <= 64 && m.masks_by_path(s) {
+                    self.entry.clear();
+                    self.entry.push_str(s);
+                }
+            }
+        }
+    }
+
     fn int<I: itoa::Integer>(mut self, v: I) -> Result<(), SerError> {
         if self.skip > 0 {
             return Ok(());
         }
         let start = self.vals.len();
+        let path = if self.role == EntryRole::Value {
+            &**self.entry
+        } else {
+            &**self.path
+        };
         let out = target(self.mode, self.vals, self.tmp);
-        write_int_masked(out, v, self.path, true, self.cx, self.mask_buf);
+        write_int_masked(out, v, path, true, self.cx, self.mask_buf);
         if self.mode == Mode::Flatten {
             self.record(start);
         }
@@ -417,8 +446,13 @@ impl<'a, 'c> Ser<'a, 'c> {
             return Ok(());
         }
         let start = self.vals.len();
+        let path = if self.role == EntryRole::Value {
+            &**self.entry
+        } else {
+            &**self.path
+        };
         let out = target(self.mode, self.vals, self.tmp);
-        write_f64_masked(out, v, self.path, self.cx, self.mask_buf);
+        write_f64_masked(out, v, path, self.cx, self.mask_buf);
         if self.mode == Mode::Flatten {
             self.record(start);
         }
@@ -429,9 +463,15 @@ impl<'a, 'c> Ser<'a, 'c> {
         if self.skip > 0 {
             return Ok(());
         }
+        self.note_entry_name(s);
         let start = self.vals.len();
+        let path = if self.role == EntryRole::Value {
+            &**self.entry
+        } else {
+            &**self.path
+        };
         let out = target(self.mode, self.vals, self.tmp);
-        write_str_masked(out, s, self.path, self.cx, self.mask_buf);
+        write_str_masked(out, s, path, self.cx, self.mask_buf);
         if self.mode == Mode::Flatten {
             self.record(start);
         }
@@ -443,8 +483,13 @@ impl<'a, 'c> Ser<'a, 'c> {
             return Ok(());
         }
         let start = self.vals.len();
+        let path = if self.role == EntryRole::Value {
+            &**self.entry
+        } else {
+            &**self.path
+        };
         let out = target(self.mode, self.vals, self.tmp);
-        display_masked(out, d, self.path, self.cx, self.fmt_buf, self.mask_buf);
+        display_masked(out, d, path, self.cx, self.fmt_buf, self.mask_buf);
         if self.mode == Mode::Flatten {
             self.record(start);
         }
@@ -585,6 +630,7 @@ impl<'a, 'c> Ser<'a, 'c> {
                     inner_depth,
                     owner_skip: false,
                     variant_close: false,
+                    named: false,
                     finish: Finish::FlatMap { start },
                 });
             }
@@ -651,6 +697,7 @@ impl<'a, 'c> Ser<'a, 'c> {
             inner_depth,
             owner_skip,
             variant_close: variant.is_some(),
+            named: false,
             finish,
         })
     }
@@ -721,6 +768,42 @@ pub(crate) struct Compound<'a, 'c> {
     owner_skip: bool,
     variant_close: bool,
     finish: Finish,
+    /// A member named this object an entry of a sensitive key (its name in `entry`).
+    named: bool,
+}
+
+/// What a value is to an entry named by a key (`{"name":"DB_PASSWORD","value":"…"}`,
+/// `{"Key":"pin","Value":8674}`, `{"field":"cvv","val":"123"}`): its name, its value, or
+/// neither.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum EntryRole {
+    None,
+    Name,
+    Value,
+}
+
+/// The role of the member `key` in an object (`named`: a member before it named the
+/// object a sensitive key's entry).
+#[inline]
+fn entry_role(key: &str, named: bool) -> EntryRole {
+    // Names and values are short words: most keys leave on the length.
+    if !(2..=10).contains(&key.len()) {
+        return EntryRole::None;
+    }
+    if crate::mask::ENTRY_NAMES
+        .iter()
+        .any(|n| key.eq_ignore_ascii_case(n))
+    {
+        EntryRole::Name
+    } else if named
+        && ["value", "val", "data", "secret"]
+            .iter()
+            .any(|n| key.eq_ignore_ascii_case(n))
+    {
+        EntryRole::Value
+    } else {
+        EntryRole::None
+    }
 }
 
 impl Compound<'_, '_> {
@@ -739,6 +822,7 @@ impl Compound<'_, '_> {
 
     fn key_str(&mut self, key: &str) {
         let flat = matches!(self.finish, Finish::FlatMap { .. });
+        self.ser.role = entry_role(key, self.named);
         let ser = &mut self.ser;
         ser.path.truncate(self.inner_len);
         let mut masked = false;
@@ -787,7 +871,18 @@ impl Compound<'_, '_> {
         if self.ser.skip > 0 {
             return Ok(());
         }
+        // An entry's name: remembered when sensitive (an outer entry's name is kept
+        // otherwise), so the entry's value is masked as that key's.
+        let saved = (self.ser.role == EntryRole::Name).then(|| std::mem::take(self.ser.entry));
         let r = value.serialize(self.ser.reborrow());
+        if let Some(saved) = saved {
+            if self.ser.entry.is_empty() {
+                *self.ser.entry = saved;
+            } else {
+                self.named = true;
+            }
+        }
+        self.ser.role = EntryRole::None;
         self.ser.depth = self.inner_depth;
         r
     }

@@ -1,0 +1,90 @@
+//! The leaks a red-team probe found (2026-12-07), end to end: each form through every
+//! path a line can carry text (a foreign `log` message, a `log` key-value, `event!`
+//! fields, `labels`), and name/value entries in structured (`:serde`) payloads, with the
+//! default masker and no keyset. The planted secret must be nowhere in the lines.
+
+use ecsctx::event;
+use ecsctx::testing::{assert_no_leaks, capture};
+use serde_json::json;
+
+/// `(text, the secret planted in it)`: one of each form that used to leak.
+const FORMS: &[(&str, &str)] = &[
+    (r#"{"field":"cvv","val":"739"}"#, "739"),
+    (r#"{"Key":"DB_PASSWORD","Value":"Vf9Rk2qq"}"#, "Vf9Rk2qq"),
+    (r#"{"value":"Vf9Rk2qq","name":"DB_PASSWORD"}"#, "Vf9Rk2qq"),
+    (r#"{"parameter":"password","value":"Vf9Rk2qq"}"#, "Vf9Rk2qq"),
+    (r#"cvc: Some(Cvc("739"))"#, "739"),
+    (
+        r#"password: SecretString { inner: "hunter2pass" }"#,
+        "hunter2pass",
+    ),
+    ("ctx --secret n7v8KTW98D end", "n7v8KTW98D"),
+    ("card%5Bnumber%5D=4945807302157365&card%5Bcvc%5D=739", "739"),
+    (
+        "card%5Bnumber%5D=4945807302157365&card%5Bcvc%5D=739",
+        "4945807302157365",
+    ),
+    ("user%5Bpassword%5D=hunter2pass&x=1", "hunter2pass"),
+    ("reply cvv|630 ok", "630"),
+    ("CVV2/CVC2/CID: 823", "823"),
+    ("[cvv] 730", "730"),
+    ("cvv no. 576", "576"),
+    ("cvv\n239", "239"),
+    ("cvv\u{a0}327", "327"),
+    ("securitycode 132", "132"),
+    ("pin\n8674", "8674"),
+    ("epin=8674", "8674"),
+    ("pinblock F1F9BE4B8FFDF9C7", "F1F9BE4B8FFDF9C7"),
+    (r#"<cvv2 value="768"/>"#, "768"),
+    (r#"<password value="e83Wq19z"/>"#, "e83Wq19z"),
+    ("password\u{a0}=\u{a0}vD4Dxx99", "vD4Dxx99"),
+    ("password\nP6uHxx99", "P6uHxx99"),
+    ("password\thunter2", "hunter2"),
+    ("api_key pXV5xx99zz", "pXV5xx99zz"),
+    ("bearer=3TQ7xx99zzqqqq", "3TQ7xx99zzqqqq"),
+    ("Amex 3712.904047.96664", "904047"),
+    ("card 6250.4925.8991.3944.114", "8991"),
+    (
+        "4111\u{2009}1111\u{2009}1111\u{2009}1111 ok",
+        "1111\u{2009}1111\u{2009}1111",
+    ),
+];
+
+#[test]
+fn every_form_is_masked_on_every_path() {
+    for &(text, secret) in FORMS {
+        let lines = capture(|| {
+            log::warn!("gateway said: {text}");
+            log::info!(reply = text; "gateway_reply");
+            event!(info, "gateway_reply", reply = text, labels.reply = text);
+        });
+        assert_eq!(lines.len(), 3, "{text:?}");
+        assert_no_leaks(&lines, &[secret]);
+    }
+}
+
+/// `{"name":"DB_PASSWORD","value":"…"}` as structured data (a Kubernetes env list, an
+/// SSM parameter, a form's field list): the value is masked as the named key's value.
+#[test]
+fn a_structured_entry_named_by_a_key_masks_its_value() {
+    let env = json!([
+        {"name": "DB_PASSWORD", "value": "Vf9Rk2qq"},
+        {"name": "region", "value": "eu-west-1"},
+    ]);
+    let field = json!({"Key": "pin", "Value": 8674, "meta": {"name": "region"}});
+    let params = json!({"parameter": "password", "value": "Vf9Rk2qq"});
+    let lines = capture(|| {
+        log::info!(env:serde = env, opts:serde = field, params:serde = params; "config_loaded");
+        event!(info, "config_loaded", env:serde = &env, opts:serde = &field);
+    });
+    assert_eq!(lines.len(), 2);
+    assert_no_leaks(&lines, &["Vf9Rk2qq", "8674"]);
+    for line in &lines {
+        let env = &line["extra"]["env"];
+        assert_eq!(env[0]["value"], "[SECRET-MASKED]", "{line}");
+        // An entry of a key that is not sensitive keeps its value.
+        assert_eq!(env[1]["value"], "eu-west-1", "{line}");
+        assert_eq!(line["extra"]["opts"]["Value"], "[SAD-MASKED]", "{line}");
+    }
+    assert_eq!(lines[0]["extra"]["params"]["value"], "[SECRET-MASKED]");
+}
