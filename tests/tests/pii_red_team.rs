@@ -48,6 +48,9 @@ const FORMS: &[(&str, &str)] = &[
         "4111\u{2009}1111\u{2009}1111\u{2009}1111 ok",
         "1111\u{2009}1111\u{2009}1111",
     ),
+    ("card 4945|8073|0215|7365", "8073|0215"),
+    ("token: Bearer 3TQ73WTZWG", "3TQ73WTZWG"),
+    ("token WuGknHrhQj", "WuGknHrhQj"),
 ];
 
 #[test]

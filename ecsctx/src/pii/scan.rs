@@ -575,7 +575,7 @@ impl<E: Emit> Scanner<'_, '_, E> {
             .is_some_and(|&c| c.is_ascii_alphanumeric() || c == b'_')
             || (matches!(b.get(ve), Some(b'.' | b',' | b':' | b'/' | b'-'))
                 && b.get(ve + 1).is_some_and(u8::is_ascii_digit));
-        if !ok || glued {
+        if !ok || glued || before_unit(b, ve) {
             return None;
         }
         self.put(
@@ -1181,8 +1181,8 @@ impl<E: Emit> Scanner<'_, '_, E> {
         // is an entry's name, and its value is the next member's. A quoted key before
         // another member of no such entry (`{"status":"password","reason":"…"}`) has none.
         if quoted && b.get(j) == Some(&b',') {
-            if let Some(colon) = next_member_colon(b, j) {
-                if !names_an_entry(b, ks) {
+            if let Some((colon, value)) = next_member_colon(b, j) {
+                if !value || !names_an_entry(b, ks) {
                     return None;
                 }
                 j = colon;
@@ -1277,7 +1277,8 @@ impl<E: Emit> Scanner<'_, '_, E> {
                     // A flag (`--password x`) and a column after a tab (`password\thunter2`)
                     // take any value; a one-time code its digits (`your OTP is 123456`);
                     // other prose needs a credential's shape.
-                    let flag = after_double_dash(b, ks) || b.get(ke) == Some(&b'\t');
+                    let flag = after_double_dash(b, ks)
+                        || (b.get(ke) == Some(&b'\t') && tab_value_is_secret(v));
                     let otp = ["otp", "passcode", "totp"]
                         .iter()
                         .any(|k| s[ks..ke].eq_ignore_ascii_case(k));
@@ -1484,6 +1485,14 @@ impl<E: Emit> Scanner<'_, '_, E> {
             let key = &s[ks..ke];
             end = if key.len() >= 13 && key.to_ascii_lowercase().contains("authorization") {
                 auth_end(b, vs, end)
+            } else if b.get(end) == Some(&b' ') && is_auth_scheme(&s[vs..end]) {
+                // `token: Bearer x`, `access_token: Token x`: the scheme and its credential.
+                let ce = bare_end(b, end + 1);
+                if ce > end + 1 {
+                    ce
+                } else {
+                    end
+                }
             } else if b.get(end) == Some(&b',') && b[vs..end].contains(&b'=') {
                 // `Stripe-Signature: t=…,v1=…`: a list of parameters, all of it.
                 let mut e2 = end;
@@ -1592,7 +1601,9 @@ impl<E: Emit> Scanner<'_, '_, E> {
         }
         let mixed = t.iter().any(u8::is_ascii_digit)
             || (t.iter().any(u8::is_ascii_uppercase) && t.iter().any(u8::is_ascii_lowercase));
-        ((t.len() >= 12 && mixed) || t.len() >= 16).then_some((cs, ce))
+        // After `=` (`bearer=…`) the credential is named: a shorter one counts too.
+        let short = if eq { 8 } else { 12 };
+        ((t.len() >= short && mixed) || t.len() >= 16).then_some((cs, ce))
     }
 
     // === URLs, PEM ===
@@ -1882,6 +1893,14 @@ impl<E: Emit> Scanner<'_, '_, E> {
                 let b = s.as_bytes();
                 let plain = g[i].plus_start == g[i].start;
                 let dash_pair = |j: usize| j == i + 1 && &s[g[i].end..g[j].start] == "-";
+                // Not a phone's groups: a one-digit group after the first (`latencies 35
+                // 62 7 5 26 ms`); a later group in parentheses after a group of four
+                // (`ERROR 1062 (23000)`; a phone's parentheses hold its area code).
+                let not_grouped_as_phone = |j: usize| {
+                    g[i + 1..=j].iter().any(|g| g.digits == 1)
+                        || (g[i].digits >= 4
+                            && (i + 1..=j).any(|k| s[g[k - 1].end..g[k].start].contains('(')))
+                };
                 let keep = |j: usize| {
                     plain
                         && !after_phone_word(b, g[i].start)
@@ -1890,7 +1909,10 @@ impl<E: Emit> Scanner<'_, '_, E> {
                                 || is_epoch(&b[g[i].start..g[i].end])
                                 || before_unit(b, g[j].end)))
                             || dash_pair(j)
-                            || is_uuid_like(g))
+                            || is_uuid_like(g)
+                            || not_grouped_as_phone(j)
+                            // `"GET / HTTP/1.1" 204 77397`: a status and a byte count.
+                            || after_http_version(b, g[i].start))
                 };
                 if let Some(j) = phone.filter(|&j| !keep(j)) {
                     let start = g[i].plus_start;
@@ -2008,7 +2030,7 @@ fn short_ascii_run(b: &[u8], i: usize) -> Option<usize> {
         match b[k] {
             b'0'..=b'9' => digits += 1,
             b' ' | b'-' | b'(' | b')' | b'.' | b'+' | b'=' | b'D' | b'd' | b'/' | b'|' | b','
-            | b';' | b'_' | b'\t' | b'^' | b'\n' | b':' => {
+            | b';' | b'_' | b'\t' | b'^' | b'*' => {
                 first_end.get_or_insert(k);
             }
             0x80.. => return None,
@@ -2226,6 +2248,7 @@ fn after_number_word(b: &[u8], i: usize) -> bool {
                     "order",
                     "invoice",
                     "ticket",
+                    "case",
                     "epoch",
                     "bytes",
                     "size",
@@ -2292,6 +2315,21 @@ fn after_number_word(b: &[u8], i: usize) -> bool {
                 ]
                 .iter()
                 .any(|x| w.eq_ignore_ascii_case(x)))
+}
+
+/// Whether the digits at `i` follow an access log's request (`"GET / HTTP/1.1" 204`).
+fn after_http_version(b: &[u8], i: usize) -> bool {
+    let mut k = i;
+    while k > 0 && i - k < 3 && matches!(b[k - 1], b' ' | b'"') {
+        k -= 1;
+    }
+    let before = &b[k.saturating_sub(10)..k];
+    k < i
+        && (before.ends_with(b"HTTP/1.1")
+            || before.ends_with(b"HTTP/1.0")
+            || before.ends_with(b"HTTP/2")
+            || before.ends_with(b"HTTP/2.0")
+            || before.ends_with(b"HTTP/3"))
 }
 
 /// Whether the word at `i` is a command-line flag (`--password x`, `--user a:b`).
@@ -2387,9 +2425,14 @@ fn names_an_entry(b: &[u8], ks: usize) -> bool {
         .any(|n| key.eq_ignore_ascii_case(n.as_bytes()))
 }
 
-/// The `:` after the next member's key when `b[j]` is the `,` before it
+/// The members that hold an entry's value (`{"field":"cvv","val":"123"}`).
+const VALUE_MEMBERS: [&str; 4] = ["value", "val", "data", "secret"];
+
+/// The `:` after the next member's key when `b[j]` is the `,` before it, and whether
+/// that member holds a value (`value`, `val` …; not `message`: `{"field":"password",
+/// "message":"too short"}` is an error about the field)
 /// (`,"value":`, `, 'Value':`, `,\"val\":`).
-fn next_member_colon(b: &[u8], j: usize) -> Option<usize> {
+fn next_member_colon(b: &[u8], j: usize) -> Option<(usize, bool)> {
     let mut k = j + 1;
     while k < b.len() && k - j < 6 && matches!(b[k], b' ' | b'\\') {
         k += 1;
@@ -2402,6 +2445,9 @@ fn next_member_colon(b: &[u8], j: usize) -> Option<usize> {
             .take(64)
             .take_while(|&&c| is_key_byte(c))
             .count();
+    let value = VALUE_MEMBERS
+        .iter()
+        .any(|v| b[ks..ke].eq_ignore_ascii_case(v.as_bytes()));
     k = ke;
     while k < b.len() && k - ke < 6 && b[k] == b'\\' {
         k += 1;
@@ -2413,7 +2459,7 @@ fn next_member_colon(b: &[u8], j: usize) -> Option<usize> {
     while k < b.len() && k - ke < 12 && matches!(b[k], b' ' | b'\\' | b'"') {
         k += 1;
     }
-    (b.get(k) == Some(&b':')).then_some(k)
+    (b.get(k) == Some(&b':')).then_some((k, value))
 }
 
 /// The closing `close` of the bracket `open` at `i` (nested ones counted), within
@@ -2685,12 +2731,23 @@ fn triggers(b: &[u8], i: usize, e: usize) -> u8 {
     }
 }
 
+/// A value in a tab column after a credential's key that is a secret, not a status
+/// (`password\thunter2`, `password\tCorrectHorse`; not `password\tok`, `token\texpired`):
+/// a digit, a symbol or a capital after the first letter.
+fn tab_value_is_secret(v: &[u8]) -> bool {
+    v.iter().any(|c| !c.is_ascii_alphabetic()) || v.iter().skip(1).any(u8::is_ascii_uppercase)
+}
+
 /// A value that looks like a credential: 8 or more characters holding a letter and a
-/// digit or symbol.
+/// digit or symbol, or letters in random case.
 fn looks_like_credential(v: &[u8]) -> bool {
     v.len() >= 8
         && v.iter().any(u8::is_ascii_alphabetic)
-        && v.iter().any(|c| !c.is_ascii_alphabetic())
+        && (v.iter().any(|c| !c.is_ascii_alphabetic())
+            // Random letters: two capitals after the first letter and lowercase
+            // (`WuGknHrhQj`), not a word (`Refreshed`) or a capitalized phrase.
+            || (v.iter().skip(1).filter(|c| c.is_ascii_uppercase()).count() >= 2
+                && v.iter().any(u8::is_ascii_lowercase)))
         && !v.iter().any(|&c| c == b'=' || c == b':')
 }
 
@@ -2826,11 +2883,12 @@ fn is_identifier(w: &[u8]) -> bool {
 
 fn spaced_identifier(b: &[u8], i: usize, e: usize) -> bool {
     let tab = b.get(e) == Some(&b'\t');
-    if !tab && !matches!(b.get(e), Some(b' ' | b'\n')) {
+    let wide = wide_space(&b[e.min(b.len())..]);
+    if !tab && wide == 0 && !matches!(b.get(e), Some(b' ' | b'\n')) {
         return false;
     }
     (tab || is_identifier(&b[i..e]) || b[i..e].contains(&b'_'))
-        && b.get(e + 1)
+        && b.get(e + wide.max(1))
             .is_some_and(|c| c.is_ascii_alphanumeric() || *c == b'\t')
 }
 
@@ -3316,8 +3374,8 @@ impl Run {
                     k += w;
                     n += 1;
                 }
-                // Four digits follow; after three groups of four, the last group may be
-                // shorter (`6250.4925.8991.3944.114`, `4468.6958.9693.1`).
+                // Four digits follow; after four groups of four, the last group of a
+                // 19-digit card may be shorter (`6250.4925.8991.3944.114`).
                 let follow = b[k.min(b.len())..]
                     .iter()
                     .take(4)
@@ -3326,7 +3384,7 @@ impl Run {
                 let four = k > i
                     && (follow == 4
                         || (follow > 0
-                            && run.len >= 3
+                            && run.len >= 4
                             && run.groups[..run.len].iter().all(|g| g.digits == 4)));
                 if four && (k > j || seps == 0) {
                     card_sep = k > j || seps == 0;
@@ -3347,15 +3405,18 @@ impl Run {
 }
 
 /// The length of a separator that only card numbers put between their groups, at the
-/// start of `r` (0: none): ASCII ` -._/,:`, a tab or a line break, a no-break, thin,
-/// narrow, figure or ideographic space, a Unicode hyphen or dash, a zero-width space.
+/// start of `r` (0: none): ASCII ` -._/,|*+` (`+`: a form-encoded space), a tab, a
+/// no-break, thin, narrow, figure or ideographic space, a Unicode hyphen, dash or minus,
+/// a full-width hyphen or stop, a zero-width space. Not `:` or a line break: lists of
+/// four-digit numbers (ports, ids) are joined so.
 fn card_separator(r: &[u8]) -> usize {
     match r {
-        [b' ' | b'-' | b'.' | b'_' | b'/' | b',' | b':' | b'\t' | b'\n', ..] => 1,
+        [b' ' | b'-' | b'.' | b'_' | b'/' | b',' | b'|' | b'*' | b'+' | b'\t', ..] => 1,
         [0xc2, 0xa0, ..] => 2,
         // U+2007, U+2009, U+200B, U+2010–U+2014, U+202F.
         [0xe2, 0x80, 0x87 | 0x89 | 0x8b | 0x90..=0x94 | 0xaf, ..] => 3,
-        [0xe3, 0x80, 0x80, ..] => 3,
+        // U+2212 minus; U+3000; full-width hyphen-minus and full stop.
+        [0xe2, 0x88, 0x92, ..] | [0xe3, 0x80, 0x80, ..] | [0xef, 0xbc, 0x8d | 0x8e, ..] => 3,
         _ => 0,
     }
 }
@@ -4424,7 +4485,6 @@ mod tests {
                 "card 6250.4925.8991.3944.114",
                 "card 625049*********4114".into(),
             ),
-            ("4468.6958.9693.1", "446869***6931".into()),
             (
                 "4111\u{2009}1111\u{2009}1111\u{2009}1111",
                 "411111******1111".into(),
@@ -4437,8 +4497,17 @@ mod tests {
                 "4111\u{2014}1111\u{2014}1111\u{2014}1111",
                 "411111******1111".into(),
             ),
-            ("4111\n1111\n1111\n1111", "411111******1111".into()),
-            ("4111:1111:1111:1111", "411111******1111".into()),
+            ("4945|8073|0215|7365", "494580******7365".into()),
+            (
+                "4945\u{2212}8073\u{2212}0215\u{2212}7365",
+                "494580******7365".into(),
+            ),
+            // The round's second pass: a scheme inside a credential's value, random
+            // letters, a wide space after an identifier, a named bearer credential.
+            ("token: Bearer 3TQ73WTZWG", format!("token: {s}")),
+            ("token WuGknHrhQj", format!("token {s}")),
+            ("apiKey\u{3000}Yjk4Lm9QwE", format!("apiKey\u{3000}{s}")),
+            ("bearer=3TQ73WTZWG", "bearer=<Secret(\"secret\")>".into()),
         ];
         for (i, o) in cases {
             assert_eq!(m(i), o, "{i:?}");
@@ -4457,6 +4526,23 @@ mod tests {
             "at 12:30:45 ok",
             "v 1234.5678 ok",
             "2024-01-15 10:00",
+            // False positives the second pass found: an error about a field, a status in
+            // a tab column, lists of four-digit numbers joined by colons or lines, a
+            // 13-digit number in 4-4-4-1 dots (no card is printed so), an access log's
+            // status and size, latencies, a case number, a database error code.
+            r#"{"field":"password","message":"too short"}"#,
+            r#"{"field":"cvv","error":"missing"}"#,
+            "password\tok",
+            "token\trefreshed",
+            "ports: 6190:6016:3907:2281",
+            "ids\n6190\n6016\n3907\n2281",
+            "build 8701.7615.3400.2",
+            "4468.6958.9693.1",
+            r#""GET /healthz HTTP/1.1" 204 77397 "-""#,
+            "latencies 35 62 7 5 26 ms",
+            "support case 00123456 opened",
+            "ERROR 1062 (23000): Duplicate entry",
+            "password Refreshed",
         ] {
             assert_eq!(m(clean), clean);
         }
