@@ -476,7 +476,7 @@ impl<E: Emit> Scanner<'_, '_, E> {
         let last = self.last;
         let next = self.word_forms(i, letters, e, f);
         if next == letters && self.last == last && f & (CVV_WORD | PIN_WORD) != 0 {
-            if let Some(end) = self.number_after_key(e, f & CVV_WORD != 0) {
+            if let Some(end) = self.number_after_key(i, e, f & CVV_WORD != 0) {
                 return end;
             }
         }
@@ -488,9 +488,13 @@ impl<E: Emit> Scanner<'_, '_, E> {
     /// Unicode spaces and filler words between them (`cvv|630`, `[cvv] 730`, `cvv no.
     /// 576`, `cvv\n239`, `CVV2/CVC2/CID: 823`, `pinblock F1F9…`): masked, and where to go on.
     #[inline(never)]
-    fn number_after_key(&mut self, ke: usize, cvv: bool) -> Option<usize> {
+    fn number_after_key(&mut self, ks: usize, ke: usize, cvv: bool) -> Option<usize> {
         let b = self.b;
         let n = b.len();
+        // A path's segment (`POST /cvv 200`) is no key.
+        if ks > 0 && b[ks - 1] == b'/' {
+            return None;
+        }
         let mut j = ke;
         for _ in 0..4 {
             while j < n && j - ke < 32 {
@@ -775,6 +779,11 @@ impl<E: Emit> Scanner<'_, '_, E> {
             }
         }
         if class == Class::None {
+            return letters;
+        }
+        // An ARN names a secret, it holds none (`arn:aws:secretsmanager:…:secret:db`);
+        // `PWD=/home/deploy` (sudo's log) is a directory.
+        if class == Class::Secret && (in_arn(b, i) || (w == "PWD" && b[e..].starts_with(b"=/"))) {
             return letters;
         }
         match self.keyed_value(i, key_end, class) {
@@ -1215,13 +1224,9 @@ impl<E: Emit> Scanner<'_, '_, E> {
             Some(b'#' | b'-') if !quoted && matches!(class, Class::Cvv | Class::Sad) => {
                 (1, false, false)
             }
-            // `("cvv", "123")`, `[('password', 'x')]`: a pair in a tuple's repr.
-            Some(b',')
-                if quoted
-                    && matches!(rest[1..].iter().find(|&&c| c != b' '), Some(b'"' | b'\'')) =>
-            {
-                (1, true, false)
-            }
+            // `("cvv", "123")`, `[('password', 'x')]`: a pair in a tuple's repr (not a
+            // list of names: `["cvv","pan","expiry"]`).
+            Some(b',') if quoted && is_pair_value(rest) => (1, true, false),
             _ => (0, false, false),
         };
         if is_word && sep != 0 && b[j] != b':' {
@@ -1237,7 +1242,10 @@ impl<E: Emit> Scanner<'_, '_, E> {
         let digit_only = sep == 1 && matches!(b[j], b'#' | b'-');
         if sep == 0 || digit_only {
             // `cvv 123`, `PIN 8674`, `PIN block 0412…`, `password hunter2!`, `cvv#123`:
-            // a value right after the key.
+            // a value right after the key; not after a path's segment (`POST /cvv 200`).
+            if ks > 0 && b[ks - 1] == b'/' {
+                return None;
+            }
             if digit_only {
                 j += 1;
                 ws(&mut j);
@@ -2107,10 +2115,55 @@ fn nonempty(vs: usize, end: usize, s: &str) -> Option<(usize, usize, usize)> {
     let resume = end;
     let end = floor_boundary(s, end);
     let v = s[vs..end].trim();
-    if v.is_empty() || is_masked(v) {
+    if v.is_empty() || is_masked(v) || is_placeholder(v) {
         return None;
     }
     Some((vs, end, resume))
+}
+
+/// A value that stands for no value (`api_key: None` in `Debug`, `"password": null`,
+/// `token: missing`, `secret: ***`): kept, there is nothing to hide.
+fn is_placeholder(v: &str) -> bool {
+    v.len() <= 10
+        && ([
+            "none",
+            "null",
+            "nil",
+            "undefined",
+            "true",
+            "false",
+            "required",
+            "missing",
+            "empty",
+            "unset",
+            "redacted",
+            "[redacted]",
+            "[filtered]",
+            "n/a",
+        ]
+        .iter()
+        .any(|p| v.eq_ignore_ascii_case(p))
+            || v.bytes().all(|c| c == b'*'))
+}
+
+/// Whether `rest` (at the `,` after a quoted key) holds the second item of a pair: a
+/// quoted value, then the pair's end (`, "123")`, `, 'x')]`).
+fn is_pair_value(rest: &[u8]) -> bool {
+    let Some(p) = rest[1..].iter().position(|&c| c != b' ') else {
+        return false;
+    };
+    let q = rest[1 + p];
+    if q != b'"' && q != b'\'' {
+        return false;
+    }
+    let vs = 2 + p;
+    let Some(close) = rest[vs..].iter().take(PROBE).position(|&c| c == q) else {
+        return false;
+    };
+    matches!(
+        rest[vs + close + 1..].iter().find(|&&c| c != b' '),
+        Some(b')' | b']') | None
+    )
 }
 
 /// A value the masker already wrote: a label, a token or ciphertext, a truncated card.
@@ -2315,6 +2368,15 @@ fn after_number_word(b: &[u8], i: usize) -> bool {
                 ]
                 .iter()
                 .any(|x| w.eq_ignore_ascii_case(x)))
+}
+
+/// Whether the word at `i` is inside an AWS ARN (`arn:aws:secretsmanager:…`).
+fn in_arn(b: &[u8], i: usize) -> bool {
+    let mut k = i;
+    while k > 0 && i - k < 128 && !matches!(b[k - 1], b' ' | b'"' | b'\'' | b'\t' | b'\n' | b'=') {
+        k -= 1;
+    }
+    b[k..i].starts_with(b"arn:")
 }
 
 /// Whether the digits at `i` follow an access log's request (`"GET / HTTP/1.1" 204`).
@@ -4543,6 +4605,16 @@ mod tests {
             "support case 00123456 opened",
             "ERROR 1062 (23000): Duplicate entry",
             "password Refreshed",
+            // A list of field names, values that stand for none, a path's segment, sudo's
+            // working directory, an ARN.
+            r#"{"fields":["cvv","pan","expiry"]}"#,
+            "api_key: None",
+            r#""password": null"#,
+            "token: missing",
+            "secret: ***",
+            "POST /cvv 200 in 12ms",
+            "sudo: deploy : TTY=pts/0 ; PWD=/home/deploy ; USER=root ; COMMAND=/bin/ls",
+            "arn:aws:secretsmanager:eu-west-1:123456789012:secret:prod/db-AbCdEf",
         ] {
             assert_eq!(m(clean), clean);
         }
