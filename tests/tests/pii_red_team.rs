@@ -51,6 +51,8 @@ const FORMS: &[(&str, &str)] = &[
     ("card 4945|8073|0215|7365", "8073|0215"),
     ("token: Bearer 3TQ73WTZWG", "3TQ73WTZWG"),
     ("token WuGknHrhQj", "WuGknHrhQj"),
+    ("charge card 4398:2597:9190:7482 ok", "2597:9190"),
+    ("charge card 4398\n2597\n9190\n7482 ok", "2597\n9190"),
 ];
 
 #[test]
