@@ -2681,7 +2681,7 @@ const fn pack(w: &[u8]) -> u64 {
 }
 
 /// The trigger words with their flags.
-const TRIGGER_WORDS: [(&[u8], u8); 44] = [
+const TRIGGER_WORDS: [(&[u8], u8); 50] = [
     (b"cvv", PROSE | TWO_WORD | CVV_WORD),
     (b"cvc", PROSE | TWO_WORD | CVV_WORD),
     (b"cvv2", PROSE | TWO_WORD | CVV_WORD),
@@ -2693,6 +2693,13 @@ const TRIGGER_WORDS: [(&[u8], u8); 44] = [
     (b"pin2", PIN_WORD),
     (b"epin", PIN_WORD),
     (b"pinblock", PIN_WORD),
+    // ISO 8583 field 52, the PIN block (`bit52 6C63…`).
+    (b"bit52", PIN_WORD),
+    (b"de52", PIN_WORD),
+    (b"f52", PIN_WORD),
+    (b"field52", PIN_WORD),
+    (b"cvv1", CVV_WORD),
+    (b"cvc3", CVV_WORD),
     (b"password", PROSE),
     (b"passwd", PROSE),
     (b"passcode", PROSE),
@@ -2730,7 +2737,7 @@ const TRIGGER_WORDS: [(&[u8], u8); 44] = [
 
 /// The multiplier of the trigger table's hash: chosen (offline) so that no two trigger
 /// words share a slot; building the table fails to compile if one ever does.
-const TRIGGER_K: u64 = 0xf3fd_fbe3_d577_15f1;
+const TRIGGER_K: u64 = 0xca91_8924_aa78_ebcf;
 
 #[inline]
 const fn trigger_slot(x: u64) -> usize {
@@ -4520,6 +4527,9 @@ mod tests {
             ("PIN2 8674", format!("PIN2 {p}")),
             ("epin=8674", format!("epin={p}")),
             ("pinblock F1F9BE4B8FFDF9C7", format!("pinblock {p}")),
+            ("bit52 6C63A1B2C3D4E5F6", format!("bit52 {p}")),
+            ("cvv1=123", format!("cvv1={c}")),
+            ("cvc3: 456", format!("cvc3: {c}")),
             (r#"<cvv2 value="768"/>"#, format!(r#"<cvv2 value="{c}"/>"#)),
             (r#"<pin value="9425"/>"#, format!(r#"<pin value="{p}"/>"#)),
             (
