@@ -868,7 +868,9 @@ impl<E: Emit> Scanner<'_, '_, E> {
                         (c.is_ascii_alphanumeric() || matches!(c, b'"' | b'\'' | b'!' | b'$'))
                             && (f & PROSE != 0
                                 // A command-line flag (`--api-key x`).
-                                || after_double_dash(b, i))
+                                || after_double_dash(b, i)
+                                // Any key before `is`/`was` (`api-key is x`).
+                                || is_copula(&b[j..]))
                     }
                     None => false,
                 }
@@ -2419,17 +2421,28 @@ fn paren_key(b: &[u8], i: usize, e: usize) -> bool {
     i > 0 && b[i - 1] == b'(' && matches!(b.get(e + 1), Some(b'=' | b':'))
 }
 
-/// Whether a separator follows the whitespace at `e` (`db_password = x`), as far as
-/// [`Scanner::may_be_key`] looks: 8 whitespace bytes and the byte after them.
+/// Whether a separator follows the whitespace at `e` (`db_password = x`), or a copula
+/// (`api-key is x`), as far as [`Scanner::may_be_key`] looks: 8 whitespace bytes and
+/// what follows them.
 #[inline]
 fn separator_after_spaces(b: &[u8], e: usize) -> bool {
-    matches!(
-        b[e..]
-            .iter()
-            .take(9)
-            .find(|&&c| !matches!(c, b' ' | b'\t' | b'\n' | b'\r')),
-        Some(b'=' | b':' | b'-' | b'#' | b'(')
-    )
+    let end = b.len().min(e + 9);
+    let mut k = e;
+    while k < end && matches!(b[k], b' ' | b'\t' | b'\n' | b'\r') {
+        k += 1;
+    }
+    match b.get(k) {
+        Some(b'=' | b':' | b'-' | b'#' | b'(') => k < end,
+        Some(b'i' | b'w') => k < end && is_copula(&b[k..]),
+        _ => false,
+    }
+}
+
+/// Whether `r` starts with `is` or `was` and a space or a colon: a key's value may follow
+/// (`api-key is x`, `credential was x`, `the cvv is: 123`).
+#[inline]
+fn is_copula(r: &[u8]) -> bool {
+    r.starts_with(b"is ") || r.starts_with(b"is:") || r.starts_with(b"was ")
 }
 
 /// The length of a no-break (U+00A0) or ideographic (U+3000) space at the start of `r`;
@@ -3023,16 +3036,18 @@ fn is_auth_scheme(w: &str) -> bool {
     .any(|s| w.eq_ignore_ascii_case(s))
 }
 
-/// Whether the word at `ks` opens an XML element: `<cvv`, `<ns:cvv`.
+/// Whether the word at `ks` opens an XML element: `<cvv`, `<ns:cvv`, `<db.password`.
 fn is_xml_open(b: &[u8], ks: usize) -> bool {
     if ks == 0 {
         return false;
     }
     match b[ks - 1] {
         b'<' => true,
-        b':' => {
+        // `<ns:cvv`, `<db.password`, `<card.security_code`.
+        b':' | b'.' => {
             let mut k = ks - 1;
-            while k > 0 && is_key_byte(b[k - 1]) {
+            while k > 0 && ks - k < 64 && (is_key_byte(b[k - 1]) || matches!(b[k - 1], b'.' | b':'))
+            {
                 k -= 1;
             }
             k > 0 && k < ks - 1 && b[k - 1] == b'<'
@@ -4528,6 +4543,16 @@ mod tests {
             ("epin=8674", format!("epin={p}")),
             ("pinblock F1F9BE4B8FFDF9C7", format!("pinblock {p}")),
             ("bit52 6C63A1B2C3D4E5F6", format!("bit52 {p}")),
+            ("api-key is Xk29fLq8Zp", format!("api-key is {s}")),
+            ("credential was Xk29fLq8Zp", format!("credential was {s}")),
+            (
+                "<db.password>hunter2x</db.password>",
+                format!("<db.password>{s}</db.password>"),
+            ),
+            (
+                "<card.security_code>123</card.security_code>",
+                format!("<card.security_code>{c}</card.security_code>"),
+            ),
             ("cvv1=123", format!("cvv1={c}")),
             ("cvc3: 456", format!("cvc3: {c}")),
             (r#"<cvv2 value="768"/>"#, format!(r#"<cvv2 value="{c}"/>"#)),
@@ -4648,6 +4673,9 @@ mod tests {
             "sudo: deploy : TTY=pts/0 ; PWD=/home/deploy ; USER=root ; COMMAND=/bin/ls",
             "arn:aws:secretsmanager:eu-west-1:123456789012:secret:prod/db-AbCdEf",
             "password: SecretString([REDACTED])",
+            "the order was shipped today",
+            "status is ok",
+            "token is valid",
         ] {
             assert_eq!(m(clean), clean);
         }
