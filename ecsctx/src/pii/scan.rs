@@ -737,6 +737,13 @@ impl<E: Emit> Scanner<'_, '_, E> {
                 return found;
             }
         }
+        // A key with an encoded `_` or `-` (`secret%5Fkey=x`, `api%2Dkey=x`): classified
+        // as decoded.
+        if next == Some(b'%') {
+            if let Some(end) = self.encoded_key(i, e) {
+                return end;
+            }
+        }
         // The key: this word, or this word and the next (`security code`, `PIN block`).
         let mut key_end = e;
         let mut class = Class::None;
@@ -1032,6 +1039,47 @@ impl<E: Emit> Scanner<'_, '_, E> {
             self.scan_name(ns, ve);
         }
         Some(ve)
+    }
+
+    /// A key whose `_` or `-` are URL-encoded (`secret%5Fkey=x`), starting at `i` with its
+    /// first word ending at `e`, before `=`: its value masked as the decoded key's
+    /// (`secret_key`); where to go on, or `None` when it is no such key.
+    fn encoded_key(&mut self, i: usize, e: usize) -> Option<usize> {
+        let b = self.b;
+        let mut key = [0u8; 48];
+        let mut n = e - i;
+        if n > key.len() {
+            return None;
+        }
+        key[..n].copy_from_slice(&b[i..e]);
+        let mut k = e;
+        while k + 3 < b.len() && b[k] == b'%' {
+            let sep = match &b[k + 1..k + 3] {
+                b"5F" | b"5f" => b'_',
+                b"2D" | b"2d" => b'-',
+                _ => break,
+            };
+            let ws = k + 3;
+            let we = ws + b[ws..].iter().take_while(|&&c| is_word_byte(c)).count();
+            if we == ws || n + 1 + (we - ws) > key.len() {
+                return None;
+            }
+            key[n] = sep;
+            key[n + 1..n + 1 + (we - ws)].copy_from_slice(&b[ws..we]);
+            n += 1 + (we - ws);
+            k = we;
+        }
+        if k == e || !(b.get(k) == Some(&b'=') || b[k..].starts_with(b"%3D")) {
+            return None;
+        }
+        // ASCII word bytes, `_` and `-` only.
+        let class = self.e.key_class(std::str::from_utf8(&key[..n]).ok()?);
+        if !class.is_protected() {
+            return None;
+        }
+        let (vs, ve, resume) = self.keyed_value(i, k, class)?;
+        self.put(vs, ve, Hit::Keyed(class));
+        Some(resume)
     }
 
     /// The quoted `value` member before the name at `ns..ne`, within the same object and
@@ -4544,6 +4592,8 @@ mod tests {
             ("pinblock F1F9BE4B8FFDF9C7", format!("pinblock {p}")),
             ("bit52 6C63A1B2C3D4E5F6", format!("bit52 {p}")),
             ("api-key is Xk29fLq8Zp", format!("api-key is {s}")),
+            ("secret%5Fkey=hunter2x&a=1", format!("secret%5Fkey={s}&a=1")),
+            ("cvv%5Fcode=123", format!("cvv%5Fcode={c}")),
             ("credential was Xk29fLq8Zp", format!("credential was {s}")),
             (
                 "<db.password>hunter2x</db.password>",
@@ -4676,6 +4726,7 @@ mod tests {
             "the order was shipped today",
             "status is ok",
             "token is valid",
+            "q=50%25&b=2",
         ] {
             assert_eq!(m(clean), clean);
         }
