@@ -788,6 +788,12 @@ impl<E: Emit> Scanner<'_, '_, E> {
         if class == Class::None {
             return letters;
         }
+        // An element with a dotted name counts for card data, authentication data and
+        // credentials only (`<db.password>`; `<service.name>checkout</service.name>` is
+        // no person's name).
+        if i > 0 && b[i - 1] == b'.' && !class.is_protected() && is_xml_open(b, i) {
+            return letters;
+        }
         // An ARN names a secret, it holds none (`arn:aws:secretsmanager:…:secret:db`);
         // `PWD=/home/deploy` (sudo's log) is a directory.
         if class == Class::Secret && (in_arn(b, i) || (w == "PWD" && b[e..].starts_with(b"=/"))) {
@@ -4727,6 +4733,8 @@ mod tests {
             "status is ok",
             "token is valid",
             "q=50%25&b=2",
+            "<service.name>checkout</service.name>",
+            "<server.address>10.0.0.5</server.address>",
         ] {
             assert_eq!(m(clean), clean);
         }
