@@ -1093,6 +1093,9 @@ impl<E: Emit> Scanner<'_, '_, E> {
     /// to go on.
     fn value_before(&mut self, ns: usize, ne: usize, class: Class) -> Option<usize> {
         let b = self.b;
+        if self.last > ns {
+            return None;
+        }
         let lo = self.last + b[self.last..ns].iter().rposition(|&c| c == b'{')?;
         let at = lo
             + b[lo..ns]
