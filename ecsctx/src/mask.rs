@@ -168,3 +168,7 @@ pub(crate) const ENTRY_NAMES: [&str; 14] = [
     "label",
     "keyname",
 ];
+
+/// The members that hold the value of an entry named by a key (`{"field":"cvv","val":
+/// "123"}`); others are about the entry (`{"field":"password","message":"too short"}`).
+pub(crate) const VALUE_MEMBERS: [&str; 4] = ["value", "val", "data", "secret"];

@@ -2569,9 +2569,6 @@ fn names_an_entry(b: &[u8], ks: usize) -> bool {
         .any(|n| key.eq_ignore_ascii_case(n.as_bytes()))
 }
 
-/// The members that hold an entry's value (`{"field":"cvv","val":"123"}`).
-const VALUE_MEMBERS: [&str; 4] = ["value", "val", "data", "secret"];
-
 /// The `:` after the next member's key when `b[j]` is the `,` before it, and whether
 /// that member holds a value (`value`, `val` …; not `message`: `{"field":"password",
 /// "message":"too short"}` is an error about the field)
@@ -2589,7 +2586,7 @@ fn next_member_colon(b: &[u8], j: usize) -> Option<(usize, bool)> {
             .take(64)
             .take_while(|&&c| is_key_byte(c))
             .count();
-    let value = VALUE_MEMBERS
+    let value = crate::mask::VALUE_MEMBERS
         .iter()
         .any(|v| b[ks..ke].eq_ignore_ascii_case(v.as_bytes()));
     k = ke;

@@ -428,11 +428,7 @@ impl<'a, 'c> Ser<'a, 'c> {
             return Ok(());
         }
         let start = self.vals.len();
-        let path = if self.role == EntryRole::Value {
-            &**self.entry
-        } else {
-            &**self.path
-        };
+        let path = mask_path(self.role, self.entry, self.path);
         let out = target(self.mode, self.vals, self.tmp);
         write_int_masked(out, v, path, true, self.cx, self.mask_buf);
         if self.mode == Mode::Flatten {
@@ -446,11 +442,7 @@ impl<'a, 'c> Ser<'a, 'c> {
             return Ok(());
         }
         let start = self.vals.len();
-        let path = if self.role == EntryRole::Value {
-            &**self.entry
-        } else {
-            &**self.path
-        };
+        let path = mask_path(self.role, self.entry, self.path);
         let out = target(self.mode, self.vals, self.tmp);
         write_f64_masked(out, v, path, self.cx, self.mask_buf);
         if self.mode == Mode::Flatten {
@@ -465,11 +457,7 @@ impl<'a, 'c> Ser<'a, 'c> {
         }
         self.note_entry_name(s);
         let start = self.vals.len();
-        let path = if self.role == EntryRole::Value {
-            &**self.entry
-        } else {
-            &**self.path
-        };
+        let path = mask_path(self.role, self.entry, self.path);
         let out = target(self.mode, self.vals, self.tmp);
         write_str_masked(out, s, path, self.cx, self.mask_buf);
         if self.mode == Mode::Flatten {
@@ -483,11 +471,7 @@ impl<'a, 'c> Ser<'a, 'c> {
             return Ok(());
         }
         let start = self.vals.len();
-        let path = if self.role == EntryRole::Value {
-            &**self.entry
-        } else {
-            &**self.path
-        };
+        let path = mask_path(self.role, self.entry, self.path);
         let out = target(self.mode, self.vals, self.tmp);
         display_masked(out, d, path, self.cx, self.fmt_buf, self.mask_buf);
         if self.mode == Mode::Flatten {
@@ -782,6 +766,17 @@ enum EntryRole {
     Value,
 }
 
+/// The path a scalar is masked by: its own, or, for an entry's value, the entry's
+/// sensitive name (`{"name":"pin","value":8674}` is masked as a `pin`).
+#[inline]
+fn mask_path<'x>(role: EntryRole, entry: &'x str, path: &'x str) -> &'x str {
+    if role == EntryRole::Value {
+        entry
+    } else {
+        path
+    }
+}
+
 /// The role of the member `key` in an object (`named`: a member before it named the
 /// object a sensitive key's entry).
 #[inline]
@@ -796,7 +791,7 @@ fn entry_role(key: &str, named: bool) -> EntryRole {
     {
         EntryRole::Name
     } else if named
-        && ["value", "val", "data", "secret"]
+        && crate::mask::VALUE_MEMBERS
             .iter()
             .any(|n| key.eq_ignore_ascii_case(n))
     {
