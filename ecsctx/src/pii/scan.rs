@@ -503,13 +503,8 @@ impl<E: Emit> Scanner<'_, '_, E> {
                     b' ' | b'\t' | b'\n' | b'\r' | b':' | b'=' | b'|' | b',' | b';' | b'~'
                     | b'<' | b'>' | b'-' | b'[' | b']' | b'(' | b'{' | b'#' | b'.' | b'"'
                     | b'\'' | b'/' | b'*' | b'\\' => 1,
-                    _ if r.starts_with("\u{a0}".as_bytes()) => 2,
-                    _ if r.starts_with("\u{3000}".as_bytes())
-                        || r.starts_with("：".as_bytes())
-                        || r.starts_with("＝".as_bytes()) =>
-                    {
-                        3
-                    }
+                    _ if wide_space(r) > 0 => wide_space(r),
+                    _ if r.starts_with("：".as_bytes()) || r.starts_with("＝".as_bytes()) => 3,
                     b'&' if r.starts_with(b"&#61;") || r.starts_with(b"&#58;") => 5,
                     b'%' if r.len() >= 3
                         && matches!(
@@ -526,7 +521,8 @@ impl<E: Emit> Scanner<'_, '_, E> {
                 }
                 j += w;
             }
-            // A filler word, or another name of the same key (`/CVC2/CID:`).
+            // A filler word, or another name of a CVV or PIN (`/CVC2/CID:`; the trigger
+            // table's, and Amex's `cid`).
             let ws = j;
             while j < n && j - ws < 12 && b[j].is_ascii_alphanumeric() {
                 j += 1;
@@ -534,12 +530,13 @@ impl<E: Emit> Scanner<'_, '_, E> {
             let w = &b[ws..j];
             let filler = !w.is_empty()
                 && w[0].is_ascii_alphabetic()
-                && [
-                    "no", "nr", "num", "number", "of", "is", "was", "code", "value", "val", "the",
-                    "block", "cvv", "cvc", "cvv2", "cvc2", "csc", "cid", "cvn", "cvd", "pin",
-                ]
-                .iter()
-                .any(|f| w.eq_ignore_ascii_case(f.as_bytes()));
+                && (triggers(b, ws, j) & (CVV_WORD | PIN_WORD) != 0
+                    || [
+                        "no", "nr", "num", "number", "of", "is", "was", "code", "value", "val",
+                        "the", "block", "cid",
+                    ]
+                    .iter()
+                    .any(|f| w.eq_ignore_ascii_case(f.as_bytes())));
             if !filler {
                 j = ws;
                 break;
@@ -1004,20 +1001,7 @@ impl<E: Emit> Scanner<'_, '_, E> {
         else {
             return self.value_before(ns, ne, class);
         };
-        let mut v = at + 5;
-        if b.get(v) == Some(&b'"') {
-            v += 1;
-        }
-        while matches!(b.get(v), Some(b' ')) {
-            v += 1;
-        }
-        if b.get(v) != Some(&b':') {
-            return None;
-        }
-        v += 1;
-        while matches!(b.get(v), Some(b' ')) {
-            v += 1;
-        }
+        let v = member_value(b, at)?;
         let (vs, ve) = match b.get(v) {
             Some(&q @ (b'"' | b'\'')) => {
                 let vs = v + 1;
@@ -1101,20 +1085,7 @@ impl<E: Emit> Scanner<'_, '_, E> {
             + b[lo..ns]
                 .windows(5)
                 .position(|x| x.eq_ignore_ascii_case(b"value"))?;
-        let mut v = at + 5;
-        if b.get(v) == Some(&b'"') {
-            v += 1;
-        }
-        while b.get(v) == Some(&b' ') {
-            v += 1;
-        }
-        if b.get(v) != Some(&b':') {
-            return None;
-        }
-        v += 1;
-        while b.get(v) == Some(&b' ') {
-            v += 1;
-        }
+        let v = member_value(b, at)?;
         let q = *b.get(v).filter(|&&c| c == b'"' || c == b'\'')?;
         let vs = v + 1;
         let ve = vs + b[vs..ns].iter().position(|&c| c == q)?;
@@ -2537,6 +2508,26 @@ fn looks_like_key(b: &[u8], ks: usize, ke: usize) -> bool {
         && tok.iter().all(|&c| is_key_byte(c))
 }
 
+/// Where the value of the `value` member whose name starts at `at` begins (past its
+/// closing quote, spaces, the `:` and spaces): `None` when no `:` follows the name.
+fn member_value(b: &[u8], at: usize) -> Option<usize> {
+    let mut v = at + 5;
+    if b.get(v) == Some(&b'"') {
+        v += 1;
+    }
+    while b.get(v) == Some(&b' ') {
+        v += 1;
+    }
+    if b.get(v) != Some(&b':') {
+        return None;
+    }
+    v += 1;
+    while b.get(v) == Some(&b' ') {
+        v += 1;
+    }
+    Some(v)
+}
+
 /// Whether the quoted word at `ks` is the value of a key that names an entry
 /// (`"field":"cvv"`, `'Key': 'DB_PASSWORD'`, `\"name\":\"pin\"`).
 fn names_an_entry(b: &[u8], ks: usize) -> bool {
@@ -3020,8 +3011,6 @@ fn bare_end_within(b: &[u8], vs: usize, cap: usize) -> usize {
     k
 }
 
-/// Whether the word `i..e` is an identifier (`security_code`, `cvvCode`) followed by a tab
-/// or a space and then a value: a key in a column or a `key value` form.
 /// Whether a word of letters may be an identifier: snake case or camel case (`api_key`,
 /// `apiKey`), judged by an `_` or a capital after its first letter.
 #[inline]
@@ -3029,6 +3018,9 @@ fn is_identifier(w: &[u8]) -> bool {
     w.len() >= 4 && w[1..].iter().any(|&c| c == b'_' || c.is_ascii_uppercase())
 }
 
+/// Whether the word `i..e` is an identifier (`security_code`, `cvvCode`) followed by a tab,
+/// a space, a line break or a wide space and then a value: a key in a column or a `key
+/// value` form.
 fn spaced_identifier(b: &[u8], i: usize, e: usize) -> bool {
     let tab = b.get(e) == Some(&b'\t');
     let wide = wide_space(&b[e.min(b.len())..]);
@@ -3507,9 +3499,9 @@ impl Run {
                 seps += 1;
             }
             card_sep = false;
-            // Between groups of four digits (card style), more separators: `4111.1111`,
-            // `4111_1111`, `4111/1111`, `4111,1111`, tabs, `4111 - 1111`, three spaces, a
-            // no-break space, an en dash, a zero-width space. They never join a phone.
+            // After a card's group, up to three of the separators only card numbers use
+            // ([`card_separator`]: `4111.1111`, `4111 - 1111`, a no-break space …). They
+            // never join a phone.
             // A card's group: four digits, or the six of Amex and Diners (`3712.904047.96664`).
             let card_group =
                 digits == 4 || (digits == 6 && run.len == 2 && run.groups[0].digits == 4);
