@@ -132,7 +132,8 @@ pub struct PeerAddr(pub SocketAddr);
 ///
 /// Credentials in headers are masked: `authorization`, `proxy-authorization`, `api-key`,
 /// `x-api-key`, `api_key`, `apikey` keep their scheme and the first and last four
-/// characters of a secret longer than eight (`Bearer abcd****wxyz`, else `Bearer ****`);
+/// characters of a secret when at least twelve stay hidden (`Bearer abcd****wxyz`, else
+/// `Bearer ****`);
 /// `cookie` and `set-cookie` are masked whole. Bodies are text only (binary content types
 /// are skipped) and pass through [`redact_body`](crate::pii::redact_body) before they are
 /// logged (credential, CVV, PIN and card keys, card numbers, emails, phones: see

@@ -1265,11 +1265,21 @@ pub(crate) fn mask_header(name: &str, value: &str) -> Option<String> {
     Some(out)
 }
 
-/// The reference's auth header mask.
+/// How many characters of a credential header's value stay hidden, at least, when its
+/// first and last 4 are shown (`Bearer abcd****wxyz`). The reference shows 8 of any value
+/// longer than 8 (`Token 1234****6789` keeps 8 of 9); a shorter value is masked whole
+/// (`Token ****`), a deliberate break from it: 12 hidden characters of a random token are
+/// still about 70 bits.
+const AUTH_HIDDEN: usize = 12;
+
+/// The reference's auth header mask, where it hides enough: the first and last 4
+/// characters are shown only when at least [`AUTH_HIDDEN`] stay hidden.
 fn mask_auth(value: &str, out: &mut String) {
     fn secret(s: &str, out: &mut String) {
         let n = s.chars().count();
-        if n > 8 {
+        // Already masked (a header masked at the HTTP boundary, then by the logger).
+        let masked = n == 12 && s.is_char_boundary(4) && s.get(4..8) == Some("****");
+        if n >= 8 + AUTH_HIDDEN || masked {
             out.extend(s.chars().take(4));
             out.push_str("****");
             out.extend(s.chars().skip(n - 4));
@@ -1314,12 +1324,20 @@ mod tests {
             ("Bearer abcdefghijklmnop1234", "Bearer abcd****1234"),
             ("Bearer short", "Bearer ****"),
             ("Token 12345678", "Token ****"),
-            ("Token 123456789", "Token 1234****6789"),
-            ("abcdefghijkl", "abcd****ijkl"),
+            // Fewer than 12 characters would stay hidden: masked whole (the reference
+            // shows 8 of these).
+            ("Token 123456789", "Token ****"),
+            ("abcdefghijkl", "****"),
+            ("Ab3dEf7hJk", "****"),
+            ("Bearer  doublespace1234", "Bearer ****"),
+            ("abcdefghijklmnopqrs", "****"),
+            // 12 hidden: the reference's form.
+            ("abcdefghijklmnopqrst", "abcd****qrst"),
+            // Masked twice (at the HTTP boundary, then by the logger): the same.
+            ("Bearer abcd****qrst", "Bearer abcd****qrst"),
             ("abcd", "****"),
             ("Basic dXNlcjpwYXNz", "Basic ****"),
             ("", "****"),
-            ("Bearer  doublespace1234", "Bearer  dou****1234"),
         ] {
             let mut s = String::new();
             mask_auth(i, &mut s);
