@@ -53,7 +53,71 @@ const FORMS: &[(&str, &str)] = &[
     ("token WuGknHrhQj", "WuGknHrhQj"),
     ("charge card 4398:2597:9190:7482 ok", "2597:9190"),
     ("charge card 4398\n2597\n9190\n7482 ok", "2597\n9190"),
+    // ISO 8583 dumps: the PIN block (52), track data (35, 45) and chip data (55) by
+    // their element's number.
+    ("DE 52: 8415A1B2C3D4E5F6", "8415A1B2C3D4E5F6"),
+    ("DE052=8415A1B2C3D4E5F6 ok", "8415A1B2C3D4E5F6"),
+    (
+        r#"<field id="52" value="8415A1B2C3D4E5F6"/>"#,
+        "8415A1B2C3D4E5F6",
+    ),
+    (
+        r#"<field id="55" value="9F2608A1B2C3D4E5F6A7B89F2701809F10"/>"#,
+        "9F2608A1B2C3D4E5F6A7B8",
+    ),
+    ("F35 Track 2 Data....: 4761739001010010D2512201", "2512201"),
+    ("[052] 8415A1B2C3D4E5F6", "8415A1B2C3D4E5F6"),
+    ("<52>8415A1B2C3D4E5F6</52>", "8415A1B2C3D4E5F6"),
+    ("Field #055 = 9F2608A1B2C3D4E5F6A7", "9F2608A1B2C3D4E5F6A7"),
+    // American Express's CID, and a CVV after `verification`.
+    ("amex CID: 3175 ok", "3175"),
+    (r#"{"cid":"512"}"#, "512"),
+    ("<cid>512</cid>", "512"),
+    ("verification code 374", "374"),
 ];
+
+/// Lines that hold no sensitive data and look like the forms above: unchanged.
+#[test]
+fn look_alikes_are_kept() {
+    let clean = [
+        "de 52 años",
+        "page 35 of 52",
+        "retry [52] after 8415 ms",
+        "batch 52: 200 ok",
+        "list [55] items",
+        "cid=corr-81f2 connected",
+        "verification failed 3 times",
+        "email verification code sent",
+    ];
+    let lines = capture(|| {
+        for c in clean {
+            log::info!("{c}");
+        }
+    });
+    for (line, c) in lines.iter().zip(clean) {
+        assert_eq!(line["message"], c, "{line}");
+    }
+}
+
+/// A `cid` key: a 3–4 digit value is Amex's code, anything else is an id and kept.
+#[test]
+fn a_cid_key_masks_a_code_and_keeps_an_id() {
+    let lines = capture(|| {
+        log::info!(cid = "3175", card:serde = json!({"cid": 512}); "amex_auth");
+        event!(info, "amex_auth", cid = 3175, labels.cid = "512");
+        log::info!(cid = "corr-81f2"; "request_started");
+    });
+    assert_no_leaks(&lines[..2], &["3175", "512"]);
+    assert_eq!(lines[0]["extra"]["cid"], "[CVV-MASKED]", "{}", lines[0]);
+    assert_eq!(
+        lines[0]["extra"]["card"]["cid"], "[CVV-MASKED]",
+        "{}",
+        lines[0]
+    );
+    assert_eq!(lines[1]["extra"]["cid"], "[CVV-MASKED]", "{}", lines[1]);
+    assert_eq!(lines[1]["labels"]["cid"], "[CVV-MASKED]", "{}", lines[1]);
+    assert_eq!(lines[2]["extra"]["cid"], "corr-81f2", "{}", lines[2]);
+}
 
 #[test]
 fn every_form_is_masked_on_every_path() {

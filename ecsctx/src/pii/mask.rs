@@ -194,6 +194,9 @@ enum Action {
     Auth,
     /// `cookie`, `set-cookie`: `****`.
     Cookie,
+    /// `cid`: American Express's name for its 4-digit code when the value is a 3–4 digit
+    /// number (`[CVV-MASKED]`); any other value (a correlation or client id) is text.
+    Cid,
     /// A value whose key says what it is.
     Key(Class),
 }
@@ -810,6 +813,9 @@ impl PiiMasker {
                 return Action::Cookie;
             }
         }
+        if key.eq_ignore_ascii_case("cid") {
+            return Action::Cid;
+        }
         let root = path.split('.').next().unwrap_or("");
         // ECS fields are typed and documented: `labels` and captured headers and bodies
         // hold free-form keys.
@@ -1103,6 +1109,11 @@ impl Masker for PiiMasker {
                 out.push_str("****");
                 true
             }
+            Action::Cid if is_cid_code(value) => {
+                out.push_str(CVV_MASKED);
+                true
+            }
+            Action::Cid => scan::scan(value, self.text_opts(), self, out),
             Action::Key(c) => {
                 let key = path.rsplit('.').find(|s| *s != "[]").unwrap_or("");
                 if self.mask_class(c, key, value, out) {
@@ -1122,7 +1133,7 @@ impl Masker for PiiMasker {
         path.len() > ACT_PATH
             || matches!(
                 self.action(path),
-                Action::Key(_) | Action::Auth | Action::Cookie
+                Action::Key(_) | Action::Auth | Action::Cookie | Action::Cid
             )
     }
 
@@ -1181,7 +1192,7 @@ impl Masker for PiiMasker {
             }
             Action::Key(Class::Card) => mask_card_value(digits, out),
             Action::Key(c) => self.mask_class(c, "", digits, out),
-            Action::Auth | Action::Cookie => self.mask_str(path, digits, out),
+            Action::Auth | Action::Cookie | Action::Cid => self.mask_str(path, digits, out),
         }
     }
 }
@@ -1247,6 +1258,13 @@ fn has_sensitive_substring(key: &str) -> bool {
 fn contains_ci(hay: &str, needle: &str) -> bool {
     let (h, n) = (hay.as_bytes(), needle.as_bytes());
     h.len() >= n.len() && h.windows(n.len()).any(|w| w.eq_ignore_ascii_case(n))
+}
+
+/// Whether a `cid` key's value is a card's code: 3–4 ASCII digits (spaces around them
+/// allowed).
+fn is_cid_code(value: &str) -> bool {
+    let v = value.trim();
+    (3..=4).contains(&v.len()) && v.bytes().all(|c| c.is_ascii_digit())
 }
 
 /// Masks a credential header by its name (`authorization`, `x-api-key`, … →

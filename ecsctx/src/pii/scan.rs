@@ -1736,6 +1736,12 @@ impl<E: Emit> Scanner<'_, '_, E> {
                 return end;
             }
         }
+        // An ISO 8583 data element by its number (`DE 52: …`, `<field id="35" value=…/>`).
+        if d0 == i && (2..=3).contains(&(k - i)) && iso_sad_field(&b[i..k]) {
+            if let Some(end) = self.iso_field(i, k) {
+                return end;
+            }
+        }
         // Fewer than 7 digits in the run (ASCII): no card, phone or track data here.
         // An IPv4 address (`203.0.113.9`) is read once, not as four short numbers that
         // each look ahead across the dots.
@@ -1786,6 +1792,117 @@ impl<E: Emit> Scanner<'_, '_, E> {
             matches!(next, Some('.' | ':' | ',')) && after.is_some_and(is_decimal_digit);
         let phone_ok = self.o.phones && !(glued_before || glued_after || continues);
         self.emit_run(&run, phone_ok)
+    }
+
+    /// The value of the ISO 8583 data element whose number is `b[i..k]` (one that holds
+    /// authentication data: [`iso_sad_field`]) when a dump names it: after a label word
+    /// (`DE 52: …`, `DE052=…`, `F52 PIN Data....: …`, `field #35 …`, `bit 55: …`), as
+    /// jPOS writes it (`<field id="52" value="…"/>`), or bare (`[52] …`, `<52>…</52>`, `52:
+    /// …` at a line's start). Masked whole as authentication data; where to go on.
+    ///
+    /// A labelled value needs 4 digits or more (`de 52 años` is prose); a bare one the
+    /// element's own shape (field 52 a 16-digit hex PIN block; the others 16 characters
+    /// or more, most of them digits).
+    #[inline(never)]
+    fn iso_field(&mut self, i: usize, k: usize) -> Option<usize> {
+        let b = self.b;
+        let n = b.len();
+        // The label before the number: a word, glued or after a separator (`Field #55`).
+        let mut ls = i;
+        while ls > 0 && i - ls < 2 && matches!(b[ls - 1], b' ' | b'-' | b'_' | b'#' | b'.') {
+            ls -= 1;
+        }
+        let mut ws = ls;
+        while ws > 0 && ls - ws < 5 && b[ws - 1].is_ascii_alphabetic() {
+            ws -= 1;
+        }
+        let word = &b[ws..ls];
+        let labelled = ws < ls
+            && (ws == 0 || !is_word_byte(b[ws - 1]))
+            && ["de", "f", "fld", "field", "bit", "elem"]
+                .iter()
+                .any(|l| word.eq_ignore_ascii_case(l.as_bytes()));
+        let before = &b[..i];
+        let jpos = before.len() >= 4
+            && before[before.len() - 4..].eq_ignore_ascii_case(b"id=\"")
+            && find_ci(&before[before.len().saturating_sub(24)..], b"<field").is_some()
+            && b.get(k) == Some(&b'"');
+        let closes = |open: u8, close: u8| i > 0 && b[i - 1] == open && b.get(k) == Some(&close);
+        let angle = closes(b'<', b'>');
+        let bare = closes(b'[', b']')
+            || angle
+            || ((i == 0 || matches!(b[i - 1], b'\n' | b'\r')) && b.get(k) == Some(&b':'));
+        if !(labelled || jpos || bare) {
+            return None;
+        }
+        // Past the closing of the number and the separators to the value.
+        let mut j = k;
+        if jpos {
+            j += 1;
+            while j < n && b[j] == b' ' {
+                j += 1;
+            }
+            if !b[j..].get(..7)?.eq_ignore_ascii_case(b"value=\"") {
+                return None;
+            }
+            j += 7;
+        } else {
+            let skip = |j: &mut usize| {
+                while *j < n
+                    && *j - k < 64
+                    && matches!(
+                        b[*j],
+                        b' ' | b'\t' | b':' | b'=' | b']' | b'>' | b'.' | b'|' | b'"' | b'\''
+                    )
+                {
+                    *j += 1;
+                }
+            };
+            skip(&mut j);
+            // A description between the number and the value (`F52 PIN Data....: …`).
+            if labelled && b.get(j).is_some_and(u8::is_ascii_alphabetic) {
+                let mut d = j;
+                while d < n
+                    && d - j < 48
+                    && (b[d].is_ascii_alphanumeric() || matches!(b[d], b' ' | b'-' | b'/'))
+                {
+                    d += 1;
+                }
+                if matches!(b.get(d), Some(b'.' | b':' | b'=')) {
+                    j = d;
+                    skip(&mut j);
+                }
+            }
+        }
+        if j < self.last {
+            return None;
+        }
+        let vs = if b.get(j) == Some(&b'[') { j + 1 } else { j };
+        let mut ve = vs;
+        while ve < n
+            && ve - vs < 1024
+            && !matches!(
+                b[ve],
+                b' ' | b'\t' | b'\n' | b'\r' | b'"' | b'\'' | b'<' | b',' | b']' | b'&' | b'}'
+            )
+        {
+            ve += 1;
+        }
+        let v = &b[vs..ve];
+        let digits = v.iter().filter(|c| c.is_ascii_digit()).count();
+        let pin_block = v.len() == 16 && v.iter().all(u8::is_ascii_hexdigit);
+        let ok = if labelled || jpos {
+            digits >= 4 || pin_block
+        } else if iso_number(&b[i..k]) == 52 {
+            pin_block
+        } else {
+            v.len() >= 16 && digits * 4 >= v.len() * 3
+        };
+        if !ok || is_placeholder(std::str::from_utf8(v).unwrap_or("")) {
+            return None;
+        }
+        self.put(vs, ve, Hit::Track);
+        Some(ve)
     }
 
     /// Track 2 data at `i` (`4111…=2512101…`, `;` before and `?` after optional): the end.
@@ -2288,6 +2405,24 @@ fn before_unit(b: &[u8], e: usize) -> bool {
     .any(|u| w.eq_ignore_ascii_case(u))
 }
 
+/// The number an ISO 8583 data element's digits spell (`052` is 52).
+fn iso_number(d: &[u8]) -> u32 {
+    d.iter().fold(0, |n, &c| n * 10 + u32::from(c - b'0'))
+}
+
+/// Whether the ISO 8583 data element numbered `d` (2–3 ASCII digits) holds sensitive
+/// authentication data: 35 track 2, 36 track 3, 45 track 1, 52 the PIN block, 55 chip
+/// (EMV) data with its cryptogram.
+#[inline]
+fn iso_sad_field(d: &[u8]) -> bool {
+    (d.len() == 2 || d[0] == b'0') && matches!(iso_number(d), 35 | 36 | 45 | 52 | 55)
+}
+
+/// Where `n` (lowercase) occurs in `h`, case-insensitive.
+fn find_ci(h: &[u8], n: &[u8]) -> Option<usize> {
+    h.windows(n.len()).position(|w| w.eq_ignore_ascii_case(n))
+}
+
 /// Whether digit groups have a UUID's shape (8-4-4-4-12).
 fn is_uuid_like(g: &[Group]) -> bool {
     g.len() >= 4 && g[0].digits == 8 && g[1..].iter().take(3).all(|x| x.digits == 4)
@@ -2739,7 +2874,7 @@ const fn pack(w: &[u8]) -> u64 {
 }
 
 /// The trigger words with their flags.
-const TRIGGER_WORDS: [(&[u8], u8); 50] = [
+const TRIGGER_WORDS: [(&[u8], u8); 51] = [
     (b"cvv", PROSE | TWO_WORD | CVV_WORD),
     (b"cvc", PROSE | TWO_WORD | CVV_WORD),
     (b"cvv2", PROSE | TWO_WORD | CVV_WORD),
@@ -2758,6 +2893,9 @@ const TRIGGER_WORDS: [(&[u8], u8); 50] = [
     (b"field52", PIN_WORD),
     (b"cvv1", CVV_WORD),
     (b"cvc3", CVV_WORD),
+    // American Express's name for its 4-digit code (`CID: 1234`); only a 3–4 digit
+    // number after it is taken (`cid=corr-81f2` is a correlation id).
+    (b"cid", CVV_WORD),
     (b"password", PROSE),
     (b"passwd", PROSE),
     (b"passcode", PROSE),
@@ -2795,7 +2933,7 @@ const TRIGGER_WORDS: [(&[u8], u8); 50] = [
 
 /// The multiplier of the trigger table's hash: chosen (offline) so that no two trigger
 /// words share a slot; building the table fails to compile if one ever does.
-const TRIGGER_K: u64 = 0xca91_8924_aa78_ebcf;
+const TRIGGER_K: u64 = 0xc67a_d0a2_8e9f_f8c7;
 
 #[inline]
 const fn trigger_slot(x: u64) -> usize {
@@ -2832,6 +2970,7 @@ static TRIGGER_FIRST: [u32; 13] = {
     t[10] |= 1 << (b'p' - b'a');
     t[10] |= 1 << (b'i' - b'a');
     t[12] |= 1 << (b's' - b'a');
+    t[12] |= 1 << (b'v' - b'a');
     t
 };
 
@@ -2866,6 +3005,8 @@ fn triggers(b: &[u8], i: usize, e: usize) -> u8 {
         10 if b[i..e].eq_ignore_ascii_case(b"passphrase") => PROSE,
         10 if b[i..e].eq_ignore_ascii_case(b"identified") => SQL,
         12 if b[i..e].eq_ignore_ascii_case(b"securitycode") => PROSE | CVV_WORD,
+        // `verification code 374`, `card verification: 374`.
+        12 if b[i..e].eq_ignore_ascii_case(b"verification") => CVV_WORD,
         _ => 0,
     }
 }
