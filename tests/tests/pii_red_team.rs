@@ -69,11 +69,34 @@ const FORMS: &[(&str, &str)] = &[
     ("[052] 8415A1B2C3D4E5F6", "8415A1B2C3D4E5F6"),
     ("<52>8415A1B2C3D4E5F6</52>", "8415A1B2C3D4E5F6"),
     ("Field #055 = 9F2608A1B2C3D4E5F6A7", "9F2608A1B2C3D4E5F6A7"),
+    ("iso dump:\n  052: 8415A1B2C3D4E5F6", "8415A1B2C3D4E5F6"),
+    ("DE 52 (8 bytes): 8415A1B2C3D4E5F6", "8415A1B2C3D4E5F6"),
+    (
+        "<field id='52' type='binary' value='8415A1B2C3D4E5F6'/>",
+        "8415A1B2C3D4E5F6",
+    ),
+    (
+        "DE 45: B4111111111111111^DOE/JOHN^2512101",
+        "DOE/JOHN^2512101",
+    ),
     // American Express's CID, and a CVV after `verification`.
     ("amex CID: 3175 ok", "3175"),
     (r#"{"cid":"512"}"#, "512"),
     ("<cid>512</cid>", "512"),
     ("verification code 374", "374"),
+    // Command lines, and token shapes with a dotted prefix (Vault, Google OAuth).
+    ("exec mysql -uroot -pagKRQz8Lm1 orders", "agKRQz8Lm1"),
+    ("sshpass -p BKHMz8Lm1q ssh deploy@host", "BKHMz8Lm1q"),
+    ("redis-cli -h r1 -a Zq8Lm1BKHM ping", "Zq8Lm1BKHM"),
+    (
+        "vault login with hvs.CAESIJ2bY3xqPzVdLRf8Lh2GvQb3Y9nK4m ok",
+        "CAESIJ2bY3xqPzVdLRf8Lh2GvQb3Y9nK4m",
+    ),
+    (
+        "gcs call with ya29.a0AfH6SMBx1234abcdEFGH5678ijklMNOP",
+        "a0AfH6SMBx1234abcdEFGH5678ijklMNOP",
+    ),
+    ("otp_code=482913", "482913"),
 ];
 
 /// Lines that hold no sensitive data and look like the forms above: unchanged.
@@ -81,6 +104,17 @@ const FORMS: &[(&str, &str)] = &[
 fn look_alikes_are_kept() {
     let clean = [
         "de 52 años",
+        "más de 55.000.000 de usuarios activos",
+        "Total de 52: 1500 registros",
+        "F-35 2024 budget approved",
+        "field 35 = 2024-01-05",
+        "[52] 5f3a9c1e7b2d4a60 request started",
+        "52: 3fa2b9c01d7e6f48 src/main.rs",
+        "Fixes Coverity CID 1234",
+        "cid 1234 completed",
+        "verification: 200 OK",
+        "verification #1234 passed",
+        "identity verification 1500 ms",
         "page 35 of 52",
         "retry [52] after 8415 ms",
         "batch 52: 200 ok",
@@ -88,6 +122,11 @@ fn look_alikes_are_kept() {
         "cid=corr-81f2 connected",
         "verification failed 3 times",
         "email verification code sent",
+        "mysql -uroot -p orders",
+        "redis-cli -a $REDIS_PASS ping",
+        "ls -a /var/log",
+        "tar -pczf backup.tgz /srv",
+        "node sk-worker-pool-1 ready",
     ];
     let lines = capture(|| {
         for c in clean {

@@ -534,6 +534,8 @@ pub(crate) fn classify(key: &str, financial: bool) -> Class {
             b"functionkey",
             b"codeverifier",
             b"tokenvalue",
+            // One-time passwords (`otp_code`, `sms_otp`).
+            b"otpcode",
         ],
     ) || is_any(
         k,

@@ -427,6 +427,12 @@ impl<E: Emit> Scanner<'_, '_, E> {
                 .position(|&c| CLASS[c as usize] & 2 == 0)
                 .unwrap_or(b.len() - letters);
         self.run_end = e;
+        // A command line's password flag (`mysql -pS3cret`, `sshpass -p S3cret`).
+        if i >= 2 && b[i - 1] == b'-' && matches!(b[i], b'p' | b'a') && b[i - 2] == b' ' {
+            if let Some(end) = self.cli_password(i, e) {
+                return end;
+            }
+        }
         // Letters only and shorter than any published token: before a space, only a
         // trigger word (`Bearer`, a prose key such as `cvv`, the first word of a two-word
         // key) or a key before a separator (`db_password = x`) starts anything; before
@@ -442,7 +448,10 @@ impl<E: Emit> Scanner<'_, '_, E> {
                 // A dotted name (`keyloop.store_id`): only a JWT's first segment, a SendGrid
                 // key or an IBAN starts anything before a dot.
                 Some(b'.') => {
-                    !self.o.financial && !b[i..].starts_with(b"eyJ") && !b[i..].starts_with(b"SG.")
+                    !self.o.financial
+                        && !b[i..].starts_with(b"eyJ")
+                        && !b[i..].starts_with(b"SG.")
+                        && !matches!(&b[i..e], b"hvs" | b"hvb" | b"hvr")
                 }
                 Some(b')') => !paren_key(b, i, e),
                 Some(&c) => {
@@ -483,6 +492,43 @@ impl<E: Emit> Scanner<'_, '_, E> {
         next
     }
 
+    /// A password given on a command line, at the flag word `i..e` after ` -`: glued to
+    /// `-p` in a `mysql`/`mariadb` command (`-p` alone prompts for it), after `-p` in an
+    /// `sshpass` command, after `-a` in a `redis-cli` command. Masked; where to go on.
+    #[inline(never)]
+    fn cli_password(&mut self, i: usize, e: usize) -> Option<usize> {
+        let b = self.b;
+        let line = b[..i]
+            .iter()
+            .rposition(|&c| c == b'\n')
+            .map_or(0, |p| p + 1)
+            .max(i.saturating_sub(PROBE));
+        let cmd = &b[line..i];
+        let has = |n: &[u8]| find(cmd, 0, n).is_some();
+        let glued = e > i + 1 || b.get(i + 1).is_some_and(|&c| !matches!(c, b' ' | b'\t'));
+        let ok = match b[i] {
+            b'p' => (glued && (has(b"mysql") || has(b"mariadb"))) || has(b"sshpass"),
+            b'a' => has(b"redis-cli"),
+            _ => false,
+        };
+        if !ok {
+            return None;
+        }
+        let mut vs = i + 1;
+        if !glued {
+            while vs < b.len() && vs - i < 4 && b[vs] == b' ' {
+                vs += 1;
+            }
+        }
+        let ve = bare_end_within(b, vs, PROBE);
+        let v = &self.s[vs..ve];
+        if vs == ve || vs < self.last || v.starts_with('$') || is_placeholder(v) {
+            return None;
+        }
+        self.put(vs, ve, Hit::Secret("secret"));
+        Some(ve)
+    }
+
     /// A CVV (`cvv`: 3–4 digits) or a PIN (4–12 digits, or a 16-digit hex PIN block)
     /// after its key word that ends at `ke`, past any separators, brackets, quotes,
     /// Unicode spaces and filler words between them (`cvv|630`, `[cvv] 730`, `cvv no.
@@ -495,6 +541,13 @@ impl<E: Emit> Scanner<'_, '_, E> {
         if ks > 0 && b[ks - 1] == b'/' {
             return None;
         }
+        // Two keys that are too often something else need more: `cid` a separator that is
+        // not a space (`CID: 1234`, not `cid 1234 completed`); `verification` a word that
+        // names a code (`verification code 374`, not `verification 404`).
+        let key = &b[ks..ke];
+        let cid = key.eq_ignore_ascii_case(b"cid");
+        let verification = key.eq_ignore_ascii_case(b"verification");
+        let (mut separated, mut named) = (false, false);
         let mut j = ke;
         for _ in 0..4 {
             while j < n && j - ke < 32 {
@@ -519,6 +572,7 @@ impl<E: Emit> Scanner<'_, '_, E> {
                 if w == 0 {
                     break;
                 }
+                separated |= !matches!(r[0], b' ' | b'\t' | b'\n' | b'\r');
                 j += w;
             }
             // A filler word, or another name of a CVV or PIN (`/CVC2/CID:`; the trigger
@@ -541,8 +595,11 @@ impl<E: Emit> Scanner<'_, '_, E> {
                 j = ws;
                 break;
             }
+            named |= ["code", "value", "val", "number", "num", "no", "nr"]
+                .iter()
+                .any(|f| w.eq_ignore_ascii_case(f.as_bytes()));
         }
-        if j == ke || j < self.last {
+        if j == ke || j < self.last || (cid && !separated) || (verification && !named) {
             return None;
         }
         let vs = j;
@@ -657,6 +714,13 @@ impl<E: Emit> Scanner<'_, '_, E> {
         // A SendGrid API key: `SG.` and two base64url segments (22 and 43 characters).
         if w == "SG" && next == Some(b'.') {
             if let Some(end) = sendgrid_end(b, i) {
+                self.put(i, end, Hit::Secret("secret"));
+                return end;
+            }
+        }
+        // A Vault token (`hvs.…`, `hvb.…`, `hvr.…`), a Google OAuth access token (`ya29.…`).
+        if next == Some(b'.') && matches!(w, "hvs" | "hvb" | "hvr" | "ya29") {
+            if let Some(end) = dotted_token_end(b, e + 1) {
                 self.put(i, end, Hit::Secret("secret"));
                 return end;
             }
@@ -1796,13 +1860,11 @@ impl<E: Emit> Scanner<'_, '_, E> {
 
     /// The value of the ISO 8583 data element whose number is `b[i..k]` (one that holds
     /// authentication data: [`iso_sad_field`]) when a dump names it: after a label word
-    /// (`DE 52: …`, `DE052=…`, `F52 PIN Data....: …`, `field #35 …`, `bit 55: …`), as
-    /// jPOS writes it (`<field id="52" value="…"/>`), or bare (`[52] …`, `<52>…</52>`, `52:
-    /// …` at a line's start). Masked whole as authentication data; where to go on.
-    ///
-    /// A labelled value needs 4 digits or more (`de 52 años` is prose); a bare one the
-    /// element's own shape (field 52 a 16-digit hex PIN block; the others 16 characters
-    /// or more, most of them digits).
+    /// (`DE 52: …`, `DE052=…`, `F52 PIN Data (8 bytes): …`, `field #35 …`, `bit 55: …`,
+    /// `P52=…`), as jPOS writes it (`<field id="52" value="…"/>`), or bare with three
+    /// digits (`[052] …`, `052: …` at a line's start) or as an element (`<52>…</52>`).
+    /// Masked whole as authentication data when the value has the element's shape
+    /// ([`iso_value_shape`]: `Total de 52: 1500` is prose); where to go on.
     #[inline(never)]
     fn iso_field(&mut self, i: usize, k: usize) -> Option<usize> {
         let b = self.b;
@@ -1819,52 +1881,77 @@ impl<E: Emit> Scanner<'_, '_, E> {
         let word = &b[ws..ls];
         let labelled = ws < ls
             && (ws == 0 || !is_word_byte(b[ws - 1]))
-            && ["de", "f", "fld", "field", "bit", "elem"]
+            && ["de", "f", "fld", "field", "bit", "elem", "bm", "p", "i"]
                 .iter()
                 .any(|l| word.eq_ignore_ascii_case(l.as_bytes()));
         let before = &b[..i];
+        let quote = b.get(k).copied().filter(|&q| q == b'"' || q == b'\'');
+        // `<field id="52" …`: the same quote on both sides of the number.
         let jpos = before.len() >= 4
-            && before[before.len() - 4..].eq_ignore_ascii_case(b"id=\"")
-            && find_ci(&before[before.len().saturating_sub(24)..], b"<field").is_some()
-            && b.get(k) == Some(&b'"');
+            && quote == Some(before[before.len() - 1])
+            && before[before.len() - 4..before.len() - 1].eq_ignore_ascii_case(b"id=")
+            && find_ci(&before[before.len().saturating_sub(24)..], b"<field").is_some();
         let closes = |open: u8, close: u8| i > 0 && b[i - 1] == open && b.get(k) == Some(&close);
-        let angle = closes(b'<', b'>');
-        let bare = closes(b'[', b']')
-            || angle
-            || ((i == 0 || matches!(b[i - 1], b'\n' | b'\r')) && b.get(k) == Some(&b':'));
+        let three = k - i == 3;
+        let line_start = {
+            let mut p = i;
+            while p > 0 && i - p < 8 && matches!(b[p - 1], b' ' | b'\t') {
+                p -= 1;
+            }
+            p == 0 || matches!(b[p - 1], b'\n' | b'\r')
+        };
+        let bare = closes(b'<', b'>')
+            || (three && closes(b'[', b']'))
+            || (three && line_start && matches!(b.get(k), Some(b':' | b' ' | b'=')));
         if !(labelled || jpos || bare) {
             return None;
         }
         // Past the closing of the number and the separators to the value.
         let mut j = k;
-        if jpos {
-            j += 1;
-            while j < n && b[j] == b' ' {
-                j += 1;
-            }
-            if !b[j..].get(..7)?.eq_ignore_ascii_case(b"value=\"") {
+        if let (true, Some(q)) = (jpos, quote) {
+            // Other attributes may stand before `value` (`type="binary"`).
+            let tag_end = b[k..n.min(k + 128)]
+                .iter()
+                .position(|&c| c == b'>')
+                .map_or(n.min(k + 128), |p| k + p);
+            let at = find_ci(&b[k..tag_end], b"value=")? + k + 6;
+            if b.get(at) != Some(&q) {
                 return None;
             }
-            j += 7;
+            j = at + 1;
         } else {
             let skip = |j: &mut usize| {
                 while *j < n
                     && *j - k < 64
                     && matches!(
                         b[*j],
-                        b' ' | b'\t' | b':' | b'=' | b']' | b'>' | b'.' | b'|' | b'"' | b'\''
+                        b' ' | b'\t'
+                            | b':'
+                            | b'='
+                            | b']'
+                            | b'>'
+                            | b')'
+                            | b'.'
+                            | b'|'
+                            | b'"'
+                            | b'\''
                     )
                 {
                     *j += 1;
                 }
             };
             skip(&mut j);
-            // A description between the number and the value (`F52 PIN Data....: …`).
-            if labelled && b.get(j).is_some_and(u8::is_ascii_alphabetic) {
+            // A description between the number and the value (`F52 PIN Data....: …`,
+            // `DE 52 (8 bytes): …`).
+            if labelled
+                && b.get(j)
+                    .is_some_and(|&c| c.is_ascii_alphabetic() || c == b'(')
+            {
                 let mut d = j;
                 while d < n
                     && d - j < 48
-                    && (b[d].is_ascii_alphanumeric() || matches!(b[d], b' ' | b'-' | b'/'))
+                    && (b[d].is_ascii_alphanumeric()
+                        || matches!(b[d], b' ' | b'-' | b'/' | b'(' | b')'))
                 {
                     d += 1;
                 }
@@ -1883,22 +1970,22 @@ impl<E: Emit> Scanner<'_, '_, E> {
             && ve - vs < 1024
             && !matches!(
                 b[ve],
-                b' ' | b'\t' | b'\n' | b'\r' | b'"' | b'\'' | b'<' | b',' | b']' | b'&' | b'}'
+                b' ' | b'\t'
+                    | b'\n'
+                    | b'\r'
+                    | b'"'
+                    | b'\''
+                    | b'<'
+                    | b','
+                    | b']'
+                    | b'&'
+                    | b'}'
+                    | b'|'
             )
         {
             ve += 1;
         }
-        let v = &b[vs..ve];
-        let digits = v.iter().filter(|c| c.is_ascii_digit()).count();
-        let pin_block = v.len() == 16 && v.iter().all(u8::is_ascii_hexdigit);
-        let ok = if labelled || jpos {
-            digits >= 4 || pin_block
-        } else if iso_number(&b[i..k]) == 52 {
-            pin_block
-        } else {
-            v.len() >= 16 && digits * 4 >= v.len() * 3
-        };
-        if !ok || is_placeholder(std::str::from_utf8(v).unwrap_or("")) {
+        if !iso_value_shape(iso_number(&b[i..k]), &b[vs..ve]) {
             return None;
         }
         self.put(vs, ve, Hit::Track);
@@ -2416,6 +2503,42 @@ fn iso_number(d: &[u8]) -> u32 {
 #[inline]
 fn iso_sad_field(d: &[u8]) -> bool {
     (d.len() == 2 || d[0] == b'0') && matches!(iso_number(d), 35 | 36 | 45 | 52 | 55)
+}
+
+/// The end of a token after a published dotted prefix (`hvs.`, `ya29.`) whose value
+/// starts at `vs`: 20 or more letters, digits, `_`, `-` and inner dots.
+fn dotted_token_end(b: &[u8], vs: usize) -> Option<usize> {
+    let mut k = vs;
+    while k < b.len() && k - vs < 2048 && (is_b64url(b[k]) || b[k] == b'.') {
+        k += 1;
+    }
+    while k > vs && b[k - 1] == b'.' {
+        k -= 1;
+    }
+    (k - vs >= 20).then_some(k)
+}
+
+/// Whether `v` has the shape of ISO 8583 data element `de`'s value: a PIN block (52) is
+/// 16 hex digits; chip data (55) hex TLV, an even count of 16 or more; track 2 or 3 (35,
+/// 36) 12 digits or more with a field separator (`=` or `D`); track 1 (45) 12 digits or
+/// more with its `^` separators.
+fn iso_value_shape(de: u32, v: &[u8]) -> bool {
+    let digits = v.iter().filter(|c| c.is_ascii_digit()).count();
+    let hex = v.iter().all(u8::is_ascii_hexdigit);
+    match de {
+        52 => v.len() == 16 && hex,
+        55 => v.len() >= 16 && v.len() % 2 == 0 && hex,
+        35 | 36 => {
+            digits >= 12
+                && v.iter().any(|&c| matches!(c, b'=' | b'D' | b'd'))
+                && v.iter().all(|&c| {
+                    c.is_ascii_digit()
+                        || matches!(c, b'=' | b'D' | b'd' | b';' | b'?' | b'F' | b'f')
+                })
+        }
+        45 => digits >= 12 && v.contains(&b'^'),
+        _ => false,
+    }
 }
 
 /// Where `n` (lowercase) occurs in `h`, case-insensitive.
@@ -3082,6 +3205,8 @@ const KNOWN: &[(&str, Rest)] = {
         ("rk_test_", STRIPE),
         ("sk-proj-", STRIPE),
         ("sk-ant-", STRIPE),
+        // OpenAI's keys before project keys: `sk-` and 48 letters and digits.
+        ("sk-", Rest::Token { from: 3, min: 40 }),
         ("whsec_", STRIPE),
         ("sq0atp-", STRIPE),
         ("sq0csp-", STRIPE),
