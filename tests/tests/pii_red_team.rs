@@ -105,6 +105,8 @@ const FORMS: &[(&str, &str)] = &[
         "471",
     ),
     ("amex CID 1234 ok", "1234"),
+    ("passwort: Zq8Lm1BKHMx9", "Zq8Lm1BKHMx9"),
+    (r#"{"senha":"Zq8Lm1BKHMx9"}"#, "Zq8Lm1BKHMx9"),
 ];
 
 /// Lines that hold no sensitive data and look like the forms above: unchanged.

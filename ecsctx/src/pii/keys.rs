@@ -536,6 +536,19 @@ pub(crate) fn classify(key: &str, financial: bool) -> Class {
             b"tokenvalue",
             // One-time passwords (`otp_code`, `sms_otp`).
             b"otpcode",
+            // "Password" in other languages (Spanish with and without its `ñ`, German,
+            // Portuguese, French, Dutch, Finnish, Swedish, Polish, Danish).
+            b"contrasena",
+            b"contrasea",
+            b"passwort",
+            b"kennwort",
+            b"senha",
+            b"motdepasse",
+            b"wachtwoord",
+            b"salasana",
+            b"losenord",
+            b"haslo",
+            b"adgangskode",
         ],
     ) || is_any(
         k,
