@@ -98,14 +98,22 @@ const FORMS: &[(&str, &str)] = &[
     ),
     ("otp_code=482913", "482913"),
     ("sshpass -v -p 'BK HMz8q' ssh h", "BK HMz8q"),
+    (
+        "2024-12-07 10:00:01 docker exec -it db mysql --user=root -pXk9Lm2 app",
+        "Xk9Lm2",
+    ),
     ("cmd=\"mysql -uroot -pagKRQz8Lm1\"", "agKRQz8Lm1"),
     ("atm txn [52] E69F4F928A9A9C26 rc=55", "E69F4F928A9A9C26"),
     (
         "authorize: cardholder verification 471 status=declined",
         "471",
     ),
-    ("amex CID 1234 ok", "1234"),
+    ("amex CID#1234 ok", "1234"),
     ("passwort: Zq8Lm1BKHMx9", "Zq8Lm1BKHMx9"),
+    // A phone or an SSN followed by a time.
+    ("call +1 212 555 0134 12:30", "555 0134"),
+    ("phone (212) 555-0134 12:30 ok", "555-0134"),
+    ("SSN 123-45-6789 12:30", "123-45-6789"),
     (r#"{"senha":"Zq8Lm1BKHMx9"}"#, "Zq8Lm1BKHMx9"),
 ];
 
@@ -121,6 +129,9 @@ fn look_alikes_are_kept() {
         "[52] 5f3a9c1e7b2d4a60 request started",
         "52: 3fa2b9c01d7e6f48 src/main.rs",
         "cid 1234 completed",
+        "LTE cell CID 4711 PCI 321",
+        "Fixes Coverity CID 1491",
+        "docker exec -it db mysql --version",
         "verification: 200 OK",
         "verification #1234 passed",
         "identity verification 1500 ms",

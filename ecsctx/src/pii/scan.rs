@@ -496,56 +496,67 @@ impl<E: Emit> Scanner<'_, '_, E> {
         next
     }
 
-    /// A password given on a command line, at the flag word `i..e` after ` -`, in the
-    /// shell command it belongs to (the line's part after the last `|`, `;`, `&`, bracket,
-    /// quote, `:`, `=`, `$` or `>`, past `sudo`/`exec`): glued to `-p` for `mysql`, `mariadb`, `mysqldump`,
-    /// `mysqladmin` (`-p` alone prompts for it); after `-p` among `sshpass`'s own flags
-    /// (before the command it wraps); after `-a` for `redis-cli`. A quoted password is
-    /// masked inside its quotes. Masked; where to go on.
+    /// A password given on a command line, at the flag word `i..e` after ` -`, when the
+    /// program it belongs to stands before it in the same shell command (the line's part
+    /// after the last `|`, `;`, `&`, `(` or backtick; not an option's argument, `--name
+    /// mysql`): glued to `-p` for `mysql`, `mariadb` and their tools (`-p` alone prompts
+    /// for it); after `-p` among `sshpass`'s own flags (before the command it wraps);
+    /// after `-a` for `redis-cli`. A quoted password is masked inside its quotes. Masked;
+    /// where to go on.
     #[inline(never)]
     fn cli_password(&mut self, i: usize, e: usize) -> Option<usize> {
         let b = self.b;
         let from = i.saturating_sub(PROBE);
         let seg = b[from..i]
             .iter()
-            .rposition(|&c| {
-                matches!(
-                    c,
-                    b'\n'
-                        | b'\r'
-                        | b'|'
-                        | b';'
-                        | b'&'
-                        | b'('
-                        | b'`'
-                        | b'"'
-                        | b'\''
-                        | b':'
-                        | b'='
-                        | b'$'
-                        | b'>'
-                )
-            })
+            .rposition(|&c| matches!(c, b'\n' | b'\r' | b'|' | b';' | b'&' | b'(' | b'`'))
             .map_or(from, |p| from + p + 1);
-        let mut words = b[seg..i - 1]
+        let glued = e > i + 1 || b.get(i + 1).is_some_and(|&c| !matches!(c, b' ' | b'\t'));
+        let flag = b[i];
+        // The words before the flag, each without what a quote, `=` or `:` joins to it
+        // (`cmd="mysql`, `root@db01:~#`).
+        let words: Vec<&[u8]> = b[seg..i - 1]
             .split(|&c| c == b' ' || c == b'\t')
             .filter(|w| !w.is_empty())
-            .skip_while(|w| matches!(*w, b"sudo" | b"exec" | b"nohup" | b"time"));
-        let program = words.next()?;
-        let name = program.rsplit(|&c| c == b'/').next().unwrap_or(program);
-        let is = |n: &[u8]| name.eq_ignore_ascii_case(n);
-        let glued = e > i + 1 || b.get(i + 1).is_some_and(|&c| !matches!(c, b' ' | b'\t'));
-        let ok = match b[i] {
-            b'p' if glued
-                && (is(b"mysql") || is(b"mariadb") || is(b"mysqldump") || is(b"mysqladmin")) =>
-            {
-                true
+            .map(|w| {
+                w.rsplit(|&c| matches!(c, b'"' | b'\'' | b'=' | b':'))
+                    .next()
+                    .unwrap_or(w)
+            })
+            .collect();
+        let ok = words.iter().enumerate().any(|(k, w)| {
+            // An option's argument is no program (`docker run --name mysql -p3306:3306`).
+            if k > 0 && words[k - 1].starts_with(b"-") && words[k - 1] != b"--" {
+                return false;
             }
-            // `sshpass -e ssh -p 2222 host`: that `-p` is the port of the wrapped `ssh`.
-            b'p' => is(b"sshpass") && words.all(|w| w.starts_with(b"-")),
-            b'a' => is(b"redis-cli"),
-            _ => false,
-        };
+            // `/usr/bin/mysql`, `mysql.exe`, `mysql8`.
+            let base = w.rsplit(|&c| c == b'/').next().unwrap_or(w);
+            let base = base.strip_suffix(b".exe").unwrap_or(base);
+            let digits = base.iter().rev().take_while(|c| c.is_ascii_digit()).count();
+            let name = &base[..base.len() - digits];
+            let is = |n: &[u8]| name.eq_ignore_ascii_case(n);
+            match flag {
+                b'p' if glued => {
+                    [
+                        "mysql",
+                        "mariadb",
+                        "mysqldump",
+                        "mysqladmin",
+                        "mysqlsh",
+                        "mariadb-dump",
+                        "mysqlimport",
+                        "mysqlcheck",
+                    ]
+                    .iter()
+                    .any(|n| is(n.as_bytes()))
+                        || (is(b"sshpass") && words[k + 1..].iter().all(|w| w.starts_with(b"-")))
+                }
+                // `sshpass -e ssh -p 2222 host`: that `-p` is the port of the wrapped `ssh`.
+                b'p' => is(b"sshpass") && words[k + 1..].iter().all(|w| w.starts_with(b"-")),
+                b'a' => is(b"redis-cli"),
+                _ => false,
+            }
+        });
         if !ok {
             return None;
         }
@@ -582,12 +593,12 @@ impl<E: Emit> Scanner<'_, '_, E> {
         if ks > 0 && b[ks - 1] == b'/' {
             return None;
         }
-        // Two keys that are too often something else need more: `cid` capitals or a
-        // separator that is not a space (`CID 1234`, `cid: 1234`; not `cid 1234
-        // completed`); `verification` a word that names a code or a card before it
+        // Two keys that are too often something else need more: `cid` a separator that is
+        // not a space (`CID: 1234`, `cid=1234`; not `cid 1234 completed`, a cell's `CID
+        // 4711`); `verification` a word that names a code or a card before it
         // (`verification code 374`, `cardholder verification 471`; not `verification 404`).
         let key = &b[ks..ke];
-        let cid = key.eq_ignore_ascii_case(b"cid") && key != b"CID";
+        let cid = key.eq_ignore_ascii_case(b"cid");
         let before = &b[..ks];
         let verification = key.eq_ignore_ascii_case(b"verification")
             && ![&b"card "[..], b"cardholder "].iter().any(|w| {
@@ -1879,7 +1890,21 @@ impl<E: Emit> Scanner<'_, '_, E> {
                 return end;
             }
         }
-        let run = Run::parse(s, i);
+        let mut run = Run::parse(s, i);
+        // `+1 212 555 0134 12:30`: a time or a decimal after a space is a number of its
+        // own, not the last group of the run before it (a run of a phone's length).
+        if run.len > 1 {
+            let r = &b[run.end..];
+            let last = run.groups[run.len - 1].plus_start;
+            if matches!(r.first(), Some(b'.' | b':' | b','))
+                && r.get(1).is_some_and(u8::is_ascii_digit)
+                && b[last - 1] == b' '
+                && run.groups[..run.len - 1].iter().map(|g| g.digits).sum::<usize>() <= 15
+            {
+                run.len -= 1;
+                run.end = run.groups[run.len - 1].end;
+            }
+        }
         let prev = s[..i].chars().next_back();
         let next = s[run.end..].chars().next();
         // Digits that end an address's local part (`cp0000000000000@ae.ae`): the address
