@@ -313,7 +313,9 @@ fn place(doc: &mut Value, item: &Gen, spot: u8, filler: &str) {
         Gen::Email(s) | Gen::Phone(s) | Gen::Name(s) => s.clone(),
         Gen::Card(_, g) => g.clone(),
     };
-    let sentence = format!("{filler} {text} {filler}");
+    // A comma after the filler: digits right after an id, time or count word
+    // (`pid 10000000000`, `order 12345678`) are that by design, not a phone.
+    let sentence = format!("{filler}, {text} {filler}");
     let is_name = matches!(item, Gen::Name(_));
     match spot % 7 {
         0 => doc["extra"]["customer_name"] = json!(text),

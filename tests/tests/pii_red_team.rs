@@ -110,6 +110,17 @@ const FORMS: &[(&str, &str)] = &[
     ),
     ("amex CID#1234 ok", "1234"),
     ("passwort: Zq8Lm1BKHMx9", "Zq8Lm1BKHMx9"),
+    ("request failed salt=PYgxmM6TGV retry=3", "PYgxmM6TGV"),
+    ("vpc_SecureHash=9DDxtWWLVu&vpc_Amount=100", "9DDxtWWLVu"),
+    ("client_assertion = 3GezuUXmf3", "3GezuUXmf3"),
+    (
+        "key glsa_yuBeheWeeW9KkepJE38zBsRAppfVWwuc end",
+        "yuBeheWeeW9KkepJE38zBsRAppfVWwuc",
+    ),
+    (
+        "key 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 end",
+        "a800bd375a96c54f9cea8aa19cf78232",
+    ),
     // A phone or an SSN followed by a time.
     ("call +1 212 555 0134 12:30", "555 0134"),
     ("phone (212) 555-0134 12:30 ok", "555-0134"),
@@ -132,6 +143,7 @@ fn look_alikes_are_kept() {
         "LTE cell CID 4711 PCI 321",
         "Fixes Coverity CID 1491",
         "docker exec -it db mysql --version",
+        "salt_rounds=10 secure_hash_algorithm=SHA256",
         "verification: 200 OK",
         "verification #1234 passed",
         "identity verification 1500 ms",

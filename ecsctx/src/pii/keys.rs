@@ -520,6 +520,11 @@ pub(crate) fn classify(key: &str, financial: bool) -> Class {
         &[
             b"token",
             b"signature",
+            // A gateway's request MAC (MIGS `vpc_SecureHash`) and the merchant key behind
+            // a checksum (Paytm); an OAuth client's signed assertion.
+            b"securehash",
+            b"checksumkey",
+            b"clientassertion",
             b"basicauth",
             // Payment keys: a gateway's merchant or resource key (KNET), terminal and
             // master keys.
@@ -568,6 +573,11 @@ pub(crate) fn classify(key: &str, financial: bool) -> Class {
             b"jwt",
             b"dbpass",
             b"phpsessid",
+            // Express's session cookie (`connect.sid`).
+            b"connectsid",
+            // A bare `bearer = …`; PayU's merchant `salt` (the key of its request hash).
+            b"bearer",
+            b"salt",
             // HSM key names of card payments (zone, terminal, base derivation, key
             // encryption, initial PIN encryption keys).
             b"zpk",

@@ -1899,7 +1899,11 @@ impl<E: Emit> Scanner<'_, '_, E> {
             if matches!(r.first(), Some(b'.' | b':' | b','))
                 && r.get(1).is_some_and(u8::is_ascii_digit)
                 && b[last - 1] == b' '
-                && run.groups[..run.len - 1].iter().map(|g| g.digits).sum::<usize>() <= 15
+                && run.groups[..run.len - 1]
+                    .iter()
+                    .map(|g| g.digits)
+                    .sum::<usize>()
+                    <= 15
             {
                 run.len -= 1;
                 run.end = run.groups[run.len - 1].end;
@@ -3370,6 +3374,16 @@ const KNOWN: &[(&str, Rest)] = {
         ("xoxs-", SLACK),
         ("AIza", Rest::Len(39)),
         ("npm_", Rest::Token { from: 4, min: 30 }),
+        // Grafana service accounts, PyPI (`pypi-` and base64 of `pypi.org`), Shopify,
+        // Hugging Face, Facebook's user and page tokens.
+        ("glsa_", Rest::Token { from: 5, min: 32 }),
+        ("pypi-AgEIcHlwaS5vcmc", Rest::Token { from: 20, min: 30 }),
+        ("shpat_", Rest::Token { from: 6, min: 32 }),
+        ("shpss_", Rest::Token { from: 6, min: 32 }),
+        ("shpca_", Rest::Token { from: 6, min: 32 }),
+        ("hf_", Rest::Random { from: 3, min: 30 }),
+        ("EAAC", Rest::Random { from: 4, min: 40 }),
+        ("EAAG", Rest::Random { from: 4, min: 40 }),
     ]
 };
 
