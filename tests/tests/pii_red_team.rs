@@ -113,6 +113,19 @@ const FORMS: &[(&str, &str)] = &[
     ("request failed salt=PYgxmM6TGV retry=3", "PYgxmM6TGV"),
     ("vpc_SecureHash=9DDxtWWLVu&vpc_Amount=100", "9DDxtWWLVu"),
     ("client_assertion = 3GezuUXmf3", "3GezuUXmf3"),
+    ("sms_code=482913&mac_key=Zq8Lm1BKHM", "482913"),
+    ("sms_code=482913&mac_key=Zq8Lm1BKHM", "Zq8Lm1BKHM"),
+    // Command lines: the program anywhere before its flag in the same command.
+    (
+        "10:00:01 docker exec -it db mysql -uroot -pXk9Lm2 app",
+        "Xk9Lm2",
+    ),
+    ("bash -c 'mysql -uroot -pXk9Lm2'", "Xk9Lm2"),
+    ("sudo -E mysql -pXk9Lm2", "Xk9Lm2"),
+    ("sshpass -P assword -p Xk9Lm2 ssh h", "Xk9Lm2"),
+    // A card before a decimal or an expiry after a comma.
+    ("10:00:01 4945 8073 0215 7365,12/25", "8073 0215"),
+    ("amount 12.50 4945 8073 0215 7365.5", "8073 0215"),
     (
         "key glsa_yuBeheWeeW9KkepJE38zBsRAppfVWwuc end",
         "yuBeheWeeW9KkepJE38zBsRAppfVWwuc",
@@ -144,6 +157,10 @@ fn look_alikes_are_kept() {
         "Fixes Coverity CID 1491",
         "docker exec -it db mysql --version",
         "salt_rounds=10 secure_hash_algorithm=SHA256",
+        "connecting to mysql through ssh -L3306:db:3306 -p2222 bastion",
+        "mysql container: docker run -p3306:3306 mysql:8",
+        "check mysql with lsof -p4312",
+        "redis-cli missing: ls -a /usr/local/bin",
         "verification: 200 OK",
         "verification #1234 passed",
         "identity verification 1500 ms",

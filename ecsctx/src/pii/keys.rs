@@ -554,6 +554,18 @@ pub(crate) fn classify(key: &str, financial: bool) -> Class {
             b"losenord",
             b"haslo",
             b"adgangskode",
+            // `lösenord`, `hasło` with their letters outside ASCII dropped.
+            b"lsenord",
+            b"haso",
+            // Signing and MAC keys, private keys, one-time codes by SMS, license and
+            // client keys, salts (`password_salt`).
+            b"signaturekey",
+            b"mackey",
+            b"privkey",
+            b"smscode",
+            b"licensekey",
+            b"clientkey",
+            b"salt",
         ],
     ) || is_any(
         k,

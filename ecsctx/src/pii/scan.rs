@@ -497,66 +497,24 @@ impl<E: Emit> Scanner<'_, '_, E> {
     }
 
     /// A password given on a command line, at the flag word `i..e` after ` -`, when the
-    /// program it belongs to stands before it in the same shell command (the line's part
-    /// after the last `|`, `;`, `&`, `(` or backtick; not an option's argument, `--name
-    /// mysql`): glued to `-p` for `mysql`, `mariadb` and their tools (`-p` alone prompts
-    /// for it); after `-p` among `sshpass`'s own flags (before the command it wraps);
-    /// after `-a` for `redis-cli`. A quoted password is masked inside its quotes. Masked;
-    /// where to go on.
+    /// program it belongs to stands before it in the same shell command ([`cli_program`]):
+    /// glued to `-p` for `mysql`, `mariadb` and their tools (`-p` alone prompts for it);
+    /// after `-p` among `sshpass`'s own options (before the command it wraps); after `-a`
+    /// for `redis-cli`. A quoted password is masked inside its quotes. Masked; where to
+    /// go on.
     #[inline(never)]
     fn cli_password(&mut self, i: usize, e: usize) -> Option<usize> {
         let b = self.b;
-        let from = i.saturating_sub(PROBE);
-        let seg = b[from..i]
-            .iter()
-            .rposition(|&c| matches!(c, b'\n' | b'\r' | b'|' | b';' | b'&' | b'(' | b'`'))
-            .map_or(from, |p| from + p + 1);
         let glued = e > i + 1 || b.get(i + 1).is_some_and(|&c| !matches!(c, b' ' | b'\t'));
-        let flag = b[i];
-        // The words before the flag, each without what a quote, `=` or `:` joins to it
-        // (`cmd="mysql`, `root@db01:~#`).
-        let words: Vec<&[u8]> = b[seg..i - 1]
-            .split(|&c| c == b' ' || c == b'\t')
-            .filter(|w| !w.is_empty())
-            .map(|w| {
-                w.rsplit(|&c| matches!(c, b'"' | b'\'' | b'=' | b':'))
-                    .next()
-                    .unwrap_or(w)
-            })
-            .collect();
-        let ok = words.iter().enumerate().any(|(k, w)| {
-            // An option's argument is no program (`docker run --name mysql -p3306:3306`).
-            if k > 0 && words[k - 1].starts_with(b"-") && words[k - 1] != b"--" {
-                return false;
+        let ok = match (b[i], cli_program(b, i)) {
+            (b'p', Some((name, _))) if glued && is_mysql_tool(name) => true,
+            // `sshpass -e ssh -p 2222 host`: that `-p` is the port of the wrapped `ssh`.
+            (b'p', Some((name, options))) => {
+                name.eq_ignore_ascii_case(b"sshpass") && sshpass_options(options)
             }
-            // `/usr/bin/mysql`, `mysql.exe`, `mysql8`.
-            let base = w.rsplit(|&c| c == b'/').next().unwrap_or(w);
-            let base = base.strip_suffix(b".exe").unwrap_or(base);
-            let digits = base.iter().rev().take_while(|c| c.is_ascii_digit()).count();
-            let name = &base[..base.len() - digits];
-            let is = |n: &[u8]| name.eq_ignore_ascii_case(n);
-            match flag {
-                b'p' if glued => {
-                    [
-                        "mysql",
-                        "mariadb",
-                        "mysqldump",
-                        "mysqladmin",
-                        "mysqlsh",
-                        "mariadb-dump",
-                        "mysqlimport",
-                        "mysqlcheck",
-                    ]
-                    .iter()
-                    .any(|n| is(n.as_bytes()))
-                        || (is(b"sshpass") && words[k + 1..].iter().all(|w| w.starts_with(b"-")))
-                }
-                // `sshpass -e ssh -p 2222 host`: that `-p` is the port of the wrapped `ssh`.
-                b'p' => is(b"sshpass") && words[k + 1..].iter().all(|w| w.starts_with(b"-")),
-                b'a' => is(b"redis-cli"),
-                _ => false,
-            }
-        });
+            (b'a', Some((name, _))) => name.eq_ignore_ascii_case(b"redis-cli"),
+            _ => false,
+        };
         if !ok {
             return None;
         }
@@ -1890,9 +1848,10 @@ impl<E: Emit> Scanner<'_, '_, E> {
                 return end;
             }
         }
-        let mut run = Run::parse(s, i);
+        let run = Run::parse(s, i);
         // `+1 212 555 0134 12:30`: a time or a decimal after a space is a number of its
-        // own, not the last group of the run before it (a run of a phone's length).
+        // own, not the last group of a phone before it (a card keeps every group).
+        let mut phone_groups = run.len;
         if run.len > 1 {
             let r = &b[run.end..];
             let last = run.groups[run.len - 1].plus_start;
@@ -1905,18 +1864,22 @@ impl<E: Emit> Scanner<'_, '_, E> {
                     .sum::<usize>()
                     <= 15
             {
-                run.len -= 1;
-                run.end = run.groups[run.len - 1].end;
+                phone_groups = run.len - 1;
             }
         }
+        let phone_end = if phone_groups < run.len {
+            run.groups[phone_groups - 1].end
+        } else {
+            run.end
+        };
         let prev = s[..i].chars().next_back();
-        let next = s[run.end..].chars().next();
+        let next = s[phone_end..].chars().next();
         // Digits that end an address's local part (`cp0000000000000@ae.ae`): the address
         // is masked whole at its `@`, not cut by a card or phone before it.
         if next == Some('@') && self.o.emails && email_span(s, run.end, self.last).is_some() {
             return run.end;
         }
-        let after = s[run.end..].chars().nth(1);
+        let after = s[phone_end..].chars().nth(1);
         // `ORD-2024-0001`, `#A-1234567`: digits after a dash or `#` that follows a word are
         // part of an id.
         let before_prev = s[..i].chars().rev().nth(1);
@@ -1934,7 +1897,7 @@ impl<E: Emit> Scanner<'_, '_, E> {
         let continues =
             matches!(next, Some('.' | ':' | ',')) && after.is_some_and(is_decimal_digit);
         let phone_ok = self.o.phones && !(glued_before || glued_after || continues);
-        self.emit_run(&run, phone_ok)
+        self.emit_run(&run, phone_ok, phone_groups)
     }
 
     /// The value of the ISO 8583 data element whose number is `b[i..k]` (one that holds
@@ -2166,7 +2129,9 @@ impl<E: Emit> Scanner<'_, '_, E> {
         end
     }
 
-    fn emit_run(&mut self, run: &Run, phone_ok: bool) -> usize {
+    /// Writes the cards and phones among `run`'s groups (phones among its first
+    /// `phone_groups`); where to go on.
+    fn emit_run(&mut self, run: &Run, phone_ok: bool, phone_groups: usize) -> usize {
         let s = self.s;
         let g = &run.groups[..run.len];
         let mut i = 0;
@@ -2223,7 +2188,7 @@ impl<E: Emit> Scanner<'_, '_, E> {
             if phone_ok {
                 let mut phone = None;
                 let mut total = 0;
-                for (j, gj) in g.iter().enumerate().skip(i) {
+                for (j, gj) in g.iter().enumerate().take(phone_groups).skip(i) {
                     if j > i && gj.card_sep {
                         break;
                     }
@@ -2634,6 +2599,138 @@ fn iso_number(d: &[u8]) -> u32 {
 #[inline]
 fn iso_sad_field(d: &[u8]) -> bool {
     (d.len() == 2 || d[0] == b'0') && matches!(iso_number(d), 35 | 36 | 45 | 52 | 55)
+}
+
+/// The program that the flag at `i` (after ` -`) belongs to, with the words between
+/// them: the shell command's part before the flag (after the last newline, `|`, `;`, `&`,
+/// `(` or backtick, or inside the quotes still open there: `bash -c 'mysql …'`) read back
+/// from the flag over options and their values (`-h db01`, `--user=root`, `-e 'select
+/// 1'`) to a program word (`mysql`, `/usr/bin/mysql`, `C:\…\mysql.exe`, `mysql8`), which
+/// must not be an option's named argument (`docker run --name mysql -p3306:3306`).
+/// `None` when a word that is neither stands in between (`mysql tunnel: ssh -p2222`).
+fn cli_program(b: &[u8], i: usize) -> Option<(&[u8], &[u8])> {
+    let from = i.saturating_sub(PROBE);
+    let mut seg = b[from..i]
+        .iter()
+        .rposition(|&c| matches!(c, b'\n' | b'\r' | b'|' | b';' | b'&' | b'(' | b'`'))
+        .map_or(from, |p| from + p + 1);
+    // A quote still open at the flag starts the command (`sh -c "mysql -pX"`).
+    let mut open = None;
+    for (k, &c) in b[seg..i].iter().enumerate() {
+        match open {
+            None if c == b'"' || c == b'\'' => open = Some((c, seg + k)),
+            Some((q, _)) if c == q => open = None,
+            _ => {}
+        }
+    }
+    if let Some((_, at)) = open {
+        seg = at + 1;
+    }
+    // The words before the flag, a quoted span inside one word (`'select 1'`).
+    let mut words: [(usize, usize); 24] = [(0, 0); 24];
+    let mut n = 0;
+    let mut k = seg;
+    let end = i - 1;
+    while k < end && n < words.len() {
+        while k < end && matches!(b[k], b' ' | b'\t') {
+            k += 1;
+        }
+        let ws = k;
+        while k < end && !matches!(b[k], b' ' | b'\t') {
+            if let q @ (b'"' | b'\'') = b[k] {
+                k += 1 + b[k + 1..end]
+                    .iter()
+                    .position(|&c| c == q)
+                    .unwrap_or(end - k - 1);
+            }
+            k += 1;
+        }
+        if k > ws {
+            words[n] = (ws, k.min(end));
+            n += 1;
+        }
+    }
+    let word = |j: usize| &b[words[j].0..words[j].1];
+    let option = |w: &[u8]| w.len() > 1 && w[0] == b'-';
+    let mut j = n;
+    while j > 0 {
+        j -= 1;
+        let w = word(j);
+        if option(w) {
+            continue;
+        }
+        // `cmd="mysql`, `root@db01:~#`: the part after a quote, `=` or `:`.
+        let w = w
+            .rsplit(|&c| matches!(c, b'"' | b'\'' | b'=' | b':'))
+            .next()
+            .unwrap_or(w);
+        let base = w.rsplit(|&c| c == b'/' || c == b'\\').next().unwrap_or(w);
+        let base = base.strip_suffix(b".exe").unwrap_or(base);
+        let digits = base.iter().rev().take_while(|c| c.is_ascii_digit()).count();
+        let name = &base[..base.len() - digits];
+        let named_argument = j > 0
+            && matches!(
+                word(j - 1),
+                b"--name"
+                    | b"-h"
+                    | b"--host"
+                    | b"--hostname"
+                    | b"--link"
+                    | b"--network"
+                    | b"-n"
+                    | b"--namespace"
+                    | b"--container"
+            );
+        if !named_argument
+            && (is_mysql_tool(name)
+                || name.eq_ignore_ascii_case(b"sshpass")
+                || name.eq_ignore_ascii_case(b"redis-cli"))
+        {
+            let options = if j + 1 < n {
+                &b[words[j + 1].0..words[n - 1].1]
+            } else {
+                &b[0..0]
+            };
+            return Some((name, options));
+        }
+        // An option's value (`-h db01`), else a word of another command or of prose.
+        if !(j > 0 && option(word(j - 1))) {
+            return None;
+        }
+    }
+    None
+}
+
+/// Whether `name` is MySQL's or MariaDB's client or one of their tools.
+fn is_mysql_tool(name: &[u8]) -> bool {
+    [
+        &b"mysql"[..],
+        b"mariadb",
+        b"mysqldump",
+        b"mysqladmin",
+        b"mysqlsh",
+        b"mariadb-dump",
+        b"mysqlimport",
+        b"mysqlcheck",
+    ]
+    .iter()
+    .any(|n| name.eq_ignore_ascii_case(n))
+}
+
+/// Whether `options` (what stands between `sshpass` and its `-p`) are `sshpass`'s own:
+/// flags, and the values of `-f`, `-d` and `-P`.
+fn sshpass_options(options: &[u8]) -> bool {
+    let mut value = false;
+    options
+        .split(|&c| c == b' ' || c == b'\t')
+        .filter(|w| !w.is_empty())
+        .all(|w| {
+            if std::mem::take(&mut value) {
+                return true;
+            }
+            value = matches!(w, b"-f" | b"-d" | b"-P");
+            w.starts_with(b"-")
+        })
 }
 
 /// The end of a token after a published dotted prefix (`hvs.`, `ya29.`) whose value
