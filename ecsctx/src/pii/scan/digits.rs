@@ -1,0 +1,1180 @@
+//! Digit runs: card numbers (Luhn, card groupings, first 6 and last 4), a CVV after a
+//! card, phones, track 1 and 2 data, ISO 8583 elements named by their number; and what
+//! keeps a number a number (dates, times, ids, units, versions, IPv4 addresses).
+
+use super::*;
+
+impl<E: Emit> Scanner<'_, '_, E> {
+    pub(super) fn digits(&mut self, i: usize) -> usize {
+        let s = self.s;
+        let b = self.b;
+        // The first group of ASCII digits decides which shapes can start here.
+        let d0 = if b[i] == b'+' { i + 1 } else { i };
+        let k = d0 + b[d0..].iter().take_while(|c| c.is_ascii_digit()).count();
+        let after = b.get(k).copied();
+        if k - i >= 12 && after == Some(b'^') {
+            if let Some((start, end)) = self.track1_at(i) {
+                self.put(start, end, Hit::Track);
+                return end;
+            }
+        }
+        if k - i >= 12 && matches!(after, Some(b'=' | b'D' | b'd')) {
+            if let Some(end) = self.track2(i) {
+                let start = if i > self.last && b[i - 1] == b';' {
+                    i - 1
+                } else {
+                    i
+                };
+                self.put(start, end, Hit::Track);
+                return end;
+            }
+        }
+        // An ISO 8583 data element by its number (`DE 52: …`, `<field id="35" value=…/>`).
+        if d0 == i
+            && (2..=3).contains(&(k - i))
+            && iso_sad_field(&b[i..k])
+            && (i == 0 || ISO_BEFORE[b[i - 1] as usize])
+        {
+            if let Some(end) = self.iso_field(i, k) {
+                return end;
+            }
+        }
+        // Fewer than 7 digits in the run (ASCII): no card, phone or track data here.
+        // An IPv4 address (`203.0.113.9`) is read once, not as four short numbers that
+        // each look ahead across the dots.
+        if after == Some(b'.') && d0 == i {
+            if let Some(end) = ipv4_end(b, i) {
+                return end;
+            }
+        }
+        if k - i < 7 {
+            if let Some(end) = short_ascii_run(b, i) {
+                return end;
+            }
+        }
+        if let Some(end) = (self.o.phones && after == Some(b'.'))
+            .then(|| dotted_phone(s, i))
+            .flatten()
+        {
+            let before = s[..i].chars().next_back();
+            if !before.is_some_and(|p| p.is_alphanumeric() || matches!(p, '.' | '_' | '/')) {
+                self.put(i, end, Hit::Phone);
+                return end;
+            }
+        }
+        let run = Run::parse(s, i);
+        // `+1 212 555 0134 12:30`: a time or a decimal after a space is a number of its
+        // own, not the last group of a phone before it (a card keeps every group).
+        let mut phone_groups = run.len;
+        if run.len > 1 {
+            let r = &b[run.end..];
+            let last = run.groups[run.len - 1].plus_start;
+            if matches!(r.first(), Some(b'.' | b':' | b','))
+                && r.get(1).is_some_and(u8::is_ascii_digit)
+                && b[last - 1] == b' '
+                && run.groups[..run.len - 1]
+                    .iter()
+                    .map(|g| g.digits)
+                    .sum::<usize>()
+                    <= 15
+            {
+                phone_groups = run.len - 1;
+            }
+        }
+        let phone_end = if phone_groups < run.len {
+            run.groups[phone_groups - 1].end
+        } else {
+            run.end
+        };
+        let prev = s[..i].chars().next_back();
+        let next = s[phone_end..].chars().next();
+        // Digits that end an address's local part (`cp0000000000000@ae.ae`): the address
+        // is masked whole at its `@`, not cut by a card or phone before it.
+        if next == Some('@') && self.o.emails && email_span(s, run.end, self.last).is_some() {
+            return run.end;
+        }
+        let after = s[phone_end..].chars().nth(1);
+        // `ORD-2024-0001`, `#A-1234567`: digits after a dash or `#` that follows a word are
+        // part of an id.
+        let before_prev = s[..i].chars().rev().nth(1);
+        // `12:30`, `1.5`: after a digit and a colon or dot, a number; after `tel:`, a phone.
+        let after_digit = before_prev.is_some_and(|c| c.is_ascii_digit());
+        let glued_before = prev.is_some_and(|p| {
+            p.is_alphanumeric()
+                || matches!(p, '_' | '/' | '\\')
+                || (matches!(p, '.' | ':') && after_digit)
+        }) || (matches!(prev, Some('-' | '#'))
+            && before_prev.is_some_and(char::is_alphanumeric));
+        let glued_after =
+            next.is_some_and(|n| n.is_alphanumeric() || matches!(n, '_' | '/' | '\\'));
+        // 1234567.89, 12:30, 1,234,567: a number, not a phone.
+        let continues =
+            matches!(next, Some('.' | ':' | ',')) && after.is_some_and(is_decimal_digit);
+        let phone_ok = self.o.phones && !(glued_before || glued_after || continues);
+        self.emit_run(&run, phone_ok, phone_groups)
+    }
+
+    /// The value of the ISO 8583 data element whose number is `b[i..k]` (one that holds
+    /// authentication data: [`iso_sad_field`]) when a dump names it: after a label word
+    /// (`DE 52: …`, `DE052=…`, `F52 PIN Data (8 bytes): …`, `field #35 …`, `bit 55: …`,
+    /// `P52=…`), as jPOS writes it (`<field id="52" value="…"/>`), or bare (`[052] …`,
+    /// `52: …` at a line's start, `<52>…</52>`). Masked whole as authentication data when
+    /// the value has the element's shape ([`iso_value_shape`]: `Total de 52: 1500` is
+    /// prose) and, bare, is hex as a switch prints it; where to go on.
+    #[inline(never)]
+    pub(super) fn iso_field(&mut self, i: usize, k: usize) -> Option<usize> {
+        let b = self.b;
+        let n = b.len();
+        // The label before the number: a word, glued or after a separator (`Field #55`).
+        let mut ls = i;
+        while ls > 0 && i - ls < 2 && matches!(b[ls - 1], b' ' | b'-' | b'_' | b'#' | b'.') {
+            ls -= 1;
+        }
+        let mut ws = ls;
+        while ws > 0 && ls - ws < 5 && b[ws - 1].is_ascii_alphabetic() {
+            ws -= 1;
+        }
+        // A one-letter label only glued (`F52`, `P52=`; not `see p. 52`).
+        let labelled = ws < ls
+            && (ws == 0 || !is_word_byte(b[ws - 1]))
+            && (ls - ws > 1 || ls == i)
+            && matches!(
+                // The label's letters lowercased, packed little-endian (at most 5).
+                crate::memo::le_word(&b[ws..ls])
+                    | (0x20_2020_2020 & ((1u64 << (8 * (ls - ws))) - 1)),
+                0x6564 // de
+                    | 0x66 // f
+                    | 0x646c66 // fld
+                    | 0x64_6c65_6966 // field
+                    | 0x746962 // bit
+                    | 0x6d65_6c65 // elem
+                    | 0x6d62 // bm
+                    | 0x70 // p
+                    | 0x69 // i
+            );
+        let before = &b[..i];
+        let quote = b.get(k).copied().filter(|&q| q == b'"' || q == b'\'');
+        // `<field id="52" …`: the same quote on both sides of the number.
+        let jpos = before.len() >= 4
+            && quote == Some(before[before.len() - 1])
+            && before[before.len() - 4..before.len() - 1].eq_ignore_ascii_case(b"id=")
+            && find_ci(&before[before.len().saturating_sub(24)..], b"<field").is_some();
+        let closes = |open: u8, close: u8| i > 0 && b[i - 1] == open && b.get(k) == Some(&close);
+        let line_start = {
+            let mut p = i;
+            while p > 0 && i - p < 8 && matches!(b[p - 1], b' ' | b'\t') {
+                p -= 1;
+            }
+            p == 0 || matches!(b[p - 1], b'\n' | b'\r')
+        };
+        let bare = closes(b'<', b'>')
+            || closes(b'[', b']')
+            || (line_start && matches!(b.get(k), Some(b':' | b' ' | b'=')));
+        if !(labelled || jpos || bare) {
+            return None;
+        }
+        // Past the closing of the number and the separators to the value.
+        let mut j = k;
+        if let (true, Some(q)) = (jpos, quote) {
+            // Other attributes may stand before `value` (`type="binary"`).
+            let tag_end = b[k..n.min(k + 128)]
+                .iter()
+                .position(|&c| c == b'>')
+                .map_or(n.min(k + 128), |p| k + p);
+            let at = find_ci(&b[k..tag_end], b"value=")? + k + 6;
+            if b.get(at) != Some(&q) {
+                return None;
+            }
+            j = at + 1;
+        } else {
+            let skip = |j: &mut usize| {
+                while *j < n
+                    && *j - k < 64
+                    && matches!(
+                        b[*j],
+                        b' ' | b'\t'
+                            | b':'
+                            | b'='
+                            | b']'
+                            | b'>'
+                            | b')'
+                            | b'.'
+                            | b'|'
+                            | b'"'
+                            | b'\''
+                    )
+                {
+                    *j += 1;
+                }
+            };
+            skip(&mut j);
+            // A description between the number and the value (`F52 PIN Data....: …`,
+            // `DE 52 (8 bytes): …`).
+            if labelled
+                && b.get(j)
+                    .is_some_and(|&c| c.is_ascii_alphabetic() || c == b'(')
+            {
+                let mut d = j;
+                while d < n
+                    && d - j < 48
+                    && (b[d].is_ascii_alphanumeric()
+                        || matches!(b[d], b' ' | b'-' | b'/' | b'(' | b')'))
+                {
+                    d += 1;
+                }
+                if matches!(b.get(d), Some(b'.' | b':' | b'=')) {
+                    j = d;
+                    skip(&mut j);
+                }
+            }
+        }
+        if j < self.last {
+            return None;
+        }
+        let vs = if b.get(j) == Some(&b'[') { j + 1 } else { j };
+        let mut ve = vs;
+        while ve < n
+            && ve - vs < 1024
+            && !matches!(
+                b[ve],
+                b' ' | b'\t'
+                    | b'\n'
+                    | b'\r'
+                    | b'"'
+                    | b'\''
+                    | b'<'
+                    | b','
+                    | b']'
+                    | b'&'
+                    | b'}'
+                    | b'|'
+            )
+        {
+            ve += 1;
+        }
+        let (de, v) = (iso_number(&b[i..k]), &b[vs..ve]);
+        // A bare number's hex value is as a switch prints it: capitals, a letter among
+        // them (`[52] 5f3a9c1e7b2d4a60` is a span id).
+        let printed = !(matches!(de, 52 | 55) && !labelled && !jpos)
+            || (!v.iter().any(u8::is_ascii_lowercase)
+                && v.iter().any(|c| matches!(c, b'A'..=b'F')));
+        if !iso_value_shape(de, v) || !printed {
+            return None;
+        }
+        self.put(vs, ve, Hit::Track);
+        Some(ve)
+    }
+
+    /// Track 2 data at `i` (`4111…=2512101…`, `;` before and `?` after optional): the end.
+    pub(super) fn track2(&self, i: usize) -> Option<usize> {
+        let b = self.b;
+        let mut k = i;
+        while k < b.len() && b[k].is_ascii_digit() {
+            k += 1;
+        }
+        // 12–19 digits of PAN, or more with an EMV tag before them (`5713…`).
+        if !(12..=23).contains(&(k - i)) || !matches!(b.get(k), Some(b'=' | b'D' | b'd')) {
+            return None;
+        }
+        let ds = k + 1;
+        let mut e = ds;
+        while e < b.len() && b[e].is_ascii_digit() {
+            e += 1;
+        }
+        // A filler nibble (`F`) may end the data.
+        if matches!(b.get(e), Some(b'F' | b'f')) {
+            e += 1;
+        }
+        if e - ds < 4 || b.get(e).is_some_and(|&c| is_word_byte(c)) {
+            return None;
+        }
+        Some(if b.get(e) == Some(&b'?') { e + 1 } else { e })
+    }
+
+    /// Track 1 data whose PAN starts at `i` (`B4111…^DOE/JOHN^2512…`, with or without `%`
+    /// and `B`): the whole record, up to `?`, a line end or the end of its third field.
+    pub(super) fn track1_at(&self, i: usize) -> Option<(usize, usize)> {
+        let b = self.b;
+        let mut k = i;
+        while k < b.len() && b[k].is_ascii_digit() {
+            k += 1;
+        }
+        if !(12..=19).contains(&(k - i)) || b.get(k) != Some(&b'^') {
+            return None;
+        }
+        let mut start = i;
+        if start > self.last && matches!(b[start - 1], b'B' | b'b') {
+            start -= 1;
+            if start > self.last && b[start - 1] == b'%' {
+                start -= 1;
+            }
+        }
+        // The name field, then the expiry, service code and discretionary data.
+        let name_end = k + 1 + b[k + 1..].iter().take(40).position(|&c| c == b'^')?;
+        let mut e = name_end + 1;
+        while e < b.len() && b[e].is_ascii_alphanumeric() {
+            e += 1;
+        }
+        if b.get(e) == Some(&b'?') {
+            e += 1;
+        }
+        Some((start, e))
+    }
+
+    /// Track 1 data (`%B4111…^NAME^2512…?`).
+    pub(super) fn track1(&mut self, i: usize) -> usize {
+        let b = self.b;
+        let mut k = i + 2;
+        while k < b.len() && b[k].is_ascii_digit() {
+            k += 1;
+        }
+        if !(12..=19).contains(&(k - i - 2)) || b.get(k) != Some(&b'^') {
+            return i + 1;
+        }
+        let end = b[k..]
+            .iter()
+            .take(120)
+            .position(|&c| c == b'?' || c == b'\n')
+            .map_or(b.len().min(k + 120), |p| {
+                k + p + usize::from(b[k + p] == b'?')
+            });
+        let end = floor_boundary(self.s, end);
+        self.put(i, end, Hit::Track);
+        end
+    }
+
+    /// Writes the cards and phones among `run`'s groups (phones among its first
+    /// `phone_groups`); where to go on.
+    pub(super) fn emit_run(&mut self, run: &Run, phone_ok: bool, phone_groups: usize) -> usize {
+        let s = self.s;
+        let g = &run.groups[..run.len];
+        let mut i = 0;
+        while i < g.len() {
+            // YYYY-MM-DD is a date, not a phone number.
+            if i + 2 < g.len()
+                && g[i].digits == 4
+                && g[i + 1].digits == 2
+                && g[i + 2].digits == 2
+                && s[g[i].end..g[i + 1].start] == *"-"
+                && s[g[i + 1].end..g[i + 2].start] == *"-"
+            {
+                i += 3;
+                continue;
+            }
+            // Track data starting at a later group (`track2 4111…=2512…`).
+            if i > 0 && g[i].start >= self.last {
+                if let Some(end) = self.track2(g[i].start) {
+                    self.put(g[i].start, end, Hit::Track);
+                    return end;
+                }
+            }
+            if self.o.pci {
+                // The longest Luhn-valid card starting at group i.
+                let mut card = None;
+                let mut total = 0;
+                // The first digits are those of group i whatever the length tried: judged
+                // once, when a length could make a card.
+                let mut iin = None;
+                for j in i..g.len() {
+                    total += g[j].digits;
+                    if total > 19 {
+                        break;
+                    }
+                    if total >= 13
+                        && card_grouping(&g[i..=j])
+                        && *iin.get_or_insert_with(|| iin_plausible(s, &g[i..]))
+                        && luhn(s, &g[i..=j])
+                    {
+                        card = Some(j);
+                    }
+                }
+                if let Some(j) = card {
+                    if g[i].start >= self.last {
+                        self.put(g[i].start, g[j].end, Hit::Card);
+                        // What follows a card (an expiry, a CVV) is read from the bytes;
+                        // the rest of this run is scanned again from there.
+                        return self.cvv_after_card(g[j].end);
+                    }
+                    i = j + 1;
+                    continue;
+                }
+            }
+            if phone_ok {
+                let mut phone = None;
+                let mut total = 0;
+                for (j, gj) in g.iter().enumerate().take(phone_groups).skip(i) {
+                    if j > i && gj.card_sep {
+                        break;
+                    }
+                    total += gj.digits;
+                    if total > 15 {
+                        break;
+                    }
+                    if total >= 7 {
+                        phone = Some(j);
+                    }
+                }
+                // Digits right after an id, time or count word (`order 12345678`,
+                // `ts=1733400000000`, `user_id: 12345678`) are that, not a phone; two groups
+                // joined by a dash (`1000-2000`, a ZIP+4) are a phone only with a `+` or
+                // after a phone word (`tel`, `call`, `mobile` …).
+                let b = s.as_bytes();
+                let plain = g[i].plus_start == g[i].start;
+                let dash_pair = |j: usize| j == i + 1 && &s[g[i].end..g[j].start] == "-";
+                // Not a phone's groups: a one-digit group after the first in a run of a
+                // few groups (`latencies 35 62 7 5 26 ms`; a card spelled digit by digit
+                // is still masked as digits); a later group in parentheses after a group of four
+                // (`ERROR 1062 (23000)`; a phone's parentheses hold its area code).
+                let not_grouped_as_phone = |j: usize| {
+                    (j - i < 7 && g[i + 1..=j].iter().any(|g| g.digits == 1))
+                        || (g[i].digits >= 4
+                            && (i + 1..=j).any(|k| s[g[k - 1].end..g[k].start].contains('(')))
+                };
+                let keep = |j: usize| {
+                    plain
+                        && !after_phone_word(b, g[i].start)
+                        && ((j == i
+                            && (after_number_word(b, g[i].start)
+                                || is_epoch(&b[g[i].start..g[i].end])
+                                || before_unit(b, g[j].end)))
+                            || dash_pair(j)
+                            || is_uuid_like(g)
+                            || not_grouped_as_phone(j)
+                            // `"GET / HTTP/1.1" 204 77397`: a status and a byte count.
+                            || after_http_version(b, g[i].start))
+                };
+                if let Some(j) = phone.filter(|&j| !keep(j)) {
+                    let start = g[i].plus_start;
+                    if start >= self.last {
+                        self.put(start, g[j].end, Hit::Phone);
+                    }
+                    i = j + 1;
+                    continue;
+                }
+            }
+            i += 1;
+        }
+        run.end
+    }
+
+    /// A CVV right after a card number: `4111… 123`, `4111…|12/27|123`, `4111… exp 12/27
+    /// 123`, `4111… 12/2027 123`, `4111…|1227|123`: a 3–4 digit whole number after at
+    /// most an expiry. Returns where to go on.
+    pub(super) fn cvv_after_card(&mut self, card_end: usize) -> usize {
+        let b = self.b;
+        let sep = |k: usize| {
+            let mut j = k;
+            while j < b.len()
+                && matches!(
+                    b[j],
+                    b' ' | b'|' | b',' | b';' | b'/' | b'\t' | b':' | b'-' | b'='
+                )
+                && j - k < 3
+            {
+                j += 1;
+            }
+            j
+        };
+        let num = |k: usize| {
+            let mut j = k;
+            while j < b.len() && b[j].is_ascii_digit() {
+                j += 1;
+            }
+            j
+        };
+        let mut j = sep(card_end);
+        if j == card_end {
+            return card_end;
+        }
+        // Optional expiry words: `exp`, `expiry`, `expires`, `expiration`, `valid thru`.
+        for _ in 0..2 {
+            let mut k = j;
+            while k < b.len() && b[k].is_ascii_alphabetic() && k - j < 12 {
+                k += 1;
+            }
+            let w = &b[j..k];
+            if [
+                "exp",
+                "expiry",
+                "expires",
+                "expiration",
+                "valid",
+                "thru",
+                "until",
+            ]
+            .iter()
+            .any(|x| w.eq_ignore_ascii_case(x.as_bytes()))
+            {
+                j = sep(k);
+            }
+        }
+        // An optional expiry: MM/YY, MM/YYYY, MM|YY, or MMYY followed by the CVV.
+        let e = num(j);
+        if e - j == 2 && matches!(b.get(e), Some(b'/' | b'|' | b'-')) {
+            let e2 = num(e + 1);
+            if matches!(e2 - e - 1, 2 | 4) {
+                j = sep(e2);
+            }
+        } else if e - j == 4 && matches!(&b[j..j + 2], [b'0', b'1'..=b'9'] | [b'1', b'0'..=b'2']) {
+            // MMYY, when a 3–4 digit number that is not the start of another number follows.
+            let after = sep(e);
+            let e3 = num(after);
+            let mut k = e3;
+            while k < b.len() && matches!(b[k], b' ' | b'-') && k - e3 < 2 {
+                k += 1;
+            }
+            let more = k > e3 && b.get(k).is_some_and(u8::is_ascii_digit);
+            if after > e && matches!(e3 - after, 3 | 4) && !more {
+                j = after;
+            }
+        }
+        let e = num(j);
+        let whole = !b
+            .get(e)
+            .is_some_and(|&c| is_word_byte(c) || c == b'/' || c == b'.');
+        // `4111…, 5500 0000 0000 0004`: the start of another number, not a CVV.
+        let mut k = e;
+        while k < b.len() && matches!(b[k], b' ' | b'-') && k - e < 2 {
+            k += 1;
+        }
+        let more = k > e && b.get(k).is_some_and(u8::is_ascii_digit);
+        if matches!(e - j, 3 | 4) && whole && !more && j > card_end && j >= self.last {
+            self.put(j, e, Hit::Cvv);
+            return e;
+        }
+        card_end
+    }
+}
+
+/// The end of the digit run at `i` when it holds fewer than 7 digits (separators `-`,
+/// `(`, `)`, `.`, `+` and single spaces between groups allowed) and only ASCII: such a run
+/// is never a card, a phone or track data, and its groups start nothing else, so it is
+/// read once (`12:30:45`, `2024-0001`). A line break ends it (a number at a line's start
+/// may name an ISO 8583 element: `052: …`). `None` when the full parse must look.
+pub(super) fn short_ascii_run(b: &[u8], i: usize) -> Option<usize> {
+    let mut k = i;
+    let mut digits = 0;
+    let mut end = i;
+    let mut line_break = false;
+    while k < b.len() && k - i < 64 {
+        match b[k] {
+            b'0'..=b'9' => {
+                digits += 1;
+                if !line_break {
+                    end = k + 1;
+                }
+            }
+            b'\n' => line_break = true,
+            b' ' | b'-' | b'(' | b')' | b'.' | b'+' | b'=' | b'D' | b'd' | b'/' | b'|' | b','
+            | b';' | b'_' | b'\t' | b'^' | b'*' | b':' => {}
+            0x80.. => return None,
+            _ => break,
+        }
+        if digits >= 7 {
+            return None;
+        }
+        k += 1;
+    }
+    Some(end)
+}
+
+/// The end of an IPv4 address at `i` (four dot-separated numbers up to 255), when nothing
+/// glued to it makes it part of something longer (`1.2.3.4.5`, `1.2.3.4a`).
+pub(super) fn ipv4_end(b: &[u8], i: usize) -> Option<usize> {
+    if i > 0 && (is_word_byte(b[i - 1]) || b[i - 1] == b'.') {
+        return None;
+    }
+    let mut k = i;
+    for part in 0..4 {
+        let start = k;
+        let mut v = 0u32;
+        while k < b.len() && k - start < 3 && b[k].is_ascii_digit() {
+            v = v * 10 + u32::from(b[k] - b'0');
+            k += 1;
+        }
+        if k == start || v > 255 {
+            return None;
+        }
+        if part < 3 {
+            if b.get(k) != Some(&b'.') {
+                return None;
+            }
+            k += 1;
+        }
+    }
+    let glued = b.get(k).is_some_and(|&c| is_word_byte(c))
+        || (b.get(k) == Some(&b'.') && b.get(k + 1).is_some_and(u8::is_ascii_digit));
+    (!glued).then_some(k)
+}
+
+/// Whether a phone word (`tel`, `phone`, `mobile`, `call`, `sms`, `fax` …) stands in the
+/// 24 bytes before `i`.
+pub(super) fn after_phone_word(b: &[u8], i: usize) -> bool {
+    let w = &b[i.saturating_sub(24)..i];
+    [
+        &b"tel"[..],
+        b"phone",
+        b"mobile",
+        b"mob",
+        b"cell",
+        b"call",
+        b"sms",
+        b"whatsapp",
+        b"fax",
+        b"contact",
+        b"msisdn",
+    ]
+    .iter()
+    .any(|p| w.windows(p.len()).any(|x| x.eq_ignore_ascii_case(p)))
+}
+
+/// Whether a bare run is a Unix time: 10, 13, 16 or 19 digits starting with `1`
+/// (seconds, milliseconds, microseconds, nanoseconds, 2001–2033).
+pub(super) fn is_epoch(d: &[u8]) -> bool {
+    matches!(d.len(), 10 | 13 | 16 | 19) && d[0] == b'1'
+}
+
+/// Whether a unit follows the digits ending at `e` (`1234567 bytes`, `1234567890 ms`).
+pub(super) fn before_unit(b: &[u8], e: usize) -> bool {
+    let k = if b.get(e) == Some(&b' ') { e + 1 } else { e };
+    let we = k + b[k..]
+        .iter()
+        .take(12)
+        .take_while(|c| c.is_ascii_alphabetic() || **c >= 0x80)
+        .count();
+    let w = &b[k..we];
+    [
+        // No two-letter units (`ms`): too often a word of prose.
+        &b"bytes"[..],
+        "µs".as_bytes(),
+        b"msec",
+        b"usec",
+        b"nsec",
+        b"millis",
+        b"sec",
+        b"secs",
+        b"seconds",
+        b"records",
+        b"rows",
+        b"items",
+        b"times",
+        b"tokens",
+        b"requests",
+        b"events",
+        b"lines",
+        b"entries",
+        b"messages",
+        b"calls",
+    ]
+    .iter()
+    .any(|u| w.eq_ignore_ascii_case(u))
+}
+
+/// The bytes an ISO 8583 element's number may follow: a label's last letter (`DE052`),
+/// a separator after a label (`DE 52`, `Field #55`), a bracket, a quote (jPOS's
+/// `id="52"`), a line's start.
+pub(super) static ISO_BEFORE: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut c = 0;
+    while c < 256 {
+        let b = c as u8;
+        t[c] = b.is_ascii_alphabetic()
+            || matches!(
+                b,
+                b' ' | b'-'
+                    | b'_'
+                    | b'#'
+                    | b'.'
+                    | b'['
+                    | b'<'
+                    | b'"'
+                    | b'\''
+                    | b'\n'
+                    | b'\r'
+                    | b'\t'
+            );
+        c += 1;
+    }
+    t
+};
+
+/// The number an ISO 8583 data element's digits spell (`052` is 52).
+pub(super) fn iso_number(d: &[u8]) -> u32 {
+    d.iter().fold(0, |n, &c| n * 10 + u32::from(c - b'0'))
+}
+
+/// Whether the ISO 8583 data element numbered `d` (2–3 ASCII digits) holds sensitive
+/// authentication data: 35 track 2, 36 track 3, 45 track 1, 52 the PIN block, 55 chip
+/// (EMV) data with its cryptogram.
+#[inline]
+pub(super) fn iso_sad_field(d: &[u8]) -> bool {
+    (d.len() == 2 || d[0] == b'0') && matches!(iso_number(d), 35 | 36 | 45 | 52 | 55)
+}
+
+/// Whether `v` has the shape of ISO 8583 data element `de`'s value: a PIN block (52) is
+/// 16 hex digits; chip data (55) hex TLV, an even count of 16 or more; track 2 or 3 (35,
+/// 36) 12 digits or more with a field separator (`=` or `D`); track 1 (45) 12 digits or
+/// more with its `^` separators.
+pub(super) fn iso_value_shape(de: u32, v: &[u8]) -> bool {
+    let digits = v.iter().filter(|c| c.is_ascii_digit()).count();
+    let hex = v.iter().all(u8::is_ascii_hexdigit);
+    match de {
+        52 => v.len() == 16 && hex,
+        55 => v.len() >= 16 && v.len() % 2 == 0 && hex,
+        35 | 36 => {
+            digits >= 12
+                && v.iter().any(|&c| matches!(c, b'=' | b'D' | b'd'))
+                && v.iter().all(|&c| {
+                    c.is_ascii_digit()
+                        || matches!(c, b'=' | b'D' | b'd' | b';' | b'?' | b'F' | b'f')
+                })
+        }
+        45 => digits >= 12 && v.contains(&b'^'),
+        _ => false,
+    }
+}
+
+/// Whether digit groups have a UUID's shape (8-4-4-4-12).
+pub(super) fn is_uuid_like(g: &[Group]) -> bool {
+    g.len() >= 4 && g[0].digits == 8 && g[1..].iter().take(3).all(|x| x.digits == 4)
+}
+
+/// Whether the digits at `i` follow a word that names an id, a time, a size or a count
+/// (`order 1234567`, `ts=1733400000000`, `user_id: 12345678`, `bytes 1234567890`).
+pub(super) fn after_number_word(b: &[u8], i: usize) -> bool {
+    // `Some(12345678)`, `Ok(12345678)`: Rust `Debug` of a number.
+    if b[..i].ends_with(b"Some(") || b[..i].ends_with(b"Ok(") {
+        return true;
+    }
+    let mut k = i;
+    while k > 0 && i - k < 4 && matches!(b[k - 1], b' ' | b'=' | b':' | b'#' | b'"' | b'\'' | b'.')
+    {
+        k -= 1;
+    }
+    if k == i {
+        return false;
+    }
+    let end = k;
+    while k > 0 && i - k < 40 && is_key_byte(b[k - 1]) {
+        k -= 1;
+    }
+    let Ok(w) = std::str::from_utf8(&b[k..end]) else {
+        return false;
+    };
+    let structured = b[end..i].iter().any(|&c| matches!(c, b'=' | b':' | b'"'));
+    // `order no. 12345678`, `Ref No: 12345678`: an abbreviated "number".
+    let abbreviated = ["no", "nr"].iter().any(|x| w.eq_ignore_ascii_case(x))
+        && b[end..i].iter().any(|&c| matches!(c, b'.' | b':' | b'#'));
+    // `amount_cents=12345678`, `retry_count: 12345678`: a key naming a quantity.
+    let quantity = [
+        &b"cents"[..],
+        b"amount",
+        b"count",
+        b"total",
+        b"_ms",
+        b"_ns",
+        b"_us",
+    ]
+    .iter()
+    .any(|x| w.len() > x.len() && w.as_bytes()[w.len() - x.len()..].eq_ignore_ascii_case(x));
+    abbreviated
+        || (structured && quantity)
+        || (structured
+            && ["id", "ts", "iat", "exp", "nbf", "age"]
+                .iter()
+                .any(|x| w.eq_ignore_ascii_case(x)))
+        || w.len() >= 3
+            && (keys::is_id_like(w)
+                || [
+                    "order",
+                    "invoice",
+                    "ticket",
+                    "case",
+                    "epoch",
+                    "bytes",
+                    "size",
+                    "count",
+                    "latency",
+                    "elapsed",
+                    "duration",
+                    "sku",
+                    "isbn",
+                    "ean",
+                    "upc",
+                    "terminal",
+                    "merchant",
+                    "tranid",
+                    "txnid",
+                    "trxid",
+                    "transid",
+                    "mid",
+                    "stan",
+                    "batch",
+                    "zip",
+                    "price",
+                    "qty",
+                    "amount",
+                    "txn",
+                    "rrn",
+                    "tid",
+                    "pid",
+                    "uid",
+                    "gid",
+                    "port",
+                    "seq",
+                    "offset",
+                    "build",
+                    "version",
+                    "range",
+                    "account",
+                    "acct",
+                    "date",
+                    "ref",
+                    "created",
+                    "updated",
+                    "expires",
+                    "reset",
+                    "length",
+                    "secs",
+                    "nanos",
+                    "sec",
+                    "nsec",
+                    "tv_sec",
+                    "tv_nsec",
+                    "goroutine",
+                    "line",
+                    "user",
+                    "processed",
+                    "batch",
+                    "mid",
+                    "number",
+                    "num",
+                    "max-age",
+                    "limit",
+                    "remaining",
+                    "total",
+                ]
+                .iter()
+                .any(|x| w.eq_ignore_ascii_case(x)))
+}
+
+/// Whether the digits at `i` follow an access log's request (`"GET / HTTP/1.1" 204`).
+pub(super) fn after_http_version(b: &[u8], i: usize) -> bool {
+    let mut k = i;
+    while k > 0 && i - k < 3 && matches!(b[k - 1], b' ' | b'"') {
+        k -= 1;
+    }
+    let before = &b[k.saturating_sub(10)..k];
+    k < i
+        && (before.ends_with(b"HTTP/1.1")
+            || before.ends_with(b"HTTP/1.0")
+            || before.ends_with(b"HTTP/2")
+            || before.ends_with(b"HTTP/2.0")
+            || before.ends_with(b"HTTP/3"))
+}
+
+/// A phone with dots between its groups: `212.555.0134`, `+1.212.555.0134`; not an IP
+/// address, a version or a decimal.
+pub(super) fn dotted_phone(s: &str, i: usize) -> Option<usize> {
+    let b = s.as_bytes();
+    let mut k = i;
+    if b[k] == b'+' {
+        k += 1;
+    }
+    let mut groups = [0usize; 4];
+    let mut n = 0;
+    loop {
+        let st = k;
+        while k < b.len() && b[k].is_ascii_digit() {
+            k += 1;
+        }
+        if n == 4 {
+            return None;
+        }
+        groups[n] = k - st;
+        n += 1;
+        if b.get(k) == Some(&b'.') && b.get(k + 1).is_some_and(u8::is_ascii_digit) {
+            k += 1;
+        } else {
+            break;
+        }
+    }
+    let g = &groups[..n];
+    let shape = match g {
+        [3, 3, 4] => true,
+        [c, 3, 3, 4] => b[i] == b'+' || *c == 1,
+        _ => false,
+    };
+    let glued = b.get(k).is_some_and(|&c| is_word_byte(c) || c == b'.');
+    (shape && !glued).then_some(k)
+}
+
+/// Whether all of `t` is one phone number.
+pub(crate) fn is_whole_phone(t: &str) -> bool {
+    let mut digits = 0;
+    for (i, c) in t.char_indices() {
+        if is_decimal_digit(c) {
+            digits += 1;
+        } else if c == '+' {
+            if i != 0 {
+                return false;
+            }
+        } else if !matches!(c, ' ' | '-' | '(' | ')' | '.' | '/') {
+            return false;
+        }
+    }
+    (7..=15).contains(&digits)
+}
+
+#[derive(Clone, Copy, Default)]
+pub(super) struct Group {
+    /// Start of the digits, or of a `+` right before them.
+    plus_start: usize,
+    start: usize,
+    end: usize,
+    digits: usize,
+    /// The separator before this group is one only card numbers use (`4111_1111`,
+    /// `4111/1111`, a tab, an en dash): it never joins a phone.
+    card_sep: bool,
+}
+
+/// Digit groups separated by at most two of ` `, `-`, `(`, `)`, `.` (a `.` alone, between
+/// two groups of four: a dotted card number) and a `+` that starts a group.
+pub(super) struct Run {
+    groups: [Group; 12],
+    len: usize,
+    end: usize,
+}
+
+impl Run {
+    fn parse(s: &str, start: usize) -> Run {
+        let mut run = Run {
+            groups: [Group::default(); 12],
+            len: 0,
+            end: start,
+        };
+        let b = s.as_bytes();
+        let mut i = start;
+        let mut card_sep = false;
+        loop {
+            let plus_start = i;
+            if b.get(i) == Some(&b'+') {
+                i += 1;
+            }
+            let gstart = i;
+            let mut digits = 0;
+            // A group is in one script: `٧4000…` is an Arabic-Indic seven, then a number.
+            let ascii = b.get(i).is_some_and(u8::is_ascii_digit);
+            loop {
+                match b.get(i) {
+                    Some(b'0'..=b'9') if ascii => i += 1,
+                    Some(0x80..) if !ascii => {
+                        match s[i..].chars().next().filter(|&c| is_decimal_digit(c)) {
+                            Some(c) => i += c.len_utf8(),
+                            None => break,
+                        }
+                    }
+                    _ => break,
+                }
+                digits += 1;
+            }
+            if digits == 0 {
+                break;
+            }
+            run.groups[run.len] = Group {
+                plus_start,
+                start: gstart,
+                end: i,
+                digits,
+                card_sep,
+            };
+            run.len += 1;
+            run.end = i;
+            if run.len == run.groups.len() {
+                break;
+            }
+            // Up to two separators, then a digit (or `+digit`) must follow.
+            let mut j = i;
+            let mut seps = 0;
+            while seps < 2 && matches!(b.get(j), Some(b' ' | b'-' | b'(' | b')')) {
+                j += 1;
+                seps += 1;
+            }
+            card_sep = false;
+            // After a card's group, up to three of the separators only card numbers use
+            // ([`card_separator`]: `4111.1111`, `4111 - 1111`, a no-break space …). They
+            // never join a phone.
+            // A card's group: four digits, or the six of Amex and Diners (`3712.904047.96664`).
+            let card_group =
+                digits == 4 || (digits == 6 && run.len == 2 && run.groups[0].digits == 4);
+            if card_group && (seps == 0 || b.get(j).is_some_and(|&c| !c.is_ascii_digit())) {
+                let mut k = i;
+                let mut n = 0;
+                while n < 3 {
+                    let w = card_separator(&b[k.min(b.len())..]);
+                    if w == 0 {
+                        break;
+                    }
+                    k += w;
+                    n += 1;
+                }
+                // Four digits follow; after three groups of four, the last group may be
+                // shorter (`6250.4925.8991.3944.114`, `4468.6958.9693.1`).
+                let follow = b[k.min(b.len())..]
+                    .iter()
+                    .take(4)
+                    .take_while(|c| c.is_ascii_digit())
+                    .count();
+                let four = k > i
+                    && (follow == 4
+                        || (follow > 0
+                            && run.len >= 3
+                            && run.groups[..run.len].iter().all(|g| g.digits == 4)));
+                if four && (k > j || seps == 0) {
+                    card_sep = k > j || seps == 0;
+                    if k > j {
+                        j = k;
+                        seps = n;
+                    }
+                }
+            }
+            let k = if b.get(j) == Some(&b'+') { j + 1 } else { j };
+            if seps == 0 || !s[k..].chars().next().is_some_and(is_decimal_digit) {
+                break;
+            }
+            i = j;
+        }
+        run
+    }
+}
+
+/// The length of a separator that only card numbers put between their groups, at the
+/// start of `r` (0: none): ASCII ` -._/,|*+:` (`+`: a form-encoded space), a tab, a line
+/// break, a no-break, thin, narrow, figure or ideographic space, a Unicode hyphen, dash
+/// or minus, a full-width hyphen or stop, a zero-width space. (Four numbers of four
+/// digits joined so that pass Luhn's check, 1 in 10, are masked as a card, as they are
+/// when joined by spaces: a card is never let through for their sake.)
+pub(super) fn card_separator(r: &[u8]) -> usize {
+    match r {
+        [b' ' | b'-' | b'.' | b'_' | b'/' | b',' | b'|' | b'*' | b'+' | b':' | b'\t' | b'\n', ..] => {
+            1
+        }
+        [0xc2, 0xa0, ..] => 2,
+        // U+2007, U+2009, U+200B, U+2010–U+2014, U+202F.
+        [0xe2, 0x80, 0x87 | 0x89 | 0x8b | 0x90..=0x94 | 0xaf, ..] => 3,
+        // U+2212 minus; U+3000; full-width hyphen-minus and full stop.
+        [0xe2, 0x88, 0x92, ..] | [0xe3, 0x80, 0x80, ..] | [0xef, 0xbc, 0x8d | 0x8e, ..] => 3,
+        _ => 0,
+    }
+}
+
+/// Whether the number's first digits can start a payment card: a `2` only in
+/// Mastercard's 2221–2720 range, so a date-prefixed id (`202412345678901`) that happens
+/// to pass Luhn is not taken for a card. Other first digits are not judged.
+pub(super) fn iin_plausible(s: &str, g: &[Group]) -> bool {
+    let mut first = [0u32; 4];
+    for (slot, c) in first
+        .iter_mut()
+        .zip(g.iter().flat_map(|g| s[g.start..g.end].chars()))
+    {
+        *slot = nd_value(c);
+    }
+    first[0] != 2 || is_mastercard_2_series(first)
+}
+
+/// Whether four leading digits are in Mastercard's 2-series, 2221–2720.
+pub(crate) fn is_mastercard_2_series(d: [u32; 4]) -> bool {
+    let v = d[0] * 1000 + d[1] * 100 + d[2] * 10 + d[3];
+    (2221..=2720).contains(&v)
+}
+
+/// Whether digit groups are grouped as card numbers are: one run, groups of four with a
+/// shorter last group, or 4-6-5 / 4-6-4 (Amex, Diners). A Windows SID
+/// (`S-1-5-21-202424912787-…`) or a list of numbers is not.
+pub(super) fn card_grouping(g: &[Group]) -> bool {
+    match g {
+        [_] => true,
+        [a, b, c] if a.digits == 4 && b.digits == 6 && matches!(c.digits, 4 | 5) => true,
+        [head @ .., last] => head.iter().all(|x| x.digits == 4) && (1..=4).contains(&last.digits),
+        [] => false,
+    }
+}
+
+/// The value of a Unicode decimal digit.
+pub(super) fn nd_value(c: char) -> u32 {
+    decimal_value(c).unwrap_or(0)
+}
+
+pub(super) fn luhn(s: &str, g: &[Group]) -> bool {
+    let b = s.as_bytes();
+    if g.iter().all(|g| g.end - g.start == g.digits) {
+        // ASCII digits: straight from the bytes, last first.
+        let (mut sum, mut odd) = (0, false);
+        for g in g.iter().rev() {
+            for &c in b[g.start..g.end].iter().rev() {
+                let d = u32::from(c - b'0');
+                sum += if odd { DOUBLED[d as usize] } else { d };
+                odd = !odd;
+            }
+        }
+        return sum % 10 == 0;
+    }
+    let digits = g
+        .iter()
+        .flat_map(|g| s[g.start..g.end].chars())
+        .map(nd_value);
+    luhn_digits(digits)
+}
+
+/// A digit doubled by Luhn's check, its digits summed.
+pub(super) const DOUBLED: [u32; 10] = [0, 2, 4, 6, 8, 1, 3, 5, 7, 9];
+
+/// Luhn's check over the digits, most significant first.
+pub(crate) fn luhn_digits(digits: impl DoubleEndedIterator<Item = u32>) -> bool {
+    let mut sum = 0;
+    for (k, d) in digits.rev().enumerate() {
+        sum += if k % 2 == 1 {
+            let x = d * 2;
+            if x > 9 {
+                x - 9
+            } else {
+                x
+            }
+        } else {
+            d
+        };
+    }
+    sum % 10 == 0
+}
+
+/// Writes the first 6 and last 4 of the decimal digits in `text`, `*` between.
+pub(crate) fn write_card(text: &str, out: &mut String) {
+    if text.len() <= 32 && text.is_ascii() {
+        // The digits into a stack buffer (one pass), masked in place: one append.
+        let mut d = [b'*'; 32];
+        let mut n = 0;
+        for &c in text.as_bytes() {
+            // Written whatever the byte, kept only when a digit (no branch per byte);
+            // `n` stays below 32, as the text is at most 32 bytes.
+            d[n & 31] = c;
+            n += usize::from(c.is_ascii_digit());
+        }
+        d[6.min(n)..n.saturating_sub(4).max(6.min(n))].fill(b'*');
+        // ASCII digits and `*` only: always UTF-8.
+        out.push_str(std::str::from_utf8(&d[..n]).unwrap_or_default());
+        return;
+    }
+    let n = text.chars().filter(|&c| is_decimal_digit(c)).count();
+    for (k, d) in text
+        .chars()
+        .filter(|&c| is_decimal_digit(c))
+        .map(nd_value)
+        .enumerate()
+    {
+        if k < 6 || k + 4 >= n {
+            out.push(char::from_digit(d, 10).unwrap_or('*'));
+        } else {
+            out.push('*');
+        }
+    }
+}

@@ -1,0 +1,965 @@
+//! Keyed forms: a key the masker classifies, its separator and its value
+//! ([`Scanner::keyed_value`]: `k=v`, `"k": "v"`, `<k>v</k>`, `k: v`, `the k is v`), and
+//! entries named by a key (`{"name":"DB_PASSWORD","value":…}`, value first or last), with
+//! the helpers that find where a value ends.
+
+use super::*;
+
+impl<E: Emit> Scanner<'_, '_, E> {
+    /// An element named by an attribute whose quoted value starts at `vs`
+    /// (`name="password"`): when that name is a sensitive key, the element's text or its
+    /// `value="…"` attribute is masked as that key's value. Returns where to go on.
+    pub(super) fn named_element(&mut self, vs: usize) -> Option<usize> {
+        let b = self.b;
+        let ve = vs + b[vs..].iter().take(64).position(|&c| c == b'"')?;
+        let class = self.e.key_class(&self.s[vs..ve]);
+        if matches!(class, Class::None | Class::Personal) {
+            return None;
+        }
+        // The rest of the tag: a `value="…"` attribute, or the element's text.
+        let close = ve + b[ve..].iter().take(256).position(|&c| c == b'>')?;
+        let tag = &b[ve..close];
+        if let Some(p) = tag.windows(7).position(|w| w == b"value=\"") {
+            let s0 = ve + p + 7;
+            let s1 = s0 + b[s0..close].iter().position(|&c| c == b'"')?;
+            if s1 > s0 && s0 >= self.last {
+                self.scan_name(vs, s0);
+                self.put(s0, s1, Hit::Keyed(class));
+                // The tag's other attributes.
+                self.scan_name(s1, close);
+            } else {
+                self.scan_name(vs, close);
+            }
+            return Some(close);
+        }
+        if b[close - 1] == b'/' {
+            self.scan_name(vs, close);
+            return Some(close);
+        }
+        let ts = close + 1;
+        let te = ts
+            + b[ts..]
+                .iter()
+                .position(|&c| c == b'<')
+                .unwrap_or(b.len() - ts);
+        if te > ts && !is_masked(self.s[ts..te].trim()) {
+            self.scan_name(vs, ts);
+            self.put(ts, te, Hit::Keyed(class));
+        } else {
+            // Nothing to mask: what was passed over is scanned as any text.
+            self.scan_name(vs, te);
+        }
+        Some(te)
+    }
+
+    /// An entry named by a sensitive key after `name`/`key` (ending at `e`): JSON
+    /// (`"name":"DB_PASSWORD","value":"x"`) or YAML (`name: DB_PASSWORD` and, on this or
+    /// the next line, `value: x`). The value is masked as that key's class and the name
+    /// is kept (it is not a person's name). Where to go on, or `None` when the name is
+    /// not a sensitive key.
+    pub(super) fn named_pair(&mut self, e: usize) -> Option<usize> {
+        let b = self.b;
+        let json = b.get(e) == Some(&b'"');
+        // The name's value.
+        let mut k = e + usize::from(json);
+        while matches!(b.get(k), Some(b' ')) && k - e < 4 {
+            k += 1;
+        }
+        if b.get(k) != Some(&b':') {
+            return None;
+        }
+        k += 1;
+        while matches!(b.get(k), Some(b' ')) && k - e < 8 {
+            k += 1;
+        }
+        let quote = matches!(b.get(k), Some(b'"' | b'\''));
+        let ns = k + usize::from(quote);
+        let ne = ns
+            + b[ns..]
+                .iter()
+                .take(64)
+                .take_while(|&&c| is_key_byte(c) || c == b'.')
+                .count();
+        if ne == ns {
+            return None;
+        }
+        let class = self.e.key_class(&self.s[ns..ne]);
+        if matches!(class, Class::None | Class::Personal) {
+            return None;
+        }
+        // The `value` that goes with it, within the same entry (after the name, or before
+        // it: `{"value":"…","name":"DB_PASSWORD"}`).
+        let window = &b[ne..(ne + PROBE).min(b.len())];
+        let Some(at) = window
+            .windows(5)
+            .position(|x| x.eq_ignore_ascii_case(b"value"))
+            .map(|p| p + ne)
+        else {
+            return self.value_before(ns, ne, class);
+        };
+        let v = member_value(b, at)?;
+        let (vs, ve) = match b.get(v) {
+            Some(&q @ (b'"' | b'\'')) => {
+                let vs = v + 1;
+                (
+                    vs,
+                    vs + b[vs..].iter().take(PROBE * 4).position(|&c| c == q)?,
+                )
+            }
+            _ => (
+                v,
+                v + b[v..]
+                    .iter()
+                    .take(PROBE * 4)
+                    .take_while(|&&c| !matches!(c, b'\n' | b'\r' | b',' | b'}'))
+                    .count(),
+            ),
+        };
+        // The byte cap may stop inside a character.
+        let ve = ceil_boundary(self.s, ve);
+        if ve > vs && vs >= self.last && !is_masked(self.s[vs..ve].trim()) {
+            // What lies between the name and its value is text too.
+            self.scan_name(ns, vs);
+            self.put(vs, ve, Hit::Keyed(class));
+        } else {
+            self.scan_name(ns, ve);
+        }
+        Some(ve)
+    }
+
+    /// A key whose `_` or `-` are URL-encoded (`secret%5Fkey=x`), starting at `i` with its
+    /// first word ending at `e`, before `=`: its value masked as the decoded key's
+    /// (`secret_key`); where to go on, or `None` when it is no such key.
+    pub(super) fn encoded_key(&mut self, i: usize, e: usize) -> Option<usize> {
+        let b = self.b;
+        let mut key = [0u8; 48];
+        let mut n = e - i;
+        if n > key.len() {
+            return None;
+        }
+        key[..n].copy_from_slice(&b[i..e]);
+        let mut k = e;
+        while k + 3 < b.len() && b[k] == b'%' {
+            let sep = match &b[k + 1..k + 3] {
+                b"5F" | b"5f" => b'_',
+                b"2D" | b"2d" => b'-',
+                _ => break,
+            };
+            let ws = k + 3;
+            let we = ws + b[ws..].iter().take_while(|&&c| is_word_byte(c)).count();
+            if we == ws || n + 1 + (we - ws) > key.len() {
+                return None;
+            }
+            key[n] = sep;
+            key[n + 1..n + 1 + (we - ws)].copy_from_slice(&b[ws..we]);
+            n += 1 + (we - ws);
+            k = we;
+        }
+        if k == e || !(b.get(k) == Some(&b'=') || b[k..].starts_with(b"%3D")) {
+            return None;
+        }
+        // ASCII word bytes, `_` and `-` only.
+        let class = self.e.key_class(std::str::from_utf8(&key[..n]).ok()?);
+        if !class.is_protected() {
+            return None;
+        }
+        let (vs, ve, resume) = self.keyed_value(i, k, class)?;
+        self.put(vs, ve, Hit::Keyed(class));
+        Some(resume)
+    }
+
+    /// The quoted `value` member before the name at `ns..ne`, within the same object and
+    /// not yet written (`{"value":"…","name":"DB_PASSWORD"}`): masked as `class`; where
+    /// to go on.
+    pub(super) fn value_before(&mut self, ns: usize, ne: usize, class: Class) -> Option<usize> {
+        let b = self.b;
+        if self.last > ns {
+            return None;
+        }
+        let lo = self.last + b[self.last..ns].iter().rposition(|&c| c == b'{')?;
+        let at = lo
+            + b[lo..ns]
+                .windows(5)
+                .position(|x| x.eq_ignore_ascii_case(b"value"))?;
+        let v = member_value(b, at)?;
+        let q = *b.get(v).filter(|&&c| c == b'"' || c == b'\'')?;
+        let vs = v + 1;
+        let ve = vs + b[vs..ns].iter().position(|&c| c == q)?;
+        if ve == vs || is_masked(&self.s[vs..ve]) {
+            return None;
+        }
+        self.put(vs, ve, Hit::Keyed(class));
+        Some(ne)
+    }
+
+    /// The value of a keyed form whose key is `ks..ke`: `(start, end, resume)`.
+    ///
+    /// Every scan that can fail is bounded ([`PROBE`] bytes), so a hostile string of
+    /// repeated keys stays linear; a value never takes the next key (`password:\ncvv: 1`).
+    pub(super) fn keyed_value(
+        &self,
+        ks: usize,
+        ke: usize,
+        class: Class,
+    ) -> Option<(usize, usize, usize)> {
+        let b = self.b;
+        let n = b.len();
+        let s = self.s;
+        // `&lt;cvv&gt;013&lt;/cvv&gt;`: XML escaped into HTML.
+        if ks >= 4 && &b[ks - 4..ks] == b"&lt;" && b[ke..].starts_with(b"&gt;") {
+            let vs = ke + 4;
+            let end = find(b, vs, b"&lt;").unwrap_or(n);
+            return nonempty(vs, end, s);
+        }
+        // An element's name ends at `>`, whitespace or `/` (`<icc@a.co>` is no element).
+        if is_xml_open(b, ks)
+            && matches!(b.get(ke), Some(b'>' | b' ' | b'\t' | b'\n' | b'\r' | b'/'))
+        {
+            // `<cvv>013</cvv>`, `<cvv type="x">013</cvv>`, `<password value="x"/>`; not
+            // `<cvv/>`.
+            let close = ke + b[ke..].iter().take(256).position(|&c| c == b'>')?;
+            if b[ke..close].contains(&b'<') {
+                return None;
+            }
+            if close > 0 && b[close - 1] == b'/' {
+                let tag = &b[ke..close];
+                let p = tag.windows(6).position(|w| w == b"value=")?;
+                let q = *tag.get(p + 6).filter(|&&c| c == b'"' || c == b'\'')?;
+                let vs = ke + p + 7;
+                let end = vs + b[vs..close].iter().position(|&c| c == q)?;
+                return nonempty(vs, end, s);
+            }
+            let vs = close + 1;
+            if b[vs..].starts_with(b"<![CDATA[") {
+                let body = vs + 9;
+                let end = find(b, body, b"]]>").unwrap_or(n);
+                return Some((body, end, end));
+            }
+            let end = vs + b[vs..].iter().position(|&c| c == b'<').unwrap_or(n - vs);
+            return nonempty(vs, end, s);
+        }
+        let mut j = ke;
+        // A closing quote or bracket: `"cvv":`, `'cvv':`, `\"cvv\":`, `%22cvv%22`,
+        // `&quot;cvv&quot;`, `card[cvc]=`.
+        // Backslashes before a quote: JSON escaped once (`\"`) or more (`\\\"`).
+        let escapes = b[j..].iter().take(8).take_while(|&&c| c == b'\\').count();
+        let quoted = if escapes > 0 && b.get(j + escapes) == Some(&b'"') {
+            j += escapes + 1;
+            true
+        } else if b[j..].starts_with(b"%22")
+            || b[j..].starts_with(b"%5D")
+            || b[j..].starts_with(b"%5d")
+        {
+            // `%22cvv%22`, `card%5Bcvc%5D=` (an encoded form's `card[cvc]=`).
+            j += 3;
+            true
+        } else if b[j..].starts_with(b"&quot;") {
+            j += 6;
+            true
+        } else if matches!(b.get(j), Some(b'"' | b'\'' | b']'))
+            || (b.get(j) == Some(&b')') && ks > 0 && b[ks - 1] == b'(')
+        {
+            // `"cvv":`, `card[cvc]=`, `Key (card_number)=(…)` (a database error).
+            j += 1;
+            true
+        } else {
+            false
+        };
+        let ws = |j: &mut usize| {
+            let start = *j;
+            while *j < n && *j - start < 16 {
+                match b[*j] {
+                    b' ' | b'\t' => *j += 1,
+                    _ => match wide_space(&b[*j..]) {
+                        0 => break,
+                        w => *j += w,
+                    },
+                }
+            }
+            *j - start
+        };
+        let mut spaces = ws(&mut j);
+        // `Security code (CVV): 123`: a short parenthesis after the key.
+        if b.get(j) == Some(&b'(') {
+            if let Some(p) = b[j..].iter().take(24).position(|&c| c == b')') {
+                if matches!(b.get(j + p + 1), Some(b':' | b'=')) {
+                    j += p + 1;
+                }
+            }
+        }
+        // `card verification value: 123`, `CVV2 code 123`: one more key word.
+        if spaces > 0 {
+            let mut k = j;
+            while k < n && k - j < 8 && b[k].is_ascii_alphabetic() {
+                k += 1;
+            }
+            let w = &s[j..k];
+            if ["value", "number", "code", "no", "num"]
+                .iter()
+                .any(|x| w.eq_ignore_ascii_case(x))
+                && !b.get(k).is_some_and(|c| c.is_ascii_alphanumeric())
+            {
+                j = k;
+                spaces = ws(&mut j);
+            }
+        }
+        // `is`/`was` in prose: `the cvv is 123`, `password is hunter2!`, `the pin was 1234`.
+        let mut is_word = false;
+        for w in [&b"is "[..], b"was ", b"is: "] {
+            if !quoted && b[j..].starts_with(w) {
+                j += w.len() - 1;
+                ws(&mut j);
+                if b.get(j) == Some(&b':') {
+                    j += 1;
+                }
+                spaces = spaces.max(1);
+                is_word = true;
+                break;
+            }
+        }
+        // `{"field":"cvv","value":"123"}`, `{"Key":"DB_PASSWORD","Value":"…"}`: the key
+        // is an entry's name, and its value is the next member's. A quoted key before
+        // another member of no such entry (`{"status":"password","reason":"…"}`) has none.
+        if quoted && b.get(j) == Some(&b',') {
+            if let Some((colon, value)) = next_member_colon(b, j) {
+                if !value || !names_an_entry(b, ks) {
+                    return None;
+                }
+                j = colon;
+            }
+        }
+        // The separator, and whether it makes a structured form (`k=v`); `encoded`: the
+        // form is itself URL-encoded (`password%3Dx%26y`), so `%26` ends its value.
+        let rest = &b[j..];
+        let at = |x: &[u8]| rest.starts_with(x);
+        let (sep, eq, encoded) = match rest.first() {
+            Some(b'=') if at(b"=>") => (2, false, false),
+            Some(b'=') if at(b"==>") => (3, false, false),
+            Some(b'=') if rest.get(1) != Some(&b'=') => (1, true, false),
+            Some(b'-') if at(b"->") => (2, false, false),
+            // `password->x`: the `-` of the arrow was read into the key.
+            Some(b'>') if j == ke && ke > ks && b[ke - 1] == b'-' => (1, false, false),
+            Some(b':') if at(b":=") => (2, true, false),
+            Some(b':') if at(b"::") => (2, false, false),
+            Some(b':') if !rest[1..].starts_with(b"//") => (1, false, false),
+            Some(b'%') if at(b"%3D") || at(b"%3d") => (3, true, true),
+            Some(b'%') if at(b"%3A") || at(b"%3a") => (3, false, true),
+            Some(b'&') if at(b"&#61;") => (5, true, false),
+            Some(b'&') if at(b"&#58;") => (5, false, false),
+            // A JSON escape written out (`password\u003dx`).
+            Some(b'\\') if at(b"\\u003d") || at(b"\\u003D") => (6, true, false),
+            Some(b'\\') if at(b"\\u003a") || at(b"\\u003A") => (6, false, false),
+            Some(0x80..) if at("＝".as_bytes()) => (3, true, false),
+            Some(0x80..) if at("：".as_bytes()) => (3, false, false),
+            // `cvv#123`, `CVV - 123`: for digits only (below).
+            Some(b'#' | b'-') if !quoted && matches!(class, Class::Cvv | Class::Sad) => {
+                (1, false, false)
+            }
+            // `("cvv", "123")`, `[('password', 'x')]`: a pair in a tuple's repr (not a
+            // list of names: `["cvv","pan","expiry"]`).
+            Some(b',') if quoted && is_pair_value(rest) => (1, true, false),
+            _ => (0, false, false),
+        };
+        if is_word && sep != 0 && b[j] != b':' {
+            return None;
+        }
+        let structured = quoted || eq;
+        let personal = matches!(class, Class::Personal | Class::Iban | Class::PaymentId);
+        // Personal data counts only in structured forms: `"k":`, `k=`, `<k>`; ids also
+        // after a colon (`passport: X1234567`).
+        if (personal && !structured) || (class == Class::NationalId && !structured && sep == 0) {
+            return None;
+        }
+        let digit_only = sep == 1 && matches!(b[j], b'#' | b'-');
+        if sep == 0 || digit_only {
+            // `cvv 123`, `PIN 8674`, `PIN block 0412…`, `password hunter2!`, `cvv#123`:
+            // a value right after the key; not after a path's segment (`POST /cvv 200`).
+            if ks > 0 && b[ks - 1] == b'/' {
+                return None;
+            }
+            if digit_only {
+                j += 1;
+                ws(&mut j);
+            } else if spaces == 0 && !quoted && matches!(b.get(j), Some(b'\n' | b'\r')) {
+                // The value on the next line (`password\nP6uH…`, a dump of two lines): the
+                // class's shape below decides.
+                while j < n && j - ke < 16 && matches!(b[j], b'\n' | b'\r' | b' ' | b'\t') {
+                    j += 1;
+                }
+            } else if (spaces == 0 && !is_word && b.get(j) != Some(&b'(')) || quoted {
+                return None;
+            }
+            if b.get(j) == Some(&b'(') {
+                j += 1;
+            }
+            // A placeholder in brackets (`SecretString([REDACTED])`): nothing to hide.
+            if b.get(j) == Some(&b'[') {
+                let close = j + b[j..].iter().take(24).position(|&c| c == b']')?;
+                let inner = &s[j..=close];
+                if is_masked(inner) || is_placeholder(inner) {
+                    return None;
+                }
+            }
+            let (vs, end) = if let Some(&q @ (b'"' | b'\'')) = b.get(j) {
+                let end = b[j + 1..].iter().take(PROBE).position(|&c| c == q)?;
+                (j + 1, j + 1 + end)
+            } else {
+                (j, bare_end_within(b, j, PROBE))
+            };
+            let v = &b[vs..end];
+            let lead_digits = v.iter().take_while(|c| c.is_ascii_digit()).count();
+            // `Your PIN is 1234.`: a number may end a sentence.
+            let number = |lo: usize, hi: usize| {
+                (lo..=hi).contains(&lead_digits)
+                    && !v
+                        .get(lead_digits)
+                        .is_some_and(|c| c.is_ascii_alphanumeric())
+            };
+            let (ok, end) = match class {
+                Class::Cvv => (number(3, 4), vs + lead_digits),
+                Class::Sad if number(4, 12) => (true, vs + lead_digits),
+                Class::Sad => (v.len() == 16 && v.iter().all(u8::is_ascii_hexdigit), end),
+                _ if digit_only => (false, end),
+                Class::Secret => {
+                    // A flag (`--password x`) and a column after a tab (`password\thunter2`)
+                    // take any value; a one-time code its digits (`your OTP is 123456`);
+                    // other prose needs a credential's shape.
+                    let flag = after_double_dash(b, ks)
+                        || (b.get(ke) == Some(&b'\t') && tab_value_is_secret(v));
+                    let otp = ["otp", "passcode", "totp"]
+                        .iter()
+                        .any(|k| s[ks..ke].eq_ignore_ascii_case(k));
+                    if otp && number(4, 8) {
+                        (true, vs + lead_digits)
+                    } else {
+                        (flag || looks_like_credential(v), end)
+                    }
+                }
+                Class::NationalId => {
+                    // `SSN: 123 45 6789`, `passport X1234567`, `123-45-6789`.
+                    let e = id_run_end(b, vs);
+                    let v = &b[vs..e];
+                    let ok = v.len() >= 6 && v.iter().filter(|c| c.is_ascii_digit()).count() >= 4;
+                    (ok, e)
+                }
+                _ => (false, end),
+            };
+            return (ok && end > vs).then_some((vs, end, end));
+        }
+        j += sep;
+        // A value on the next line only when that line is not a key of its own
+        // (`password:\n  hunter2`, not `secrets:\n  db_password: x`).
+        ws(&mut j);
+        if matches!(b.get(j), Some(b'\n' | b'\r')) {
+            let mut k = j;
+            while k < n && k - j < 32 && matches!(b[k], b'\n' | b'\r' | b' ' | b'\t') {
+                k += 1;
+            }
+            let key_next = match b.get(k) {
+                // `"a": 1` on the next line is a key; `"hunter2"` a value.
+                Some(&q @ (b'"' | b'\'')) => b[k + 1..]
+                    .iter()
+                    .take(PROBE)
+                    .position(|&c| c == q)
+                    .is_some_and(|p| {
+                        let mut e = k + 2 + p;
+                        while b.get(e) == Some(&b' ') {
+                            e += 1;
+                        }
+                        b.get(e) == Some(&b':')
+                    }),
+                _ => {
+                    let te = bare_end_within(b, k, PROBE);
+                    te == k || looks_like_key(b, k, te)
+                }
+            };
+            if key_next {
+                return None;
+            }
+            j = k;
+        }
+        // Wrappers: Rust's `Debug` (`Some("737")`, `Secret("x")`, nested:
+        // `Some(Cvc("739"))`), a YAML tag (`!secret x`), Python's byte and unicode strings
+        // (`b'x'`).
+        let mut k = j;
+        while k < n && k - j < 24 && b[k].is_ascii_alphabetic() {
+            k += 1;
+        }
+        if k > j && b.get(k) == Some(&b'(') && b[j].is_ascii_uppercase() {
+            for _ in 0..4 {
+                j = k + 1;
+                // `{:#?}` puts the inner value on its own line.
+                while j < n && matches!(b[j], b' ' | b'\n' | b'\r' | b'\t') && j - k < 32 {
+                    j += 1;
+                }
+                k = j;
+                while k < n && k - j < 24 && b[k].is_ascii_alphanumeric() {
+                    k += 1;
+                }
+                if !(k > j && b.get(k) == Some(&b'(') && b[j].is_ascii_uppercase()) {
+                    break;
+                }
+            }
+        } else if k == j + 1
+            && matches!(b[j], b'b' | b'u' | b'r')
+            && matches!(b.get(k), Some(b'"' | b'\''))
+        {
+            j = k;
+        } else if b.get(j) == Some(&b'!') {
+            let te = j + b[j..].iter().take(32).position(|&c| c == b' ').unwrap_or(0);
+            if te > j && b[j + 1..te].iter().all(u8::is_ascii_alphanumeric) {
+                j = te;
+                ws(&mut j);
+            }
+        }
+        // A YAML block scalar: the value is on the next line.
+        if matches!(b.get(j), Some(b'|' | b'>')) {
+            let mut k = j + 1;
+            while matches!(b.get(k), Some(b'-' | b'+')) {
+                k += 1;
+            }
+            if matches!(b.get(k), Some(b'\n' | b'\r')) {
+                while k < n && k - j < 32 && matches!(b[k], b'\n' | b'\r' | b' ' | b'\t') {
+                    k += 1;
+                }
+                let end = b[k..].iter().position(|&c| c == b'\n').map_or(n, |p| k + p);
+                return nonempty(k, end, s);
+            }
+        }
+        // A credential, CVV or PIN in a struct's `Debug` (`SecretString { inner: "x" }`):
+        // the struct whole.
+        if matches!(class, Class::Secret | Class::Cvv | Class::Sad)
+            && b.get(j).is_some_and(u8::is_ascii_uppercase)
+        {
+            let mut k = j;
+            while k < n && k - j < 40 && (b[k].is_ascii_alphanumeric() || b[k] == b'_') {
+                k += 1;
+            }
+            if b.get(k) == Some(&b' ') {
+                k += 1;
+            }
+            if b.get(k) == Some(&b'{') {
+                let end = matching_close(b, k, b'{', b'}')?;
+                return nonempty(j, end + 1, s);
+            }
+        }
+        // A quoted value, an escaped-quoted value (JSON inside a JSON string), an
+        // URL-encoded or HTML-escaped quoted value, or a bare one.
+        // A value in quotes escaped more than once (`\\\"123\\\"`): to the same escape.
+        let escapes = b[j..].iter().take(8).take_while(|&&c| c == b'\\').count();
+        if escapes > 1 && b.get(j + escapes) == Some(&b'"') {
+            let open = &b[j..j + escapes + 1];
+            let vs = j + escapes + 1;
+            let end = find(b, vs, open).unwrap_or(n);
+            return nonempty(vs, end, s);
+        }
+        for (open, close) in [
+            (&b"\\\""[..], &b"\\\""[..]),
+            (b"%22", b"%22"),
+            (b"&quot;", b"&quot;"),
+        ] {
+            if b[j..].starts_with(open) {
+                let vs = j + open.len();
+                let end = find(b, vs, close).unwrap_or(n);
+                return nonempty(vs, end, s);
+            }
+        }
+        if let Some(&q @ (b'"' | b'\'')) = b.get(j) {
+            let vs = j + 1;
+            let mut k = vs;
+            while k < n && b[k] != q {
+                k += if b[k] == b'\\' { 2 } else { 1 };
+            }
+            let end = k.min(n);
+            return nonempty(vs, end, s);
+        }
+        let vs = j;
+        if vs >= n {
+            // `{"card":` at the end of a truncated document: no value.
+            return None;
+        }
+        match b.get(vs) {
+            // A PEM block: the block rule takes it whole.
+            Some(b'-') if b[vs..].starts_with(b"-----BEGIN ") => return None,
+            // A JSON object: its own keys say what is sensitive (masking it whole would
+            // break the document). `{hun;ter2}`: a connection string's braces.
+            Some(b'{') => {
+                let json = matches!(
+                    b[vs + 1..].iter().find(|c| !c.is_ascii_whitespace()),
+                    Some(b'"' | b'}')
+                );
+                // A credential, CVV or PIN held in an object (`"password":{"value":"x"}`):
+                // the object is masked whole (a card key's object keeps its own keys, whose
+                // numbers the card rule masks).
+                if json && !matches!(class, Class::Secret | Class::Cvv | Class::Sad) {
+                    return None;
+                }
+                let end = matching_close(b, vs, b'{', b'}')?;
+                return nonempty(vs, end + 1, s);
+            }
+            // `[a, b]` (an array of them), `<x>`: to the closing bracket.
+            Some(&o @ (b'[' | b'<')) => {
+                let c = if o == b'[' { b']' } else { b'>' };
+                let end = matching_close(b, vs, o, c)?;
+                return nonempty(vs, end + 1, s);
+            }
+            _ => {}
+        }
+        let mut end = if eq && !encoded && class.is_protected() {
+            // `password=abc)def`: in a form or query, only whitespace and `&` end it.
+            form_end(b, vs)
+        } else {
+            bare_end(b, vs)
+        };
+        // In an encoded form (`password%3Dx%26y%3D1`), its encoded `&` ends the value.
+        if encoded {
+            if let Some(p) = b[vs..end]
+                .windows(3)
+                .position(|w| w == b"%26" || w == b"%20")
+            {
+                end = vs + p;
+            }
+        }
+        // A bare value that is itself a sensitive key (`password: cvv: 123`, `password=
+        // pin 1234`) is not this key's value.
+        if end > vs && looks_like_key(b, vs, end) {
+            return None;
+        }
+        if class == Class::Secret && !eq && !quoted {
+            // `Authorization: Digest …`: the scheme, credential and parameters.
+            // `password: correct horse battery staple`: the words after a colon, up to the
+            // next key.
+            let key = &s[ks..ke];
+            end = if key.len() >= 13 && key.to_ascii_lowercase().contains("authorization") {
+                auth_end(b, vs, end)
+            } else if b.get(end) == Some(&b' ')
+                && b.get(end + 1) != Some(&b'[')
+                && is_auth_scheme(&s[vs..end])
+            {
+                // `token: Bearer x`, `access_token: Token x`: the scheme and its credential.
+                let ce = bare_end(b, end + 1);
+                if ce > end + 1 {
+                    ce
+                } else {
+                    end
+                }
+            } else if b.get(end) == Some(&b',') && b[vs..end].contains(&b'=') {
+                // `Stripe-Signature: t=…,v1=…`: a list of parameters, all of it.
+                let mut e2 = end;
+                while b.get(e2) == Some(&b',') && e2 - vs < PROBE * 4 {
+                    let next = bare_end_within(b, e2 + 1, PROBE);
+                    if next == e2 + 1 || !b[e2 + 1..next].contains(&b'=') {
+                        break;
+                    }
+                    e2 = next;
+                }
+                e2
+            } else {
+                self.words_end(end, true)
+            };
+        } else if class == Class::Secret && end < n && matches!(b[end], b' ' | b'\t') {
+            // `Authorization=Bearer x`, `api_key=Token x`: the scheme and its credential.
+            if is_auth_scheme(&s[vs..end]) {
+                let cs = end + 1;
+                let ce = bare_end(b, cs);
+                if ce > cs {
+                    end = ce;
+                }
+            }
+        } else if class == Class::NationalId && b[vs].is_ascii_digit() {
+            // `SSN: 123 45 6789`: an id's groups.
+            end = id_run_end(b, vs).max(end);
+        } else if class == Class::Card && b[vs].is_ascii_digit() {
+            // `pan = 4111 1111 1111 1111`: a card number's groups (not a CVV after them).
+            end = card_groups_end(b, vs).max(end);
+        } else if class == Class::Personal && eq {
+            // `name=John Smith age=3`: a name runs over its words, up to the next key.
+            end = self.words_end(end, false);
+        } else if class == Class::Sad && b[vs..end].contains(&b'^') {
+            // Track 1 after its key: to its end sentinel or the line's end.
+            end = b[vs..]
+                .iter()
+                .take(160)
+                .position(|&c| c == b'?' || c == b'\n')
+                .map_or((vs + 160).min(n), |p| {
+                    vs + p + usize::from(b[vs + p] == b'?')
+                });
+            end = floor_boundary(s, end);
+        }
+        nonempty(vs, end, s)
+    }
+}
+
+/// Whether `rest` (at the `,` after a quoted key) holds the second item of a pair: a
+/// quoted value, then the pair's end (`, "123")`, `, 'x')]`).
+pub(super) fn is_pair_value(rest: &[u8]) -> bool {
+    let Some(p) = rest[1..].iter().position(|&c| c != b' ') else {
+        return false;
+    };
+    let q = rest[1 + p];
+    if q != b'"' && q != b'\'' {
+        return false;
+    }
+    let vs = 2 + p;
+    let Some(close) = rest[vs..].iter().take(PROBE).position(|&c| c == q) else {
+        return false;
+    };
+    matches!(
+        rest[vs + close + 1..].iter().find(|&&c| c != b' '),
+        Some(b')' | b']') | None
+    )
+}
+
+/// Whether the word at `i` is inside an AWS ARN (`arn:aws:secretsmanager:…`).
+pub(super) fn in_arn(b: &[u8], i: usize) -> bool {
+    let mut k = i;
+    while k > 0 && i - k < 128 && !matches!(b[k - 1], b' ' | b'"' | b'\'' | b'\t' | b'\n' | b'=') {
+        k -= 1;
+    }
+    b[k..i].starts_with(b"arn:")
+}
+
+/// Whether the word `i..e`, followed by `)`, is a key in parentheses before a separator
+/// (`Key (card_number)=(…)`, a database error).
+#[inline]
+pub(super) fn paren_key(b: &[u8], i: usize, e: usize) -> bool {
+    i > 0 && b[i - 1] == b'(' && matches!(b.get(e + 1), Some(b'=' | b':'))
+}
+
+/// Whether a separator follows the whitespace at `e` (`db_password = x`), or a copula
+/// (`api-key is x`), as far as [`Scanner::may_be_key`] looks: 8 whitespace bytes and
+/// what follows them.
+#[inline]
+pub(super) fn separator_after_spaces(b: &[u8], e: usize) -> bool {
+    let end = b.len().min(e + 9);
+    let mut k = e;
+    while k < end && matches!(b[k], b' ' | b'\t' | b'\n' | b'\r') {
+        k += 1;
+    }
+    match b.get(k) {
+        Some(b'=' | b':' | b'-' | b'#' | b'(') => k < end,
+        Some(b'i' | b'w') => k < end && is_copula(&b[k..]),
+        _ => false,
+    }
+}
+
+/// Whether `r` starts with `is` or `was` and a space or a colon: a key's value may follow
+/// (`api-key is x`, `credential was x`, `the cvv is: 123`).
+#[inline]
+pub(super) fn is_copula(r: &[u8]) -> bool {
+    r.starts_with(b"is ") || r.starts_with(b"is:") || r.starts_with(b"was ")
+}
+
+/// Whether the token `ks..ke` is a key of its own: followed (after spaces) by `:` or `=`.
+pub(super) fn looks_like_key(b: &[u8], ks: usize, ke: usize) -> bool {
+    let tok = &b[ks..ke];
+    if tok.last() == Some(&b':') {
+        return true;
+    }
+    let mut k = ke;
+    while k < b.len() && k - ke < 4 && b[k] == b' ' {
+        k += 1;
+    }
+    matches!(b.get(k), Some(b':' | b'='))
+        && !b[k + 1..].starts_with(b"//")
+        && tok.iter().all(|&c| is_key_byte(c))
+}
+
+/// Where the value of the `value` member whose name starts at `at` begins (past its
+/// closing quote, spaces, the `:` and spaces): `None` when no `:` follows the name.
+pub(super) fn member_value(b: &[u8], at: usize) -> Option<usize> {
+    let mut v = at + 5;
+    if b.get(v) == Some(&b'"') {
+        v += 1;
+    }
+    while b.get(v) == Some(&b' ') {
+        v += 1;
+    }
+    if b.get(v) != Some(&b':') {
+        return None;
+    }
+    v += 1;
+    while b.get(v) == Some(&b' ') {
+        v += 1;
+    }
+    Some(v)
+}
+
+/// Whether the quoted word at `ks` is the value of a key that names an entry
+/// (`"field":"cvv"`, `'Key': 'DB_PASSWORD'`, `\"name\":\"pin\"`).
+pub(super) fn names_an_entry(b: &[u8], ks: usize) -> bool {
+    // Back over the opening quote, the separator and the key's closing quote.
+    let mut k = ks;
+    let back = |k: &mut usize, f: &dyn Fn(u8) -> bool, most: usize| {
+        let start = *k;
+        while *k > 0 && start - *k < most && f(b[*k - 1]) {
+            *k -= 1;
+        }
+        start - *k
+    };
+    if back(&mut k, &|c| c == b'"' || c == b'\\' || c == b'\'', 8) == 0 {
+        return false;
+    }
+    back(&mut k, &|c| c == b' ', 4);
+    if k == 0 || b[k - 1] != b':' {
+        return false;
+    }
+    k -= 1;
+    back(&mut k, &|c| c == b' ', 4);
+    if back(&mut k, &|c| c == b'"' || c == b'\\' || c == b'\'', 8) == 0 {
+        return false;
+    }
+    let ke = k;
+    back(&mut k, &|c| c.is_ascii_alphanumeric() || c == b'_', 16);
+    let key = &b[k..ke];
+    crate::mask::ENTRY_NAMES
+        .iter()
+        .any(|n| key.eq_ignore_ascii_case(n.as_bytes()))
+}
+
+/// The `:` after the next member's key when `b[j]` is the `,` before it, and whether
+/// that member holds a value (`value`, `val` …; not `message`: `{"field":"password",
+/// "message":"too short"}` is an error about the field)
+/// (`,"value":`, `, 'Value':`, `,\"val\":`).
+pub(super) fn next_member_colon(b: &[u8], j: usize) -> Option<(usize, bool)> {
+    let mut k = j + 1;
+    while k < b.len() && k - j < 6 && matches!(b[k], b' ' | b'\\') {
+        k += 1;
+    }
+    let q = *b.get(k).filter(|&&c| c == b'"' || c == b'\'')?;
+    let ks = k + 1;
+    let ke = ks
+        + b[ks..]
+            .iter()
+            .take(64)
+            .take_while(|&&c| is_key_byte(c))
+            .count();
+    let value = crate::mask::VALUE_MEMBERS
+        .iter()
+        .any(|v| b[ks..ke].eq_ignore_ascii_case(v.as_bytes()));
+    k = ke;
+    while k < b.len() && k - ke < 6 && b[k] == b'\\' {
+        k += 1;
+    }
+    if ke == ks || b.get(k) != Some(&q) {
+        return None;
+    }
+    k += 1;
+    while k < b.len() && k - ke < 12 && matches!(b[k], b' ' | b'\\' | b'"') {
+        k += 1;
+    }
+    (b.get(k) == Some(&b':')).then_some((k, value))
+}
+
+/// The closing `close` of the bracket `open` at `i` (nested ones counted), within
+/// [`PROBE`]×8 bytes and the line.
+pub(super) fn matching_close(b: &[u8], i: usize, open: u8, close: u8) -> Option<usize> {
+    let mut depth = 0usize;
+    for (k, &c) in b[i..].iter().enumerate().take(PROBE * 8) {
+        if c == open {
+            depth += 1;
+        } else if c == close {
+            depth -= 1;
+            if depth == 0 {
+                return Some(i + k);
+            }
+        } else if c == b'\n' && open != b'{' {
+            return None;
+        }
+    }
+    None
+}
+
+/// The end of a value in a form or a query: whitespace and `&` end it (its other bytes,
+/// `)`, `]`, `%20`, are the value's).
+pub(super) fn form_end(b: &[u8], vs: usize) -> usize {
+    b[vs..]
+        .iter()
+        .position(|&c| {
+            matches!(
+                c,
+                b' ' | b'\t' | b'\n' | b'\r' | b'&' | b'"' | b'\'' | b',' | b';'
+            )
+        })
+        .map_or(b.len(), |p| vs + p)
+}
+
+/// The end of an id's digits at `vs`: digits and letters in groups joined by single spaces
+/// or dashes (`123 45 6789`, `123-45-6789`, `X1234567`).
+/// The end of a card number written in groups at `vs`: 4-4-4-4 (or fewer digits in the
+/// last group) or 4-6-5/4-6-4, joined by single spaces or dashes; at most 16 digits, so a
+/// CVV after the number is never part of it.
+pub(super) fn card_groups_end(b: &[u8], vs: usize) -> usize {
+    let group = |k: usize| k + b[k..].iter().take_while(|c| c.is_ascii_digit()).count();
+    let mut end = group(vs);
+    if end - vs != 4 {
+        return end;
+    }
+    let (mut total, mut n) = (4, 1);
+    while total < 16 && matches!(b.get(end), Some(b' ' | b'-')) {
+        let ge = group(end + 1);
+        let g = ge - end - 1;
+        let fits = match n {
+            // 4-6-…: American Express and Diners.
+            1 => g == 4 || g == 6,
+            _ if total == 10 => matches!(g, 4 | 5),
+            _ => (1..=4).contains(&g),
+        };
+        if g == 0 || !fits || total + g > 16 {
+            break;
+        }
+        total += g;
+        n += 1;
+        end = ge;
+        if g < 4 && total != 15 {
+            break;
+        }
+    }
+    end
+}
+
+pub(super) fn id_run_end(b: &[u8], vs: usize) -> usize {
+    let mut k = vs;
+    while k < b.len() && k - vs < 24 {
+        let joins = matches!(b[k], b' ' | b'-') && b.get(k + 1).is_some_and(u8::is_ascii_digit);
+        if !(b[k].is_ascii_alphanumeric() || joins) {
+            break;
+        }
+        k += 1;
+    }
+    k
+}
+
+/// The end of an `Authorization` value whose first token ends at `end`: the scheme, its
+/// credential, and parameters joined by `, ` (`Digest username="a", response="…"`,
+/// `AWS4-HMAC-SHA256 Credential=…, Signature=…`), up to the first space not after a comma.
+pub(super) fn auth_end(b: &[u8], vs: usize, end: usize) -> usize {
+    // The credential after the scheme, past any run of spaces (`Bearer  x`).
+    let mut k = end;
+    while k < b.len() && matches!(b[k], b' ' | b'\t') && k - end < 8 {
+        k += 1;
+    }
+    if k == end || !b.get(k).is_some_and(|c| !c.is_ascii_whitespace()) {
+        return end;
+    }
+    // A quoted credential (`Bearer "x"`): to its closing quote.
+    if let Some(&q @ (b'"' | b'\'')) = b.get(k) {
+        if let Some(p) = b[k + 1..].iter().take(PROBE * 4).position(|&c| c == q) {
+            return k + 2 + p;
+        }
+    }
+    while k < b.len() && !matches!(b[k], b'\n' | b'\r') && k - vs < PROBE * 4 {
+        if b[k] == b' ' {
+            // After `, ` only a parameter (`realm="x"`) goes on.
+            let next = bare_end_within(b, k + 1, PROBE);
+            if b[k - 1] != b',' || !b[k + 1..next.max(k + 1)].contains(&b'=') {
+                break;
+            }
+        }
+        if matches!(b[k], b'<' | b'\'') || (b[k] == b'"' && !b[vs..k].contains(&b'=')) {
+            break;
+        }
+        k += 1;
+    }
+    k
+}

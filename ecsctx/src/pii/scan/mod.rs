@@ -1,0 +1,489 @@
+//! The text scanner: one pass over a string finds everything the masker rewrites in text.
+//!
+//! In: a string (a message, a string value, a body inside a string) and the [`Opts`] of
+//! the masker. Out: the string with each finding replaced by what an [`Emit`] writes for
+//! it, or `false` when nothing was found (and nothing was written).
+//!
+//! The pass walks the bytes once and branches on a few of them: a digit (card numbers,
+//! phones, track data, a CVV after a card), `@` (emails), a letter at a word start (keyed
+//! forms `password=…`, `"cvv": "…"`, `<pin>…</pin>`, `CVV: 123`, `PIN block 0412…`,
+//! `Bearer …`, JWTs, IBANs), `:` before `//` (a URL's userinfo), `-----BEGIN` (PEM
+//! private keys) and `%B` (track 1). Nothing is allocated; a clean string costs one
+//! loop over its bytes and one classification per word that stands before a separator
+//! (memoized per thread by the masker). Every step moves forward and a word is read once,
+//! so the pass is linear in the input, whatever the input (`dash_joined_words_are_read_once`).
+//!
+//! Terms: a *key run* is a word of letters, digits, `_` and `-` (`x-api-key`); a *keyed
+//! form* is a key run the masker classifies, a separator and a value; a *digit run* is
+//! digit groups joined by separators (`4111 1111 1111 1111`, `+1 (212) 555-0134`).
+
+mod digits;
+mod keyed;
+mod text;
+mod words;
+
+use digits::*;
+use keyed::*;
+use text::*;
+use words::*;
+
+pub(crate) use digits::{is_mastercard_2_series, is_whole_phone, luhn_digits, write_card};
+pub(crate) use text::{email_span, is_protected, percent_decoded, protected_len};
+
+use super::keys::{self, Class};
+use super::normalize::{decimal_value, is_decimal_digit};
+
+/// What masking writes when no keyset is configured or available.
+pub const REDACTED: &str = "[PII_REDACTED]";
+
+/// What the scanner found; the masker decides what to write for it.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(crate) enum Hit {
+    /// An email address.
+    Email,
+    /// A phone number.
+    Phone,
+    /// A card number found by its digits (Luhn-valid): first 6 and last 4 are kept.
+    Card,
+    /// The value of a keyed form; what it is comes from the key's class.
+    Keyed(Class),
+    /// A credential found by its shape: the token field type (`secret`, `jwt`,
+    /// `pem_key`).
+    Secret(&'static str),
+    /// A CVV found by its place (after a card number and its expiry).
+    Cvv,
+    /// Track data found by its shape.
+    Track,
+    /// An IBAN found by its shape and check digits.
+    Iban,
+}
+
+/// Which rules run.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Opts {
+    /// Phones by their digits: off for values under id, amount, count and time keys.
+    pub(crate) phones: bool,
+    /// Emails: off for the id fields of ECS (`email.message_id`).
+    pub(crate) emails: bool,
+    /// The `pci` pack: card numbers by their digits anywhere, a CVV after a card.
+    pub(crate) pci: bool,
+    /// The `financial_ids` pack: IBANs by their shape.
+    pub(crate) financial: bool,
+}
+
+/// What the masker writes for a finding, and how it classifies a key found in text.
+pub(crate) trait Emit {
+    /// The class of a key found in text (the masker's personal keys and safe keys
+    /// included).
+    fn key_class(&self, key: &str) -> Class;
+    /// Writes the replacement of `text` (what `hit` found) into `out`.
+    fn emit(&self, hit: Hit, text: &str, out: &mut String);
+}
+
+/// Scans `s`, writing it with every finding replaced into `out`; `false` (and nothing
+/// written) when nothing was found.
+pub(crate) fn scan(s: &str, opts: Opts, e: &impl Emit, out: &mut String) -> bool {
+    if is_clean_word(s) {
+        return false;
+    }
+    let b = s.as_bytes();
+    // An id, a region, a name (`sess-8f2c91`); an IPv4 address alone (`203.0.113.9`).
+    if (b[0].is_ascii_digit() && ipv4_end(b, 0) == Some(b.len())) || is_plain_token(b) {
+        return false;
+    }
+    scan_all(s, opts, e, out)
+}
+
+/// Whether `s` is one word of letters, `_` and `-` (`KWD`, `payment_processed`) that holds
+/// nothing: in such a word no rule but a published token's shape (`sk_live_…`, `ghp_…`
+/// without digits) can match, at its start or after a dash (`--sk_live_…`,
+/// `auth-sk_live_…`: a word starts there), and those are 15 bytes or more.
+#[inline]
+pub(crate) fn is_clean_word(s: &str) -> bool {
+    s.bytes().all(|c| CLASS[c as usize] & 16 != 0)
+        && !(s.len() >= 15
+            && (is_known_secret(s)
+                || (s.as_bytes().contains(&b'-')
+                    && s.match_indices('-')
+                        .any(|(k, _)| is_known_secret(&s[k + 1..])))))
+}
+
+/// Whether no rule can start in `b`: a token of letters, digits, `_`, `-` and `.`
+/// (`sess-8f2c91`, `eu-west-1`, `ORD-2024-01`) that has no separator, space, quote, `@`,
+/// `:` or `%` (so no keyed form, address, URL, PEM or track 1), fewer than 7 digits (no
+/// card, phone or track 2), every dot-separated part shorter than any published token, JWT segment
+/// or IBAN (15 bytes), and no word a CVV or PIN is glued to (`cvv123`, `pin-8674`).
+/// The ids and names that requests bind are such tokens: they leave after one loop.
+/// `every_plain_token_is_clean_for_the_whole_scanner` checks it against [`scan_all`].
+fn is_plain_token(b: &[u8]) -> bool {
+    let (mut digits, mut part_start) = (0, 0);
+    for (i, &c) in b.iter().enumerate() {
+        match TOKEN[c as usize] {
+            PLAIN => {}
+            DIGIT => {
+                digits += 1;
+                // (An IPv4 address and longer numbers: the scanner reads them.)
+                if digits >= 7 {
+                    return false;
+                }
+            }
+            DOT => {
+                if i - part_start >= 15 {
+                    return false;
+                }
+                part_start = i + 1;
+            }
+            // `cvv`, `cvc`, `csc`, `pin` (any case), `eyJ`.
+            MAY_START => {
+                let l = |k: usize| b.get(i + k).map_or(0, |c| c | 0x20);
+                let w = [c | 0x20, l(1), l(2)];
+                if matches!(&w, b"cvv" | b"cvc" | b"csc" | b"pin")
+                    || (c == b'e' && b[i..].starts_with(b"eyJ"))
+                {
+                    return false;
+                }
+            }
+            _ => return false,
+        }
+    }
+    b.len() - part_start < 15
+}
+
+const PLAIN: u8 = 1;
+const DIGIT: u8 = 2;
+const DOT: u8 = 3;
+const MAY_START: u8 = 4;
+
+/// The bytes of a plain token ([`is_plain_token`]); 0: any other byte.
+static TOKEN: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut c = 0;
+    while c < 256 {
+        let b = c as u8;
+        t[c] = match b {
+            b'c' | b'C' | b'p' | b'P' | b'e' => MAY_START,
+            b'0'..=b'9' => DIGIT,
+            b'.' => DOT,
+            b'a'..=b'z' | b'A'..=b'Z' | b'_' | b'-' => PLAIN,
+            _ => 0,
+        };
+        c += 1;
+    }
+    t
+};
+
+/// [`scan`] without its fast paths.
+fn scan_all(s: &str, opts: Opts, e: &impl Emit, out: &mut String) -> bool {
+    let mut sc = Scanner {
+        s,
+        b: s.as_bytes(),
+        out,
+        last: 0,
+        changed: false,
+        e,
+        o: opts,
+        run_end: 0,
+    };
+    sc.run();
+    if sc.changed {
+        sc.out.push_str(&s[sc.last..]);
+    }
+    sc.changed
+}
+
+struct Scanner<'a, 'o, E> {
+    s: &'a str,
+    b: &'a [u8],
+    out: &'o mut String,
+    /// What is copied to `out` so far.
+    last: usize,
+    changed: bool,
+    e: &'o E,
+    o: Opts,
+    /// The end of the last key run a word was read from: a word never starts inside it
+    /// again (`a-a-a-…=x` is read once, not once per `a`).
+    run_end: usize,
+}
+
+/// Bytes at which some rule may start (letters only at a word start, checked in the loop).
+static STARTS: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut c = 0;
+    while c < 256 {
+        let b = c as u8;
+        t[c] =
+            b.is_ascii_alphanumeric() || b >= 0x80 || matches!(b, b'+' | b'@' | b':' | b'-' | b'%');
+        c += 1;
+    }
+    t
+};
+
+/// Byte classes: bit 1 a word byte (letter, digit, `_`), bit 2 a key byte (a word byte or
+/// `-`), bit 4 a letter or `_`, bit 8 a byte that may follow a key or start a shape after a
+/// word (a separator, a quote, a dot, whitespace, a bracket, an escape, non-ASCII), bit 16
+/// a byte of a clean word ([`is_clean_word`]: a letter, `_` or `-`).
+static CLASS: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut c = 0;
+    while c < 256 {
+        let b = c as u8;
+        let letter = b.is_ascii_alphabetic() || b == b'_';
+        let word = letter || b.is_ascii_digit();
+        let follow = matches!(
+            b,
+            b'=' | b':'
+                | b'"'
+                | b'\''
+                | b'>'
+                | b'\\'
+                | b'.'
+                | b' '
+                | b'\t'
+                | b'\n'
+                | b'\r'
+                | b']'
+                | b'#'
+                | b'('
+                | b'%'
+                | b'&'
+                | 0x80..
+        );
+        t[c] = (word as u8)
+            | (((word || b == b'-') as u8) << 1)
+            | ((letter as u8) << 2)
+            | ((follow as u8) << 3)
+            | (((letter || b == b'-') as u8) << 4);
+        c += 1;
+    }
+    t
+};
+
+#[inline]
+fn is_word_byte(c: u8) -> bool {
+    CLASS[c as usize] & 1 != 0
+}
+
+/// Bytes a key word found in text may hold (`card_number`, `x-api-key`).
+#[inline]
+fn is_key_byte(c: u8) -> bool {
+    CLASS[c as usize] & 2 != 0
+}
+
+#[inline]
+fn is_b64url(c: u8) -> bool {
+    c.is_ascii_alphanumeric() || c == b'_' || c == b'-'
+}
+
+impl<E: Emit> Scanner<'_, '_, E> {
+    fn run(&mut self) {
+        let n = self.b.len();
+        let mut i = 0;
+        while i < n {
+            let c = self.b[i];
+            // Most bytes start nothing: skip them without a branch per rule.
+            if !STARTS[c as usize] {
+                i += 1;
+                continue;
+            }
+            let next = match c {
+                b'0'..=b'9' => self.digits(i),
+                b'+' if self.s[i + 1..].chars().next().is_some_and(is_decimal_digit) => {
+                    self.digits(i)
+                }
+                // A Go MySQL DSN: `user:password@tcp(host:3306)/db`.
+                b'@' if self.b[i + 1..].starts_with(b"tcp(")
+                    || self.b[i + 1..].starts_with(b"unix(") =>
+                {
+                    self.dsn_password(i)
+                }
+                b'@' if self.o.emails => self.email(i),
+                b'a'..=b'z' | b'A'..=b'Z'
+                    if i >= self.run_end
+                        && (i == 0 || !is_word_byte(self.b[i - 1]) || after_escape(self.b, i)) =>
+                {
+                    self.word(i)
+                }
+                b':' if self.b[i + 1..].starts_with(b"//") => self.url(i),
+                b'-' if self.b[i..].starts_with(b"-----BEGIN ") => self.pem(i),
+                b'%' if matches!(self.b.get(i + 1), Some(b'B' | b'b')) => self.track1(i),
+                b'%' if self.o.emails && self.b[i..].starts_with(b"%40") => self.encoded_email(i),
+                0x80.. => {
+                    let ch = self.s[i..].chars().next().unwrap_or(' ');
+                    if is_decimal_digit(ch) {
+                        self.digits(i)
+                    } else {
+                        i + ch.len_utf8()
+                    }
+                }
+                _ => i + 1,
+            };
+            // Always forward, and always to a character boundary.
+            let mut j = next.max(i + 1).min(n);
+            while !self.s.is_char_boundary(j) {
+                j += 1;
+            }
+            i = j;
+        }
+    }
+
+    /// Replaces `start..end` with what the masker writes for `hit`.
+    fn put(&mut self, start: usize, end: usize, hit: Hit) {
+        // Whole characters: a rule that counts bytes (a length cap) may stop inside one.
+        let (start, end) = if self.s.is_char_boundary(start) && self.s.is_char_boundary(end) {
+            (start, end.max(start))
+        } else {
+            let start = floor_boundary(self.s, start);
+            (start, ceil_boundary(self.s, end.max(start)))
+        };
+        self.put_as(start, end, hit, &self.s[start..end]);
+    }
+
+    /// [`Self::scan_part`] for a name (and the tag after it) that a rule passes over to
+    /// reach its value, when it holds more than a key's letters.
+    fn scan_name(&mut self, start: usize, end: usize) {
+        if start >= self.last
+            && start < end
+            && self.b[start..end]
+                .iter()
+                .any(|&c| c.is_ascii_digit() || c == b'@' || c >= 0x80)
+        {
+            self.scan_part(start, end);
+        }
+    }
+
+    /// Writes `start..end` scanned on its own (the text before a finding that a rule
+    /// reached by looking ahead, which the main loop will not see).
+    fn scan_part(&mut self, start: usize, end: usize) {
+        debug_assert!(self.last <= start && start <= end);
+        self.out.push_str(&self.s[self.last..start]);
+        let part = &self.s[start..end];
+        if scan(part, self.o, self.e, self.out) {
+            self.changed = true;
+        } else {
+            self.out.push_str(part);
+        }
+        self.last = end;
+    }
+
+    /// [`Self::put`], with the masker shown `text` for what `start..end` holds (an
+    /// address decoded from its URL escapes).
+    fn put_as(&mut self, start: usize, end: usize, hit: Hit, text: &str) {
+        debug_assert!(self.last <= start && start <= end);
+        self.out.push_str(&self.s[self.last..start]);
+        self.e.emit(hit, text, self.out);
+        self.last = end;
+        self.changed = true;
+    }
+
+    // === emails ===
+}
+
+fn contains(h: &[u8], n: &[u8]) -> bool {
+    h.windows(n.len()).any(|w| w == n)
+}
+
+fn find(b: &[u8], from: usize, n: &[u8]) -> Option<usize> {
+    let from = from.min(b.len());
+    b[from..]
+        .windows(n.len())
+        .position(|w| w == n)
+        .map(|p| from + p)
+}
+
+fn floor_boundary(s: &str, mut i: usize) -> usize {
+    while !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+/// The first character boundary at or after `i` (the end at most).
+fn ceil_boundary(s: &str, mut i: usize) -> usize {
+    i = i.min(s.len());
+    while !s.is_char_boundary(i) {
+        i += 1;
+    }
+    i
+}
+
+/// `Some((start, end, resume))` when the value is not empty and not already masked: `end`
+/// on a character boundary, the scan going on at the given end.
+fn nonempty(vs: usize, end: usize, s: &str) -> Option<(usize, usize, usize)> {
+    let resume = end;
+    let end = floor_boundary(s, end);
+    let v = s[vs..end].trim();
+    if v.is_empty() || is_masked(v) || is_placeholder(v) {
+        return None;
+    }
+    Some((vs, end, resume))
+}
+
+/// A value that stands for no value (`api_key: None` in `Debug`, `"password": null`,
+/// `token: missing`, `secret: ***`): kept, there is nothing to hide.
+fn is_placeholder(v: &str) -> bool {
+    v.len() <= 10
+        && ([
+            "none",
+            "null",
+            "nil",
+            "undefined",
+            "true",
+            "false",
+            "required",
+            "missing",
+            "empty",
+            "unset",
+            "redacted",
+            "[redacted]",
+            "[filtered]",
+            "n/a",
+        ]
+        .iter()
+        .any(|p| v.eq_ignore_ascii_case(p))
+            || v.bytes().all(|c| c == b'*'))
+}
+
+/// A value the masker already wrote: a label, a token or ciphertext, a truncated card.
+pub(crate) fn is_masked(v: &str) -> bool {
+    (v.starts_with('[') && v.ends_with("MASKED]"))
+        || v == REDACTED
+        || is_protected(v)
+        || is_truncated_card(v)
+}
+
+/// `411111******1111`.
+pub(crate) fn is_truncated_card(v: &str) -> bool {
+    let b = v.as_bytes();
+    (13..=19).contains(&b.len())
+        && b[..6].iter().all(u8::is_ascii_digit)
+        && b[b.len() - 4..].iter().all(u8::is_ascii_digit)
+        && b[6..b.len() - 4].iter().all(|&c| c == b'*')
+}
+
+/// Where `n` (lowercase) occurs in `h`, case-insensitive.
+fn find_ci(h: &[u8], n: &[u8]) -> Option<usize> {
+    h.windows(n.len()).position(|w| w.eq_ignore_ascii_case(n))
+}
+
+/// The length of a no-break (U+00A0) or ideographic (U+3000) space at the start of `r`;
+/// 0 for anything else.
+#[inline]
+fn wide_space(r: &[u8]) -> usize {
+    match r {
+        [0xc2, 0xa0, ..] => 2,
+        [0xe3, 0x80, 0x80, ..] => 3,
+        _ => 0,
+    }
+}
+
+/// Whether `i` follows a URL escape (`%22password`): a word starts there.
+fn after_escape(b: &[u8], i: usize) -> bool {
+    i >= 3 && b[i - 3] == b'%' && b[i - 2].is_ascii_hexdigit() && b[i - 1].is_ascii_hexdigit()
+}
+
+/// How far a scan that may fail looks (a value in prose, a bracket, a tag): bounded, so
+/// repeated keys stay linear.
+const PROBE: usize = 256;
+
+#[cfg(test)]
+mod tests;
