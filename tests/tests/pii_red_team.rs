@@ -123,6 +123,13 @@ const FORMS: &[(&str, &str)] = &[
     ("bash -c 'mysql -uroot -pXk9Lm2'", "Xk9Lm2"),
     ("sudo -E mysql -pXk9Lm2", "Xk9Lm2"),
     ("sshpass -P assword -p Xk9Lm2 ssh h", "Xk9Lm2"),
+    ("mysql mydb -u root -pXk9Lm2", "Xk9Lm2"),
+    ("redis-cli get k -a Xk9Lm2", "Xk9Lm2"),
+    // A card between an ISO 8583 element's number and its value.
+    (
+        r#"<field id="52" ref="5500000000000004" value="8415A1B2C3D4E5F6"/>"#,
+        "5500000000000004",
+    ),
     // A card before a decimal or an expiry after a comma.
     ("10:00:01 4945 8073 0215 7365,12/25", "8073 0215"),
     ("amount 12.50 4945 8073 0215 7365.5", "8073 0215"),
@@ -161,6 +168,12 @@ fn look_alikes_are_kept() {
         "mysql container: docker run -p3306:3306 mysql:8",
         "check mysql with lsof -p4312",
         "redis-cli missing: ls -a /usr/local/bin",
+        "ssh -l mysql -p2222 db01",
+        "journalctl -u mysql -p3",
+        "docker run -d -v /data/mysql -p3306:3306 mysql:8",
+        "tar -C /var/lib/mysql -pcf x.tar .",
+        "find / -name mysql -perm 755",
+        "redis-cli -a is deprecated",
         "verification: 200 OK",
         "verification #1234 passed",
         "identity verification 1500 ms",
@@ -256,4 +269,16 @@ fn a_structured_entry_named_by_a_key_masks_its_value() {
         assert_eq!(line["extra"]["opts"]["Value"], "[SAD-MASKED]", "{line}");
     }
     assert_eq!(lines[0]["extra"]["params"]["value"], "[SECRET-MASKED]");
+}
+
+/// Express's session cookie as a dotted key: masked like `JSESSIONID` (a value of
+/// letters only, that no content rule would take for a credential).
+#[test]
+fn a_connect_sid_key_is_a_session_credential() {
+    let lines = capture(|| {
+        log::info!(req:serde = json!({"connect.sid": "qwertyuiopasdf", "sid": "keep"}); "request_started");
+        event!(info, "request_started", connect.sid = "qwertyuiopasdf");
+    });
+    assert_no_leaks(&lines, &["qwertyuiopasdf"]);
+    assert_eq!(lines[0]["extra"]["req"]["sid"], "keep", "{}", lines[0]);
 }

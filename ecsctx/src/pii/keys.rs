@@ -557,14 +557,13 @@ pub(crate) fn classify(key: &str, financial: bool) -> Class {
             // `lösenord`, `hasło` with their letters outside ASCII dropped.
             b"lsenord",
             b"haso",
-            // Signing and MAC keys, private keys, one-time codes by SMS, license and
-            // client keys, salts (`password_salt`).
+            // Signing and MAC keys, private keys, one-time codes by SMS, license keys,
+            // salts (`password_salt`).
             b"signaturekey",
             b"mackey",
             b"privkey",
             b"smscode",
             b"licensekey",
-            b"clientkey",
             b"salt",
         ],
     ) || is_any(

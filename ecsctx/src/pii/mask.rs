@@ -816,6 +816,10 @@ impl PiiMasker {
         if key.eq_ignore_ascii_case("cid") {
             return Action::Cid;
         }
+        // Express's session cookie, `connect.sid` (a dotted key read as a path).
+        if key == "sid" && path.len() > 12 && path[..path.len() - 4].ends_with(".connect") {
+            return Action::Key(Class::Secret);
+        }
         let root = path.split('.').next().unwrap_or("");
         // ECS fields are typed and documented: `labels` and captured headers and bodies
         // hold free-form keys.

@@ -261,6 +261,9 @@ impl<E: Emit> Scanner<'_, '_, E> {
         if !iso_value_shape(de, v) || !printed {
             return None;
         }
+        // What stands between the number and its value (another attribute, a
+        // description) is text too: the main loop will not come back to it.
+        self.scan_name(k, vs);
         self.put(vs, ve, Hit::Track);
         Some(ve)
     }

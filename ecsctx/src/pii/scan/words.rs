@@ -154,19 +154,10 @@ impl<E: Emit> Scanner<'_, '_, E> {
     #[inline(never)]
     pub(super) fn cli_password(&mut self, i: usize, e: usize) -> Option<usize> {
         let b = self.b;
-        let glued = e > i + 1 || b.get(i + 1).is_some_and(|&c| !matches!(c, b' ' | b'\t'));
-        let ok = match (b[i], cli_program(b, i)) {
-            (b'p', Some((name, _))) if glued && is_mysql_tool(name) => true,
-            // `sshpass -e ssh -p 2222 host`: that `-p` is the port of the wrapped `ssh`.
-            (b'p', Some((name, options))) => {
-                name.eq_ignore_ascii_case(b"sshpass") && sshpass_options(options)
-            }
-            (b'a', Some((name, _))) => name.eq_ignore_ascii_case(b"redis-cli"),
-            _ => false,
-        };
-        if !ok {
+        if !matches!(b[i], b'p' | b'a') {
             return None;
         }
+        let glued = e > i + 1 || b.get(i + 1).is_some_and(|&c| !matches!(c, b' ' | b'\t'));
         let mut vs = i + 1;
         if !glued {
             while vs < b.len() && vs - i < 4 && matches!(b[vs], b' ' | b'\t') {
@@ -181,7 +172,30 @@ impl<E: Emit> Scanner<'_, '_, E> {
             _ => bare_end_within(b, vs, PROBE),
         };
         let v = &self.s[vs..ve];
-        if vs == ve || vs < self.last || v.starts_with('$') || is_placeholder(v) {
+        // (`redis-cli -a is deprecated`: prose about the flag.)
+        let prose = ["is", "was", "flag", "option", "requires"]
+            .iter()
+            .any(|w| v.eq_ignore_ascii_case(w));
+        if vs == ve || vs < self.last || v.starts_with('$') || is_placeholder(v) || prose {
+            return None;
+        }
+        // A value a password rarely is (a port, a pid, `3306:3306`, a path) needs its
+        // program right before the flag's options; any other may have up to three words
+        // between them (`mysql mydb -pX`, `redis-cli get k -a X`).
+        let weak = v
+            .bytes()
+            .all(|c| c.is_ascii_digit() || matches!(c, b':' | b',' | b'.'))
+            || v.starts_with(['/', '.', '~']);
+        let ok = match (b[i], cli_program(b, i, if weak { 0 } else { 3 })) {
+            (b'p', Some((name, _))) if glued && is_mysql_tool(name) => true,
+            // `sshpass -e ssh -p 2222 host`: that `-p` is the port of the wrapped `ssh`.
+            (b'p', Some((name, options))) => {
+                name.eq_ignore_ascii_case(b"sshpass") && sshpass_options(options)
+            }
+            (b'a', Some((name, _))) => name.eq_ignore_ascii_case(b"redis-cli"),
+            _ => false,
+        };
+        if !ok {
             return None;
         }
         self.put(vs, ve, Hit::Secret("secret"));
@@ -769,8 +783,9 @@ impl<E: Emit> Scanner<'_, '_, E> {
 /// from the flag over options and their values (`-h db01`, `--user=root`, `-e 'select
 /// 1'`) to a program word (`mysql`, `/usr/bin/mysql`, `C:\…\mysql.exe`, `mysql8`), which
 /// must not be an option's named argument (`docker run --name mysql -p3306:3306`).
-/// `None` when a word that is neither stands in between (`mysql tunnel: ssh -p2222`).
-pub(super) fn cli_program(b: &[u8], i: usize) -> Option<(&[u8], &[u8])> {
+/// `None` when more than `positional` words that are neither stand in between (`mysql
+/// tunnel: ssh -p2222`).
+pub(super) fn cli_program(b: &[u8], i: usize, mut positional: usize) -> Option<(&[u8], &[u8])> {
     let from = i.saturating_sub(PROBE);
     let mut seg = b[from..i]
         .iter()
@@ -827,6 +842,14 @@ pub(super) fn cli_program(b: &[u8], i: usize) -> Option<(&[u8], &[u8])> {
             .next()
             .unwrap_or(w);
         let base = w.rsplit(|&c| c == b'/' || c == b'\\').next().unwrap_or(w);
+        // A path names a program under `bin`/`sbin`, after `./`, or as an `.exe`
+        // (`/usr/bin/mysql`; not `/var/lib/mysql`).
+        let dir = &w[..w.len() - base.len()];
+        let program_path = dir.is_empty()
+            || dir.ends_with(b"bin/")
+            || dir.ends_with(b"bin\\")
+            || dir == b"./"
+            || base.ends_with(b".exe");
         let base = base.strip_suffix(b".exe").unwrap_or(base);
         let digits = base.iter().rev().take_while(|c| c.is_ascii_digit()).count();
         let name = &base[..base.len() - digits];
@@ -834,6 +857,7 @@ pub(super) fn cli_program(b: &[u8], i: usize) -> Option<(&[u8], &[u8])> {
             && matches!(
                 word(j - 1),
                 b"--name"
+                    | b"-name"
                     | b"-h"
                     | b"--host"
                     | b"--hostname"
@@ -842,8 +866,22 @@ pub(super) fn cli_program(b: &[u8], i: usize) -> Option<(&[u8], &[u8])> {
                     | b"-n"
                     | b"--namespace"
                     | b"--container"
+                    | b"-u"
+                    | b"-U"
+                    | b"--user"
+                    | b"--unit"
+                    | b"-l"
+                    | b"-L"
+                    | b"--login"
+                    | b"-C"
+                    | b"-v"
+                    | b"--volume"
+                    | b"-i"
+                    | b"-w"
+                    | b"--workdir"
             );
         if !named_argument
+            && program_path
             && (is_mysql_tool(name)
                 || name.eq_ignore_ascii_case(b"sshpass")
                 || name.eq_ignore_ascii_case(b"redis-cli"))
@@ -855,9 +893,13 @@ pub(super) fn cli_program(b: &[u8], i: usize) -> Option<(&[u8], &[u8])> {
             };
             return Some((name, options));
         }
-        // An option's value (`-h db01`), else a word of another command or of prose.
+        // An option's value (`-h db01`); else a word of the program's (`mysql mydb -pX`)
+        // while `positional` allows, else a word of another command or of prose.
         if !(j > 0 && option(word(j - 1))) {
-            return None;
+            if positional == 0 {
+                return None;
+            }
+            positional -= 1;
         }
     }
     None
