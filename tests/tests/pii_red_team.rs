@@ -125,6 +125,8 @@ const FORMS: &[(&str, &str)] = &[
     ("sshpass -P assword -p Xk9Lm2 ssh h", "Xk9Lm2"),
     ("mysql mydb -u root -pXk9Lm2", "Xk9Lm2"),
     ("redis-cli get k -a Xk9Lm2", "Xk9Lm2"),
+    ("sudo -i mysql -pXk9Lm2", "Xk9Lm2"),
+    ("env -i redis-cli -a Xk9Lm2", "Xk9Lm2"),
     // A card between an ISO 8583 element's number and its value.
     (
         r#"<field id="52" ref="5500000000000004" value="8415A1B2C3D4E5F6"/>"#,
@@ -174,6 +176,11 @@ fn look_alikes_are_kept() {
         "tar -C /var/lib/mysql -pcf x.tar .",
         "find / -name mysql -perm 755",
         "redis-cli -a is deprecated",
+        "mysql port: netstat -pant",
+        "mysql backup via rsync -pav data host:",
+        "mysql and ssh -pgateway host",
+        "redis-cli is down, grep -a ERROR app.log",
+        "redis-cli and git commit -a -m fix",
         "verification: 200 OK",
         "verification #1234 passed",
         "identity verification 1500 ms",

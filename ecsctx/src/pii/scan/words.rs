@@ -173,20 +173,25 @@ impl<E: Emit> Scanner<'_, '_, E> {
         };
         let v = &self.s[vs..ve];
         // (`redis-cli -a is deprecated`: prose about the flag.)
-        let prose = ["is", "was", "flag", "option", "requires"]
+        let prose = ["is", "was", "flag", "option", "requires", "password"]
             .iter()
-            .any(|w| v.eq_ignore_ascii_case(w));
+            .any(|w| v.eq_ignore_ascii_case(w))
+            // Another flag (`git commit -a -m fix`).
+            || (!glued && v.starts_with('-'));
         if vs == ve || vs < self.last || v.starts_with('$') || is_placeholder(v) || prose {
             return None;
         }
         // A value a password rarely is (a port, a pid, `3306:3306`, a path) needs its
         // program right before the flag's options; any other may have up to three words
         // between them (`mysql mydb -pX`, `redis-cli get k -a X`).
+        // So does a cluster of a few small letters glued to the flag (`netstat -pant`,
+        // `tar -pcf`, `mkdir -pv`).
         let weak = v
             .bytes()
             .all(|c| c.is_ascii_digit() || matches!(c, b':' | b',' | b'.'))
-            || v.starts_with(['/', '.', '~']);
-        let ok = match (b[i], cli_program(b, i, if weak { 0 } else { 3 })) {
+            || v.starts_with(['/', '.', '~'])
+            || (glued && v.len() <= 4 && v.bytes().all(|c| c.is_ascii_lowercase()));
+        let ok = match (b[i], cli_program(b, i, weak)) {
             (b'p', Some((name, _))) if glued && is_mysql_tool(name) => true,
             // `sshpass -e ssh -p 2222 host`: that `-p` is the port of the wrapped `ssh`.
             (b'p', Some((name, options))) => {
@@ -783,9 +788,12 @@ impl<E: Emit> Scanner<'_, '_, E> {
 /// from the flag over options and their values (`-h db01`, `--user=root`, `-e 'select
 /// 1'`) to a program word (`mysql`, `/usr/bin/mysql`, `C:\…\mysql.exe`, `mysql8`), which
 /// must not be an option's named argument (`docker run --name mysql -p3306:3306`).
-/// `None` when more than `positional` words that are neither stand in between (`mysql
-/// tunnel: ssh -p2222`).
-pub(super) fn cli_program(b: &[u8], i: usize, mut positional: usize) -> Option<(&[u8], &[u8])> {
+/// Up to three of the program's own words may stand in between (`mysql mydb -pX`), none
+/// when the value is `weak` (looks like a port, a pid, a path or a flag cluster); never
+/// prose (a word ending in `:`, `,` or `?`) or another command (`ssh`, `grep`, `tar`).
+/// `None` when no program is found (`mysql tunnel: ssh -p2222`).
+pub(super) fn cli_program(b: &[u8], i: usize, weak: bool) -> Option<(&[u8], &[u8])> {
+    let mut positional = if weak { 0 } else { 3 };
     let from = i.saturating_sub(PROBE);
     let mut seg = b[from..i]
         .iter()
@@ -863,23 +871,22 @@ pub(super) fn cli_program(b: &[u8], i: usize, mut positional: usize) -> Option<(
                     | b"--hostname"
                     | b"--link"
                     | b"--network"
-                    | b"-n"
                     | b"--namespace"
                     | b"--container"
                     | b"-u"
                     | b"-U"
                     | b"--user"
                     | b"--unit"
-                    | b"-l"
                     | b"-L"
                     | b"--login"
                     | b"-C"
-                    | b"-v"
                     | b"--volume"
-                    | b"-i"
                     | b"-w"
                     | b"--workdir"
-            );
+            )
+            // Also flags of their own elsewhere (`sudo -i mysql -pX`): an argument only
+            // before a value like a port (`ssh -l mysql -p2222`).
+            || (weak && j > 0 && matches!(word(j - 1), b"-i" | b"-v" | b"-l" | b"-n"));
         if !named_argument
             && program_path
             && (is_mysql_tool(name)
@@ -894,15 +901,67 @@ pub(super) fn cli_program(b: &[u8], i: usize, mut positional: usize) -> Option<(
             return Some((name, options));
         }
         // An option's value (`-h db01`); else a word of the program's (`mysql mydb -pX`)
-        // while `positional` allows, else a word of another command or of prose.
+        // while `positional` allows; not prose (`mysql port: netstat -pant`) or another
+        // command (`redis-cli is down, grep -a ERROR`).
         if !(j > 0 && option(word(j - 1))) {
-            if positional == 0 {
+            if positional == 0
+                || w.ends_with(b":")
+                || w.ends_with(b",")
+                || w.ends_with(b"?")
+                || is_other_command(name)
+            {
                 return None;
             }
             positional -= 1;
         }
     }
     None
+}
+
+/// Whether `name` is a common command that is not one whose password the scanner reads
+/// (`ssh`, `grep`, `tar`): a flag after it is its own.
+fn is_other_command(name: &[u8]) -> bool {
+    [
+        &b"ssh"[..],
+        b"scp",
+        b"ss",
+        b"netstat",
+        b"grep",
+        b"git",
+        b"tar",
+        b"rsync",
+        b"mkdir",
+        b"perf",
+        b"less",
+        b"uname",
+        b"docker",
+        b"kubectl",
+        b"find",
+        b"ls",
+        b"cp",
+        b"mv",
+        b"rm",
+        b"chmod",
+        b"chown",
+        b"journalctl",
+        b"systemctl",
+        b"ps",
+        b"lsof",
+        b"curl",
+        b"wget",
+        b"cat",
+        b"tail",
+        b"head",
+        b"awk",
+        b"sed",
+        b"nc",
+        b"top",
+        b"psql",
+        b"mongo",
+        b"mongosh",
+    ]
+    .iter()
+    .any(|n| name.eq_ignore_ascii_case(n))
 }
 
 /// Whether `name` is MySQL's or MariaDB's client or one of their tools.
