@@ -110,6 +110,13 @@ const FORMS: &[(&str, &str)] = &[
     ),
     ("amex CID#1234 ok", "1234"),
     ("passwort: Zq8Lm1BKHMx9", "Zq8Lm1BKHMx9"),
+    (
+        "request failed パスワード: A9vZbTS4HL retry=3",
+        "A9vZbTS4HL",
+    ),
+    ("contraseña=qwertyuiopasdf", "qwertyuiopasdf"),
+    ("كلمة المرور: qwertyuiopasdf", "qwertyuiopasdf"),
+    ("cookie connect.sid=qwertyuiopasdf", "qwertyuiopasdf"),
     ("request failed salt=PYgxmM6TGV retry=3", "PYgxmM6TGV"),
     ("vpc_SecureHash=9DDxtWWLVu&vpc_Amount=100", "9DDxtWWLVu"),
     ("client_assertion = 3GezuUXmf3", "3GezuUXmf3"),
@@ -181,6 +188,8 @@ fn look_alikes_are_kept() {
         "mysql and ssh -pgateway host",
         "redis-cli is down, grep -a ERROR app.log",
         "redis-cli and git commit -a -m fix",
+        "contraseña incorrecta",
+        "пароль неверный",
         "verification: 200 OK",
         "verification #1234 passed",
         "identity verification 1500 ms",
@@ -283,9 +292,9 @@ fn a_structured_entry_named_by_a_key_masks_its_value() {
 #[test]
 fn a_connect_sid_key_is_a_session_credential() {
     let lines = capture(|| {
-        log::info!(req:serde = json!({"connect.sid": "qwertyuiopasdf", "sid": "keep"}); "request_started");
+        log::info!(req:serde = json!({"connect.sid": "qwertyuiopasdf", "sid": "keep", "пароль": "asdfghjklzxcv"}); "request_started");
         event!(info, "request_started", connect.sid = "qwertyuiopasdf");
     });
-    assert_no_leaks(&lines, &["qwertyuiopasdf"]);
+    assert_no_leaks(&lines, &["qwertyuiopasdf", "asdfghjklzxcv"]);
     assert_eq!(lines[0]["extra"]["req"]["sid"], "keep", "{}", lines[0]);
 }

@@ -360,8 +360,35 @@ macro_rules! has {
     };
 }
 
+/// "Password" written with letters outside ASCII (the ASCII spellings are in
+/// [`classify`]'s lists): Spanish, Swedish, Polish, Turkish, Japanese, Russian, Chinese, Korean,
+/// Arabic.
+pub(crate) const FOREIGN_SECRET_KEYS: &[&str] = &[
+    "contraseña",
+    "Contraseña",
+    "lösenord",
+    "Lösenord",
+    "hasło",
+    "Hasło",
+    "şifre",
+    "Şifre",
+    "パスワード",
+    "пароль",
+    "Пароль",
+    "密码",
+    "密碼",
+    "비밀번호",
+    "كلمة المرور",
+    "كلمة_المرور",
+    "كلمة السر",
+];
+
 /// Classifies one key by its name (`financial` turns on the `financial_ids` keys).
 pub(crate) fn classify(key: &str, financial: bool) -> Class {
+    // (The compact form keeps ASCII only: `пароль` would be empty.)
+    if !key.is_ascii() && FOREIGN_SECRET_KEYS.iter().any(|k| key.ends_with(k)) {
+        return Class::Secret;
+    }
     let c = Compact::of(key);
     let k = c.as_bytes();
     if k.len() < 2 {

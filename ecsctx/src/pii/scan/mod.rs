@@ -311,6 +311,11 @@ impl<E: Emit> Scanner<'_, '_, E> {
                     let ch = self.s[i..].chars().next().unwrap_or(' ');
                     if is_decimal_digit(ch) {
                         self.digits(i)
+                    } else if let Some(end) = (i == 0 || !self.b[i - 1].is_ascii_alphanumeric())
+                        .then(|| self.foreign_key(i))
+                        .flatten()
+                    {
+                        end
                     } else {
                         i + ch.len_utf8()
                     }

@@ -70,6 +70,12 @@ impl<E: Emit> Scanner<'_, '_, E> {
                 .position(|&c| CLASS[c as usize] & 2 == 0)
                 .unwrap_or(b.len() - letters);
         self.run_end = e;
+        // A key with letters outside ASCII (`contraseña=…`, `hasło: …`).
+        if b.get(e).is_some_and(|&c| c >= 0x80) {
+            if let Some(end) = self.foreign_key(i) {
+                return end;
+            }
+        }
         // A command line's password flag (`mysql -pS3cret`, `sshpass -p S3cret`).
         if i >= 2
             && b[i - 1] == b'-'
@@ -205,6 +211,26 @@ impl<E: Emit> Scanner<'_, '_, E> {
         }
         self.put(vs, ve, Hit::Secret("secret"));
         Some(ve)
+    }
+
+    /// A credential's key in another script, or with letters outside ASCII
+    /// ([`keys::FOREIGN_SECRET_KEYS`]: `パスワード`, `пароль`, `contraseña`, `كلمة المرور`), at
+    /// `i` before its value: the value masked as a credential's; where to go on.
+    #[inline(never)]
+    pub(super) fn foreign_key(&mut self, i: usize) -> Option<usize> {
+        let b = self.b;
+        let r = &b[i..];
+        let n = keys::FOREIGN_SECRET_KEYS
+            .iter()
+            .find(|k| r.starts_with(k.as_bytes()))?
+            .len();
+        // A whole word: no letter glued after it.
+        if b.get(i + n).is_some_and(|&c| c.is_ascii_alphanumeric()) || i + n < self.last {
+            return None;
+        }
+        let (vs, ve, resume) = self.keyed_value(i, i + n, Class::Secret)?;
+        self.put(vs, ve, Hit::Keyed(Class::Secret));
+        Some(resume)
     }
 
     /// A CVV (`cvv`: 3–4 digits) or a PIN (4–12 digits, or a 16-digit hex PIN block)
@@ -520,7 +546,9 @@ impl<E: Emit> Scanner<'_, '_, E> {
             if !key && !spaced_identifier(b, i, e) {
                 return letters;
             }
-            class = self.e.key_class(w);
+            // `connect.sid=…`: Express's session cookie, a dotted key.
+            let dotted = w.eq_ignore_ascii_case("sid") && b[..i].ends_with(b"connect.");
+            class = self.e.key_class(if dotted { "connect.sid" } else { w });
             if !key && !class.is_protected() {
                 return letters;
             }
