@@ -229,6 +229,14 @@ impl<E: Emit> Scanner<'_, '_, E> {
             return None;
         }
         let (vs, ve, resume) = self.keyed_value(i, i + n, Class::Secret)?;
+        // After a separator only (`Şifre yanlış` is prose), and not a word of the key's
+        // own script (`пароль: неверный` is a status; a password is rarely written so).
+        let separated = b[i + n..vs]
+            .iter()
+            .any(|&c| matches!(c, b':' | b'=' | b'"' | b'\'' | b'>') || c >= 0x80);
+        if !separated || b.get(vs).is_some_and(|&c| c >= 0x80) {
+            return None;
+        }
         self.put(vs, ve, Hit::Keyed(Class::Secret));
         Some(resume)
     }
@@ -915,7 +923,12 @@ pub(super) fn cli_program(b: &[u8], i: usize, weak: bool) -> Option<(&[u8], &[u8
             // Also flags of their own elsewhere (`sudo -i mysql -pX`): an argument only
             // before a value like a port (`ssh -l mysql -p2222`).
             || (weak && j > 0 && matches!(word(j - 1), b"-i" | b"-v" | b"-l" | b"-n"));
+        // After `-n`, `-i`, `-v` or `-l` with other words before the flag, the word is that
+        // option's value (`helm -n mysql install db . -pX`), not the program.
+        let flag_value =
+            positional < 3 && j > 0 && matches!(word(j - 1), b"-i" | b"-v" | b"-l" | b"-n");
         if !named_argument
+            && !flag_value
             && program_path
             && (is_mysql_tool(name)
                 || name.eq_ignore_ascii_case(b"sshpass")
