@@ -1136,16 +1136,7 @@ pub(super) const DOUBLED: [u32; 10] = [0, 2, 4, 6, 8, 1, 3, 5, 7, 9];
 pub(crate) fn luhn_digits(digits: impl DoubleEndedIterator<Item = u32>) -> bool {
     let mut sum = 0;
     for (k, d) in digits.rev().enumerate() {
-        sum += if k % 2 == 1 {
-            let x = d * 2;
-            if x > 9 {
-                x - 9
-            } else {
-                x
-            }
-        } else {
-            d
-        };
+        sum += if k % 2 == 1 { DOUBLED[d as usize] } else { d };
     }
     sum % 10 == 0
 }
