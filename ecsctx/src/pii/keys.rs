@@ -383,6 +383,32 @@ pub(crate) const FOREIGN_SECRET_KEYS: &[&str] = &[
     "كلمة السر",
 ];
 
+/// Keys that hold a dot by nature (Express's session cookie, `connect.sid`), as the part
+/// before the last dot and the last part: a key read as a path, and a key word read in
+/// text, are only their last part (`sid`).
+const DOTTED_KEYS: [(&str, &str, &str); 1] = [("connect", "sid", "connect.sid")];
+
+/// The [`DOTTED_KEYS`] entry whose last part is `key` when what stands before `key`
+/// (`before`) ends with the rest of it as a whole segment (`….connect.` before `sid`).
+#[inline]
+pub(crate) fn dotted_key(before: &[u8], key: &str) -> Option<&'static str> {
+    DOTTED_KEYS.iter().find_map(|&(head, last, whole)| {
+        // (The length first: this is asked for every key word in text.)
+        let n = head.len() + 1;
+        (last.len() == key.len()
+            && last.eq_ignore_ascii_case(key)
+            && before.len() >= n
+            && before[before.len() - 1] == b'.'
+            && before[before.len() - n..before.len() - 1].eq_ignore_ascii_case(head.as_bytes())
+            && (before.len() == n
+                || !matches!(
+                    before[before.len() - n - 1],
+                    b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'_' | b'-'
+                )))
+        .then_some(whole)
+    })
+}
+
 /// Classifies one key by its name (`financial` turns on the `financial_ids` keys).
 pub(crate) fn classify(key: &str, financial: bool) -> Class {
     // (The compact form keeps ASCII only: `пароль` would be empty.)
@@ -581,11 +607,11 @@ pub(crate) fn classify(key: &str, financial: bool) -> Class {
             b"losenord",
             b"haslo",
             b"adgangskode",
-            // `lösenord`, `hasło` with their letters outside ASCII dropped.
+            // `lösenord`, `hasło` with their letters outside ASCII dropped (`LÖSENORD`).
             b"lsenord",
             b"haso",
             // Signing and MAC keys, private keys, one-time codes by SMS, license keys,
-            // salts (`password_salt`).
+            // salts (PayU's merchant `salt`, the key of its request hash; `password_salt`).
             b"signaturekey",
             b"mackey",
             b"privkey",
@@ -613,9 +639,8 @@ pub(crate) fn classify(key: &str, financial: bool) -> Class {
             b"phpsessid",
             // Express's session cookie (`connect.sid`).
             b"connectsid",
-            // A bare `bearer = …`; PayU's merchant `salt` (the key of its request hash).
+            // A bare `bearer = …`.
             b"bearer",
-            b"salt",
             // HSM key names of card payments (zone, terminal, base derivation, key
             // encryption, initial PIN encryption keys).
             b"zpk",

@@ -816,9 +816,12 @@ impl PiiMasker {
         if key.eq_ignore_ascii_case("cid") {
             return Action::Cid;
         }
-        // Express's session cookie, `connect.sid` (a dotted key read as a path).
-        if key == "sid" && path.len() > 12 && path[..path.len() - 4].ends_with(".connect") {
-            return Action::Key(Class::Secret);
+        // A dotted key read as a path (`connect.sid`): classified whole.
+        if let Some(dotted) = path
+            .strip_suffix(key)
+            .and_then(|before| keys::dotted_key(before.as_bytes(), key))
+        {
+            return Action::Key(keys::classify(dotted, self.packs.financial));
         }
         let root = path.split('.').next().unwrap_or("");
         // ECS fields are typed and documented: `labels` and captured headers and bodies
@@ -1300,7 +1303,7 @@ fn mask_auth(value: &str, out: &mut String) {
     fn secret(s: &str, out: &mut String) {
         let n = s.chars().count();
         // Already masked (a header masked at the HTTP boundary, then by the logger).
-        let masked = n == 12 && s.is_char_boundary(4) && s.get(4..8) == Some("****");
+        let masked = n == 12 && s.get(4..8) == Some("****");
         if n >= 8 + AUTH_HIDDEN || masked {
             out.extend(s.chars().take(4));
             out.push_str("****");

@@ -292,29 +292,24 @@ impl<E: Emit> Scanner<'_, '_, E> {
                 separated |= !matches!(r[0], b' ' | b'\t' | b'\n' | b'\r');
                 j += w;
             }
-            // A filler word, or another name of a CVV or PIN (`/CVC2/CID:`; the trigger
-            // table's, and Amex's `cid`).
+            // A filler word, or another name of a CVV or PIN (`/CVC2/CID:`: the trigger
+            // table's).
             let ws = j;
             while j < n && j - ws < 12 && b[j].is_ascii_alphanumeric() {
                 j += 1;
             }
             let w = &b[ws..j];
-            let filler = !w.is_empty()
+            let filler = FILLERS
+                .iter()
+                .find(|(f, _)| w.eq_ignore_ascii_case(f.as_bytes()));
+            let other_name = !w.is_empty()
                 && w[0].is_ascii_alphabetic()
-                && (triggers(b, ws, j) & (CVV_WORD | PIN_WORD) != 0
-                    || [
-                        "no", "nr", "num", "number", "of", "is", "was", "code", "value", "val",
-                        "the", "block", "cid",
-                    ]
-                    .iter()
-                    .any(|f| w.eq_ignore_ascii_case(f.as_bytes())));
-            if !filler {
+                && triggers(b, ws, j) & (CVV_WORD | PIN_WORD) != 0;
+            if filler.is_none() && !other_name {
                 j = ws;
                 break;
             }
-            named |= ["code", "value", "val", "number", "num", "no", "nr"]
-                .iter()
-                .any(|f| w.eq_ignore_ascii_case(f.as_bytes()));
+            named |= filler.is_some_and(|&(_, names_a_code)| names_a_code);
         }
         if j == ke || j < self.last || (cid && !separated) || (verification && !named) {
             return None;
@@ -554,9 +549,8 @@ impl<E: Emit> Scanner<'_, '_, E> {
             if !key && !spaced_identifier(b, i, e) {
                 return letters;
             }
-            // `connect.sid=…`: Express's session cookie, a dotted key.
-            let dotted = w.eq_ignore_ascii_case("sid") && b[..i].ends_with(b"connect.");
-            class = self.e.key_class(if dotted { "connect.sid" } else { w });
+            // `connect.sid=…`: a dotted key ([`keys::dotted_key`]).
+            class = self.e.key_class(keys::dotted_key(&b[..i], w).unwrap_or(w));
             if !key && !class.is_protected() {
                 return letters;
             }
@@ -958,6 +952,23 @@ pub(super) fn cli_program(b: &[u8], i: usize, weak: bool) -> Option<(&[u8], &[u8
     }
     None
 }
+
+/// The words that may stand between a CVV's or PIN's key and its number (`cvv no. 576`,
+/// `the pin was 1234`), and whether each names a code (`verification code 374`).
+const FILLERS: [(&str, bool); 12] = [
+    ("no", true),
+    ("nr", true),
+    ("num", true),
+    ("number", true),
+    ("code", true),
+    ("value", true),
+    ("val", true),
+    ("of", false),
+    ("is", false),
+    ("was", false),
+    ("the", false),
+    ("block", false),
+];
 
 /// Whether `name` is a common command that is not one whose password the scanner reads
 /// (`ssh`, `grep`, `tar`): a flag after it is its own.
