@@ -237,6 +237,9 @@ impl<E: Emit> Scanner<'_, '_, E> {
         if !separated || b.get(vs).is_some_and(|&c| c >= 0x80) {
             return None;
         }
+        // What stands between the key and its value (an element's attributes) is text
+        // too: the main loop will not come back to it.
+        self.scan_name(i + n, vs);
         self.put(vs, ve, Hit::Keyed(Class::Secret));
         Some(resume)
     }
