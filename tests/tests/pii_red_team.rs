@@ -155,6 +155,33 @@ const FORMS: &[(&str, &str)] = &[
     ("phone (212) 555-0134 12:30 ok", "555-0134"),
     ("SSN 123-45-6789 12:30", "123-45-6789"),
     (r#"{"senha":"Zq8Lm1BKHMx9"}"#, "Zq8Lm1BKHMx9"),
+    // A MySQL password of digits or a short word after the client's own words (its port
+    // is `-P`), a quoted Windows path, argument lists written as code or JSON.
+    ("mysql mydb -p123456", "123456"),
+    ("mysql mydb -pabcd", "abcd"),
+    (
+        r#""C:\Program Files\MySQL\bin\mysql.exe" -uroot -pXk9Lm2q"#,
+        "Xk9Lm2q",
+    ),
+    (r#"exec.Command("mysql", "-pXk9Lm2q")"#, "Xk9Lm2q"),
+    (
+        r#"subprocess.run(['mysql', '-uroot', '-pXk9Lm2q'])"#,
+        "Xk9Lm2q",
+    ),
+    (
+        r#"{"argv":"[\"/usr/bin/mysql\",\"-pXk9Lm2q\"]"}"#,
+        "Xk9Lm2q",
+    ),
+    (
+        r#"["sshpass", "-p", "BKHMz8Lm1q", "ssh", "deploy@host"]"#,
+        "BKHMz8Lm1q",
+    ),
+    (
+        r#"new ProcessBuilder("redis-cli", "-h", "r1", "-a", "Zq8Lm1BKHM")"#,
+        "Zq8Lm1BKHM",
+    ),
+    // An address encoded twice (a URL in a URL's parameter).
+    ("to=j.doe%2540example.com&x=1", "j.doe"),
 ];
 
 /// Lines that hold no sensitive data and look like the forms above: unchanged.
@@ -220,6 +247,17 @@ fn look_alikes_are_kept() {
         "see p. 52: deadbeefcafebabe is the magic constant",
         "052 5f3a9c1e7b2d4a60 span started",
         "thread[055] 0123456789abcdef",
+        // A client's name as another command's argument; flags that are no password.
+        "grep -r mysql -pattern app.log",
+        "systemctl status mysql -pager",
+        "find /usr/bin/mysql -prune",
+        r#"["sshpass", "-e", "ssh", "-p", "2222"]"#,
+        r#"exec.Command("ls", "-a")"#,
+        r#"args=["mysql", "-p${DB_PASS}"]"#,
+        // A status after a credential's key; a zero-padded amount.
+        "otp_code: expired",
+        "password: incorrect",
+        "DE 4: 000000010000",
     ];
     let lines = capture(|| {
         for c in clean {

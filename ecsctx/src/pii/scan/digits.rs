@@ -441,6 +441,9 @@ impl<E: Emit> Scanner<'_, '_, E> {
                                 || is_epoch(&b[g[i].start..g[i].end])
                                 || before_unit(b, g[j].end)))
                             || dash_pair(j)
+                            // `000000010000`: a zero-padded field (an ISO 8583 amount),
+                            // no phone has four leading zeros.
+                            || b[g[i].start..g[i].end].starts_with(b"0000")
                             || is_uuid_like(g)
                             || not_grouped_as_phone(j)
                             // `"GET / HTTP/1.1" 204 77397`: a status and a byte count.

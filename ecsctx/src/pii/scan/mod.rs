@@ -306,7 +306,11 @@ impl<E: Emit> Scanner<'_, '_, E> {
                 b':' if self.b[i + 1..].starts_with(b"//") => self.url(i),
                 b'-' if self.b[i..].starts_with(b"-----BEGIN ") => self.pem(i),
                 b'%' if matches!(self.b.get(i + 1), Some(b'B' | b'b')) => self.track1(i),
-                b'%' if self.o.emails && self.b[i..].starts_with(b"%40") => self.encoded_email(i),
+                b'%' if self.o.emails
+                    && (self.b[i..].starts_with(b"%40") || self.b[i..].starts_with(b"%2540")) =>
+                {
+                    self.encoded_email(i)
+                }
                 0x80.. => {
                     let ch = self.s[i..].chars().next().unwrap_or(' ');
                     if is_decimal_digit(ch) {
@@ -395,6 +399,15 @@ fn find(b: &[u8], from: usize, n: &[u8]) -> Option<usize> {
         .map(|p| from + p)
 }
 
+/// Where the last `n` in `h` starts, within its last `limit` bytes.
+fn find_back(h: &[u8], n: &[u8], limit: usize) -> Option<usize> {
+    let from = h.len().saturating_sub(limit);
+    h[from..]
+        .windows(n.len())
+        .rposition(|w| w == n)
+        .map(|p| from + p)
+}
+
 fn floor_boundary(s: &str, mut i: usize) -> usize {
     while !s.is_char_boundary(i) {
         i -= 1;
@@ -424,7 +437,8 @@ fn nonempty(vs: usize, end: usize, s: &str) -> Option<(usize, usize, usize)> {
 }
 
 /// A value that stands for no value (`api_key: None` in `Debug`, `"password": null`,
-/// `token: missing`, `secret: ***`): kept, there is nothing to hide.
+/// `token: missing`, `secret: ***`) or says what happened to it (`otp_code: expired`,
+/// `password: incorrect`): kept, there is nothing to hide.
 fn is_placeholder(v: &str) -> bool {
     v.len() <= 10
         && ([
@@ -442,6 +456,18 @@ fn is_placeholder(v: &str) -> bool {
             "[redacted]",
             "[filtered]",
             "n/a",
+            "expired",
+            "invalid",
+            "incorrect",
+            "wrong",
+            "mismatch",
+            "verified",
+            "sent",
+            "changed",
+            "rejected",
+            "failed",
+            "accepted",
+            "valid",
         ]
         .iter()
         .any(|p| v.eq_ignore_ascii_case(p))

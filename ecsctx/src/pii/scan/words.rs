@@ -42,10 +42,16 @@ impl<E: Emit> Scanner<'_, '_, E> {
     /// A URL-encoded address (`q=john.doe%40example.com`): tokenized as the address it
     /// encodes, so it matches the same customer's token elsewhere.
     pub(super) fn encoded_email(&mut self, at: usize) -> usize {
-        let Some((start, end)) = email_span_sep(self.s, at, self.last, 3) else {
+        // `%40`, or `%2540` (encoded twice: a URL inside a URL's parameter).
+        let twice = self.b[at + 1] == b'2';
+        let Some((start, end)) = email_span_sep(self.s, at, self.last, if twice { 5 } else { 3 })
+        else {
             return at + 1;
         };
-        let decoded = percent_decoded(&self.s[start..end]);
+        let mut decoded = percent_decoded(&self.s[start..end]);
+        if twice {
+            decoded = percent_decoded(&decoded);
+        }
         self.put_as(start, end, Hit::Email, &decoded);
         end
     }
@@ -83,6 +89,17 @@ impl<E: Emit> Scanner<'_, '_, E> {
             && matches!(b[i - 2], b' ' | b'\t')
         {
             if let Some(end) = self.cli_password(i, e) {
+                return end;
+            }
+        }
+        // The same flag in an argument list (`exec.Command("mysql", "-pS3cret")`,
+        // `["sshpass", "-p", "S3cret", "ssh", …]`).
+        if i >= 3
+            && b[i - 1] == b'-'
+            && matches!(b[i], b'p' | b'a')
+            && matches!(b[i - 2], b'"' | b'\'')
+        {
+            if let Some(end) = self.argv_password(i) {
                 return end;
             }
         }
@@ -197,8 +214,15 @@ impl<E: Emit> Scanner<'_, '_, E> {
             .all(|c| c.is_ascii_digit() || matches!(c, b':' | b',' | b'.'))
             || v.starts_with(['/', '.', '~'])
             || (glued && v.len() <= 4 && v.bytes().all(|c| c.is_ascii_lowercase()));
-        let ok = match (b[i], cli_program(b, i, weak)) {
+        // MySQL's port is `-P`: glued to `-p`, digits or a short word are its password
+        // still (`mysql mydb -p123456`), so its own words may stand before the flag.
+        let mysql_value =
+            glued && b[i] == b'p' && !v.starts_with(['/', '.', '~']) && !v.contains(':');
+        let ok = match (b[i], cli_program(b, i, weak, if weak { 0 } else { 3 })) {
             (b'p', Some((name, _))) if glued && is_mysql_tool(name) => true,
+            (b'p', None) if weak && mysql_value => {
+                cli_program(b, i, weak, 3).is_some_and(|(name, _)| is_mysql_tool(name))
+            }
             // `sshpass -e ssh -p 2222 host`: that `-p` is the port of the wrapped `ssh`.
             (b'p', Some((name, options))) => {
                 name.eq_ignore_ascii_case(b"sshpass") && sshpass_options(options)
@@ -207,6 +231,94 @@ impl<E: Emit> Scanner<'_, '_, E> {
             _ => false,
         };
         if !ok {
+            return None;
+        }
+        self.put(vs, ve, Hit::Secret("secret"));
+        Some(ve)
+    }
+
+    /// A password in an argument list (a program's `argv` written as code or JSON), at the
+    /// flag's letter `i` inside the quoted element `"-p…"`: glued to `-p` for `mysql`,
+    /// `mariadb` and their tools (`["mysql", "-uroot", "-pS3cret"]`); the next element after
+    /// `"-p"` for `sshpass` (`["sshpass", "-p", "S3cret", "ssh", "host"]`) or after `"-a"`
+    /// for `redis-cli`. The program is an earlier element of the same list (a path or an
+    /// `.exe` counts by its name); `\"` quotes (JSON inside a string) count as quotes.
+    /// Masked; where to go on.
+    #[inline(never)]
+    pub(super) fn argv_password(&mut self, i: usize) -> Option<usize> {
+        let b = self.b;
+        let quote: &[u8] = match (b[i - 2], b[i - 3]) {
+            (b'"', b'\\') => b"\\\"",
+            (b'"', _) => b"\"",
+            _ => b"'",
+        };
+        let open = i - 1 - quote.len();
+        // The elements before this one, last first, to the list's opening bracket.
+        let mut elements: [(usize, usize); 12] = [(0, 0); 12];
+        let mut n = 0;
+        let mut k = open;
+        loop {
+            while k > 0 && matches!(b[k - 1], b' ' | b'\t' | b'\n') {
+                k -= 1;
+            }
+            match k.checked_sub(1).map(|p| b[p]) {
+                Some(b',') if n < elements.len() => k -= 1,
+                Some(b'[' | b'(') if n > 0 => break,
+                _ => return None,
+            }
+            while k > 0 && matches!(b[k - 1], b' ' | b'\t' | b'\n') {
+                k -= 1;
+            }
+            // `"…"` ending at `k`.
+            let end = k.checked_sub(quote.len()).filter(|&e| b[e..k] == *quote)?;
+            let start = find_back(&b[..end], quote, PROBE)? + quote.len();
+            elements[n] = (start, end);
+            n += 1;
+            k = start - quote.len();
+        }
+        let name = |(s, e): (usize, usize)| {
+            let w = &b[s..e];
+            let w = w.rsplit(|&c| c == b'/' || c == b'\\').next().unwrap_or(w);
+            let w = w.strip_suffix(b".exe").unwrap_or(w);
+            let digits = w.iter().rev().take_while(|c| c.is_ascii_digit()).count();
+            &w[..w.len() - digits]
+        };
+        let program = name(elements[n - 1]);
+        // This element's end, and the next element's span.
+        let close = i + find(&b[i..], 0, quote).filter(|&p| p <= PROBE)?;
+        let (vs, ve) = if close > i + 1 {
+            // Glued: `"-pS3cret"`.
+            if b[i] != b'p' || !elements[..n].iter().any(|&el| is_mysql_tool(name(el))) {
+                return None;
+            }
+            (i + 1, close)
+        } else {
+            let own_options = elements[..n - 1]
+                .iter()
+                .all(|&(s, e)| b[s..e].starts_with(b"-") || b[s..e].iter().all(u8::is_ascii_digit));
+            let wraps = match b[i] {
+                b'p' => program.eq_ignore_ascii_case(b"sshpass") && own_options,
+                _ => program.eq_ignore_ascii_case(b"redis-cli"),
+            };
+            let mut k = close + quote.len();
+            while k < b.len() && matches!(b[k], b' ' | b'\t' | b'\n') {
+                k += 1;
+            }
+            if !wraps || b.get(k) != Some(&b',') {
+                return None;
+            }
+            k += 1;
+            while k < b.len() && matches!(b[k], b' ' | b'\t' | b'\n') {
+                k += 1;
+            }
+            if !b[k..].starts_with(quote) {
+                return None;
+            }
+            let vs = k + quote.len();
+            (vs, vs + find(&b[vs..], 0, quote).filter(|&p| p <= PROBE)?)
+        };
+        let v = &self.s[vs..ve];
+        if vs == ve || vs < self.last || v.starts_with(['$', '{']) || is_placeholder(v) {
             return None;
         }
         self.put(vs, ve, Hit::Secret("secret"));
@@ -825,8 +937,12 @@ impl<E: Emit> Scanner<'_, '_, E> {
 /// when the value is `weak` (looks like a port, a pid, a path or a flag cluster); never
 /// prose (a word ending in `:`, `,` or `?`) or another command (`ssh`, `grep`, `tar`).
 /// `None` when no program is found (`mysql tunnel: ssh -p2222`).
-pub(super) fn cli_program(b: &[u8], i: usize, weak: bool) -> Option<(&[u8], &[u8])> {
-    let mut positional = if weak { 0 } else { 3 };
+pub(super) fn cli_program(
+    b: &[u8],
+    i: usize,
+    weak: bool,
+    mut positional: usize,
+) -> Option<(&[u8], &[u8])> {
     let from = i.saturating_sub(PROBE);
     let mut seg = b[from..i]
         .iter()
@@ -877,7 +993,9 @@ pub(super) fn cli_program(b: &[u8], i: usize, weak: bool) -> Option<(&[u8], &[u8
         if option(w) {
             continue;
         }
-        // `cmd="mysql`, `root@db01:~#`: the part after a quote, `=` or `:`.
+        // `cmd="mysql`, `root@db01:~#`: the part after a quote, `=` or `:`; a quoted path
+        // (`"C:\Program Files\MySQL\bin\mysql.exe"`) without its closing quote.
+        let w = w.strip_suffix(b"\"").unwrap_or(w);
         let w = w
             .rsplit(|&c| matches!(c, b'"' | b'\'' | b'=' | b':'))
             .next()
@@ -931,6 +1049,20 @@ pub(super) fn cli_program(b: &[u8], i: usize, weak: bool) -> Option<(&[u8], &[u8
                 || name.eq_ignore_ascii_case(b"sshpass")
                 || name.eq_ignore_ascii_case(b"redis-cli"))
         {
+            // The argument of a command that runs nothing (`grep -r mysql -pattern`,
+            // `systemctl status mysql -pager`, `find /usr/bin/mysql -prune`), unless a
+            // command starts again in between (`find . -exec mysql -pX`).
+            let argument = (0..j)
+                .rev()
+                .take_while(|&k| !matches!(word(k), b"--" | b"-exec" | b"exec" | b"-c"))
+                .any(|k| {
+                    let w = word(k);
+                    let w = w.rsplit(|&c| c == b'/').next().unwrap_or(w);
+                    !option(w) && is_other_command(w) && !runs_commands(w)
+                });
+            if argument {
+                return None;
+            }
             let options = if j + 1 < n {
                 &b[words[j + 1].0..words[n - 1].1]
             } else {
@@ -1014,9 +1146,33 @@ fn is_other_command(name: &[u8]) -> bool {
         b"psql",
         b"mongo",
         b"mongosh",
+        b"egrep",
+        b"zgrep",
+        b"rg",
+        b"which",
+        b"whereis",
+        b"locate",
+        b"man",
+        b"service",
+        b"pgrep",
+        b"pkill",
+        b"killall",
+        b"apt",
+        b"apt-get",
+        b"yum",
+        b"dnf",
+        b"brew",
     ]
     .iter()
     .any(|n| name.eq_ignore_ascii_case(n))
+}
+
+/// Whether the command `name` (one of [`is_other_command`]'s) runs a command given as
+/// its arguments (`ssh host mysql -pX`, `docker exec db mysql -pX`).
+fn runs_commands(name: &[u8]) -> bool {
+    [&b"ssh"[..], b"docker", b"kubectl", b"perf"]
+        .iter()
+        .any(|n| name.eq_ignore_ascii_case(n))
 }
 
 /// Whether `name` is MySQL's or MariaDB's client or one of their tools.
