@@ -257,6 +257,12 @@ fn look_alikes_are_kept() {
         // A status after a credential's key; a zero-padded amount.
         "otp_code: expired",
         "password: incorrect",
+        "contraseña: requerida",
+        "Passwort: geändert",
+        "hasło: wymagane",
+        "şifre: yanlış",
+        "password: not set",
+        "password: ******************",
         "DE 4: 000000010000",
     ];
     let lines = capture(|| {

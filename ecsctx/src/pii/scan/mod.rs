@@ -440,39 +440,85 @@ fn nonempty(vs: usize, end: usize, s: &str) -> Option<(usize, usize, usize)> {
 /// `token: missing`, `secret: ***`) or says what happened to it (`otp_code: expired`,
 /// `password: incorrect`): kept, there is nothing to hide.
 fn is_placeholder(v: &str) -> bool {
-    v.len() <= 10
-        && ([
-            "none",
-            "null",
-            "nil",
-            "undefined",
-            "true",
-            "false",
-            "required",
-            "missing",
-            "empty",
-            "unset",
-            "redacted",
-            "[redacted]",
-            "[filtered]",
-            "n/a",
-            "expired",
-            "invalid",
-            "incorrect",
-            "wrong",
-            "mismatch",
-            "verified",
-            "sent",
-            "changed",
-            "rejected",
-            "failed",
-            "accepted",
-            "valid",
-        ]
-        .iter()
-        .any(|p| v.eq_ignore_ascii_case(p))
-            || v.bytes().all(|c| c == b'*'))
+    (v.len() <= 16 && PLACEHOLDERS.iter().any(|p| v.eq_ignore_ascii_case(p)))
+        || v.bytes().all(|c| c == b'*')
 }
+
+/// The values [`is_placeholder`] keeps: no value, and a status in the languages whose
+/// password keys the scanner reads (`contraseña: requerida`, `Passwort: geändert`,
+/// `hasło: wymagane`; a password that is one of these words is no secret).
+const PLACEHOLDERS: &[&str] = &[
+    "none",
+    "null",
+    "nil",
+    "undefined",
+    "true",
+    "false",
+    "required",
+    "missing",
+    "empty",
+    "unset",
+    "not set",
+    "redacted",
+    "[redacted]",
+    "[filtered]",
+    "n/a",
+    // English statuses.
+    "expired",
+    "invalid",
+    "incorrect",
+    "wrong",
+    "mismatch",
+    "verified",
+    "sent",
+    "changed",
+    "rejected",
+    "failed",
+    "accepted",
+    "valid",
+    // Spanish, Portuguese, Italian, French.
+    "requerida",
+    "requerido",
+    "inválida",
+    "inválido",
+    "incorrecta",
+    "incorrecto",
+    "incorreta",
+    "expirada",
+    "caducada",
+    "cambiada",
+    "obrigatória",
+    "alterada",
+    "errata",
+    "scaduta",
+    "richiesta",
+    "invalide",
+    "requis",
+    "expiré",
+    "expirée",
+    "modifié",
+    // German, Dutch, Swedish, Polish, Turkish.
+    "geändert",
+    "ungültig",
+    "falsch",
+    "abgelaufen",
+    "erforderlich",
+    "fehlt",
+    "vereist",
+    "ongeldig",
+    "onjuist",
+    "verlopen",
+    "gewijzigd",
+    "saknas",
+    "ogiltigt",
+    "fel",
+    "wymagane",
+    "wygasło",
+    "zmienione",
+    "gerekli",
+    "yanlış",
+    "geçersiz",
+];
 
 /// A value the masker already wrote: a label, a token or ciphertext, a truncated card.
 pub(crate) fn is_masked(v: &str) -> bool {
