@@ -180,6 +180,16 @@ const FORMS: &[(&str, &str)] = &[
         r#"new ProcessBuilder("redis-cli", "-h", "r1", "-a", "Zq8Lm1BKHM")"#,
         "Zq8Lm1BKHM",
     ),
+    // PIN blocks and chip data in groups of hex digits, or after `0x`.
+    ("pinblock 04 12 AC 89 FF FF 12 34 ok", "AC 89 FF FF"),
+    ("pin_block=0412 AC89 FFFF 1234", "AC89 FFFF"),
+    ("PIN block: 0412 AC89 FFFF 1234 ok", "AC89 FFFF"),
+    ("DE 52: 0x8415A1B2C3D4E5F6", "8415A1B2C3D4E5F6"),
+    ("DE 52: 84 15 A1 B2 C3 D4 E5 F6 ok", "A1 B2 C3 D4"),
+    (
+        "DE 55: 9F 26 08 A1 B2 C3 D4 E5 F6 A7 B8 9F 27 01 80 ok",
+        "A1 B2 C3 D4",
+    ),
     // An address encoded twice (a URL in a URL's parameter).
     ("to=j.doe%2540example.com&x=1", "j.doe"),
 ];
@@ -264,6 +274,8 @@ fn look_alikes_are_kept() {
         "password: not set",
         "password: ******************",
         "DE 4: 000000010000",
+        "DE 52: 12 34 ok",
+        "pin 12 34 ok",
     ];
     let lines = capture(|| {
         for c in clean {

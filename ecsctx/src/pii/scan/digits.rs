@@ -252,7 +252,29 @@ impl<E: Emit> Scanner<'_, '_, E> {
         {
             ve += 1;
         }
-        let (de, v) = (iso_number(&b[i..k]), &b[vs..ve]);
+        let de = iso_number(&b[i..k]);
+        // A labelled PIN block or chip data with a `0x` or in groups of hex digits (`DE 52:
+        // 0x8415…`, `DE 52: 84 15 A1 B2 C3 D4 E5 F6`, `DE 55: 9F 26 08 …`).
+        let vs = if (labelled || jpos)
+            && (b[vs..ve].starts_with(b"0x") || b[vs..ve].starts_with(b"0X"))
+        {
+            vs + 2
+        } else {
+            vs
+        };
+        let grouped = (labelled || jpos)
+            .then(|| match (de, ve - vs) {
+                (52, 2 | 4) => split_pin_block(b, vs, ve - vs),
+                (55, 2) => hex_pairs_end(b, vs).filter(|&e| e - vs >= 8 * 3 - 1),
+                _ => None,
+            })
+            .flatten();
+        if let Some(e) = grouped {
+            self.scan_name(k, vs);
+            self.put(vs, e, Hit::Track);
+            return Some(e);
+        }
+        let v = &b[vs..ve];
         // A bare number's hex value is as a switch prints it: capitals, a letter among
         // them (`[52] 5f3a9c1e7b2d4a60` is a span id).
         let printed = !(matches!(de, 52 | 55) && !labelled && !jpos)
@@ -721,6 +743,23 @@ pub(super) fn iso_sad_field(d: &[u8]) -> bool {
 /// 16 hex digits; chip data (55) hex TLV, an even count of 16 or more; track 2 or 3 (35,
 /// 36) 12 digits or more with a field separator (`=` or `D`); track 1 (45) 12 digits or
 /// more with its `^` separators.
+/// The end of hex pairs joined by single spaces from `vs` (`9F 26 08 A1 …`).
+pub(super) fn hex_pairs_end(b: &[u8], vs: usize) -> Option<usize> {
+    let pair = |k: usize| {
+        b.get(k..k + 2)
+            .is_some_and(|p| p.iter().all(u8::is_ascii_hexdigit))
+            && !b.get(k + 2).is_some_and(u8::is_ascii_alphanumeric)
+    };
+    if !pair(vs) {
+        return None;
+    }
+    let mut e = vs + 2;
+    while e - vs < 1024 && b.get(e) == Some(&b' ') && pair(e + 1) {
+        e += 3;
+    }
+    Some(e)
+}
+
 pub(super) fn iso_value_shape(de: u32, v: &[u8]) -> bool {
     let digits = v.iter().filter(|c| c.is_ascii_digit()).count();
     let hex = v.iter().all(u8::is_ascii_hexdigit);

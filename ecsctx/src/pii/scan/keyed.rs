@@ -415,8 +415,14 @@ impl<E: Emit> Scanner<'_, '_, E> {
                         .get(lead_digits)
                         .is_some_and(|c| c.is_ascii_alphanumeric())
             };
+            // `PIN block 0412 AC89 FFFF 1234`: a block written in groups.
+            let lead_hex = v.iter().take_while(|c| c.is_ascii_hexdigit()).count();
+            let split = (class == Class::Sad && matches!(lead_hex, 2 | 4))
+                .then(|| split_pin_block(b, vs, lead_hex))
+                .flatten();
             let (ok, end) = match class {
                 Class::Cvv => (number(3, 4), vs + lead_digits),
+                Class::Sad if split.is_some() => (true, split.unwrap_or(end)),
                 Class::Sad if number(4, 12) => (true, vs + lead_digits),
                 Class::Sad => (v.len() == 16 && v.iter().all(u8::is_ascii_hexdigit), end),
                 _ if digit_only => (false, end),
@@ -669,6 +675,11 @@ impl<E: Emit> Scanner<'_, '_, E> {
         } else if class == Class::NationalId && b[vs].is_ascii_digit() {
             // `SSN: 123 45 6789`: an id's groups.
             end = id_run_end(b, vs).max(end);
+        } else if class == Class::Sad && matches!(end - vs, 2 | 4) {
+            // `pin_block=0412 AC89 FFFF 1234`: a PIN block's groups.
+            if let Some(e) = split_pin_block(b, vs, end - vs) {
+                end = e;
+            }
         } else if class == Class::Card && b[vs].is_ascii_digit() {
             // `pan = 4111 1111 1111 1111`: a card number's groups (not a CVV after them).
             end = card_groups_end(b, vs).max(end);

@@ -446,6 +446,11 @@ impl<E: Emit> Scanner<'_, '_, E> {
         };
         let (ve, ok) = if hex == 16 && digits < 16 {
             (vs + 16, true)
+        } else if let Some(ve) = (!cvv && (hex == 2 || hex == 4))
+            .then(|| split_pin_block(b, vs, hex))
+            .flatten()
+        {
+            (ve, true)
         } else {
             let ok = if cvv {
                 (3..=4).contains(&digits)
@@ -1086,6 +1091,28 @@ pub(super) fn cli_program(
         }
     }
     None
+}
+
+/// The end of a PIN block written in groups of `size` (2 or 4) hex digits joined by one
+/// space, `-` or `:` (`04 12 AC 89 FF FF 12 34`, `0412-AC89-FFFF-1234`), starting at
+/// `vs`: 16 hex digits in all.
+pub(super) fn split_pin_block(b: &[u8], vs: usize, size: usize) -> Option<usize> {
+    let groups = 16 / size;
+    let mut k = vs;
+    for g in 0..groups {
+        if g > 0 {
+            if !matches!(b.get(k), Some(b' ' | b'-' | b':')) || b.get(k) != b.get(vs + size) {
+                return None;
+            }
+            k += 1;
+        }
+        let r = b.get(k..k + size)?;
+        if !r.iter().all(u8::is_ascii_hexdigit) {
+            return None;
+        }
+        k += size;
+    }
+    Some(k)
 }
 
 /// The words that may stand between a CVV's or PIN's key and its number (`cvv no. 576`,
