@@ -180,6 +180,46 @@ const FORMS: &[(&str, &str)] = &[
         r#"new ProcessBuilder("redis-cli", "-h", "r1", "-a", "Zq8Lm1BKHM")"#,
         "Zq8Lm1BKHM",
     ),
+    // Red-team round 12: a password key in another script before a credential-shaped
+    // value without a separator; a client's password in prose that names a command
+    // before it; flags whose value is a status word; more argument-list forms.
+    (
+        "request failed contraseña\t4EsgaGhxSJ retry=3",
+        "4EsgaGhxSJ",
+    ),
+    ("contraseña is 4EsgaGhxSJ", "4EsgaGhxSJ"),
+    ("パスワード Xk9QwZ7p", "Xk9QwZ7p"),
+    (
+        "backup service ran mysqldump -uroot -pZk8qW3xR app",
+        "Zk8qW3xR",
+    ),
+    ("which then ran sshpass -p Zk8qW3xR ssh h", "Zk8qW3xR"),
+    (
+        "could not find backup, running mysqldump -uroot -pZk8qW3xR app",
+        "Zk8qW3xR",
+    ),
+    ("find . -execdir mysql -pZk8qW3xR {} ;", "Zk8qW3xR"),
+    ("mysql -uroot -pvalid", "-pvalid"),
+    ("redis-cli get k -a 123456", "123456"),
+    (
+        r"'C:\Program Files\MySQL\bin\mysql.exe' -uroot -pXk9Lm2q",
+        "Xk9Lm2q",
+    ),
+    (r#""C:\MySQL\bin\MYSQL.EXE" -pXk9Lm2q"#, "Xk9Lm2q"),
+    ("spawn('mysql', ['-uroot', '-pXk9Lm2q'])", "Xk9Lm2q"),
+    (
+        r#"Command::new("mysql").arg("-uroot").arg("-pXk9Lm2q")"#,
+        "Xk9Lm2q",
+    ),
+    (
+        r#"["sudo", "sshpass", "-p", "Xk9Lm2q", "ssh", "h"]"#,
+        "Xk9Lm2q",
+    ),
+    (
+        r#"["docker", "exec", "db", "redis-cli", "-a", "Xk9Lm2q"]"#,
+        "Xk9Lm2q",
+    ),
+    ("args [mysql -uroot -pXk9Lm2q]", "Xk9Lm2q"),
     // PIN blocks and chip data in groups of hex digits, or after `0x`.
     ("pinblock 04 12 AC 89 FF FF 12 34 ok", "AC 89 FF FF"),
     ("pin_block=0412 AC89 FFFF 1234", "AC89 FFFF"),
@@ -275,6 +315,19 @@ fn look_alikes_are_kept() {
         "password: ******************",
         "DE 4: 000000010000",
         "DE 52: 12 34 ok",
+        "mysql8 port -p3306 exposed",
+        "mysqldump then pigz -p4 dump.sql",
+        "mysql 8.0 listens on -p3306",
+        "mysql slow query pidstat -p4312",
+        "mysqldump running renice -p4312",
+        r#"["docker", "run", "--name", "mysql", "-p3306:3306", "mysql:8"]"#,
+        r#"["grep", "-r", "mysql", "-pattern"]"#,
+        r#"["lsof", "-u", "mysql", "-p4312"]"#,
+        r#"["redis-cli", "-a", "-n"]"#,
+        r#"Command::new("ssh").arg("-p").arg("2222")"#,
+        "$ grep -r mysql -pattern",
+        "şifre değiştirildi",
+        "hasło wygasło",
         "pin 12 34 ok",
     ];
     let lines = capture(|| {

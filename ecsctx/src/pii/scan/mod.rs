@@ -440,14 +440,18 @@ fn nonempty(vs: usize, end: usize, s: &str) -> Option<(usize, usize, usize)> {
 /// `token: missing`, `secret: ***`) or says what happened to it (`otp_code: expired`,
 /// `password: incorrect`): kept, there is nothing to hide.
 fn is_placeholder(v: &str) -> bool {
-    (v.len() <= 16 && PLACEHOLDERS.iter().any(|p| v.eq_ignore_ascii_case(p)))
+    is_no_value(v) || (v.len() <= 16 && STATUSES.iter().any(|p| v.eq_ignore_ascii_case(p)))
+}
+
+/// [`is_placeholder`] without the statuses: a flag's value (`mysql -pvalid`, `redis-cli
+/// -a sent`) says nothing about what happened to it.
+fn is_no_value(v: &str) -> bool {
+    (v.len() <= 16 && NO_VALUES.iter().any(|p| v.eq_ignore_ascii_case(p)))
         || v.bytes().all(|c| c == b'*')
 }
 
-/// The values [`is_placeholder`] keeps: no value, and a status in the languages whose
-/// password keys the scanner reads (`contraseña: requerida`, `Passwort: geändert`,
-/// `hasło: wymagane`; a password that is one of these words is no secret).
-const PLACEHOLDERS: &[&str] = &[
+/// Values that stand for no value.
+const NO_VALUES: &[&str] = &[
     "none",
     "null",
     "nil",
@@ -463,7 +467,12 @@ const PLACEHOLDERS: &[&str] = &[
     "[redacted]",
     "[filtered]",
     "n/a",
-    // English statuses.
+];
+
+/// Statuses, in English and the languages whose password keys the scanner reads
+/// (`contraseña: requerida`, `Passwort: geändert`, `hasło: wymagane`; a password that is
+/// one of these words is no secret).
+const STATUSES: &[&str] = &[
     "expired",
     "invalid",
     "incorrect",
@@ -476,7 +485,6 @@ const PLACEHOLDERS: &[&str] = &[
     "failed",
     "accepted",
     "valid",
-    // Spanish, Portuguese, Italian, French.
     "requerida",
     "requerido",
     "inválida",
@@ -497,7 +505,6 @@ const PLACEHOLDERS: &[&str] = &[
     "expiré",
     "expirée",
     "modifié",
-    // German, Dutch, Swedish, Polish, Turkish.
     "geändert",
     "ungültig",
     "falsch",

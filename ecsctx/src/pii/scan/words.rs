@@ -201,7 +201,7 @@ impl<E: Emit> Scanner<'_, '_, E> {
             .any(|w| v.eq_ignore_ascii_case(w))
             // Another flag (`git commit -a -m fix`).
             || (!glued && v.starts_with('-'));
-        if vs == ve || vs < self.last || v.starts_with('$') || is_placeholder(v) || prose {
+        if vs == ve || vs < self.last || v.starts_with('$') || is_no_value(v) || prose {
             return None;
         }
         // A value a password rarely is (a port, a pid, `3306:3306`, a path) needs its
@@ -216,12 +216,20 @@ impl<E: Emit> Scanner<'_, '_, E> {
             || (glued && v.len() <= 4 && v.bytes().all(|c| c.is_ascii_lowercase()));
         // MySQL's port is `-P`: glued to `-p`, digits or a short word are its password
         // still (`mysql mydb -p123456`), so its own words may stand before the flag.
-        let mysql_value =
-            glued && b[i] == b'p' && !v.starts_with(['/', '.', '~']) && !v.contains(':');
+        // (A number of fewer than 6 digits is as often a port, a pid or a count. So is
+        // `redis-cli`'s `-a` value.)
+        let retry = glued
+            && !v.starts_with(['/', '.', '~'])
+            && !v.contains(':')
+            && (v.len() >= 6 || !v.bytes().all(|c| c.is_ascii_digit()));
         let ok = match (b[i], cli_program(b, i, weak, if weak { 0 } else { 3 })) {
             (b'p', Some((name, _))) if glued && is_mysql_tool(name) => true,
-            (b'p', None) if weak && mysql_value => {
+            (b'p', None) if weak && retry => {
                 cli_program(b, i, weak, 3).is_some_and(|(name, _)| is_mysql_tool(name))
+            }
+            (b'a', None) if weak && v.len() >= 6 && v.bytes().all(|c| c.is_ascii_digit()) => {
+                cli_program(b, i, weak, 3)
+                    .is_some_and(|(name, _)| name.eq_ignore_ascii_case(b"redis-cli"))
             }
             // `sshpass -e ssh -p 2222 host`: that `-p` is the port of the wrapped `ssh`.
             (b'p', Some((name, options))) => {
@@ -253,22 +261,36 @@ impl<E: Emit> Scanner<'_, '_, E> {
             _ => b"'",
         };
         let open = i - 1 - quote.len();
-        // The elements before this one, last first, to the list's opening bracket.
-        let mut elements: [(usize, usize); 12] = [(0, 0); 12];
+        // The elements before this one, last first, to the list's opening bracket: `, `
+        // between them, or `).arg(` (Rust's `Command`); a bracket after a comma opens an
+        // inner list (`spawn('mysql', ['-uroot', '-pX'])`).
+        let mut elements: [(usize, usize); 24] = [(0, 0); 24];
         let mut n = 0;
         let mut k = open;
-        loop {
-            while k > 0 && matches!(b[k - 1], b' ' | b'\t' | b'\n') {
-                k -= 1;
+        let skip_ws = |k: &mut usize| {
+            while *k > 0 && matches!(b[*k - 1], b' ' | b'\t' | b'\n') {
+                *k -= 1;
             }
+        };
+        loop {
+            skip_ws(&mut k);
             match k.checked_sub(1).map(|p| b[p]) {
                 Some(b',') if n < elements.len() => k -= 1,
-                Some(b'[' | b'(') if n > 0 => break,
+                Some(b'(') if b[..k].ends_with(b").arg(") => k -= 6,
+                Some(b'[' | b'(') if n < elements.len() => {
+                    let mut c = k - 1;
+                    skip_ws(&mut c);
+                    if c > 0 && b[c - 1] == b',' {
+                        k = c - 1;
+                    } else if n > 0 {
+                        break;
+                    } else {
+                        return None;
+                    }
+                }
                 _ => return None,
             }
-            while k > 0 && matches!(b[k - 1], b' ' | b'\t' | b'\n') {
-                k -= 1;
-            }
+            skip_ws(&mut k);
             // `"…"` ending at `k`.
             let end = k.checked_sub(quote.len()).filter(|&e| b[e..k] == *quote)?;
             let start = find_back(&b[..end], quote, PROBE)? + quote.len();
@@ -276,26 +298,45 @@ impl<E: Emit> Scanner<'_, '_, E> {
             n += 1;
             k = start - quote.len();
         }
-        let name = |(s, e): (usize, usize)| {
-            let w = &b[s..e];
+        // First to last.
+        elements[..n].reverse();
+        let el = |f: usize| &b[elements[f].0..elements[f].1];
+        let name = |f: usize| {
+            let w = el(f);
             let w = w.rsplit(|&c| c == b'/' || c == b'\\').next().unwrap_or(w);
-            let w = w.strip_suffix(b".exe").unwrap_or(w);
+            let w = match w.len().checked_sub(4) {
+                Some(x) if w[x..].eq_ignore_ascii_case(b".exe") => &w[..x],
+                _ => w,
+            };
             let digits = w.iter().rev().take_while(|c| c.is_ascii_digit()).count();
             &w[..w.len() - digits]
         };
-        let program = name(elements[n - 1]);
+        // The program: the last client named before the flag, not an option's argument
+        // (`["docker", "run", "--name", "mysql", "-p3306:3306"]`), in a list whose own
+        // program runs commands (`["grep", "-r", "mysql", "-pattern"]` does not).
+        let p = (0..n).rev().find(|&f| {
+            let w = name(f);
+            is_mysql_tool(w)
+                || w.eq_ignore_ascii_case(b"sshpass")
+                || w.eq_ignore_ascii_case(b"redis-cli")
+        })?;
+        if p > 0 && (names_an_argument(el(p - 1)) || runs_nothing(name(0), Some(el(1)))) {
+            return None;
+        }
+        let program = name(p);
         // This element's end, and the next element's span.
         let close = i + find(&b[i..], 0, quote).filter(|&p| p <= PROBE)?;
         let (vs, ve) = if close > i + 1 {
             // Glued: `"-pS3cret"`.
-            if b[i] != b'p' || !elements[..n].iter().any(|&el| is_mysql_tool(name(el))) {
+            if b[i] != b'p' || !is_mysql_tool(program) {
                 return None;
             }
             (i + 1, close)
         } else {
-            let own_options = elements[..n - 1]
-                .iter()
-                .all(|&(s, e)| b[s..e].starts_with(b"-") || b[s..e].iter().all(u8::is_ascii_digit));
+            let own_options = (p + 1..n).all(|f| {
+                let w = el(f);
+                w.starts_with(b"-") || w.iter().all(u8::is_ascii_digit)
+            });
             let wraps = match b[i] {
                 b'p' => program.eq_ignore_ascii_case(b"sshpass") && own_options,
                 _ => program.eq_ignore_ascii_case(b"redis-cli"),
@@ -318,7 +359,7 @@ impl<E: Emit> Scanner<'_, '_, E> {
             (vs, vs + find(&b[vs..], 0, quote).filter(|&p| p <= PROBE)?)
         };
         let v = &self.s[vs..ve];
-        if vs == ve || vs < self.last || v.starts_with(['$', '{']) || is_placeholder(v) {
+        if vs == ve || vs < self.last || v.starts_with(['$', '{', '-']) || is_no_value(v) {
             return None;
         }
         self.put(vs, ve, Hit::Secret("secret"));
@@ -341,12 +382,16 @@ impl<E: Emit> Scanner<'_, '_, E> {
             return None;
         }
         let (vs, ve, resume) = self.keyed_value(i, i + n, Class::Secret)?;
-        // After a separator only (`Şifre yanlış` is prose), and not a word of the key's
-        // own script (`пароль: неверный` is a status; a password is rarely written so).
+        // After a separator, or a value with a credential's shape in ASCII after a space,
+        // a tab or `is` (`パスワード Xk9QwZ7p`; `Şifre yanlış`, `şifre değiştirildi` are
+        // prose); never a word of the key's own script (`пароль: неверный` is a status; a
+        // password is rarely written so).
         let separated = b[i + n..vs]
             .iter()
             .any(|&c| matches!(c, b':' | b'=' | b'"' | b'\'' | b'>') || c >= 0x80);
-        if !separated || b.get(vs).is_some_and(|&c| c >= 0x80) {
+        let v = &b[vs..ve];
+        let credential = v.is_ascii() && looks_like_credential(v);
+        if !(separated || credential) || b.get(vs).is_some_and(|&c| c >= 0x80) {
             return None;
         }
         // What stands between the key and its value (an element's attributes) is text
@@ -1000,46 +1045,28 @@ pub(super) fn cli_program(
         }
         // `cmd="mysql`, `root@db01:~#`: the part after a quote, `=` or `:`; a quoted path
         // (`"C:\Program Files\MySQL\bin\mysql.exe"`) without its closing quote.
-        let w = w.strip_suffix(b"\"").unwrap_or(w);
         let w = w
-            .rsplit(|&c| matches!(c, b'"' | b'\'' | b'=' | b':'))
+            .strip_suffix(b"\"")
+            .or_else(|| w.strip_suffix(b"'"))
+            .unwrap_or(w);
+        let w = w
+            .rsplit(|&c| matches!(c, b'"' | b'\'' | b'=' | b':' | b'['))
             .next()
             .unwrap_or(w);
         let base = w.rsplit(|&c| c == b'/' || c == b'\\').next().unwrap_or(w);
         // A path names a program under `bin`/`sbin`, after `./`, or as an `.exe`
         // (`/usr/bin/mysql`; not `/var/lib/mysql`).
         let dir = &w[..w.len() - base.len()];
+        let exe = base.len() > 4 && base[base.len() - 4..].eq_ignore_ascii_case(b".exe");
         let program_path = dir.is_empty()
             || dir.ends_with(b"bin/")
             || dir.ends_with(b"bin\\")
             || dir == b"./"
-            || base.ends_with(b".exe");
-        let base = base.strip_suffix(b".exe").unwrap_or(base);
+            || exe;
+        let base = if exe { &base[..base.len() - 4] } else { base };
         let digits = base.iter().rev().take_while(|c| c.is_ascii_digit()).count();
         let name = &base[..base.len() - digits];
-        let named_argument = j > 0
-            && matches!(
-                word(j - 1),
-                b"--name"
-                    | b"-name"
-                    | b"-h"
-                    | b"--host"
-                    | b"--hostname"
-                    | b"--link"
-                    | b"--network"
-                    | b"--namespace"
-                    | b"--container"
-                    | b"-u"
-                    | b"-U"
-                    | b"--user"
-                    | b"--unit"
-                    | b"-L"
-                    | b"--login"
-                    | b"-C"
-                    | b"--volume"
-                    | b"-w"
-                    | b"--workdir"
-            )
+        let named_argument = j > 0 && names_an_argument(word(j - 1))
             // Also flags of their own elsewhere (`sudo -i mysql -pX`): an argument only
             // before a value like a port (`ssh -l mysql -p2222`).
             || (weak && j > 0 && matches!(word(j - 1), b"-i" | b"-v" | b"-l" | b"-n"));
@@ -1057,15 +1084,11 @@ pub(super) fn cli_program(
             // The argument of a command that runs nothing (`grep -r mysql -pattern`,
             // `systemctl status mysql -pager`, `find /usr/bin/mysql -prune`), unless a
             // command starts again in between (`find . -exec mysql -pX`).
-            let argument = (0..j)
-                .rev()
-                .take_while(|&k| !matches!(word(k), b"--" | b"-exec" | b"exec" | b"-c"))
-                .any(|k| {
-                    let w = word(k);
-                    let w = w.rsplit(|&c| c == b'/').next().unwrap_or(w);
-                    !option(w) && is_other_command(w) && !runs_commands(w)
-                });
-            if argument {
+            let first = (0..j).find(|&k| !is_prompt(word(k)));
+            if first.is_some_and(|f| {
+                runs_nothing(word(f), Some(word(f + 1)))
+                    && !(f + 1..j).any(|k| starts_a_command(word(k)))
+            }) {
                 return None;
             }
             let options = if j + 1 < n {
@@ -1189,9 +1212,85 @@ fn is_other_command(name: &[u8]) -> bool {
         b"yum",
         b"dnf",
         b"brew",
+        b"pigz",
+        b"pidstat",
+        b"renice",
+        b"kill",
     ]
     .iter()
     .any(|n| name.eq_ignore_ascii_case(n))
+}
+
+/// Whether an option names an argument (`--name mysql`, `-u mysql`, `-C /var/lib/mysql`):
+/// the word after it is no program.
+pub(super) fn names_an_argument(option: &[u8]) -> bool {
+    matches!(
+        option,
+        b"--name"
+            | b"-name"
+            | b"-h"
+            | b"--host"
+            | b"--hostname"
+            | b"--link"
+            | b"--network"
+            | b"--namespace"
+            | b"--container"
+            | b"-u"
+            | b"-U"
+            | b"--user"
+            | b"--unit"
+            | b"-L"
+            | b"--login"
+            | b"-C"
+            | b"--volume"
+            | b"-w"
+            | b"--workdir"
+    )
+}
+
+/// Whether a word starts another command inside the one before it (`find . -exec …`,
+/// `kubectl exec db -- …`, `sh -c …`).
+pub(super) fn starts_a_command(w: &[u8]) -> bool {
+    matches!(
+        w,
+        b"--" | b"-exec" | b"-execdir" | b"-ok" | b"-okdir" | b"exec" | b"-c"
+    )
+}
+
+/// Whether a word is a shell prompt (`$`, `#`, `root@db01:~#`, `PS C:\>`).
+fn is_prompt(w: &[u8]) -> bool {
+    matches!(w.last(), Some(b'$' | b'#' | b'>')) || w == b"PS"
+}
+
+/// Whether the command `name` (and the word after it, `next`) invokes a command that runs
+/// nothing given as its arguments (`grep -r`, `systemctl status`, `find
+/// /usr/bin`): a command's name that is no English word, or one that is (`find`,
+/// `which`, `service`) followed by an option or a path, as a shell command is and prose
+/// is not (`find backup, running mysqldump -pX`).
+fn runs_nothing(name: &[u8], next: Option<&[u8]>) -> bool {
+    let name = name.rsplit(|&c| c == b'/').next().unwrap_or(name);
+    if !is_other_command(name) || runs_commands(name) {
+        return false;
+    }
+    let english = [
+        &b"find"[..],
+        b"which",
+        b"locate",
+        b"man",
+        b"service",
+        b"less",
+        b"head",
+        b"tail",
+        b"top",
+        b"cat",
+        b"kill",
+    ]
+    .iter()
+    .any(|w| name.eq_ignore_ascii_case(w));
+    !english
+        || next
+            .and_then(|w| w.first())
+            .is_some_and(|c| matches!(c, b'-' | b'/' | b'.' | b'~'))
 }
 
 /// Whether the command `name` (one of [`is_other_command`]'s) runs a command given as
