@@ -220,6 +220,9 @@ const FORMS: &[(&str, &str)] = &[
         "Xk9Lm2q",
     ),
     ("args [mysql -uroot -pXk9Lm2q]", "Xk9Lm2q"),
+    // A command line's value is a shell word: a comma or a brace is part of it.
+    ("mysql mydb -p12,34 ok", ",34"),
+    ("mysql -uroot -pab,c}d app", "c}d"),
     // PIN blocks and chip data in groups of hex digits, or after `0x`.
     ("pinblock 04 12 AC 89 FF FF 12 34 ok", "AC 89 FF FF"),
     ("pin_block=0412 AC89 FFFF 1234", "AC89 FFFF"),

@@ -192,7 +192,7 @@ impl<E: Emit> Scanner<'_, '_, E> {
                 vs += 1;
                 vs + b[vs..].iter().take(PROBE).position(|&c| c == q)?
             }
-            _ => bare_end_within(b, vs, PROBE),
+            _ => shell_word_end(b, vs),
         };
         let v = &self.s[vs..ve];
         // (`redis-cli -a is deprecated`: prose about the flag.)
@@ -1662,6 +1662,38 @@ pub(super) static KNOWN_FIRST: [bool; 256] = {
 };
 
 /// The end of a bare (unquoted) value.
+/// The end of an unquoted shell word at `vs` (a command line's value: `-pab,c}d` is one
+/// word): whitespace, a command's separator, a closing bracket, a quote or a redirection
+/// ends it, within [`PROBE`] bytes.
+pub(super) fn shell_word_end(b: &[u8], vs: usize) -> usize {
+    let mut k = vs;
+    while k < b.len()
+        && k - vs < PROBE
+        && !matches!(
+            b[k],
+            b' ' | b'\t'
+                | b'\n'
+                | b'\r'
+                | b'&'
+                | b';'
+                | b'|'
+                | b')'
+                | b']'
+                | b'"'
+                | b'\''
+                | b'`'
+                | b'<'
+                | b'>'
+        )
+    {
+        k += 1;
+    }
+    while k < b.len() && b[k] & 0xC0 == 0x80 {
+        k += 1;
+    }
+    k
+}
+
 pub(super) fn bare_end(b: &[u8], vs: usize) -> usize {
     bare_end_within(b, vs, usize::MAX)
 }
