@@ -222,6 +222,10 @@ const FORMS: &[(&str, &str)] = &[
     ("args [mysql -uroot -pXk9Lm2q]", "Xk9Lm2q"),
     // A command line's value is a shell word: a comma or a brace is part of it.
     ("mysql mydb -p12,34 ok", ",34"),
+    // A phone in groups like a list of numbers: a trunk `0`, a `+` or a phone word.
+    ("call 06 12 34 56 78", "34 56 78"),
+    ("ids 1 2 3 4 5 +1 212 555 0134", "555 0134"),
+    ("91 234 56 78 ok", "234 56 78"),
     ("mysql -uroot -pab,c}d app", "c}d"),
     // PIN blocks and chip data in groups of hex digits, or after `0x`.
     ("pinblock 04 12 AC 89 FF FF 12 34 ok", "AC 89 FF FF"),
@@ -318,6 +322,9 @@ fn look_alikes_are_kept() {
         "password: ******************",
         "DE 4: 000000010000",
         "DE 52: 12 34 ok",
+        "ids 10 20 30 40 50 60",
+        "retry delays 15 30 60 120 240 480 ms",
+        "scores 12 34 56 78 90 12:30",
         "mysql8 port -p3306 exposed",
         "mysqldump then pigz -p4 dump.sql",
         "mysql 8.0 listens on -p3306",

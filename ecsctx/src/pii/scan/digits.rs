@@ -471,6 +471,21 @@ impl<E: Emit> Scanner<'_, '_, E> {
                             // `"GET / HTTP/1.1" 204 77397`: a status and a byte count.
                             || after_http_version(b, g[i].start))
                 };
+                // `ids 10 20 30 40 50 60`: five or more short numbers, the first not a
+                // trunk prefix's `0`, are a list, read whole (a phone in such groups
+                // starts with `0` or `+`: `06 12 34 56 78`).
+                if let Some(j) = phone.filter(|&j| {
+                    plain
+                        && !after_phone_word(b, g[i].start)
+                        && j - i >= 4
+                        && b[g[i].start] != b'0'
+                        && g[i..=j]
+                            .iter()
+                            .all(|g| g.digits <= 3 && g.plus_start == g.start)
+                }) {
+                    i = j + 1;
+                    continue;
+                }
                 if let Some(j) = phone.filter(|&j| !keep(j)) {
                     let start = g[i].plus_start;
                     if start >= self.last {
