@@ -249,9 +249,12 @@ impl<E: Emit> Scanner<'_, '_, E> {
     /// flag's letter `i` inside the quoted element `"-p…"`: glued to `-p` for `mysql`,
     /// `mariadb` and their tools (`["mysql", "-uroot", "-pS3cret"]`); the next element after
     /// `"-p"` for `sshpass` (`["sshpass", "-p", "S3cret", "ssh", "host"]`) or after `"-a"`
-    /// for `redis-cli`. The program is an earlier element of the same list (a path or an
-    /// `.exe` counts by its name); `\"` quotes (JSON inside a string) count as quotes.
-    /// Masked; where to go on.
+    /// for `redis-cli`. The program is the last of these clients named before the flag
+    /// (a path or an `.exe` counts by its name), not an option's argument (`"--name",
+    /// "mysql"`), in a list whose first program may run it (`["grep", "-r", "mysql",
+    /// "-pattern"]` does not). Elements are joined by commas or by Rust's `).arg(`; an
+    /// inner list continues the outer one (`spawn('mysql', ['-pX'])`); `\"` quotes (JSON
+    /// inside a string) count as quotes. Masked; where to go on.
     #[inline(never)]
     pub(super) fn argv_password(&mut self, i: usize) -> Option<usize> {
         let b = self.b;
