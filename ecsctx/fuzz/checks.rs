@@ -77,7 +77,8 @@ pub fn masker(data: &[u8]) {
             // Text that reads as one only because what was glued to it became a label
             // (`a@b.cc4111…^` → `a@b.cc[SAD-MASKED]`) was no address in the input.
             let end = left.0.as_ptr() as usize - shown.as_ptr() as usize + left.0.len();
-            let after = &shown[end..];
+            // (Past the dots and dashes a domain ends before: `a@b.cc-----[SAD-MASKED]`.)
+            let after = shown[end..].trim_start_matches(['.', '-']);
             if after.starts_with("[PII_REDACTED]")
                 || (after.starts_with('[')
                     && after

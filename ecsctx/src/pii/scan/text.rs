@@ -126,7 +126,19 @@ pub(super) fn email_span_sep(
                 if let Some(e) = domain_end(s, at + sep, end) {
                     return Some(e);
                 }
-                end = at + sep + s[at + sep..end].rfind('.')?;
+                // A top-level domain holds letters only: what is glued to its letters
+                // is not the address's (`a@db.example-x`, `a@ex.com2`).
+                let dot = at + sep + s[at + sep..end].rfind('.')?;
+                let letters = s[dot + 1..end]
+                    .bytes()
+                    .take_while(u8::is_ascii_alphabetic)
+                    .count();
+                if letters >= 2 && dot + 1 + letters < end {
+                    if let Some(e) = domain_end(s, at + sep, dot + 1 + letters) {
+                        return Some(e);
+                    }
+                }
+                end = dot;
             }
         })
         .map(|end| (start, end))
