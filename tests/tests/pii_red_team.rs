@@ -220,6 +220,31 @@ const FORMS: &[(&str, &str)] = &[
         "Xk9Lm2q",
     ),
     ("args [mysql -uroot -pXk9Lm2q]", "Xk9Lm2q"),
+    // Red-team round 13: a host or user named like the client; more list forms; prose
+    // that starts with a command's name.
+    (r#"["mysql", "-h", "mysql", "-uroot", "-pZk8qW3xR"]"#, "Zk8qW3xR"),
+    (r#"["mysqldump","--user","mysql","-pZk8qW3xR"]"#, "Zk8qW3xR"),
+    (
+        r#"Command::new("mysql").args(["-uroot","-pZk8qW3xR"])"#,
+        "Zk8qW3xR",
+    ),
+    (
+        r#"Command::new("redis-cli").arg("-a").arg("Zk8qW3xR")"#,
+        "Zk8qW3xR",
+    ),
+    (
+        r#"new String[]{"mysql", "-uroot", "-pZk8qW3xR"}"#,
+        "Zk8qW3xR",
+    ),
+    (r#"["mysql" "-uroot" "-pZk8qW3xR"]"#, "Zk8qW3xR"),
+    ("kill -HUP 1 then mysql -uroot -pZk8qW3xR", "Zk8qW3xR"),
+    ("ls ok then mysql -uroot -pZk8qW3xR", "Zk8qW3xR"),
+    ("git hook executed mysql -uroot -pZk8qW3xR", "Zk8qW3xR"),
+    ("grep failed, then mysql -uroot -pZk8qW3xR", "Zk8qW3xR"),
+    ("sudo -u ps mysql -pZk8qW3xR", "Zk8qW3xR"),
+    ("pin block: 0412AC89 FFFF1234 ok", "FFFF1234"),
+    ("DE 52: 84-15-A1-B2-C3-D4-E5-F6 ok", "A1-B2"),
+    ("pinblock 0x8415A1B2C3D4E5F6", "8415A1B2C3D4E5F6"),
     // A command line's value is a shell word: a comma or a brace is part of it.
     ("mysql mydb -p12,34 ok", ",34"),
     // A phone in groups like a list of numbers: a trunk `0`, a `+` or a phone word.
@@ -338,6 +363,11 @@ fn look_alikes_are_kept() {
         "$ grep -r mysql -pattern",
         "şifre değiştirildi",
         "hasło wygasło",
+        "sudo grep -r mysql -pattern",
+        "sudo systemctl status mysql -pager",
+        "time grep -r mysql -pattern",
+        "service mysql status -pv",
+        "man mysql -pager",
         "pin 12 34 ok",
     ];
     let lines = capture(|| {

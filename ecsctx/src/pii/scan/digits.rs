@@ -262,9 +262,13 @@ impl<E: Emit> Scanner<'_, '_, E> {
         } else {
             vs
         };
+        let lead_hex = b[vs..ve]
+            .iter()
+            .take_while(|c| c.is_ascii_hexdigit())
+            .count();
         let grouped = (labelled || jpos)
-            .then(|| match (de, ve - vs) {
-                (52, 2 | 4) => split_pin_block(b, vs, ve - vs),
+            .then(|| match (de, lead_hex) {
+                (52, _) => split_pin_block(b, vs, lead_hex),
                 (55, 2) => hex_pairs_end(b, vs).filter(|&e| e - vs >= 8 * 3 - 1),
                 _ => None,
             })

@@ -417,7 +417,7 @@ impl<E: Emit> Scanner<'_, '_, E> {
             };
             // `PIN block 0412 AC89 FFFF 1234`: a block written in groups.
             let lead_hex = v.iter().take_while(|c| c.is_ascii_hexdigit()).count();
-            let split = (class == Class::Sad && matches!(lead_hex, 2 | 4))
+            let split = (class == Class::Sad)
                 .then(|| split_pin_block(b, vs, lead_hex))
                 .flatten();
             let (ok, end) = match class {
@@ -675,7 +675,7 @@ impl<E: Emit> Scanner<'_, '_, E> {
         } else if class == Class::NationalId && b[vs].is_ascii_digit() {
             // `SSN: 123 45 6789`: an id's groups.
             end = id_run_end(b, vs).max(end);
-        } else if class == Class::Sad && matches!(end - vs, 2 | 4) {
+        } else if class == Class::Sad {
             // `pin_block=0412 AC89 FFFF 1234`: a PIN block's groups.
             if let Some(e) = split_pin_block(b, vs, end - vs) {
                 end = e;

@@ -265,8 +265,9 @@ impl<E: Emit> Scanner<'_, '_, E> {
         };
         let open = i - 1 - quote.len();
         // The elements before this one, last first, to the list's opening bracket: `, `
-        // between them, or `).arg(` (Rust's `Command`); a bracket after a comma opens an
-        // inner list (`spawn('mysql', ['-uroot', '-pX'])`).
+        // between them, whitespace alone (Go's `%q`: `["mysql" "-pX"]`), or `).arg(`
+        // (Rust's `Command`); a bracket after a comma or Rust's `.args(` opens an inner
+        // list (`spawn('mysql', ['-uroot', '-pX'])`, `.args(["-pX"])`).
         let mut elements: [(usize, usize); 24] = [(0, 0); 24];
         let mut n = 0;
         let mut k = open;
@@ -276,15 +277,21 @@ impl<E: Emit> Scanner<'_, '_, E> {
             }
         };
         loop {
+            let before_ws = k;
             skip_ws(&mut k);
             match k.checked_sub(1).map(|p| b[p]) {
-                Some(b',') if n < elements.len() => k -= 1,
+                _ if n == elements.len() => return None,
+                Some(b',') => k -= 1,
                 Some(b'(') if b[..k].ends_with(b").arg(") => k -= 6,
-                Some(b'[' | b'(') if n < elements.len() => {
+                // (A quote right before, after whitespace: the element before.)
+                _ if k < before_ws && b[..k].ends_with(quote) => {}
+                Some(b'[' | b'(' | b'{') => {
                     let mut c = k - 1;
                     skip_ws(&mut c);
                     if c > 0 && b[c - 1] == b',' {
                         k = c - 1;
+                    } else if b[..c].ends_with(b").args(") {
+                        k = c - 7;
                     } else if n > 0 {
                         break;
                     } else {
@@ -314,16 +321,18 @@ impl<E: Emit> Scanner<'_, '_, E> {
             let digits = w.iter().rev().take_while(|c| c.is_ascii_digit()).count();
             &w[..w.len() - digits]
         };
-        // The program: the last client named before the flag, not an option's argument
-        // (`["docker", "run", "--name", "mysql", "-p3306:3306"]`), in a list whose own
-        // program runs commands (`["grep", "-r", "mysql", "-pattern"]` does not).
+        // The program: the last client named before the flag that is no option's
+        // argument (`["docker", "run", "--name", "mysql", "-p3306:3306"]`; `["mysql", "-h",
+        // "mysql", "-pX"]` names its host so), in a list whose own program runs commands
+        // (`["grep", "-r", "mysql", "-pattern"]` does not).
         let p = (0..n).rev().find(|&f| {
             let w = name(f);
-            is_mysql_tool(w)
+            (is_mysql_tool(w)
                 || w.eq_ignore_ascii_case(b"sshpass")
-                || w.eq_ignore_ascii_case(b"redis-cli")
+                || w.eq_ignore_ascii_case(b"redis-cli"))
+                && !(f > 0 && names_an_argument(el(f - 1)))
         })?;
-        if p > 0 && (names_an_argument(el(p - 1)) || runs_nothing(name(0), Some(el(1)))) {
+        if p > 0 && runs_nothing(name(0), el(1), p == 1) {
             return None;
         }
         let program = name(p);
@@ -348,10 +357,16 @@ impl<E: Emit> Scanner<'_, '_, E> {
             while k < b.len() && matches!(b[k], b' ' | b'\t' | b'\n') {
                 k += 1;
             }
-            if !wraps || b.get(k) != Some(&b',') {
+            if !wraps {
                 return None;
             }
-            k += 1;
+            if b.get(k) == Some(&b',') {
+                k += 1;
+            } else if b[k..].starts_with(b").arg(") {
+                k += 6;
+            } else {
+                return None;
+            }
             while k < b.len() && matches!(b[k], b' ' | b'\t' | b'\n') {
                 k += 1;
             }
@@ -477,7 +492,12 @@ impl<E: Emit> Scanner<'_, '_, E> {
         if j == ke || j < self.last || (cid && !separated) || (verification && !named) {
             return None;
         }
-        let vs = j;
+        // A PIN block after `0x` (`pinblock 0x8415…`).
+        let vs = if !cvv && (b[j..].starts_with(b"0x") || b[j..].starts_with(b"0X")) {
+            j + 2
+        } else {
+            j
+        };
         let digits = b[vs..]
             .iter()
             .take(20)
@@ -494,10 +514,7 @@ impl<E: Emit> Scanner<'_, '_, E> {
         };
         let (ve, ok) = if hex == 16 && digits < 16 {
             (vs + 16, true)
-        } else if let Some(ve) = (!cvv && (hex == 2 || hex == 4))
-            .then(|| split_pin_block(b, vs, hex))
-            .flatten()
-        {
+        } else if let Some(ve) = (!cvv).then(|| split_pin_block(b, vs, hex)).flatten() {
             (ve, true)
         } else {
             let ok = if cvv {
@@ -1087,11 +1104,32 @@ pub(super) fn cli_program(
             // The argument of a command that runs nothing (`grep -r mysql -pattern`,
             // `systemctl status mysql -pager`, `find /usr/bin/mysql -prune`), unless a
             // command starts again in between (`find . -exec mysql -pX`).
-            let first = (0..j).find(|&k| !is_prompt(word(k)));
-            if first.is_some_and(|f| {
-                runs_nothing(word(f), Some(word(f + 1)))
-                    && !(f + 1..j).any(|k| starts_a_command(word(k)))
-            }) {
+            // The command's first word: past a prompt and wrappers (`sudo`, `time` …) with
+            // their options (`sudo -u ps mysql -pX`: `ps` is sudo's user).
+            let mut f = 0;
+            while f < j {
+                let w = word(f);
+                if is_prompt(w) || is_wrapper(w) {
+                    f += 1;
+                } else if option(w) {
+                    f += 1 + usize::from(names_an_argument(w));
+                } else {
+                    break;
+                }
+            }
+            // What stands between it and the client reads as its arguments: options, at
+            // most one other word (`status`, a pattern, a path), no prose (`ls ok then
+            // mysql -pX`, `grep failed, then mysql -pX`).
+            let arguments = (f + 1..j).filter(|&k| !option(word(k))).count() <= 1
+                && !(f + 1..j).any(|k| {
+                    let w = word(k);
+                    starts_a_command(w)
+                        || matches!(w.last(), Some(b',' | b':' | b';' | b'.'))
+                        || [&b"then"[..], b"and", b"ok", b"after", b"before", b"so"]
+                            .iter()
+                            .any(|c| w.eq_ignore_ascii_case(c))
+                });
+            if f < j && arguments && runs_nothing(word(f), word(f + 1), f + 1 == j) {
                 return None;
             }
             let options = if j + 1 < n {
@@ -1119,10 +1157,14 @@ pub(super) fn cli_program(
     None
 }
 
-/// The end of a PIN block written in groups of `size` (2 or 4) hex digits joined by one
-/// space, `-` or `:` (`04 12 AC 89 FF FF 12 34`, `0412-AC89-FFFF-1234`), starting at
-/// `vs`: 16 hex digits in all.
+/// The end of a PIN block written in groups of `size` (2, 4 or 8) hex digits joined by
+/// one space, `-` or `:` (`04 12 AC 89 FF FF 12 34`, `0412-AC89-FFFF-1234`), starting at
+/// `vs`: 16 hex digits in all, and no group after them (`DE52 1001 0010 0123 4567 89` is
+/// an IBAN).
 pub(super) fn split_pin_block(b: &[u8], vs: usize, size: usize) -> Option<usize> {
+    if !matches!(size, 2 | 4 | 8) {
+        return None;
+    }
     let groups = 16 / size;
     let mut k = vs;
     for g in 0..groups {
@@ -1138,7 +1180,13 @@ pub(super) fn split_pin_block(b: &[u8], vs: usize, size: usize) -> Option<usize>
         }
         k += size;
     }
-    Some(k)
+    let next = b.get(k + 1..).map_or(0, |r| {
+        r.iter().take_while(|c| c.is_ascii_hexdigit()).count()
+    });
+    let more = b.get(k) == b.get(vs + size)
+        && (1..=size).contains(&next)
+        && !b.get(k + 1 + next).is_some_and(u8::is_ascii_alphanumeric);
+    (!more).then_some(k)
 }
 
 /// The words that may stand between a CVV's or PIN's key and its number (`cvv no. 576`,
@@ -1265,12 +1313,13 @@ fn is_prompt(w: &[u8]) -> bool {
     matches!(w.last(), Some(b'$' | b'#' | b'>')) || w == b"PS"
 }
 
-/// Whether the command `name` (and the word after it, `next`) invokes a command that runs
-/// nothing given as its arguments (`grep -r`, `systemctl status`, `find
-/// /usr/bin`): a command's name that is no English word, or one that is (`find`,
-/// `which`, `service`) followed by an option or a path, as a shell command is and prose
-/// is not (`find backup, running mysqldump -pX`).
-fn runs_nothing(name: &[u8], next: Option<&[u8]>) -> bool {
+/// Whether the command `name` (and the word after it, `next`, which may be the client's
+/// name: `client_next`) invokes a command that runs nothing given as its arguments (`grep
+/// -r`, `systemctl status`, `find /usr/bin`): a command's name that is no English word,
+/// or one that is (`find`, `which`, `service`) followed by an option, a path or the
+/// client's name, as a shell command is and prose is not (`find backup, running
+/// mysqldump -pX`; `service mysql status -pv` is a command).
+fn runs_nothing(name: &[u8], next: &[u8], client_next: bool) -> bool {
     let name = name.rsplit(|&c| c == b'/').next().unwrap_or(name);
     if !is_other_command(name) || runs_commands(name) {
         return false;
@@ -1290,10 +1339,28 @@ fn runs_nothing(name: &[u8], next: Option<&[u8]>) -> bool {
     ]
     .iter()
     .any(|w| name.eq_ignore_ascii_case(w));
-    !english
-        || next
-            .and_then(|w| w.first())
-            .is_some_and(|c| matches!(c, b'-' | b'/' | b'.' | b'~'))
+    !english || client_next || matches!(next.first(), Some(b'-' | b'/' | b'.' | b'~'))
+}
+
+/// Whether a word runs the command after it (`sudo`, `time`, `nice` …): the command's
+/// first word is past it.
+fn is_wrapper(w: &[u8]) -> bool {
+    [
+        &b"sudo"[..],
+        b"doas",
+        b"time",
+        b"nice",
+        b"ionice",
+        b"nohup",
+        b"env",
+        b"watch",
+        b"timeout",
+        b"stdbuf",
+        b"command",
+        b"builtin",
+    ]
+    .iter()
+    .any(|n| w.eq_ignore_ascii_case(n))
 }
 
 /// Whether the command `name` (one of [`is_other_command`]'s) runs a command given as
