@@ -222,7 +222,10 @@ const FORMS: &[(&str, &str)] = &[
     ("args [mysql -uroot -pXk9Lm2q]", "Xk9Lm2q"),
     // Red-team round 13: a host or user named like the client; more list forms; prose
     // that starts with a command's name.
-    (r#"["mysql", "-h", "mysql", "-uroot", "-pZk8qW3xR"]"#, "Zk8qW3xR"),
+    (
+        r#"["mysql", "-h", "mysql", "-uroot", "-pZk8qW3xR"]"#,
+        "Zk8qW3xR",
+    ),
     (r#"["mysqldump","--user","mysql","-pZk8qW3xR"]"#, "Zk8qW3xR"),
     (
         r#"Command::new("mysql").args(["-uroot","-pZk8qW3xR"])"#,
@@ -245,6 +248,14 @@ const FORMS: &[(&str, &str)] = &[
     ("pin block: 0412AC89 FFFF1234 ok", "FFFF1234"),
     ("DE 52: 84-15-A1-B2-C3-D4-E5-F6 ok", "A1-B2"),
     ("pinblock 0x8415A1B2C3D4E5F6", "8415A1B2C3D4E5F6"),
+    // "Password" in other languages before a credential-shaped value in prose.
+    ("Passwort Xk9QwZ7p", "Xk9QwZ7p"),
+    ("senha Xk9QwZ7p ok", "Xk9QwZ7p"),
+    ("パスワード Xk9QwZ7p。", "Xk9QwZ7p"),
+    ("パスワードは Xk9QwZ7p", "Xk9QwZ7p"),
+    ("パスワードはXk9QwZ7pです", "Xk9QwZ7p"),
+    ("contraseña es Xk9QwZ7p", "Xk9QwZ7p"),
+    ("пароль был Xk9QwZ7p", "Xk9QwZ7p"),
     // A command line's value is a shell word: a comma or a brace is part of it.
     ("mysql mydb -p12,34 ok", ",34"),
     // A phone in groups like a list of numbers: a trunk `0`, a `+` or a phone word.
@@ -368,6 +379,13 @@ fn look_alikes_are_kept() {
         "time grep -r mysql -pattern",
         "service mysql status -pv",
         "man mysql -pager",
+        "Passwort vergessen",
+        "Passwort geändert",
+        "password geändert",
+        "senha incorreta",
+        "contraseña es incorrecta",
+        "пароль был изменён",
+        "パスワードは変更されました",
         "pin 12 34 ok",
     ];
     let lines = capture(|| {

@@ -438,7 +438,9 @@ impl<E: Emit> Scanner<'_, '_, E> {
                     if otp && number(4, 8) {
                         (true, vs + lead_digits)
                     } else {
-                        (flag || looks_like_credential(v), end)
+                        // (`password geändert` is a status in prose too.)
+                        let status = is_placeholder(&s[vs..end]);
+                        (flag || (looks_like_credential(v) && !status), end)
                     }
                 }
                 Class::NationalId => {

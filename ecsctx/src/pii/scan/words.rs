@@ -399,14 +399,44 @@ impl<E: Emit> Scanner<'_, '_, E> {
         if b.get(i + n).is_some_and(|&c| c.is_ascii_alphanumeric()) || i + n < self.last {
             return None;
         }
-        let (vs, ve, resume) = self.keyed_value(i, i + n, Class::Secret)?;
-        // After a separator, or a value with a credential's shape in ASCII after a space,
-        // a tab or `is` (`パスワード Xk9QwZ7p`; `Şifre yanlış`, `şifre değiştirildi` are
-        // prose); never a word of the key's own script (`пароль: неверный` is a status; a
-        // password is rarely written so).
-        let separated = b[i + n..vs]
+        // A copula after the key, or a particle glued to it (`contraseña es X`, `пароль
+        // был X`, `パスワードは X`): the value after it.
+        let copula = FOREIGN_COPULAS
             .iter()
-            .any(|&c| matches!(c, b':' | b'=' | b'"' | b'\'' | b'>') || c >= 0x80);
+            .find(|c| b[i + n..].starts_with(c.as_bytes()))
+            .map_or(0, |c| c.trim_end().len());
+        // A particle with the value glued to it (`パスワードはXk9QwZ7pです`): its ASCII run.
+        let ke = i + n + copula;
+        if copula == 3 && b.get(ke).is_some_and(u8::is_ascii_alphanumeric) {
+            let ve = ke
+                + b[ke..]
+                    .iter()
+                    .take(PROBE)
+                    .take_while(|&&c| c.is_ascii_graphic() && !matches!(c, b'"' | b'\''))
+                    .count();
+            if !looks_like_credential(&b[ke..ve]) || ke < self.last {
+                return None;
+            }
+            self.put(ke, ve, Hit::Keyed(Class::Secret));
+            return Some(ve);
+        }
+        let (vs, mut ve, resume) = self.keyed_value(i, ke, Class::Secret)?;
+        // After a separator, or a value with a credential's shape in ASCII after a space,
+        // a tab, `is` or a copula (`パスワード Xk9QwZ7p`; `Şifre yanlış`, `şifre
+        // değiştirildi` are prose); never a word of the key's own script (`пароль:
+        // неверный` is a status; a password is rarely written so).
+        let separated = copula == 0
+            && b[i + n..vs]
+                .iter()
+                .any(|&c| matches!(c, b':' | b'=' | b'"' | b'\'' | b'>') || c >= 0x80);
+        // A full stop or comma of the key's script ends the value (`Xk9QwZ7p。`).
+        let ascii = b[vs..ve].iter().take_while(|c| c.is_ascii()).count();
+        if ["。", "、", "，", "！", "？"]
+            .iter()
+            .any(|p| b[vs + ascii..ve].starts_with(p.as_bytes()))
+        {
+            ve = vs + ascii;
+        }
         let v = &b[vs..ve];
         let credential = v.is_ascii() && looks_like_credential(v);
         if !(separated || credential) || b.get(vs).is_some_and(|&c| c >= 0x80) {
@@ -1189,6 +1219,28 @@ pub(super) fn split_pin_block(b: &[u8], vs: usize, size: usize) -> Option<usize>
     (!more).then_some(k)
 }
 
+/// Copulas after a password's key in another language, and particles glued to it
+/// (`contraseña es X`, `Passwort ist X`, `пароль был X`, `パスワードは X`).
+const FOREIGN_COPULAS: [&str; 17] = [
+    " es ",
+    " era ",
+    " é ",
+    " ist ",
+    " war ",
+    " est ",
+    " était ",
+    " è ",
+    " jest ",
+    " är ",
+    " был ",
+    " была ",
+    " было ",
+    " это ",
+    "は ",
+    "は",
+    "が",
+];
+
 /// The words that may stand between a CVV's or PIN's key and its number (`cvv no. 576`,
 /// `the pin was 1234`), and whether each names a code (`verification code 374`).
 const FILLERS: [(&str, bool); 12] = [
@@ -1471,7 +1523,7 @@ pub(super) const fn pack(w: &[u8]) -> u64 {
 }
 
 /// The trigger words with their flags.
-pub(super) const TRIGGER_WORDS: [(&[u8], u8); 51] = [
+pub(super) const TRIGGER_WORDS: [(&[u8], u8); 57] = [
     (b"cvv", PROSE | TWO_WORD | CVV_WORD),
     (b"cvc", PROSE | TWO_WORD | CVV_WORD),
     (b"cvv2", PROSE | TWO_WORD | CVV_WORD),
@@ -1496,6 +1548,13 @@ pub(super) const TRIGGER_WORDS: [(&[u8], u8); 51] = [
     (b"password", PROSE),
     (b"passwd", PROSE),
     (b"passcode", PROSE),
+    // "Password" in other languages, in ASCII (`Passwort Xk9QwZ7p`, `senha: …`).
+    (b"passwort", PROSE),
+    (b"kennwort", PROSE),
+    (b"senha", PROSE),
+    (b"salasana", PROSE),
+    (b"losenord", PROSE),
+    (b"haslo", PROSE),
     (b"secret", PROSE | TWO_WORD),
     (b"token", PROSE),
     (b"pwd", PROSE),
@@ -1530,7 +1589,7 @@ pub(super) const TRIGGER_WORDS: [(&[u8], u8); 51] = [
 
 /// The multiplier of the trigger table's hash: chosen (offline) so that no two trigger
 /// words share a slot; building the table fails to compile if one ever does.
-pub(super) const TRIGGER_K: u64 = 0xc67a_d0a2_8e9f_f8c7;
+pub(super) const TRIGGER_K: u64 = 0xdd07_f547_7e53_bf3d;
 
 #[inline]
 pub(super) const fn trigger_slot(x: u64) -> usize {
@@ -1566,6 +1625,9 @@ pub(super) static TRIGGER_FIRST: [u32; 13] = {
     }
     t[10] |= 1 << (b'p' - b'a');
     t[10] |= 1 << (b'i' - b'a');
+    t[10] |= 1 << (b'w' - b'a');
+    t[10] |= 1 << (b'c' - b'a');
+    t[11] |= 1; // a
     t[12] |= 1 << (b's' - b'a');
     t[12] |= 1 << (b'v' - b'a');
     t
@@ -1599,7 +1661,13 @@ pub(super) fn triggers(b: &[u8], i: usize, e: usize) -> u8 {
                 0
             }
         }
-        10 if b[i..e].eq_ignore_ascii_case(b"passphrase") => PROSE,
+        10 if b[i..e].eq_ignore_ascii_case(b"passphrase")
+            || b[i..e].eq_ignore_ascii_case(b"wachtwoord")
+            || b[i..e].eq_ignore_ascii_case(b"contrasena") =>
+        {
+            PROSE
+        }
+        11 if b[i..e].eq_ignore_ascii_case(b"adgangskode") => PROSE,
         10 if b[i..e].eq_ignore_ascii_case(b"identified") => SQL,
         12 if b[i..e].eq_ignore_ascii_case(b"securitycode") => PROSE | CVV_WORD,
         // `verification code 374`, `card verification: 374`.
