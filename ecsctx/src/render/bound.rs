@@ -126,7 +126,7 @@ impl Fields {
             s.entries.list.reserve(8);
             s
         });
-        let shared = shared.get_or_insert_with(settings::shared);
+        let shared = shared.get_or_insert_with(settings::local);
         let key = placement::shorthand(key).unwrap_or(key);
         let mut masked = String::new();
         let key = match &shared.masker {
