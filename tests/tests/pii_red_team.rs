@@ -248,6 +248,11 @@ const FORMS: &[(&str, &str)] = &[
     ("pin block: 0412AC89 FFFF1234 ok", "FFFF1234"),
     ("DE 52: 84-15-A1-B2-C3-D4-E5-F6 ok", "A1-B2"),
     ("pinblock 0x8415A1B2C3D4E5F6", "8415A1B2C3D4E5F6"),
+    // An element named by a single-quoted attribute; a value attribute in any case.
+    ("<field name='cvv' value='123'/>", "123"),
+    ("<param name='password' value='Xk9QwZ7p'/>", "Xk9QwZ7p"),
+    ("<field name='password'>Xk9QwZ7p</field>", "Xk9QwZ7p"),
+    (r#"<cvv2 VALUE="768"/>"#, "768"),
     // "Password" in other languages before a credential-shaped value in prose.
     ("Passwort Xk9QwZ7p", "Xk9QwZ7p"),
     ("senha Xk9QwZ7p ok", "Xk9QwZ7p"),

@@ -181,11 +181,11 @@ impl<E: Emit> Scanner<'_, '_, E> {
                 .iter()
                 .position(|&c| c == b'>')
                 .map_or(n.min(k + 128), |p| k + p);
-            let at = find_ci(&b[k..tag_end], b"value=")? + k + 6;
-            if b.get(at) != Some(&q) {
+            let (vs, _) = value_attr(b, k, tag_end)?;
+            if b[vs - 1] != q {
                 return None;
             }
-            j = at + 1;
+            j = vs;
         } else {
             let skip = |j: &mut usize| {
                 while *j < n

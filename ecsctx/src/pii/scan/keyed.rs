@@ -7,21 +7,19 @@ use super::*;
 
 impl<E: Emit> Scanner<'_, '_, E> {
     /// An element named by an attribute whose quoted value starts at `vs`
-    /// (`name="password"`): when that name is a sensitive key, the element's text or its
+    /// (`name="password"`, `name='cvv'`): when that name is a sensitive key, the element's text or its
     /// `value="…"` attribute is masked as that key's value. Returns where to go on.
     pub(super) fn named_element(&mut self, vs: usize) -> Option<usize> {
         let b = self.b;
-        let ve = vs + b[vs..].iter().take(64).position(|&c| c == b'"')?;
+        let q = b[vs - 1];
+        let ve = vs + b[vs..].iter().take(64).position(|&c| c == q)?;
         let class = self.e.key_class(&self.s[vs..ve]);
         if matches!(class, Class::None | Class::Personal) {
             return None;
         }
         // The rest of the tag: a `value="…"` attribute, or the element's text.
         let close = ve + b[ve..].iter().take(256).position(|&c| c == b'>')?;
-        let tag = &b[ve..close];
-        if let Some(p) = tag.windows(7).position(|w| w == b"value=\"") {
-            let s0 = ve + p + 7;
-            let s1 = s0 + b[s0..close].iter().position(|&c| c == b'"')?;
+        if let Some((s0, s1)) = value_attr(b, ve, close) {
             if s1 > s0 && s0 >= self.last {
                 self.scan_name(vs, s0);
                 self.put(s0, s1, Hit::Keyed(class));
@@ -222,11 +220,7 @@ impl<E: Emit> Scanner<'_, '_, E> {
                 return None;
             }
             if close > 0 && b[close - 1] == b'/' {
-                let tag = &b[ke..close];
-                let p = tag.windows(6).position(|w| w == b"value=")?;
-                let q = *tag.get(p + 6).filter(|&&c| c == b'"' || c == b'\'')?;
-                let vs = ke + p + 7;
-                let end = vs + b[vs..close].iter().position(|&c| c == q)?;
+                let (vs, end) = value_attr(b, ke, close)?;
                 return nonempty(vs, end, s);
             }
             let vs = close + 1;
@@ -796,6 +790,20 @@ pub(super) fn member_value(b: &[u8], at: usize) -> Option<usize> {
         v += 1;
     }
     Some(v)
+}
+
+/// The quoted value of a tag's `value` attribute (`value="…"`, `value='…'`, any case),
+/// looked for in `b[from..to]` (the tag, up to its `>`): its span.
+pub(super) fn value_attr(b: &[u8], from: usize, to: usize) -> Option<(usize, usize)> {
+    let tag = &b[from..to];
+    let p = tag.windows(7).position(|w| {
+        matches!(w[0], b' ' | b'\t' | b'\n' | b'\r' | b'"' | b'\'')
+            && w[1..].eq_ignore_ascii_case(b"value=")
+    })?;
+    let q = *tag.get(p + 7).filter(|&&c| c == b'"' || c == b'\'')?;
+    let vs = from + p + 8;
+    let ve = vs + b[vs..to].iter().position(|&c| c == q)?;
+    Some((vs, ve))
 }
 
 /// Whether the quoted word at `ks` is the value of a key that names an entry

@@ -697,7 +697,7 @@ impl<E: Emit> Scanner<'_, '_, E> {
         // named by an attribute.
         if f & ATTR != 0
             && matches!(w, "name" | "key" | "field" | "id")
-            && b[e..].starts_with(b"=\"")
+            && (b[e..].starts_with(b"=\"") || b[e..].starts_with(b"='"))
         {
             if let Some(found) = self.named_element(e + 2) {
                 return found;
