@@ -248,6 +248,10 @@ const FORMS: &[(&str, &str)] = &[
     ("pin block: 0412AC89 FFFF1234 ok", "FFFF1234"),
     ("DE 52: 84-15-A1-B2-C3-D4-E5-F6 ok", "A1-B2"),
     ("pinblock 0x8415A1B2C3D4E5F6", "8415A1B2C3D4E5F6"),
+    // An entry named after `name`/`key` whose value member is `val` or `data`.
+    (r#"{"name":"cvv","val":"123"}"#, "123"),
+    (r#"{"name":"cvv","data":"123"}"#, "123"),
+    (r#"{"val":"Xk9QwZ7p","name":"DB_PASSWORD"}"#, "Xk9QwZ7p"),
     // An element named by a single-quoted attribute; a value attribute in any case.
     ("<field name='cvv' value='123'/>", "123"),
     ("<param name='password' value='Xk9QwZ7p'/>", "Xk9QwZ7p"),

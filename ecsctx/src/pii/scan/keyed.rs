@@ -87,15 +87,9 @@ impl<E: Emit> Scanner<'_, '_, E> {
         }
         // The `value` that goes with it, within the same entry (after the name, or before
         // it: `{"value":"…","name":"DB_PASSWORD"}`).
-        let window = &b[ne..(ne + PROBE).min(b.len())];
-        let Some(at) = window
-            .windows(5)
-            .position(|x| x.eq_ignore_ascii_case(b"value"))
-            .map(|p| p + ne)
-        else {
+        let Some(v) = first_value_member(b, ne, (ne + PROBE).min(b.len())) else {
             return self.value_before(ns, ne, class);
         };
-        let v = member_value(b, at)?;
         let (vs, ve) = match b.get(v) {
             Some(&q @ (b'"' | b'\'')) => {
                 let vs = v + 1;
@@ -175,11 +169,7 @@ impl<E: Emit> Scanner<'_, '_, E> {
             return None;
         }
         let lo = self.last + b[self.last..ns].iter().rposition(|&c| c == b'{')?;
-        let at = lo
-            + b[lo..ns]
-                .windows(5)
-                .position(|x| x.eq_ignore_ascii_case(b"value"))?;
-        let v = member_value(b, at)?;
+        let v = first_value_member(b, lo, ns)?;
         let q = *b.get(v).filter(|&&c| c == b'"' || c == b'\'')?;
         let vs = v + 1;
         let ve = vs + b[vs..ns].iter().position(|&c| c == q)?;
@@ -772,10 +762,29 @@ pub(super) fn looks_like_key(b: &[u8], ks: usize, ke: usize) -> bool {
         && tok.iter().all(|&c| is_key_byte(c))
 }
 
-/// Where the value of the `value` member whose name starts at `at` begins (past its
-/// closing quote, spaces, the `:` and spaces): `None` when no `:` follows the name.
-pub(super) fn member_value(b: &[u8], at: usize) -> Option<usize> {
-    let mut v = at + 5;
+/// Where the value of the first member of `b[from..to]` that holds an entry's value
+/// ([`VALUE_MEMBERS`](crate::mask::VALUE_MEMBERS): `value`, `val`, `data`, `secret`, any
+/// case, a whole word) begins: `"val": "…"`, `value: …`.
+pub(super) fn first_value_member(b: &[u8], from: usize, to: usize) -> Option<usize> {
+    (from..to).find_map(|at| {
+        if at > 0 && is_key_byte(b[at - 1]) {
+            return None;
+        }
+        let len = crate::mask::VALUE_MEMBERS.iter().find_map(|m| {
+            let end = at + m.len();
+            (end <= to
+                && b[at..end].eq_ignore_ascii_case(m.as_bytes())
+                && !b.get(end).is_some_and(|&c| is_key_byte(c)))
+            .then_some(m.len())
+        })?;
+        member_value(b, at, len)
+    })
+}
+
+/// Where the value of the member whose name (`len` bytes) starts at `at` begins (past
+/// its closing quote, spaces, the `:` and spaces): `None` when no `:` follows the name.
+pub(super) fn member_value(b: &[u8], at: usize, len: usize) -> Option<usize> {
+    let mut v = at + len;
     if b.get(v) == Some(&b'"') {
         v += 1;
     }
