@@ -248,6 +248,34 @@ const FORMS: &[(&str, &str)] = &[
     ("pin block: 0412AC89 FFFF1234 ok", "FFFF1234"),
     ("DE 52: 84-15-A1-B2-C3-D4-E5-F6 ok", "A1-B2"),
     ("pinblock 0x8415A1B2C3D4E5F6", "8415A1B2C3D4E5F6"),
+    // Red-team round 14: a card read out in pairs or digit by digit; a phone after
+    // a few small numbers; more copulas and argument lists; SQL rows by their columns.
+    ("card 43 98 25 97 91 90 74 82", "25 97 91 90"),
+    (
+        "card 4 3 9 8 2 5 9 7 9 1 9 0 7 4 8 2 approved",
+        "2 5 9 7 9 1",
+    ),
+    ("10 20 30 1-800-555-0134", "555-0134"),
+    ("retry 1 2 3 06 12 34 56 78", "34 56 78"),
+    ("senha é Xk9QwZ7p", "Xk9QwZ7p"),
+    ("Passwort lautet Xk9QwZ7p", "Xk9QwZ7p"),
+    (
+        r#"Command::new("mysql").args(&["-uroot","-pZk8qW3xR"])"#,
+        "Zk8qW3xR",
+    ),
+    (r#"["redis-cli" "-a" "Zk8qW3xR" "ping"]"#, "Zk8qW3xR"),
+    (
+        "INSERT INTO cards (pan, cvv, exp) VALUES ('4111111111111111', '123', '12/27')",
+        "'123'",
+    ),
+    (
+        "INSERT INTO users (id, password) VALUES (1, 'Xk9QwZ7p!'), (2, 'it''s a secret')",
+        "s a secret",
+    ),
+    (
+        "INSERT INTO t (pin, created) VALUES ('8674', NOW())",
+        "8674",
+    ),
     // An entry named after `name`/`key` whose value member is `val` or `data`.
     (r#"{"name":"cvv","val":"123"}"#, "123"),
     (r#"{"name":"cvv","data":"123"}"#, "123"),
@@ -395,6 +423,12 @@ fn look_alikes_are_kept() {
         "contraseña es incorrecta",
         "пароль был изменён",
         "パスワードは変更されました",
+        "Passwort zurücksetzen",
+        "Passwort bestätigen",
+        "senha é obrigatória",
+        "scores 12 34 56 78 90 12 34",
+        "INSERT INTO t (a, b) VALUES ('x', 'y')",
+        "INSERT INTO t (cvv) VALUES ($1)",
         "pin 12 34 ok",
     ];
     let lines = capture(|| {

@@ -475,20 +475,25 @@ impl<E: Emit> Scanner<'_, '_, E> {
                             // `"GET / HTTP/1.1" 204 77397`: a status and a byte count.
                             || after_http_version(b, g[i].start))
                 };
-                // `ids 10 20 30 40 50 60`: five or more short numbers, the first not a
-                // trunk prefix's `0`, are a list, read whole (a phone in such groups
-                // starts with `0` or `+`: `06 12 34 56 78`).
-                if let Some(j) = phone.filter(|&j| {
-                    plain
-                        && !after_phone_word(b, g[i].start)
-                        && j - i >= 4
-                        && b[g[i].start] != b'0'
-                        && g[i..=j]
-                            .iter()
-                            .all(|g| g.digits <= 3 && g.plus_start == g.start)
-                }) {
-                    i = j + 1;
-                    continue;
+                // `ids 10 20 30 40 50 60`: five or more short numbers to the run's end,
+                // joined by single spaces, none with a trunk prefix's `0` or a `+`, are a
+                // list, read whole (a phone in such groups starts with `0` or `+`: `06 12
+                // 34 56 78`; one after the list has a longer group: `10 20 30 (212)
+                // 555-0134`); not when their digits make a card (`43 98 25 97 …`).
+                let list = g.len() - i >= 5
+                    && g.len() < MAX_GROUPS
+                    && plain
+                    && !after_phone_word(b, g[i].start)
+                    && g[i..].iter().enumerate().all(|(k, x)| {
+                        x.digits <= 3
+                            && x.plus_start == x.start
+                            && (b[x.start] != b'0' || x.digits == 1)
+                            && (k == 0 || s[g[i + k - 1].end..x.start] == *" ")
+                    })
+                    && !((13..=19).contains(&g[i..].iter().map(|x| x.digits).sum::<usize>())
+                        && luhn(s, &g[i..]));
+                if list {
+                    return run.end;
                 }
                 if let Some(j) = phone.filter(|&j| !keep(j)) {
                     let start = g[i].plus_start;
@@ -1002,10 +1007,13 @@ pub(super) struct Group {
     card_sep: bool,
 }
 
+/// The most groups a [`Run`] holds (a longer run goes on in the next).
+pub(super) const MAX_GROUPS: usize = 12;
+
 /// Digit groups separated by at most two of ` `, `-`, `(`, `)`, `.` (a `.` alone, between
 /// two groups of four: a dotted card number) and a `+` that starts a group.
 pub(super) struct Run {
-    groups: [Group; 12],
+    groups: [Group; MAX_GROUPS],
     len: usize,
     end: usize,
 }
@@ -1013,7 +1021,7 @@ pub(super) struct Run {
 impl Run {
     fn parse(s: &str, start: usize) -> Run {
         let mut run = Run {
-            groups: [Group::default(); 12],
+            groups: [Group::default(); MAX_GROUPS],
             len: 0,
             end: start,
         };
@@ -1153,11 +1161,14 @@ pub(crate) fn is_mastercard_2_series(d: [u32; 4]) -> bool {
 }
 
 /// Whether digit groups are grouped as card numbers are: one run, groups of four with a
-/// shorter last group, or 4-6-5 / 4-6-4 (Amex, Diners). A Windows SID
+/// shorter last group, 4-6-5 / 4-6-4 (Amex, Diners), or digits read out one or two at a
+/// time. A Windows SID
 /// (`S-1-5-21-202424912787-…`) or a list of numbers is not.
 pub(super) fn card_grouping(g: &[Group]) -> bool {
     match g {
         [_] => true,
+        // Read out one or two digits at a time (`43 98 25 97 …`, `4 3 9 8 …`).
+        [_, ..] if g.iter().all(|x| x.digits <= 2) => true,
         [a, b, c] if a.digits == 4 && b.digits == 6 && matches!(c.digits, 4 | 5) => true,
         [head @ .., last] => head.iter().all(|x| x.digits == 4) && (1..=4).contains(&last.digits),
         [] => false,

@@ -289,8 +289,26 @@ impl<E: Emit> Scanner<'_, '_, E> {
         }
         // `is`/`was` in prose: `the cvv is 123`, `password is hunter2!`, `the pin was 1234`.
         let mut is_word = false;
-        for w in [&b"is "[..], b"was ", b"is: "] {
-            if !quoted && b[j..].starts_with(w) {
+        // (And the same in the languages whose password keys the scanner reads: `senha é
+        // X`, `Passwort lautet X`, `le mot de passe est X`.)
+        for w in [
+            &b"is "[..],
+            b"was ",
+            b"is: ",
+            b"ist ",
+            b"lautet ",
+            b"war ",
+            "é ".as_bytes(),
+            b"es ",
+            b"est ",
+            b"era ",
+            b"jest ",
+        ] {
+            // (Most values start with none of these letters: one test rules them out.)
+            if quoted || !matches!(b.get(j), Some(b'i' | b'w' | b'l' | b'e' | b'j' | 0xc3)) {
+                break;
+            }
+            if b[j..].starts_with(w) {
                 j += w.len() - 1;
                 ws(&mut j);
                 if b.get(j) == Some(&b':') {
@@ -388,7 +406,7 @@ impl<E: Emit> Scanner<'_, '_, E> {
                 let end = b[j + 1..].iter().take(PROBE).position(|&c| c == q)?;
                 (j + 1, j + 1 + end)
             } else {
-                (j, bare_end_within(b, j, PROBE))
+                (j, cjk_stop(b, j, bare_end_within(b, j, PROBE)))
             };
             let v = &b[vs..end];
             let lead_digits = v.iter().take_while(|c| c.is_ascii_digit()).count();
@@ -424,7 +442,11 @@ impl<E: Emit> Scanner<'_, '_, E> {
                     } else {
                         // (`password geändert` is a status in prose too.)
                         let status = is_placeholder(&s[vs..end]);
-                        (flag || (looks_like_credential(v) && !status), end)
+                        // (In ASCII: `Passwort zurücksetzen` is a button's label.)
+                        (
+                            flag || (v.is_ascii() && looks_like_credential(v) && !status),
+                            end,
+                        )
                     }
                 }
                 Class::NationalId => {
@@ -737,6 +759,20 @@ pub(super) fn separator_after_spaces(b: &[u8], e: usize) -> bool {
         Some(b'=' | b':' | b'-' | b'#' | b'(') => k < end,
         Some(b'i' | b'w') => k < end && is_copula(&b[k..]),
         _ => false,
+    }
+}
+
+/// `end`, or where a full stop or comma of a CJK script ends the ASCII value `b[vs..end]`
+/// starts with (`Xk9QwZ7p。`: no space stands before it).
+pub(super) fn cjk_stop(b: &[u8], vs: usize, end: usize) -> usize {
+    let ascii = vs + b[vs..end].iter().take_while(|c| c.is_ascii()).count();
+    let stop = ["。", "、", "，", "！", "？"]
+        .iter()
+        .any(|p| b[ascii..end].starts_with(p.as_bytes()));
+    if stop && ascii > vs {
+        ascii
+    } else {
+        end
     }
 }
 

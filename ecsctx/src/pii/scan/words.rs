@@ -292,6 +292,8 @@ impl<E: Emit> Scanner<'_, '_, E> {
                         k = c - 1;
                     } else if b[..c].ends_with(b").args(") {
                         k = c - 7;
+                    } else if b[..c].ends_with(b").args(&") {
+                        k = c - 8;
                     } else if n > 0 {
                         break;
                     } else {
@@ -364,7 +366,8 @@ impl<E: Emit> Scanner<'_, '_, E> {
                 k += 1;
             } else if b[k..].starts_with(b").arg(") {
                 k += 6;
-            } else {
+            } else if !(k > close + quote.len() && b[k..].starts_with(quote)) {
+                // (Go's `%q`: elements joined by a space.)
                 return None;
             }
             while k < b.len() && matches!(b[k], b' ' | b'\t' | b'\n') {
@@ -382,6 +385,140 @@ impl<E: Emit> Scanner<'_, '_, E> {
         }
         self.put(vs, ve, Hit::Secret("secret"));
         Some(ve)
+    }
+
+    /// SQL's `INSERT INTO t (pan, cvv, name) VALUES ('…', '123', '…'), (…)` at the word
+    /// `VALUES` (`i..e`): each value masked as its column's key (a column list names
+    /// them; placeholders `?`, `$1`, `:cvv` hold nothing), the other values scanned as
+    /// text. Where to go on: past the last row; `None` when no column is a key the
+    /// masker knows or the statement has no such shape.
+    #[inline(never)]
+    pub(super) fn sql_values(&mut self, i: usize, e: usize) -> Option<usize> {
+        let b = self.b;
+        // The column list before `VALUES`.
+        let mut close = i;
+        while close > 0 && matches!(b[close - 1], b' ' | b'\t' | b'\n' | b'\r') {
+            close -= 1;
+        }
+        if close == 0 || b[close - 1] != b')' || close <= self.last {
+            return None;
+        }
+        let open = close
+            - 2
+            - b[..close - 1]
+                .iter()
+                .rev()
+                .take(PROBE)
+                .position(|&c| c == b'(')?;
+        let mut classes = [Class::None; 32];
+        let mut n = 0;
+        for col in b[open + 1..close - 1].split(|&c| c == b',') {
+            let mut col = col.trim_ascii();
+            while let [b'`' | b'"' | b'[', rest @ ..] = col {
+                col = rest;
+            }
+            while let [rest @ .., b'`' | b'"' | b']'] = col {
+                col = rest;
+            }
+            if n == classes.len()
+                || col.is_empty()
+                || !col.iter().all(|&c| is_key_byte(c) || c == b'.')
+            {
+                return None;
+            }
+            classes[n] = self.e.key_class(std::str::from_utf8(col).ok()?);
+            n += 1;
+        }
+        if classes[..n].iter().all(|&c| c == Class::None) {
+            return None;
+        }
+        // The rows after it.
+        let mut k = e;
+        let mut end = None;
+        let mut masked = false;
+        loop {
+            while k < b.len() && matches!(b[k], b' ' | b'\t' | b'\n' | b'\r') {
+                k += 1;
+            }
+            if b.get(k) != Some(&b'(') {
+                break;
+            }
+            k += 1;
+            for (col, &class) in classes[..n].iter().enumerate() {
+                while k < b.len() && matches!(b[k], b' ' | b'\t' | b'\n' | b'\r') {
+                    k += 1;
+                }
+                let (vs, ve, next) = match b.get(k) {
+                    Some(&q @ (b'\'' | b'"')) => {
+                        // A quote doubled inside is one quote (`'it''s'`).
+                        let mut j = k + 1;
+                        loop {
+                            let p = b[j..].iter().take(PROBE * 4).position(|&c| c == q)?;
+                            j += p;
+                            if b.get(j + 1) == Some(&q) {
+                                j += 2;
+                                continue;
+                            }
+                            break;
+                        }
+                        (k + 1, j, j + 1)
+                    }
+                    Some(_) => {
+                        // A number, NULL, a placeholder, a call (`NOW()`): to the `,` or `)`
+                        // at its depth.
+                        let mut depth = 0usize;
+                        let mut j = k;
+                        while j < b.len() && j - k < PROBE {
+                            match b[j] {
+                                b'(' => depth += 1,
+                                b')' if depth == 0 => break,
+                                b')' => depth -= 1,
+                                b',' if depth == 0 => break,
+                                _ => {}
+                            }
+                            j += 1;
+                        }
+                        let v = b[k..j].trim_ascii_end();
+                        (k, k + v.len(), j)
+                    }
+                    None => return end,
+                };
+                let placeholder = matches!(b.get(vs), Some(b'?' | b'$' | b':'))
+                    || b[vs..ve].eq_ignore_ascii_case(b"null")
+                    || b[vs..ve].contains(&b'(');
+                if class != Class::None && ve > vs && !placeholder && vs >= self.last {
+                    self.scan_part(self.last, vs);
+                    self.put(vs, ve, Hit::Keyed(class));
+                    masked = true;
+                }
+                k = next;
+                while k < b.len() && matches!(b[k], b' ' | b'\t' | b'\n' | b'\r') {
+                    k += 1;
+                }
+                match b.get(k) {
+                    Some(b',') if col + 1 < n => k += 1,
+                    Some(b')') if col + 1 == n => {
+                        k += 1;
+                        break;
+                    }
+                    _ => return end,
+                }
+            }
+            end = Some(k);
+            while k < b.len() && matches!(b[k], b' ' | b'\t' | b'\n' | b'\r') {
+                k += 1;
+            }
+            if b.get(k) != Some(&b',') {
+                break;
+            }
+            k += 1;
+        }
+        // What follows the last masked value in the rows is text too.
+        let end = end.filter(|_| masked)?;
+        if self.last < end {
+            self.scan_part(self.last.max(e), end);
+        }
+        Some(end)
     }
 
     /// A credential's key in another script, or with letters outside ASCII
@@ -420,7 +557,7 @@ impl<E: Emit> Scanner<'_, '_, E> {
             self.put(ke, ve, Hit::Keyed(Class::Secret));
             return Some(ve);
         }
-        let (vs, mut ve, resume) = self.keyed_value(i, ke, Class::Secret)?;
+        let (vs, ve, resume) = self.keyed_value(i, ke, Class::Secret)?;
         // After a separator, or a value with a credential's shape in ASCII after a space,
         // a tab, `is` or a copula (`パスワード Xk9QwZ7p`; `Şifre yanlış`, `şifre
         // değiştirildi` are prose); never a word of the key's own script (`пароль:
@@ -429,14 +566,6 @@ impl<E: Emit> Scanner<'_, '_, E> {
             && b[i + n..vs]
                 .iter()
                 .any(|&c| matches!(c, b':' | b'=' | b'"' | b'\'' | b'>') || c >= 0x80);
-        // A full stop or comma of the key's script ends the value (`Xk9QwZ7p。`).
-        let ascii = b[vs..ve].iter().take_while(|c| c.is_ascii()).count();
-        if ["。", "、", "，", "！", "？"]
-            .iter()
-            .any(|p| b[vs + ascii..ve].starts_with(p.as_bytes()))
-        {
-            ve = vs + ascii;
-        }
         let v = &b[vs..ve];
         let credential = v.is_ascii() && looks_like_credential(v);
         if !(separated || credential) || b.get(vs).is_some_and(|&c| c >= 0x80) {
@@ -672,7 +801,11 @@ impl<E: Emit> Scanner<'_, '_, E> {
         }
         // `CREATE USER app IDENTIFIED BY 'pw'` (and `IDENTIFIED WITH plugin BY 'pw'`).
         if f & SQL != 0 {
-            if let Some((vs, ve)) = sql_password(b, e) {
+            if w.eq_ignore_ascii_case("values") {
+                if let Some(end) = self.sql_values(i, e) {
+                    return end;
+                }
+            } else if let Some((vs, ve)) = sql_password(b, e) {
                 self.put(vs, ve, Hit::Secret("secret"));
                 return ve + 1;
             }
@@ -866,6 +999,8 @@ impl<E: Emit> Scanner<'_, '_, E> {
                 }
                 match b.get(j) {
                     Some(b'=' | b':' | b'-' | b'#' | b'(') => true,
+                    // (A copula outside ASCII after a prose key: `senha é X`.)
+                    Some(0x80..) => f & PROSE != 0,
                     Some(c) => {
                         (c.is_ascii_alphanumeric() || matches!(c, b'"' | b'\'' | b'!' | b'$'))
                             && (f & PROSE != 0
@@ -1523,7 +1658,7 @@ pub(super) const fn pack(w: &[u8]) -> u64 {
 }
 
 /// The trigger words with their flags.
-pub(super) const TRIGGER_WORDS: [(&[u8], u8); 57] = [
+pub(super) const TRIGGER_WORDS: [(&[u8], u8); 58] = [
     (b"cvv", PROSE | TWO_WORD | CVV_WORD),
     (b"cvc", PROSE | TWO_WORD | CVV_WORD),
     (b"cvv2", PROSE | TWO_WORD | CVV_WORD),
@@ -1548,6 +1683,8 @@ pub(super) const TRIGGER_WORDS: [(&[u8], u8); 57] = [
     (b"password", PROSE),
     (b"passwd", PROSE),
     (b"passcode", PROSE),
+    // SQL's `INSERT INTO t (pan, cvv) VALUES ('…', '123')`: values by their columns.
+    (b"values", SQL),
     // "Password" in other languages, in ASCII (`Passwort Xk9QwZ7p`, `senha: …`).
     (b"passwort", PROSE),
     (b"kennwort", PROSE),
@@ -1589,7 +1726,7 @@ pub(super) const TRIGGER_WORDS: [(&[u8], u8); 57] = [
 
 /// The multiplier of the trigger table's hash: chosen (offline) so that no two trigger
 /// words share a slot; building the table fails to compile if one ever does.
-pub(super) const TRIGGER_K: u64 = 0xdd07_f547_7e53_bf3d;
+pub(super) const TRIGGER_K: u64 = 0xbebb_7beb_68ab_8e51;
 
 #[inline]
 pub(super) const fn trigger_slot(x: u64) -> usize {
