@@ -171,4 +171,4 @@ pub(crate) const ENTRY_NAMES: [&str; 14] = [
 
 /// The members that hold the value of an entry named by a key (`{"field":"cvv","val":
 /// "123"}`); others are about the entry (`{"field":"password","message":"too short"}`).
-pub(crate) const VALUE_MEMBERS: [&str; 4] = ["value", "val", "data", "secret"];
+pub(crate) const VALUE_MEMBERS: [&str; 5] = ["value", "val", "values", "data", "secret"];

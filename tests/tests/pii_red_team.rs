@@ -276,6 +276,15 @@ const FORMS: &[(&str, &str)] = &[
         "INSERT INTO t (pin, created) VALUES ('8674', NOW())",
         "8674",
     ),
+    // Red-team round 15: a prose password with letters outside ASCII; an element
+    // named in capitals or after its value; a `values` member; Python's `repr`.
+    ("pwd Straße2024!", "Straße2024!"),
+    ("the password is Grüße2024", "Grüße2024"),
+    ("<field NAME='cvv' VALUE='837'/>", "837"),
+    ("<field value='837' name='cvv'/>", "837"),
+    (r#"{"key":"cvv","values":"837"}"#, "837"),
+    ("{'name': 'password', 'value': 'Xk9QwZ7p'}", "Xk9QwZ7p"),
+    ("Passwort ist: Xk9QwZ7p", "Xk9QwZ7p"),
     // An entry named after `name`/`key` whose value member is `val` or `data`.
     (r#"{"name":"cvv","val":"123"}"#, "123"),
     (r#"{"name":"cvv","data":"123"}"#, "123"),
@@ -427,6 +436,10 @@ fn look_alikes_are_kept() {
         "Passwort bestätigen",
         "senha é obrigatória",
         "scores 12 34 56 78 90 12 34",
+        "versions 1 2 3 4 5 6 7 8 9 10 11 12",
+        "seq 1 1 2 3 5 8 13 21 34 55 89 14:44",
+        "nums 1 3 5 7 9 11 13 15 17",
+        "<field value='x' name='status'/>",
         "INSERT INTO t (a, b) VALUES ('x', 'y')",
         "INSERT INTO t (cvv) VALUES ($1)",
         "pin 12 34 ok",

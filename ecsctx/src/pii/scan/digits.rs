@@ -411,6 +411,9 @@ impl<E: Emit> Scanner<'_, '_, E> {
                     }
                     if total >= 13
                         && card_grouping(&g[i..=j])
+                        // Digits read out one or two at a time: the whole run, not a
+                        // stretch of a longer list.
+                        && (g[i].digits > 2 || (i == 0 && j + 1 == g.len()))
                         && *iin.get_or_insert_with(|| iin_plausible(s, &g[i..]))
                         && luhn(s, &g[i..=j])
                     {
@@ -490,7 +493,8 @@ impl<E: Emit> Scanner<'_, '_, E> {
                             && (b[x.start] != b'0' || x.digits == 1)
                             && (k == 0 || s[g[i + k - 1].end..x.start] == *" ")
                     })
-                    && !((13..=19).contains(&g[i..].iter().map(|x| x.digits).sum::<usize>())
+                    && !(card_grouping(&g[i..])
+                        && (13..=19).contains(&g[i..].iter().map(|x| x.digits).sum::<usize>())
                         && luhn(s, &g[i..]));
                 if list {
                     return run.end;
@@ -1008,7 +1012,7 @@ pub(super) struct Group {
 }
 
 /// The most groups a [`Run`] holds (a longer run goes on in the next).
-pub(super) const MAX_GROUPS: usize = 12;
+pub(super) const MAX_GROUPS: usize = 20;
 
 /// Digit groups separated by at most two of ` `, `-`, `(`, `)`, `.` (a `.` alone, between
 /// two groups of four: a dotted card number) and a `+` that starts a group.
@@ -1167,8 +1171,9 @@ pub(crate) fn is_mastercard_2_series(d: [u32; 4]) -> bool {
 pub(super) fn card_grouping(g: &[Group]) -> bool {
     match g {
         [_] => true,
-        // Read out one or two digits at a time (`43 98 25 97 …`, `4 3 9 8 …`).
-        [_, ..] if g.iter().all(|x| x.digits <= 2) => true,
+        // Read out one or two digits at a time (`43 98 25 97 …`, `4 3 9 8 …`): all in
+        // pairs or all alone (`1 1 2 3 5 8 13 21 …` is a sequence).
+        [a, ..] if a.digits <= 2 && g.iter().all(|x| x.digits == a.digits) => true,
         [a, b, c] if a.digits == 4 && b.digits == 6 && matches!(c.digits, 4 | 5) => true,
         [head @ .., last] => head.iter().all(|x| x.digits == 4) && (1..=4).contains(&last.digits),
         [] => false,

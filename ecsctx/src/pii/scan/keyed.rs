@@ -7,8 +7,9 @@ use super::*;
 
 impl<E: Emit> Scanner<'_, '_, E> {
     /// An element named by an attribute whose quoted value starts at `vs`
-    /// (`name="password"`, `name='cvv'`): when that name is a sensitive key, the element's text or its
-    /// `value="…"` attribute is masked as that key's value. Returns where to go on.
+    /// (`name="password"`, `name='cvv'`): when that name is a sensitive key, the
+    /// element's text or its `value="…"` attribute (after the name or before it) is
+    /// masked as that key's value. Returns where to go on.
     pub(super) fn named_element(&mut self, vs: usize) -> Option<usize> {
         let b = self.b;
         let q = b[vs - 1];
@@ -29,6 +30,22 @@ impl<E: Emit> Scanner<'_, '_, E> {
                 self.scan_name(vs, close);
             }
             return Some(close);
+        }
+        // A `value` attribute before the name (`<field value='837' name='cvv'/>`).
+        let lt = b[..vs]
+            .iter()
+            .rev()
+            .take(256)
+            .position(|&c| c == b'<' || c == b'>')
+            .map_or(0, |p| vs - p);
+        if lt > 0 && b[lt - 1] == b'<' {
+            if let Some((s0, s1)) =
+                value_attr(b, lt, vs).filter(|&(s0, s1)| s1 > s0 && s0 >= self.last)
+            {
+                self.put(s0, s1, Hit::Keyed(class));
+                self.scan_name(s1, close);
+                return Some(close);
+            }
         }
         if b[close - 1] == b'/' {
             self.scan_name(vs, close);
@@ -57,7 +74,8 @@ impl<E: Emit> Scanner<'_, '_, E> {
     /// not a sensitive key.
     pub(super) fn named_pair(&mut self, e: usize) -> Option<usize> {
         let b = self.b;
-        let json = b.get(e) == Some(&b'"');
+        // (Python's `repr` quotes with `'`.)
+        let json = matches!(b.get(e), Some(b'"' | b'\''));
         // The name's value.
         let mut k = e + usize::from(json);
         while matches!(b.get(k), Some(b' ')) && k - e < 4 {
@@ -295,7 +313,9 @@ impl<E: Emit> Scanner<'_, '_, E> {
             &b"is "[..],
             b"was ",
             b"is: ",
+            b"ist: ",
             b"ist ",
+            b"lautet: ",
             b"lautet ",
             b"war ",
             "é ".as_bytes(),
@@ -443,10 +463,7 @@ impl<E: Emit> Scanner<'_, '_, E> {
                         // (`password geändert` is a status in prose too.)
                         let status = is_placeholder(&s[vs..end]);
                         // (In ASCII: `Passwort zurücksetzen` is a button's label.)
-                        (
-                            flag || (v.is_ascii() && looks_like_credential(v) && !status),
-                            end,
-                        )
+                        (flag || (prose_credential(v) && !status), end)
                     }
                 }
                 Class::NationalId => {
@@ -821,7 +838,7 @@ pub(super) fn first_value_member(b: &[u8], from: usize, to: usize) -> Option<usi
 /// its closing quote, spaces, the `:` and spaces): `None` when no `:` follows the name.
 pub(super) fn member_value(b: &[u8], at: usize, len: usize) -> Option<usize> {
     let mut v = at + len;
-    if b.get(v) == Some(&b'"') {
+    if matches!(b.get(v), Some(b'"' | b'\'')) {
         v += 1;
     }
     while b.get(v) == Some(&b' ') {

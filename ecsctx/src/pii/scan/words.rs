@@ -567,7 +567,7 @@ impl<E: Emit> Scanner<'_, '_, E> {
                 .iter()
                 .any(|&c| matches!(c, b':' | b'=' | b'"' | b'\'' | b'>') || c >= 0x80);
         let v = &b[vs..ve];
-        let credential = v.is_ascii() && looks_like_credential(v);
+        let credential = prose_credential(v);
         if !(separated || credential) || b.get(vs).is_some_and(|&c| c >= 0x80) {
             return None;
         }
@@ -829,7 +829,9 @@ impl<E: Emit> Scanner<'_, '_, E> {
         // `<field name="password">x</field>`, `<param name="cvv" value="123"/>`: an element
         // named by an attribute.
         if f & ATTR != 0
-            && matches!(w, "name" | "key" | "field" | "id")
+            && ["name", "key", "field", "id"]
+                .iter()
+                .any(|n| w.eq_ignore_ascii_case(n))
             && (b[e..].starts_with(b"=\"") || b[e..].starts_with(b"='"))
         {
             if let Some(found) = self.named_element(e + 2) {
@@ -852,7 +854,7 @@ impl<E: Emit> Scanner<'_, '_, E> {
         // entry named by a key (a Kubernetes env var, a config list).
         if f & ATTR != 0
             && (w.eq_ignore_ascii_case("name") || w.eq_ignore_ascii_case("key"))
-            && matches!(next, Some(b'"' | b':'))
+            && matches!(next, Some(b'"' | b'\'' | b':'))
         {
             if let Some(found) = self.named_pair(e) {
                 return found;
@@ -1822,6 +1824,16 @@ pub(super) fn tab_value_is_secret(v: &[u8]) -> bool {
 
 /// A value that looks like a credential: 8 or more characters holding a letter and a
 /// digit or symbol, or letters in random case.
+/// [`looks_like_credential`] for a value in prose, after a key and a space: letters
+/// outside ASCII count only beside an ASCII digit or symbol (`Straße2024!`, `p@ßw0rd`;
+/// `Passwort zurücksetzen` is a button's label).
+pub(super) fn prose_credential(v: &[u8]) -> bool {
+    looks_like_credential(v)
+        && (v.is_ascii()
+            || v.iter()
+                .any(|c| c.is_ascii_digit() || c.is_ascii_punctuation()))
+}
+
 pub(super) fn looks_like_credential(v: &[u8]) -> bool {
     v.len() >= 8
         && v.iter().any(u8::is_ascii_alphabetic)
