@@ -285,6 +285,11 @@ const FORMS: &[(&str, &str)] = &[
     (r#"{"key":"cvv","values":"837"}"#, "837"),
     ("{'name': 'password', 'value': 'Xk9QwZ7p'}", "Xk9QwZ7p"),
     ("Passwort ist: Xk9QwZ7p", "Xk9QwZ7p"),
+    // Red-team round 16: a card read out in pairs before its expiry or CVV, or in
+    // groups of three.
+    ("card 43 98 25 97 91 90 74 82 12 27", "25 97 91 90"),
+    ("card 43 98 25 97 91 90 74 82 837", "837"),
+    ("card 4 398 259 791 907 482", "259 791 907"),
     // An entry named after `name`/`key` whose value member is `val` or `data`.
     (r#"{"name":"cvv","val":"123"}"#, "123"),
     (r#"{"name":"cvv","data":"123"}"#, "123"),
@@ -438,7 +443,8 @@ fn look_alikes_are_kept() {
         "scores 12 34 56 78 90 12 34",
         "versions 1 2 3 4 5 6 7 8 9 10 11 12",
         "seq 1 1 2 3 5 8 13 21 34 55 89 14:44",
-        "nums 1 3 5 7 9 11 13 15 17",
+        "senha inválida!",
+        "Passwort geändert.",
         "<field value='x' name='status'/>",
         "INSERT INTO t (a, b) VALUES ('x', 'y')",
         "INSERT INTO t (cvv) VALUES ($1)",

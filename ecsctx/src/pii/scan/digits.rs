@@ -411,9 +411,9 @@ impl<E: Emit> Scanner<'_, '_, E> {
                     }
                     if total >= 13
                         && card_grouping(&g[i..=j])
-                        // Digits read out one or two at a time: the whole run, not a
-                        // stretch of a longer list.
-                        && (g[i].digits > 2 || (i == 0 && j + 1 == g.len()))
+                        // Digits read out one or two at a time: from the run's start (an
+                        // expiry or a CVV may follow), not a stretch inside a longer list.
+                        && (g[i].digits > 2 || i == 0)
                         && *iin.get_or_insert_with(|| iin_plausible(s, &g[i..]))
                         && luhn(s, &g[i..=j])
                     {
@@ -493,8 +493,7 @@ impl<E: Emit> Scanner<'_, '_, E> {
                             && (b[x.start] != b'0' || x.digits == 1)
                             && (k == 0 || s[g[i + k - 1].end..x.start] == *" ")
                     })
-                    && !(card_grouping(&g[i..])
-                        && (13..=19).contains(&g[i..].iter().map(|x| x.digits).sum::<usize>())
+                    && !((13..=19).contains(&g[i..].iter().map(|x| x.digits).sum::<usize>())
                         && luhn(s, &g[i..]));
                 if list {
                     return run.end;

@@ -1822,18 +1822,20 @@ pub(super) fn tab_value_is_secret(v: &[u8]) -> bool {
     v.iter().any(|c| !c.is_ascii_alphabetic()) || v.iter().skip(1).any(u8::is_ascii_uppercase)
 }
 
-/// A value that looks like a credential: 8 or more characters holding a letter and a
-/// digit or symbol, or letters in random case.
 /// [`looks_like_credential`] for a value in prose, after a key and a space: letters
-/// outside ASCII count only beside an ASCII digit or symbol (`Straße2024!`, `p@ßw0rd`;
-/// `Passwort zurücksetzen` is a button's label).
+/// outside ASCII count only beside an ASCII digit or a symbol inside the word
+/// (`Straße2024!`, `p@ßw0rd`; `Passwort zurücksetzen`, `senha inválida!` are prose).
 pub(super) fn prose_credential(v: &[u8]) -> bool {
+    let inner = &v[..v.len().saturating_sub(1)];
     looks_like_credential(v)
         && (v.is_ascii()
-            || v.iter()
-                .any(|c| c.is_ascii_digit() || c.is_ascii_punctuation()))
+            || v.iter().any(u8::is_ascii_digit)
+            // (A sentence's last `!`, `.` or `?` is no symbol.)
+            || inner.iter().any(u8::is_ascii_punctuation))
 }
 
+/// A value that looks like a credential: 8 or more characters holding a letter and a
+/// digit or symbol, or letters in random case.
 pub(super) fn looks_like_credential(v: &[u8]) -> bool {
     v.len() >= 8
         && v.iter().any(u8::is_ascii_alphabetic)
