@@ -290,6 +290,14 @@ const FORMS: &[(&str, &str)] = &[
     ("card 43 98 25 97 91 90 74 82 12 27", "25 97 91 90"),
     ("card 43 98 25 97 91 90 74 82 837", "837"),
     ("card 4 398 259 791 907 482", "259 791 907"),
+    // Round 16's remaining forms: Python 2's repr, a copula before a colon, MySQL's
+    // `VALUE`.
+    ("{u'name': u'password', u'value': u'Xk9QwZ7p'}", "Xk9QwZ7p"),
+    ("senha é: Xk9QwZ7p", "Xk9QwZ7p"),
+    (
+        "INSERT INTO t (cvv, pan) VALUE ('123', '4111111111111111')",
+        "'123'",
+    ),
     // An entry named after `name`/`key` whose value member is `val` or `data`.
     (r#"{"name":"cvv","val":"123"}"#, "123"),
     (r#"{"name":"cvv","data":"123"}"#, "123"),
@@ -444,6 +452,7 @@ fn look_alikes_are_kept() {
         "versions 1 2 3 4 5 6 7 8 9 10 11 12",
         "seq 1 1 2 3 5 8 13 21 34 55 89 14:44",
         "senha inválida!",
+        "the value (x) is 3",
         "Passwort geändert.",
         "<field value='x' name='status'/>",
         "INSERT INTO t (a, b) VALUES ('x', 'y')",

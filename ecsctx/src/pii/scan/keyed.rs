@@ -88,6 +88,10 @@ impl<E: Emit> Scanner<'_, '_, E> {
         while matches!(b.get(k), Some(b' ')) && k - e < 8 {
             k += 1;
         }
+        // (Python 2's `repr`: `u'password'`.)
+        if matches!(b.get(k), Some(b'u' | b'b')) && matches!(b.get(k + 1), Some(b'\'' | b'"')) {
+            k += 1;
+        }
         let quote = matches!(b.get(k), Some(b'"' | b'\''));
         let ns = k + usize::from(quote);
         let ne = ns
@@ -105,9 +109,12 @@ impl<E: Emit> Scanner<'_, '_, E> {
         }
         // The `value` that goes with it, within the same entry (after the name, or before
         // it: `{"value":"…","name":"DB_PASSWORD"}`).
-        let Some(v) = first_value_member(b, ne, (ne + PROBE).min(b.len())) else {
+        let Some(mut v) = first_value_member(b, ne, (ne + PROBE).min(b.len())) else {
             return self.value_before(ns, ne, class);
         };
+        if matches!(b.get(v), Some(b'u' | b'b')) && matches!(b.get(v + 1), Some(b'\'' | b'"')) {
+            v += 1;
+        }
         let (vs, ve) = match b.get(v) {
             Some(&q @ (b'"' | b'\'')) => {
                 let vs = v + 1;
@@ -319,6 +326,8 @@ impl<E: Emit> Scanner<'_, '_, E> {
             b"lautet ",
             b"war ",
             "é ".as_bytes(),
+            "é: ".as_bytes(),
+            b"es: ",
             b"es ",
             b"est ",
             b"era ",

@@ -801,7 +801,8 @@ impl<E: Emit> Scanner<'_, '_, E> {
         }
         // `CREATE USER app IDENTIFIED BY 'pw'` (and `IDENTIFIED WITH plugin BY 'pw'`).
         if f & SQL != 0 {
-            if w.eq_ignore_ascii_case("values") {
+            // (MySQL also writes `VALUE (…)`.)
+            if w.eq_ignore_ascii_case("values") || w.eq_ignore_ascii_case("value") {
                 if let Some(end) = self.sql_values(i, e) {
                     return end;
                 }
@@ -1660,7 +1661,7 @@ pub(super) const fn pack(w: &[u8]) -> u64 {
 }
 
 /// The trigger words with their flags.
-pub(super) const TRIGGER_WORDS: [(&[u8], u8); 58] = [
+pub(super) const TRIGGER_WORDS: [(&[u8], u8); 59] = [
     (b"cvv", PROSE | TWO_WORD | CVV_WORD),
     (b"cvc", PROSE | TWO_WORD | CVV_WORD),
     (b"cvv2", PROSE | TWO_WORD | CVV_WORD),
@@ -1687,6 +1688,7 @@ pub(super) const TRIGGER_WORDS: [(&[u8], u8); 58] = [
     (b"passcode", PROSE),
     // SQL's `INSERT INTO t (pan, cvv) VALUES ('…', '123')`: values by their columns.
     (b"values", SQL),
+    (b"value", SQL),
     // "Password" in other languages, in ASCII (`Passwort Xk9QwZ7p`, `senha: …`).
     (b"passwort", PROSE),
     (b"kennwort", PROSE),
@@ -1728,7 +1730,7 @@ pub(super) const TRIGGER_WORDS: [(&[u8], u8); 58] = [
 
 /// The multiplier of the trigger table's hash: chosen (offline) so that no two trigger
 /// words share a slot; building the table fails to compile if one ever does.
-pub(super) const TRIGGER_K: u64 = 0xbebb_7beb_68ab_8e51;
+pub(super) const TRIGGER_K: u64 = 0xb714_7106_5cd9_f14f;
 
 #[inline]
 pub(super) const fn trigger_slot(x: u64) -> usize {
