@@ -123,14 +123,23 @@ impl<E: Emit> Scanner<'_, '_, E> {
                     vs + b[vs..].iter().take(PROBE * 4).position(|&c| c == q)?,
                 )
             }
-            _ => (
-                v,
-                v + b[v..]
+            _ => {
+                let mut ve = v + b[v..]
                     .iter()
                     .take(PROBE * 4)
                     .take_while(|&&c| !matches!(c, b'\n' | b'\r' | b',' | b'}'))
-                    .count(),
-            ),
+                    .count();
+                // Cut by the cap: to the end of the word it stopped in, so that no
+                // address or number is split between this value and the text after it
+                // (a `cargo fuzz` finding: `cc|@l.value` kept the address).
+                while ve < b.len()
+                    && ve - v < PROBE * 5
+                    && !matches!(b[ve], b'\n' | b'\r' | b',' | b'}' | b' ' | b'\t')
+                {
+                    ve += 1;
+                }
+                (v, ve)
+            }
         };
         // The byte cap may stop inside a character.
         let ve = ceil_boundary(self.s, ve);
