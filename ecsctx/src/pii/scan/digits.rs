@@ -255,10 +255,8 @@ impl<E: Emit> Scanner<'_, '_, E> {
         let de = iso_number(&b[i..k]);
         // A labelled PIN block or chip data with a `0x` or in groups of hex digits (`DE 52:
         // 0x8415…`, `DE 52: 84 15 A1 B2 C3 D4 E5 F6`, `DE 55: 9F 26 08 …`).
-        let vs = if (labelled || jpos)
-            && (b[vs..ve].starts_with(b"0x") || b[vs..ve].starts_with(b"0X"))
-        {
-            vs + 2
+        let vs = if labelled || jpos {
+            past_hex_prefix(b, vs).min(ve)
         } else {
             vs
         };
@@ -766,10 +764,6 @@ pub(super) fn iso_sad_field(d: &[u8]) -> bool {
     (d.len() == 2 || d[0] == b'0') && matches!(iso_number(d), 35 | 36 | 45 | 52 | 55)
 }
 
-/// Whether `v` has the shape of ISO 8583 data element `de`'s value: a PIN block (52) is
-/// 16 hex digits; chip data (55) hex TLV, an even count of 16 or more; track 2 or 3 (35,
-/// 36) 12 digits or more with a field separator (`=` or `D`); track 1 (45) 12 digits or
-/// more with its `^` separators.
 /// The end of hex pairs joined by single spaces from `vs` (`9F 26 08 A1 …`).
 pub(super) fn hex_pairs_end(b: &[u8], vs: usize) -> Option<usize> {
     let pair = |k: usize| {
@@ -787,6 +781,10 @@ pub(super) fn hex_pairs_end(b: &[u8], vs: usize) -> Option<usize> {
     Some(e)
 }
 
+/// Whether `v` has the shape of ISO 8583 data element `de`'s value: a PIN block (52) is
+/// 16 hex digits; chip data (55) hex TLV, an even count of 16 or more; track 2 or 3 (35,
+/// 36) 12 digits or more with a field separator (`=` or `D`); track 1 (45) 12 digits or
+/// more with its `^` separators.
 pub(super) fn iso_value_shape(de: u32, v: &[u8]) -> bool {
     let digits = v.iter().filter(|c| c.is_ascii_digit()).count();
     let hex = v.iter().all(u8::is_ascii_hexdigit);

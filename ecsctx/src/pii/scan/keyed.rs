@@ -88,10 +88,7 @@ impl<E: Emit> Scanner<'_, '_, E> {
         while matches!(b.get(k), Some(b' ')) && k - e < 8 {
             k += 1;
         }
-        // (Python 2's `repr`: `u'password'`.)
-        if matches!(b.get(k), Some(b'u' | b'b')) && matches!(b.get(k + 1), Some(b'\'' | b'"')) {
-            k += 1;
-        }
+        let k = past_str_prefix(b, k);
         let quote = matches!(b.get(k), Some(b'"' | b'\''));
         let ns = k + usize::from(quote);
         let ne = ns
@@ -109,12 +106,10 @@ impl<E: Emit> Scanner<'_, '_, E> {
         }
         // The `value` that goes with it, within the same entry (after the name, or before
         // it: `{"value":"…","name":"DB_PASSWORD"}`).
-        let Some(mut v) = first_value_member(b, ne, (ne + PROBE).min(b.len())) else {
+        let Some(v) = first_value_member(b, ne, (ne + PROBE).min(b.len())) else {
             return self.value_before(ns, ne, class);
         };
-        if matches!(b.get(v), Some(b'u' | b'b')) && matches!(b.get(v + 1), Some(b'\'' | b'"')) {
-            v += 1;
-        }
+        let v = past_str_prefix(b, v);
         let (vs, ve) = match b.get(v) {
             Some(&q @ (b'"' | b'\'')) => {
                 let vs = v + 1;
@@ -124,21 +119,14 @@ impl<E: Emit> Scanner<'_, '_, E> {
                 )
             }
             _ => {
-                let mut ve = v + b[v..]
-                    .iter()
-                    .take(PROBE * 4)
-                    .take_while(|&&c| !matches!(c, b'\n' | b'\r' | b',' | b'}'))
-                    .count();
+                let ve = run_end(b, v, PROBE * 4, |c| {
+                    matches!(c, b'\n' | b'\r' | b',' | b'}')
+                });
                 // Cut by the cap: to the end of the word it stopped in, so that no
                 // address or number is split between this value and the text after it
                 // (a `cargo fuzz` finding: `cc|@l.value` kept the address).
-                while ve < b.len()
-                    && ve - v < PROBE * 5
-                    && !matches!(b[ve], b'\n' | b'\r' | b',' | b'}' | b' ' | b'\t')
-                {
-                    ve += 1;
-                }
-                (v, ve)
+                let word = |c| matches!(c, b'\n' | b'\r' | b',' | b'}' | b' ' | b'\t');
+                (v, run_end(b, ve, PROBE, word))
             }
         };
         // The byte cap may stop inside a character.
@@ -462,9 +450,11 @@ impl<E: Emit> Scanner<'_, '_, E> {
                 .flatten();
             let (ok, end) = match class {
                 Class::Cvv => (number(3, 4), vs + lead_digits),
-                Class::Sad if split.is_some() => (true, split.unwrap_or(end)),
-                Class::Sad if number(4, 12) => (true, vs + lead_digits),
-                Class::Sad => (v.len() == 16 && v.iter().all(u8::is_ascii_hexdigit), end),
+                Class::Sad => match split {
+                    Some(e) => (true, e),
+                    None if number(4, 12) => (true, vs + lead_digits),
+                    None => (v.len() == 16 && v.iter().all(u8::is_ascii_hexdigit), end),
+                },
                 _ if digit_only => (false, end),
                 Class::Secret => {
                     // A flag (`--password x`) and a column after a tab (`password\thunter2`)
@@ -870,6 +860,13 @@ pub(super) fn member_value(b: &[u8], at: usize, len: usize) -> Option<usize> {
         v += 1;
     }
     Some(v)
+}
+
+/// Past a Python string prefix before a quote (Python 2's `repr`: `u'password'`, `b'…'`).
+fn past_str_prefix(b: &[u8], k: usize) -> usize {
+    let prefixed =
+        matches!(b.get(k), Some(b'u' | b'b')) && matches!(b.get(k + 1), Some(b'\'' | b'"'));
+    k + usize::from(prefixed)
 }
 
 /// The quoted value of a tag's `value` attribute (`value="…"`, `value='…'`, any case),

@@ -399,6 +399,12 @@ fn find(b: &[u8], from: usize, n: &[u8]) -> Option<usize> {
         .map(|p| from + p)
 }
 
+/// Past a `0x` or `0X` at `k` (a hex value written as a literal).
+fn past_hex_prefix(b: &[u8], k: usize) -> usize {
+    let prefixed = matches!(b.get(k..k + 2), Some(b"0x" | b"0X"));
+    k + if prefixed { 2 } else { 0 }
+}
+
 /// Where the last `n` in `h` starts, within its last `limit` bytes.
 fn find_back(h: &[u8], n: &[u8], limit: usize) -> Option<usize> {
     let from = h.len().saturating_sub(limit);

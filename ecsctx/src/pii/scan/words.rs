@@ -313,27 +313,14 @@ impl<E: Emit> Scanner<'_, '_, E> {
         // First to last.
         elements[..n].reverse();
         let el = |f: usize| &b[elements[f].0..elements[f].1];
-        let name = |f: usize| {
-            let w = el(f);
-            let w = w.rsplit(|&c| c == b'/' || c == b'\\').next().unwrap_or(w);
-            let w = match w.len().checked_sub(4) {
-                Some(x) if w[x..].eq_ignore_ascii_case(b".exe") => &w[..x],
-                _ => w,
-            };
-            let digits = w.iter().rev().take_while(|c| c.is_ascii_digit()).count();
-            &w[..w.len() - digits]
-        };
+        let name = |f: usize| program_name(el(f)).1;
         // The program: the last client named before the flag that is no option's
         // argument (`["docker", "run", "--name", "mysql", "-p3306:3306"]`; `["mysql", "-h",
         // "mysql", "-pX"]` names its host so), in a list whose own program runs commands
         // (`["grep", "-r", "mysql", "-pattern"]` does not).
-        let p = (0..n).rev().find(|&f| {
-            let w = name(f);
-            (is_mysql_tool(w)
-                || w.eq_ignore_ascii_case(b"sshpass")
-                || w.eq_ignore_ascii_case(b"redis-cli"))
-                && !(f > 0 && names_an_argument(el(f - 1)))
-        })?;
+        let p = (0..n)
+            .rev()
+            .find(|&f| is_client(name(f)) && !(f > 0 && names_an_argument(el(f - 1))))?;
         if p > 0 && runs_nothing(name(0), el(1), p == 1) {
             return None;
         }
@@ -652,11 +639,7 @@ impl<E: Emit> Scanner<'_, '_, E> {
             return None;
         }
         // A PIN block after `0x` (`pinblock 0x8415…`).
-        let vs = if !cvv && (b[j..].starts_with(b"0x") || b[j..].starts_with(b"0X")) {
-            j + 2
-        } else {
-            j
-        };
+        let vs = if cvv { j } else { past_hex_prefix(b, j) };
         let digits = b[vs..]
             .iter()
             .take(20)
@@ -830,9 +813,7 @@ impl<E: Emit> Scanner<'_, '_, E> {
         // `<field name="password">x</field>`, `<param name="cvv" value="123"/>`: an element
         // named by an attribute.
         if f & ATTR != 0
-            && ["name", "key", "field", "id"]
-                .iter()
-                .any(|n| w.eq_ignore_ascii_case(n))
+            && one_of(w.as_bytes(), &[b"name", b"key", b"field", b"id"])
             && (b[e..].starts_with(b"=\"") || b[e..].starts_with(b"='"))
         {
             if let Some(found) = self.named_element(e + 2) {
@@ -1241,19 +1222,14 @@ pub(super) fn cli_program(
             .rsplit(|&c| matches!(c, b'"' | b'\'' | b'=' | b':' | b'['))
             .next()
             .unwrap_or(w);
-        let base = w.rsplit(|&c| c == b'/' || c == b'\\').next().unwrap_or(w);
         // A path names a program under `bin`/`sbin`, after `./`, or as an `.exe`
         // (`/usr/bin/mysql`; not `/var/lib/mysql`).
-        let dir = &w[..w.len() - base.len()];
-        let exe = base.len() > 4 && base[base.len() - 4..].eq_ignore_ascii_case(b".exe");
+        let (dir, name, exe) = program_name(w);
         let program_path = dir.is_empty()
             || dir.ends_with(b"bin/")
             || dir.ends_with(b"bin\\")
             || dir == b"./"
             || exe;
-        let base = if exe { &base[..base.len() - 4] } else { base };
-        let digits = base.iter().rev().take_while(|c| c.is_ascii_digit()).count();
-        let name = &base[..base.len() - digits];
         let named_argument = j > 0 && names_an_argument(word(j - 1))
             // Also flags of their own elsewhere (`sudo -i mysql -pX`): an argument only
             // before a value like a port (`ssh -l mysql -p2222`).
@@ -1262,13 +1238,7 @@ pub(super) fn cli_program(
         // option's value (`helm -n mysql install db . -pX`), not the program.
         let flag_value =
             positional < 3 && j > 0 && matches!(word(j - 1), b"-i" | b"-v" | b"-l" | b"-n");
-        if !named_argument
-            && !flag_value
-            && program_path
-            && (is_mysql_tool(name)
-                || name.eq_ignore_ascii_case(b"sshpass")
-                || name.eq_ignore_ascii_case(b"redis-cli"))
-        {
+        if !named_argument && !flag_value && program_path && is_client(name) {
             // The argument of a command that runs nothing (`grep -r mysql -pattern`,
             // `systemctl status mysql -pager`, `find /usr/bin/mysql -prune`), unless a
             // command starts again in between (`find . -exec mysql -pX`).
@@ -1293,9 +1263,7 @@ pub(super) fn cli_program(
                     let w = word(k);
                     starts_a_command(w)
                         || matches!(w.last(), Some(b',' | b':' | b';' | b'.'))
-                        || [&b"then"[..], b"and", b"ok", b"after", b"before", b"so"]
-                            .iter()
-                            .any(|c| w.eq_ignore_ascii_case(c))
+                        || one_of(w, &[b"then", b"and", b"ok", b"after", b"before", b"so"])
                 });
             if f < j && arguments && runs_nothing(word(f), word(f + 1), f + 1 == j) {
                 return None;
@@ -1399,67 +1367,68 @@ const FILLERS: [(&str, bool); 12] = [
 /// Whether `name` is a common command that is not one whose password the scanner reads
 /// (`ssh`, `grep`, `tar`): a flag after it is its own.
 fn is_other_command(name: &[u8]) -> bool {
-    [
-        &b"ssh"[..],
-        b"scp",
-        b"ss",
-        b"netstat",
-        b"grep",
-        b"git",
-        b"tar",
-        b"rsync",
-        b"mkdir",
-        b"perf",
-        b"less",
-        b"uname",
-        b"docker",
-        b"kubectl",
-        b"find",
-        b"ls",
-        b"cp",
-        b"mv",
-        b"rm",
-        b"chmod",
-        b"chown",
-        b"journalctl",
-        b"systemctl",
-        b"ps",
-        b"lsof",
-        b"curl",
-        b"wget",
-        b"cat",
-        b"tail",
-        b"head",
-        b"awk",
-        b"sed",
-        b"nc",
-        b"top",
-        b"psql",
-        b"mongo",
-        b"mongosh",
-        b"egrep",
-        b"zgrep",
-        b"rg",
-        b"which",
-        b"whereis",
-        b"locate",
-        b"man",
-        b"service",
-        b"pgrep",
-        b"pkill",
-        b"killall",
-        b"apt",
-        b"apt-get",
-        b"yum",
-        b"dnf",
-        b"brew",
-        b"pigz",
-        b"pidstat",
-        b"renice",
-        b"kill",
-    ]
-    .iter()
-    .any(|n| name.eq_ignore_ascii_case(n))
+    one_of(
+        name,
+        &[
+            b"ssh",
+            b"scp",
+            b"ss",
+            b"netstat",
+            b"grep",
+            b"git",
+            b"tar",
+            b"rsync",
+            b"mkdir",
+            b"perf",
+            b"less",
+            b"uname",
+            b"docker",
+            b"kubectl",
+            b"find",
+            b"ls",
+            b"cp",
+            b"mv",
+            b"rm",
+            b"chmod",
+            b"chown",
+            b"journalctl",
+            b"systemctl",
+            b"ps",
+            b"lsof",
+            b"curl",
+            b"wget",
+            b"cat",
+            b"tail",
+            b"head",
+            b"awk",
+            b"sed",
+            b"nc",
+            b"top",
+            b"psql",
+            b"mongo",
+            b"mongosh",
+            b"egrep",
+            b"zgrep",
+            b"rg",
+            b"which",
+            b"whereis",
+            b"locate",
+            b"man",
+            b"service",
+            b"pgrep",
+            b"pkill",
+            b"killall",
+            b"apt",
+            b"apt-get",
+            b"yum",
+            b"dnf",
+            b"brew",
+            b"pigz",
+            b"pidstat",
+            b"renice",
+            b"kill",
+        ],
+    )
 }
 
 /// Whether an option names an argument (`--name mysql`, `-u mysql`, `-C /var/lib/mysql`):
@@ -1514,67 +1483,70 @@ fn runs_nothing(name: &[u8], next: &[u8], client_next: bool) -> bool {
     if !is_other_command(name) || runs_commands(name) {
         return false;
     }
-    let english = [
-        &b"find"[..],
-        b"which",
-        b"locate",
-        b"man",
-        b"service",
-        b"less",
-        b"head",
-        b"tail",
-        b"top",
-        b"cat",
-        b"kill",
-    ]
-    .iter()
-    .any(|w| name.eq_ignore_ascii_case(w));
+    let english = one_of(
+        name,
+        &[
+            b"find", b"which", b"locate", b"man", b"service", b"less", b"head", b"tail", b"top",
+            b"cat", b"kill",
+        ],
+    );
     !english || client_next || matches!(next.first(), Some(b'-' | b'/' | b'.' | b'~'))
 }
 
 /// Whether a word runs the command after it (`sudo`, `time`, `nice` …): the command's
 /// first word is past it.
 fn is_wrapper(w: &[u8]) -> bool {
-    [
-        &b"sudo"[..],
-        b"doas",
-        b"time",
-        b"nice",
-        b"ionice",
-        b"nohup",
-        b"env",
-        b"watch",
-        b"timeout",
-        b"stdbuf",
-        b"command",
-        b"builtin",
-    ]
-    .iter()
-    .any(|n| w.eq_ignore_ascii_case(n))
+    one_of(
+        w,
+        &[
+            b"sudo", b"doas", b"time", b"nice", b"ionice", b"nohup", b"env", b"watch", b"timeout",
+            b"stdbuf", b"command", b"builtin",
+        ],
+    )
 }
 
 /// Whether the command `name` (one of [`is_other_command`]'s) runs a command given as
 /// its arguments (`ssh host mysql -pX`, `docker exec db mysql -pX`).
 fn runs_commands(name: &[u8]) -> bool {
-    [&b"ssh"[..], b"docker", b"kubectl", b"perf"]
-        .iter()
-        .any(|n| name.eq_ignore_ascii_case(n))
+    one_of(name, &[b"ssh", b"docker", b"kubectl", b"perf"])
 }
 
 /// Whether `name` is MySQL's or MariaDB's client or one of their tools.
 pub(super) fn is_mysql_tool(name: &[u8]) -> bool {
-    [
-        &b"mysql"[..],
-        b"mariadb",
-        b"mysqldump",
-        b"mysqladmin",
-        b"mysqlsh",
-        b"mariadb-dump",
-        b"mysqlimport",
-        b"mysqlcheck",
-    ]
-    .iter()
-    .any(|n| name.eq_ignore_ascii_case(n))
+    one_of(
+        name,
+        &[
+            b"mysql",
+            b"mariadb",
+            b"mysqldump",
+            b"mysqladmin",
+            b"mysqlsh",
+            b"mariadb-dump",
+            b"mysqlimport",
+            b"mysqlcheck",
+        ],
+    )
+}
+
+/// Whether `name` is a client whose password the scanner reads on a command line.
+fn is_client(name: &[u8]) -> bool {
+    is_mysql_tool(name) || one_of(name, &[b"sshpass", b"redis-cli"])
+}
+
+/// A program word split into its directory, its name (without `.exe`, any case, and a
+/// version number: `mysql8`) and whether it was an `.exe` (`C:\\…\\MYSQL.EXE`).
+fn program_name(w: &[u8]) -> (&[u8], &[u8], bool) {
+    let base = w.rsplit(|&c| c == b'/' || c == b'\\').next().unwrap_or(w);
+    let dir = &w[..w.len() - base.len()];
+    let exe = base.len() > 4 && base[base.len() - 4..].eq_ignore_ascii_case(b".exe");
+    let base = if exe { &base[..base.len() - 4] } else { base };
+    let digits = base.iter().rev().take_while(|c| c.is_ascii_digit()).count();
+    (dir, &base[..base.len() - digits], exe)
+}
+
+/// Whether `w` is one of `words`, in any case.
+fn one_of(w: &[u8], words: &[&[u8]]) -> bool {
+    words.iter().any(|n| w.eq_ignore_ascii_case(n))
 }
 
 /// Whether `options` (what stands between `sshpass` and its `-p`) are `sshpass`'s own:
@@ -1952,16 +1924,13 @@ pub(super) static KNOWN_FIRST: [bool; 256] = {
     t
 };
 
-/// The end of a bare (unquoted) value.
 /// The end of an unquoted shell word at `vs` (a command line's value: `-pab,c}d` is one
 /// word): whitespace, a command's separator, a closing bracket, a quote or a redirection
 /// ends it, within [`PROBE`] bytes.
 pub(super) fn shell_word_end(b: &[u8], vs: usize) -> usize {
-    let mut k = vs;
-    while k < b.len()
-        && k - vs < PROBE
-        && !matches!(
-            b[k],
+    run_end(b, vs, PROBE, |c| {
+        matches!(
+            c,
             b' ' | b'\t'
                 | b'\n'
                 | b'\r'
@@ -1976,15 +1945,10 @@ pub(super) fn shell_word_end(b: &[u8], vs: usize) -> usize {
                 | b'<'
                 | b'>'
         )
-    {
-        k += 1;
-    }
-    while k < b.len() && b[k] & 0xC0 == 0x80 {
-        k += 1;
-    }
-    k
+    })
 }
 
+/// The end of a bare (unquoted) value.
 pub(super) fn bare_end(b: &[u8], vs: usize) -> usize {
     bare_end_within(b, vs, usize::MAX)
 }
@@ -1992,11 +1956,9 @@ pub(super) fn bare_end(b: &[u8], vs: usize) -> usize {
 /// [`bare_end`], looking at most `cap` bytes: for a scan that may fail (a value in prose),
 /// so that repeated keys stay linear.
 pub(super) fn bare_end_within(b: &[u8], vs: usize, cap: usize) -> usize {
-    let mut k = vs;
-    while k < b.len()
-        && k - vs < cap
-        && !matches!(
-            b[k],
+    run_end(b, vs, cap, |c| {
+        matches!(
+            c,
             b' ' | b'\t'
                 | b'\n'
                 | b'\r'
@@ -2011,10 +1973,17 @@ pub(super) fn bare_end_within(b: &[u8], vs: usize, cap: usize) -> usize {
                 | b'\''
                 | b'|'
         )
-    {
+    })
+}
+
+/// Where the run of bytes from `vs` that `stop` does not end ends, within `cap` bytes;
+/// stopped by the cap inside a character (`b` is UTF-8), at the character's end.
+#[inline]
+pub(super) fn run_end(b: &[u8], vs: usize, cap: usize, stop: impl Fn(u8) -> bool) -> usize {
+    let mut k = vs;
+    while k < b.len() && k - vs < cap && !stop(b[k]) {
         k += 1;
     }
-    // Stopped by the cap inside a character (`b` is UTF-8): to the character's end.
     while k < b.len() && b[k] & 0xC0 == 0x80 {
         k += 1;
     }
