@@ -145,7 +145,7 @@ struct StackTrace<'a> {
 
 impl fmt::Display for StackTrace<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let max = crate::settings::shared().limits.max_stack_trace;
+        let max = crate::settings::local().limits.max_stack_trace;
         let mut capped = Capped {
             f,
             left: max,
