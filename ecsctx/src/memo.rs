@@ -22,6 +22,21 @@ pub(crate) fn get<S, R>(
         .flatten()
 }
 
+/// What `hit` finds in the first of slots `i..i + n` (a set) that it accepts, with one
+/// borrow of the table.
+#[inline]
+pub(crate) fn get_in_set<S, R>(
+    table: &'static LocalKey<Table<S>>,
+    i: usize,
+    n: usize,
+    hit: impl Fn(&S) -> Option<R>,
+) -> Option<R> {
+    table
+        .try_with(|t| t.try_borrow().ok()?.get(i..i + n)?.iter().find_map(hit))
+        .ok()
+        .flatten()
+}
+
 /// Lets `fill` overwrite slot `i` of this thread's table (made of `n` copies of `empty()`
 /// on first use).
 #[inline]

@@ -554,7 +554,7 @@ impl<'a> ForeignKey<'a> {
             })
         };
         let set = self.set();
-        match memo::get(&FOREIGN, set, hit).or_else(|| memo::get(&FOREIGN, set + 1, hit)) {
+        match memo::get_in_set(&FOREIGN, set, 2, hit) {
             Some((shape, kept)) => (Some(shape), kept),
             None => (None, Kept::Another),
         }

@@ -730,8 +730,7 @@ impl PiiMasker {
                 && usize::from(s.len) == b.len()
                 && &s.path[..b.len()] == b
         };
-        let hit = memo::get(&ACTIONS, set, |s| matches(s).then_some(s.action))
-            .or_else(|| memo::get(&ACTIONS, set + 1, |s| matches(s).then_some(s.action)));
+        let hit = memo::get_in_set(&ACTIONS, set, 2, |s| matches(s).then_some(s.action));
         if let Some(a) = hit {
             return a;
         }
@@ -1152,7 +1151,7 @@ impl Masker for PiiMasker {
     fn mask_key(&self, _parent_path: &str, key: &str, out: &mut String) -> bool {
         // A key is text like any other (a card number, track data or a JWT used as a map
         // key); a plain identifier leaves by the one-word fast path.
-        if is_protected(key) || scan::is_clean_word(key) {
+        if scan::is_clean_word(key) || is_protected(key) {
             return false;
         }
         // The service's own field names repeat on every line (`keyloop.store_id`).
