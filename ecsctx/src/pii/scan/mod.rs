@@ -117,9 +117,17 @@ pub(crate) fn is_clean_word(s: &str) -> bool {
 /// `every_plain_token_is_clean_for_the_whole_scanner` checks it against [`scan_all`].
 fn is_plain_token(b: &[u8]) -> bool {
     let (mut digits, mut part_start) = (0, 0);
-    for (i, &c) in b.iter().enumerate() {
-        match TOKEN[c as usize] {
-            PLAIN => {}
+    let mut i = 0;
+    while i < b.len() {
+        // Letters, `_` and `-` (most bytes) in a loop of their own.
+        let c = b[i];
+        let t = TOKEN[c as usize];
+        i += 1;
+        if t == PLAIN {
+            continue;
+        }
+        let i = i - 1;
+        match t {
             DIGIT => {
                 digits += 1;
                 // (An IPv4 address and longer numbers: the scanner reads them.)
@@ -133,12 +141,12 @@ fn is_plain_token(b: &[u8]) -> bool {
                 }
                 part_start = i + 1;
             }
-            // `cvv`, `cvc`, `csc`, `pin` (any case), `eyJ`.
+            // `cvv`, `cvc`, `csc`, `pin` (any case) at their first letter; `eyJ` at its
+            // last (`e` is too common a letter to look ahead from).
             MAY_START => {
                 let l = |k: usize| b.get(i + k).map_or(0, |c| c | 0x20);
-                let w = [c | 0x20, l(1), l(2)];
-                if matches!(&w, b"cvv" | b"cvc" | b"csc" | b"pin")
-                    || (c == b'e' && b[i..].starts_with(b"eyJ"))
+                if (c == b'J' && i >= 2 && b[i - 2] == b'e' && b[i - 1] == b'y')
+                    || matches!(&[c | 0x20, l(1), l(2)], b"cvv" | b"cvc" | b"csc" | b"pin")
                 {
                     return false;
                 }
@@ -161,7 +169,7 @@ static TOKEN: [u8; 256] = {
     while c < 256 {
         let b = c as u8;
         t[c] = match b {
-            b'c' | b'C' | b'p' | b'P' | b'e' => MAY_START,
+            b'c' | b'C' | b'p' | b'P' | b'J' => MAY_START,
             b'0'..=b'9' => DIGIT,
             b'.' => DOT,
             b'a'..=b'z' | b'A'..=b'Z' | b'_' | b'-' => PLAIN,
