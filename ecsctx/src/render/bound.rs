@@ -127,10 +127,13 @@ impl Fields {
             s
         });
         let shared = shared.get_or_insert_with(settings::local);
-        let key = placement::shorthand(key).unwrap_or(key);
+        // A shorthand stands for one of this crate's ECS names (`user_id` → `user.id`):
+        // a constant that holds nothing to mask.
+        let short = placement::shorthand(key);
         let mut masked = String::new();
-        let key = match &shared.masker {
-            Some(m) if m.mask_key("", key, &mut masked) => masked.as_str(),
+        let key = match (&shared.masker, short) {
+            (_, Some(name)) => name,
+            (Some(m), None) if m.mask_key("", key, &mut masked) => masked.as_str(),
             _ => key,
         };
         let depth = shared.policy.place(key, &mut s.path);
