@@ -334,6 +334,22 @@ const FORMS: &[(&str, &str)] = &[
     ),
     // An address encoded twice (a URL in a URL's parameter).
     ("to=j.doe%2540example.com&x=1", "j.doe"),
+    // Tenth session: a password-shaped value after a command that runs nothing; a
+    // program's arguments in one string after the program's element; French's three-word
+    // key; Chinese, Korean and Italian copulas.
+    ("ps shows mysql -uroot -pZk8qW3xR", "Zk8qW3xR"),
+    (r#"Process.Start("mysql", "-uroot -pZk8qW3xR")"#, "Zk8qW3xR"),
+    (
+        r#"new ProcessStartInfo("C:\mysql\bin\mysql.exe", "-uroot -pZk8qW3xR db")"#,
+        "Zk8qW3xR",
+    ),
+    ("mot de passe : Xk9QwZ7p", "Xk9QwZ7p"),
+    ("le mot de passe est Xk9QwZ7p", "Xk9QwZ7p"),
+    ("votre mot de passe Xk9QwZ7p", "Xk9QwZ7p"),
+    ("密码是Xk9QwZ7p", "Xk9QwZ7p"),
+    ("密码为 Xk9QwZ7p", "Xk9QwZ7p"),
+    ("비밀번호는 Xk9QwZ7p", "Xk9QwZ7p"),
+    ("la password è Xk9QwZ7p", "Xk9QwZ7p"),
 ];
 
 /// Lines that hold no sensitive data and look like the forms above: unchanged.
@@ -458,6 +474,15 @@ fn look_alikes_are_kept() {
         "INSERT INTO t (a, b) VALUES ('x', 'y')",
         "INSERT INTO t (cvv) VALUES ($1)",
         "pin 12 34 ok",
+        "le mot de passe est incorrect",
+        "mot de passe oublié",
+        "mot de passeport",
+        "la password è sbagliata",
+        "密码为空",
+        "비밀번호는 틀렸습니다",
+        "grep -r mysql -pattern",
+        r#"Process.Start("grep", "-pattern")"#,
+        "ps -C mysql -p12345",
     ];
     let lines = capture(|| {
         for c in clean {

@@ -324,6 +324,8 @@ impl<E: Emit> Scanner<'_, '_, E> {
             b"war ",
             "é ".as_bytes(),
             "é: ".as_bytes(),
+            "è ".as_bytes(),
+            "è: ".as_bytes(),
             b"es: ",
             b"es ",
             b"est ",

@@ -222,13 +222,17 @@ impl<E: Emit> Scanner<'_, '_, E> {
             && !v.starts_with(['/', '.', '~'])
             && !v.contains(':')
             && (v.len() >= 6 || !v.bytes().all(|c| c.is_ascii_digit()));
-        let ok = match (b[i], cli_program(b, i, weak, if weak { 0 } else { 3 })) {
+        let strong = is_mixed(v.as_bytes());
+        let ok = match (
+            b[i],
+            cli_program(b, i, weak, strong, if weak { 0 } else { 3 }),
+        ) {
             (b'p', Some((name, _))) if glued && is_mysql_tool(name) => true,
             (b'p', None) if weak && retry => {
-                cli_program(b, i, weak, 3).is_some_and(|(name, _)| is_mysql_tool(name))
+                cli_program(b, i, weak, strong, 3).is_some_and(|(name, _)| is_mysql_tool(name))
             }
             (b'a', None) if weak && v.len() >= 6 && v.bytes().all(|c| c.is_ascii_digit()) => {
-                cli_program(b, i, weak, 3)
+                cli_program(b, i, weak, strong, 3)
                     .is_some_and(|(name, _)| name.eq_ignore_ascii_case(b"redis-cli"))
             }
             // `sshpass -e ssh -p 2222 host`: that `-p` is the port of the wrapped `ssh`.
@@ -849,10 +853,25 @@ impl<E: Emit> Scanner<'_, '_, E> {
                 return end;
             }
         }
-        // The key: this word, or this word and the next (`security code`, `PIN block`).
+        // The key: this word, or this word and the next (`security code`, `PIN block`),
+        // or French's three (`mot de passe`).
         let mut key_end = e;
         let mut class = Class::None;
-        if f & TWO_WORD != 0 && next == Some(b' ') && !is_xml_open(b, i) && !after_double_dash(b, i)
+        if f & TWO_WORD != 0
+            && w.eq_ignore_ascii_case("mot")
+            && b.get(e..e + 9)
+                .is_some_and(|r| r.eq_ignore_ascii_case(b" de passe"))
+            && !b.get(e + 9).is_some_and(|&c| is_key_byte(c))
+        {
+            key_end = e + 9;
+            class = Class::Secret;
+            self.run_end = key_end;
+        }
+        if class == Class::None
+            && f & TWO_WORD != 0
+            && next == Some(b' ')
+            && !is_xml_open(b, i)
+            && !after_double_dash(b, i)
         {
             let mut e2 = e + 1;
             while e2 < b.len() && is_key_byte(b[e2]) {
@@ -1160,6 +1179,7 @@ pub(super) fn cli_program(
     b: &[u8],
     i: usize,
     weak: bool,
+    strong: bool,
     mut positional: usize,
 ) -> Option<(&[u8], &[u8])> {
     let from = i.saturating_sub(PROBE);
@@ -1179,6 +1199,7 @@ pub(super) fn cli_program(
     if let Some((_, at)) = open {
         seg = at + 1;
     }
+    let quoted_args = open.map(|(_, at)| at);
     // The words before the flag, a quoted span inside one word (`'select 1'`).
     let mut words: [(usize, usize); 24] = [(0, 0); 24];
     let mut n = 0;
@@ -1265,7 +1286,9 @@ pub(super) fn cli_program(
                         || matches!(w.last(), Some(b',' | b':' | b';' | b'.'))
                         || one_of(w, &[b"then", b"and", b"ok", b"after", b"before", b"so"])
                 });
-            if f < j && arguments && runs_nothing(word(f), word(f + 1), f + 1 == j) {
+            // (A value that reads as a password, `-pS3cretPw`, is one whatever ran
+            // before: `ps shows mysql -uroot -pS3cretPw`.)
+            if f < j && arguments && !strong && runs_nothing(word(f), word(f + 1), f + 1 == j) {
                 return None;
             }
             let options = if j + 1 < n {
@@ -1290,7 +1313,24 @@ pub(super) fn cli_program(
             positional -= 1;
         }
     }
-    None
+    // Arguments in one string after the program's own (`Process.Start("mysql", "-uroot
+    // -pX")`, `new ProcessStartInfo("mysql.exe", "…")`): the program is the quoted
+    // element before it.
+    let at = quoted_args?;
+    let q = b[at];
+    let mut k = at;
+    while k > 0 && matches!(b[k - 1], b' ' | b'\t') {
+        k -= 1;
+    }
+    let k = k.checked_sub(1).filter(|&c| b[c] == b',')?;
+    let close = k - b[..k].iter().rev().take_while(|&&c| c == b' ').count();
+    let close = close.checked_sub(1).filter(|&c| b[c] == q)?;
+    let open = b[close.saturating_sub(PROBE)..close]
+        .iter()
+        .rposition(|&c| c == q)?
+        + close.saturating_sub(PROBE);
+    let (_, name, _) = program_name(&b[open + 1..close]);
+    is_client(name).then_some((name, &b[seg..i - 1]))
 }
 
 /// The end of a PIN block written in groups of `size` (2, 4 or 8) hex digits joined by
@@ -1326,8 +1366,9 @@ pub(super) fn split_pin_block(b: &[u8], vs: usize, size: usize) -> Option<usize>
 }
 
 /// Copulas after a password's key in another language, and particles glued to it
-/// (`contraseña es X`, `Passwort ist X`, `пароль был X`, `パスワードは X`).
-const FOREIGN_COPULAS: [&str; 17] = [
+/// (`contraseña es X`, `Passwort ist X`, `пароль был X`, `パスワードは X`, `密码是X`,
+/// `비밀번호는 X`).
+const FOREIGN_COPULAS: [&str; 25] = [
     " es ",
     " era ",
     " é ",
@@ -1345,6 +1386,14 @@ const FOREIGN_COPULAS: [&str; 17] = [
     "は ",
     "は",
     "が",
+    "是 ",
+    "是",
+    "为 ",
+    "为",
+    "는 ",
+    "는",
+    "은 ",
+    "은",
 ];
 
 /// The words that may stand between a CVV's or PIN's key and its number (`cvv no. 576`,
@@ -1736,6 +1785,7 @@ pub(super) static TRIGGER_FIRST: [u32; 13] = {
         t[w.len()] |= 1 << ((w[0] | 0x20) - b'a');
         k += 1;
     }
+    t[3] |= 1 << (b'm' - b'a');
     t[10] |= 1 << (b'p' - b'a');
     t[10] |= 1 << (b'i' - b'a');
     t[10] |= 1 << (b'w' - b'a');
@@ -1770,6 +1820,10 @@ pub(super) fn triggers(b: &[u8], i: usize, e: usize) -> u8 {
             let (key, flags) = TRIGGERS[trigger_slot(x)];
             if key == x {
                 flags
+            } else if x == pack(b"mot") {
+                // French's `mot de passe` (outside the table: no multiplier leaves 60
+                // words a slot each).
+                TWO_WORD
             } else {
                 0
             }
