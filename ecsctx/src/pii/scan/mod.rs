@@ -17,14 +17,22 @@
 //! form* is a key run the masker classifies, a separator and a value; a *digit run* is
 //! digit groups joined by separators (`4111 1111 1111 1111`, `+1 (212) 555-0134`).
 
+mod commands;
 mod digits;
 mod keyed;
+mod shapes;
+mod sql;
 mod text;
+mod triggers;
 mod words;
 
+use commands::*;
 use digits::*;
 use keyed::*;
+use shapes::*;
+use sql::*;
 use text::*;
+use triggers::*;
 use words::*;
 
 pub(crate) use digits::{is_mastercard_2_series, is_whole_phone, luhn_digits, write_card};
@@ -460,7 +468,7 @@ fn is_placeholder(v: &str) -> bool {
 
 /// The lengths (bits 0–16) and first letters (bits 32–63, by the letter's low five bits)
 /// of a list's words: one test keeps most values out of its loop.
-const fn shapes(words: &[&str]) -> u64 {
+const fn list_shapes(words: &[&str]) -> u64 {
     let mut m = 0u64;
     let mut k = 0;
     while k < words.len() {
@@ -472,11 +480,11 @@ const fn shapes(words: &[&str]) -> u64 {
     m
 }
 
-const STATUS_SHAPES: u64 = shapes(STATUSES);
-const NO_VALUE_SHAPES: u64 = shapes(NO_VALUES);
+const STATUS_SHAPES: u64 = list_shapes(STATUSES);
+const NO_VALUE_SHAPES: u64 = list_shapes(NO_VALUES);
 
 /// Whether `v` has the length and the first letter of some word of a list whose
-/// [`shapes`] are `m` (at most 16 bytes).
+/// [`list_shapes`] are `m` (at most 16 bytes).
 #[inline]
 fn may_be_in(v: &str, m: u64) -> bool {
     let b = v.as_bytes();

@@ -1,0 +1,613 @@
+//! Command lines: a password given to a database or cache client on its command line
+//! (`mysql -uroot -pS3cret`, `sshpass -p S3cret ssh host`, `redis-cli -a S3cret`) or in
+//! an argument list written as code or JSON (`exec.Command("mysql", "-pS3cret")`,
+//! `["sshpass", "-p", "S3cret", …]`), found when the program it belongs to stands before
+//! the flag in the same command ([`cli_program`]): the program's name, the words that run
+//! other commands or none, and the options that name an argument.
+
+use super::*;
+
+impl<E: Emit> Scanner<'_, '_, E> {
+    /// A password given on a command line, at the flag word `i..e` after ` -`, when the
+    /// program it belongs to stands before it in the same shell command ([`cli_program`]):
+    /// glued to `-p` for `mysql`, `mariadb` and their tools (`-p` alone prompts for it);
+    /// after `-p` among `sshpass`'s own options (before the command it wraps); after `-a`
+    /// for `redis-cli`. A quoted password is masked inside its quotes. Masked; where to
+    /// go on.
+    #[inline(never)]
+    pub(super) fn cli_password(&mut self, i: usize, e: usize) -> Option<usize> {
+        let b = self.b;
+        if !matches!(b[i], b'p' | b'a') {
+            return None;
+        }
+        let glued = e > i + 1 || b.get(i + 1).is_some_and(|&c| !matches!(c, b' ' | b'\t'));
+        let mut vs = i + 1;
+        if !glued {
+            while vs < b.len() && vs - i < 4 && matches!(b[vs], b' ' | b'\t') {
+                vs += 1;
+            }
+        }
+        let ve = match b.get(vs) {
+            Some(&q @ (b'"' | b'\'')) => {
+                vs += 1;
+                vs + b[vs..].iter().take(PROBE).position(|&c| c == q)?
+            }
+            _ => shell_word_end(b, vs),
+        };
+        let v = &self.s[vs..ve];
+        // (`redis-cli -a is deprecated`: prose about the flag.)
+        let prose = ["is", "was", "flag", "option", "requires", "password"]
+            .iter()
+            .any(|w| v.eq_ignore_ascii_case(w))
+            // Another flag (`git commit -a -m fix`).
+            || (!glued && v.starts_with('-'));
+        if vs == ve || vs < self.last || v.starts_with('$') || is_no_value(v) || prose {
+            return None;
+        }
+        // A value a password rarely is (a port, a pid, `3306:3306`, a path) needs its
+        // program right before the flag's options; any other may have up to three words
+        // between them (`mysql mydb -pX`, `redis-cli get k -a X`).
+        // So does a cluster of a few small letters glued to the flag (`netstat -pant`,
+        // `tar -pcf`, `mkdir -pv`).
+        let weak = v
+            .bytes()
+            .all(|c| c.is_ascii_digit() || matches!(c, b':' | b',' | b'.'))
+            || v.starts_with(['/', '.', '~'])
+            || (glued && v.len() <= 4 && v.bytes().all(|c| c.is_ascii_lowercase()));
+        // MySQL's port is `-P`: glued to `-p`, digits or a short word are its password
+        // still (`mysql mydb -p123456`), so its own words may stand before the flag.
+        // (A number of fewer than 6 digits is as often a port, a pid or a count. So is
+        // `redis-cli`'s `-a` value.)
+        let retry = glued
+            && !v.starts_with(['/', '.', '~'])
+            && !v.contains(':')
+            && (v.len() >= 6 || !v.bytes().all(|c| c.is_ascii_digit()));
+        let strong = is_mixed(v.as_bytes());
+        let ok = match (
+            b[i],
+            cli_program(b, i, weak, strong, if weak { 0 } else { 3 }),
+        ) {
+            (b'p', Some((name, _))) if glued && is_mysql_tool(name) => true,
+            (b'p', None) if weak && retry => {
+                cli_program(b, i, weak, strong, 3).is_some_and(|(name, _)| is_mysql_tool(name))
+            }
+            (b'a', None) if weak && v.len() >= 6 && v.bytes().all(|c| c.is_ascii_digit()) => {
+                cli_program(b, i, weak, strong, 3)
+                    .is_some_and(|(name, _)| name.eq_ignore_ascii_case(b"redis-cli"))
+            }
+            // `sshpass -e ssh -p 2222 host`: that `-p` is the port of the wrapped `ssh`.
+            (b'p', Some((name, options))) => {
+                name.eq_ignore_ascii_case(b"sshpass") && sshpass_options(options)
+            }
+            (b'a', Some((name, _))) => name.eq_ignore_ascii_case(b"redis-cli"),
+            _ => false,
+        };
+        if !ok {
+            return None;
+        }
+        self.put(vs, ve, Hit::Secret("secret"));
+        Some(ve)
+    }
+
+    /// A password in an argument list (a program's `argv` written as code or JSON), at the
+    /// flag's letter `i` inside the quoted element `"-p…"`: glued to `-p` for `mysql`,
+    /// `mariadb` and their tools (`["mysql", "-uroot", "-pS3cret"]`); the next element after
+    /// `"-p"` for `sshpass` (`["sshpass", "-p", "S3cret", "ssh", "host"]`) or after `"-a"`
+    /// for `redis-cli`. The program is the last of these clients named before the flag
+    /// (a path or an `.exe` counts by its name), not an option's argument (`"--name",
+    /// "mysql"`), in a list whose first program may run it (`["grep", "-r", "mysql",
+    /// "-pattern"]` does not). Elements are joined by commas or by Rust's `).arg(`; an
+    /// inner list continues the outer one (`spawn('mysql', ['-pX'])`); `\"` quotes (JSON
+    /// inside a string) count as quotes. Masked; where to go on.
+    #[inline(never)]
+    pub(super) fn argv_password(&mut self, i: usize) -> Option<usize> {
+        let b = self.b;
+        let quote: &[u8] = match (b[i - 2], b[i - 3]) {
+            (b'"', b'\\') => b"\\\"",
+            (b'"', _) => b"\"",
+            _ => b"'",
+        };
+        let open = i - 1 - quote.len();
+        // The elements before this one, last first, to the list's opening bracket: `, `
+        // between them, whitespace alone (Go's `%q`: `["mysql" "-pX"]`), or `).arg(`
+        // (Rust's `Command`); a bracket after a comma or Rust's `.args(` opens an inner
+        // list (`spawn('mysql', ['-uroot', '-pX'])`, `.args(["-pX"])`).
+        let mut elements: [(usize, usize); 24] = [(0, 0); 24];
+        let mut n = 0;
+        let mut k = open;
+        let skip_ws = |k: &mut usize| {
+            while *k > 0 && matches!(b[*k - 1], b' ' | b'\t' | b'\n') {
+                *k -= 1;
+            }
+        };
+        loop {
+            let before_ws = k;
+            skip_ws(&mut k);
+            match k.checked_sub(1).map(|p| b[p]) {
+                _ if n == elements.len() => return None,
+                Some(b',') => k -= 1,
+                Some(b'(') if b[..k].ends_with(b").arg(") => k -= 6,
+                // (A quote right before, after whitespace: the element before.)
+                _ if k < before_ws && b[..k].ends_with(quote) => {}
+                Some(b'[' | b'(' | b'{') => {
+                    let mut c = k - 1;
+                    skip_ws(&mut c);
+                    if c > 0 && b[c - 1] == b',' {
+                        k = c - 1;
+                    } else if b[..c].ends_with(b").args(") {
+                        k = c - 7;
+                    } else if b[..c].ends_with(b").args(&") {
+                        k = c - 8;
+                    } else if n > 0 {
+                        break;
+                    } else {
+                        return None;
+                    }
+                }
+                _ => return None,
+            }
+            skip_ws(&mut k);
+            // `"…"` ending at `k`.
+            let end = k.checked_sub(quote.len()).filter(|&e| b[e..k] == *quote)?;
+            let start = find_back(&b[..end], quote, PROBE)? + quote.len();
+            elements[n] = (start, end);
+            n += 1;
+            k = start - quote.len();
+        }
+        // First to last.
+        elements[..n].reverse();
+        let el = |f: usize| &b[elements[f].0..elements[f].1];
+        let name = |f: usize| program_name(el(f)).1;
+        // The program: the last client named before the flag that is no option's
+        // argument (`["docker", "run", "--name", "mysql", "-p3306:3306"]`; `["mysql", "-h",
+        // "mysql", "-pX"]` names its host so), in a list whose own program runs commands
+        // (`["grep", "-r", "mysql", "-pattern"]` does not).
+        let p = (0..n)
+            .rev()
+            .find(|&f| is_client(name(f)) && !(f > 0 && names_an_argument(el(f - 1))))?;
+        if p > 0 && runs_nothing(name(0), el(1), p == 1) {
+            return None;
+        }
+        let program = name(p);
+        // This element's end, and the next element's span.
+        let close = i + find(&b[i..], 0, quote).filter(|&p| p <= PROBE)?;
+        let (vs, ve) = if close > i + 1 {
+            // Glued: `"-pS3cret"`.
+            if b[i] != b'p' || !is_mysql_tool(program) {
+                return None;
+            }
+            (i + 1, close)
+        } else {
+            let own_options = (p + 1..n).all(|f| {
+                let w = el(f);
+                w.starts_with(b"-") || w.iter().all(u8::is_ascii_digit)
+            });
+            let wraps = match b[i] {
+                b'p' => program.eq_ignore_ascii_case(b"sshpass") && own_options,
+                _ => program.eq_ignore_ascii_case(b"redis-cli"),
+            };
+            let mut k = close + quote.len();
+            while k < b.len() && matches!(b[k], b' ' | b'\t' | b'\n') {
+                k += 1;
+            }
+            if !wraps {
+                return None;
+            }
+            if b.get(k) == Some(&b',') {
+                k += 1;
+            } else if b[k..].starts_with(b").arg(") {
+                k += 6;
+            } else if !(k > close + quote.len() && b[k..].starts_with(quote)) {
+                // (Go's `%q`: elements joined by a space.)
+                return None;
+            }
+            while k < b.len() && matches!(b[k], b' ' | b'\t' | b'\n') {
+                k += 1;
+            }
+            if !b[k..].starts_with(quote) {
+                return None;
+            }
+            let vs = k + quote.len();
+            (vs, vs + find(&b[vs..], 0, quote).filter(|&p| p <= PROBE)?)
+        };
+        let v = &self.s[vs..ve];
+        if vs == ve || vs < self.last || v.starts_with(['$', '{', '-']) || is_no_value(v) {
+            return None;
+        }
+        self.put(vs, ve, Hit::Secret("secret"));
+        Some(ve)
+    }
+}
+
+/// The program that the flag at `i` (after ` -`) belongs to, with the words between
+/// them: the shell command's part before the flag (after the last newline, `|`, `;`, `&`,
+/// `(` or backtick, or inside the quotes still open there: `bash -c 'mysql …'`) read back
+/// from the flag over options and their values (`-h db01`, `--user=root`, `-e 'select
+/// 1'`) to a program word (`mysql`, `/usr/bin/mysql`, `C:\…\mysql.exe`, `mysql8`), which
+/// must not be an option's named argument (`docker run --name mysql -p3306:3306`).
+/// Up to three of the program's own words may stand in between (`mysql mydb -pX`), none
+/// when the value is `weak` (looks like a port, a pid, a path or a flag cluster); never
+/// prose (a word ending in `:`, `,` or `?`) or another command (`ssh`, `grep`, `tar`).
+/// `None` when no program is found (`mysql tunnel: ssh -p2222`).
+pub(super) fn cli_program(
+    b: &[u8],
+    i: usize,
+    weak: bool,
+    strong: bool,
+    mut positional: usize,
+) -> Option<(&[u8], &[u8])> {
+    let from = i.saturating_sub(PROBE);
+    let mut seg = b[from..i]
+        .iter()
+        .rposition(|&c| matches!(c, b'\n' | b'\r' | b'|' | b';' | b'&' | b'(' | b'`'))
+        .map_or(from, |p| from + p + 1);
+    // A quote still open at the flag starts the command (`sh -c "mysql -pX"`).
+    let mut open = None;
+    for (k, &c) in b[seg..i].iter().enumerate() {
+        match open {
+            None if c == b'"' || c == b'\'' => open = Some((c, seg + k)),
+            Some((q, _)) if c == q => open = None,
+            _ => {}
+        }
+    }
+    if let Some((_, at)) = open {
+        seg = at + 1;
+    }
+    let quoted_args = open.map(|(_, at)| at);
+    // The words before the flag, a quoted span inside one word (`'select 1'`).
+    let mut words: [(usize, usize); 24] = [(0, 0); 24];
+    let mut n = 0;
+    let mut k = seg;
+    let end = i - 1;
+    while k < end && n < words.len() {
+        while k < end && matches!(b[k], b' ' | b'\t') {
+            k += 1;
+        }
+        let ws = k;
+        while k < end && !matches!(b[k], b' ' | b'\t') {
+            if let q @ (b'"' | b'\'') = b[k] {
+                k += 1 + b[k + 1..end]
+                    .iter()
+                    .position(|&c| c == q)
+                    .unwrap_or(end - k - 1);
+            }
+            k += 1;
+        }
+        if k > ws {
+            words[n] = (ws, k.min(end));
+            n += 1;
+        }
+    }
+    let word = |j: usize| &b[words[j].0..words[j].1];
+    let option = |w: &[u8]| w.len() > 1 && w[0] == b'-';
+    let mut j = n;
+    while j > 0 {
+        j -= 1;
+        let w = word(j);
+        if option(w) {
+            continue;
+        }
+        // `cmd="mysql`, `root@db01:~#`: the part after a quote, `=` or `:`; a quoted path
+        // (`"C:\Program Files\MySQL\bin\mysql.exe"`) without its closing quote.
+        let w = w
+            .strip_suffix(b"\"")
+            .or_else(|| w.strip_suffix(b"'"))
+            .unwrap_or(w);
+        let w = w
+            .rsplit(|&c| matches!(c, b'"' | b'\'' | b'=' | b':' | b'['))
+            .next()
+            .unwrap_or(w);
+        // A path names a program under `bin`/`sbin`, after `./`, or as an `.exe`
+        // (`/usr/bin/mysql`; not `/var/lib/mysql`).
+        let (dir, name, exe) = program_name(w);
+        let program_path = dir.is_empty()
+            || dir.ends_with(b"bin/")
+            || dir.ends_with(b"bin\\")
+            || dir == b"./"
+            || exe;
+        let named_argument = j > 0 && names_an_argument(word(j - 1))
+            // Also flags of their own elsewhere (`sudo -i mysql -pX`): an argument only
+            // before a value like a port (`ssh -l mysql -p2222`).
+            || (weak && j > 0 && matches!(word(j - 1), b"-i" | b"-v" | b"-l" | b"-n"));
+        // After `-n`, `-i`, `-v` or `-l` with other words before the flag, the word is that
+        // option's value (`helm -n mysql install db . -pX`), not the program.
+        let flag_value =
+            positional < 3 && j > 0 && matches!(word(j - 1), b"-i" | b"-v" | b"-l" | b"-n");
+        if !named_argument && !flag_value && program_path && is_client(name) {
+            // The argument of a command that runs nothing (`grep -r mysql -pattern`,
+            // `systemctl status mysql -pager`, `find /usr/bin/mysql -prune`), unless a
+            // command starts again in between (`find . -exec mysql -pX`).
+            // The command's first word: past a prompt and wrappers (`sudo`, `time` …) with
+            // their options (`sudo -u ps mysql -pX`: `ps` is sudo's user).
+            let mut f = 0;
+            while f < j {
+                let w = word(f);
+                if is_prompt(w) || is_wrapper(w) {
+                    f += 1;
+                } else if option(w) {
+                    f += 1 + usize::from(names_an_argument(w));
+                } else {
+                    break;
+                }
+            }
+            // What stands between it and the client reads as its arguments: options, at
+            // most one other word (`status`, a pattern, a path), no prose (`ls ok then
+            // mysql -pX`, `grep failed, then mysql -pX`).
+            let arguments = (f + 1..j).filter(|&k| !option(word(k))).count() <= 1
+                && !(f + 1..j).any(|k| {
+                    let w = word(k);
+                    starts_a_command(w)
+                        || matches!(w.last(), Some(b',' | b':' | b';' | b'.'))
+                        || one_of(w, &[b"then", b"and", b"ok", b"after", b"before", b"so"])
+                });
+            // (A value that reads as a password, `-pS3cretPw`, is one whatever ran
+            // before: `ps shows mysql -uroot -pS3cretPw`.)
+            if f < j && arguments && !strong && runs_nothing(word(f), word(f + 1), f + 1 == j) {
+                return None;
+            }
+            let options = if j + 1 < n {
+                &b[words[j + 1].0..words[n - 1].1]
+            } else {
+                &b[0..0]
+            };
+            return Some((name, options));
+        }
+        // An option's value (`-h db01`); else a word of the program's (`mysql mydb -pX`)
+        // while `positional` allows; not prose (`mysql port: netstat -pant`) or another
+        // command (`redis-cli is down, grep -a ERROR`).
+        if !(j > 0 && option(word(j - 1))) {
+            if positional == 0
+                || w.ends_with(b":")
+                || w.ends_with(b",")
+                || w.ends_with(b"?")
+                || is_other_command(name)
+            {
+                return None;
+            }
+            positional -= 1;
+        }
+    }
+    // Arguments in one string after the program's own (`Process.Start("mysql", "-uroot
+    // -pX")`, `new ProcessStartInfo("mysql.exe", "…")`): the program is the quoted
+    // element before it.
+    let at = quoted_args?;
+    let q = b[at];
+    let mut k = at;
+    while k > 0 && matches!(b[k - 1], b' ' | b'\t') {
+        k -= 1;
+    }
+    let k = k.checked_sub(1).filter(|&c| b[c] == b',')?;
+    let close = k - b[..k].iter().rev().take_while(|&&c| c == b' ').count();
+    let close = close.checked_sub(1).filter(|&c| b[c] == q)?;
+    let open = b[close.saturating_sub(PROBE)..close]
+        .iter()
+        .rposition(|&c| c == q)?
+        + close.saturating_sub(PROBE);
+    let (_, name, _) = program_name(&b[open + 1..close]);
+    is_client(name).then_some((name, &b[seg..i - 1]))
+}
+
+/// Whether `name` is a common command that is not one whose password the scanner reads
+/// (`ssh`, `grep`, `tar`): a flag after it is its own.
+pub(super) fn is_other_command(name: &[u8]) -> bool {
+    one_of(
+        name,
+        &[
+            b"ssh",
+            b"scp",
+            b"ss",
+            b"netstat",
+            b"grep",
+            b"git",
+            b"tar",
+            b"rsync",
+            b"mkdir",
+            b"perf",
+            b"less",
+            b"uname",
+            b"docker",
+            b"kubectl",
+            b"find",
+            b"ls",
+            b"cp",
+            b"mv",
+            b"rm",
+            b"chmod",
+            b"chown",
+            b"journalctl",
+            b"systemctl",
+            b"ps",
+            b"lsof",
+            b"curl",
+            b"wget",
+            b"cat",
+            b"tail",
+            b"head",
+            b"awk",
+            b"sed",
+            b"nc",
+            b"top",
+            b"psql",
+            b"mongo",
+            b"mongosh",
+            b"egrep",
+            b"zgrep",
+            b"rg",
+            b"which",
+            b"whereis",
+            b"locate",
+            b"man",
+            b"service",
+            b"pgrep",
+            b"pkill",
+            b"killall",
+            b"apt",
+            b"apt-get",
+            b"yum",
+            b"dnf",
+            b"brew",
+            b"pigz",
+            b"pidstat",
+            b"renice",
+            b"kill",
+        ],
+    )
+}
+
+/// Whether an option names an argument (`--name mysql`, `-u mysql`, `-C /var/lib/mysql`):
+/// the word after it is no program.
+pub(super) fn names_an_argument(option: &[u8]) -> bool {
+    matches!(
+        option,
+        b"--name"
+            | b"-name"
+            | b"-h"
+            | b"--host"
+            | b"--hostname"
+            | b"--link"
+            | b"--network"
+            | b"--namespace"
+            | b"--container"
+            | b"-u"
+            | b"-U"
+            | b"--user"
+            | b"--unit"
+            | b"-L"
+            | b"--login"
+            | b"-C"
+            | b"--volume"
+            | b"-w"
+            | b"--workdir"
+    )
+}
+
+/// Whether a word starts another command inside the one before it (`find . -exec …`,
+/// `kubectl exec db -- …`, `sh -c …`).
+pub(super) fn starts_a_command(w: &[u8]) -> bool {
+    matches!(
+        w,
+        b"--" | b"-exec" | b"-execdir" | b"-ok" | b"-okdir" | b"exec" | b"-c"
+    )
+}
+
+/// Whether a word is a shell prompt (`$`, `#`, `root@db01:~#`, `PS C:\>`).
+pub(super) fn is_prompt(w: &[u8]) -> bool {
+    matches!(w.last(), Some(b'$' | b'#' | b'>')) || w == b"PS"
+}
+
+/// Whether the command `name` (and the word after it, `next`, which may be the client's
+/// name: `client_next`) invokes a command that runs nothing given as its arguments (`grep
+/// -r`, `systemctl status`, `find /usr/bin`): a command's name that is no English word,
+/// or one that is (`find`, `which`, `service`) followed by an option, a path or the
+/// client's name, as a shell command is and prose is not (`find backup, running
+/// mysqldump -pX`; `service mysql status -pv` is a command).
+pub(super) fn runs_nothing(name: &[u8], next: &[u8], client_next: bool) -> bool {
+    let name = name.rsplit(|&c| c == b'/').next().unwrap_or(name);
+    if !is_other_command(name) || runs_commands(name) {
+        return false;
+    }
+    let english = one_of(
+        name,
+        &[
+            b"find", b"which", b"locate", b"man", b"service", b"less", b"head", b"tail", b"top",
+            b"cat", b"kill",
+        ],
+    );
+    !english || client_next || matches!(next.first(), Some(b'-' | b'/' | b'.' | b'~'))
+}
+
+/// Whether a word runs the command after it (`sudo`, `time`, `nice` …): the command's
+/// first word is past it.
+pub(super) fn is_wrapper(w: &[u8]) -> bool {
+    one_of(
+        w,
+        &[
+            b"sudo", b"doas", b"time", b"nice", b"ionice", b"nohup", b"env", b"watch", b"timeout",
+            b"stdbuf", b"command", b"builtin",
+        ],
+    )
+}
+
+/// Whether the command `name` (one of [`is_other_command`]'s) runs a command given as
+/// its arguments (`ssh host mysql -pX`, `docker exec db mysql -pX`).
+pub(super) fn runs_commands(name: &[u8]) -> bool {
+    one_of(name, &[b"ssh", b"docker", b"kubectl", b"perf"])
+}
+
+/// Whether `name` is MySQL's or MariaDB's client or one of their tools.
+pub(super) fn is_mysql_tool(name: &[u8]) -> bool {
+    one_of(
+        name,
+        &[
+            b"mysql",
+            b"mariadb",
+            b"mysqldump",
+            b"mysqladmin",
+            b"mysqlsh",
+            b"mariadb-dump",
+            b"mysqlimport",
+            b"mysqlcheck",
+        ],
+    )
+}
+
+/// Whether `name` is a client whose password the scanner reads on a command line.
+pub(super) fn is_client(name: &[u8]) -> bool {
+    is_mysql_tool(name) || one_of(name, &[b"sshpass", b"redis-cli"])
+}
+
+/// A program word split into its directory, its name (without `.exe`, any case, and a
+/// version number: `mysql8`) and whether it was an `.exe` (`C:\\…\\MYSQL.EXE`).
+pub(super) fn program_name(w: &[u8]) -> (&[u8], &[u8], bool) {
+    let base = w.rsplit(|&c| c == b'/' || c == b'\\').next().unwrap_or(w);
+    let dir = &w[..w.len() - base.len()];
+    let exe = base.len() > 4 && base[base.len() - 4..].eq_ignore_ascii_case(b".exe");
+    let base = if exe { &base[..base.len() - 4] } else { base };
+    let digits = base.iter().rev().take_while(|c| c.is_ascii_digit()).count();
+    (dir, &base[..base.len() - digits], exe)
+}
+
+/// Whether `w` is one of `words`, in any case.
+pub(super) fn one_of(w: &[u8], words: &[&[u8]]) -> bool {
+    words.iter().any(|n| w.eq_ignore_ascii_case(n))
+}
+
+/// Whether `options` (what stands between `sshpass` and its `-p`) are `sshpass`'s own:
+/// flags, and the values of `-f`, `-d` and `-P`.
+pub(super) fn sshpass_options(options: &[u8]) -> bool {
+    let mut value = false;
+    options
+        .split(|&c| c == b' ' || c == b'\t')
+        .filter(|w| !w.is_empty())
+        .all(|w| {
+            if std::mem::take(&mut value) {
+                return true;
+            }
+            value = matches!(w, b"-f" | b"-d" | b"-P");
+            w.starts_with(b"-")
+        })
+}
+
+/// The end of an unquoted shell word at `vs` (a command line's value: `-pab,c}d` is one
+/// word): whitespace, a command's separator, a closing bracket, a quote or a redirection
+/// ends it, within [`PROBE`] bytes.
+pub(super) fn shell_word_end(b: &[u8], vs: usize) -> usize {
+    run_end(b, vs, PROBE, |c| {
+        matches!(
+            c,
+            b' ' | b'\t'
+                | b'\n'
+                | b'\r'
+                | b'&'
+                | b';'
+                | b'|'
+                | b')'
+                | b']'
+                | b'"'
+                | b'\''
+                | b'`'
+                | b'<'
+                | b'>'
+        )
+    })
+}

@@ -1,0 +1,156 @@
+//! SQL: a password in `CREATE USER … IDENTIFIED BY 'pw'`, and the values of an `INSERT`
+//! under sensitive columns (`INSERT INTO t (pan, cvv) VALUES ('…', '123')`).
+
+use super::*;
+
+impl<E: Emit> Scanner<'_, '_, E> {
+    /// SQL's `INSERT INTO t (pan, cvv, name) VALUES ('…', '123', '…'), (…)` at the word
+    /// `VALUES` (`i..e`): each value masked as its column's key (a column list names
+    /// them; placeholders `?`, `$1`, `:cvv` hold nothing), the other values scanned as
+    /// text. Where to go on: past the last row; `None` when no column is a key the
+    /// masker knows or the statement has no such shape.
+    #[inline(never)]
+    pub(super) fn sql_values(&mut self, i: usize, e: usize) -> Option<usize> {
+        let b = self.b;
+        // The column list before `VALUES`.
+        let mut close = i;
+        while close > 0 && matches!(b[close - 1], b' ' | b'\t' | b'\n' | b'\r') {
+            close -= 1;
+        }
+        if close == 0 || b[close - 1] != b')' || close <= self.last {
+            return None;
+        }
+        let open = close
+            - 2
+            - b[..close - 1]
+                .iter()
+                .rev()
+                .take(PROBE)
+                .position(|&c| c == b'(')?;
+        let mut classes = [Class::None; 32];
+        let mut n = 0;
+        for col in b[open + 1..close - 1].split(|&c| c == b',') {
+            let mut col = col.trim_ascii();
+            while let [b'`' | b'"' | b'[', rest @ ..] = col {
+                col = rest;
+            }
+            while let [rest @ .., b'`' | b'"' | b']'] = col {
+                col = rest;
+            }
+            if n == classes.len()
+                || col.is_empty()
+                || !col.iter().all(|&c| is_key_byte(c) || c == b'.')
+            {
+                return None;
+            }
+            classes[n] = self.e.key_class(std::str::from_utf8(col).ok()?);
+            n += 1;
+        }
+        if classes[..n].iter().all(|&c| c == Class::None) {
+            return None;
+        }
+        // The rows after it.
+        let mut k = e;
+        let mut end = None;
+        let mut masked = false;
+        loop {
+            while k < b.len() && matches!(b[k], b' ' | b'\t' | b'\n' | b'\r') {
+                k += 1;
+            }
+            if b.get(k) != Some(&b'(') {
+                break;
+            }
+            k += 1;
+            for (col, &class) in classes[..n].iter().enumerate() {
+                while k < b.len() && matches!(b[k], b' ' | b'\t' | b'\n' | b'\r') {
+                    k += 1;
+                }
+                let (vs, ve, next) = match b.get(k) {
+                    Some(&q @ (b'\'' | b'"')) => {
+                        // A quote doubled inside is one quote (`'it''s'`).
+                        let mut j = k + 1;
+                        loop {
+                            let p = b[j..].iter().take(PROBE * 4).position(|&c| c == q)?;
+                            j += p;
+                            if b.get(j + 1) == Some(&q) {
+                                j += 2;
+                                continue;
+                            }
+                            break;
+                        }
+                        (k + 1, j, j + 1)
+                    }
+                    Some(_) => {
+                        // A number, NULL, a placeholder, a call (`NOW()`): to the `,` or `)`
+                        // at its depth.
+                        let mut depth = 0usize;
+                        let mut j = k;
+                        while j < b.len() && j - k < PROBE {
+                            match b[j] {
+                                b'(' => depth += 1,
+                                b')' if depth == 0 => break,
+                                b')' => depth -= 1,
+                                b',' if depth == 0 => break,
+                                _ => {}
+                            }
+                            j += 1;
+                        }
+                        let v = b[k..j].trim_ascii_end();
+                        (k, k + v.len(), j)
+                    }
+                    None => return end,
+                };
+                let placeholder = matches!(b.get(vs), Some(b'?' | b'$' | b':'))
+                    || b[vs..ve].eq_ignore_ascii_case(b"null")
+                    || b[vs..ve].contains(&b'(');
+                if class != Class::None && ve > vs && !placeholder && vs >= self.last {
+                    self.scan_part(self.last, vs);
+                    self.put(vs, ve, Hit::Keyed(class));
+                    masked = true;
+                }
+                k = next;
+                while k < b.len() && matches!(b[k], b' ' | b'\t' | b'\n' | b'\r') {
+                    k += 1;
+                }
+                match b.get(k) {
+                    Some(b',') if col + 1 < n => k += 1,
+                    Some(b')') if col + 1 == n => {
+                        k += 1;
+                        break;
+                    }
+                    _ => return end,
+                }
+            }
+            end = Some(k);
+            while k < b.len() && matches!(b[k], b' ' | b'\t' | b'\n' | b'\r') {
+                k += 1;
+            }
+            if b.get(k) != Some(&b',') {
+                break;
+            }
+            k += 1;
+        }
+        // What follows the last masked value in the rows is text too.
+        let end = end.filter(|_| masked)?;
+        if self.last < end {
+            self.scan_part(self.last.max(e), end);
+        }
+        Some(end)
+    }
+}
+
+/// The quoted password after `IDENTIFIED` ending at `e`: `BY` (after at most a few
+/// words, `WITH mysql_native_password BY`), spaces, a quote; the text to the same quote.
+pub(super) fn sql_password(b: &[u8], e: usize) -> Option<(usize, usize)> {
+    let window = &b[e..b.len().min(e + 80)];
+    let q = window.iter().position(|&c| c == b'\'' || c == b'"')?;
+    let before = window[..q].trim_ascii_end();
+    let by = before.len().checked_sub(2)?;
+    if !before[by..].eq_ignore_ascii_case(b"by") || by == 0 || before[by - 1] != b' ' {
+        return None;
+    }
+    let vs = e + q + 1;
+    let quote = b[e + q];
+    let len = b[vs..].iter().take(PROBE).position(|&c| c == quote)?;
+    (len > 0).then_some((vs, vs + len))
+}

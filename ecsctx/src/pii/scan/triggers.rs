@@ -1,0 +1,203 @@
+//! Trigger words: the few words of prose that may start a finding before a space (`cvv
+//! 123`, `password hunter2!`, `Bearer x`, the first word of `security code`), with their
+//! flags, looked up with one multiply and one compare per word.
+
+/// Trigger flags of a word: a key that counts in prose before whitespace and a value
+/// (`cvv 123`, `PIN 8674`, `password hunter2!`, `passport X1234567`).
+pub(super) const PROSE: u8 = 1;
+
+/// The first word of a two-word key (`security code`, `PIN block`, `card number`).
+pub(super) const TWO_WORD: u8 = 2;
+
+/// An auth scheme whose bare credential follows (`Bearer x`, `Basic x`).
+pub(super) const SCHEME: u8 = 4;
+
+/// `-u`/`--user` of a command line (`curl -u user:pass`).
+pub(super) const USER: u8 = 8;
+
+/// An XML attribute that names an element (`<field name="password">`).
+pub(super) const ATTR: u8 = 16;
+
+/// SQL's `IDENTIFIED BY 'password'`.
+pub(super) const SQL: u8 = 32;
+
+/// A CVV's key: a 3–4 digit number after it is a CVV, whatever stands between them
+/// (`cvv|630`, `[cvv] 730`, `cvv no. 576`, `CVV2/CVC2/CID: 823`).
+pub(super) const CVV_WORD: u8 = 64;
+
+/// A PIN's key: a 4–12 digit number (or a 16-digit hex PIN block) after it is a PIN.
+pub(super) const PIN_WORD: u8 = 128;
+
+/// A word of at most 8 key bytes, ASCII-lowercased, packed little-endian (no key byte is 0,
+/// so the packing is unambiguous): one compare per table entry.
+pub(super) const fn pack(w: &[u8]) -> u64 {
+    let mut x = 0u64;
+    let mut k = 0;
+    while k < w.len() {
+        x |= ((w[k] | 0x20) as u64) << (8 * k);
+        k += 1;
+    }
+    x
+}
+
+/// The trigger words with their flags.
+pub(super) const TRIGGER_WORDS: [(&[u8], u8); 59] = [
+    (b"cvv", PROSE | TWO_WORD | CVV_WORD),
+    (b"cvc", PROSE | TWO_WORD | CVV_WORD),
+    (b"cvv2", PROSE | TWO_WORD | CVV_WORD),
+    (b"cvc2", PROSE | TWO_WORD | CVV_WORD),
+    (b"csc", PROSE | TWO_WORD | CVV_WORD),
+    (b"cvn", PROSE | CVV_WORD),
+    (b"cvd", PROSE | CVV_WORD),
+    (b"pin", PROSE | TWO_WORD | PIN_WORD),
+    (b"pin2", PIN_WORD),
+    (b"epin", PIN_WORD),
+    (b"pinblock", PIN_WORD),
+    // ISO 8583 field 52, the PIN block (`bit52 6C63…`).
+    (b"bit52", PIN_WORD),
+    (b"de52", PIN_WORD),
+    (b"f52", PIN_WORD),
+    (b"field52", PIN_WORD),
+    (b"cvv1", CVV_WORD),
+    (b"cvc3", CVV_WORD),
+    // American Express's name for its 4-digit code (`CID: 1234`); only a 3–4 digit
+    // number after it is taken (`cid=corr-81f2` is a correlation id).
+    (b"cid", CVV_WORD),
+    (b"password", PROSE),
+    (b"passwd", PROSE),
+    (b"passcode", PROSE),
+    // SQL's `INSERT INTO t (pan, cvv) VALUES ('…', '123')`: values by their columns.
+    (b"values", SQL),
+    (b"value", SQL),
+    // "Password" in other languages, in ASCII (`Passwort Xk9QwZ7p`, `senha: …`).
+    (b"passwort", PROSE),
+    (b"kennwort", PROSE),
+    (b"senha", PROSE),
+    (b"salasana", PROSE),
+    (b"losenord", PROSE),
+    (b"haslo", PROSE),
+    (b"secret", PROSE | TWO_WORD),
+    (b"token", PROSE),
+    (b"pwd", PROSE),
+    (b"otp", PROSE),
+    (b"passport", PROSE | TWO_WORD),
+    (b"ssn", PROSE),
+    (b"id", TWO_WORD | ATTR),
+    (b"api", TWO_WORD),
+    (b"tax", TWO_WORD),
+    (b"card", TWO_WORD),
+    (b"auth", TWO_WORD),
+    (b"track", TWO_WORD),
+    (b"civil", TWO_WORD),
+    (b"access", TWO_WORD),
+    (b"client", TWO_WORD),
+    (b"credit", TWO_WORD),
+    (b"social", TWO_WORD),
+    (b"session", TWO_WORD),
+    (b"private", TWO_WORD),
+    (b"refresh", TWO_WORD),
+    (b"security", TWO_WORD),
+    (b"national", TWO_WORD),
+    (b"emirates", TWO_WORD),
+    (b"bearer", SCHEME),
+    (b"basic", SCHEME),
+    (b"u", USER),
+    (b"user", USER),
+    (b"name", ATTR),
+    (b"key", ATTR),
+    (b"field", ATTR),
+];
+
+/// The multiplier of the trigger table's hash: chosen (offline) so that no two trigger
+/// words share a slot; building the table fails to compile if one ever does.
+pub(super) const TRIGGER_K: u64 = 0xb714_7106_5cd9_f14f;
+
+#[inline]
+pub(super) const fn trigger_slot(x: u64) -> usize {
+    (x.wrapping_mul(TRIGGER_K) >> 57) as usize
+}
+
+/// The trigger words by slot: one multiply and one compare per word looked up.
+pub(super) static TRIGGERS: [(u64, u8); 128] = {
+    let mut t = [(0u64, 0u8); 128];
+    let mut k = 0;
+    while k < TRIGGER_WORDS.len() {
+        let x = pack(TRIGGER_WORDS[k].0);
+        let slot = trigger_slot(x);
+        assert!(
+            t[slot].1 == 0,
+            "two trigger words share a slot: choose another TRIGGER_K"
+        );
+        t[slot] = (x, TRIGGER_WORDS[k].1);
+        k += 1;
+    }
+    t
+};
+
+/// By length (1 to 12), the first letters of the trigger words of that length (bit
+/// `letter - 'a'`): most words of prose are ruled out by one load.
+pub(super) static TRIGGER_FIRST: [u32; 13] = {
+    let mut t = [0u32; 13];
+    let mut k = 0;
+    while k < TRIGGER_WORDS.len() {
+        let w = TRIGGER_WORDS[k].0;
+        t[w.len()] |= 1 << ((w[0] | 0x20) - b'a');
+        k += 1;
+    }
+    t[3] |= 1 << (b'm' - b'a');
+    t[10] |= 1 << (b'p' - b'a');
+    t[10] |= 1 << (b'i' - b'a');
+    t[10] |= 1 << (b'w' - b'a');
+    t[10] |= 1 << (b'c' - b'a');
+    t[11] |= 1; // a
+    t[12] |= 1 << (b's' - b'a');
+    t[12] |= 1 << (b'v' - b'a');
+    t
+};
+
+/// The trigger flags of the key word `b[i..e]` (0 for most words), case-insensitive.
+#[inline]
+pub(super) fn triggers(b: &[u8], i: usize, e: usize) -> u8 {
+    let n = e - i;
+    if n > 12 || TRIGGER_FIRST[n] & (1 << ((b[i] | 0x20).wrapping_sub(b'a') & 31)) == 0 {
+        return 0;
+    }
+    match n {
+        1..=8 => {
+            // [`pack`] at run time: one 8-byte load where the text has 8 bytes from `i`.
+            let x = match b.get(i..i + 8) {
+                Some(w) => u64::from_le_bytes([w[0], w[1], w[2], w[3], w[4], w[5], w[6], w[7]]),
+                // (Near the end of the text.)
+                None => crate::memo::le_word(&b[i..e]),
+            };
+            let live = if n == 8 {
+                u64::MAX
+            } else {
+                (1u64 << (8 * n)) - 1
+            };
+            let x = (x | 0x2020_2020_2020_2020) & live;
+            let (key, flags) = TRIGGERS[trigger_slot(x)];
+            if key == x {
+                flags
+            } else if x == pack(b"mot") {
+                // French's `mot de passe` (outside the table: no multiplier leaves 60
+                // words a slot each).
+                TWO_WORD
+            } else {
+                0
+            }
+        }
+        10 if b[i..e].eq_ignore_ascii_case(b"passphrase")
+            || b[i..e].eq_ignore_ascii_case(b"wachtwoord")
+            || b[i..e].eq_ignore_ascii_case(b"contrasena") =>
+        {
+            PROSE
+        }
+        11 if b[i..e].eq_ignore_ascii_case(b"adgangskode") => PROSE,
+        10 if b[i..e].eq_ignore_ascii_case(b"identified") => SQL,
+        12 if b[i..e].eq_ignore_ascii_case(b"securitycode") => PROSE | CVV_WORD,
+        // `verification code 374`, `card verification: 374`.
+        12 if b[i..e].eq_ignore_ascii_case(b"verification") => CVV_WORD,
+        _ => 0,
+    }
+}
