@@ -350,6 +350,14 @@ const FORMS: &[(&str, &str)] = &[
     ("密码为 Xk9QwZ7p", "Xk9QwZ7p"),
     ("비밀번호는 Xk9QwZ7p", "Xk9QwZ7p"),
     ("la password è Xk9QwZ7p", "Xk9QwZ7p"),
+    // One list of copulas for every password key, one of particles for keys in CJK and
+    // Hangul.
+    ("adgangskode er Xk9QwZ7p", "Xk9QwZ7p"),
+    ("lösenord är Xk9QwZ7p", "Xk9QwZ7p"),
+    ("пароль это Xk9QwZ7p", "Xk9QwZ7p"),
+    ("hasło jest Xk9QwZ7p", "Xk9QwZ7p"),
+    ("password was: Xk9QwZ7p", "Xk9QwZ7p"),
+    ("비밀번호가Xk9QwZ7p", "Xk9QwZ7p"),
 ];
 
 /// Lines that hold no sensitive data and look like the forms above: unchanged.
@@ -480,6 +488,8 @@ fn look_alikes_are_kept() {
         "la password è sbagliata",
         "密码为空",
         "비밀번호는 틀렸습니다",
+        "비밀번호가 틀렸습니다",
+        "lösenord är fel",
         "grep -r mysql -pattern",
         r#"Process.Start("grep", "-pattern")"#,
         "ps -C mysql -p12345",

@@ -309,42 +309,21 @@ impl<E: Emit> Scanner<'_, '_, E> {
                 spaces = ws(&mut j);
             }
         }
-        // `is`/`was` in prose: `the cvv is 123`, `password is hunter2!`, `the pin was 1234`.
+        // `is`/`was` in prose: `the cvv is 123`, `password is hunter2!`, `the pin was 1234`
+        // (and the same in the languages whose password keys the scanner reads: `senha é
+        // X`, `Passwort lautet X`, `le mot de passe est X`).
         let mut is_word = false;
-        // (And the same in the languages whose password keys the scanner reads: `senha é
-        // X`, `Passwort lautet X`, `le mot de passe est X`.)
-        for w in [
-            &b"is "[..],
-            b"was ",
-            b"is: ",
-            b"ist: ",
-            b"ist ",
-            b"lautet: ",
-            b"lautet ",
-            b"war ",
-            "é ".as_bytes(),
-            "é: ".as_bytes(),
-            "è ".as_bytes(),
-            "è: ".as_bytes(),
-            b"es: ",
-            b"es ",
-            b"est ",
-            b"era ",
-            b"jest ",
-        ] {
-            // (Most values start with none of these letters: one test rules them out.)
-            if quoted || !matches!(b.get(j), Some(b'i' | b'w' | b'l' | b'e' | b'j' | 0xc3)) {
-                break;
-            }
-            if b[j..].starts_with(w) {
-                j += w.len() - 1;
+        if !quoted {
+            let m = copula_len(&b[j..]);
+            if m > 0 {
+                j += m;
                 ws(&mut j);
                 if b.get(j) == Some(&b':') {
                     j += 1;
+                    ws(&mut j);
                 }
                 spaces = spaces.max(1);
                 is_word = true;
-                break;
             }
         }
         // `{"field":"cvv","value":"123"}`, `{"Key":"DB_PASSWORD","Value":"…"}`: the key
@@ -802,6 +781,44 @@ pub(super) fn cjk_stop(b: &[u8], vs: usize, end: usize) -> usize {
         end
     }
 }
+
+/// Copulas between a key and its value in prose, in English and the languages whose
+/// password keys the scanner reads (`password is X`, `senha é X`, `Passwort lautet X`,
+/// `le mot de passe est X`, `пароль был X`).
+const COPULAS: [&str; 18] = [
+    "is", "was", "ist", "lautet", "war", "é", "è", "es", "est", "era", "était", "jest", "är", "er",
+    "был", "была", "было", "это",
+];
+
+/// The length of a copula ([`COPULAS`]) at the start of `r` that a space or `: ` follows
+/// (the copula alone); 0 for anything else.
+#[inline]
+pub(super) fn copula_len(r: &[u8]) -> usize {
+    // (Most values start with none of the copulas' first bytes: one test rules them out.)
+    if !matches!(
+        r.first(),
+        Some(b'i' | b'w' | b'l' | b'e' | b'j' | 0xc3 | 0xd0 | 0xd1)
+    ) {
+        return 0;
+    }
+    copula_in_list(r)
+}
+
+/// [`copula_len`] past its first-byte test.
+#[inline(never)]
+fn copula_in_list(r: &[u8]) -> usize {
+    COPULAS
+        .iter()
+        .map(|c| c.as_bytes())
+        .find(|c| {
+            r.starts_with(c) && (r[c.len()..].starts_with(b" ") || r[c.len()..].starts_with(b": "))
+        })
+        .map_or(0, <[u8]>::len)
+}
+
+/// Particles glued to a key in Japanese, Chinese and Korean, with the value after them or
+/// glued too (`パスワードは X`, `密码是X`, `비밀번호는 X`).
+pub(super) const PARTICLES: [&str; 7] = ["は", "が", "是", "为", "는", "은", "가"];
 
 /// Whether `r` starts with `is` or `was` and a space or a colon: a key's value may follow
 /// (`api-key is x`, `credential was x`, `the cvv is: 123`).

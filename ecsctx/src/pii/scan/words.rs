@@ -185,13 +185,18 @@ impl<E: Emit> Scanner<'_, '_, E> {
         }
         // A copula after the key, or a particle glued to it (`contraseña es X`, `пароль
         // был X`, `パスワードは X`): the value after it.
-        let copula = FOREIGN_COPULAS
-            .iter()
-            .find(|c| b[i + n..].starts_with(c.as_bytes()))
-            .map_or(0, |c| c.trim_end().len());
+        let r = &b[i + n..];
+        let (copula, particle) = match PARTICLES.iter().find(|p| r.starts_with(p.as_bytes())) {
+            Some(p) => (p.len(), true),
+            None if r.first() == Some(&b' ') => match copula_len(&r[1..]) {
+                0 => (0, false),
+                m => (1 + m, false),
+            },
+            None => (0, false),
+        };
         // A particle with the value glued to it (`パスワードはXk9QwZ7pです`): its ASCII run.
         let ke = i + n + copula;
-        if copula == 3 && b.get(ke).is_some_and(u8::is_ascii_alphanumeric) {
+        if particle && b.get(ke).is_some_and(u8::is_ascii_alphanumeric) {
             let ve = ke
                 + b[ke..]
                     .iter()
@@ -850,37 +855,6 @@ pub(super) fn split_pin_block(b: &[u8], vs: usize, size: usize) -> Option<usize>
         && !b.get(k + 1 + next).is_some_and(u8::is_ascii_alphanumeric);
     (!more).then_some(k)
 }
-
-/// Copulas after a password's key in another language, and particles glued to it
-/// (`contraseña es X`, `Passwort ist X`, `пароль был X`, `パスワードは X`, `密码是X`,
-/// `비밀번호는 X`).
-const FOREIGN_COPULAS: [&str; 25] = [
-    " es ",
-    " era ",
-    " é ",
-    " ist ",
-    " war ",
-    " est ",
-    " était ",
-    " è ",
-    " jest ",
-    " är ",
-    " был ",
-    " была ",
-    " было ",
-    " это ",
-    "は ",
-    "は",
-    "が",
-    "是 ",
-    "是",
-    "为 ",
-    "为",
-    "는 ",
-    "는",
-    "은 ",
-    "은",
-];
 
 /// The words that may stand between a CVV's or PIN's key and its number (`cvv no. 576`,
 /// `the pin was 1234`), and whether each names a code (`verification code 374`).
