@@ -358,6 +358,11 @@ const FORMS: &[(&str, &str)] = &[
     ("hasło jest Xk9QwZ7p", "Xk9QwZ7p"),
     ("password was: Xk9QwZ7p", "Xk9QwZ7p"),
     ("비밀번호가Xk9QwZ7p", "Xk9QwZ7p"),
+    // A quoted SQL value is a value whatever it starts with (only bare ones are
+    // placeholders or calls).
+    ("INSERT INTO t (password) VALUES ('?Xk9QwZ7p')", "Xk9QwZ7p"),
+    ("INSERT INTO t (password) VALUES ('x(1)Xk9QwZ')", "Xk9QwZ"),
+    ("INSERT INTO t (password) VALUES ('%sXk9QwZ7p')", "Xk9QwZ7p"),
 ];
 
 /// Lines that hold no sensitive data and look like the forms above: unchanged.
@@ -490,6 +495,10 @@ fn look_alikes_are_kept() {
         "비밀번호는 틀렸습니다",
         "비밀번호가 틀렸습니다",
         "lösenord är fel",
+        "INSERT INTO t (name, password) VALUES (%s, %s)",
+        "INSERT INTO t (pan, cvv) VALUES (DEFAULT, DEFAULT)",
+        "INSERT INTO t (password) VALUES (%(pw)s)",
+        "INSERT INTO t (password) VALUES (@pw)",
         "grep -r mysql -pattern",
         r#"Process.Start("grep", "-pattern")"#,
         "ps -C mysql -p12345",

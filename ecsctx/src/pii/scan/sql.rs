@@ -6,7 +6,7 @@ use super::*;
 impl<E: Emit> Scanner<'_, '_, E> {
     /// SQL's `INSERT INTO t (pan, cvv, name) VALUES ('…', '123', '…'), (…)` at the word
     /// `VALUES` (`i..e`): each value masked as its column's key (a column list names
-    /// them; placeholders `?`, `$1`, `:cvv` hold nothing), the other values scanned as
+    /// them; placeholders `?`, `$1`, `:cvv`, `%s`, `@cvv` and `DEFAULT` hold nothing), the other values scanned as
     /// text. Where to go on: past the last row; `None` when no column is a key the
     /// masker knows or the statement has no such shape.
     #[inline(never)]
@@ -65,6 +65,7 @@ impl<E: Emit> Scanner<'_, '_, E> {
                 while k < b.len() && matches!(b[k], b' ' | b'\t' | b'\n' | b'\r') {
                     k += 1;
                 }
+                let bare = !matches!(b.get(k), Some(b'\'' | b'"'));
                 let (vs, ve, next) = match b.get(k) {
                     Some(&q @ (b'\'' | b'"')) => {
                         // A quote doubled inside is one quote (`'it''s'`).
@@ -100,9 +101,12 @@ impl<E: Emit> Scanner<'_, '_, E> {
                     }
                     None => return end,
                 };
-                let placeholder = matches!(b.get(vs), Some(b'?' | b'$' | b':'))
-                    || b[vs..ve].eq_ignore_ascii_case(b"null")
-                    || b[vs..ve].contains(&b'(');
+                // (`%s`, `%(pw)s`: Python's DB-API; `@pw`: T-SQL; `DEFAULT`: the column's.)
+                let placeholder = bare
+                    && (matches!(b.get(vs), Some(b'?' | b'$' | b':' | b'%' | b'@'))
+                        || b[vs..ve].eq_ignore_ascii_case(b"null")
+                        || b[vs..ve].eq_ignore_ascii_case(b"default")
+                        || b[vs..ve].contains(&b'('));
                 if class != Class::None && ve > vs && !placeholder && vs >= self.last {
                     self.scan_part(self.last, vs);
                     self.put(vs, ve, Hit::Keyed(class));
