@@ -363,6 +363,15 @@ const FORMS: &[(&str, &str)] = &[
     ("INSERT INTO t (password) VALUES ('?Xk9QwZ7p')", "Xk9QwZ7p"),
     ("INSERT INTO t (password) VALUES ('x(1)Xk9QwZ')", "Xk9QwZ"),
     ("INSERT INTO t (password) VALUES ('%sXk9QwZ7p')", "Xk9QwZ7p"),
+    // A call's string arguments under a sensitive column.
+    (
+        "INSERT INTO t (password) VALUES (crypt('Xk9QwZ7p', gen_salt('bf')))",
+        "Xk9QwZ7p",
+    ),
+    (
+        "INSERT INTO cards (pan) VALUES (AES_ENCRYPT('4111111111111111', @k))",
+        "11111111",
+    ),
 ];
 
 /// Lines that hold no sensitive data and look like the forms above: unchanged.
@@ -499,6 +508,7 @@ fn look_alikes_are_kept() {
         "INSERT INTO t (pan, cvv) VALUES (DEFAULT, DEFAULT)",
         "INSERT INTO t (password) VALUES (%(pw)s)",
         "INSERT INTO t (password) VALUES (@pw)",
+        "INSERT INTO t (id, note) VALUES (uuid(), lower('Hello'))",
         "grep -r mysql -pattern",
         r#"Process.Start("grep", "-pattern")"#,
         "ps -C mysql -p12345",

@@ -107,7 +107,25 @@ impl<E: Emit> Scanner<'_, '_, E> {
                         || b[vs..ve].eq_ignore_ascii_case(b"null")
                         || b[vs..ve].eq_ignore_ascii_case(b"default")
                         || b[vs..ve].contains(&b'('));
-                if class != Class::None && ve > vs && !placeholder && vs >= self.last {
+                let call = bare && b[vs..ve].contains(&b'(');
+                if class != Class::None && call && vs >= self.last {
+                    // A call's string arguments are the column's value, hashed or
+                    // encrypted by the database (`crypt('pw', gen_salt('bf'))`,
+                    // `AES_ENCRYPT('4111…', @k)`, `PASSWORD('pw')`): each one masked.
+                    let mut a = vs;
+                    while let Some(p) = b[a..ve].iter().position(|&c| c == b'\'') {
+                        let qs = a + p + 1;
+                        let Some(len) = b[qs..ve].iter().position(|&c| c == b'\'') else {
+                            break;
+                        };
+                        if len > 0 {
+                            self.scan_part(self.last, qs);
+                            self.put(qs, qs + len, Hit::Keyed(class));
+                            masked = true;
+                        }
+                        a = qs + len + 1;
+                    }
+                } else if class != Class::None && ve > vs && !placeholder && vs >= self.last {
                     self.scan_part(self.last, vs);
                     self.put(vs, ve, Hit::Keyed(class));
                     masked = true;
