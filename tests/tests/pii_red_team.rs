@@ -372,6 +372,12 @@ const FORMS: &[(&str, &str)] = &[
         "INSERT INTO cards (pan) VALUES (AES_ENCRYPT('4111111111111111', @k))",
         "11111111",
     ),
+    // MySQL's `SET PASSWORD FOR`.
+    ("SET PASSWORD FOR 'app'@'%' = 'Xk9QwZ7p'", "Xk9QwZ7p"),
+    (
+        "SET PASSWORD FOR 'app'@'localhost' = PASSWORD('Xk9QwZ7p')",
+        "Xk9QwZ7p",
+    ),
 ];
 
 /// Lines that hold no sensitive data and look like the forms above: unchanged.

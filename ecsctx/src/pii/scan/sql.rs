@@ -176,3 +176,23 @@ pub(super) fn sql_password(b: &[u8], e: usize) -> Option<(usize, usize)> {
     let len = b[vs..].iter().take(PROBE).position(|&c| c == quote)?;
     (len > 0).then_some((vs, vs + len))
 }
+
+/// The quoted password of MySQL's `SET PASSWORD FOR 'app'@'%' = 'pw'` (or `= PASSWORD('pw')`),
+/// the account starting at `from` (past `PASSWORD FOR `): the text between the quotes after
+/// the `=`.
+pub(super) fn set_password_for(b: &[u8], from: usize) -> Option<(usize, usize)> {
+    let eq = from + b[from..].iter().take(128).position(|&c| c == b'=')?;
+    let mut k = eq + 1;
+    while b.get(k) == Some(&b' ') {
+        k += 1;
+    }
+    if b.get(k..k + 9)
+        .is_some_and(|r| r.eq_ignore_ascii_case(b"password("))
+    {
+        k += 9;
+    }
+    let quote = *b.get(k).filter(|&&c| c == b'\'' || c == b'"')?;
+    let vs = k + 1;
+    let len = b[vs..].iter().take(PROBE).position(|&c| c == quote)?;
+    (len > 0).then_some((vs, vs + len))
+}

@@ -459,6 +459,18 @@ impl<E: Emit> Scanner<'_, '_, E> {
                 return ve + 1;
             }
         }
+        // MySQL's `SET PASSWORD FOR 'app'@'%' = 'pw'`.
+        if f & PROSE != 0
+            && w.eq_ignore_ascii_case("password")
+            && b.get(e..e + 5)
+                .is_some_and(|r| r.eq_ignore_ascii_case(b" for "))
+        {
+            if let Some((vs, ve)) = set_password_for(b, e + 5) {
+                self.scan_part(self.last.max(e), vs);
+                self.put(vs, ve, Hit::Secret("secret"));
+                return ve + 1;
+            }
+        }
         // `curl -u user:pass`, `--user user:pass`: the password after the colon.
         if f & USER != 0
             && ((w == "u" && i >= 1 && b[i - 1] == b'-' && (i == 1 || b[i - 2] == b' '))
