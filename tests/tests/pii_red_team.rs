@@ -372,6 +372,15 @@ const FORMS: &[(&str, &str)] = &[
         "INSERT INTO cards (pan) VALUES (AES_ENCRYPT('4111111111111111', @k))",
         "11111111",
     ),
+    // A password piped into a command that reads it from its input.
+    ("echo Xk9QwZ7p | sudo -S apt-get update", "Xk9QwZ7p"),
+    (
+        "echo 'Xk9QwZ7p' | docker login -u bob --password-stdin",
+        "Xk9QwZ7p",
+    ),
+    ("echo Xk9QwZ7p | sshpass -d 0 ssh host", "Xk9QwZ7p"),
+    ("echo \"bob:Xk9QwZ7p\" | chpasswd", "Xk9QwZ7p"),
+    ("printf '%s\\n' Xk9QwZ7p | passwd --stdin bob", "Xk9QwZ7p"),
     // MySQL's `SET PASSWORD FOR`.
     ("SET PASSWORD FOR 'app'@'%' = 'Xk9QwZ7p'", "Xk9QwZ7p"),
     (
@@ -514,6 +523,9 @@ fn look_alikes_are_kept() {
         "INSERT INTO t (pan, cvv) VALUES (DEFAULT, DEFAULT)",
         "INSERT INTO t (password) VALUES (%(pw)s)",
         "INSERT INTO t (password) VALUES (@pw)",
+        "echo hello | grep h",
+        "echo $PASS | sudo -S ls",
+        "docker login --username bob --password-stdin registry.io",
         "INSERT INTO t (id, note) VALUES (uuid(), lower('Hello'))",
         "grep -r mysql -pattern",
         r#"Process.Start("grep", "-pattern")"#,

@@ -197,6 +197,9 @@ pub(crate) fn is_credential_metadata(key: &str) -> bool {
                 b"reference",
                 b"arn",
                 b"env",
+                // Where a credential is read from (`--password-stdin`, `password_fd`).
+                b"stdin",
+                b"fd",
             ],
         )
     {
@@ -760,6 +763,7 @@ mod tests {
             ("user_password", Secret),
             ("passwordHash", Secret),
             ("passwordless", None),
+            ("password-stdin", None),
             ("DB_PASSWD", Secret),
             ("passphrase", Secret),
             ("pwd", Secret),

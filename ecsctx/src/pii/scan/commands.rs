@@ -611,3 +611,84 @@ pub(super) fn shell_word_end(b: &[u8], vs: usize) -> usize {
         )
     })
 }
+
+/// A password piped into a program that reads it from its input, at the word `w` (`echo`
+/// or `printf`) that ends at `e`: `echo X | sudo -S …`, `echo X | docker login -u bob
+/// --password-stdin`, `echo X | sshpass -d 0 ssh host`, `echo bob:X | chpasswd`, `printf
+/// '%s' X | passwd --stdin bob`. `(start, end)` of the value echoed.
+pub(super) fn piped_password(b: &[u8], w: &[u8], e: usize) -> Option<(usize, usize)> {
+    let skip_ws = |k: &mut usize| {
+        while matches!(b.get(*k), Some(b' ' | b'\t')) {
+            *k += 1;
+        }
+    };
+    // One argument: quoted (inside its quotes) or a shell word; and where it ends.
+    let arg = |k: usize| -> Option<(usize, usize, usize)> {
+        match b.get(k) {
+            Some(&q @ (b'"' | b'\'')) => {
+                let len = b[k + 1..].iter().take(PROBE).position(|&c| c == q)?;
+                Some((k + 1, k + 1 + len, k + 2 + len))
+            }
+            Some(_) => {
+                let ve = shell_word_end(b, k);
+                (ve > k).then_some((k, ve, ve))
+            }
+            None => None,
+        }
+    };
+    let mut k = e;
+    skip_ws(&mut k);
+    let printf = w.eq_ignore_ascii_case(b"printf");
+    // `echo -n X`, `echo -e "X\n"`.
+    while !printf && b.get(k) == Some(&b'-') {
+        let we = shell_word_end(b, k);
+        if !matches!(&b[k..we], b"-n" | b"-e" | b"-ne" | b"-en" | b"-E") {
+            return None;
+        }
+        k = we;
+        skip_ws(&mut k);
+    }
+    let (mut vs, mut ve, mut next) = arg(k)?;
+    // `printf '%s' X`, `printf '%s\n' X`: the value is the format's argument.
+    if printf && contains(&b[vs..ve], b"%s") {
+        k = next;
+        skip_ws(&mut k);
+        (vs, ve, next) = arg(k)?;
+    }
+    // A newline written out at the end (`"X\n"`) is not the value's.
+    if ve - vs > 2 && &b[ve - 2..ve] == b"\\n" {
+        ve -= 2;
+    }
+    let v = &b[vs..ve];
+    if v.is_empty() || v[0] == b'$' || v[0] == b'%' {
+        return None;
+    }
+    k = next;
+    skip_ws(&mut k);
+    if b.get(k) != Some(&b'|') || b.get(k + 1) == Some(&b'|') {
+        return None;
+    }
+    k += 1;
+    // The command the pipe feeds, to the next pipe, list operator or line break.
+    let end = k + b[k..]
+        .iter()
+        .take(PROBE)
+        .position(|&c| matches!(c, b'|' | b';' | b'&' | b'\n' | b'\r'))
+        .unwrap_or(b.len().min(k + PROBE) - k);
+    let mut words = b[k..end]
+        .split(|&c| c == b' ' || c == b'\t')
+        .filter(|w| !w.is_empty());
+    let program = program_name(words.next()?).1;
+    let mut rest = words;
+    let reads = if program.eq_ignore_ascii_case(b"sudo") {
+        // `-S` alone or among other short options (`-kS`).
+        rest.any(|w| w.len() > 1 && w[0] == b'-' && w[1] != b'-' && w.contains(&b'S'))
+    } else if program.eq_ignore_ascii_case(b"sshpass") {
+        rest.any(|w| w.starts_with(b"-d"))
+    } else if program.eq_ignore_ascii_case(b"chpasswd") {
+        true
+    } else {
+        rest.any(|w| matches!(w, b"--password-stdin" | b"--stdin" | b"stdin"))
+    };
+    reads.then_some((vs, ve))
+}

@@ -12,7 +12,8 @@ pub(super) const TWO_WORD: u8 = 2;
 /// An auth scheme whose bare credential follows (`Bearer x`, `Basic x`).
 pub(super) const SCHEME: u8 = 4;
 
-/// `-u`/`--user` of a command line (`curl -u user:pass`).
+/// `-u`/`--user` of a command line (`curl -u user:pass`); `echo` and `printf` before a pipe
+/// (`echo X | sudo -S …`).
 pub(super) const USER: u8 = 8;
 
 /// An XML attribute that names an element (`<field name="password">`).
@@ -145,6 +146,8 @@ pub(super) static TRIGGER_FIRST: [u32; 13] = {
         k += 1;
     }
     t[3] |= 1 << (b'm' - b'a');
+    t[4] |= 1 << (b'e' - b'a');
+    t[6] |= 1 << (b'p' - b'a');
     t[10] |= 1 << (b'p' - b'a');
     t[10] |= 1 << (b'i' - b'a');
     t[10] |= 1 << (b'w' - b'a');
@@ -183,6 +186,9 @@ pub(super) fn triggers(b: &[u8], i: usize, e: usize) -> u8 {
                 // French's `mot de passe` (outside the table: no multiplier leaves 60
                 // words a slot each).
                 TWO_WORD
+            } else if x == pack(b"echo") || x == pack(b"printf") {
+                // A password piped into a command (`echo X | sudo -S …`).
+                USER
             } else {
                 0
             }

@@ -471,6 +471,14 @@ impl<E: Emit> Scanner<'_, '_, E> {
                 return ve + 1;
             }
         }
+        // `echo X | sudo -S …`, `printf '%s' X | docker login --password-stdin`.
+        if f & USER != 0 && (w == "echo" || w == "printf") {
+            if let Some((vs, ve)) = piped_password(b, w.as_bytes(), e) {
+                self.scan_part(self.last.max(e), vs);
+                self.put(vs, ve, Hit::Secret("secret"));
+                return ve;
+            }
+        }
         // `curl -u user:pass`, `--user user:pass`: the password after the colon.
         if f & USER != 0
             && ((w == "u" && i >= 1 && b[i - 1] == b'-' && (i == 1 || b[i - 2] == b' '))
