@@ -381,6 +381,11 @@ const FORMS: &[(&str, &str)] = &[
     ("echo Xk9QwZ7p | sshpass -d 0 ssh host", "Xk9QwZ7p"),
     ("echo \"bob:Xk9QwZ7p\" | chpasswd", "Xk9QwZ7p"),
     ("printf '%s\\n' Xk9QwZ7p | passwd --stdin bob", "Xk9QwZ7p"),
+    // Red-team round 17: a last symbol other than a sentence's is a symbol; a phone
+    // after small numbers starts at its `+`.
+    ("password Straße#", "Straße#"),
+    ("pwd Grüße$", "Grüße$"),
+    ("ids 1 2 3 4 5 +1 212 555 0134 ok", "0134"),
     // MySQL's `SET PASSWORD FOR`.
     ("SET PASSWORD FOR 'app'@'%' = 'Xk9QwZ7p'", "Xk9QwZ7p"),
     (
@@ -524,6 +529,9 @@ fn look_alikes_are_kept() {
         "INSERT INTO t (password) VALUES (%(pw)s)",
         "INSERT INTO t (password) VALUES (@pw)",
         "echo hello | grep h",
+        "bits 1 0 1 1 0 0 1 0 1 1 0 1 0 0 1 0",
+        "pairs 11 22 33 44 55 66 77 88 99 10 11 12",
+        "nums 1 3 5 7 9 11 13 15 17",
         "echo $PASS | sudo -S ls",
         "docker login --username bob --password-stdin registry.io",
         "INSERT INTO t (id, note) VALUES (uuid(), lower('Hello'))",

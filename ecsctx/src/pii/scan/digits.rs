@@ -410,8 +410,10 @@ impl<E: Emit> Scanner<'_, '_, E> {
                     if total >= 13
                         && card_grouping(&g[i..=j])
                         // Digits read out one or two at a time: from the run's start (an
-                        // expiry or a CVV may follow), not a stretch inside a longer list.
-                        && (g[i].digits > 2 || i == 0)
+                        // expiry or a CVV may follow), not a stretch inside a longer list,
+                        // and starting as the cards of the networks do (`1 0 1 1 0 …` are
+                        // bits).
+                        && (g[i].digits > 2 || (i == 0 && network_iin(s, &g[i..])))
                         && *iin.get_or_insert_with(|| iin_plausible(s, &g[i..]))
                         && luhn(s, &g[i..=j])
                     {
@@ -433,7 +435,9 @@ impl<E: Emit> Scanner<'_, '_, E> {
                 let mut phone = None;
                 let mut total = 0;
                 for (j, gj) in g.iter().enumerate().take(phone_groups).skip(i) {
-                    if j > i && gj.card_sep {
+                    // (A `+` starts a phone: `1 2 3 +1 212 555 0134` holds one after three
+                    // numbers.)
+                    if j > i && (gj.card_sep || gj.plus_start != gj.start) {
                         break;
                     }
                     total += gj.digits;
@@ -492,6 +496,7 @@ impl<E: Emit> Scanner<'_, '_, E> {
                             && (k == 0 || s[g[i + k - 1].end..x.start] == *" ")
                     })
                     && !((13..=19).contains(&g[i..].iter().map(|x| x.digits).sum::<usize>())
+                        && network_iin(s, &g[i..])
                         && luhn(s, &g[i..]));
                 if list {
                     return run.end;
@@ -1153,6 +1158,19 @@ pub(super) fn iin_plausible(s: &str, g: &[Group]) -> bool {
         *slot = nd_value(c);
     }
     first[0] != 2 || is_mastercard_2_series(first)
+}
+
+/// Whether the number starts as the cards of the payment networks do: `3` (Amex, Diners,
+/// JCB), `4` (Visa), `5` (Mastercard), `6` (Discover, UnionPay, RuPay) or Mastercard's
+/// 2-series. For digits read out one or two at a time, where a list of small numbers
+/// passes Luhn's check one time in ten (`bits 1 0 1 1 0 0 1 0 …`).
+pub(super) fn network_iin(s: &str, g: &[Group]) -> bool {
+    let first = g
+        .iter()
+        .flat_map(|g| s[g.start..g.end].chars())
+        .next()
+        .map_or(0, nd_value);
+    (3..=6).contains(&first) || (first == 2 && iin_plausible(s, g))
 }
 
 /// Whether four leading digits are in Mastercard's 2-series, 2221–2720.

@@ -39,11 +39,14 @@ pub(super) fn tab_value_is_secret(v: &[u8]) -> bool {
 /// outside ASCII count only beside an ASCII digit or a symbol inside the word
 /// (`Straße2024!`, `p@ßw0rd`; `Passwort zurücksetzen`, `senha inválida!` are prose).
 pub(super) fn prose_credential(v: &[u8]) -> bool {
-    let inner = &v[..v.len().saturating_sub(1)];
+    // (A sentence's last `!`, `.`, `?` or `,` is no symbol; a last `#`, `$` or `@` is.)
+    let inner = match v.last() {
+        Some(b'!' | b'.' | b'?' | b',') => &v[..v.len() - 1],
+        _ => v,
+    };
     looks_like_credential(v)
         && (v.is_ascii()
             || v.iter().any(u8::is_ascii_digit)
-            // (A sentence's last `!`, `.` or `?` is no symbol.)
             || inner.iter().any(u8::is_ascii_punctuation))
 }
 
