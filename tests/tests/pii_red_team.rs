@@ -386,6 +386,8 @@ const FORMS: &[(&str, &str)] = &[
     ("password Straße#", "Straße#"),
     ("pwd Grüße$", "Grüße$"),
     ("ids 1 2 3 4 5 +1 212 555 0134 ok", "0134"),
+    (r#"sh -c "mysql -uroot -p\"Zk8qW3xR\"""#, "Zk8qW3xR"),
+    (r#"{"cmd":"mysql -uroot -p\"Zk8qW3xR\" db"}"#, "Zk8qW3xR"),
     // MySQL's `SET PASSWORD FOR`.
     ("SET PASSWORD FOR 'app'@'%' = 'Xk9QwZ7p'", "Xk9QwZ7p"),
     (
@@ -530,6 +532,8 @@ fn look_alikes_are_kept() {
         "INSERT INTO t (password) VALUES (@pw)",
         "echo hello | grep h",
         "bits 1 0 1 1 0 0 1 0 1 1 0 1 0 0 1 0",
+        r#"Process.Start("mysql", "-uroot -p"); Console.WriteLine("started")"#,
+        r#"notify("mysql", "failover -promote replica")"#,
         "pairs 11 22 33 44 55 66 77 88 99 10 11 12",
         "nums 1 3 5 7 9 11 13 15 17",
         "echo $PASS | sudo -S ls",

@@ -29,8 +29,29 @@ impl<E: Emit> Scanner<'_, '_, E> {
         }
         let ve = match b.get(vs) {
             Some(&q @ (b'"' | b'\'')) => {
+                // A quote that closes the string the flag stands in (`"-uroot -p")`) opens
+                // no value.
+                let line = b[..vs]
+                    .iter()
+                    .rposition(|&c| c == b'\n')
+                    .map_or(0, |p| p + 1);
+                if b[line.max(vs.saturating_sub(PROBE))..vs]
+                    .iter()
+                    .filter(|&&c| c == q)
+                    .count()
+                    % 2
+                    == 1
+                {
+                    return None;
+                }
                 vs += 1;
                 vs + b[vs..].iter().take(PROBE).position(|&c| c == q)?
+            }
+            // Quoted inside a quoted command (`sh -c "mysql -p\"X\""`).
+            Some(b'\\') if matches!(b.get(vs + 1), Some(b'"' | b'\'')) => {
+                let close = [b'\\', b[vs + 1]];
+                vs += 2;
+                vs + b[vs..].windows(2).take(PROBE).position(|w| w == close)?
             }
             _ => shell_word_end(b, vs),
         };
@@ -384,7 +405,48 @@ pub(super) fn cli_program(
         .rposition(|&c| c == q)?
         + close.saturating_sub(PROBE);
     let (_, name, _) = program_name(&b[open + 1..close]);
-    is_client(name).then_some((name, &b[seg..i - 1]))
+    // The call starts a process (`Process.Start(`, `ProcessStartInfo(`, `exec.Command(`,
+    // `execFile(`, `spawn(`, `Popen(`): `notify("mysql", "failover -promote")` does not.
+    let call = b[..open].strip_suffix(b"(")?;
+    let api = call
+        .rsplit(|&c| !(c.is_ascii_alphanumeric() || c == b'_'))
+        .next()
+        .unwrap_or(call);
+    (is_client(name) && starts_a_process(api)).then_some((name, &b[seg..i - 1]))
+}
+
+/// Whether a function or constructor of this name starts a process with the arguments
+/// given to it.
+pub(super) fn starts_a_process(api: &[u8]) -> bool {
+    one_of(
+        api,
+        &[
+            b"Start",
+            b"ProcessStartInfo",
+            b"Command",
+            b"exec",
+            b"execFile",
+            b"execFileSync",
+            b"execSync",
+            b"spawn",
+            b"spawnSync",
+            b"Popen",
+            b"run",
+            b"call",
+            b"check_call",
+            b"check_output",
+            b"system",
+            b"popen",
+            b"ShellExecute",
+            b"ShellExecuteEx",
+            b"CreateProcess",
+            b"execvp",
+            b"execl",
+            b"execlp",
+            b"Exec",
+            b"ProcessBuilder",
+        ],
+    )
 }
 
 /// Whether `name` is a common command that is not one whose password the scanner reads
