@@ -120,10 +120,17 @@ pub(crate) fn is_clean_word(s: &str) -> bool {
 /// (`sess-8f2c91`, `eu-west-1`, `ORD-2024-01`) that has no separator, space, quote, `@`,
 /// `:` or `%` (so no keyed form, address, URL, PEM or track 1), fewer than 7 digits (no
 /// card, phone or track 2), every dot-separated part shorter than any published token, JWT segment
-/// or IBAN (15 bytes), and no word a CVV or PIN is glued to (`cvv123`, `pin-8674`).
-/// The ids and names that requests bind are such tokens: they leave after one loop.
+/// or IBAN (15 bytes), no word a CVV or PIN is glued to (`cvv123`, `pin-8674`), and no
+/// dotted token's prefix (`ya29.`, `hvs.`). The ids and names that requests bind are
+/// such tokens: they leave after one loop.
 /// `every_plain_token_is_clean_for_the_whole_scanner` checks it against [`scan_all`].
 fn is_plain_token(b: &[u8]) -> bool {
+    // A Google OAuth or Vault token's prefix (`ya29.…`, `hvs.…`): its parts may be short.
+    if matches!(b.get(..5), Some(b"ya29."))
+        || matches!(b.get(..4), Some(b"hvs." | b"hvb." | b"hvr."))
+    {
+        return false;
+    }
     let (mut digits, mut part_start) = (0, 0);
     let mut i = 0;
     while i < b.len() {

@@ -172,6 +172,7 @@ fn every_plain_token_is_clean_for_the_whole_scanner() {
         "555-0134567",
         "a b",
         "sk_live_abcdefghij",
+        "ya29.Ab1cdefghij.Kl2mnopqrs",
     ] {
         assert!(!is_plain_token(not.as_bytes()), "{not}");
     }
