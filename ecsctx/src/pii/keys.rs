@@ -363,27 +363,49 @@ macro_rules! has {
     };
 }
 
-/// "Password" written with letters outside ASCII (the ASCII spellings are in
-/// [`classify`]'s lists): Spanish, Swedish, Polish, Turkish, Japanese, Russian, Chinese, Korean,
-/// Arabic.
-pub(crate) const FOREIGN_SECRET_KEYS: &[&str] = &[
-    "contraseña",
-    "Contraseña",
-    "lösenord",
-    "Lösenord",
-    "hasło",
-    "Hasło",
-    "şifre",
-    "Şifre",
-    "パスワード",
-    "пароль",
-    "Пароль",
-    "密码",
-    "密碼",
-    "비밀번호",
-    "كلمة المرور",
-    "كلمة_المرور",
-    "كلمة السر",
+/// Keys written with letters outside ASCII (the ASCII spellings are in [`classify`]'s
+/// lists), with their class: "password" in Spanish, Swedish, Polish, Turkish (with its
+/// possessive suffixes first: `şifreniz`), Japanese, Russian, Chinese, Korean, Arabic,
+/// Hindi and Urdu; one-time codes (Chinese 验证码, Arabic رمز التحقق); a card's PIN (Arabic
+/// الرقم السري, "the secret number"); a card's security code (Spanish, German, Arabic).
+/// A longer key goes before a key it starts with.
+pub(crate) const FOREIGN_KEYS: &[(&str, Class)] = &[
+    ("contraseña", Class::Secret),
+    ("Contraseña", Class::Secret),
+    ("lösenord", Class::Secret),
+    ("Lösenord", Class::Secret),
+    ("hasło", Class::Secret),
+    ("Hasło", Class::Secret),
+    ("şifreniz", Class::Secret),
+    ("Şifreniz", Class::Secret),
+    ("şifresi", Class::Secret),
+    ("Şifresi", Class::Secret),
+    ("şifre", Class::Secret),
+    ("Şifre", Class::Secret),
+    ("パスワード", Class::Secret),
+    ("пароль", Class::Secret),
+    ("Пароль", Class::Secret),
+    ("密码", Class::Secret),
+    ("密碼", Class::Secret),
+    ("口令", Class::Secret),
+    ("验证码", Class::Secret),
+    ("驗證碼", Class::Secret),
+    ("비밀번호", Class::Secret),
+    ("암호", Class::Secret),
+    ("पासवर्ड", Class::Secret),
+    ("پاس ورڈ", Class::Secret),
+    ("كلمة المرور", Class::Secret),
+    ("كلمة_المرور", Class::Secret),
+    ("كلمة السر", Class::Secret),
+    ("رمز التحقق", Class::Secret),
+    ("الرقم السري", Class::Sad),
+    ("الرقم_السري", Class::Sad),
+    ("رمز الأمان", Class::Cvv),
+    ("código de seguridad", Class::Cvv),
+    ("Código de seguridad", Class::Cvv),
+    ("Kartenprüfnummer", Class::Cvv),
+    ("Prüfnummer", Class::Cvv),
+    ("Prüfziffer", Class::Cvv),
 ];
 
 /// Keys that hold a dot by nature (Express's session cookie, `connect.sid`), as the part
@@ -415,8 +437,10 @@ pub(crate) fn dotted_key(before: &[u8], key: &str) -> Option<&'static str> {
 /// Classifies one key by its name (`financial` turns on the `financial_ids` keys).
 pub(crate) fn classify(key: &str, financial: bool) -> Class {
     // (The compact form keeps ASCII only: `пароль` would be empty.)
-    if !key.is_ascii() && FOREIGN_SECRET_KEYS.iter().any(|k| key.ends_with(k)) {
-        return Class::Secret;
+    if !key.is_ascii() {
+        if let Some(&(_, class)) = FOREIGN_KEYS.iter().find(|(k, _)| key.ends_with(k)) {
+            return class;
+        }
     }
     let c = Compact::of(key);
     let k = c.as_bytes();
@@ -489,6 +513,8 @@ pub(crate) fn classify(key: &str, financial: bool) -> Class {
             &[
                 b"pinblock",
                 b"pinblk",
+                // German: a card's PIN.
+                b"geheimzahl",
                 b"pincode",
                 b"pindata",
                 b"pinoffset",
@@ -627,6 +653,9 @@ pub(crate) fn classify(key: &str, financial: bool) -> Class {
         &[
             b"pwd",
             b"pass",
+            // French's and Spanish's usual names (`mdp`, `clave`).
+            b"mdp",
+            b"clave",
             b"otp",
             b"pw",
             b"pswd",
@@ -764,6 +793,12 @@ mod tests {
             ("passwordHash", Secret),
             ("passwordless", None),
             ("password-stdin", None),
+            ("mdp", Secret),
+            ("clave", Secret),
+            ("geheimzahl", Sad),
+            ("الرقم_السري", Sad),
+            ("رمز الأمان", Cvv),
+            ("验证码", Secret),
             ("DB_PASSWD", Secret),
             ("passphrase", Secret),
             ("pwd", Secret),

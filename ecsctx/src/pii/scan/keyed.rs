@@ -446,7 +446,8 @@ impl<E: Emit> Scanner<'_, '_, E> {
                     let otp = ["otp", "passcode", "totp"]
                         .iter()
                         .any(|k| s[ks..ke].eq_ignore_ascii_case(k));
-                    if otp && number(4, 8) {
+                    // (A password of digits after a copula: `the password is 482913`.)
+                    if (otp && number(4, 8)) || (is_word && number(4, 12)) {
                         (true, vs + lead_digits)
                     } else {
                         // (`password geändert` is a status in prose too.)
@@ -785,9 +786,9 @@ pub(super) fn cjk_stop(b: &[u8], vs: usize, end: usize) -> usize {
 /// Copulas between a key and its value in prose, in English and the languages whose
 /// password keys the scanner reads (`password is X`, `senha é X`, `Passwort lautet X`,
 /// `le mot de passe est X`, `пароль был X`).
-const COPULAS: [&str; 18] = [
-    "is", "was", "ist", "lautet", "war", "é", "è", "es", "est", "era", "était", "jest", "är", "er",
-    "был", "была", "было", "это",
+const COPULAS: [&str; 21] = [
+    "is", "was", "ist", "lautet", "war", "é", "è", "e'", "es", "est", "era", "était", "jest", "är",
+    "er", "был", "была", "было", "это", "هي", "هو",
 ];
 
 /// The length of a copula ([`COPULAS`]) at the start of `r` that a space or `: ` follows
@@ -797,7 +798,7 @@ pub(super) fn copula_len(r: &[u8]) -> usize {
     // (Most values start with none of the copulas' first bytes: one test rules them out.)
     if !matches!(
         r.first(),
-        Some(b'i' | b'w' | b'l' | b'e' | b'j' | 0xc3 | 0xd0 | 0xd1)
+        Some(b'i' | b'w' | b'l' | b'e' | b'j' | 0xc3 | 0xd0 | 0xd1 | 0xd9)
     ) {
         return 0;
     }

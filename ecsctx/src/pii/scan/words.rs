@@ -169,19 +169,23 @@ impl<E: Emit> Scanner<'_, '_, E> {
     }
 
     /// A credential's key in another script, or with letters outside ASCII
-    /// ([`keys::FOREIGN_SECRET_KEYS`]: `パスワード`, `пароль`, `contraseña`, `كلمة المرور`), at
+    /// ([`keys::FOREIGN_KEYS`]: `パスワード`, `пароль`, `contraseña`, `كلمة المرور`), at
     /// `i` before its value: the value masked as a credential's; where to go on.
     #[inline(never)]
     pub(super) fn foreign_key(&mut self, i: usize) -> Option<usize> {
         let b = self.b;
         let r = &b[i..];
-        let n = keys::FOREIGN_SECRET_KEYS
+        let &(key, class) = keys::FOREIGN_KEYS
             .iter()
-            .find(|k| r.starts_with(k.as_bytes()))?
-            .len();
+            .find(|(k, _)| r.starts_with(k.as_bytes()))?;
+        let n = key.len();
         // A whole word: no letter glued after it.
         if b.get(i + n).is_some_and(|&c| c.is_ascii_alphanumeric()) || i + n < self.last {
             return None;
+        }
+        // A PIN's or a security code's key: the number after it.
+        if class != Class::Secret {
+            return self.number_after_key(i, i + n, class == Class::Cvv);
         }
         // A copula after the key, or a particle glued to it (`contraseña es X`, `пароль
         // был X`, `パスワードは X`): the value after it.
@@ -203,13 +207,36 @@ impl<E: Emit> Scanner<'_, '_, E> {
                     .take(PROBE)
                     .take_while(|&&c| c.is_ascii_graphic() && !matches!(c, b'"' | b'\''))
                     .count();
-            if !looks_like_credential(&b[ke..ve]) || ke < self.last {
+            // (A payment password of digits: `支付密码为123456`.)
+            let v = &b[ke..ve];
+            let pin = (4..=12).contains(&v.len()) && v.iter().all(u8::is_ascii_digit);
+            if !(looks_like_credential(v) || pin) || ke < self.last {
                 return None;
             }
             self.put(ke, ve, Hit::Keyed(Class::Secret));
             return Some(ve);
         }
-        let (vs, ve, resume) = self.keyed_value(i, ke, Class::Secret)?;
+        let Some((vs, ve, resume)) = self.keyed_value(i, ke, Class::Secret) else {
+            // A password of digits after a copula or particle and a space (`密码是
+            // 123456`, `كلمة المرور هي 482913`).
+            let vs = ke + b[ke..].iter().take(4).take_while(|&&c| c == b' ').count();
+            let ve = vs
+                + b[vs..]
+                    .iter()
+                    .take(13)
+                    .take_while(|c| c.is_ascii_digit())
+                    .count();
+            if copula == 0
+                || vs == ke
+                || !(4..=12).contains(&(ve - vs))
+                || b.get(ve).is_some_and(u8::is_ascii_alphanumeric)
+                || vs < self.last
+            {
+                return None;
+            }
+            self.put(vs, ve, Hit::Keyed(Class::Secret));
+            return Some(ve);
+        };
         // After a separator, or a value with a credential's shape in ASCII after a space,
         // a tab, `is` or a copula (`パスワード Xk9QwZ7p`; `Şifre yanlış`, `şifre
         // değiştirildi` are prose); never a word of the key's own script (`пароль:
@@ -219,7 +246,8 @@ impl<E: Emit> Scanner<'_, '_, E> {
                 .iter()
                 .any(|&c| matches!(c, b':' | b'=' | b'"' | b'\'' | b'>') || c >= 0x80);
         let v = &b[vs..ve];
-        let credential = prose_credential(v);
+        let credential = prose_credential(v)
+            || (copula > 0 && (4..=12).contains(&v.len()) && v.iter().all(u8::is_ascii_digit));
         if !(separated || credential) || b.get(vs).is_some_and(|&c| c >= 0x80) {
             return None;
         }
