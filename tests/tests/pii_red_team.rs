@@ -406,6 +406,12 @@ const FORMS: &[(&str, &str)] = &[
     ("mdp : Xk9QwZ7p", "Xk9QwZ7p"),
     ("the password is 482913", "482913"),
     ("la password e' Xk9QwZ7p", "Xk9QwZ7p"),
+    // A CVV, PIN or one-time code glued to its key's other spellings.
+    ("ref cvv2-837 ok", "837"),
+    ("ref cv2-837 ok", "837"),
+    ("ref cid-1234 ok", "1234"),
+    ("ref mpin-8674 ok", "8674"),
+    ("ref otp-836152 ok", "836152"),
     // MySQL's `SET PASSWORD FOR`.
     ("SET PASSWORD FOR 'app'@'%' = 'Xk9QwZ7p'", "Xk9QwZ7p"),
     (
@@ -549,6 +555,7 @@ fn look_alikes_are_kept() {
         "INSERT INTO t (password) VALUES (%(pw)s)",
         "INSERT INTO t (password) VALUES (@pw)",
         "echo hello | grep h",
+        "covid-2019 cid-corr81 otp-2fa cv2-12",
         "password is 8 characters",
         "пароль был 12 раз",
         "الرقم السري غير صحيح",

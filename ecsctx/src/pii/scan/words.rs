@@ -381,23 +381,37 @@ impl<E: Emit> Scanner<'_, '_, E> {
     pub(super) fn word_forms(&mut self, i: usize, letters: usize, e: usize, f: u8) -> usize {
         let b = self.b;
         let w = &self.s[i..e];
-        // `cvv123`, `CVV-123`, `pin_8674`: a CVV or PIN glued to its key.
+        // `cvv123`, `CVV-123`, `cvv2-837`, `cid-1234`, `pin_8674`, `mpin-8674`,
+        // `otp-836152`: a CVV, PIN or one-time code glued to its key.
         if letters < e && letters - i <= 4 {
             let stem = self.s[i..letters].trim_end_matches(['-', '_']);
             let mut ds = letters;
+            // (`cvv2-837`, `cv2-837`: the `2` of the key's name, before a separator.)
+            let two = ["cvv", "cvc", "cv"]
+                .iter()
+                .any(|k| stem.eq_ignore_ascii_case(k))
+                && b.get(ds) == Some(&b'2')
+                && matches!(b.get(ds + 1), Some(b'-' | b'_' | b'#'));
+            ds += usize::from(two);
             while ds < e && matches!(b[ds], b'-' | b'_' | b'#') {
                 ds += 1;
             }
             let digits = e - ds;
             let all_digits = b[ds..e].iter().all(u8::is_ascii_digit);
-            let cvv = ["cvv", "cvc", "csc"]
-                .iter()
-                .any(|k| stem.eq_ignore_ascii_case(k));
-            let pin = stem.eq_ignore_ascii_case("pin");
-            if all_digits
-                && ((cvv && matches!(digits, 3 | 4)) || (pin && (4..=12).contains(&digits)))
-            {
-                self.put(ds, e, Hit::Keyed(if cvv { Class::Cvv } else { Class::Sad }));
+            let is = |k: &[&str]| k.iter().any(|k| stem.eq_ignore_ascii_case(k));
+            let class = if is(&["cvv", "cvc", "csc"]) || (two && is(&["cv"])) {
+                matches!(digits, 3 | 4).then_some(Class::Cvv)
+            } else if is(&["cid"]) && ds > letters {
+                (digits == 4).then_some(Class::Cvv)
+            } else if is(&["pin", "mpin"]) {
+                (4..=12).contains(&digits).then_some(Class::Sad)
+            } else if is(&["otp"]) && ds > letters {
+                (4..=8).contains(&digits).then_some(Class::Secret)
+            } else {
+                None
+            };
+            if let Some(class) = class.filter(|_| all_digits) {
+                self.put(ds, e, Hit::Keyed(class));
                 return e;
             }
         }
