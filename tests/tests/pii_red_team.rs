@@ -406,6 +406,24 @@ const FORMS: &[(&str, &str)] = &[
     ("mdp : Xk9QwZ7p", "Xk9QwZ7p"),
     ("the password is 482913", "482913"),
     ("la password e' Xk9QwZ7p", "Xk9QwZ7p"),
+    // A flag and its value in one string; Rust's `.arg("…")`; PowerShell's
+    // `-ArgumentList`.
+    (
+        r#"Process.Start("sshpass", "-p Zk8qW3xR ssh host")"#,
+        "Zk8qW3xR",
+    ),
+    (
+        r#"Process.Start("redis-cli", "-a Zk8qW3xR ping")"#,
+        "Zk8qW3xR",
+    ),
+    (
+        r#"Command::new("mysql").arg("-uroot -pZk8qW3xR")"#,
+        "Zk8qW3xR",
+    ),
+    (
+        r#"Start-Process mysql -ArgumentList "-uroot -pZk8qW3xR""#,
+        "Zk8qW3xR",
+    ),
     // A CVV, PIN or one-time code glued to its key's other spellings.
     ("ref cvv2-837 ok", "837"),
     ("ref cv2-837 ok", "837"),
@@ -555,6 +573,8 @@ fn look_alikes_are_kept() {
         "INSERT INTO t (password) VALUES (%(pw)s)",
         "INSERT INTO t (password) VALUES (@pw)",
         "echo hello | grep h",
+        r#"Write-Host mysql -ArgumentList "-x -pattern""#,
+        r#"["ssh", "-p 2222", "host"]"#,
         "covid-2019 cid-corr81 otp-2fa cv2-12",
         "password is 8 characters",
         "пароль был 12 раз",

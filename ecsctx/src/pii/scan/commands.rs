@@ -192,7 +192,19 @@ impl<E: Emit> Scanner<'_, '_, E> {
         let program = name(p);
         // This element's end, and the next element's span.
         let close = i + find(&b[i..], 0, quote).filter(|&p| p <= PROBE)?;
-        let (vs, ve) = if close > i + 1 {
+        let (vs, ve) = if close > i + 1 && b[i + 1] == b' ' {
+            // The flag and its value in one string (`Process.Start("sshpass", "-p S3cret
+            // ssh host")`): sshpass's `-p`, redis-cli's `-a` (MySQL's `-p` alone prompts).
+            let wraps = match b[i] {
+                b'p' => program.eq_ignore_ascii_case(b"sshpass"),
+                _ => program.eq_ignore_ascii_case(b"redis-cli"),
+            };
+            let vs = i + 1 + b[i + 1..close].iter().take_while(|&&c| c == b' ').count();
+            if !wraps || vs == close {
+                return None;
+            }
+            (vs, shell_word_end(b, vs).min(close))
+        } else if close > i + 1 {
             // Glued: `"-pS3cret"`.
             if b[i] != b'p' || !is_mysql_tool(program) {
                 return None;
@@ -397,7 +409,29 @@ pub(super) fn cli_program(
     while k > 0 && matches!(b[k - 1], b' ' | b'\t') {
         k -= 1;
     }
-    let k = k.checked_sub(1).filter(|&c| b[c] == b',')?;
+    // PowerShell: `Start-Process mysql -ArgumentList "-uroot -pX"` (or `-FilePath mysql`).
+    if let Some(before) = b[..k]
+        .strip_suffix(b"-ArgumentList")
+        .or_else(|| b[..k].strip_suffix(b"-argumentlist"))
+    {
+        let before = before.trim_ascii_end();
+        let ws = before.iter().rposition(|&c| c == b' ').map_or(0, |p| p + 1);
+        let word = &before[ws..];
+        let word = word.strip_prefix(b"\"").unwrap_or(word);
+        let word = word.strip_suffix(b"\"").unwrap_or(word);
+        let (_, name, _) = program_name(word);
+        let started = find_ci(&b[k.saturating_sub(PROBE)..k], b"start-process").is_some();
+        return (is_client(name) && started).then_some((name, &b[seg..i - 1]));
+    }
+    // Elements joined by a comma (`Process.Start("mysql", "-uroot -pX")`), or Rust's
+    // `Command::new("mysql").arg("-uroot -pX")`.
+    let k = if b[..k].ends_with(b",") {
+        k - 1
+    } else if b[..k].ends_with(b").arg(") {
+        k - 6
+    } else {
+        return None;
+    };
     let close = k - b[..k].iter().rev().take_while(|&&c| c == b' ').count();
     let close = close.checked_sub(1).filter(|&c| b[c] == q)?;
     let open = b[close.saturating_sub(PROBE)..close]
@@ -406,13 +440,15 @@ pub(super) fn cli_program(
         + close.saturating_sub(PROBE);
     let (_, name, _) = program_name(&b[open + 1..close]);
     // The call starts a process (`Process.Start(`, `ProcessStartInfo(`, `exec.Command(`,
-    // `execFile(`, `spawn(`, `Popen(`): `notify("mysql", "failover -promote")` does not.
+    // `Command::new(`, `execFile(`, `spawn(`, `Popen(`): `notify("mysql", "failover
+    // -promote")` does not.
     let call = b[..open].strip_suffix(b"(")?;
     let api = call
         .rsplit(|&c| !(c.is_ascii_alphanumeric() || c == b'_'))
         .next()
         .unwrap_or(call);
-    (is_client(name) && starts_a_process(api)).then_some((name, &b[seg..i - 1]))
+    let process = starts_a_process(api) || (api == b"new" && call.ends_with(b"Command::new"));
+    (is_client(name) && process).then_some((name, &b[seg..i - 1]))
 }
 
 /// Whether a function or constructor of this name starts a process with the arguments
