@@ -424,6 +424,9 @@ const FORMS: &[(&str, &str)] = &[
         r#"Start-Process mysql -ArgumentList "-uroot -pZk8qW3xR""#,
         "Zk8qW3xR",
     ),
+    // French typography's narrow no-break space before a colon; a thin space.
+    ("mot de passe\u{202f}: Xk9QwZ7p", "Xk9QwZ7p"),
+    ("CVV\u{2009}: 837", "837"),
     // A CVV, PIN or one-time code glued to its key's other spellings.
     ("ref cvv2-837 ok", "837"),
     ("ref cv2-837 ok", "837"),

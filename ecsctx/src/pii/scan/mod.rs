@@ -610,13 +610,14 @@ fn find_ci(h: &[u8], n: &[u8]) -> Option<usize> {
     h.windows(n.len()).position(|w| w.eq_ignore_ascii_case(n))
 }
 
-/// The length of a no-break (U+00A0) or ideographic (U+3000) space at the start of `r`;
-/// 0 for anything else.
+/// The length of a no-break (U+00A0), narrow no-break (U+202F, French typography's before
+/// `:`), thin (U+2009) or ideographic (U+3000) space at the start of `r`; 0 for anything
+/// else.
 #[inline]
 fn wide_space(r: &[u8]) -> usize {
     match r {
         [0xc2, 0xa0, ..] => 2,
-        [0xe3, 0x80, 0x80, ..] => 3,
+        [0xe3, 0x80, 0x80, ..] | [0xe2, 0x80, 0xaf | 0x89, ..] => 3,
         _ => 0,
     }
 }
