@@ -122,11 +122,13 @@ impl<E: Emit> Scanner<'_, '_, E> {
                 let ve = run_end(b, v, PROBE * 4, |c| {
                     matches!(c, b'\n' | b'\r' | b',' | b'}')
                 });
-                // Cut by the cap: to the end of the word it stopped in, so that no
-                // address or number is split between this value and the text after it
-                // (a `cargo fuzz` finding: `cc|@l.value` kept the address).
+                // Cut by the cap: to the end of the word it stopped in, however long, so
+                // that no address or number is split between this value and the text
+                // after it (`cargo fuzz` findings: `cc|@l.value` kept the address, and so
+                // did a word longer than a second cap). Linear still: the value is
+                // written here and the scan goes on after it.
                 let word = |c| matches!(c, b'\n' | b'\r' | b',' | b'}' | b' ' | b'\t');
-                (v, run_end(b, ve, PROBE, word))
+                (v, run_end(b, ve, usize::MAX, word))
             }
         };
         // The byte cap may stop inside a character.
