@@ -402,7 +402,6 @@ const FORMS: &[(&str, &str)] = &[
     ("Código de seguridad: 837", "837"),
     ("Kartenprüfnummer: 837", "837"),
     ("Geheimzahl: 8674", "8674"),
-    ("clave: Xk9QwZ7p", "Xk9QwZ7p"),
     ("mdp : Xk9QwZ7p", "Xk9QwZ7p"),
     ("the password is 482913", "482913"),
     ("la password e' Xk9QwZ7p", "Xk9QwZ7p"),
@@ -430,9 +429,55 @@ const FORMS: &[(&str, &str)] = &[
     // A CVV, PIN or one-time code glued to its key's other spellings.
     ("ref cvv2-837 ok", "837"),
     ("ref cv2-837 ok", "837"),
-    ("ref cid-1234 ok", "1234"),
     ("ref mpin-8674 ok", "8674"),
-    ("ref otp-836152 ok", "836152"),
+    // Red-team round 18: argument strings in more process-starting calls; cards read
+    // out from Mir, UnionPay and RuPay; prose keys before a copula and digits.
+    (
+        r#"subprocess.run(["mysql", "-uroot -pZk8qW3xR"])"#,
+        "Zk8qW3xR",
+    ),
+    (
+        r#"ShellExecute(NULL, "open", "mysql.exe", "-uroot -pZk8qW3xR", NULL, SW_HIDE)"#,
+        "Zk8qW3xR",
+    ),
+    (
+        r#"exec.CommandContext(ctx, "mysql", "-uroot -pZk8qW3xR")"#,
+        "Zk8qW3xR",
+    ),
+    (
+        r#"Runtime.getRuntime().exec(new String[]{"mysql", "-uroot -pZk8qW3xR"})"#,
+        "Zk8qW3xR",
+    ),
+    (
+        "Command::new(\"mysql\")\n    .arg(\"-uroot -pZk8qW3xR\")",
+        "Zk8qW3xR",
+    ),
+    (
+        r#"Start-Process sshpass -ArgumentList "-p Zk8qW3xR ssh host""#,
+        "Zk8qW3xR",
+    ),
+    (
+        r#"Process.Start("sshpass", "-p \"Zk8qW3xR\" ssh host")"#,
+        "Zk8qW3xR",
+    ),
+    ("card 8 1 7 1 5 2 6 0 1 8 1 5 9 0 8 7", "6 0 1 8 1 5"),
+    ("card 2 2 0 0 5 2 6 0 1 8 1 5 9 0 8 5", "6 0 1 8 1 5"),
+    ("echo \"bob:Xk9QwZ7p\" | sudo chpasswd", "Xk9QwZ7p"),
+    (
+        "echo Xk9QwZ7p | sudo docker login -u bob --password-stdin",
+        "Xk9QwZ7p",
+    ),
+    (
+        "INSERT INTO t (password) VALUES (MD5(\"Xk9QwZ7p\"))",
+        "Xk9QwZ7p",
+    ),
+    ("【XX银行】验证码836152", "836152"),
+    ("şifreniz 482913", "482913"),
+    ("الرقم السري هو 8674", "8674"),
+    ("Su código de seguridad es 837", "837"),
+    ("le mot de passe est\u{202f}: Xk9QwZ7p", "Xk9QwZ7p"),
+    ("ref MPIN_8674 ok", "8674"),
+    ("password-stdin: Xk9QwZ7p", "Xk9QwZ7p"),
     // MySQL's `SET PASSWORD FOR`.
     ("SET PASSWORD FOR 'app'@'%' = 'Xk9QwZ7p'", "Xk9QwZ7p"),
     (
@@ -579,6 +624,18 @@ fn look_alikes_are_kept() {
         r#"Write-Host mysql -ArgumentList "-x -pattern""#,
         r#"["ssh", "-p 2222", "host"]"#,
         "covid-2019 cid-corr81 otp-2fa cv2-12",
+        "cell cid-4711 lac-302, release otp-2024",
+        "echo y | sudo pacman -S vim",
+        "echo \"SELECT 1\" | kubectl exec -i --stdin db -- psql",
+        "echo {{ registry_password }} | docker login --password-stdin",
+        "INSERT INTO t (password) VALUES (crypt(?, gen_salt('bf')))",
+        "password is 2048 bits",
+        "password was 2023-05-01",
+        "the password is 10000 iterations",
+        "clave: producto-123",
+        "Wi-Fi şifresi: değiştirildi",
+        "odds 3 5 7 9 11 13 15 17 19",
+        "пароль 2024 года",
         "password is 8 characters",
         "пароль был 12 раз",
         "الرقم السري غير صحيح",

@@ -197,9 +197,6 @@ pub(crate) fn is_credential_metadata(key: &str) -> bool {
                 b"reference",
                 b"arn",
                 b"env",
-                // Where a credential is read from (`--password-stdin`, `password_fd`).
-                b"stdin",
-                b"fd",
             ],
         )
     {
@@ -653,9 +650,11 @@ pub(crate) fn classify(key: &str, financial: bool) -> Class {
         &[
             b"pwd",
             b"pass",
-            // French's and Spanish's usual names (`mdp`, `clave`).
+            // French's usual name (`mdp`); Spanish's `clave de acceso`, `clave secreta`
+            // (`clave` alone is as often a key of another kind).
             b"mdp",
-            b"clave",
+            b"clavedeacceso",
+            b"clavesecreta",
             b"otp",
             b"pw",
             b"pswd",
@@ -792,9 +791,9 @@ mod tests {
             ("user_password", Secret),
             ("passwordHash", Secret),
             ("passwordless", None),
-            ("password-stdin", None),
             ("mdp", Secret),
-            ("clave", Secret),
+            ("clave_de_acceso", Secret),
+            ("clave", None),
             ("geheimzahl", Sad),
             ("الرقم_السري", Sad),
             ("رمز الأمان", Cvv),

@@ -203,7 +203,14 @@ impl<E: Emit> Scanner<'_, '_, E> {
             if !wraps || vs == close {
                 return None;
             }
-            (vs, shell_word_end(b, vs).min(close))
+            // Quoted inside the string (`"-p \"S3cret\" ssh host"`).
+            if b[vs] == b'\\' && b.get(vs + 1) == Some(&b'"') {
+                let vs = vs + 2;
+                let len = b[vs..].windows(2).take(PROBE).position(|w| w == b"\\\"")?;
+                (vs, vs + len)
+            } else {
+                (vs, shell_word_end(b, vs).min(close))
+            }
         } else if close > i + 1 {
             // Glued: `"-pS3cret"`.
             if b[i] != b'p' || !is_mysql_tool(program) {
@@ -424,11 +431,12 @@ pub(super) fn cli_program(
         return (is_client(name) && started).then_some((name, &b[seg..i - 1]));
     }
     // Elements joined by a comma (`Process.Start("mysql", "-uroot -pX")`), or Rust's
-    // `Command::new("mysql").arg("-uroot -pX")`.
+    // `Command::new("mysql").arg("-uroot -pX")` (on one line or as rustfmt lays it out).
     let k = if b[..k].ends_with(b",") {
         k - 1
-    } else if b[..k].ends_with(b").arg(") {
-        k - 6
+    } else if let Some(before) = b[..k].strip_suffix(b".arg(") {
+        let before = before.trim_ascii_end();
+        before.strip_suffix(b")")?.len()
     } else {
         return None;
     };
@@ -439,16 +447,31 @@ pub(super) fn cli_program(
         .rposition(|&c| c == q)?
         + close.saturating_sub(PROBE);
     let (_, name, _) = program_name(&b[open + 1..close]);
-    // The call starts a process (`Process.Start(`, `ProcessStartInfo(`, `exec.Command(`,
-    // `Command::new(`, `execFile(`, `spawn(`, `Popen(`): `notify("mysql", "failover
-    // -promote")` does not.
-    let call = b[..open].strip_suffix(b"(")?;
-    let api = call
-        .rsplit(|&c| !(c.is_ascii_alphanumeric() || c == b'_'))
-        .next()
-        .unwrap_or(call);
-    let process = starts_a_process(api) || (api == b"new" && call.ends_with(b"Command::new"));
-    (is_client(name) && process).then_some((name, &b[seg..i - 1]))
+    // In a call that starts a process (`Process.Start(`, `exec.Command(`, `Command::new(`,
+    // `subprocess.run([`, `ShellExecute(NULL, "open", `, `exec(new String[]{` …) on the
+    // same line: `notify("mysql", "failover -promote")` is none.
+    let line = b[..open]
+        .iter()
+        .rposition(|&c| c == b'\n')
+        .map_or(0, |p| p + 1)
+        .max(open.saturating_sub(PROBE));
+    (is_client(name) && calls_a_process(&b[line..open])).then_some((name, &b[seg..i - 1]))
+}
+
+/// Whether `t` holds a call of a function or constructor that starts a process (a name
+/// of [`starts_a_process`] before `(`, or Rust's `Command::new(`).
+pub(super) fn calls_a_process(t: &[u8]) -> bool {
+    t.iter().enumerate().any(|(p, &c)| {
+        if c != b'(' {
+            return false;
+        }
+        let call = &t[..p];
+        let api = call
+            .rsplit(|&c| !(c.is_ascii_alphanumeric() || c == b'_'))
+            .next()
+            .unwrap_or(call);
+        starts_a_process(api) || call.ends_with(b"Command::new")
+    })
 }
 
 /// Whether a function or constructor of this name starts a process with the arguments
@@ -481,6 +504,15 @@ pub(super) fn starts_a_process(api: &[u8]) -> bool {
             b"execlp",
             b"Exec",
             b"ProcessBuilder",
+            b"CommandContext",
+            b"create_subprocess_exec",
+            b"create_subprocess_shell",
+            b"capture2",
+            b"capture2e",
+            b"capture3",
+            b"popen3",
+            b"execv",
+            b"execve",
         ],
     )
 }
@@ -758,7 +790,12 @@ pub(super) fn piped_password(b: &[u8], w: &[u8], e: usize) -> Option<(usize, usi
         ve -= 2;
     }
     let v = &b[vs..ve];
-    if v.is_empty() || v[0] == b'$' || v[0] == b'%' {
+    // (A variable, a template or stars: no value here.)
+    if v.is_empty()
+        || matches!(v[0], b'$' | b'%')
+        || v.starts_with(b"{{")
+        || v.iter().all(|&c| c == b'*')
+    {
         return None;
     }
     k = next;
@@ -775,18 +812,36 @@ pub(super) fn piped_password(b: &[u8], w: &[u8], e: usize) -> Option<(usize, usi
         .unwrap_or(b.len().min(k + PROBE) - k);
     let mut words = b[k..end]
         .split(|&c| c == b' ' || c == b'\t')
-        .filter(|w| !w.is_empty());
-    let program = program_name(words.next()?).1;
+        .filter(|w| !w.is_empty())
+        .peekable();
+    let mut program = program_name(words.next()?).1;
+    // `sudo`'s own options come before the command it runs: `-S` (alone or among other
+    // short options, `-kS`) or `--stdin` reads its password; `pacman -S` is pacman's.
+    if program.eq_ignore_ascii_case(b"sudo") {
+        let mut stdin = false;
+        while let Some(w) = words.next_if(|w| w.starts_with(b"-")) {
+            stdin |= (w.len() > 1 && w[1] != b'-' && w.contains(&b'S')) || w == b"--stdin";
+            // (`-u user`, `-g group`: an option's value.)
+            if matches!(w, b"-u" | b"-g" | b"-h" | b"-p" | b"-C" | b"-U") {
+                words.next();
+            }
+        }
+        if stdin {
+            return Some((vs, ve));
+        }
+        // The command sudo runs reads it (`| sudo chpasswd`).
+        program = program_name(words.next()?).1;
+    }
     let mut rest = words;
-    let reads = if program.eq_ignore_ascii_case(b"sudo") {
-        // `-S` alone or among other short options (`-kS`).
-        rest.any(|w| w.len() > 1 && w[0] == b'-' && w[1] != b'-' && w.contains(&b'S'))
-    } else if program.eq_ignore_ascii_case(b"sshpass") {
+    let reads = if program.eq_ignore_ascii_case(b"sshpass") {
         rest.any(|w| w.starts_with(b"-d"))
     } else if program.eq_ignore_ascii_case(b"chpasswd") {
         true
+    } else if program.eq_ignore_ascii_case(b"passwd") {
+        rest.any(|w| w == b"--stdin")
     } else {
-        rest.any(|w| matches!(w, b"--password-stdin" | b"--stdin" | b"stdin"))
+        // `docker login --password-stdin`, `helm registry login --password-stdin`.
+        rest.any(|w| w == b"--password-stdin")
     };
     reads.then_some((vs, ve))
 }

@@ -496,6 +496,7 @@ impl<E: Emit> Scanner<'_, '_, E> {
                             && (k == 0 || s[g[i + k - 1].end..x.start] == *" ")
                     })
                     && !((13..=19).contains(&g[i..].iter().map(|x| x.digits).sum::<usize>())
+                        && read_out(&g[i..])
                         && network_iin(s, &g[i..])
                         && luhn(s, &g[i..]));
                 if list {
@@ -1147,7 +1148,7 @@ pub(super) fn card_separator(r: &[u8]) -> usize {
 }
 
 /// Whether the number's first digits can start a payment card: a `2` only in
-/// Mastercard's 2221–2720 range, so a date-prefixed id (`202412345678901`) that happens
+/// Mastercard's 2221–2720 range or Mir's 2200–2204, so a date-prefixed id (`202412345678901`) that happens
 /// to pass Luhn is not taken for a card. Other first digits are not judged.
 pub(super) fn iin_plausible(s: &str, g: &[Group]) -> bool {
     let mut first = [0u32; 4];
@@ -1157,20 +1158,30 @@ pub(super) fn iin_plausible(s: &str, g: &[Group]) -> bool {
     {
         *slot = nd_value(c);
     }
-    first[0] != 2 || is_mastercard_2_series(first)
+    first[0] != 2
+        || is_mastercard_2_series(first)
+        // Mir.
+        || (first[..3] == [2, 2, 0] && first[3] <= 4)
 }
 
 /// Whether the number starts as the cards of the payment networks do: `3` (Amex, Diners,
-/// JCB), `4` (Visa), `5` (Mastercard), `6` (Discover, UnionPay, RuPay) or Mastercard's
-/// 2-series. For digits read out one or two at a time, where a list of small numbers
+/// JCB), `4` (Visa), `5` (Mastercard), `6` (Discover, UnionPay, RuPay), Mastercard's
+/// 2-series, Mir's `2200`–`2204`, UnionPay's and RuPay's `81` and `82`. For digits read out one or two at a time, where a list of small numbers
 /// passes Luhn's check one time in ten (`bits 1 0 1 1 0 0 1 0 …`).
 pub(super) fn network_iin(s: &str, g: &[Group]) -> bool {
-    let first = g
-        .iter()
-        .flat_map(|g| s[g.start..g.end].chars())
-        .next()
-        .map_or(0, nd_value);
-    (3..=6).contains(&first) || (first == 2 && iin_plausible(s, g))
+    let mut d = [0u32; 4];
+    for (slot, c) in d
+        .iter_mut()
+        .zip(g.iter().flat_map(|g| s[g.start..g.end].chars()))
+    {
+        *slot = nd_value(c);
+    }
+    let four = d[0] * 1000 + d[1] * 100 + d[2] * 10 + d[3];
+    (3..=6).contains(&d[0])
+        // Mastercard's 2-series, Mir (2200–2204), UnionPay's and RuPay's 81 and 82.
+        || is_mastercard_2_series(d)
+        || (2200..=2204).contains(&four)
+        || (8100..=8299).contains(&four)
 }
 
 /// Whether four leading digits are in Mastercard's 2-series, 2221–2720.
@@ -1193,6 +1204,13 @@ pub(super) fn card_grouping(g: &[Group]) -> bool {
         [head @ .., last] => head.iter().all(|x| x.digits == 4) && (1..=4).contains(&last.digits),
         [] => false,
     }
+}
+
+/// Whether short groups read out like a card's digits: every group but the first and
+/// the last of one size (`4 398 259 791 907 482`, `43 98 25 97 …`); a list of numbers
+/// grows (`odds 3 5 7 9 11 13 15 17 19`).
+pub(super) fn read_out(g: &[Group]) -> bool {
+    g.len() < 3 || g[1..g.len() - 1].iter().all(|x| x.digits == g[1].digits)
 }
 
 /// The value of a Unicode decimal digit.

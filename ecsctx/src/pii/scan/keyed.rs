@@ -448,8 +448,16 @@ impl<E: Emit> Scanner<'_, '_, E> {
                     let otp = ["otp", "passcode", "totp"]
                         .iter()
                         .any(|k| s[ks..ke].eq_ignore_ascii_case(k));
-                    // (A password of digits after a copula: `the password is 482913`.)
-                    if (otp && number(4, 8)) || (is_word && number(4, 12)) {
+                    // (A password of digits after a copula, `the password is 482913`;
+                    // not a date, `password was 2023-05-01`, or a count, `password is 2048
+                    // bits`.)
+                    let pin = is_word
+                        && number(4, 12)
+                        && (v.len() == lead_digits
+                            || (matches!(v[lead_digits], b'.' | b',' | b';' | b'!' | b'?' | b')')
+                                && !v.get(lead_digits + 1).is_some_and(u8::is_ascii_digit)))
+                        && !before_count_word(b, vs + lead_digits);
+                    if (otp && number(4, 8)) || pin {
                         (true, vs + lead_digits)
                     } else {
                         // (`password geändert` is a status in prose too.)
@@ -814,7 +822,10 @@ fn copula_in_list(r: &[u8]) -> usize {
         .iter()
         .map(|c| c.as_bytes())
         .find(|c| {
-            r.starts_with(c) && (r[c.len()..].starts_with(b" ") || r[c.len()..].starts_with(b": "))
+            r.starts_with(c)
+                && (r[c.len()..].starts_with(b" ")
+                    || r[c.len()..].starts_with(b": ")
+                    || wide_space(&r[c.len()..]) > 0)
         })
         .map_or(0, <[u8]>::len)
 }
@@ -822,6 +833,48 @@ fn copula_in_list(r: &[u8]) -> usize {
 /// Particles glued to a key in Japanese, Chinese and Korean, with the value after them or
 /// glued too (`パスワードは X`, `密码是X`, `비밀번호는 X`).
 pub(super) const PARTICLES: [&str; 7] = ["は", "が", "是", "为", "는", "은", "가"];
+
+/// Whether a number that ends at `e` counts something named after it (`2048 bits`,
+/// `10000 iterations`, `12 characters`).
+pub(super) fn before_count_word(b: &[u8], e: usize) -> bool {
+    let ws = e + b[e..].iter().take(2).take_while(|&&c| c == b' ').count();
+    if ws == e {
+        return false;
+    }
+    let we = ws
+        + b[ws..]
+            .iter()
+            .take(16)
+            .take_while(|c| c.is_ascii_alphabetic())
+            .count();
+    one_of(
+        &b[ws..we],
+        &[
+            b"bits",
+            b"bytes",
+            b"chars",
+            b"characters",
+            b"digits",
+            b"letters",
+            b"symbols",
+            b"iterations",
+            b"rounds",
+            b"days",
+            b"hours",
+            b"minutes",
+            b"seconds",
+            b"times",
+            b"attempts",
+            b"tries",
+            b"years",
+            b"months",
+            b"weeks",
+            b"users",
+            b"words",
+            b"long",
+        ],
+    )
+}
 
 /// Whether `r` starts with `is` or `was` and a space or a colon: a key's value may follow
 /// (`api-key is x`, `credential was x`, `the cvv is: 123`).

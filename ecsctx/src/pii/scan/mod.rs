@@ -120,8 +120,8 @@ pub(crate) fn is_clean_word(s: &str) -> bool {
 /// (`sess-8f2c91`, `eu-west-1`, `ORD-2024-01`) that has no separator, space, quote, `@`,
 /// `:` or `%` (so no keyed form, address, URL, PEM or track 1), fewer than 7 digits (no
 /// card, phone or track 2), every dot-separated part shorter than any published token,
-/// JWT segment or IBAN (15 bytes), no word a CVV, PIN or one-time code is glued to
-/// (`cvv123`, `cid-1234`, `pin-8674`, `otp-836152`), and no dotted token's prefix
+/// JWT segment or IBAN (15 bytes), no word a CVV or PIN may be glued to (`cvv123`,
+/// `cv2-837`, `cid.1234`, `pin-8674`), and no dotted token's prefix
 /// (`ya29.`, `hvs.`). The ids and names that requests bind are such tokens: they leave
 /// after one loop.
 /// `every_plain_token_is_clean_for_the_whole_scanner` checks it against [`scan_all`].
@@ -166,8 +166,6 @@ fn is_plain_token(b: &[u8]) -> bool {
                         &[c | 0x20, l(1), l(2)],
                         b"cvv" | b"cvc" | b"csc" | b"cv2" | b"cid" | b"pin"
                     )
-                    // (`otp` at its `p`.)
-                    || (c | 0x20 == b'p' && i >= 2 && b[i - 2..i].eq_ignore_ascii_case(b"ot"))
                 {
                     return false;
                 }
@@ -586,6 +584,9 @@ const STATUSES: &[&str] = &[
     "gerekli",
     "yanlış",
     "geçersiz",
+    "hatalı",
+    "değiştirildi",
+    "sıfırlandı",
 ];
 
 /// A value the masker already wrote: a label, a token or ciphertext, a truncated card.

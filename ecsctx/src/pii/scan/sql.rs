@@ -112,18 +112,29 @@ impl<E: Emit> Scanner<'_, '_, E> {
                     // A call's string arguments are the column's value, hashed or
                     // encrypted by the database (`crypt('pw', gen_salt('bf'))`,
                     // `AES_ENCRYPT('4111…', @k)`, `PASSWORD('pw')`): each one masked.
+                    // Only the outer call's own arguments (`crypt(?, gen_salt('bf'))`
+                    // keeps the salt's algorithm).
+                    let mut depth = 0usize;
                     let mut a = vs;
-                    while let Some(p) = b[a..ve].iter().position(|&c| c == b'\'') {
-                        let qs = a + p + 1;
-                        let Some(len) = b[qs..ve].iter().position(|&c| c == b'\'') else {
-                            break;
-                        };
-                        if len > 0 {
-                            self.scan_part(self.last, qs);
-                            self.put(qs, qs + len, Hit::Keyed(class));
-                            masked = true;
+                    while a < ve {
+                        match b[a] {
+                            b'(' => depth += 1,
+                            b')' => depth = depth.saturating_sub(1),
+                            q @ (b'\'' | b'"') => {
+                                let qs = a + 1;
+                                let Some(len) = b[qs..ve].iter().position(|&c| c == q) else {
+                                    break;
+                                };
+                                if len > 0 && depth == 1 {
+                                    self.scan_part(self.last, qs);
+                                    self.put(qs, qs + len, Hit::Keyed(class));
+                                    masked = true;
+                                }
+                                a = qs + len;
+                            }
+                            _ => {}
                         }
-                        a = qs + len + 1;
+                        a += 1;
                     }
                 } else if class != Class::None && ve > vs && !placeholder && vs >= self.last {
                     self.scan_part(self.last, vs);

@@ -102,6 +102,13 @@ impl<E: Emit> Scanner<'_, '_, E> {
             if let Some(end) = self.argv_password(i) {
                 return end;
             }
+            // A string of arguments that starts with the flag (`Start-Process sshpass
+            // -ArgumentList "-p S3cret ssh host"`).
+            if b.get(i + 1) == Some(&b' ') {
+                if let Some(end) = self.cli_password(i, e) {
+                    return end;
+                }
+            }
         }
         // Letters only and shorter than any published token: before a space, only a
         // trigger word (`Bearer`, a prose key such as `cvv`, the first word of a two-word
@@ -179,6 +186,20 @@ impl<E: Emit> Scanner<'_, '_, E> {
             .iter()
             .find(|(k, _)| r.starts_with(k.as_bytes()))?;
         let n = key.len();
+        // Digits glued to a password's or a code's key (`【XX银行】验证码836152`, `密码123456`).
+        let glued = b[i + n..]
+            .iter()
+            .take(13)
+            .take_while(|c| c.is_ascii_digit())
+            .count();
+        if class == Class::Secret
+            && (4..=12).contains(&glued)
+            && !b.get(i + n + glued).is_some_and(u8::is_ascii_alphanumeric)
+            && i + n >= self.last
+        {
+            self.put(i + n, i + n + glued, Hit::Keyed(Class::Secret));
+            return Some(i + n + glued);
+        }
         // A whole word: no letter glued after it.
         if b.get(i + n).is_some_and(|&c| c.is_ascii_alphanumeric()) || i + n < self.last {
             return None;
@@ -218,7 +239,8 @@ impl<E: Emit> Scanner<'_, '_, E> {
         }
         let Some((vs, ve, resume)) = self.keyed_value(i, ke, Class::Secret) else {
             // A password of digits after a copula or particle and a space (`密码是
-            // 123456`, `كلمة المرور هي 482913`).
+            // 123456`, `كلمة المرور هي 482913`), or after the key alone when it has six
+            // or more (`şifreniz 482913`).
             let vs = ke + b[ke..].iter().take(4).take_while(|&&c| c == b' ').count();
             let ve = vs
                 + b[vs..]
@@ -226,10 +248,12 @@ impl<E: Emit> Scanner<'_, '_, E> {
                     .take(13)
                     .take_while(|c| c.is_ascii_digit())
                     .count();
-            if copula == 0
-                || vs == ke
-                || !(4..=12).contains(&(ve - vs))
-                || b.get(ve).is_some_and(u8::is_ascii_alphanumeric)
+            let fewest = if copula == 0 { 6 } else { 4 };
+            if vs == ke
+                || !(fewest..=12).contains(&(ve - vs))
+                || b.get(ve)
+                    .is_some_and(|&c| c.is_ascii_alphanumeric() || b"-/:".contains(&c))
+                || before_count_word(b, ve)
                 || vs < self.last
             {
                 return None;
@@ -309,6 +333,12 @@ impl<E: Emit> Scanner<'_, '_, E> {
                 separated |= !matches!(r[0], b' ' | b'\t' | b'\n' | b'\r');
                 j += w;
             }
+            // A copula (`الرقم السري هو 8674`, `código de seguridad es 837`).
+            let m = copula_len(&b[j..]);
+            if m > 0 {
+                j += m;
+                continue;
+            }
             // A filler word, or another name of a CVV or PIN (`/CVC2/CID:`: the trigger
             // table's).
             let ws = j;
@@ -381,9 +411,9 @@ impl<E: Emit> Scanner<'_, '_, E> {
     pub(super) fn word_forms(&mut self, i: usize, letters: usize, e: usize, f: u8) -> usize {
         let b = self.b;
         let w = &self.s[i..e];
-        // `cvv123`, `CVV-123`, `cvv2-837`, `cid-1234`, `pin_8674`, `mpin-8674`,
-        // `otp-836152`: a CVV, PIN or one-time code glued to its key.
-        if letters < e && letters - i <= 4 {
+        // `cvv123`, `CVV-123`, `cvv2-837`, `pin_8674`, `MPIN_8674`: a CVV or PIN glued to
+        // its key.
+        if letters < e && letters - i <= 5 {
             let stem = self.s[i..letters].trim_end_matches(['-', '_']);
             let mut ds = letters;
             // (`cvv2-837`, `cv2-837`: the `2` of the key's name, before a separator.)
@@ -399,14 +429,11 @@ impl<E: Emit> Scanner<'_, '_, E> {
             let digits = e - ds;
             let all_digits = b[ds..e].iter().all(u8::is_ascii_digit);
             let is = |k: &[&str]| k.iter().any(|k| stem.eq_ignore_ascii_case(k));
+            // (Not `cid-4711`, a cell's or a connection's id, nor `otp-2024`, Erlang/OTP.)
             let class = if is(&["cvv", "cvc", "csc"]) || (two && is(&["cv"])) {
                 matches!(digits, 3 | 4).then_some(Class::Cvv)
-            } else if is(&["cid"]) && ds > letters {
-                (digits == 4).then_some(Class::Cvv)
             } else if is(&["pin", "mpin"]) {
                 (4..=12).contains(&digits).then_some(Class::Sad)
-            } else if is(&["otp"]) && ds > letters {
-                (4..=8).contains(&digits).then_some(Class::Secret)
             } else {
                 None
             };
@@ -641,6 +668,14 @@ impl<E: Emit> Scanner<'_, '_, E> {
         // no person's name).
         if i > 0 && b[i - 1] == b'.' && !class.is_protected() && is_xml_open(b, i) {
             return letters;
+        }
+        // A flag that says a credential comes from the input takes no value
+        // (`docker login --password-stdin registry.io`).
+        if after_double_dash(b, i)
+            && key_end - i > 6
+            && b[key_end - 6..key_end].eq_ignore_ascii_case(b"-stdin")
+        {
+            return key_end;
         }
         // An ARN names a secret, it holds none (`arn:aws:secretsmanager:…:secret:db`);
         // `PWD=/home/deploy` (sudo's log) is a directory.
