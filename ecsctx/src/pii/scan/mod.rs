@@ -474,38 +474,38 @@ fn nonempty(vs: usize, end: usize, s: &str) -> Option<(usize, usize, usize)> {
 /// `password: incorrect`): kept, there is nothing to hide.
 fn is_placeholder(v: &str) -> bool {
     is_no_value(v)
-        || (may_be_in(v, STATUS_SHAPES) && STATUSES.iter().any(|p| v.eq_ignore_ascii_case(p)))
+        || (may_be_in(v, &STATUS_SHAPES) && STATUSES.iter().any(|p| v.eq_ignore_ascii_case(p)))
 }
 
-/// The lengths (bits 0–16) and first letters (bits 32–63, by the letter's low five bits)
-/// of a list's words: one test keeps most values out of its loop.
-const fn list_shapes(words: &[&str]) -> u64 {
-    let mut m = 0u64;
+/// By length (1 to 16 bytes), the first letters (bit: the letter's low five bits) of a
+/// list's words: one load and one test keep most values out of its loop.
+const fn list_shapes(words: &[&str]) -> [u32; 17] {
+    let mut m = [0u32; 17];
     let mut k = 0;
     while k < words.len() {
         let w = words[k].as_bytes();
-        m |= 1 << w.len();
-        m |= 1 << (32 + (w[0] & 31));
+        m[w.len()] |= 1 << (w[0] & 31);
         k += 1;
     }
     m
 }
 
-const STATUS_SHAPES: u64 = list_shapes(STATUSES);
-const NO_VALUE_SHAPES: u64 = list_shapes(NO_VALUES);
+const STATUS_SHAPES: [u32; 17] = list_shapes(STATUSES);
+const NO_VALUE_SHAPES: [u32; 17] = list_shapes(NO_VALUES);
 
-/// Whether `v` has the length and the first letter of some word of a list whose
-/// [`list_shapes`] are `m` (at most 16 bytes).
+/// Whether some word of a list whose [`list_shapes`] are `m` has the length and the first
+/// letter of `v` (at most 16 bytes).
 #[inline]
-fn may_be_in(v: &str, m: u64) -> bool {
+fn may_be_in(v: &str, m: &[u32; 17]) -> bool {
     let b = v.as_bytes();
-    !b.is_empty() && b.len() <= 16 && m & (1 << b.len()) != 0 && m & (1 << (32 + (b[0] & 31))) != 0
+    m.get(b.len())
+        .is_some_and(|&l| !b.is_empty() && l & (1 << (b[0] & 31)) != 0)
 }
 
 /// [`is_placeholder`] without the statuses: a flag's value (`mysql -pvalid`, `redis-cli
 /// -a sent`) says nothing about what happened to it.
 fn is_no_value(v: &str) -> bool {
-    (may_be_in(v, NO_VALUE_SHAPES) && NO_VALUES.iter().any(|p| v.eq_ignore_ascii_case(p)))
+    (may_be_in(v, &NO_VALUE_SHAPES) && NO_VALUES.iter().any(|p| v.eq_ignore_ascii_case(p)))
         || v.bytes().all(|c| c == b'*')
 }
 
