@@ -478,6 +478,18 @@ const FORMS: &[(&str, &str)] = &[
     ("le mot de passe est\u{202f}: Xk9QwZ7p", "Xk9QwZ7p"),
     ("ref MPIN_8674 ok", "8674"),
     ("password-stdin: Xk9QwZ7p", "Xk9QwZ7p"),
+    // A here-string fed to a command that reads a password; MySQL's old password after
+    // `REPLACE`.
+    ("sudo -S apt-get update <<< Xk9QwZ7p", "Xk9QwZ7p"),
+    ("chpasswd <<< \"bob:Xk9QwZ7p\"", "Xk9QwZ7p"),
+    (
+        "docker login -u bob --password-stdin <<< Xk9QwZ7p",
+        "Xk9QwZ7p",
+    ),
+    (
+        "ALTER USER 'app'@'%' IDENTIFIED BY 'Xk9QwZ7p' REPLACE 'Old9Pass1'",
+        "Old9Pass1",
+    ),
     // MySQL's `SET PASSWORD FOR`.
     ("SET PASSWORD FOR 'app'@'%' = 'Xk9QwZ7p'", "Xk9QwZ7p"),
     (
@@ -636,6 +648,8 @@ fn look_alikes_are_kept() {
         "Wi-Fi şifresi: değiştirildi",
         "odds 3 5 7 9 11 13 15 17 19",
         "пароль 2024 года",
+        "grep foo <<< \"hello\"",
+        "sudo -S ls <<< $PASS",
         "password is 8 characters",
         "пароль был 12 раз",
         "الرقم السري غير صحيح",

@@ -31,17 +31,14 @@ impl<E: Emit> Scanner<'_, '_, E> {
             Some(&q @ (b'"' | b'\'')) => {
                 // A quote that closes the string the flag stands in (`"-uroot -p")`) opens
                 // no value.
-                let line = b[..vs]
+                // (Within the line, at most [`PROBE`] bytes back: bounded, so repeated
+                // flags stay linear.)
+                let from = vs.saturating_sub(PROBE);
+                let line = b[from..vs]
                     .iter()
                     .rposition(|&c| c == b'\n')
-                    .map_or(0, |p| p + 1);
-                if b[line.max(vs.saturating_sub(PROBE))..vs]
-                    .iter()
-                    .filter(|&&c| c == q)
-                    .count()
-                    % 2
-                    == 1
-                {
+                    .map_or(from, |p| from + p + 1);
+                if b[line..vs].iter().filter(|&&c| c == q).count() % 2 == 1 {
                     return None;
                 }
                 vs += 1;
@@ -450,11 +447,11 @@ pub(super) fn cli_program(
     // In a call that starts a process (`Process.Start(`, `exec.Command(`, `Command::new(`,
     // `subprocess.run([`, `ShellExecute(NULL, "open", `, `exec(new String[]{` …) on the
     // same line: `notify("mysql", "failover -promote")` is none.
-    let line = b[..open]
+    let from = open.saturating_sub(PROBE);
+    let line = b[from..open]
         .iter()
         .rposition(|&c| c == b'\n')
-        .map_or(0, |p| p + 1)
-        .max(open.saturating_sub(PROBE));
+        .map_or(from, |p| from + p + 1);
     (is_client(name) && calls_a_process(&b[line..open])).then_some((name, &b[seg..i - 1]))
 }
 
@@ -810,13 +807,22 @@ pub(super) fn piped_password(b: &[u8], w: &[u8], e: usize) -> Option<(usize, usi
         .take(PROBE)
         .position(|&c| matches!(c, b'|' | b';' | b'&' | b'\n' | b'\r'))
         .unwrap_or(b.len().min(k + PROBE) - k);
-    let mut words = b[k..end]
+    reads_password(&b[k..end]).then_some((vs, ve))
+}
+
+/// Whether the command `cmd` reads a password from its input: `sudo` with `-S` among its
+/// own options (alone or with others, `-kS`) or `--stdin`; `sshpass -d`; `chpasswd`;
+/// `passwd --stdin`; a `login` with `--password-stdin`; any of these run by `sudo`.
+pub(super) fn reads_password(cmd: &[u8]) -> bool {
+    let mut words = cmd
         .split(|&c| c == b' ' || c == b'\t')
         .filter(|w| !w.is_empty())
         .peekable();
-    let mut program = program_name(words.next()?).1;
-    // `sudo`'s own options come before the command it runs: `-S` (alone or among other
-    // short options, `-kS`) or `--stdin` reads its password; `pacman -S` is pacman's.
+    let Some(first) = words.next() else {
+        return false;
+    };
+    let mut program = program_name(first).1;
+    // `sudo`'s own options come before the command it runs (`pacman -S` is pacman's).
     if program.eq_ignore_ascii_case(b"sudo") {
         let mut stdin = false;
         while let Some(w) = words.next_if(|w| w.starts_with(b"-")) {
@@ -827,13 +833,16 @@ pub(super) fn piped_password(b: &[u8], w: &[u8], e: usize) -> Option<(usize, usi
             }
         }
         if stdin {
-            return Some((vs, ve));
+            return true;
         }
         // The command sudo runs reads it (`| sudo chpasswd`).
-        program = program_name(words.next()?).1;
+        let Some(next) = words.next() else {
+            return false;
+        };
+        program = program_name(next).1;
     }
     let mut rest = words;
-    let reads = if program.eq_ignore_ascii_case(b"sshpass") {
+    if program.eq_ignore_ascii_case(b"sshpass") {
         rest.any(|w| w.starts_with(b"-d"))
     } else if program.eq_ignore_ascii_case(b"chpasswd") {
         true
@@ -842,6 +851,50 @@ pub(super) fn piped_password(b: &[u8], w: &[u8], e: usize) -> Option<(usize, usi
     } else {
         // `docker login --password-stdin`, `helm registry login --password-stdin`.
         rest.any(|w| w == b"--password-stdin")
+    }
+}
+
+/// A password given to such a command as a here-string (`sudo -S apt-get update <<<
+/// X`, `chpasswd <<< "bob:X"`, `docker login -u bob --password-stdin <<< X`), at the
+/// `<<<` at `at`: `(start, end)` of the value.
+pub(super) fn here_string_password(b: &[u8], at: usize) -> Option<(usize, usize)> {
+    let from = at.saturating_sub(PROBE);
+    let start = b[from..at]
+        .iter()
+        .rposition(|&c| matches!(c, b'|' | b';' | b'&' | b'\n' | b'\r' | b'(' | b'`'))
+        .map_or(from, |p| from + p + 1);
+    // The command may follow prose (`gateway said: sudo -S … <<< X`): from the word that
+    // names a program that reads one (each word looked at once).
+    let cmd = &b[start..at];
+    let reads = contains(cmd, b"--password-stdin")
+        || cmd
+            .split(|&c| c == b' ' || c == b'\t')
+            .scan(0, |pos, w| {
+                let at = *pos;
+                *pos += w.len() + 1;
+                Some((at, w))
+            })
+            .filter(|(_, w)| {
+                let name = program_name(w).1;
+                one_of(name, &[b"sudo", b"sshpass", b"chpasswd", b"passwd"])
+            })
+            .take(2)
+            .any(|(w, _)| reads_password(&cmd[w..]));
+    if !reads {
+        return None;
+    }
+    let mut k = at + 3;
+    while matches!(b.get(k), Some(b' ' | b'\t')) {
+        k += 1;
+    }
+    let (vs, ve) = match b.get(k) {
+        Some(&q @ (b'"' | b'\'')) => {
+            let len = b[k + 1..].iter().take(PROBE).position(|&c| c == q)?;
+            (k + 1, k + 1 + len)
+        }
+        Some(_) => (k, shell_word_end(b, k)),
+        None => return None,
     };
-    reads.then_some((vs, ve))
+    let v = &b[vs..ve];
+    (ve > vs && !matches!(v[0], b'$' | b'%') && !v.starts_with(b"{{")).then_some((vs, ve))
 }

@@ -238,8 +238,9 @@ static STARTS: [bool; 256] = {
     let mut c = 0;
     while c < 256 {
         let b = c as u8;
-        t[c] =
-            b.is_ascii_alphanumeric() || b >= 0x80 || matches!(b, b'+' | b'@' | b':' | b'-' | b'%');
+        t[c] = b.is_ascii_alphanumeric()
+            || b >= 0x80
+            || matches!(b, b'+' | b'@' | b':' | b'-' | b'%' | b'<');
         c += 1;
     }
     t
@@ -332,6 +333,14 @@ impl<E: Emit> Scanner<'_, '_, E> {
                 }
                 b':' if self.b[i + 1..].starts_with(b"//") => self.url(i),
                 b'-' if self.b[i..].starts_with(b"-----BEGIN ") => self.pem(i),
+                // A here-string fed to a command that reads a password (`sudo -S … <<< X`).
+                b'<' if self.b[i..].starts_with(b"<<<") => match here_string_password(self.b, i) {
+                    Some((vs, ve)) if vs >= self.last => {
+                        self.put(vs, ve, Hit::Secret("secret"));
+                        ve
+                    }
+                    _ => i + 3,
+                },
                 b'%' if matches!(self.b.get(i + 1), Some(b'B' | b'b')) => self.track1(i),
                 b'%' if self.o.emails
                     && (self.b[i..].starts_with(b"%40") || self.b[i..].starts_with(b"%2540")) =>

@@ -207,3 +207,17 @@ pub(super) fn set_password_for(b: &[u8], from: usize) -> Option<(usize, usize)> 
     let len = b[vs..].iter().take(PROBE).position(|&c| c == quote)?;
     (len > 0).then_some((vs, vs + len))
 }
+
+/// The old password of MySQL's `… IDENTIFIED BY 'new' REPLACE 'old'`, after the new one's
+/// closing quote (`from`): the text between the quotes after `REPLACE`.
+pub(super) fn replaced_password(b: &[u8], from: usize) -> Option<(usize, usize)> {
+    let spaces = |k: usize| k + b[k..].iter().take(4).take_while(|&&c| c == b' ').count();
+    let k = spaces(from.min(b.len()));
+    if !b.get(k..k + 7)?.eq_ignore_ascii_case(b"replace") {
+        return None;
+    }
+    let q = spaces(k + 7);
+    let quote = *b.get(q).filter(|&&c| c == b'\'' || c == b'"')?;
+    let len = b[q + 1..].iter().take(PROBE).position(|&c| c == quote)?;
+    (len > 0).then_some((q + 1, q + 1 + len))
+}

@@ -545,6 +545,14 @@ fn dash_joined_words_are_read_once() {
         "cvv=%20",
         "name=%26",
         "\"cvv\":[",
+        // Command lines: flags before quotes, here-strings, pipes, argument strings.
+        "-p \"",
+        "\"-p ",
+        "<<< ",
+        "sudo -S <<< ",
+        "echo x | ",
+        "Process.Start(\"mysql\", \"-p ",
+        "key:cc val:",
     ] {
         let _ = m(&format!("{}MASKED]", unit.repeat(100_000 / unit.len())));
     }

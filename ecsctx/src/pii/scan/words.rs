@@ -525,6 +525,11 @@ impl<E: Emit> Scanner<'_, '_, E> {
                 }
             } else if let Some((vs, ve)) = sql_password(b, e) {
                 self.put(vs, ve, Hit::Secret("secret"));
+                // MySQL's `… IDENTIFIED BY 'new' REPLACE 'old'`: the old one too.
+                if let Some((os, oe)) = replaced_password(b, ve + 1) {
+                    self.put(os, oe, Hit::Secret("secret"));
+                    return oe + 1;
+                }
                 return ve + 1;
             }
         }
