@@ -419,7 +419,11 @@ pub(super) fn cli_program(
         .or_else(|| b[..k].strip_suffix(b"-argumentlist"))
     {
         let before = before.trim_ascii_end();
-        let ws = before.iter().rposition(|&c| c == b' ').map_or(0, |p| p + 1);
+        let from = before.len().saturating_sub(PROBE);
+        let ws = before[from..]
+            .iter()
+            .rposition(|&c| c == b' ')
+            .map_or(from, |p| from + p + 1);
         let word = &before[ws..];
         let word = word.strip_prefix(b"\"").unwrap_or(word);
         let word = word.strip_suffix(b"\"").unwrap_or(word);

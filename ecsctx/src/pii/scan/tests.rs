@@ -553,6 +553,7 @@ fn dash_joined_words_are_read_once() {
         "echo x | ",
         "Process.Start(\"mysql\", \"-p ",
         "key:cc val:",
+        "-ArgumentList\"-p",
     ] {
         let _ = m(&format!("{}MASKED]", unit.repeat(100_000 / unit.len())));
     }
