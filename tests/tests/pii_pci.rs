@@ -1700,7 +1700,8 @@ fn go_mysql_dsn_password() {
 }
 
 /// A date-prefixed transaction id that happens to pass Luhn is an id, not a card (a `2`
-/// starts a card only in Mastercard's 2221–2720 range); 2-series cards are still cards.
+/// starts a card only in Mastercard's 2221–2720 range or Mir's 2200–2204); such cards are
+/// still cards.
 #[test]
 fn date_prefixed_ids_are_not_cards() {
     setup();
@@ -1712,6 +1713,10 @@ fn date_prefixed_ids_are_not_cards() {
         || log::info!(gateway_ref = 202412345678901u64; "paid"),
     ));
     assert_eq!(line["extra"]["gateway_ref"], 202412345678901u64, "{line}");
+    // Mir's 2200–2204 are cards too, in text and logged as a number alike.
+    check_text("card 2200526018159085 ok", "card 220052******9085 ok");
+    let line = one(capture(|| log::info!(note = 2200526018159085u64; "paid")));
+    assert_eq!(line["extra"]["note"], "220052******9085", "{line}");
 }
 
 /// Credentials in SQL, in a URL's credential parameters, under `auth`, and held in an

@@ -1180,9 +1180,7 @@ impl Masker for PiiMasker {
                     }
                     && (digits.as_bytes()[0] != b'2' || {
                         let d = digits.as_bytes();
-                        scan::is_mastercard_2_series(std::array::from_fn(|k| {
-                            u32::from(d[k] - b'0')
-                        }))
+                        scan::is_card_2_series(std::array::from_fn(|k| u32::from(d[k] - b'0')))
                     })
                     && digits.bytes().all(|c| c.is_ascii_digit())
                     && scan::luhn_digits(digits.bytes().map(|c| u32::from(c - b'0')));

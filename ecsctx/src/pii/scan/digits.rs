@@ -409,12 +409,14 @@ impl<E: Emit> Scanner<'_, '_, E> {
                     }
                     if total >= 13
                         && card_grouping(&g[i..=j])
-                        // Digits read out one or two at a time: from the run's start (an
-                        // expiry or a CVV may follow), not a stretch inside a longer list,
-                        // and starting as the cards of the networks do (`1 0 1 1 0 …` are
-                        // bits).
-                        && (g[i].digits > 2 || (i == 0 && network_iin(s, &g[i..])))
-                        && *iin.get_or_insert_with(|| iin_plausible(s, &g[i..]))
+                        && *iin.get_or_insert_with(|| {
+                            let d = first_four(s, &g[i..]);
+                            // Digits read out one or two at a time: from the run's start
+                            // (an expiry or a CVV may follow), not a stretch inside a
+                            // longer list, and starting as the cards of the networks do
+                            // (`1 0 1 1 0 …` are bits).
+                            iin_plausible(d) && (g[i].digits > 2 || (i == 0 && network_iin(d)))
+                        })
                         && luhn(s, &g[i..=j])
                     {
                         card = Some(j);
@@ -497,7 +499,7 @@ impl<E: Emit> Scanner<'_, '_, E> {
                     })
                     && !((13..=19).contains(&g[i..].iter().map(|x| x.digits).sum::<usize>())
                         && read_out(&g[i..])
-                        && network_iin(s, &g[i..])
+                        && network_iin(first_four(s, &g[i..]))
                         && luhn(s, &g[i..]));
                 if list {
                     return run.end;
@@ -1147,28 +1149,8 @@ pub(super) fn card_separator(r: &[u8]) -> usize {
     }
 }
 
-/// Whether the number's first digits can start a payment card: a `2` only in
-/// Mastercard's 2221–2720 range or Mir's 2200–2204, so a date-prefixed id (`202412345678901`) that happens
-/// to pass Luhn is not taken for a card. Other first digits are not judged.
-pub(super) fn iin_plausible(s: &str, g: &[Group]) -> bool {
-    let mut first = [0u32; 4];
-    for (slot, c) in first
-        .iter_mut()
-        .zip(g.iter().flat_map(|g| s[g.start..g.end].chars()))
-    {
-        *slot = nd_value(c);
-    }
-    first[0] != 2
-        || is_mastercard_2_series(first)
-        // Mir.
-        || (first[..3] == [2, 2, 0] && first[3] <= 4)
-}
-
-/// Whether the number starts as the cards of the payment networks do: `3` (Amex, Diners,
-/// JCB), `4` (Visa), `5` (Mastercard), `6` (Discover, UnionPay, RuPay), Mastercard's
-/// 2-series, Mir's `2200`–`2204`, UnionPay's and RuPay's `81` and `82`. For digits read out one or two at a time, where a list of small numbers
-/// passes Luhn's check one time in ten (`bits 1 0 1 1 0 0 1 0 …`).
-pub(super) fn network_iin(s: &str, g: &[Group]) -> bool {
+/// The first four digits of the run `g` (0 for those it lacks).
+pub(super) fn first_four(s: &str, g: &[Group]) -> [u32; 4] {
     let mut d = [0u32; 4];
     for (slot, c) in d
         .iter_mut()
@@ -1176,16 +1158,39 @@ pub(super) fn network_iin(s: &str, g: &[Group]) -> bool {
     {
         *slot = nd_value(c);
     }
-    let four = d[0] * 1000 + d[1] * 100 + d[2] * 10 + d[3];
-    (3..=6).contains(&d[0])
-        // Mastercard's 2-series, Mir (2200–2204), UnionPay's and RuPay's 81 and 82.
-        || is_mastercard_2_series(d)
-        || (2200..=2204).contains(&four)
-        || (8100..=8299).contains(&four)
+    d
+}
+
+/// Whether a card number's first four digits `d` can start a payment card: a `2` only in
+/// Mastercard's 2-series or Mir's range ([`is_card_2_series`]), so a date-prefixed id
+/// (`202412345678901`) that happens to pass Luhn is not taken for a card. Other first
+/// digits are not judged.
+pub(super) fn iin_plausible(d: [u32; 4]) -> bool {
+    d[0] != 2 || is_card_2_series(d)
+}
+
+/// Whether the first four digits `d` start as the cards of the payment networks do: `3`
+/// (Amex, Diners, JCB), `4` (Visa), `5` (Mastercard), `6` (Discover, UnionPay, RuPay), a
+/// `2` of [`is_card_2_series`], UnionPay's and RuPay's `81` and `82`. For digits read out
+/// one or two at a time, where a list of small numbers passes Luhn's check one time in
+/// ten (`bits 1 0 1 1 0 0 1 0 …`).
+pub(super) fn network_iin(d: [u32; 4]) -> bool {
+    match d[0] {
+        3..=6 => true,
+        2 => is_card_2_series(d),
+        8 => matches!(d[1], 1 | 2),
+        _ => false,
+    }
+}
+
+/// Whether four leading digits that start with `2` are a card's: Mastercard's 2-series
+/// (2221–2720) or Mir's 2200–2204.
+pub(crate) fn is_card_2_series(d: [u32; 4]) -> bool {
+    is_mastercard_2_series(d) || (d[..3] == [2, 2, 0] && d[3] <= 4)
 }
 
 /// Whether four leading digits are in Mastercard's 2-series, 2221–2720.
-pub(crate) fn is_mastercard_2_series(d: [u32; 4]) -> bool {
+fn is_mastercard_2_series(d: [u32; 4]) -> bool {
     let v = d[0] * 1000 + d[1] * 100 + d[2] * 10 + d[3];
     (2221..=2720).contains(&v)
 }

@@ -35,7 +35,7 @@ use text::*;
 use triggers::*;
 use words::*;
 
-pub(crate) use digits::{is_mastercard_2_series, is_whole_phone, luhn_digits, write_card};
+pub(crate) use digits::{is_card_2_series, is_whole_phone, luhn_digits, write_card};
 pub(crate) use text::{email_span, is_protected, percent_decoded, protected_len};
 
 use super::keys::{self, Class};
