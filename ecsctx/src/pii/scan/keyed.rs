@@ -451,14 +451,11 @@ impl<E: Emit> Scanner<'_, '_, E> {
                     // (A password of digits after a copula, `the password is 482913`;
                     // not a date, `password was 2023-05-01`, or a count, `password is 2048
                     // bits`.)
-                    let pin = is_word
-                        && number(4, 12)
-                        && (v.len() == lead_digits
-                            || (matches!(v[lead_digits], b'.' | b',' | b';' | b'!' | b'?' | b')')
-                                && !v.get(lead_digits + 1).is_some_and(u8::is_ascii_digit)))
-                        && !before_count_word(b, vs + lead_digits);
-                    if (otp && number(4, 8)) || pin {
+                    let pin = is_word.then(|| digit_password_end(b, vs, 4)).flatten();
+                    if otp && number(4, 8) {
                         (true, vs + lead_digits)
+                    } else if let Some(pe) = pin {
+                        (true, pe)
                     } else {
                         // (`password geändert` is a status in prose too.)
                         let status = is_placeholder(&s[vs..end]);
@@ -833,6 +830,39 @@ fn copula_in_list(r: &[u8]) -> usize {
 /// Particles glued to a key in Japanese, Chinese and Korean, with the value after them or
 /// glued too (`パスワードは X`, `密码是X`, `비밀번호는 X`).
 pub(super) const PARTICLES: [&str; 7] = ["は", "が", "是", "为", "는", "은", "가"];
+
+/// The end of a password of digits at `vs` (`fewest` to 12 of them: `支付密码为123456`,
+/// `the password is 482913`): it ends where a word would (the end, whitespace, a quote, a
+/// bracket, a list's separator, a character outside ASCII, a sentence's last `.`, `!` or
+/// `?`), not inside a date, a time, a decimal or a longer word, and counts nothing
+/// ([`before_count_word`]: `2048 bits`).
+pub(super) fn digit_password_end(b: &[u8], vs: usize, fewest: usize) -> Option<usize> {
+    let e = run_end(b, vs, 13, |c| !c.is_ascii_digit());
+    let ends = match b.get(e) {
+        None => true,
+        Some(b'.' | b'!' | b'?') => !b.get(e + 1).is_some_and(u8::is_ascii_digit),
+        Some(&c) => {
+            c >= 0x80
+                || matches!(
+                    c,
+                    b' ' | b'\t'
+                        | b'\n'
+                        | b'\r'
+                        | b'"'
+                        | b'\''
+                        | b')'
+                        | b']'
+                        | b'}'
+                        | b','
+                        | b';'
+                        | b'|'
+                        | b'&'
+                        | b'<'
+                )
+        }
+    };
+    ((fewest..=12).contains(&(e - vs)) && ends && !before_count_word(b, e)).then_some(e)
+}
 
 /// Whether a number that ends at `e` counts something named after it (`2048 bits`,
 /// `10000 iterations`, `12 characters`).

@@ -187,18 +187,11 @@ impl<E: Emit> Scanner<'_, '_, E> {
             .find(|(k, _)| r.starts_with(k.as_bytes()))?;
         let n = key.len();
         // Digits glued to a password's or a code's key (`【XX银行】验证码836152`, `密码123456`).
-        let glued = b[i + n..]
-            .iter()
-            .take(13)
-            .take_while(|c| c.is_ascii_digit())
-            .count();
-        if class == Class::Secret
-            && (4..=12).contains(&glued)
-            && !b.get(i + n + glued).is_some_and(u8::is_ascii_alphanumeric)
-            && i + n >= self.last
-        {
-            self.put(i + n, i + n + glued, Hit::Keyed(Class::Secret));
-            return Some(i + n + glued);
+        if class == Class::Secret && i + n >= self.last {
+            if let Some(pe) = digit_password_end(b, i + n, 4) {
+                self.put(i + n, pe, Hit::Keyed(Class::Secret));
+                return Some(pe);
+            }
         }
         // A whole word: no letter glued after it.
         if b.get(i + n).is_some_and(|&c| c.is_ascii_alphanumeric()) || i + n < self.last {
@@ -229,9 +222,12 @@ impl<E: Emit> Scanner<'_, '_, E> {
                     .take_while(|&&c| c.is_ascii_graphic() && !matches!(c, b'"' | b'\''))
                     .count();
             // (A payment password of digits: `支付密码为123456`.)
-            let v = &b[ke..ve];
-            let pin = (4..=12).contains(&v.len()) && v.iter().all(u8::is_ascii_digit);
-            if !(looks_like_credential(v) || pin) || ke < self.last {
+            let ve = match digit_password_end(b, ke, 4) {
+                Some(pe) => pe,
+                None if looks_like_credential(&b[ke..ve]) => ve,
+                None => return None,
+            };
+            if ke < self.last {
                 return None;
             }
             self.put(ke, ve, Hit::Keyed(Class::Secret));
@@ -242,22 +238,8 @@ impl<E: Emit> Scanner<'_, '_, E> {
             // 123456`, `كلمة المرور هي 482913`), or after the key alone when it has six
             // or more (`şifreniz 482913`).
             let vs = ke + b[ke..].iter().take(4).take_while(|&&c| c == b' ').count();
-            let ve = vs
-                + b[vs..]
-                    .iter()
-                    .take(13)
-                    .take_while(|c| c.is_ascii_digit())
-                    .count();
             let fewest = if copula == 0 { 6 } else { 4 };
-            if vs == ke
-                || !(fewest..=12).contains(&(ve - vs))
-                || b.get(ve)
-                    .is_some_and(|&c| c.is_ascii_alphanumeric() || b"-/:".contains(&c))
-                || before_count_word(b, ve)
-                || vs < self.last
-            {
-                return None;
-            }
+            let ve = digit_password_end(b, vs, fewest).filter(|_| vs > ke && vs >= self.last)?;
             self.put(vs, ve, Hit::Keyed(Class::Secret));
             return Some(ve);
         };
@@ -270,8 +252,8 @@ impl<E: Emit> Scanner<'_, '_, E> {
                 .iter()
                 .any(|&c| matches!(c, b':' | b'=' | b'"' | b'\'' | b'>') || c >= 0x80);
         let v = &b[vs..ve];
-        let credential = prose_credential(v)
-            || (copula > 0 && (4..=12).contains(&v.len()) && v.iter().all(u8::is_ascii_digit));
+        let credential =
+            prose_credential(v) || (copula > 0 && digit_password_end(b, vs, 4) == Some(ve));
         if !(separated || credential) || b.get(vs).is_some_and(|&c| c >= 0x80) {
             return None;
         }
