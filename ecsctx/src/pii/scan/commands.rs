@@ -46,9 +46,9 @@ impl<E: Emit> Scanner<'_, '_, E> {
             }
             // Quoted inside a quoted command (`sh -c "mysql -p\"X\""`).
             Some(b'\\') if matches!(b.get(vs + 1), Some(b'"' | b'\'')) => {
-                let close = [b'\\', b[vs + 1]];
-                vs += 2;
-                vs + b[vs..].windows(2).take(PROBE).position(|w| w == close)?
+                let (s, e) = escaped_quoted(b, vs)?;
+                vs = s;
+                e
             }
             _ => shell_word_end(b, vs),
         };
@@ -201,12 +201,9 @@ impl<E: Emit> Scanner<'_, '_, E> {
                 return None;
             }
             // Quoted inside the string (`"-p \"S3cret\" ssh host"`).
-            if b[vs] == b'\\' && b.get(vs + 1) == Some(&b'"') {
-                let vs = vs + 2;
-                let len = b[vs..].windows(2).take(PROBE).position(|w| w == b"\\\"")?;
-                (vs, vs + len)
-            } else {
-                (vs, shell_word_end(b, vs).min(close))
+            match escaped_quoted(b, vs) {
+                Some(span) => span,
+                None => (vs, shell_word_end(b, vs).min(close)),
             }
         } else if close > i + 1 {
             // Glued: `"-pS3cret"`.
@@ -414,9 +411,12 @@ pub(super) fn cli_program(
         k -= 1;
     }
     // PowerShell: `Start-Process mysql -ArgumentList "-uroot -pX"` (or `-FilePath mysql`).
-    if let Some(before) = b[..k]
-        .strip_suffix(b"-ArgumentList")
-        .or_else(|| b[..k].strip_suffix(b"-argumentlist"))
+    // (PowerShell's parameter names are in any case.)
+    let flag = b"-ArgumentList";
+    if let Some(before) = k
+        .checked_sub(flag.len())
+        .filter(|&f| b[f..k].eq_ignore_ascii_case(flag))
+        .map(|f| &b[..f])
     {
         let before = before.trim_ascii_end();
         let from = before.len().saturating_sub(PROBE);
@@ -753,20 +753,7 @@ pub(super) fn piped_password(b: &[u8], w: &[u8], e: usize) -> Option<(usize, usi
             *k += 1;
         }
     };
-    // One argument: quoted (inside its quotes) or a shell word; and where it ends.
-    let arg = |k: usize| -> Option<(usize, usize, usize)> {
-        match b.get(k) {
-            Some(&q @ (b'"' | b'\'')) => {
-                let len = b[k + 1..].iter().take(PROBE).position(|&c| c == q)?;
-                Some((k + 1, k + 1 + len, k + 2 + len))
-            }
-            Some(_) => {
-                let ve = shell_word_end(b, k);
-                (ve > k).then_some((k, ve, ve))
-            }
-            None => None,
-        }
-    };
+    let arg = |k: usize| shell_arg(b, k);
     let mut k = e;
     skip_ws(&mut k);
     let printf = w.eq_ignore_ascii_case(b"printf");
@@ -790,13 +777,7 @@ pub(super) fn piped_password(b: &[u8], w: &[u8], e: usize) -> Option<(usize, usi
     if ve - vs > 2 && &b[ve - 2..ve] == b"\\n" {
         ve -= 2;
     }
-    let v = &b[vs..ve];
-    // (A variable, a template or stars: no value here.)
-    if v.is_empty()
-        || matches!(v[0], b'$' | b'%')
-        || v.starts_with(b"{{")
-        || v.iter().all(|&c| c == b'*')
-    {
+    if stands_in(&b[vs..ve]) {
         return None;
     }
     k = next;
@@ -887,18 +868,51 @@ pub(super) fn here_string_password(b: &[u8], at: usize) -> Option<(usize, usize)
     if !reads {
         return None;
     }
-    let mut k = at + 3;
-    while matches!(b.get(k), Some(b' ' | b'\t')) {
-        k += 1;
-    }
-    let (vs, ve) = match b.get(k) {
+    let k = at
+        + 3
+        + b[at + 3..]
+            .iter()
+            .take_while(|&&c| matches!(c, b' ' | b'\t'))
+            .count();
+    let (vs, ve, _) = shell_arg(b, k)?;
+    (!stands_in(&b[vs..ve])).then_some((vs, ve))
+}
+
+/// One shell argument at `k`: quoted (its span inside the quotes) or a shell word, and
+/// where the argument ends.
+pub(super) fn shell_arg(b: &[u8], k: usize) -> Option<(usize, usize, usize)> {
+    match b.get(k) {
         Some(&q @ (b'"' | b'\'')) => {
             let len = b[k + 1..].iter().take(PROBE).position(|&c| c == q)?;
-            (k + 1, k + 1 + len)
+            Some((k + 1, k + 1 + len, k + 2 + len))
         }
-        Some(_) => (k, shell_word_end(b, k)),
-        None => return None,
-    };
-    let v = &b[vs..ve];
-    (ve > vs && !matches!(v[0], b'$' | b'%') && !v.starts_with(b"{{")).then_some((vs, ve))
+        Some(_) => {
+            let ve = shell_word_end(b, k);
+            (ve > k).then_some((k, ve, ve))
+        }
+        None => None,
+    }
+}
+
+/// Whether an argument stands in for a value instead of being one: empty, a variable
+/// (`$PASS`, `%PASS%`), a template (`{{ registry_password }}`) or stars.
+pub(super) fn stands_in(v: &[u8]) -> bool {
+    v.is_empty()
+        || matches!(v[0], b'$' | b'%')
+        || v.starts_with(b"{{")
+        || v.iter().all(|&c| c == b'*')
+}
+
+/// A value in escaped quotes at `vs` (`\"S3cret\"`, `\'S3cret\'`: quoted inside a quoted
+/// string): its span inside them.
+pub(super) fn escaped_quoted(b: &[u8], vs: usize) -> Option<(usize, usize)> {
+    let q = *b
+        .get(vs + 1)
+        .filter(|&&q| b[vs] == b'\\' && matches!(q, b'"' | b'\''))?;
+    let s = vs + 2;
+    let len = b[s..]
+        .windows(2)
+        .take(PROBE)
+        .position(|w| w == [b'\\', q])?;
+    Some((s, s + len))
 }

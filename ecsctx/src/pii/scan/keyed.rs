@@ -871,12 +871,7 @@ pub(super) fn before_count_word(b: &[u8], e: usize) -> bool {
     if ws == e {
         return false;
     }
-    let we = ws
-        + b[ws..]
-            .iter()
-            .take(16)
-            .take_while(|c| c.is_ascii_alphabetic())
-            .count();
+    let we = run_end(b, ws, 16, |c| !c.is_ascii_alphabetic());
     one_of(
         &b[ws..we],
         &[
