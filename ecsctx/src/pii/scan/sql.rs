@@ -182,10 +182,7 @@ pub(super) fn sql_password(b: &[u8], e: usize) -> Option<(usize, usize)> {
     if !before[by..].eq_ignore_ascii_case(b"by") || by == 0 || before[by - 1] != b' ' {
         return None;
     }
-    let vs = e + q + 1;
-    let quote = b[e + q];
-    let len = b[vs..].iter().take(PROBE).position(|&c| c == quote)?;
-    (len > 0).then_some((vs, vs + len))
+    quoted_at(b, e + q)
 }
 
 /// The quoted password of MySQL's `SET PASSWORD FOR 'app'@'%' = 'pw'` (or `= PASSWORD('pw')`),
@@ -193,19 +190,19 @@ pub(super) fn sql_password(b: &[u8], e: usize) -> Option<(usize, usize)> {
 /// the `=`.
 pub(super) fn set_password_for(b: &[u8], from: usize) -> Option<(usize, usize)> {
     let eq = from + b[from..].iter().take(128).position(|&c| c == b'=')?;
-    let mut k = eq + 1;
-    while b.get(k) == Some(&b' ') {
-        k += 1;
-    }
+    let mut k = eq
+        + 1
+        + b[eq + 1..]
+            .iter()
+            .take(8)
+            .take_while(|&&c| c == b' ')
+            .count();
     if b.get(k..k + 9)
         .is_some_and(|r| r.eq_ignore_ascii_case(b"password("))
     {
         k += 9;
     }
-    let quote = *b.get(k).filter(|&&c| c == b'\'' || c == b'"')?;
-    let vs = k + 1;
-    let len = b[vs..].iter().take(PROBE).position(|&c| c == quote)?;
-    (len > 0).then_some((vs, vs + len))
+    quoted_at(b, k)
 }
 
 /// The old password of MySQL's `… IDENTIFIED BY 'new' REPLACE 'old'`, after the new one's
@@ -216,7 +213,12 @@ pub(super) fn replaced_password(b: &[u8], from: usize) -> Option<(usize, usize)>
     if !b.get(k..k + 7)?.eq_ignore_ascii_case(b"replace") {
         return None;
     }
-    let q = spaces(k + 7);
+    quoted_at(b, spaces(k + 7))
+}
+
+/// The text between the quotes that open at `q` (`'…'` or `"…"`), when not empty and
+/// closed within [`PROBE`] bytes.
+fn quoted_at(b: &[u8], q: usize) -> Option<(usize, usize)> {
     let quote = *b.get(q).filter(|&&c| c == b'\'' || c == b'"')?;
     let len = b[q + 1..].iter().take(PROBE).position(|&c| c == quote)?;
     (len > 0).then_some((q + 1, q + 1 + len))
