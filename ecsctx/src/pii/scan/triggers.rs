@@ -135,6 +135,23 @@ pub(super) static TRIGGERS: [(u64, u8); 128] = {
     t
 };
 
+/// Trigger words outside the hashed table, compared after it misses: no multiplier leaves
+/// 60 words a slot each. French's `mot de passe`; `echo` and `printf` before a pipe (`echo X
+/// | sudo -S …`).
+pub(super) const MORE_TRIGGER_WORDS: [(&[u8], u8); 3] =
+    [(b"mot", TWO_WORD), (b"echo", USER), (b"printf", USER)];
+
+/// [`MORE_TRIGGER_WORDS`] packed ([`pack`]).
+static MORE_TRIGGERS: [(u64, u8); 3] = {
+    let mut t = [(0u64, 0u8); 3];
+    let mut k = 0;
+    while k < t.len() {
+        t[k] = (pack(MORE_TRIGGER_WORDS[k].0), MORE_TRIGGER_WORDS[k].1);
+        k += 1;
+    }
+    t
+};
+
 /// By length (1 to 12), the first letters of the trigger words of that length (bit
 /// `letter - 'a'`): most words of prose are ruled out by one load.
 pub(super) static TRIGGER_FIRST: [u32; 13] = {
@@ -145,9 +162,12 @@ pub(super) static TRIGGER_FIRST: [u32; 13] = {
         t[w.len()] |= 1 << ((w[0] | 0x20) - b'a');
         k += 1;
     }
-    t[3] |= 1 << (b'm' - b'a');
-    t[4] |= 1 << (b'e' - b'a');
-    t[6] |= 1 << (b'p' - b'a');
+    let mut k = 0;
+    while k < MORE_TRIGGER_WORDS.len() {
+        let w = MORE_TRIGGER_WORDS[k].0;
+        t[w.len()] |= 1 << ((w[0] | 0x20) - b'a');
+        k += 1;
+    }
     t[10] |= 1 << (b'p' - b'a');
     t[10] |= 1 << (b'i' - b'a');
     t[10] |= 1 << (b'w' - b'a');
@@ -182,15 +202,11 @@ pub(super) fn triggers(b: &[u8], i: usize, e: usize) -> u8 {
             let (key, flags) = TRIGGERS[trigger_slot(x)];
             if key == x {
                 flags
-            } else if x == pack(b"mot") {
-                // French's `mot de passe` (outside the table: no multiplier leaves 60
-                // words a slot each).
-                TWO_WORD
-            } else if x == pack(b"echo") || x == pack(b"printf") {
-                // A password piped into a command (`echo X | sudo -S …`).
-                USER
             } else {
-                0
+                MORE_TRIGGERS
+                    .iter()
+                    .find(|&&(k, _)| k == x)
+                    .map_or(0, |&(_, f)| f)
             }
         }
         10 if b[i..e].eq_ignore_ascii_case(b"passphrase")
