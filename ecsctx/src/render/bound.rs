@@ -127,14 +127,15 @@ impl Fields {
             s
         });
         let shared = shared.get_or_insert_with(settings::local);
-        // A shorthand stands for one of this crate's ECS names (`user_id` → `user.id`):
-        // a constant that holds nothing to mask.
-        let short = placement::shorthand(key);
         let mut masked = String::new();
-        let key = match (&shared.masker, short) {
-            (_, Some(name)) => name,
-            (Some(m), None) if m.mask_key("", key, &mut masked) => masked.as_str(),
-            _ => key,
+        let key = match placement::shorthand(key) {
+            // One of this crate's ECS names (`user_id` → `user.id`): a constant that holds
+            // nothing to mask.
+            Some(name) => name,
+            None => match &shared.masker {
+                Some(m) if m.mask_key("", key, &mut masked) => masked.as_str(),
+                _ => key,
+            },
         };
         let depth = shared.policy.place(key, &mut s.path);
         let cx = Cx {
