@@ -39,7 +39,6 @@ impl<E: Emit> Scanner<'_, '_, E> {
                 return end;
             }
         }
-        // Fewer than 7 digits in the run (ASCII): no card, phone or track data here.
         // An IPv4 address (`203.0.113.9`) is read once, not as four short numbers that
         // each look ahead across the dots.
         if after == Some(b'.') && d0 == i {
@@ -47,8 +46,24 @@ impl<E: Emit> Scanner<'_, '_, E> {
                 return end;
             }
         }
-        if k - i < 7 {
-            if let Some(end) = short_ascii_run(b, i) {
+        let prev = s[..i].chars().next_back();
+        // `ORD-2024-0001`, `#A-1234567`: digits after a dash or `#` that follows a word are
+        // part of an id.
+        let before_prev = s[..i].chars().rev().nth(1);
+        // `12:30`, `1.5`: after a digit and a colon or dot, a number; after `tel:`, a phone.
+        let after_digit = before_prev.is_some_and(|c| c.is_ascii_digit());
+        let glued_before = prev.is_some_and(|p| {
+            p.is_alphanumeric()
+                || matches!(p, '_' | '/' | '\\')
+                || (matches!(p, '.' | ':') && after_digit)
+        }) || (matches!(prev, Some('-' | '#'))
+            && before_prev.is_some_and(char::is_alphanumeric));
+        // Fewer than 7 digits in the run (ASCII): no card, phone or track data here; fewer
+        // than 12 where no phone can start (glued to an id: `ORD-2024-0001`): no card or
+        // track data.
+        let phones = self.o.phones && !glued_before;
+        if k - i < 7 || !phones {
+            if let Some(end) = short_ascii_run(b, i, if phones { 7 } else { 12 }) {
                 return end;
             }
         }
@@ -86,7 +101,6 @@ impl<E: Emit> Scanner<'_, '_, E> {
         } else {
             run.end
         };
-        let prev = s[..i].chars().next_back();
         let next = s[phone_end..].chars().next();
         // Digits that end an address's local part (`cp0000000000000@ae.ae`): the address
         // is masked whole at its `@`, not cut by a card or phone before it.
@@ -94,23 +108,12 @@ impl<E: Emit> Scanner<'_, '_, E> {
             return run.end;
         }
         let after = s[phone_end..].chars().nth(1);
-        // `ORD-2024-0001`, `#A-1234567`: digits after a dash or `#` that follows a word are
-        // part of an id.
-        let before_prev = s[..i].chars().rev().nth(1);
-        // `12:30`, `1.5`: after a digit and a colon or dot, a number; after `tel:`, a phone.
-        let after_digit = before_prev.is_some_and(|c| c.is_ascii_digit());
-        let glued_before = prev.is_some_and(|p| {
-            p.is_alphanumeric()
-                || matches!(p, '_' | '/' | '\\')
-                || (matches!(p, '.' | ':') && after_digit)
-        }) || (matches!(prev, Some('-' | '#'))
-            && before_prev.is_some_and(char::is_alphanumeric));
         let glued_after =
             next.is_some_and(|n| n.is_alphanumeric() || matches!(n, '_' | '/' | '\\'));
         // 1234567.89, 12:30, 1,234,567: a number, not a phone.
         let continues =
             matches!(next, Some('.' | ':' | ',')) && after.is_some_and(is_decimal_digit);
-        let phone_ok = self.o.phones && !(glued_before || glued_after || continues);
+        let phone_ok = phones && !(glued_after || continues);
         self.emit_run(&run, phone_ok, phone_groups)
     }
 
@@ -466,9 +469,9 @@ impl<E: Emit> Scanner<'_, '_, E> {
                         || (g[i].digits >= 4
                             && (i + 1..=j).any(|k| s[g[k - 1].end..g[k].start].contains('(')))
                 };
+                // (The phone words are looked for last: the dearest test.)
                 let keep = |j: usize| {
                     plain
-                        && !after_phone_word(b, g[i].start)
                         && ((j == i
                             && (after_number_word(b, g[i].start)
                                 || is_epoch(&b[g[i].start..g[i].end])
@@ -481,6 +484,7 @@ impl<E: Emit> Scanner<'_, '_, E> {
                             || not_grouped_as_phone(j)
                             // `"GET / HTTP/1.1" 204 77397`: a status and a byte count.
                             || after_http_version(b, g[i].start))
+                        && !after_phone_word(b, g[i].start)
                 };
                 // `ids 10 20 30 40 50 60`: five or more short numbers to the run's end,
                 // joined by single spaces, none with a trunk prefix's `0` or a `+`, are a
@@ -607,12 +611,13 @@ impl<E: Emit> Scanner<'_, '_, E> {
     }
 }
 
-/// The end of the digit run at `i` when it holds fewer than 7 digits (separators `-`,
-/// `(`, `)`, `.`, `+` and single spaces between groups allowed) and only ASCII: such a run
-/// is never a card, a phone or track data, and its groups start nothing else, so it is
-/// read once (`12:30:45`, `2024-0001`). A line break ends it (a number at a line's start
-/// may name an ISO 8583 element: `052: …`). `None` when the full parse must look.
-pub(super) fn short_ascii_run(b: &[u8], i: usize) -> Option<usize> {
+/// The end of the digit run at `i` when it holds fewer than `limit` digits (separators
+/// `-`, `(`, `)`, `.`, `+` and single spaces between groups allowed) and only ASCII: with
+/// fewer than 7 such a run is never a card, a phone or track data, with fewer than 12
+/// never a card or track data, and its groups start nothing else, so it is read once
+/// (`12:30:45`, `2024-0001`). A line break ends it (a number at a line's start may name
+/// an ISO 8583 element: `052: …`). `None` when the full parse must look.
+pub(super) fn short_ascii_run(b: &[u8], i: usize, limit: usize) -> Option<usize> {
     let mut k = i;
     let mut digits = 0;
     let mut end = i;
@@ -631,7 +636,7 @@ pub(super) fn short_ascii_run(b: &[u8], i: usize) -> Option<usize> {
             0x80.. => return None,
             _ => break,
         }
-        if digits >= 7 {
+        if digits >= limit {
             return None;
         }
         k += 1;
@@ -672,21 +677,23 @@ pub(super) fn ipv4_end(b: &[u8], i: usize) -> Option<usize> {
 /// 24 bytes before `i`.
 pub(super) fn after_phone_word(b: &[u8], i: usize) -> bool {
     let w = &b[i.saturating_sub(24)..i];
-    [
-        &b"tel"[..],
-        b"phone",
-        b"mobile",
-        b"mob",
-        b"cell",
-        b"call",
-        b"sms",
-        b"whatsapp",
-        b"fax",
-        b"contact",
-        b"msisdn",
-    ]
-    .iter()
-    .any(|p| w.windows(p.len()).any(|x| x.eq_ignore_ascii_case(p)))
+    // One pass: only the first letters of the words stop it.
+    (0..w.len()).any(|k| {
+        let words: &[&[u8]] = match w[k] | 0x20 {
+            b't' => &[b"tel"],
+            b'p' => &[b"phone"],
+            b'm' => &[b"mob", b"msisdn"],
+            b'c' => &[b"cell", b"call", b"contact"],
+            b's' => &[b"sms"],
+            b'w' => &[b"whatsapp"],
+            b'f' => &[b"fax"],
+            _ => return false,
+        };
+        words.iter().any(|p| {
+            w.get(k..k + p.len())
+                .is_some_and(|x| x.eq_ignore_ascii_case(p))
+        })
+    })
 }
 
 /// Whether a bare run is a Unix time: 10, 13, 16 or 19 digits starting with `1`
@@ -1028,6 +1035,8 @@ pub(super) struct Run {
 }
 
 impl Run {
+    // Inlined into its one caller: built in place, not copied out (820 bytes).
+    #[inline(always)]
     fn parse(s: &str, start: usize) -> Run {
         let mut run = Run {
             groups: [Group::default(); MAX_GROUPS],
