@@ -20,13 +20,13 @@ impl<E: Emit> Scanner<'_, '_, E> {
         if close == 0 || b[close - 1] != b')' || close <= self.last {
             return None;
         }
-        let open = close
-            - 2
-            - b[..close - 1]
-                .iter()
-                .rev()
-                .take(PROBE)
-                .position(|&c| c == b'(')?;
+        // (The `(` is found before the subtraction: `) VALUES` may start the text.)
+        let back = b[..close - 1]
+            .iter()
+            .rev()
+            .take(PROBE)
+            .position(|&c| c == b'(')?;
+        let open = close - 2 - back;
         let mut classes = [Class::None; 32];
         let mut n = 0;
         for col in b[open + 1..close - 1].split(|&c| c == b',') {
