@@ -202,6 +202,12 @@ static TOKEN: [u8; 256] = {
 
 /// [`scan`] without its fast paths.
 fn scan_all(s: &str, opts: Opts, e: &impl Emit, out: &mut String) -> bool {
+    scan_with(s, opts, e, out, true)
+}
+
+/// [`scan_all`], passing over words of prose in one loop (`skip_prose`) or reading each
+/// word with the word rules (to test that the two write the same).
+fn scan_with(s: &str, opts: Opts, e: &impl Emit, out: &mut String, skip_prose: bool) -> bool {
     let mut sc = Scanner {
         s,
         b: s.as_bytes(),
@@ -211,6 +217,7 @@ fn scan_all(s: &str, opts: Opts, e: &impl Emit, out: &mut String) -> bool {
         e,
         o: opts,
         run_end: 0,
+        skip_prose,
     };
     sc.run();
     if sc.changed {
@@ -231,6 +238,8 @@ struct Scanner<'a, 'o, E> {
     /// The end of the last key run a word was read from: a word never starts inside it
     /// again (`a-a-a-…=x` is read once, not once per `a`).
     run_end: usize,
+    /// Whether [`Scanner::next_anchor`] passes over words of prose.
+    skip_prose: bool,
 }
 
 /// Bytes at which some rule may start (letters only at a word start, checked in the loop).
@@ -308,6 +317,12 @@ impl<E: Emit> Scanner<'_, '_, E> {
         let n = self.b.len();
         let mut i = 0;
         while i < n {
+            if self.skip_prose {
+                i = self.next_anchor(i);
+                if i == n {
+                    break;
+                }
+            }
             let c = self.b[i];
             // Most bytes start nothing: skip them without a branch per rule.
             if !STARTS[c as usize] {
@@ -370,6 +385,62 @@ impl<E: Emit> Scanner<'_, '_, E> {
             }
             i = j;
         }
+    }
+
+    /// The first byte at or after `i` that may start something: bytes that start nothing
+    /// and words of prose are passed over in one loop. A word of prose, as
+    /// [`Self::word`] settles it: after a space (or at the start), small letters after the
+    /// first, shorter than any published token, no trigger word, and before a space with no
+    /// separator after it (`password = x`), before `,`, `;`, `!`, `?` or a full stop (not a
+    /// Vault token's `hvs.`), or at the end. (Most words of a message are such words: this
+    /// loop costs a third of what reading each with the word rules does.)
+    #[inline]
+    fn next_anchor(&self, mut i: usize) -> usize {
+        let b = self.b;
+        let n = b.len();
+        while i < n {
+            let c = b[i];
+            if !STARTS[c as usize] {
+                i += 1;
+                continue;
+            }
+            if !c.is_ascii_alphabetic() || (i > 0 && b[i - 1] != b' ') {
+                return i;
+            }
+            let e = i
+                + 1
+                + b[i + 1..]
+                    .iter()
+                    .take_while(|c| c.is_ascii_lowercase())
+                    .count();
+            let len = e - i;
+            // (The first letters of the trigger words by length, inline: most words leave
+            // there.)
+            if len >= 15
+                || (len <= 12
+                    && TRIGGER_FIRST[len] & (1 << ((c | 0x20).wrapping_sub(b'a') & 31)) != 0
+                    && triggers(b, i, e) != 0)
+            {
+                return i;
+            }
+            let prose = match b.get(e) {
+                None | Some(b',' | b';' | b'!' | b'?') => true,
+                // (A word after one space: no separator, no copula.)
+                Some(b' ') => {
+                    (b.get(e + 1).is_some_and(|&c| {
+                        c.is_ascii_alphanumeric() && !matches!(c, b'i' | b'w' | b'I' | b'W')
+                    }) || !separator_after_spaces(b, e))
+                        && !(self.o.financial && len == 4)
+                }
+                Some(b'.') => !self.o.financial && !matches!(&b[i..e], b"hvs" | b"hvb" | b"hvr"),
+                Some(_) => false,
+            };
+            if !prose {
+                return i;
+            }
+            i = e;
+        }
+        n
     }
 
     /// Replaces `start..end` with what the masker writes for `hit`.
