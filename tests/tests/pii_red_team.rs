@@ -402,6 +402,13 @@ const FORMS: &[(&str, &str)] = &[
     ("Código de seguridad: 837", "837"),
     ("Kartenprüfnummer: 837", "837"),
     ("Geheimzahl: 8674", "8674"),
+    ("Ihre Geheimzahl 8674 wurde gesendet", "8674"),
+    // A code read out a digit at a time.
+    ("cvv 7 3 9 confirmed", "7 3 9"),
+    ("CVV: 7 3 9", "7 3 9"),
+    ("the security code is 7 3 9", "7 3 9"),
+    ("PIN 8 6 7 4 entered", "8 6 7 4"),
+    ("pin=8 6 7 4&next=1", "8 6 7 4"),
     ("mdp : Xk9QwZ7p", "Xk9QwZ7p"),
     ("the password is 482913", "482913"),
     ("la password e' Xk9QwZ7p", "Xk9QwZ7p"),
@@ -502,6 +509,9 @@ const FORMS: &[(&str, &str)] = &[
 #[test]
 fn look_alikes_are_kept() {
     let clean = [
+        "Geheimzahl geändert",
+        "cvv 1 2 retries left",
+        "pin 1 2 3 4 5 6 7 8 9 10 11 12 13 14",
         "de 52 años",
         "más de 55.000.000 de usuarios activos",
         "Total de 52: 1500 registros",

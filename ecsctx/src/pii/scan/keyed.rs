@@ -431,9 +431,14 @@ impl<E: Emit> Scanner<'_, '_, E> {
             let split = (class == Class::Sad)
                 .then(|| split_pin_block(b, vs, lead_hex))
                 .flatten();
+            // `cvv 4 5 6`: a number spelled out a digit at a time.
+            let spelled = |lo, hi| (lead_digits == 1).then(|| spelled_digits_end(b, vs, lo, hi));
             let (ok, end) = match class {
-                Class::Cvv => (number(3, 4), vs + lead_digits),
-                Class::Sad => match split {
+                Class::Cvv => match spelled(3, 4).flatten() {
+                    Some(e) => (true, e),
+                    None => (number(3, 4), vs + lead_digits),
+                },
+                Class::Sad => match split.or_else(|| spelled(4, 12).flatten()) {
                     Some(e) => (true, e),
                     None if number(4, 12) => (true, vs + lead_digits),
                     None => (v.len() == 16 && v.iter().all(u8::is_ascii_hexdigit), end),
@@ -719,6 +724,13 @@ impl<E: Emit> Scanner<'_, '_, E> {
                 });
             end = floor_boundary(s, end);
         }
+        // `CVV: 4 5 6`, `pin=1 2 3 4`: a number spelled out a digit at a time.
+        if matches!(class, Class::Cvv | Class::Sad) && end == vs + 1 {
+            let (lo, hi) = if class == Class::Cvv { (3, 4) } else { (4, 12) };
+            if let Some(e) = spelled_digits_end(b, vs, lo, hi) {
+                end = e;
+            }
+        }
         nonempty(vs, end, s)
     }
 }
@@ -830,6 +842,29 @@ fn copula_in_list(r: &[u8]) -> usize {
 /// Particles glued to a key in Japanese, Chinese and Korean, with the value after them or
 /// glued too (`パスワードは X`, `密码是X`, `비밀번호는 X`).
 pub(super) const PARTICLES: [&str; 7] = ["は", "が", "是", "为", "는", "은", "가"];
+
+/// The end of a number spelled out a digit at a time at `vs` (`4 5 6`, `1 2 3 4`, a code
+/// read out on a call): `lo` to `hi` single digits joined by single spaces, not glued to a
+/// word, a decimal or a longer number after it.
+pub(super) fn spelled_digits_end(b: &[u8], vs: usize, lo: usize, hi: usize) -> Option<usize> {
+    let digit = |k: usize| b.get(k).is_some_and(u8::is_ascii_digit);
+    let mut k = vs;
+    let mut n = 0;
+    while n < hi && digit(k) && !digit(k + 1) {
+        n += 1;
+        k += 1;
+        if n < hi && b.get(k) == Some(&b' ') && digit(k + 1) && !digit(k + 2) {
+            k += 1;
+        } else {
+            break;
+        }
+    }
+    let glued = b.get(k).is_some_and(|&c| c.is_ascii_alphanumeric() || c == b'_')
+        || (matches!(b.get(k), Some(b'.' | b',' | b':' | b'/' | b'-')) && digit(k + 1))
+        // (A further digit: more than `hi` of them, a list.)
+        || (b.get(k) == Some(&b' ') && digit(k + 1));
+    (n >= lo && !glued).then_some(k)
+}
 
 /// The end of a password of digits at `vs` (`fewest` to 12 of them: `支付密码为123456`,
 /// `the password is 482913`): it ends where a word would (the end, whitespace, a quote, a

@@ -172,6 +172,7 @@ pub(super) static TRIGGER_FIRST: [u32; 13] = {
     t[10] |= 1 << (b'i' - b'a');
     t[10] |= 1 << (b'w' - b'a');
     t[10] |= 1 << (b'c' - b'a');
+    t[10] |= 1 << (b'g' - b'a');
     t[11] |= 1; // a
     t[12] |= 1 << (b's' - b'a');
     t[12] |= 1 << (b'v' - b'a');
@@ -216,6 +217,8 @@ pub(super) fn triggers(b: &[u8], i: usize, e: usize) -> u8 {
             PROSE
         }
         11 if b[i..e].eq_ignore_ascii_case(b"adgangskode") => PROSE,
+        // German's PIN (`Ihre Geheimzahl 8674`).
+        10 if b[i..e].eq_ignore_ascii_case(b"geheimzahl") => PIN_WORD,
         10 if b[i..e].eq_ignore_ascii_case(b"identified") => SQL,
         12 if b[i..e].eq_ignore_ascii_case(b"securitycode") => PROSE | CVV_WORD,
         // `verification code 374`, `card verification: 374`.

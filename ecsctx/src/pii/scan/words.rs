@@ -359,17 +359,19 @@ impl<E: Emit> Scanner<'_, '_, E> {
                 .take_while(|c| c.is_ascii_hexdigit())
                 .count()
         };
+        let (lo, hi) = if cvv { (3, 4) } else { (4, 12) };
         let (ve, ok) = if hex == 16 && digits < 16 {
             (vs + 16, true)
+        } else if let Some(ve) = (digits == 1)
+            .then(|| spelled_digits_end(b, vs, lo, hi))
+            .flatten()
+        {
+            // `cvv 4 5 6`: a number spelled out a digit at a time.
+            (ve, true)
         } else if let Some(ve) = (!cvv).then(|| split_pin_block(b, vs, hex)).flatten() {
             (ve, true)
         } else {
-            let ok = if cvv {
-                (3..=4).contains(&digits)
-            } else {
-                (4..=12).contains(&digits)
-            };
-            (vs + digits, ok)
+            (vs + digits, (lo..=hi).contains(&digits))
         };
         // A whole number: not the start of a word, a decimal, a time or a longer number.
         let glued = b
