@@ -638,12 +638,17 @@ impl<E: Emit> Scanner<'_, '_, E> {
             }
             _ => {}
         }
-        let mut end = if eq && !encoded && class.is_protected() {
-            // `password=abc)def`: in a form or query, only whitespace and `&` end it.
-            form_end(b, vs)
+        // `password=abc)def`: in a form or query, only whitespace and `&` end it. Read
+        // at most `VALUE_PROBE` bytes while the form may still fail (`cvv:cvv:cvv:…`
+        // fails at each key: read whole, they took quadratic time); a value cut there
+        // runs on to its end once taken (below).
+        let form = eq && !encoded && class.is_protected();
+        let mut end = if form {
+            form_end_within(b, vs, VALUE_PROBE)
         } else {
-            bare_end(b, vs)
+            bare_end_within(b, vs, VALUE_PROBE)
         };
+        let cut = (end - vs >= VALUE_PROBE).then_some(end);
         // In an encoded form (`password%3Dx%26y%3D1`), its encoded `&` ends the value.
         if encoded {
             if let Some(p) = b[vs..end]
@@ -731,7 +736,18 @@ impl<E: Emit> Scanner<'_, '_, E> {
                 end = e;
             }
         }
-        nonempty(vs, end, s)
+        let taken = nonempty(vs, end, s)?;
+        // A value cut by the probe, taken: to its end, however long (it is written
+        // and the scan goes on after it).
+        if cut == Some(end) {
+            let full = if form {
+                form_end(b, vs)
+            } else {
+                bare_end(b, vs)
+            };
+            return Some((vs, full, full));
+        }
+        Some(taken)
     }
 }
 
@@ -1106,15 +1122,17 @@ pub(super) fn matching_close(b: &[u8], i: usize, open: u8, close: u8) -> Option<
 /// The end of a value in a form or a query: whitespace and `&` end it (its other bytes,
 /// `)`, `]`, `%20`, are the value's).
 pub(super) fn form_end(b: &[u8], vs: usize) -> usize {
-    b[vs..]
-        .iter()
-        .position(|&c| {
-            matches!(
-                c,
-                b' ' | b'\t' | b'\n' | b'\r' | b'&' | b'"' | b'\'' | b',' | b';'
-            )
-        })
-        .map_or(b.len(), |p| vs + p)
+    form_end_within(b, vs, usize::MAX)
+}
+
+/// [`form_end`], looking at most `cap` bytes (then on to a character's end).
+pub(super) fn form_end_within(b: &[u8], vs: usize, cap: usize) -> usize {
+    run_end(b, vs, cap, |c| {
+        matches!(
+            c,
+            b' ' | b'\t' | b'\n' | b'\r' | b'&' | b'"' | b'\'' | b',' | b';'
+        )
+    })
 }
 
 /// The end of an id's digits at `vs`: digits and letters in groups joined by single spaces

@@ -713,5 +713,9 @@ fn after_escape(b: &[u8], i: usize) -> bool {
 /// repeated keys stay linear.
 const PROBE: usize = 256;
 
+/// How far a keyed form's value is read before the form is taken ([`PROBE`] × 4: most
+/// values end sooner; a longer one runs on to its end once taken).
+const VALUE_PROBE: usize = PROBE * 4;
+
 #[cfg(test)]
 mod tests;

@@ -564,6 +564,24 @@ fn dash_joined_words_are_read_once() {
     );
 }
 
+/// Values of a CVV's, PIN's or card's key that are keys again, and many `@` or `%40`
+/// with no address around them (red-team round 19: 128 KB of `cvv:` took 2 s, of `%40`
+/// 3 s, in a release build): each look is bounded, 100 KB of each stays linear.
+#[test]
+fn repeated_keys_and_escaped_ats_are_read_in_linear_time() {
+    let t = std::time::Instant::now();
+    for unit in [
+        "cvv:", "pan:", "card:a:", "cvv:[", "%40", "%2540", "x%40y%2C",
+    ] {
+        let _ = m(&unit.repeat(100_000 / unit.len()));
+    }
+    assert!(
+        t.elapsed() < std::time::Duration::from_secs(5),
+        "{:?}",
+        t.elapsed()
+    );
+}
+
 #[test]
 fn shapes() {
     assert_eq!(

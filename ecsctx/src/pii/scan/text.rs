@@ -67,6 +67,9 @@ pub(super) fn is_domain_char(c: char) -> bool {
     c.is_ascii_alphanumeric() || c == '.' || c == '-' || (!c.is_ascii() && c.is_alphanumeric())
 }
 
+/// The most bytes of an address's local part or domain read from its `@`.
+const ADDRESS_PART: usize = 256;
+
 /// The email address around the `@` at byte `at`, not starting before `floor`.
 pub(crate) fn email_span(s: &str, at: usize, floor: usize) -> Option<(usize, usize)> {
     email_span_sep(s, at, floor, 1)
@@ -82,6 +85,10 @@ pub(super) fn email_span_sep(
     if floor > at {
         return None;
     }
+    // An address's parts are read at most [`ADDRESS_PART`] bytes from the `@` (a local
+    // part holds at most 64, a domain 253): a text of many `@` (`%40%40…`) is read in
+    // linear time.
+    let floor = floor.max(super::floor_boundary(s, at.saturating_sub(ADDRESS_PART)));
     let before = &s[floor..at];
     let start = if let Some(inner) = before.strip_suffix('"') {
         // A quoted local part: "john doe"@example.com
@@ -110,6 +117,9 @@ pub(super) fn email_span_sep(
     let end_by = |ok: fn(char) -> bool| {
         let mut end = at + sep;
         for (i, c) in after.char_indices() {
+            if i >= ADDRESS_PART {
+                break;
+            }
             if ok(c) {
                 end = at + sep + i + c.len_utf8();
             } else {
