@@ -402,6 +402,10 @@ const FORMS: &[(&str, &str)] = &[
     ("Código de seguridad: 837", "837"),
     ("Kartenprüfnummer: 837", "837"),
     ("Geheimzahl: 8674", "8674"),
+    // A password that starts with `$` is no variable's name.
+    ("password: $ecretPass1", "$ecretPass1"),
+    // UATP's cards start with `1` and have 15 digits.
+    ("uatp 1354 1234 5678 911", "1354 1234 5678 911"),
     ("Ihre Geheimzahl 8674 wurde gesendet", "8674"),
     // A code read out a digit at a time.
     ("cvv 7 3 9 confirmed", "7 3 9"),
@@ -677,6 +681,27 @@ fn look_alikes_are_kept() {
         "grep -r mysql -pattern",
         r#"Process.Start("grep", "-pattern")"#,
         "ps -C mysql -p12345",
+        // Red-team round 19: times, ids, amounts, sizes, counters and placeholders.
+        r#""ts_us":1733400000123459"#,
+        "message id 1234567890123456785 delivered",
+        "Kafka offset 1733400000123459 committed",
+        r#"{"amount":{"currency":"EUR","value":1250000}}"#,
+        r#""amount_minor":12345678"#,
+        "transfer of 15000000 IDR completed",
+        "Batch settlement: 1234567 KWD",
+        "Content-Length: 2485760",
+        "X-RateLimit-Reset: 1733400000",
+        r#""bin":"42424242""#,
+        r#""balance":1234567"#,
+        "block height 19234567",
+        "2485760 users",
+        "ERROR 1045 (28000): Access denied for user 'root'@'localhost' (using password: NO)",
+        "Access denied for user 'app'@'10.0.0.5' (using password: YES)",
+        "password=${DB_PASSWORD}",
+        "password=$DB_PASSWORD",
+        "token: <nil>",
+        "password: <redacted>",
+        "password=%s",
     ];
     let lines = capture(|| {
         for c in clean {

@@ -405,6 +405,7 @@ impl<E: Emit> Scanner<'_, '_, E> {
                 // The first digits are those of group i whatever the length tried: judged
                 // once, when a length could make a card.
                 let mut iin = None;
+                let mut first = None;
                 for j in i..g.len() {
                     total += g[j].digits;
                     if total > 19 {
@@ -414,12 +415,17 @@ impl<E: Emit> Scanner<'_, '_, E> {
                         && card_grouping(&g[i..=j])
                         && *iin.get_or_insert_with(|| {
                             let d = first_four(s, &g[i..]);
+                            first = Some(d[0]);
                             // Digits read out one or two at a time: from the run's start
                             // (an expiry or a CVV may follow), not a stretch inside a
                             // longer list, and starting as the cards of the networks do
                             // (`1 0 1 1 0 …` are bits).
                             iin_plausible(d) && (g[i].digits > 2 || (i == 0 && network_iin(d)))
                         })
+                        // A card that starts with `1` is UATP's, of 15 digits: 16 to 19
+                        // digits from a `1` are a microsecond or nanosecond time, a
+                        // snowflake id, an offset (`1733400000123459`).
+                        && (first != Some(1) || total == 15)
                         && luhn(s, &g[i..=j])
                     {
                         card = Some(j);
@@ -673,12 +679,16 @@ pub(super) fn ipv4_end(b: &[u8], i: usize) -> Option<usize> {
     (!glued).then_some(k)
 }
 
-/// Whether a phone word (`tel`, `phone`, `mobile`, `call`, `sms`, `fax` …) stands in the
-/// 24 bytes before `i`.
+/// Whether a phone word (`tel`, `phone`, `mobile`, `call`, `sms`, `fax` …) starts a word
+/// in the 24 bytes before `i` (not `RateLimit-Reset`'s `tel`).
 pub(super) fn after_phone_word(b: &[u8], i: usize) -> bool {
-    let w = &b[i.saturating_sub(24)..i];
+    let from = i.saturating_sub(24);
+    let w = &b[from..i];
     // One pass: only the first letters of the words stop it.
     (0..w.len()).any(|k| {
+        if from + k > 0 && b[from + k - 1].is_ascii_alphabetic() {
+            return false;
+        }
         let words: &[&[u8]] = match w[k] | 0x20 {
             b't' => &[b"tel"],
             b'p' => &[b"phone"],
@@ -733,10 +743,23 @@ pub(super) fn before_unit(b: &[u8], e: usize) -> bool {
         b"entries",
         b"messages",
         b"calls",
+        b"users",
+        b"cents",
     ]
     .iter()
     .any(|u| w.eq_ignore_ascii_case(u))
+        // An amount in minor units before its currency (`15000000 IDR`, `1234567 KWD`).
+        || (w.len() == 3 && CURRENCIES.contains(&w))
 }
+
+/// ISO 4217 codes of the currencies most amounts in logs are in (capitals only: a
+/// phone number is not followed by one).
+const CURRENCIES: &[&[u8]] = &[
+    b"USD", b"EUR", b"GBP", b"JPY", b"CNY", b"INR", b"IDR", b"KWD", b"SAR", b"AED", b"QAR", b"BHD",
+    b"OMR", b"EGP", b"TRY", b"BRL", b"MXN", b"KRW", b"VND", b"PHP", b"THB", b"MYR", b"SGD", b"HKD",
+    b"AUD", b"CAD", b"CHF", b"SEK", b"NOK", b"DKK", b"PLN", b"ZAR", b"NGN", b"KES", b"PKR", b"BDT",
+    b"RUB", b"UAH", b"CZK", b"HUF", b"ILS", b"CLP", b"COP", b"ARS",
+];
 
 /// The bytes an ISO 8583 element's number may follow: a label's last letter (`DE052`),
 /// a separator after a label (`DE 52`, `Field #55`), a bracket, a quote (jPOS's
@@ -862,7 +885,33 @@ pub(super) fn after_number_word(b: &[u8], i: usize) -> bool {
     ]
     .iter()
     .any(|x| w.len() > x.len() && w.as_bytes()[w.len() - x.len()..].eq_ignore_ascii_case(x));
+    // `Content-Length: 2485760`, `X-RateLimit-Reset: 1733400000`, `amount_minor=…`,
+    // `credit_limit: …`: the last part of a header's or a key's name names a quantity.
+    let last_part = w.rsplit(['-', '_', '.']).next().unwrap_or(w);
+    let quantity_part = last_part.len() < w.len()
+        && [
+            "length",
+            "reset",
+            "limit",
+            "balance",
+            "value",
+            "amount",
+            "minor",
+            "refund",
+            "height",
+            "size",
+            "count",
+            "total",
+            "offset",
+            "bytes",
+            "used",
+            "free",
+            "remaining",
+        ]
+        .iter()
+        .any(|x| last_part.eq_ignore_ascii_case(x));
     abbreviated
+        || quantity_part
         || (structured && quantity)
         || (structured
             && ["id", "ts", "iat", "exp", "nbf", "age"]
@@ -938,6 +987,20 @@ pub(super) fn after_number_word(b: &[u8], i: usize) -> bool {
                     "limit",
                     "remaining",
                     "total",
+                    // Amounts in minor units (`"value":1250000`, Adyen's), balances,
+                    // ledgers, blocks, BINs and routing numbers.
+                    "value",
+                    "balance",
+                    "refund",
+                    "transaction",
+                    "customer",
+                    "height",
+                    "block",
+                    "bin",
+                    "iin",
+                    "aba",
+                    "gtin",
+                    "routing",
                 ]
                 .iter()
                 .any(|x| w.eq_ignore_ascii_case(x)))

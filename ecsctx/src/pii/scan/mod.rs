@@ -588,6 +588,30 @@ fn may_be_in(v: &str, m: &[u32; 17]) -> bool {
 fn is_no_value(v: &str) -> bool {
     (may_be_in(v, &NO_VALUE_SHAPES) && NO_VALUES.iter().any(|p| v.eq_ignore_ascii_case(p)))
         || v.bytes().all(|c| c == b'*')
+        || is_variable(v)
+}
+
+/// A reference to a variable that holds the value, not the value: `${DB_PASSWORD}` or
+/// `{{ .Values.password }}` (a name of letters, digits, `_`, `.` and spaces), or
+/// `$DB_PASSWORD` (an environment variable's name: capitals, digits and `_`; a password
+/// may start with `$`: `$ecretPass1`).
+fn is_variable(v: &str) -> bool {
+    let braced = v
+        .strip_prefix("${")
+        .and_then(|r| r.strip_suffix('}'))
+        .or_else(|| v.strip_prefix("{{").and_then(|r| r.strip_suffix("}}")));
+    match braced {
+        Some(n) => {
+            !n.trim().is_empty()
+                && n.bytes()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'_' | b'.' | b' '))
+        }
+        None => v.strip_prefix('$').is_some_and(|n| {
+            n.as_bytes().first().is_some_and(u8::is_ascii_uppercase)
+                && n.bytes()
+                    .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == b'_')
+        }),
+    }
 }
 
 /// Values that stand for no value.
@@ -607,6 +631,17 @@ const NO_VALUES: &[&str] = &[
     "[redacted]",
     "[filtered]",
     "n/a",
+    // MySQL's `Access denied … (using password: NO)`.
+    "no",
+    "yes",
+    "<redacted>",
+    "<nil>",
+    "<none>",
+    "<hidden>",
+    "<masked>",
+    // A format's or a template's slot (`password=%s`).
+    "%s",
+    "%v",
 ];
 
 /// Statuses, in English and the languages whose password keys the scanner reads
