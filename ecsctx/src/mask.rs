@@ -170,5 +170,19 @@ pub(crate) const ENTRY_NAMES: [&str; 14] = [
 ];
 
 /// The members that hold the value of an entry named by a key (`{"field":"cvv","val":
-/// "123"}`); others are about the entry (`{"field":"password","message":"too short"}`).
-pub(crate) const VALUE_MEMBERS: [&str; 5] = ["value", "val", "values", "data", "secret"];
+/// "123"}`), and the value a validation error echoes (Spring's `rejectedValue`,
+/// pydantic's `input`); others are about the entry (`{"field":"password","message":"too
+/// short"}`).
+pub(crate) const VALUE_MEMBERS: [&str; 11] = [
+    "value",
+    "val",
+    "values",
+    "data",
+    "secret",
+    "rejectedValue",
+    "rejected_value",
+    "invalidValue",
+    "invalid_value",
+    "input",
+    "input_value",
+];

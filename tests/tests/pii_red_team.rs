@@ -402,6 +402,90 @@ const FORMS: &[(&str, &str)] = &[
     ("Código de seguridad: 837", "837"),
     ("Kartenprüfnummer: 837", "837"),
     ("Geheimzahl: 8674", "8674"),
+    // Red-team round 19: validation errors that echo the value (Spring, Joi, clap).
+    (
+        r#"{"field":"password","rejectedValue":"Vf9Rk2qq!","message":"weak"}"#,
+        "Vf9Rk2qq!",
+    ),
+    (r#"{"field":"cvv","rejectedValue":"739"}"#, "739"),
+    (
+        "Field error in object 'user' on field 'password': rejected value [Vf9Rk2qq!]; codes [Size]",
+        "Vf9Rk2qq!",
+    ),
+    (
+        "Field error in object 'payment' on field 'cvv': rejected value [739]",
+        "739",
+    ),
+    (
+        r#"field "password" value "Vf9Rk2qq!" does not meet complexity requirements"#,
+        "Vf9Rk2qq!",
+    ),
+    (
+        r#"ValidationError: "password" with value "Vf9Rk2qq!" fails to match the pattern"#,
+        "Vf9Rk2qq!",
+    ),
+    (
+        "error: invalid value 'Vf9Rk2qq!' for '--password <PASSWORD>': too short",
+        "Vf9Rk2qq!",
+    ),
+    // SQL: a function called on the value.
+    (
+        "UPDATE users SET password_hash = crypt('Vf9Rk2qq!', gen_salt('bf')) WHERE id = 42",
+        "Vf9Rk2qq!",
+    ),
+    ("UPDATE users SET password_digest = md5('Vf9Rk2qq!')", "Vf9Rk2qq!"),
+    // Registry and database logins on a command line.
+    (
+        "docker login -u admin -p Vf9Rk2qq registry.internal",
+        "Vf9Rk2qq",
+    ),
+    ("podman login -u admin -p Vf9Rk2qq quay.io", "Vf9Rk2qq"),
+    ("helm registry login -u admin -p Vf9Rk2qq reg", "Vf9Rk2qq"),
+    (
+        "az login --service-principal -u appid -p Vf9Rk2qq --tenant t",
+        "Vf9Rk2qq",
+    ),
+    ("mongo -u admin -p Vf9Rk2qq --authenticationDatabase admin", "Vf9Rk2qq"),
+    // A card number with URL-encoded or JSON-escaped spaces.
+    (
+        "POST body: number=4012%208888%208888%201881&cvc=739",
+        "8888%208888",
+    ),
+    (r"4012\u00a08888\u00a08888\u00a01881", r"8888\u00a08888"),
+    // Gateway field names and prose after a CVV's or PIN's key.
+    (
+        "<card><accountNumber>4945730215736536</accountNumber><cvNumber>739</cvNumber></card>",
+        "739",
+    ),
+    ("<CardSctyCd><CSCVal>739</CSCVal></CardSctyCd>", "739"),
+    (r#""cscValue":"739""#, "739"),
+    (r#""PINNumber":"8674""#, "8674"),
+    ("CVV entered: 739", "739"),
+    ("cvv received 739", "739"),
+    ("PIN changed to 8674", "8674"),
+    ("pin set to 8674", "8674"),
+    // Keys.
+    ("ADMIN_PW=Vf9Rk2qq", "Vf9Rk2qq"),
+    ("mysql_root_pw=Vf9Rk2qq", "Vf9Rk2qq"),
+    ("storepass=Vf9Rk2qq", "Vf9Rk2qq"),
+    (r#""security_answer":"Fluffy""#, "Fluffy"),
+    // Webhook and bot URLs, bot tokens.
+    (
+        "https://hooks.slack.com/services/T00000000/B00000000/Vf9Rk2qqXXXXXXXXXXXXXXXX",
+        "Vf9Rk2qqXXXXXXXXXXXXXXXX",
+    ),
+    (
+        "https://api.telegram.org/bot123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw/sendMessage",
+        "AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw",
+    ),
+    (
+        "telegram bot token 123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw",
+        "AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw",
+    ),
+    (
+        "https://discord.com/api/webhooks/123456789012345678/abcDEF_ghiJKL-mnoPQRstuVWXyz0123",
+        "abcDEF_ghiJKL-mnoPQRstuVWXyz0123",
+    ),
     // A password that starts with `$` is no variable's name.
     ("password: $ecretPass1", "$ecretPass1"),
     // UATP's cards start with `1` and have 15 digits.
@@ -702,6 +786,12 @@ fn look_alikes_are_kept() {
         "token: <nil>",
         "password: <redacted>",
         "password=%s",
+        "docker run -p 8080:80 nginx",
+        "error: invalid value '12' for '--port <PORT>': out of range",
+        "PIN entered 3 times",
+        "pin reset to default",
+        "q=a%201234%20b",
+        "https://slack.com/api/chat.postMessage",
     ];
     let lines = capture(|| {
         for c in clean {

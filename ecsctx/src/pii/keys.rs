@@ -485,6 +485,10 @@ pub(crate) fn classify(key: &str, financial: bool) -> Class {
                 b"cvvcode",
                 b"cvccode",
                 b"cvv2code",
+                // CyberSource's `cvNumber`; ISO 20022's `CSCVal`, `cscValue`.
+                b"cvnumber",
+                b"cscval",
+                b"cscvalue",
             ],
         )
         || (ends_any(k, &[b"csc"]) && word == b"csc")
@@ -513,6 +517,7 @@ pub(crate) fn classify(key: &str, financial: bool) -> Class {
                 // German: a card's PIN.
                 b"geheimzahl",
                 b"pincode",
+                b"pinnumber",
                 b"pindata",
                 b"pinoffset",
                 b"track1",
@@ -644,6 +649,14 @@ pub(crate) fn classify(key: &str, financial: bool) -> Class {
             b"smscode",
             b"licensekey",
             b"salt",
+            // Java keystores' passwords (`-storepass`, `keypass=`), a user's password in a
+            // config (`userpass`), second factors and security answers.
+            b"storepass",
+            b"keypass",
+            b"userpass",
+            b"2facode",
+            b"twofactorcode",
+            b"securityanswer",
         ],
     ) || is_any(
         k,
@@ -682,8 +695,10 @@ pub(crate) fn classify(key: &str, financial: bool) -> Class {
             b"kek",
             b"ipek",
         ],
-    ) || is_any(word, &[b"pass", b"pwd", b"passwd", b"userpwd", b"otp"])
-    {
+    ) || is_any(
+        word,
+        &[b"pass", b"pwd", b"passwd", b"userpwd", b"otp", b"pw"],
+    ) {
         // `password_changed_at`, `api_key_id`, `secret_name`: about a credential.
         if is_credential_metadata(key) {
             return Class::None;
@@ -874,7 +889,13 @@ mod tests {
             ("cvv2Val", Cvv),
             ("cvdValue", Cvv),
             ("cvv_number", Cvv),
-            ("cvNumber", None),
+            // CyberSource's name for the CVV (`<card><cvNumber>123</cvNumber>`).
+            ("cvNumber", Cvv),
+            ("cscValue", Cvv),
+            ("PINNumber", Sad),
+            ("ADMIN_PW", Secret),
+            ("storepass", Secret),
+            ("security_answer", Secret),
             ("card_verification_number", Cvv),
             ("securityNumber", Cvv),
             ("sec_code", Cvv),

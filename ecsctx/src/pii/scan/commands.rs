@@ -81,25 +81,31 @@ impl<E: Emit> Scanner<'_, '_, E> {
             && !v.contains(':')
             && (v.len() >= 6 || !v.bytes().all(|c| c.is_ascii_digit()));
         let strong = is_mixed(v.as_bytes());
-        let ok = match (
-            b[i],
-            cli_program(b, i, weak, strong, if weak { 0 } else { 3 }),
-        ) {
-            (b'p', Some((name, _))) if glued && is_mysql_tool(name) => true,
-            (b'p', None) if weak && retry => {
-                cli_program(b, i, weak, strong, 3).is_some_and(|(name, _)| is_mysql_tool(name))
-            }
-            (b'a', None) if weak && v.len() >= 6 && v.bytes().all(|c| c.is_ascii_digit()) => {
-                cli_program(b, i, weak, strong, 3)
-                    .is_some_and(|(name, _)| name.eq_ignore_ascii_case(b"redis-cli"))
-            }
-            // `sshpass -e ssh -p 2222 host`: that `-p` is the port of the wrapped `ssh`.
-            (b'p', Some((name, options))) => {
-                name.eq_ignore_ascii_case(b"sshpass") && sshpass_options(options)
-            }
-            (b'a', Some((name, _))) => name.eq_ignore_ascii_case(b"redis-cli"),
-            _ => false,
-        };
+        // `docker login -u admin -p X registry`, `helm registry login … -p X`: a
+        // registry's or a cloud's login, whose `-p` is its password.
+        let login = b[i] == b'p' && !glued && !weak && login_command(b, i);
+        let ok = login
+            || match (
+                b[i],
+                cli_program(b, i, weak, strong, if weak { 0 } else { 3 }),
+            ) {
+                (b'p', Some((name, _))) if glued && is_mysql_tool(name) => true,
+                (b'p', None) if weak && retry => {
+                    cli_program(b, i, weak, strong, 3).is_some_and(|(name, _)| is_mysql_tool(name))
+                }
+                (b'a', None) if weak && v.len() >= 6 && v.bytes().all(|c| c.is_ascii_digit()) => {
+                    cli_program(b, i, weak, strong, 3)
+                        .is_some_and(|(name, _)| name.eq_ignore_ascii_case(b"redis-cli"))
+                }
+                // `sshpass -e ssh -p 2222 host`: that `-p` is the port of the wrapped `ssh`.
+                (b'p', Some((name, options))) if name.eq_ignore_ascii_case(b"sshpass") => {
+                    sshpass_options(options)
+                }
+                (b'a', Some((name, _))) => name.eq_ignore_ascii_case(b"redis-cli"),
+                // MongoDB's shells and tools take `-p X` (`mongo -u admin -p X`).
+                (b'p', Some((name, _))) => is_mongo_tool(name),
+                _ => false,
+            };
         if !ok {
             return None;
         }
@@ -684,7 +690,68 @@ pub(super) fn is_mysql_tool(name: &[u8]) -> bool {
 
 /// Whether `name` is a client whose password the scanner reads on a command line.
 pub(super) fn is_client(name: &[u8]) -> bool {
-    is_mysql_tool(name) || one_of(name, &[b"sshpass", b"redis-cli"])
+    is_mysql_tool(name) || is_mongo_tool(name) || one_of(name, &[b"sshpass", b"redis-cli"])
+}
+
+/// Whether `name` is one of MongoDB's shells or tools (their `-p` is the password).
+pub(super) fn is_mongo_tool(name: &[u8]) -> bool {
+    one_of(
+        name,
+        &[
+            b"mongo",
+            b"mongosh",
+            b"mongodump",
+            b"mongorestore",
+            b"mongoexport",
+            b"mongoimport",
+        ],
+    )
+}
+
+/// Whether the flag at `i` belongs to a registry's or a cloud's login command
+/// (`docker login`, `podman login`, `nerdctl login`, `buildah login`, `skopeo login`,
+/// `oras login`, `az login`, `helm registry login`) on the same line, with only its
+/// options and their values between them (`docker login -u admin -p X`).
+pub(super) fn login_command(b: &[u8], i: usize) -> bool {
+    let from = i.saturating_sub(PROBE);
+    let seg = b[from..i]
+        .iter()
+        .rposition(|&c| matches!(c, b'\n' | b'\r' | b'|' | b';' | b'&' | b'(' | b'`' | b'"'))
+        .map_or(from, |p| from + p + 1);
+    // The last words before the flag (at most 16).
+    let mut words: [&[u8]; 16] = [&[]; 16];
+    let mut n = 0;
+    for w in b[seg..i]
+        .split(|&c| c == b' ' || c == b'\t')
+        .filter(|w| !w.is_empty())
+    {
+        if n == words.len() {
+            words.rotate_left(1);
+            n -= 1;
+        }
+        words[n] = w;
+        n += 1;
+    }
+    let words = &words[..n];
+    // The last `login`, after its program.
+    let Some(l) = words.iter().rposition(|w| w.eq_ignore_ascii_case(b"login")) else {
+        return false;
+    };
+    let program = |k: usize| program_name(words[k]).1;
+    let logs_in = (l >= 1
+        && one_of(
+            program(l - 1),
+            &[
+                b"docker", b"podman", b"nerdctl", b"buildah", b"skopeo", b"oras", b"az",
+            ],
+        ))
+        || (l >= 2 && words[l - 1].eq_ignore_ascii_case(b"registry") && program(l - 2) == b"helm");
+    // Between `login` and the flag: options and their values, and at most one other
+    // word (the registry: `docker login ghcr.io -p X`).
+    let positional = (l + 1..n)
+        .filter(|&k| !words[k].starts_with(b"-") && !words[k - 1].starts_with(b"-"))
+        .count();
+    logs_in && positional <= 1
 }
 
 /// A program word split into its directory, its name (without `.exe`, any case, and a

@@ -29,6 +29,14 @@ impl<E: Emit> Scanner<'_, '_, E> {
                 return end;
             }
         }
+        // A Telegram bot's token (`123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw`): the bot's
+        // id, `:` and 35 bytes of base64url.
+        if d0 == i && after == Some(b':') && (i == 0 || !is_word_byte(b[i - 1])) {
+            if let Some(te) = telegram_token_end(b, i) {
+                self.put(i, te, Hit::Secret("secret"));
+                return te;
+            }
+        }
         // An ISO 8583 data element by its number (`DE 52: …`, `<field id="35" value=…/>`).
         if d0 == i
             && (2..=3).contains(&(k - i))
@@ -637,6 +645,8 @@ pub(super) fn short_ascii_run(b: &[u8], i: usize, limit: usize) -> Option<usize>
                 }
             }
             b'\n' => line_break = true,
+            // A separator written as an escape ([`card_separator`]): the full parse reads it.
+            b'%' | b'\\' if card_separator(&b[k..]) > 0 => return None,
             b' ' | b'-' | b'(' | b')' | b'.' | b'+' | b'=' | b'D' | b'd' | b'/' | b'|' | b','
             | b';' | b'_' | b'\t' | b'^' | b'*' | b':' => {}
             0x80.. => return None,
@@ -1006,6 +1016,29 @@ pub(super) fn after_number_word(b: &[u8], i: usize) -> bool {
                 .any(|x| w.eq_ignore_ascii_case(x)))
 }
 
+/// The end of a Telegram bot's token at `i`: 6–10 digits (the bot's id), `:` and 30 to
+/// 40 bytes of base64url (35 in the tokens BotFather hands out, 34 in its documentation's
+/// example), not glued to more.
+pub(super) fn telegram_token_end(b: &[u8], i: usize) -> Option<usize> {
+    let k = i + b[i..]
+        .iter()
+        .take(11)
+        .take_while(|c| c.is_ascii_digit())
+        .count();
+    if !(6..=10).contains(&(k - i)) || b.get(k) != Some(&b':') {
+        return None;
+    }
+    let te = k
+        + 1
+        + b[k + 1..]
+            .iter()
+            .take(41)
+            .take_while(|&&c| is_b64url(c))
+            .count();
+    ((30..=40).contains(&(te - k - 1)) && !b.get(te).is_some_and(|&c| is_word_byte(c)))
+        .then_some(te)
+}
+
 /// Whether the digits at `i` follow an access log's request (`"GET / HTTP/1.1" 204`).
 pub(super) fn after_http_version(b: &[u8], i: usize) -> bool {
     let mut k = i;
@@ -1213,6 +1246,10 @@ pub(super) fn card_separator(r: &[u8]) -> usize {
             1
         }
         [0xc2, 0xa0, ..] => 2,
+        // A space URL-encoded (`4111%201111…`, as `encodeURIComponent` sends a number
+        // typed with spaces) or a no-break space escaped in JSON (`4111\u00a01111…`).
+        [b'%', b'2', b'0', ..] => 3,
+        [b'\\', b'u', b'0', b'0', b'a' | b'A', b'0', ..] => 6,
         // U+2007, U+2009, U+200B, U+2010–U+2014, U+202F.
         [0xe2, 0x80, 0x87 | 0x89 | 0x8b | 0x90..=0x94 | 0xaf, ..] => 3,
         // U+2212 minus; U+3000; full-width hyphen-minus and full stop.
@@ -1330,6 +1367,16 @@ pub(crate) fn luhn_digits(digits: impl DoubleEndedIterator<Item = u32>) -> bool 
 
 /// Writes the first 6 and last 4 of the decimal digits in `text`, `*` between.
 pub(crate) fn write_card(text: &str, out: &mut String) {
+    // Separators written as escapes ([`card_separator`]): their digits are no card's.
+    if text.contains(['%', '\\']) {
+        let plain = text
+            .replace("%20", " ")
+            .replace("\\u00a0", " ")
+            .replace("\\u00A0", " ");
+        if plain.len() < text.len() {
+            return write_card(&plain, out);
+        }
+    }
     if text.len() <= 32 && text.is_ascii() {
         // The digits into a stack buffer (one pass), masked in place: one append.
         let mut d = [b'*'; 32];

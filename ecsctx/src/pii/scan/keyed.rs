@@ -295,11 +295,25 @@ impl<E: Emit> Scanner<'_, '_, E> {
                 }
             }
         }
-        // `card verification value: 123`, `CVV2 code 123`: one more key word.
+        // `card verification value: 123`, `CVV2 code 123`: one more key word; `"password"
+        // value "x"`, `"password" with value "x"` (a validation error's message: the
+        // quoted value after it is the key's).
+        let mut named_value = false;
         if spaces > 0 {
-            let mut k = j;
-            while k < n && k - j < 8 && b[k].is_ascii_alphabetic() {
-                k += 1;
+            let word_at = |j: usize| {
+                let mut k = j;
+                while k < n && k - j < 8 && b[k].is_ascii_alphabetic() {
+                    k += 1;
+                }
+                k
+            };
+            let mut k = word_at(j);
+            if quoted && s[j..k].eq_ignore_ascii_case("with") && b.get(k) == Some(&b' ') {
+                let k2 = word_at(k + 1);
+                if s[k + 1..k2].eq_ignore_ascii_case("value") {
+                    j = k + 1;
+                    k = k2;
+                }
             }
             let w = &s[j..k];
             if ["value", "number", "code", "no", "num"]
@@ -307,6 +321,7 @@ impl<E: Emit> Scanner<'_, '_, E> {
                 .any(|x| w.eq_ignore_ascii_case(x))
                 && !b.get(k).is_some_and(|c| c.is_ascii_alphanumeric())
             {
+                named_value = quoted && w.eq_ignore_ascii_case("value");
                 j = k;
                 spaces = ws(&mut j);
             }
@@ -397,7 +412,9 @@ impl<E: Emit> Scanner<'_, '_, E> {
                 while j < n && j - ke < 16 && matches!(b[j], b'\n' | b'\r' | b' ' | b'\t') {
                     j += 1;
                 }
-            } else if (spaces == 0 && !is_word && b.get(j) != Some(&b'(')) || quoted {
+            } else if (spaces == 0 && !is_word && b.get(j) != Some(&b'('))
+                || (quoted && !(named_value && matches!(b.get(j), Some(b'"' | b'\''))))
+            {
                 return None;
             }
             if b.get(j) == Some(&b'(') {
@@ -457,7 +474,10 @@ impl<E: Emit> Scanner<'_, '_, E> {
                     // not a date, `password was 2023-05-01`, or a count, `password is 2048
                     // bits`.)
                     let pin = is_word.then(|| digit_password_end(b, vs, 4)).flatten();
-                    if otp && number(4, 8) {
+                    if let Some(te) = telegram_token_end(b, vs) {
+                        // (`bot token 123456789:AAH…`: the id and its secret half.)
+                        (true, te)
+                    } else if otp && number(4, 8) {
                         (true, vs + lead_digits)
                     } else if let Some(pe) = pin {
                         (true, pe)
@@ -480,6 +500,17 @@ impl<E: Emit> Scanner<'_, '_, E> {
             return (ok && end > vs).then_some((vs, end, end));
         }
         j += sep;
+        // Spring's `on field 'password': rejected value [Hunter2!]`: the value in the
+        // brackets.
+        if quoted {
+            let mut k = j;
+            ws(&mut k);
+            if b[k..].starts_with(b"rejected value [") {
+                let vs = k + 16;
+                let end = vs + b[vs..].iter().take(PROBE).position(|&c| c == b']')?;
+                return nonempty(vs, end, s);
+            }
+        }
         // A value on the next line only when that line is not a key of its own
         // (`password:\n  hunter2`, not `secrets:\n  db_password: x`).
         ws(&mut j);
@@ -515,10 +546,14 @@ impl<E: Emit> Scanner<'_, '_, E> {
         // `Some(Cvc("739"))`), a YAML tag (`!secret x`), Python's byte and unicode strings
         // (`b'x'`).
         let mut k = j;
-        while k < n && k - j < 24 && b[k].is_ascii_alphabetic() {
+        while k < n && k - j < 24 && (b[k].is_ascii_alphanumeric() || b[k] == b'_') {
             k += 1;
         }
-        if k > j && b.get(k) == Some(&b'(') && b[j].is_ascii_uppercase() {
+        // (And a function called on the value: `crypt('x', gen_salt('bf'))`, `md5('x')`.)
+        let call = k > j
+            && b.get(k) == Some(&b'(')
+            && (b[j].is_ascii_uppercase() || matches!(b.get(k + 1), Some(b'\'' | b'"')));
+        if call {
             for _ in 0..4 {
                 j = k + 1;
                 // `{:#?}` puts the inner value on its own line.

@@ -82,6 +82,13 @@ impl<E: Emit> Scanner<'_, '_, E> {
                 return end;
             }
         }
+        // clap's `invalid value 'X' for '--password <PASSWORD>'`: the value before the
+        // flag's usage.
+        if i >= 3 && &b[i - 3..i] == b"'--" {
+            if let Some(end) = self.invalid_flag_value(i, e) {
+                return end;
+            }
+        }
         // A command line's password flag (`mysql -pS3cret`, `sshpass -p S3cret`).
         if i >= 2
             && b[i - 1] == b'-'
@@ -262,6 +269,29 @@ impl<E: Emit> Scanner<'_, '_, E> {
         self.scan_name(i + n, vs);
         self.put(vs, ve, Hit::Keyed(Class::Secret));
         Some(resume)
+    }
+
+    /// The value clap's error names before the usage of a sensitive flag whose name is
+    /// `i..e` (`error: invalid value 'Hunter2!' for '--password <PASSWORD>': …`): masked
+    /// as the flag's key; where to go on (past the usage's closing quote).
+    #[inline(never)]
+    pub(super) fn invalid_flag_value(&mut self, i: usize, e: usize) -> Option<usize> {
+        let b = self.b;
+        let before = &b[..i - 3];
+        if !before.ends_with(b"' for ") {
+            return None;
+        }
+        let ve = before.len() - 6;
+        let opening = find_back(&b[..ve], b"value '", PROBE)?;
+        let vs = opening + 7;
+        let class = self.e.key_class(&self.s[i..e]);
+        if !class.is_protected() || vs < self.last || vs >= ve {
+            return None;
+        }
+        // The usage's end: its closing quote (`'--password <PASSWORD>'`).
+        let end = e + b[e..].iter().take(64).position(|&c| c == b'\'')? + 1;
+        self.put(vs, ve, Hit::Keyed(class));
+        Some(end)
     }
 
     /// A CVV (`cvv`: 3–4 digits) or a PIN (4–12 digits, or a 16-digit hex PIN block)
@@ -870,6 +900,9 @@ impl<E: Emit> Scanner<'_, '_, E> {
         {
             end += 1;
         }
+        if let Some(e) = self.webhook_secret(a, end) {
+            return e;
+        }
         let Some(at) = b[a..end].iter().rposition(|&c| c == b'@').map(|p| a + p) else {
             return a;
         };
@@ -888,6 +921,47 @@ impl<E: Emit> Scanner<'_, '_, E> {
             None => self.put(a, at, Hit::Secret("secret")),
         }
         at + 1
+    }
+
+    /// The secret in the path of a chat service's webhook or bot URL whose host is
+    /// `a..host_end`: Slack's `hooks.slack.com/services/T…/B…/<secret>` (the path
+    /// after `services/`), Telegram's `api.telegram.org/bot<token>/…`, Discord's
+    /// `discord.com/api/webhooks/<id>/<token>`. Where to go on, when masked.
+    pub(super) fn webhook_secret(&mut self, a: usize, host_end: usize) -> Option<usize> {
+        let b = self.b;
+        let host = &b[a..host_end];
+        let path = &b[host_end..];
+        let prefix: &[u8] = if host.eq_ignore_ascii_case(b"hooks.slack.com") {
+            b"/services/"
+        } else if host.eq_ignore_ascii_case(b"api.telegram.org") {
+            b"/bot"
+        } else if host.eq_ignore_ascii_case(b"discord.com")
+            || host.eq_ignore_ascii_case(b"discordapp.com")
+        {
+            b"/api/webhooks/"
+        } else {
+            return None;
+        };
+        if !path.starts_with(prefix) || a < self.last {
+            return None;
+        }
+        let mut vs = host_end + prefix.len();
+        // Discord: past the webhook's id.
+        if prefix == b"/api/webhooks/" {
+            vs += b[vs..].iter().take(32).position(|&c| c == b'/')? + 1;
+        }
+        let stop = |c: u8| {
+            matches!(
+                c,
+                b'?' | b'#' | b' ' | b'\t' | b'\n' | b'\r' | b'"' | b'\'' | b'<' | b'>'
+            ) || (prefix != b"/services/" && c == b'/')
+        };
+        let ve = run_end(b, vs, PROBE, stop);
+        if ve == vs {
+            return None;
+        }
+        self.put(vs, ve, Hit::Secret("secret"));
+        Some(ve)
     }
 
     /// A PEM private key block, replaced whole.
@@ -944,7 +1018,7 @@ pub(super) fn split_pin_block(b: &[u8], vs: usize, size: usize) -> Option<usize>
 
 /// The words that may stand between a CVV's or PIN's key and its number (`cvv no. 576`,
 /// `the pin was 1234`), and whether each names a code (`verification code 374`).
-const FILLERS: [(&str, bool); 12] = [
+const FILLERS: [(&str, bool); 22] = [
     ("no", true),
     ("nr", true),
     ("num", true),
@@ -952,6 +1026,17 @@ const FILLERS: [(&str, bool); 12] = [
     ("code", true),
     ("value", true),
     ("val", true),
+    ("digits", true),
+    // What happened to it (`CVV entered: 123`, `PIN changed to 1234`, `pin set to 1234`).
+    ("entered", false),
+    ("provided", false),
+    ("received", false),
+    ("typed", false),
+    ("set", false),
+    ("changed", false),
+    ("reset", false),
+    ("updated", false),
+    ("to", false),
     ("of", false),
     ("is", false),
     ("was", false),
