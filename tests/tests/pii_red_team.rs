@@ -486,6 +486,16 @@ const FORMS: &[(&str, &str)] = &[
         "https://discord.com/api/webhooks/123456789012345678/abcDEF_ghiJKL-mnoPQRstuVWXyz0123",
         "abcDEF_ghiJKL-mnoPQRstuVWXyz0123",
     ),
+    // The CVV and the PIN in French, Portuguese, Japanese, Chinese and Russian.
+    ("Cryptogramme visuel: 739", "739"),
+    ("Código de segurança: 739", "739"),
+    ("暗証番号：8674", "8674"),
+    ("セキュリティコード：739", "739"),
+    ("CVV码:739", "739"),
+    ("PIN码：8674", "8674"),
+    ("安全码：739", "739"),
+    ("PIN-код: 8674", "8674"),
+    ("Код безопасности: 739", "739"),
     // A password that starts with `$` is no variable's name.
     ("password: $ecretPass1", "$ecretPass1"),
     // UATP's cards start with `1` and have 15 digits.
@@ -792,6 +802,7 @@ fn look_alikes_are_kept() {
         "pin reset to default",
         "q=a%201234%20b",
         "https://slack.com/api/chat.postMessage",
+        "le cryptogramme est vérifié",
     ];
     let lines = capture(|| {
         for c in clean {

@@ -403,6 +403,20 @@ pub(crate) const FOREIGN_KEYS: &[(&str, Class)] = &[
     ("Kartenprüfnummer", Class::Cvv),
     ("Prüfnummer", Class::Cvv),
     ("Prüfziffer", Class::Cvv),
+    // Portuguese, Japanese, Chinese and Russian names of the CVV and the PIN.
+    ("código de segurança", Class::Cvv),
+    ("Código de segurança", Class::Cvv),
+    ("セキュリティコード", Class::Cvv),
+    ("暗証番号", Class::Sad),
+    ("安全码", Class::Cvv),
+    ("CVV码", Class::Cvv),
+    ("CVC码", Class::Cvv),
+    ("PIN码", Class::Sad),
+    ("Код безопасности", Class::Cvv),
+    ("код безопасности", Class::Cvv),
+    ("PIN-код", Class::Sad),
+    ("ПИН-код", Class::Sad),
+    ("пин-код", Class::Sad),
 ];
 
 /// Keys that hold a dot by nature (Express's session cookie, `connect.sid`), as the part

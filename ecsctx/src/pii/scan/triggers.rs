@@ -176,6 +176,7 @@ pub(super) static TRIGGER_FIRST: [u32; 13] = {
     t[11] |= 1; // a
     t[12] |= 1 << (b's' - b'a');
     t[12] |= 1 << (b'v' - b'a');
+    t[12] |= 1 << (b'c' - b'a');
     t
 };
 
@@ -223,6 +224,8 @@ pub(super) fn triggers(b: &[u8], i: usize, e: usize) -> u8 {
         12 if b[i..e].eq_ignore_ascii_case(b"securitycode") => PROSE | CVV_WORD,
         // `verification code 374`, `card verification: 374`.
         12 if b[i..e].eq_ignore_ascii_case(b"verification") => CVV_WORD,
+        // French's name of the CVV (`Cryptogramme visuel : 123`).
+        12 if b[i..e].eq_ignore_ascii_case(b"cryptogramme") => CVV_WORD,
         _ => 0,
     }
 }

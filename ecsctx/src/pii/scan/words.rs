@@ -1018,7 +1018,9 @@ pub(super) fn split_pin_block(b: &[u8], vs: usize, size: usize) -> Option<usize>
 
 /// The words that may stand between a CVV's or PIN's key and its number (`cvv no. 576`,
 /// `the pin was 1234`), and whether each names a code (`verification code 374`).
-const FILLERS: [(&str, bool); 22] = [
+const FILLERS: [(&str, bool); 23] = [
+    // French's `cryptogramme visuel`.
+    ("visuel", true),
     ("no", true),
     ("nr", true),
     ("num", true),
