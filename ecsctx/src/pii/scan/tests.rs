@@ -27,6 +27,16 @@ const ALL: Opts = Opts {
     financial: true,
 };
 
+/// A repeatable source of draws below `n` (xorshift from `seed`).
+fn draws(mut seed: u64) -> impl FnMut(usize) -> usize {
+    move |n: usize| {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        (seed % n as u64) as usize
+    }
+}
+
 fn m(s: &str) -> String {
     let mut out = String::new();
     if scan(s, ALL, &Tags, &mut out) {
@@ -125,13 +135,7 @@ fn every_plain_token_is_clean_for_the_whole_scanner() {
         "f2c91",
         "8f2c91",
     ];
-    let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
-    let mut next = |n: usize| {
-        seed ^= seed << 13;
-        seed ^= seed >> 7;
-        seed ^= seed << 17;
-        (seed % n as u64) as usize
-    };
+    let mut next = draws(0x9e37_79b9_7f4a_7c15);
     let (mut passed, mut tried) = (0, 0);
     let check = |t: &str, passed: &mut usize| {
         let (mut fast, mut all) = (String::new(), String::new());
@@ -1190,13 +1194,7 @@ fn words_of_prose_are_passed_over_as_the_word_rules_settle_them() {
         "パスワード",
         "\u{a0}",
     ];
-    let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
-    let mut next = |n: usize| {
-        seed ^= seed << 13;
-        seed ^= seed >> 7;
-        seed ^= seed << 17;
-        (seed % n as u64) as usize
-    };
+    let mut next = draws(0x2545_f491_4f6c_dd1d);
     let mut differ = 0;
     for _ in 0..200_000 {
         let mut t = String::new();
