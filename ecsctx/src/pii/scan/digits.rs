@@ -1258,6 +1258,22 @@ pub(super) fn card_separator(r: &[u8]) -> usize {
     }
 }
 
+/// [`write_card`] for a number whose separators are written as escapes (`%20`,
+/// `\\u00a0`: [`card_separator`]): their digits are no card's.
+#[cold]
+fn write_escaped_card(text: &str, out: &mut String) {
+    let plain = text
+        .replace("%20", " ")
+        .replace("\\u00a0", " ")
+        .replace("\\u00A0", " ");
+    if plain.len() < text.len() {
+        write_card(&plain, out);
+    } else {
+        // (A `%` or `\\` that escapes nothing.)
+        write_digits(text, out);
+    }
+}
+
 /// The first four digits of the run `g` (0 for those it lacks).
 pub(super) fn first_four(s: &str, g: &[Group]) -> [u32; 4] {
     let mut d = [0u32; 4];
@@ -1367,31 +1383,35 @@ pub(crate) fn luhn_digits(digits: impl DoubleEndedIterator<Item = u32>) -> bool 
 
 /// Writes the first 6 and last 4 of the decimal digits in `text`, `*` between.
 pub(crate) fn write_card(text: &str, out: &mut String) {
-    // Separators written as escapes ([`card_separator`]): their digits are no card's.
-    if text.contains(['%', '\\']) {
-        let plain = text
-            .replace("%20", " ")
-            .replace("\\u00a0", " ")
-            .replace("\\u00A0", " ");
-        if plain.len() < text.len() {
-            return write_card(&plain, out);
-        }
-    }
     if text.len() <= 32 && text.is_ascii() {
         // The digits into a stack buffer (one pass), masked in place: one append.
         let mut d = [b'*'; 32];
         let mut n = 0;
+        let mut escape = false;
         for &c in text.as_bytes() {
             // Written whatever the byte, kept only when a digit (no branch per byte);
             // `n` stays below 32, as the text is at most 32 bytes.
             d[n & 31] = c;
             n += usize::from(c.is_ascii_digit());
+            escape |= c == b'%' || c == b'\\';
+        }
+        if escape {
+            return write_escaped_card(text, out);
         }
         d[6.min(n)..n.saturating_sub(4).max(6.min(n))].fill(b'*');
         // ASCII digits and `*` only: always UTF-8.
         out.push_str(std::str::from_utf8(&d[..n]).unwrap_or_default());
         return;
     }
+    if text.contains(['%', '\\']) {
+        return write_escaped_card(text, out);
+    }
+    write_digits(text, out);
+}
+
+/// The digits of `text` (any script's, as ASCII), all but the first 6 and the last 4
+/// written as `*`.
+fn write_digits(text: &str, out: &mut String) {
     let n = text.chars().filter(|&c| is_decimal_digit(c)).count();
     for (k, d) in text
         .chars()

@@ -1227,3 +1227,12 @@ fn values_after_a_leading_parenthesis() {
         assert_eq!(m(t), t);
     }
 }
+
+/// A card number whose groups are joined by escaped spaces is written as its digits,
+/// first 6 and last 4: the escapes' digits are not the card's.
+#[test]
+fn a_card_with_escaped_spaces() {
+    assert_eq!(m("q=4111%201111%201111%201111"), "q=411111******1111");
+    assert_eq!(m(r"4111\u00a01111\u00a01111\u00a01111"), "411111******1111");
+    assert_eq!(m("q=a%201234%20b"), "q=a%201234%20b");
+}
