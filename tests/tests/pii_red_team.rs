@@ -496,6 +496,11 @@ const FORMS: &[(&str, &str)] = &[
     ("安全码：739", "739"),
     ("PIN-код: 8674", "8674"),
     ("Код безопасности: 739", "739"),
+    // A JDBC URL's properties are no userinfo: the password whole.
+    (
+        "jdbc:sqlserver://db:1433;databaseName=pay;user=sa;password=Vf9R@k2qq;",
+        "k2qq",
+    ),
     // A password that starts with `$` is no variable's name.
     ("password: $ecretPass1", "$ecretPass1"),
     // UATP's cards start with `1` and have 15 digits.
@@ -803,6 +808,7 @@ fn look_alikes_are_kept() {
         "q=a%201234%20b",
         "https://slack.com/api/chat.postMessage",
         "le cryptogramme est vérifié",
+        "connecting with dbname=pay databaseName=pay",
     ];
     let lines = capture(|| {
         for c in clean {

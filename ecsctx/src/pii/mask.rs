@@ -34,7 +34,18 @@ const SENSITIVE: &[&str] = &[
     "udf",
 ];
 
-/// Keys (case-insensitive, whole key) that contain a sensitive substring but are not personal.
+/// Whether two keys are the same once case and `_`, `-` and spaces are set aside.
+fn eq_compact(a: &str, b: &str) -> bool {
+    fn letters(s: &str) -> impl Iterator<Item = u8> + '_ {
+        s.bytes()
+            .filter(|c| !matches!(c, b'_' | b'-' | b' '))
+            .map(|c| c.to_ascii_lowercase())
+    }
+    letters(a).eq(letters(b))
+}
+
+/// Keys (case-insensitive, whole key, `_`, `-` and spaces set aside) that contain a
+/// sensitive substring but are not personal.
 const SAFE: &[&str] = &[
     "gateway_name",
     "vendor_name",
@@ -777,7 +788,8 @@ impl PiiMasker {
     }
 
     fn is_safe(&self, key: &str) -> bool {
-        SAFE.iter().any(|s| key.eq_ignore_ascii_case(s))
+        // (As keys are matched: `databaseName` = `database_name` = `database-name`.)
+        SAFE.iter().any(|s| eq_compact(key, s))
             || self.extra_safe.iter().any(|s| key.eq_ignore_ascii_case(s))
     }
 

@@ -906,7 +906,9 @@ impl<E: Emit> Scanner<'_, '_, E> {
         let Some(at) = b[a..end].iter().rposition(|&c| c == b'@').map(|p| a + p) else {
             return a;
         };
-        if at == a || a < self.last {
+        // (A JDBC URL's properties after the host, `jdbc:sqlserver://db:1433;user=sa;
+        // password=P@ss;`, are no userinfo: their keyed forms are read as text.)
+        if at == a || a < self.last || b[a..at].contains(&b';') {
             return a;
         }
         match b[a..at].iter().position(|&c| c == b':').map(|p| a + p) {
