@@ -67,12 +67,13 @@ pub(super) fn looks_like_credential(v: &[u8]) -> bool {
 /// key ids, GitHub, GitLab, Slack, Google API and npm tokens.
 pub(super) fn is_known_secret(w: &str) -> bool {
     let b = w.as_bytes();
-    // (Most words start with a byte no published prefix starts with.)
-    if !b.first().is_some_and(|&c| KNOWN_FIRST[c as usize]) {
-        return false;
-    }
-    KNOWN.iter().any(|&(prefix, rest)| {
-        w.starts_with(prefix)
+    // Only the prefixes that start with its first byte are tried (most words start with
+    // a byte no published prefix starts with).
+    let mut entries = b.first().map_or(0, |&c| KNOWN_BY_FIRST[c as usize]);
+    while entries != 0 {
+        let (prefix, rest) = KNOWN[entries.trailing_zeros() as usize];
+        entries &= entries - 1;
+        let known = w.starts_with(prefix)
             && match rest {
                 Rest::Token { from, min } => {
                     b.len() >= from + min
@@ -92,8 +93,12 @@ pub(super) fn is_known_secret(w: &str) -> bool {
                             .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
                 }
                 Rest::Len(len) => b.len() == len,
-            }
-    })
+            };
+        if known {
+            return true;
+        }
+    }
+    false
 }
 
 /// What follows a published prefix ([`KNOWN`]).
@@ -155,12 +160,14 @@ pub(super) const KNOWN: &[(&str, Rest)] = {
     ]
 };
 
-/// The first bytes of [`KNOWN`]'s prefixes.
-pub(super) static KNOWN_FIRST: [bool; 256] = {
-    let mut t = [false; 256];
+/// By first byte, the entries of [`KNOWN`] whose prefix starts with it (bit `i`: entry
+/// `i`): most words start with a byte no published prefix starts with.
+pub(super) static KNOWN_BY_FIRST: [u64; 256] = {
+    assert!(KNOWN.len() <= 64, "KNOWN_BY_FIRST holds 64 entries");
+    let mut t = [0u64; 256];
     let mut i = 0;
     while i < KNOWN.len() {
-        t[KNOWN[i].0.as_bytes()[0] as usize] = true;
+        t[KNOWN[i].0.as_bytes()[0] as usize] |= 1 << i;
         i += 1;
     }
     t
