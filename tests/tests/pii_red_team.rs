@@ -496,6 +496,20 @@ const FORMS: &[(&str, &str)] = &[
     ("安全码：739", "739"),
     ("PIN-код: 8674", "8674"),
     ("Код безопасности: 739", "739"),
+    // A statement's bind list (Diesel's `debug_query`, drivers' `params`/`args`): each
+    // value as its parameter's column.
+    (
+        r#"INSERT INTO "users" ("email", "password") VALUES ($1, $2) -- binds: ["bob@x.com", "Vf9Rk2qq!"]"#,
+        "Vf9Rk2qq!",
+    ),
+    (
+        "Query: INSERT INTO users (email, password) VALUES (?, ?) params: [bob@x.com, Vf9Rk2qq!]",
+        "Vf9Rk2qq!",
+    ),
+    (
+        r#"INSERT INTO users (email, password) VALUES ($1, $2); args=["bob@x.com","Vf9Rk2qq!"]"#,
+        "Vf9Rk2qq!",
+    ),
     // A JDBC URL's properties are no userinfo: the password whole.
     (
         "jdbc:sqlserver://db:1433;databaseName=pay;user=sa;password=Vf9R@k2qq;",
@@ -809,6 +823,8 @@ fn look_alikes_are_kept() {
         "https://slack.com/api/chat.postMessage",
         "le cryptogramme est vérifié",
         "connecting with dbname=pay databaseName=pay",
+        r#"INSERT INTO t (id, note) VALUES ($1, $2) -- binds: [1, "hello"]"#,
+        r#"SELECT * FROM users WHERE ("email", "password") IS NOT NULL"#,
     ];
     let lines = capture(|| {
         for c in clean {

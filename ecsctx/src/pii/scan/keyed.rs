@@ -383,7 +383,10 @@ impl<E: Emit> Scanner<'_, '_, E> {
             }
             // `("cvv", "123")`, `[('password', 'x')]`: a pair in a tuple's repr (not a
             // list of names: `["cvv","pan","expiry"]`).
-            Some(b',') if quoted && is_pair_value(rest) => (1, true, false),
+            // (Not a list of column names: `("email", "password") VALUES …`.)
+            Some(b',') if quoted && is_pair_value(rest) && !self.pair_value_is_key(rest) => {
+                (1, true, false)
+            }
             _ => (0, false, false),
         };
         if is_word && sep != 0 && b[j] != b':' {
@@ -783,6 +786,20 @@ impl<E: Emit> Scanner<'_, '_, E> {
             return Some((vs, full, full));
         }
         Some(taken)
+    }
+}
+
+impl<E: Emit> Scanner<'_, '_, E> {
+    /// Whether the second item of the pair at `rest` ([`is_pair_value`]) is itself a key
+    /// the masker knows (`("email", "password")`: a list of names).
+    fn pair_value_is_key(&self, rest: &[u8]) -> bool {
+        let Some(p) = rest[1..].iter().position(|&c| c != b' ') else {
+            return false;
+        };
+        let (q, vs) = (rest[1 + p], 2 + p);
+        let len = rest[vs..].iter().take(64).position(|&c| c == q);
+        len.and_then(|len| std::str::from_utf8(&rest[vs..vs + len]).ok())
+            .is_some_and(|v| self.e.key_class(v) != Class::None)
     }
 }
 

@@ -53,6 +53,10 @@ impl<E: Emit> Scanner<'_, '_, E> {
         let mut k = e;
         let mut end = None;
         let mut masked = false;
+        // The class of the value each bind parameter stands for (`$2` or the second `?`
+        // under `password`): a bind list after the statement is read by it.
+        let mut binds = [Class::None; 32];
+        let mut next_bind = 0;
         loop {
             while k < b.len() && matches!(b[k], b' ' | b'\t' | b'\n' | b'\r') {
                 k += 1;
@@ -108,6 +112,17 @@ impl<E: Emit> Scanner<'_, '_, E> {
                         || b[vs..ve].eq_ignore_ascii_case(b"default")
                         || b[vs..ve].contains(&b'('));
                 let call = bare && b[vs..ve].contains(&b'(');
+                if bare && matches!(b.get(vs), Some(b'?' | b'$')) {
+                    let number = std::str::from_utf8(&b[vs + 1..ve]).ok();
+                    let index = match number.and_then(|d| d.parse::<usize>().ok()) {
+                        Some(d) => d.checked_sub(1),
+                        None => Some(next_bind),
+                    };
+                    if let Some(slot) = index.and_then(|x| binds.get_mut(x)) {
+                        *slot = class;
+                    }
+                    next_bind += 1;
+                }
                 if class != Class::None && call && vs >= self.last {
                     // A call's string arguments are the column's value, hashed or
                     // encrypted by the database (`crypt('pw', gen_salt('bf'))`,
@@ -163,12 +178,76 @@ impl<E: Emit> Scanner<'_, '_, E> {
             }
             k += 1;
         }
+        // A bind list after the statement (Diesel's `-- binds: [...]`, `params: [...]`,
+        // `args=[...]`): each value masked as its parameter's column.
+        if let Some(k) = end.filter(|_| binds.iter().any(|&c| c != Class::None)) {
+            if let Some(list_end) = self.bind_list(k, &binds) {
+                end = Some(list_end);
+                masked = true;
+            }
+        }
         // What follows the last masked value in the rows is text too.
         let end = end.filter(|_| masked)?;
         if self.last < end {
             self.scan_part(self.last.max(e), end);
         }
         Some(end)
+    }
+}
+
+impl<E: Emit> Scanner<'_, '_, E> {
+    /// The values of a bind list that follows a statement ending at `from` (within a few
+    /// bytes: `-- binds: ["a", "b"]`, `params: [a, b]`, `args=["a","b"]`), each masked
+    /// as the class `binds` gives its position; the list's end when one was masked.
+    fn bind_list(&mut self, from: usize, binds: &[Class; 32]) -> Option<usize> {
+        let b = self.b;
+        let window = &b[from..b.len().min(from + 48)];
+        let open = [
+            &b"binds: ["[..],
+            b"params: [",
+            b"args=[",
+            b"args: [",
+            b"parameters: [",
+        ]
+        .iter()
+        .find_map(|m| find(window, 0, m).map(|p| from + p + m.len()))?;
+        let mut k = open;
+        let mut masked = false;
+        for &class in binds.iter() {
+            while b.get(k) == Some(&b' ') {
+                k += 1;
+            }
+            let (vs, ve, next) = match b.get(k) {
+                Some(&q @ (b'"' | b'\'')) => {
+                    let len = b[k + 1..].iter().take(PROBE).position(|&c| c == q)?;
+                    (k + 1, k + 1 + len, k + 2 + len)
+                }
+                Some(_) => {
+                    let len = b[k..]
+                        .iter()
+                        .take(PROBE)
+                        .position(|&c| c == b',' || c == b']')?;
+                    let v = b[k..k + len].trim_ascii_end();
+                    (k, k + v.len(), k + len)
+                }
+                None => break,
+            };
+            if class != Class::None && ve > vs && vs >= self.last {
+                self.scan_part(self.last, vs);
+                self.put(vs, ve, Hit::Keyed(class));
+                masked = true;
+            }
+            k = next;
+            while b.get(k) == Some(&b' ') {
+                k += 1;
+            }
+            match b.get(k) {
+                Some(b',') => k += 1,
+                Some(b']') => return masked.then_some(k + 1),
+                _ => break,
+            }
+        }
+        masked.then_some(k)
     }
 }
 
