@@ -510,6 +510,22 @@ const FORMS: &[(&str, &str)] = &[
         r#"INSERT INTO users (email, password) VALUES ($1, $2); args=["bob@x.com","Vf9Rk2qq!"]"#,
         "Vf9Rk2qq!",
     ),
+    // More published token shapes; `pw` in prose; a tuple struct named as a credential.
+    (
+        "flutterwave FLWSECK-0123456789abcdef0123456789abcdef-X",
+        "0123456789abcdef0123456789abcdef",
+    ),
+    (
+        "brevo xkeysib-0123456789abcdef0123456789abcdef0123456789abcdef-AbCdEfGhIjKlMnOp",
+        "0123456789abcdef0123456789abcdef0123456789abcdef",
+    ),
+    (
+        "postman PMAK-0123456789abcdef01234567-0123456789abcdef0123456789abcdef01",
+        "0123456789abcdef01234567",
+    ),
+    ("runner glrt-AbCdEfGh1234567890xy", "AbCdEfGh1234567890xy"),
+    ("User bob logged in with pw Vf9Rk2qq!", "Vf9Rk2qq!"),
+    (r#"Credentials("bob", "Vf9Rk2qq!")"#, "Vf9Rk2qq!"),
     // A JDBC URL's properties are no userinfo: the password whole.
     (
         "jdbc:sqlserver://db:1433;databaseName=pay;user=sa;password=Vf9R@k2qq;",
@@ -825,6 +841,8 @@ fn look_alikes_are_kept() {
         "connecting with dbname=pay databaseName=pay",
         r#"INSERT INTO t (id, note) VALUES ($1, $2) -- binds: [1, "hello"]"#,
         r#"SELECT * FROM users WHERE ("email", "password") IS NOT NULL"#,
+        "the pw is weak",
+        "Credentials(None)",
     ];
     let lines = capture(|| {
         for c in clean {

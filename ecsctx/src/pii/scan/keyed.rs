@@ -421,6 +421,16 @@ impl<E: Emit> Scanner<'_, '_, E> {
                 return None;
             }
             if b.get(j) == Some(&b'(') {
+                // A tuple struct named as a credential, in `Debug`
+                // (`Credentials("bob", "Hunter2!")`, `BasicAuth("u", "p")`): all it holds.
+                // (A type's name starts with a capital; `gen_salt('bf')` is a call.)
+                if j == ke && class == Class::Secret && b[ks].is_ascii_uppercase() {
+                    let close = matching_close(b, j, b'(', b')')?;
+                    let inner = &s[j + 1..close];
+                    if inner.contains(['"', '\'']) && !is_masked(inner) && !is_placeholder(inner) {
+                        return nonempty(j + 1, close, s);
+                    }
+                }
                 j += 1;
             }
             // A placeholder in brackets (`SecretString([REDACTED])`): nothing to hide.

@@ -157,6 +157,14 @@ pub(super) const KNOWN: &[(&str, Rest)] = {
         ("hf_", Rest::Random { from: 3, min: 30 }),
         ("EAAC", Rest::Random { from: 4, min: 40 }),
         ("EAAG", Rest::Random { from: 4, min: 40 }),
+        // Flutterwave's secret keys, Brevo's API keys, Postman's API keys, age's secret
+        // keys, GitLab's runner tokens.
+        ("FLWSECK-", Rest::Token { from: 8, min: 20 }),
+        ("FLWSECK_TEST-", Rest::Token { from: 13, min: 20 }),
+        ("xkeysib-", Rest::Token { from: 8, min: 40 }),
+        ("PMAK-", Rest::Token { from: 5, min: 30 }),
+        ("AGE-SECRET-KEY-1", Rest::UpperDigits { len: 74 }),
+        ("glrt-", Rest::Token { from: 5, min: 20 }),
     ]
 };
 

@@ -42,7 +42,7 @@ pub(super) const fn pack(w: &[u8]) -> u64 {
 }
 
 /// The trigger words with their flags.
-pub(super) const TRIGGER_WORDS: [(&[u8], u8); 59] = [
+pub(super) const TRIGGER_WORDS: [(&[u8], u8); 60] = [
     (b"cvv", PROSE | TWO_WORD | CVV_WORD),
     (b"cvc", PROSE | TWO_WORD | CVV_WORD),
     (b"cvv2", PROSE | TWO_WORD | CVV_WORD),
@@ -80,6 +80,7 @@ pub(super) const TRIGGER_WORDS: [(&[u8], u8); 59] = [
     (b"secret", PROSE | TWO_WORD),
     (b"token", PROSE),
     (b"pwd", PROSE),
+    (b"pw", PROSE),
     (b"otp", PROSE),
     (b"passport", PROSE | TWO_WORD),
     (b"ssn", PROSE),
@@ -135,9 +136,9 @@ pub(super) static TRIGGERS: [(u64, u8); 128] = {
     t
 };
 
-/// Trigger words outside the hashed table, compared after it misses: no multiplier leaves
-/// 60 words a slot each. French's `mot de passe`; `echo` and `printf` before a pipe (`echo X
-/// | sudo -S …`).
+/// Trigger words outside the hashed table, compared after it misses (the table's
+/// multiplier was chosen for the words in it). French's `mot de passe`; `echo` and
+/// `printf` before a pipe (`echo X | sudo -S …`).
 pub(super) const MORE_TRIGGER_WORDS: [(&[u8], u8); 3] =
     [(b"mot", TWO_WORD), (b"echo", USER), (b"printf", USER)];
 
