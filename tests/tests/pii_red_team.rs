@@ -526,6 +526,16 @@ const FORMS: &[(&str, &str)] = &[
     ("runner glrt-AbCdEfGh1234567890xy", "AbCdEfGh1234567890xy"),
     ("User bob logged in with pw Vf9Rk2qq!", "Vf9Rk2qq!"),
     (r#"Credentials("bob", "Vf9Rk2qq!")"#, "Vf9Rk2qq!"),
+    // A CVV after a card and its expiry with no CVV key before it: quoted fields, a
+    // struct's `Debug`, a month and a year apart, a spaced slash.
+    (
+        r#"Card { number: "4012888888881881", exp: "12/26", code: "739" }"#,
+        "739",
+    ),
+    (r#""4012888888881881","12/26","739""#, "739"),
+    ("4012888888881881;12;2026;739", "739"),
+    ("4012888888881881 exp 12/26 code 739", "739"),
+    ("4012 8888 8888 1881 / 12 / 26 / 739", "739"),
     // A JDBC URL's properties are no userinfo: the password whole.
     (
         "jdbc:sqlserver://db:1433;databaseName=pay;user=sa;password=Vf9R@k2qq;",

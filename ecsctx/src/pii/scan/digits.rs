@@ -541,14 +541,15 @@ impl<E: Emit> Scanner<'_, '_, E> {
     /// most an expiry. Returns where to go on.
     pub(super) fn cvv_after_card(&mut self, card_end: usize) -> usize {
         let b = self.b;
+        // (Quotes too: `"4111…","12/26","123"`, `number: "4111…", exp: "12/26"`.)
         let sep = |k: usize| {
             let mut j = k;
             while j < b.len()
                 && matches!(
                     b[j],
-                    b' ' | b'|' | b',' | b';' | b'/' | b'\t' | b':' | b'-' | b'='
+                    b' ' | b'|' | b',' | b';' | b'/' | b'\t' | b':' | b'-' | b'=' | b'"' | b'\''
                 )
-                && j - k < 3
+                && j - k < 4
             {
                 j += 1;
             }
@@ -587,13 +588,17 @@ impl<E: Emit> Scanner<'_, '_, E> {
                 j = sep(k);
             }
         }
-        // An optional expiry: MM/YY, MM/YYYY, MM|YY, or MMYY followed by the CVV.
+        // An optional expiry: MM/YY, MM/YYYY, MM|YY, a month and a year apart (`12;2026`,
+        // `12 / 26`), or MMYY followed by the CVV.
         let e = num(j);
+        let month = e - j == 2 && matches!(&b[j..e], [b'0', b'1'..=b'9'] | [b'1', b'0'..=b'2']);
         if e - j == 2 && matches!(b.get(e), Some(b'/' | b'|' | b'-')) {
             let e2 = num(e + 1);
             if matches!(e2 - e - 1, 2 | 4) {
                 j = sep(e2);
             }
+        } else if month && sep(e) > e && matches!(num(sep(e)) - sep(e), 2 | 4) {
+            j = sep(num(sep(e)));
         } else if e - j == 4 && matches!(&b[j..j + 2], [b'0', b'1'..=b'9'] | [b'1', b'0'..=b'2']) {
             // MMYY, when a 3–4 digit number that is not the start of another number follows.
             let after = sep(e);
@@ -605,6 +610,22 @@ impl<E: Emit> Scanner<'_, '_, E> {
             let more = k > e3 && b.get(k).is_some_and(u8::is_ascii_digit);
             if after > e && matches!(e3 - after, 3 | 4) && !more {
                 j = after;
+            }
+        }
+        // The CVV's key after the expiry (`… exp 12/26 code 123`, `…, code: "123"`).
+        if j > card_end {
+            let mut k = j;
+            while k < b.len() && b[k].is_ascii_alphanumeric() && k - j < 6 {
+                k += 1;
+            }
+            let w = &b[j..k];
+            if k > j
+                && ["code", "cvv", "cvc", "cvv2", "cvc2", "csc", "cid", "sec"]
+                    .iter()
+                    .any(|x| w.eq_ignore_ascii_case(x.as_bytes()))
+                && sep(k) > k
+            {
+                j = sep(k);
             }
         }
         let e = num(j);
