@@ -202,12 +202,21 @@ static TOKEN: [u8; 256] = {
 
 /// [`scan`] without its fast paths.
 fn scan_all(s: &str, opts: Opts, e: &impl Emit, out: &mut String) -> bool {
-    scan_with(s, opts, e, out, true)
+    #[cfg(test)]
+    return scan_with(s, opts, e, out, true);
+    #[cfg(not(test))]
+    scan_with(s, opts, e, out)
 }
 
-/// [`scan_all`], passing over words of prose in one loop (`skip_prose`) or reading each
-/// word with the word rules (to test that the two write the same).
-fn scan_with(s: &str, opts: Opts, e: &impl Emit, out: &mut String, skip_prose: bool) -> bool {
+/// [`scan_all`]; in tests, passing over words of prose in one loop (`skip_prose`) or
+/// reading each word with the word rules (to test that the two write the same).
+fn scan_with(
+    s: &str,
+    opts: Opts,
+    e: &impl Emit,
+    out: &mut String,
+    #[cfg(test)] skip_prose: bool,
+) -> bool {
     let mut sc = Scanner {
         s,
         b: s.as_bytes(),
@@ -217,6 +226,7 @@ fn scan_with(s: &str, opts: Opts, e: &impl Emit, out: &mut String, skip_prose: b
         e,
         o: opts,
         run_end: 0,
+        #[cfg(test)]
         skip_prose,
     };
     sc.run();
@@ -238,7 +248,9 @@ struct Scanner<'a, 'o, E> {
     /// The end of the last key run a word was read from: a word never starts inside it
     /// again (`a-a-a-…=x` is read once, not once per `a`).
     run_end: usize,
-    /// Whether [`Scanner::next_anchor`] passes over words of prose.
+    /// Whether [`Scanner::next_anchor`] passes over words of prose (always, but in the
+    /// test that compares it with the word rules).
+    #[cfg(test)]
     skip_prose: bool,
 }
 
@@ -317,7 +329,11 @@ impl<E: Emit> Scanner<'_, '_, E> {
         let n = self.b.len();
         let mut i = 0;
         while i < n {
-            if self.skip_prose {
+            #[cfg(test)]
+            let skip_prose = self.skip_prose;
+            #[cfg(not(test))]
+            let skip_prose = true;
+            if skip_prose {
                 i = self.next_anchor(i);
                 if i == n {
                     break;
