@@ -169,17 +169,32 @@ pub(super) static TRIGGER_FIRST: [u32; 13] = {
         t[w.len()] |= 1 << ((w[0] | 0x20) - b'a');
         k += 1;
     }
-    t[10] |= 1 << (b'p' - b'a');
-    t[10] |= 1 << (b'i' - b'a');
-    t[10] |= 1 << (b'w' - b'a');
-    t[10] |= 1 << (b'c' - b'a');
-    t[10] |= 1 << (b'g' - b'a');
-    t[11] |= 1; // a
-    t[12] |= 1 << (b's' - b'a');
-    t[12] |= 1 << (b'v' - b'a');
-    t[12] |= 1 << (b'c' - b'a');
+    let mut k = 0;
+    while k < LONG_TRIGGER_WORDS.len() {
+        let w = LONG_TRIGGER_WORDS[k].0;
+        t[w.len()] |= 1 << ((w[0] | 0x20) - b'a');
+        k += 1;
+    }
     t
 };
+
+/// Trigger words longer than a packed word (9 to 12 bytes), compared whole.
+pub(super) const LONG_TRIGGER_WORDS: [(&[u8], u8); 9] = [
+    // "Password" in English and other languages (`passphrase`, Dutch, Spanish, Danish).
+    (b"passphrase", PROSE),
+    (b"wachtwoord", PROSE),
+    (b"contrasena", PROSE),
+    (b"adgangskode", PROSE),
+    // German's PIN (`Ihre Geheimzahl 8674`).
+    (b"geheimzahl", PIN_WORD),
+    // SQL's `IDENTIFIED BY 'password'`.
+    (b"identified", SQL),
+    (b"securitycode", PROSE | CVV_WORD),
+    // `verification code 374`, `card verification: 374`.
+    (b"verification", CVV_WORD),
+    // French's name of the CVV (`Cryptogramme visuel : 123`).
+    (b"cryptogramme", CVV_WORD),
+];
 
 /// The trigger flags of the key word `b[i..e]` (0 for most words), case-insensitive.
 #[inline]
@@ -212,21 +227,9 @@ pub(super) fn triggers(b: &[u8], i: usize, e: usize) -> u8 {
                     .map_or(0, |&(_, f)| f)
             }
         }
-        10 if b[i..e].eq_ignore_ascii_case(b"passphrase")
-            || b[i..e].eq_ignore_ascii_case(b"wachtwoord")
-            || b[i..e].eq_ignore_ascii_case(b"contrasena") =>
-        {
-            PROSE
-        }
-        11 if b[i..e].eq_ignore_ascii_case(b"adgangskode") => PROSE,
-        // German's PIN (`Ihre Geheimzahl 8674`).
-        10 if b[i..e].eq_ignore_ascii_case(b"geheimzahl") => PIN_WORD,
-        10 if b[i..e].eq_ignore_ascii_case(b"identified") => SQL,
-        12 if b[i..e].eq_ignore_ascii_case(b"securitycode") => PROSE | CVV_WORD,
-        // `verification code 374`, `card verification: 374`.
-        12 if b[i..e].eq_ignore_ascii_case(b"verification") => CVV_WORD,
-        // French's name of the CVV (`Cryptogramme visuel : 123`).
-        12 if b[i..e].eq_ignore_ascii_case(b"cryptogramme") => CVV_WORD,
-        _ => 0,
+        _ => LONG_TRIGGER_WORDS
+            .iter()
+            .find(|(w, _)| b[i..e].eq_ignore_ascii_case(w))
+            .map_or(0, |&(_, f)| f),
     }
 }
