@@ -384,7 +384,12 @@ impl<E: Emit> Scanner<'_, '_, E> {
             // `("cvv", "123")`, `[('password', 'x')]`: a pair in a tuple's repr (not a
             // list of names: `["cvv","pan","expiry"]`).
             // (Not a list of column names: `("email", "password") VALUES …`.)
-            Some(b',') if quoted && is_pair_value(rest) && !self.pair_value_is_key(rest) => {
+            Some(b',')
+                if quoted
+                    && pair_value(rest).is_some_and(|v| {
+                        std::str::from_utf8(v).is_ok_and(|v| self.e.key_class(v) == Class::None)
+                    }) =>
+            {
                 (1, true, false)
             }
             _ => (0, false, false),
@@ -799,38 +804,21 @@ impl<E: Emit> Scanner<'_, '_, E> {
     }
 }
 
-impl<E: Emit> Scanner<'_, '_, E> {
-    /// Whether the second item of the pair at `rest` ([`is_pair_value`]) is itself a key
-    /// the masker knows (`("email", "password")`: a list of names).
-    fn pair_value_is_key(&self, rest: &[u8]) -> bool {
-        let Some(p) = rest[1..].iter().position(|&c| c != b' ') else {
-            return false;
-        };
-        let (q, vs) = (rest[1 + p], 2 + p);
-        let len = rest[vs..].iter().take(64).position(|&c| c == q);
-        len.and_then(|len| std::str::from_utf8(&rest[vs..vs + len]).ok())
-            .is_some_and(|v| self.e.key_class(v) != Class::None)
-    }
-}
-
-/// Whether `rest` (at the `,` after a quoted key) holds the second item of a pair: a
-/// quoted value, then the pair's end (`, "123")`, `, 'x')]`).
-pub(super) fn is_pair_value(rest: &[u8]) -> bool {
-    let Some(p) = rest[1..].iter().position(|&c| c != b' ') else {
-        return false;
-    };
+/// The second item of the pair whose `,` after a quoted key starts `rest` (`, "123")`,
+/// `, 'x')]`: a quoted value, then the pair's end): the value inside its quotes.
+pub(super) fn pair_value(rest: &[u8]) -> Option<&[u8]> {
+    let p = rest[1..].iter().position(|&c| c != b' ')?;
     let q = rest[1 + p];
     if q != b'"' && q != b'\'' {
-        return false;
+        return None;
     }
     let vs = 2 + p;
-    let Some(close) = rest[vs..].iter().take(PROBE).position(|&c| c == q) else {
-        return false;
-    };
+    let close = rest[vs..].iter().take(PROBE).position(|&c| c == q)?;
     matches!(
         rest[vs + close + 1..].iter().find(|&&c| c != b' '),
         Some(b')' | b']') | None
     )
+    .then_some(&rest[vs..vs + close])
 }
 
 /// Whether the word at `i` is inside an AWS ARN (`arn:aws:secretsmanager:…`).

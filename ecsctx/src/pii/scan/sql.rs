@@ -193,9 +193,7 @@ impl<E: Emit> Scanner<'_, '_, E> {
         }
         Some(end)
     }
-}
 
-impl<E: Emit> Scanner<'_, '_, E> {
     /// The values of a bind list that follows a statement ending at `from` (within a few
     /// bytes: `-- binds: ["a", "b"]`, `params: [a, b]`, `args=["a","b"]`), each masked
     /// as the class `binds` gives its position; the list's end when one was masked.
