@@ -34,18 +34,8 @@ const SENSITIVE: &[&str] = &[
     "udf",
 ];
 
-/// Whether two keys are the same once case and `_`, `-` and spaces are set aside.
-fn eq_compact(a: &str, b: &str) -> bool {
-    fn letters(s: &str) -> impl Iterator<Item = u8> + '_ {
-        s.bytes()
-            .filter(|c| !matches!(c, b'_' | b'-' | b' '))
-            .map(|c| c.to_ascii_lowercase())
-    }
-    letters(a).eq(letters(b))
-}
-
-/// Keys (case-insensitive, whole key, `_`, `-` and spaces set aside) that contain a
-/// sensitive substring but are not personal.
+/// Keys (whole keys, compared in their compact form as keys are classified: case and
+/// separators set aside) that contain a sensitive substring but are not personal.
 const SAFE: &[&str] = &[
     "gateway_name",
     "vendor_name",
@@ -789,7 +779,9 @@ impl PiiMasker {
 
     fn is_safe(&self, key: &str) -> bool {
         // (As keys are matched: `databaseName` = `database_name` = `database-name`.)
-        SAFE.iter().any(|s| eq_compact(key, s))
+        let k = keys::Compact::of(key);
+        SAFE.iter()
+            .any(|s| keys::Compact::of(s).as_bytes() == k.as_bytes())
             || self.extra_safe.iter().any(|s| key.eq_ignore_ascii_case(s))
     }
 
