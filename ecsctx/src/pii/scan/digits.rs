@@ -592,13 +592,15 @@ impl<E: Emit> Scanner<'_, '_, E> {
         // `12 / 26`), or MMYY followed by the CVV.
         let e = num(j);
         let month = e - j == 2 && matches!(&b[j..e], [b'0', b'1'..=b'9'] | [b'1', b'0'..=b'2']);
+        // (Where a year apart from the month would start, and end.)
+        let (ys, ye) = (sep(e), num(sep(e)));
         if e - j == 2 && matches!(b.get(e), Some(b'/' | b'|' | b'-')) {
             let e2 = num(e + 1);
             if matches!(e2 - e - 1, 2 | 4) {
                 j = sep(e2);
             }
-        } else if month && sep(e) > e && matches!(num(sep(e)) - sep(e), 2 | 4) {
-            j = sep(num(sep(e)));
+        } else if month && ys > e && matches!(ye - ys, 2 | 4) {
+            j = sep(ye);
         } else if e - j == 4 && matches!(&b[j..j + 2], [b'0', b'1'..=b'9'] | [b'1', b'0'..=b'2']) {
             // MMYY, when a 3–4 digit number that is not the start of another number follows.
             let after = sep(e);
@@ -620,9 +622,9 @@ impl<E: Emit> Scanner<'_, '_, E> {
             }
             let w = &b[j..k];
             if k > j
-                && ["code", "cvv", "cvc", "cvv2", "cvc2", "csc", "cid", "sec"]
-                    .iter()
-                    .any(|x| w.eq_ignore_ascii_case(x.as_bytes()))
+                && (triggers(b, j, k) & CVV_WORD != 0
+                    || w.eq_ignore_ascii_case(b"code")
+                    || w.eq_ignore_ascii_case(b"sec"))
                 && sep(k) > k
             {
                 j = sep(k);
@@ -1152,8 +1154,6 @@ pub(super) struct Run {
 }
 
 impl Run {
-    // Inlined into its one caller: built in place, not copied out (820 bytes).
-    #[inline(always)]
     fn parse(s: &str, start: usize) -> Run {
         let mut run = Run {
             groups: [Group::default(); MAX_GROUPS],
