@@ -1,4 +1,5 @@
-//! Words: what a word of text may start. A word of prose is settled inline
+//! Words: what a word of text may start. Most words of prose are passed over before
+//! they reach this module ([`Scanner::next_anchor`]); the others are settled inline
 //! ([`Scanner::word`]); a trigger word (`triggers.rs`), a word before a separator or a
 //! published token's shape goes on to the word rules: credential shapes (`shapes.rs`),
 //! command-line passwords (`commands.rs`), SQL (`sql.rs`), a CVV or PIN after its key,
@@ -933,30 +934,32 @@ impl<E: Emit> Scanner<'_, '_, E> {
         let b = self.b;
         let host = &b[a..host_end];
         let path = &b[host_end..];
-        let prefix: &[u8] = if host.eq_ignore_ascii_case(b"hooks.slack.com") {
-            b"/services/"
-        } else if host.eq_ignore_ascii_case(b"api.telegram.org") {
-            b"/bot"
-        } else if host.eq_ignore_ascii_case(b"discord.com")
-            || host.eq_ignore_ascii_case(b"discordapp.com")
-        {
-            b"/api/webhooks/"
-        } else {
-            return None;
-        };
+        // The path before the secret; whether an id comes first (Discord's); whether the
+        // secret is the rest of the path (Slack's `T…/B…/…`) or one segment.
+        let (prefix, id_first, whole_path): (&[u8], bool, bool) =
+            if host.eq_ignore_ascii_case(b"hooks.slack.com") {
+                (b"/services/", false, true)
+            } else if host.eq_ignore_ascii_case(b"api.telegram.org") {
+                (b"/bot", false, false)
+            } else if host.eq_ignore_ascii_case(b"discord.com")
+                || host.eq_ignore_ascii_case(b"discordapp.com")
+            {
+                (b"/api/webhooks/", true, false)
+            } else {
+                return None;
+            };
         if !path.starts_with(prefix) || a < self.last {
             return None;
         }
         let mut vs = host_end + prefix.len();
-        // Discord: past the webhook's id.
-        if prefix == b"/api/webhooks/" {
+        if id_first {
             vs += b[vs..].iter().take(32).position(|&c| c == b'/')? + 1;
         }
         let stop = |c: u8| {
             matches!(
                 c,
                 b'?' | b'#' | b' ' | b'\t' | b'\n' | b'\r' | b'"' | b'\'' | b'<' | b'>'
-            ) || (prefix != b"/services/" && c == b'/')
+            ) || (!whole_path && c == b'/')
         };
         let ve = run_end(b, vs, PROBE, stop);
         if ve == vs {
