@@ -646,6 +646,41 @@ const FORMS: &[(&str, &str)] = &[
         "SET PASSWORD FOR 'app'@'localhost' = PASSWORD('Xk9QwZ7p')",
         "Xk9QwZ7p",
     ),
+    // Long options after one dash (Java's keytool, PowerShell), per-program password
+    // flags, Oracle logins, PowerShell's plain-text secure strings, a key that starts
+    // with a digit, a Rails bind list.
+    (
+        "keytool -importkeystore -storepass Chang3it! -keypass S3cr3tK",
+        "S3cr3tK",
+    ),
+    (
+        "keytool -importkeystore -storepass Chang3it! -keypass S3cr3tK",
+        "Chang3it!",
+    ),
+    ("New-LocalUser -Name bob -Password \"Winter2024!\"", "Winter2024!"),
+    ("sqlcmd -S db01 -U sa -P \"Str0ng!Pass\" -Q \"select 1\"", "Str0ng!Pass"),
+    ("ldapsearch -x -D cn=admin,dc=ex -w AdminPa55 -b dc=ex", "AdminPa55"),
+    ("smbclient //srv/share -U alice%Winter2024!", "Winter2024!"),
+    ("zip -P ZipPa55word out.zip a.txt", "ZipPa55word"),
+    ("7z a -pS3cretZ1p out.7z dir", "S3cretZ1p"),
+    ("mosquitto_pub -h broker -u dev -P MqttPa55 -t x -m y", "MqttPa55"),
+    ("sqlplus scott/Tiger123@orcl", "Tiger123"),
+    (
+        "sqlplus -s \"sys/Pa55w0rd!@//db01:1521/ORCL\" as sysdba",
+        "Pa55w0rd!",
+    ),
+    ("rman target sys/Rman123@prod catalog rc/Cat456@rcat", "Cat456"),
+    ("sqlldr userid=scott/Tiger123@orcl control=x.ctl", "Tiger123"),
+    ("SQL> CONNECT scott/Tiger123@orcl", "Tiger123"),
+    (
+        "$pw = ConvertTo-SecureString \"Pl@inText1\" -AsPlainText -Force",
+        "Pl@inText1",
+    ),
+    (r#"payload {"2fa_code": "836152"}"#, "836152"),
+    (
+        r#"SELECT * FROM users WHERE password_digest = $1  [["password_digest", "Hunter2!pass"]]"#,
+        "Hunter2!pass",
+    ),
 ];
 
 /// Lines that hold no sensitive data and look like the forms above: unchanged.
@@ -853,6 +888,18 @@ fn look_alikes_are_kept() {
         r#"SELECT * FROM users WHERE ("email", "password") IS NOT NULL"#,
         "the pw is weak",
         "Credentials(None)",
+        "find . -name foo.txt -print",
+        "mysql -h db -P 3306 -u root",
+        "smbclient -L srv -U alice",
+        "zip -r -9 out.zip dir",
+        "Get-Secret -Name DbPassword -AsPlainText",
+        "$s = ConvertTo-SecureString $env:PW -AsPlainText -Force",
+        "rman target /@prod",
+        "see docs/guide@v2 for details",
+        "UPDATE users SET password = ? WHERE id = ?",
+        r#"WHERE "users"."password" = $1"#,
+        "password = :password",
+        "id 2fa-enabled: true",
     ];
     let lines = capture(|| {
         for c in clean {

@@ -17,7 +17,7 @@ impl<E: Emit> Scanner<'_, '_, E> {
     #[inline(never)]
     pub(super) fn cli_password(&mut self, i: usize, e: usize) -> Option<usize> {
         let b = self.b;
-        if !matches!(b[i], b'p' | b'a') {
+        if !is_password_letter(b[i]) {
             return None;
         }
         let glued = e > i + 1 || b.get(i + 1).is_some_and(|&c| !matches!(c, b' ' | b'\t'));
@@ -103,12 +103,26 @@ impl<E: Emit> Scanner<'_, '_, E> {
                 }
                 (b'a', Some((name, _))) => name.eq_ignore_ascii_case(b"redis-cli"),
                 // MongoDB's shells and tools take `-p X` (`mongo -u admin -p X`).
-                (b'p', Some((name, _))) => is_mongo_tool(name),
+                (b'p', Some((name, _))) if is_mongo_tool(name) => true,
+                // 7-Zip's `-pX`, glued.
+                (b'p', Some((name, _))) => glued && one_of(name, &[b"7z", b"7za", b"7zr"]),
+                (b'P', Some((name, _))) => is_capital_p_tool(name),
+                (b'w', Some((name, _))) => is_ldap_tool(name),
+                // Samba's `-U user%password`: the password after the `%`.
+                (b'U', Some((name, _))) => is_smb_tool(name),
                 _ => false,
             };
         if !ok {
             return None;
         }
+        let vs = if b[i] == b'U' {
+            match b[vs..ve].iter().position(|&c| c == b'%') {
+                Some(p) if vs + p + 1 < ve => vs + p + 1,
+                _ => return None,
+            }
+        } else {
+            vs
+        };
         self.put(vs, ve, Hit::Secret("secret"));
         Some(ve)
     }
@@ -257,6 +271,78 @@ impl<E: Emit> Scanner<'_, '_, E> {
         self.put(vs, ve, Hit::Secret("secret"));
         Some(ve)
     }
+}
+
+impl<E: Emit> Scanner<'_, '_, E> {
+    /// An Oracle login's password, `user/password@db`, before the `@` at `at`: after an
+    /// Oracle tool and its options (`sqlplus -s scott/X@orcl`, `rman target sys/X@db`),
+    /// after SQL*Plus's `connect` (`CONNECT scott/X@orcl`) or after `userid=`
+    /// (`sqlldr userid=scott/X@orcl`). Masked; where to go on.
+    pub(super) fn oracle_password(&mut self, at: usize) -> Option<usize> {
+        let b = self.b;
+        let mut start = at;
+        while start > self.last
+            && at - start < 128
+            && !matches!(
+                b[start - 1],
+                b' ' | b'\t' | b'\n' | b'\r' | b'"' | b'\'' | b'='
+            )
+        {
+            start -= 1;
+        }
+        let slash = start + b[start..at].iter().position(|&c| c == b'/')?;
+        let user = &b[start..slash];
+        let pass = &self.s[slash + 1..at];
+        if user.is_empty()
+            || pass.is_empty()
+            || !user
+                .iter()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'_' | b'$' | b'#'))
+            || pass.contains('/')
+            || is_no_value(pass)
+        {
+            return None;
+        }
+        let userid = start >= 7 && b[start - 7..start].eq_ignore_ascii_case(b"userid=");
+        if !userid && !after_oracle_tool(b, start) {
+            return None;
+        }
+        self.put(slash + 1, at, Hit::Secret("secret"));
+        Some(at + 1)
+    }
+}
+
+/// Whether the word at `start` follows an Oracle tool (`sqlplus`, `rman`, `expdp` …,
+/// past its options and RMAN's `target`/`catalog`/`auxiliary` and their logins) or
+/// SQL*Plus's `connect`, in the same shell command.
+fn after_oracle_tool(b: &[u8], start: usize) -> bool {
+    let from = start.saturating_sub(PROBE);
+    let seg = b[from..start]
+        .iter()
+        .rposition(|&c| matches!(c, b'\n' | b'\r' | b'|' | b';' | b'&' | b'(' | b'`'))
+        .map_or(from, |p| from + p + 1);
+    for w in b[seg..start]
+        .rsplit(|&c| matches!(c, b' ' | b'\t' | b'"' | b'\''))
+        .filter(|w| !w.is_empty())
+    {
+        let (_, name, _) = program_name(w);
+        if one_of(
+            name,
+            &[
+                b"sqlplus", b"rman", b"expdp", b"impdp", b"exp", b"imp", b"sqlldr", b"dgmgrl",
+                b"connect", b"conn",
+            ],
+        ) {
+            return true;
+        }
+        let skipped = w.starts_with(b"-")
+            || one_of(w, &[b"target", b"catalog", b"auxiliary"])
+            || (w.contains(&b'/') && w.contains(&b'@'));
+        if !skipped {
+            return false;
+        }
+    }
+    false
 }
 
 /// The program that the flag at `i` (after ` -`) belongs to, with the words between
@@ -690,7 +776,70 @@ pub(super) fn is_mysql_tool(name: &[u8]) -> bool {
 
 /// Whether `name` is a client whose password the scanner reads on a command line.
 pub(super) fn is_client(name: &[u8]) -> bool {
-    is_mysql_tool(name) || is_mongo_tool(name) || one_of(name, &[b"sshpass", b"redis-cli"])
+    is_mysql_tool(name)
+        || is_mongo_tool(name)
+        || is_capital_p_tool(name)
+        || is_ldap_tool(name)
+        || is_smb_tool(name)
+        || one_of(name, &[b"sshpass", b"redis-cli", b"7z", b"7za", b"7zr"])
+}
+
+/// The letters of the flags that [`Scanner::cli_password`] reads: `-p` (MySQL, MongoDB,
+/// `sshpass`, 7-Zip), `-a` (`redis-cli`), `-P` ([`is_capital_p_tool`]), `-w` (OpenLDAP's
+/// tools), `-U` (Samba's `user%password`).
+#[inline]
+pub(super) fn is_password_letter(c: u8) -> bool {
+    matches!(c, b'p' | b'a' | b'P' | b'w' | b'U')
+}
+
+/// Whether `name`'s `-P` is its password: SQL Server's `sqlcmd`, `bcp` and `osql`,
+/// `zip` and `unzip`, Mosquitto's clients (MySQL's `-P` is its port).
+pub(super) fn is_capital_p_tool(name: &[u8]) -> bool {
+    one_of(
+        name,
+        &[
+            b"sqlcmd",
+            b"bcp",
+            b"osql",
+            b"zip",
+            b"unzip",
+            b"mosquitto_pub",
+            b"mosquitto_sub",
+            b"mosquitto_rr",
+        ],
+    )
+}
+
+/// Whether `name` is one of OpenLDAP's clients (`ldapsearch -w X`).
+pub(super) fn is_ldap_tool(name: &[u8]) -> bool {
+    one_of(
+        name,
+        &[
+            b"ldapsearch",
+            b"ldapadd",
+            b"ldapmodify",
+            b"ldapdelete",
+            b"ldappasswd",
+            b"ldapwhoami",
+            b"ldapcompare",
+            b"ldapmodrdn",
+            b"ldapexop",
+        ],
+    )
+}
+
+/// Whether `name` is one of Samba's clients (`smbclient -U user%password`).
+pub(super) fn is_smb_tool(name: &[u8]) -> bool {
+    one_of(
+        name,
+        &[
+            b"smbclient",
+            b"rpcclient",
+            b"smbcacls",
+            b"smbget",
+            b"smbmap",
+        ],
+    )
 }
 
 /// Whether `name` is one of MongoDB's shells or tools (their `-p` is the password).

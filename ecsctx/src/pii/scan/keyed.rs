@@ -387,7 +387,10 @@ impl<E: Emit> Scanner<'_, '_, E> {
             Some(b',')
                 if quoted
                     && pair_value(rest).is_some_and(|v| {
-                        std::str::from_utf8(v).is_ok_and(|v| self.e.key_class(v) == Class::None)
+                        // (A column's name holds key bytes only: `Hunter2!pass` is a value.)
+                        !v.iter().all(|&c| is_key_byte(c) || c == b'.')
+                            || std::str::from_utf8(v)
+                                .is_ok_and(|v| self.e.key_class(v) == Class::None)
                     }) =>
             {
                 (1, true, false)
@@ -484,7 +487,12 @@ impl<E: Emit> Scanner<'_, '_, E> {
                     // take any value; a one-time code its digits (`your OTP is 123456`);
                     // other prose needs a credential's shape.
                     let flag = after_double_dash(b, ks)
+                        || single_dash_flag(b, ks)
                         || (b.get(ke) == Some(&b'\t') && tab_value_is_secret(v));
+                    // Another flag is no value (`-Name DbPassword -AsPlainText`).
+                    if v.len() >= 2 && v[0] == b'-' && v[1].is_ascii_alphabetic() {
+                        return None;
+                    }
                     let otp = ["otp", "passcode", "totp"]
                         .iter()
                         .any(|k| s[ks..ke].eq_ignore_ascii_case(k));

@@ -346,6 +346,8 @@ impl<E: Emit> Scanner<'_, '_, E> {
                 continue;
             }
             let next = match c {
+                // A key that starts with a digit (`"2fa_code": "836152"`).
+                b'0'..=b'9' if i >= self.run_end && digit_key(self.b, i) => self.word(i),
                 b'0'..=b'9' => self.digits(i),
                 b'+' if self.s[i + 1..].chars().next().is_some_and(is_decimal_digit) => {
                     self.digits(i)
@@ -355,6 +357,14 @@ impl<E: Emit> Scanner<'_, '_, E> {
                     || self.b[i + 1..].starts_with(b"unix(") =>
                 {
                     self.dsn_password(i)
+                }
+                // An Oracle login (`sqlplus scott/X@orcl`).
+                b'@' if i > 0
+                    && !matches!(self.b[i - 1], b' ' | b'\t' | b'\n' | b'/')
+                    && self.b[i.saturating_sub(128)..i].contains(&b'/')
+                    && self.oracle_password(i).is_some() =>
+                {
+                    i + 1
                 }
                 b'@' if self.o.emails => self.email(i),
                 b'a'..=b'z' | b'A'..=b'Z'
@@ -605,6 +615,12 @@ fn is_no_value(v: &str) -> bool {
     (may_be_in(v, &NO_VALUE_SHAPES) && NO_VALUES.iter().any(|p| v.eq_ignore_ascii_case(p)))
         || v.bytes().all(|c| c == b'*')
         || is_variable(v)
+        || is_bind_parameter(v)
+        // A PowerShell command that makes or reads the value (`$pw = ConvertTo-SecureString
+        // "X" -AsPlainText`: the string after it is read as that command's).
+        || ["ConvertTo-SecureString", "Read-Host", "Get-Credential", "Get-Content"]
+            .iter()
+            .any(|c| v.eq_ignore_ascii_case(c))
 }
 
 /// A reference to a variable that holds the value, not the value: `${DB_PASSWORD}` or
@@ -627,6 +643,20 @@ fn is_variable(v: &str) -> bool {
                 && n.bytes()
                     .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == b'_')
         }),
+    }
+}
+
+/// A statement's bind parameter, which the value is bound to later: `?`, `$1`, `:password`
+/// (`WHERE password = $1`). (A named one is small letters and `_` only: `:Hunter2` and
+/// `@password`, SQL Server's form, may be passwords.)
+fn is_bind_parameter(v: &str) -> bool {
+    match v.as_bytes() {
+        [b'?'] => true,
+        [b'$', rest @ ..] => !rest.is_empty() && rest.iter().all(u8::is_ascii_digit),
+        [b':', rest @ ..] => {
+            !rest.is_empty() && rest.iter().all(|&c| c.is_ascii_lowercase() || c == b'_')
+        }
+        _ => false,
     }
 }
 
@@ -758,6 +788,23 @@ fn wide_space(r: &[u8]) -> usize {
 /// Whether `i` follows a URL escape (`%22password`): a word starts there.
 fn after_escape(b: &[u8], i: usize) -> bool {
     i >= 3 && b[i - 3] == b'%' && b[i - 2].is_ascii_hexdigit() && b[i - 1].is_ascii_hexdigit()
+}
+
+/// Whether a key that starts with a digit and two letters (`2fa_code`, `3ds_cavv`) stands
+/// at `i` before a separator or a closing quote: read as a word (its class decides).
+fn digit_key(b: &[u8], i: usize) -> bool {
+    if (i > 0 && is_word_byte(b[i - 1]))
+        || !b.get(i + 1).is_some_and(u8::is_ascii_alphabetic)
+        || !b.get(i + 2).is_some_and(u8::is_ascii_alphabetic)
+    {
+        return false;
+    }
+    let e = i + b[i..]
+        .iter()
+        .take(25)
+        .take_while(|&&c| is_key_byte(c))
+        .count();
+    e - i <= 24 && matches!(b.get(e), Some(b'"' | b'\'' | b'=' | b':' | b'\\'))
 }
 
 /// How far a scan that may fail looks (a value in prose, a bracket, a tag): bounded, so

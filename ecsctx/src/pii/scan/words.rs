@@ -93,7 +93,7 @@ impl<E: Emit> Scanner<'_, '_, E> {
         // A command line's password flag (`mysql -pS3cret`, `sshpass -p S3cret`).
         if i >= 2
             && b[i - 1] == b'-'
-            && matches!(b[i], b'p' | b'a')
+            && is_password_letter(b[i])
             && matches!(b[i - 2], b' ' | b'\t')
         {
             if let Some(end) = self.cli_password(i, e) {
@@ -128,7 +128,9 @@ impl<E: Emit> Scanner<'_, '_, E> {
             let settled = match b.get(e) {
                 // (An identifier, `api_key`/`apiKey`, may be a key before its value.)
                 Some(b' ') => {
-                    self.is_prose(i, e, *f.insert(triggers(b, i, e))) && !is_identifier(&b[i..e])
+                    self.is_prose(i, e, *f.insert(triggers(b, i, e)))
+                        && !is_identifier(&b[i..e])
+                        && !single_dash_flag(b, i)
                 }
                 // A dotted name (`keyloop.store_id`): only a JWT's first segment, a SendGrid
                 // key or an IBAN starts anything before a dot.
@@ -466,8 +468,25 @@ impl<E: Emit> Scanner<'_, '_, E> {
             && !is_identifier(w.as_bytes())
             && !is_xml_open(b, i)
             && !after_double_dash(b, i)
+            && !single_dash_flag(b, i)
         {
             return letters;
+        }
+        // PowerShell's `ConvertTo-SecureString "X" -AsPlainText`: the text it converts.
+        if w.len() == 22 && w.eq_ignore_ascii_case("ConvertTo-SecureString") {
+            let mut k = e;
+            if b.get(k..k + 8)
+                .is_some_and(|r| r.eq_ignore_ascii_case(b" -String"))
+            {
+                k += 8;
+            }
+            if let Some((vs, ve)) = self.next_token(k) {
+                let v = &self.s[vs..ve];
+                if vs >= self.last && !v.starts_with(['$', '(', '-']) && !is_no_value(v) {
+                    self.put(vs, ve, Hit::Secret("secret"));
+                    return ve;
+                }
+            }
         }
         // Credentials by their published shapes (`sk_live_…`, `AKIA…`, `ghp_…`, `xoxb-…`).
         if w.len() >= 15 && is_known_secret(w) {
@@ -1115,9 +1134,20 @@ pub(super) fn spaced_identifier(b: &[u8], i: usize, e: usize) -> bool {
     if !tab && wide == 0 && !matches!(b.get(e), Some(b' ' | b'\n')) {
         return false;
     }
-    (tab || is_identifier(&b[i..e]) || b[i..e].contains(&b'_'))
-        && b.get(e + wide.max(1))
-            .is_some_and(|c| c.is_ascii_alphanumeric() || *c == b'\t')
+    let flag = single_dash_flag(b, i);
+    (tab || flag || is_identifier(&b[i..e]) || b[i..e].contains(&b'_'))
+        && b.get(e + wide.max(1)).is_some_and(|c| {
+            c.is_ascii_alphanumeric() || *c == b'\t' || (flag && matches!(c, b'"' | b'\''))
+        })
+}
+
+/// Whether the word at `i` is a long option after one dash (`keytool -storepass X`,
+/// PowerShell's `-Password X`): as an identifier before a space and a value, it counts
+/// as a key for card data, authentication data and credentials only (`find . -name x`
+/// names no person).
+#[inline]
+pub(super) fn single_dash_flag(b: &[u8], i: usize) -> bool {
+    i >= 2 && b[i - 1] == b'-' && matches!(b[i - 2], b' ' | b'\t')
 }
 
 /// Whether the word `w` at `i` is a URL's credential parameter (`?key=`, `&code=`,
