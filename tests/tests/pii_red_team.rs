@@ -681,6 +681,28 @@ const FORMS: &[(&str, &str)] = &[
         r#"SELECT * FROM users WHERE password_digest = $1  [["password_digest", "Hunter2!pass"]]"#,
         "Hunter2!pass",
     ),
+    // A validation error's echo of the field it names (FastAPI's JSON, Pydantic's repr
+    // and text); a JSON Web Key's private members.
+    (
+        r#"{"detail":[{"type":"string_too_short","loc":["body","password"],"msg":"too short","input":"Hunter2!x"}]}"#,
+        "Hunter2!x",
+    ),
+    (
+        "{'type': 'string_too_short', 'loc': ('password',), 'msg': 'too short', 'input': 'Hunter2!x'}",
+        "Hunter2!x",
+    ),
+    (
+        "1 validation error for Login\npassword\n  String should have at least 12 characters [type=string_too_short, input_value='Hunter2!x', input_type=str]",
+        "Hunter2!x",
+    ),
+    (
+        r#"{"kty":"RSA","n":"0vx7agoebGcQ","e":"AQAB","d":"X4cTteJY_gn4FYPsXB8rdXix5vwsg1FL"}"#,
+        "X4cTteJY_gn4FYPsXB8rdXix5vwsg1FL",
+    ),
+    (
+        r#"{"d":"c2VjcmV0a2V5bWF0ZXJpYWw","kty":"oct"}"#,
+        "c2VjcmV0a2V5bWF0ZXJpYWw",
+    ),
 ];
 
 /// Lines that hold no sensitive data and look like the forms above: unchanged.
@@ -900,6 +922,9 @@ fn look_alikes_are_kept() {
         r#"WHERE "users"."password" = $1"#,
         "password = :password",
         "id 2fa-enabled: true",
+        r#"{"kty":"RSA","n":"0vx7agoebGcQ","e":"AQAB","kid":"k1"}"#,
+        r#"{"d":"2024-01-01","p":"x"}"#,
+        r#"{"loc":["query","page"],"input":"abc"}"#,
     ];
     let lines = capture(|| {
         for c in clean {
@@ -980,4 +1005,31 @@ fn a_connect_sid_key_is_a_session_credential() {
     });
     assert_no_leaks(&lines, &["qwertyuiopasdf", "asdfghjklzxcv"]);
     assert_eq!(lines[0]["extra"]["req"]["sid"], "keep", "{}", lines[0]);
+}
+
+/// A JSON Web Key logged as structured data: its private members are masked, its public
+/// ones kept.
+#[test]
+fn a_private_jwk_in_structured_data_is_masked() {
+    let jwk = json!({"kty": "RSA", "n": "0vx7agoebGcQ", "e": "AQAB", "d": "X4cTteJY_gn4FYPsXB8rdXix5vwsg1FL", "qi": "GyM_p6JrXySiz1toFgKbWV"});
+    let lines = capture(|| {
+        log::info!(jwk:serde = jwk; "key_loaded");
+        event!(info, "key_loaded", jwk:serde = jwk);
+    });
+    assert_no_leaks(
+        &lines,
+        &["X4cTteJY_gn4FYPsXB8rdXix5vwsg1FL", "GyM_p6JrXySiz1toFgKbWV"],
+    );
+    assert_eq!(
+        lines[0]["extra"]["jwk"]["n"], "0vx7agoebGcQ",
+        "{}",
+        lines[0]
+    );
+    // A key set's keys, and a `d` that belongs to no key.
+    let jwks = json!({"keys": [{"kty": "oct", "k": "GawgguFyGrWKav7AX4VKUg"}]});
+    let lines = capture(|| {
+        log::info!(jwks:serde = jwks, point:serde = json!({"d": "north"}); "keys_rotated");
+    });
+    assert_no_leaks(&lines, &["GawgguFyGrWKav7AX4VKUg"]);
+    assert_eq!(lines[0]["extra"]["point"]["d"], "north", "{}", lines[0]);
 }

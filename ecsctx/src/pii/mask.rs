@@ -841,6 +841,9 @@ impl PiiMasker {
         if named.is_protected() {
             return Action::Key(named);
         }
+        if is_jwk_private_member(path, key) {
+            return Action::Key(Class::Secret);
+        }
         // Under a card, credential or authentication-data key, the whole subtree is that
         // (`card.number`, `secrets.db`, `auth.token.value`); not inside ECS field sets.
         if !ecs {
@@ -1263,6 +1266,26 @@ fn has_sensitive_substring(key: &str) -> bool {
 
 /// Case-insensitive ASCII substring test; `needle` is lowercase.
 #[inline]
+/// A JSON Web Key's private member (`d`, `p`, `q`, `dp`, `dq`, `qi`, `oth`, an `oct`
+/// key's `k`) in an object under a key that names a JWK (`jwk`, `jwks`, `signing_jwk`)
+/// or a key (`signing_key`, `keys`), within the two segments above it.
+/// (The text scanner finds the same members beside a `"kty"`.)
+fn is_jwk_private_member(path: &str, key: &str) -> bool {
+    if !matches!(key, "d" | "p" | "q" | "dp" | "dq" | "qi" | "oth" | "k") {
+        return false;
+    }
+    path.rsplit('.')
+        .filter(|s| *s != "[]")
+        .skip(1)
+        .take(2)
+        .any(|seg| {
+            let b = seg.as_bytes();
+            let ends =
+                |x: &[u8]| b.len() >= x.len() && b[b.len() - x.len()..].eq_ignore_ascii_case(x);
+            contains_ci(seg, "jwk") || ends(b"key") || ends(b"keys")
+        })
+}
+
 fn contains_ci(hay: &str, needle: &str) -> bool {
     let (h, n) = (hay.as_bytes(), needle.as_bytes());
     h.len() >= n.len() && h.windows(n.len()).any(|w| w.eq_ignore_ascii_case(n))

@@ -88,6 +88,23 @@ impl<E: Emit> Scanner<'_, '_, E> {
         while matches!(b.get(k), Some(b' ')) && k - e < 8 {
             k += 1;
         }
+        // A location's path (`"loc":["body","password"]`, a validation error's; Python's
+        // `'loc': ('password',)`): its last element names the field.
+        let k = match b.get(k) {
+            Some(&open @ (b'[' | b'(')) => {
+                let close = if open == b'[' { b']' } else { b')' };
+                let mut end = k + b[k..].iter().take(PROBE).position(|&c| c == close)?;
+                while end > k + 1 && matches!(b[end - 1], b' ' | b',') {
+                    end -= 1;
+                }
+                let q = b[end - 1];
+                if end < k + 3 || !matches!(q, b'"' | b'\'') {
+                    return None;
+                }
+                end - 2 - b[k + 1..end - 1].iter().rev().position(|&c| c == q)?
+            }
+            _ => k,
+        };
         let k = past_str_prefix(b, k);
         let quote = matches!(b.get(k), Some(b'"' | b'\''));
         let ns = k + usize::from(quote);

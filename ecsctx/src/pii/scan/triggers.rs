@@ -42,7 +42,7 @@ pub(super) const fn pack(w: &[u8]) -> u64 {
 }
 
 /// The trigger words with their flags.
-pub(super) const TRIGGER_WORDS: [(&[u8], u8); 60] = [
+pub(super) const TRIGGER_WORDS: [(&[u8], u8); 61] = [
     (b"cvv", PROSE | TWO_WORD | CVV_WORD),
     (b"cvc", PROSE | TWO_WORD | CVV_WORD),
     (b"cvv2", PROSE | TWO_WORD | CVV_WORD),
@@ -108,6 +108,8 @@ pub(super) const TRIGGER_WORDS: [(&[u8], u8); 60] = [
     (b"name", ATTR),
     (b"key", ATTR),
     (b"field", ATTR),
+    // A validation error's location (FastAPI's `"loc":["body","password"]`).
+    (b"loc", ATTR),
 ];
 
 /// The multiplier of the trigger table's hash: chosen (offline) so that no two trigger

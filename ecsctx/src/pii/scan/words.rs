@@ -628,7 +628,9 @@ impl<E: Emit> Scanner<'_, '_, E> {
         // `{"name":"DB_PASSWORD","value":"…"}`, `- name: DB_PASSWORD` + `value: …`: an
         // entry named by a key (a Kubernetes env var, a config list).
         if f & ATTR != 0
-            && (w.eq_ignore_ascii_case("name") || w.eq_ignore_ascii_case("key"))
+            && (w.eq_ignore_ascii_case("name")
+                || w.eq_ignore_ascii_case("key")
+                || w.eq_ignore_ascii_case("loc"))
             && matches!(next, Some(b'"' | b'\'' | b':'))
         {
             if let Some(found) = self.named_pair(e) {
@@ -697,6 +699,26 @@ impl<E: Emit> Scanner<'_, '_, E> {
             // `?key=…`, `&code=…`: a URL's credential parameters.
             if class == Class::None && url_credential_param(b, i, w) {
                 class = Class::Secret;
+            }
+            // A JSON Web Key's private members (`{"kty":"RSA",…,"d":"…"}`).
+            if class == Class::None
+                && w.len() <= 2
+                && matches!(
+                    w.as_bytes(),
+                    b"d" | b"p" | b"q" | b"dp" | b"dq" | b"qi" | b"k" | b"oth"
+                )
+                && i > 0
+                && b[i - 1] == b'"'
+                && next == Some(b'"')
+                && in_jwk(b, i)
+            {
+                class = Class::Secret;
+            }
+            // Pydantic's `[type=…, input_value='…', …]`: the value of the field named on
+            // the line before the message.
+            if class == Class::None && next == Some(b'=') && w == "input_value" {
+                class = pydantic_field(b, i)
+                    .map_or(Class::None, |(ls, le)| self.e.key_class(&self.s[ls..le]));
             }
         }
         if class == Class::None {
@@ -1139,6 +1161,48 @@ pub(super) fn spaced_identifier(b: &[u8], i: usize, e: usize) -> bool {
         && b.get(e + wide.max(1)).is_some_and(|c| {
             c.is_ascii_alphanumeric() || *c == b'\t' || (flag && matches!(c, b'"' | b'\''))
         })
+}
+
+/// Whether the member at `i` is in a JSON Web Key: a `"kty"` member in the same object
+/// (before or after it, no brace between them; within 2 KiB).
+pub(super) fn in_jwk(b: &[u8], i: usize) -> bool {
+    const REACH: usize = PROBE * 8;
+    let from = i.saturating_sub(REACH);
+    let before = b[from..i]
+        .iter()
+        .rposition(|&c| c == b'{' || c == b'}')
+        .map_or(from, |p| from + p);
+    if find(&b[..i], before, b"\"kty\"").is_some() {
+        return true;
+    }
+    let to = (i + REACH).min(b.len());
+    let after = b[i..to]
+        .iter()
+        .position(|&c| c == b'{' || c == b'}')
+        .map_or(to, |p| i + p);
+    find(&b[..after], i, b"\"kty\"").is_some()
+}
+
+/// The field a Pydantic error names (the last segment of the location on the line
+/// before the message: `user.password` then `  String should have … [type=…,
+/// input_value='…'`), for its `input_value` at `i`.
+pub(super) fn pydantic_field(b: &[u8], i: usize) -> Option<(usize, usize)> {
+    let from = i.saturating_sub(PROBE);
+    let open = find_back(&b[..i], b"[type=", i - from)?;
+    let line = from + b[from..open].iter().rposition(|&c| c == b'\n')?;
+    if !b[line + 1..].starts_with(b"  ") {
+        return None;
+    }
+    let le = b[..line]
+        .iter()
+        .rposition(|&c| c != b'\r' && c != b' ')
+        .map(|p| p + 1)?;
+    let ls = b[..le]
+        .iter()
+        .rposition(|&c| !(is_key_byte(c) || c >= 0x80))
+        .map_or(0, |p| p + 1);
+    // (`credentials.0.password`: the segment after the last dot.)
+    (ls < le && le - ls <= 64).then_some((ls, le))
 }
 
 /// Whether the word at `i` is a long option after one dash (`keytool -storepass X`,
