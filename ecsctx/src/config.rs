@@ -500,6 +500,7 @@ impl Builder {
             eprintln!("ecsctx: RUST_LOG: {w}");
         }
         let shared = Arc::new(Shared {
+            id: crate::ids::next(),
             policy: Policy::with_roots(&self.roots),
             masker: self.masker.unwrap_or_else(crate::pii::default_masker),
             limits: self.limits,

@@ -29,7 +29,7 @@ pub(crate) fn get_in_set<S, R>(
     table: &'static LocalKey<Table<S>>,
     i: usize,
     n: usize,
-    hit: impl Fn(&S) -> Option<R>,
+    hit: impl FnMut(&S) -> Option<R>,
 ) -> Option<R> {
     table
         .try_with(|t| t.try_borrow().ok()?.get(i..i + n)?.iter().find_map(hit))

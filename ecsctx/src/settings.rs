@@ -13,6 +13,8 @@ use crate::render::value::Limits;
 
 /// Settings that binding context needs too (context is rendered when it is bound).
 pub(crate) struct Shared {
+    /// Names these settings in the per-thread memo of key places (never reused).
+    pub(crate) id: u64,
     pub(crate) policy: Policy,
     pub(crate) masker: Option<Arc<dyn Masker>>,
     pub(crate) limits: Limits,
@@ -42,6 +44,7 @@ pub(crate) fn local() -> Arc<Shared> {
             _ => {
                 let g = shared();
                 let s = Arc::new(Shared {
+                    id: crate::ids::next(),
                     policy: g.policy.clone(),
                     masker: g.masker.clone(),
                     limits: g.limits,
@@ -65,6 +68,7 @@ pub(crate) fn shared() -> Arc<Shared> {
     DEFAULT_SHARED
         .get_or_init(|| {
             Arc::new(Shared {
+                id: crate::ids::next(),
                 policy: Policy::with_roots(root_fields_from_env()),
                 masker: crate::pii::default_masker(),
                 limits: Limits::default(),

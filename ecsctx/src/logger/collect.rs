@@ -73,46 +73,9 @@ impl EcsLogger {
     }
 
     /// Places `key` (masked) into `s.path` and returns its depth (remembered per thread:
-    /// see [`PLACED`]).
+    /// see [`Scratch::place_key`]).
     pub(super) fn place_key(&self, cx: &Cx<'_>, s: &mut Scratch, key: &str) -> usize {
-        let slot = (key.len() <= PLACED_KEY).then(|| placed_slot(key.as_bytes()));
-        if let Some(i) = slot {
-            let hit = memo::get(&PLACED, i, |p| {
-                (p.logger == self.id && p.key() == key.as_bytes()).then(|| {
-                    s.path.clear();
-                    s.path.push_str(&p.path);
-                    p.depth
-                })
-            });
-            if let Some(depth) = hit {
-                return depth;
-            }
-        }
-        let policy = &self.shared.policy;
-        let (depth, rewritten) = match cx.masker {
-            Some(m) => {
-                let mut masked = std::mem::take(&mut s.key_buf);
-                masked.clear();
-                let rewritten = m.mask_key("", key, &mut masked);
-                let k = if rewritten { &*masked } else { key };
-                let depth = policy.place(k, &mut s.path);
-                s.key_buf = masked;
-                (depth, rewritten)
-            }
-            None => (policy.place(key, &mut s.path), false),
-        };
-        // A key the masker rewrites (digits or an address in it) is not remembered.
-        if let (Some(i), false) = (slot, rewritten) {
-            memo::put(&PLACED, PLACED_SLOTS, PlacedSlot::default, i, |p| {
-                p.logger = self.id;
-                p.key_len = key.len() as u8;
-                p.key[..key.len()].copy_from_slice(key.as_bytes());
-                p.path.clear();
-                p.path.push_str(&s.path);
-                p.depth = depth;
-            });
-        }
-        depth
+        s.place_key(self.id, cx.masker, &self.shared.policy, key)
     }
 
     /// The key-values of an event (`event!` the general way, or another library's):
@@ -324,52 +287,6 @@ impl<'kvs> VisitSource<'kvs> for KvVisitor<'_, '_> {
             .add_log_value(self.cx, self.s, key.as_str(), &value);
         Ok(())
     }
-}
-
-/// One remembered key: where it goes for one logger.
-#[derive(Clone)]
-struct PlacedSlot {
-    /// The logger's id (its placement policy and masker); 0: empty (ids start at 1).
-    logger: u64,
-    key_len: u8,
-    key: [u8; PLACED_KEY],
-    path: String,
-    depth: usize,
-}
-
-impl Default for PlacedSlot {
-    fn default() -> Self {
-        PlacedSlot {
-            logger: 0,
-            key_len: 0,
-            key: [0; PLACED_KEY],
-            path: String::new(),
-            depth: 0,
-        }
-    }
-}
-
-impl PlacedSlot {
-    fn key(&self) -> &[u8] {
-        &self.key[..usize::from(self.key_len)]
-    }
-}
-
-const PLACED_SLOTS: usize = 64;
-/// The longest key remembered.
-const PLACED_KEY: usize = 40;
-
-thread_local! {
-    /// The place of the keys of records and general `event!`s (`place_key`), per thread:
-    /// another crate's records repeat their keys on every line, and a key's placement and
-    /// masking cost about 450 instructions. One slot per hash of the key (a new key
-    /// replaces the old); keyed by the logger and the key's bytes, compared whole.
-    static PLACED: memo::Table<PlacedSlot> = const { std::cell::RefCell::new(Vec::new()) };
-}
-
-/// The slot of a key.
-fn placed_slot(key: &[u8]) -> usize {
-    (memo::hash(0, key) >> 58) as usize % PLACED_SLOTS
 }
 
 /// A foreign event's (or a `log` record's) key list as the key of its remembered shape:

@@ -127,17 +127,10 @@ impl Fields {
             s
         });
         let shared = shared.get_or_insert_with(settings::local);
-        let mut masked = String::new();
-        let key = match placement::shorthand(key) {
-            // One of this crate's ECS names (`user_id` → `user.id`): a constant that holds
-            // nothing to mask.
-            Some(name) => name,
-            None => match &shared.masker {
-                Some(m) if m.mask_key("", key, &mut masked) => masked.as_str(),
-                _ => key,
-            },
-        };
-        let depth = shared.policy.place(key, &mut s.path);
+        // One of this crate's ECS names (`user_id` → `user.id`), else the key as given
+        // (masked, remembered per thread).
+        let key = placement::shorthand(key).unwrap_or(key);
+        let depth = s.place_key(shared.id, shared.masker.as_deref(), &shared.policy, key);
         let cx = Cx {
             masker: shared.masker.as_deref(),
             limits: shared.limits,

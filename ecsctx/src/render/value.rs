@@ -18,6 +18,7 @@ use super::escape;
 use super::num;
 use crate::event::Arg;
 use crate::mask::Masker;
+use crate::memo;
 use crate::placement;
 
 /// The default longest string value, in bytes: with the cut marker, below Lucene's limit
@@ -83,6 +84,62 @@ pub(crate) struct Scratch {
 }
 
 impl Scratch {
+    /// Places `key` (masked by `masker`, placed by `policy`) into `self.path` and returns
+    /// its depth, remembered per thread for the settings `id` (a logger's id for its
+    /// records and events, the bound settings' id for [`Fields`](crate::context::Fields)):
+    /// records and binds repeat their keys, and a key's placement and masking cost about
+    /// 450 instructions (see [`PLACED`]).
+    pub(crate) fn place_key(
+        &mut self,
+        id: u64,
+        masker: Option<&dyn Masker>,
+        policy: &placement::Policy,
+        key: &str,
+    ) -> usize {
+        let set = (key.len() <= PLACED_KEY).then(|| placed_set(key.as_bytes()));
+        if let Some(i) = set {
+            let path = &mut self.path;
+            let hit = memo::get_in_set(&PLACED, i, 2, |p| {
+                (p.id == id && p.key() == key.as_bytes()).then(|| {
+                    path.clear();
+                    path.push_str(&p.path);
+                    p.depth
+                })
+            });
+            if let Some(depth) = hit {
+                return depth;
+            }
+        }
+        let (depth, rewritten) = match masker {
+            Some(m) => {
+                let mut masked = std::mem::take(&mut self.key_buf);
+                masked.clear();
+                let rewritten = m.mask_key("", key, &mut masked);
+                let k = if rewritten { &*masked } else { key };
+                let depth = policy.place(k, &mut self.path);
+                self.key_buf = masked;
+                (depth, rewritten)
+            }
+            None => (policy.place(key, &mut self.path), false),
+        };
+        // A key the masker rewrites (digits or an address in it) is not remembered.
+        if let (Some(i), false) = (set, rewritten) {
+            memo::update(&PLACED, PLACED_SLOTS, PlacedSlot::default, |t| {
+                // The newest entry goes first; the one it displaces becomes the older
+                // (its path's buffer is reused for the new one).
+                t.swap(i, i + 1);
+                let p = &mut t[i];
+                p.id = id;
+                p.key_len = key.len() as u8;
+                p.key[..key.len()].copy_from_slice(key.as_bytes());
+                p.path.clear();
+                p.path.push_str(&self.path);
+                p.depth = depth;
+            });
+        }
+        depth
+    }
+
     /// Placed leaves of `value` under the already placed `path` (in `self.path`, with
     /// `depth` segments).
     ///
@@ -1258,5 +1315,77 @@ impl ser::Serializer for KeySer<'_> {
         _: usize,
     ) -> Result<Self::SerializeStructVariant, SerError> {
         Err(SerError("enum as a map key".into()))
+    }
+}
+
+/// One remembered key: where it goes for one logger's (or one set of bound settings')
+/// policy and masker.
+#[derive(Clone)]
+struct PlacedSlot {
+    /// The id of the logger or the settings; 0: empty (ids start at 1).
+    id: u64,
+    key_len: u8,
+    key: [u8; PLACED_KEY],
+    path: String,
+    depth: usize,
+}
+
+impl Default for PlacedSlot {
+    fn default() -> Self {
+        PlacedSlot {
+            id: 0,
+            key_len: 0,
+            key: [0; PLACED_KEY],
+            path: String::new(),
+            depth: 0,
+        }
+    }
+}
+
+impl PlacedSlot {
+    fn key(&self) -> &[u8] {
+        &self.key[..usize::from(self.key_len)]
+    }
+}
+
+const PLACED_SLOTS: usize = 64;
+/// The longest key remembered.
+const PLACED_KEY: usize = 40;
+
+thread_local! {
+    /// The place of the keys of records, general `event!`s and bound fields
+    /// ([`Scratch::place_key`]), per thread. A set of two slots per hash of the key (a
+    /// new key displaces the older); keyed by the logger's or the settings' id and the key's bytes,
+    /// compared whole.
+    static PLACED: memo::Table<PlacedSlot> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// The first slot of a key's set (two slots).
+fn placed_set(key: &[u8]) -> usize {
+    ((memo::hash(0, key) >> 59) as usize * 2) % PLACED_SLOTS
+}
+
+#[cfg(test)]
+mod place_tests {
+    use super::*;
+    use crate::placement::Policy;
+
+    /// The per-thread memo of key places answers for one settings id only: the same key
+    /// under two policies goes where each puts it, however often it comes back, and a
+    /// key the masker rewrites is masked every time.
+    #[test]
+    fn remembered_key_places_are_per_settings_id() {
+        let (plain, rooted) = (Policy::with_roots([""; 0]), Policy::with_roots(["amount"]));
+        let (a, b) = (crate::ids::next(), crate::ids::next());
+        let masker = crate::pii::PiiMasker::new();
+        let mut s = Scratch::default();
+        for _ in 0..3 {
+            assert_eq!(s.place_key(a, None, &plain, "amount"), 2);
+            assert_eq!(s.path, "extra.amount");
+            assert_eq!(s.place_key(b, None, &rooted, "amount"), 1);
+            assert_eq!(s.path, "amount");
+            s.place_key(a, Some(&masker), &plain, "card_4111111111111111");
+            assert!(!s.path.contains("4111111111111111"), "{}", s.path);
+        }
     }
 }
