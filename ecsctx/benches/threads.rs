@@ -12,12 +12,19 @@
 //! (group `threads_checkout_request_shared_vec`): a write is a copy, no system call.
 //! With `ECSCTX_BENCH_SINK=shared_file`, into a log file in the system's temporary
 //! directory, emptied every 64 MiB (group `threads_checkout_request_shared_file`).
+//! With `ECSCTX_BENCH_SINK=shared_fd_unlocked` (group
+//! `threads_checkout_request_shared_fd_unlocked`), a sink that is not ecsctx's: each line
+//! is one `write(2)` on one `/dev/null` file that both threads share, with no lock at
+//! all. No sink into one shared file can do less per line, so its scaling is this
+//! machine's ceiling for the shared-writer figure (the kernel counts a reference on
+//! the shared file for every write).
 //!
 //! ```text
 //! cargo bench -p ecsctx --bench threads
 //! ECSCTX_BENCH_SINK=shared cargo bench -p ecsctx --bench threads
 //! ECSCTX_BENCH_SINK=shared_vec cargo bench -p ecsctx --bench threads
 //! ECSCTX_BENCH_SINK=shared_file cargo bench -p ecsctx --bench threads
+//! ECSCTX_BENCH_SINK=shared_fd_unlocked cargo bench -p ecsctx --bench threads
 //! ```
 
 use std::cell::RefCell;
@@ -88,6 +95,17 @@ impl io::Write for TruncatedFile {
     }
 }
 
+/// Each line one `write(2)` on a file both threads share, without a lock (the ceiling
+/// of a shared file: see the module's doc).
+struct UnlockedFd(std::fs::File);
+
+impl Sink for UnlockedFd {
+    fn write_line(&self, line: &[u8]) -> io::Result<()> {
+        use std::io::Write;
+        (&self.0).write_all(line)
+    }
+}
+
 fn request() {
     let _c = context::bind(request_fields().with_trace(TraceContext::new_root()));
     for _ in 0..8 {
@@ -145,6 +163,14 @@ fn bench(c: &mut Criterion) {
                 .expect("/dev/null");
             b.with_sink(ecsctx::sink::WriterSink::new(null)).init();
             "threads_checkout_request_shared_writer"
+        }
+        "shared_fd_unlocked" => {
+            let null = std::fs::OpenOptions::new()
+                .write(true)
+                .open("/dev/null")
+                .expect("/dev/null");
+            b.with_sink(UnlockedFd(null)).init();
+            "threads_checkout_request_shared_fd_unlocked"
         }
         "shared_vec" => {
             b.with_sink(ecsctx::sink::WriterSink::new(SharedBuf(
