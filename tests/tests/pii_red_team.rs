@@ -703,6 +703,17 @@ const FORMS: &[(&str, &str)] = &[
         r#"{"d":"c2VjcmV0a2V5bWF0ZXJpYWw","kty":"oct"}"#,
         "c2VjcmV0a2V5bWF0ZXJpYWw",
     ),
+    // Chip data in hex TLV with no key before it: the card number in tag 5A, track 2
+    // equivalent data in tag 57.
+    (
+        "reply 9F02060000000010005A0841111111111111115F24032612319F2608A1B2C3D4E5F60718",
+        "4111111111111111",
+    ),
+    (
+        "chip 77179F2701809F360200415A0841111111111111115F340101 ok",
+        "4111111111111111",
+    ),
+    ("arqc 57134111111111111111D26122011234567890F", "4111111111111111"),
 ];
 
 /// Lines that hold no sensitive data and look like the forms above: unchanged.
@@ -925,6 +936,9 @@ fn look_alikes_are_kept() {
         r#"{"kty":"RSA","n":"0vx7agoebGcQ","e":"AQAB","kid":"k1"}"#,
         r#"{"d":"2024-01-01","p":"x"}"#,
         r#"{"loc":["query","page"],"input":"abc"}"#,
+        "sha 5a084111111111111111e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
+        "trace 0af7651916cd43dd8448eb211c80319c span b7ad6b7169203331",
+        "tlv 5A084111111111111112 (bad check digit)",
     ];
     let lines = capture(|| {
         for c in clean {

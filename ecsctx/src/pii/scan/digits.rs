@@ -12,6 +12,16 @@ impl<E: Emit> Scanner<'_, '_, E> {
         let d0 = if b[i] == b'+' { i + 1 } else { i };
         let k = d0 + b[d0..].iter().take_while(|c| c.is_ascii_digit()).count();
         let after = b.get(k).copied();
+        // Chip data written as hex TLV with no key before it (a gateway's echo).
+        if d0 == i
+            && after.is_some_and(|c| c.is_ascii_hexdigit())
+            && (i == 0 || !b[i - 1].is_ascii_alphanumeric())
+        {
+            if let Some(end) = emv_tlv_end(b, i) {
+                self.put(i, end, Hit::Keyed(Class::Sad));
+                return end;
+            }
+        }
         if k - i >= 12 && after == Some(b'^') {
             if let Some((start, end)) = self.track1_at(i) {
                 self.put(start, end, Hit::Track);
@@ -1394,6 +1404,92 @@ pub(super) fn luhn(s: &str, g: &[Group]) -> bool {
 pub(super) const DOUBLED: [u32; 10] = [0, 2, 4, 6, 8, 1, 3, 5, 7, 9];
 
 /// Luhn's check over the digits, most significant first.
+/// An EMV record written as hex BER-TLV (`9F0206…5A0841111111…5F2403…`: chip data a
+/// gateway echoes) at `i`: where it ends, when the whole hex word (at least 20 digits,
+/// an even count) parses as TLV to its last byte and holds a card number (tag `5A`,
+/// Luhn-valid, `F`-padded) or track 2 equivalent data (tag `57`: a card number and a
+/// `D`). A hash or an id in hex does not parse so, or holds no such field.
+pub(super) fn emv_tlv_end(b: &[u8], i: usize) -> Option<usize> {
+    let n = b[i..]
+        .iter()
+        .take(2048)
+        .take_while(|c| c.is_ascii_hexdigit())
+        .count();
+    let end = i + n;
+    if n < 20 || n % 2 == 1 || b.get(end).is_some_and(|c| c.is_ascii_alphanumeric()) {
+        return None;
+    }
+    let hex = |k: usize| -> u32 {
+        let v = |c: u8| (c as char).to_digit(16).unwrap_or(0);
+        v(b[k]) << 4 | v(b[k + 1])
+    };
+    let mut pos = i;
+    let mut card = false;
+    while pos < end {
+        // The tag: one byte, or more when its low five bits are all set.
+        let first = hex(pos);
+        let mut tag = first;
+        pos += 2;
+        if first & 0x1f == 0x1f {
+            loop {
+                if pos >= end || tag > 0xff_ffff {
+                    return None;
+                }
+                let t = hex(pos);
+                tag = tag << 8 | t;
+                pos += 2;
+                if t & 0x80 == 0 {
+                    break;
+                }
+            }
+        }
+        // The length: one byte, or `81`/`82` and one or two more.
+        if pos >= end {
+            return None;
+        }
+        let mut len = hex(pos) as usize;
+        pos += 2;
+        if len >= 0x80 {
+            let more = len - 0x80;
+            if !(1..=2).contains(&more) || pos + 2 * more > end {
+                return None;
+            }
+            len = 0;
+            for _ in 0..more {
+                len = len << 8 | hex(pos) as usize;
+                pos += 2;
+            }
+        }
+        // A constructed tag's value is more TLV: read on inside it.
+        if first & 0x20 != 0 {
+            if pos + 2 * len > end {
+                return None;
+            }
+            continue;
+        }
+        let ve = pos + 2 * len;
+        if ve > end {
+            return None;
+        }
+        let v = &b[pos..ve];
+        let pan = |d: &[u8]| {
+            (12..=19).contains(&d.len())
+                && d.iter().all(u8::is_ascii_digit)
+                && luhn_digits(d.iter().map(|&c| u32::from(c - b'0')))
+        };
+        card |= match tag {
+            0x5a => pan(v.strip_suffix(b"F").or(v.strip_suffix(b"f")).unwrap_or(v)),
+            0x57 => v
+                .iter()
+                .position(|&c| c == b'D' || c == b'd')
+                .is_some_and(|d| pan(&v[..d])),
+            _ => false,
+        };
+        pos = ve;
+    }
+    (pos == end && card).then_some(end)
+}
+
 pub(crate) fn luhn_digits(digits: impl DoubleEndedIterator<Item = u32>) -> bool {
     let mut sum = 0;
     for (k, d) in digits.rev().enumerate() {
