@@ -714,6 +714,10 @@ const FORMS: &[(&str, &str)] = &[
         "4111111111111111",
     ),
     ("arqc 57134111111111111111D26122011234567890F", "4111111111111111"),
+    (
+        "mailgun key-3ax6xnjp29jd6fds4gc373sgvjxteol0 rejected",
+        "3ax6xnjp29jd6fds4gc373sgvjxteol0",
+    ),
 ];
 
 /// Lines that hold no sensitive data and look like the forms above: unchanged.
@@ -939,6 +943,7 @@ fn look_alikes_are_kept() {
         "sha 5a084111111111111111e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
         "trace 0af7651916cd43dd8448eb211c80319c span b7ad6b7169203331",
         "tlv 5A084111111111111112 (bad check digit)",
+        "cache key-value-store-implementation-for-sessions ready",
     ];
     let lines = capture(|| {
         for c in clean {

@@ -92,6 +92,14 @@ pub(super) fn is_known_secret(w: &str) -> bool {
                             .iter()
                             .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
                 }
+                Rest::LowerDigits { len } => {
+                    let r = &b[prefix.len().min(b.len())..];
+                    b.len() == len
+                        && r.iter()
+                            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+                        && r.iter().any(u8::is_ascii_digit)
+                        && r.iter().any(u8::is_ascii_lowercase)
+                }
                 Rest::Len(len) => b.len() == len,
             };
         if known {
@@ -110,6 +118,8 @@ pub(super) enum Rest {
     Random { from: usize, min: usize },
     /// Uppercase letters and digits, `len` bytes in all.
     UpperDigits { len: usize },
+    /// Small letters and digits (both), `len` bytes in all.
+    LowerDigits { len: usize },
     /// `len` bytes in all.
     Len(usize),
 }
@@ -165,6 +175,8 @@ pub(super) const KNOWN: &[(&str, Rest)] = {
         ("PMAK-", Rest::Token { from: 5, min: 30 }),
         ("AGE-SECRET-KEY-1", Rest::UpperDigits { len: 74 }),
         ("glrt-", Rest::Token { from: 5, min: 20 }),
+        // Mailgun's API keys (`key-` and 32 random letters and digits).
+        ("key-", Rest::LowerDigits { len: 36 }),
     ]
 };
 
