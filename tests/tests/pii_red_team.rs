@@ -718,6 +718,9 @@ const FORMS: &[(&str, &str)] = &[
         "mailgun key-3ax6xnjp29jd6fds4gc373sgvjxteol0 rejected",
         "3ax6xnjp29jd6fds4gc373sgvjxteol0",
     ),
+    // A quote written twice inside single quotes (SQL, YAML, PowerShell).
+    ("UPDATE users SET password='it''sSecret9' WHERE id=4", "sSecret9"),
+    ("params: ('password', 'it''sSecret9')", "sSecret9"),
 ];
 
 /// Lines that hold no sensitive data and look like the forms above: unchanged.
@@ -944,6 +947,7 @@ fn look_alikes_are_kept() {
         "trace 0af7651916cd43dd8448eb211c80319c span b7ad6b7169203331",
         "tlv 5A084111111111111112 (bad check digit)",
         "cache key-value-store-implementation-for-sessions ready",
+        "WHERE password='' AND deleted=0",
     ];
     let lines = capture(|| {
         for c in clean {

@@ -678,8 +678,10 @@ impl<E: Emit> Scanner<'_, '_, E> {
         if let Some(&q @ (b'"' | b'\'')) = b.get(j) {
             let vs = j + 1;
             let mut k = vs;
-            while k < n && b[k] != q {
-                k += if b[k] == b'\\' { 2 } else { 1 };
+            // (SQL, YAML and PowerShell write a quote inside single quotes twice:
+            // `'it''s'`.)
+            while k < n && (b[k] != q || (q == b'\'' && k > vs && b.get(k + 1) == Some(&q))) {
+                k += if b[k] == b'\\' || b[k] == q { 2 } else { 1 };
             }
             let end = k.min(n);
             return nonempty(vs, end, s);
@@ -838,7 +840,18 @@ pub(super) fn pair_value(rest: &[u8]) -> Option<&[u8]> {
         return None;
     }
     let vs = 2 + p;
-    let close = rest[vs..].iter().take(PROBE).position(|&c| c == q)?;
+    // (A quote doubled inside single quotes is one quote: `'it''s'`.)
+    let mut close = 0;
+    loop {
+        close += rest[vs + close..]
+            .iter()
+            .take(PROBE)
+            .position(|&c| c == q)?;
+        if !(q == b'\'' && close > 0 && rest.get(vs + close + 1) == Some(&q)) || close > PROBE {
+            break;
+        }
+        close += 2;
+    }
     matches!(
         rest[vs + close + 1..].iter().find(|&&c| c != b' '),
         Some(b')' | b']') | None
