@@ -721,6 +721,15 @@ const FORMS: &[(&str, &str)] = &[
     // A quote written twice inside single quotes (SQL, YAML, PowerShell).
     ("UPDATE users SET password='it''sSecret9' WHERE id=4", "sSecret9"),
     ("params: ('password', 'it''sSecret9')", "sSecret9"),
+    // Bind values by number after the statement that names their columns.
+    (
+        "INSERT INTO users (email, password) VALUES ($1, $2) [$1 = 'bob@x.com', $2 = 'Hunter2xyz!']",
+        "Hunter2xyz!",
+    ),
+    (
+        "insert into users (email, password) values (?, ?)\nbinding parameter [1] as [VARCHAR] - [bob@x.com]\nbinding parameter [2] as [VARCHAR] - [Hunter2xyz!]",
+        "Hunter2xyz!",
+    ),
 ];
 
 /// Lines that hold no sensitive data and look like the forms above: unchanged.
@@ -948,6 +957,8 @@ fn look_alikes_are_kept() {
         "tlv 5A084111111111111112 (bad check digit)",
         "cache key-value-store-implementation-for-sessions ready",
         "WHERE password='' AND deleted=0",
+        "INSERT INTO t (id, note) VALUES ($1, $2) [$1 = 5, $2 = 'hello']",
+        "insert into t (id, note) values (?, ?) binding parameter [2] as [VARCHAR] - [hello]",
     ];
     let lines = capture(|| {
         for c in clean {

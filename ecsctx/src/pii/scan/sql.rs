@@ -200,6 +200,14 @@ impl<E: Emit> Scanner<'_, '_, E> {
     fn bind_list(&mut self, from: usize, binds: &[Class; 32]) -> Option<usize> {
         let b = self.b;
         let window = &b[from..b.len().min(from + 48)];
+        // Numbered: `[$1 = 'a', $2 = 'b']`, Hibernate's `binding parameter [2] as
+        // [VARCHAR] - [b]` (one per parameter).
+        if let Some(p) = find(window, 0, b"[$") {
+            return self.numbered_binds(from + p + 1, binds);
+        }
+        if find(window, 0, b"binding parameter [").is_some() {
+            return self.hibernate_binds(from, binds);
+        }
         let open = [
             &b"binds: ["[..],
             b"params: [",
@@ -246,6 +254,121 @@ impl<E: Emit> Scanner<'_, '_, E> {
             }
         }
         masked.then_some(k)
+    }
+}
+
+impl<E: Emit> Scanner<'_, '_, E> {
+    /// `$1 = 'a', $2 = 'b']` from `k` (at the first `$`): each value masked as the class
+    /// `binds` gives its number; the list's end when one was masked.
+    fn numbered_binds(&mut self, mut k: usize, binds: &[Class; 32]) -> Option<usize> {
+        let b = self.b;
+        let mut masked = false;
+        for _ in 0..binds.len() {
+            if b.get(k) != Some(&b'$') {
+                break;
+            }
+            let ds = k + 1;
+            let de = ds
+                + b[ds..]
+                    .iter()
+                    .take(3)
+                    .take_while(|c| c.is_ascii_digit())
+                    .count();
+            let number: usize = std::str::from_utf8(&b[ds..de]).ok()?.parse().ok()?;
+            k = de;
+            while matches!(b.get(k), Some(b' ' | b'=')) && k - de < 4 {
+                k += 1;
+            }
+            let (vs, ve, next) = bind_value(b, k)?;
+            let class = number
+                .checked_sub(1)
+                .and_then(|i| binds.get(i))
+                .copied()
+                .unwrap_or(Class::None);
+            if class != Class::None && ve > vs && vs >= self.last {
+                self.scan_part(self.last, vs);
+                self.put(vs, ve, Hit::Keyed(class));
+                masked = true;
+            }
+            k = next;
+            while b.get(k) == Some(&b' ') {
+                k += 1;
+            }
+            match b.get(k) {
+                Some(b',') => k += 1,
+                Some(b']') => return masked.then_some(k + 1),
+                _ => break,
+            }
+            while b.get(k) == Some(&b' ') {
+                k += 1;
+            }
+        }
+        masked.then_some(k)
+    }
+
+    /// Hibernate's `binding parameter [N] as [TYPE] - [value]` after `from`, each within
+    /// [`PROBE`] bytes of the one before: each value masked as the class `binds` gives
+    /// `N`; the end of the last one masked.
+    fn hibernate_binds(&mut self, from: usize, binds: &[Class; 32]) -> Option<usize> {
+        let b = self.b;
+        const MARK: &[u8] = b"binding parameter [";
+        let mut at = from;
+        let mut end = None;
+        for _ in 0..binds.len() {
+            let to = b.len().min(at + PROBE);
+            let Some(p) = find(&b[..to], at, MARK) else {
+                break;
+            };
+            let ds = p + MARK.len();
+            let de = ds
+                + b[ds..]
+                    .iter()
+                    .take(3)
+                    .take_while(|c| c.is_ascii_digit())
+                    .count();
+            let number: usize = std::str::from_utf8(&b[ds..de]).ok()?.parse().ok()?;
+            // `] as [VARCHAR] - [`: the value's bracket after the type's.
+            let Some(open) = find(&b[..b.len().min(de + 48)], de, b"] - [") else {
+                break;
+            };
+            let vs = open + 5;
+            let Some(len) = b[vs..].iter().take(PROBE).position(|&c| c == b']') else {
+                break;
+            };
+            let ve = vs + len;
+            let class = number
+                .checked_sub(1)
+                .and_then(|i| binds.get(i))
+                .copied()
+                .unwrap_or(Class::None);
+            if class != Class::None && ve > vs && vs >= self.last {
+                self.scan_part(self.last, vs);
+                self.put(vs, ve, Hit::Keyed(class));
+                end = Some(ve);
+            }
+            at = ve + 1;
+        }
+        end
+    }
+}
+
+/// A bind list's value at `k`: quoted (inside its quotes) or bare (to `,` or `]`), and
+/// where the list goes on.
+fn bind_value(b: &[u8], k: usize) -> Option<(usize, usize, usize)> {
+    match b.get(k) {
+        Some(&q @ (b'"' | b'\'')) => {
+            let len = b[k + 1..].iter().take(PROBE).position(|&c| c == q)?;
+            Some((k + 1, k + 1 + len, k + 2 + len))
+        }
+        Some(_) => {
+            let len = b[k..]
+                .iter()
+                .take(PROBE)
+                .position(|&c| c == b',' || c == b']')?;
+            let v = b[k..k + len].trim_ascii_end();
+            Some((k, k + v.len(), k + len))
+        }
+        None => None,
     }
 }
 
