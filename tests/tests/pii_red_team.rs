@@ -715,6 +715,21 @@ const FORMS: &[(&str, &str)] = &[
     ),
     ("arqc 57134111111111111111D26122011234567890F", "4111111111111111"),
     (
+        "EMV TLV: 5A 08 41 11 11 11 11 11 11 11 5F 24 03 25 12 31",
+        "41 11 11 11 11 11 11 11",
+    ),
+    // Quotes and brackets inside a bare credential; PHP's `var_dump`; an ASGI header
+    // list of byte strings.
+    ("password=ab\"cd\"ef123 next", "ef123"),
+    ("password=[abc]def next", "def"),
+    ("password=it's-MyPass next", "s-MyPass"),
+    (r#"["password"]=> string(10) "hunter2xyz""#, "hunter2xyz"),
+    (r#"["pin"]=> int(8674)"#, "8674"),
+    (
+        "[(b'cookie', b'sessionid=abcdef0123456789abcdef')]",
+        "abcdef0123456789abcdef",
+    ),
+    (
         "mailgun key-3ax6xnjp29jd6fds4gc373sgvjxteol0 rejected",
         "3ax6xnjp29jd6fds4gc373sgvjxteol0",
     ),
@@ -958,6 +973,10 @@ fn look_alikes_are_kept() {
         "cache key-value-store-implementation-for-sessions ready",
         "WHERE password='' AND deleted=0",
         "INSERT INTO t (id, note) VALUES ($1, $2) [$1 = 5, $2 = 'hello']",
+        r#"url="https://x/?page=2" next"#,
+        "password=[REDACTED]",
+        "[(b'host', b'example.com')]",
+        "count=> int(1234)",
         "insert into t (id, note) values (?, ?) binding parameter [2] as [VARCHAR] - [hello]",
     ];
     let lines = capture(|| {

@@ -14,7 +14,7 @@ impl<E: Emit> Scanner<'_, '_, E> {
         let after = b.get(k).copied();
         // Chip data written as hex TLV with no key before it (a gateway's echo).
         if d0 == i
-            && after.is_some_and(|c| c.is_ascii_hexdigit())
+            && (after.is_some_and(|c| c.is_ascii_hexdigit()) || (k - i == 2 && after == Some(b' ')))
             && (i == 0 || !b[i - 1].is_ascii_alphanumeric())
         {
             if let Some(end) = emv_tlv_end(b, i) {
@@ -1404,26 +1404,60 @@ pub(super) fn luhn(s: &str, g: &[Group]) -> bool {
 pub(super) const DOUBLED: [u32; 10] = [0, 2, 4, 6, 8, 1, 3, 5, 7, 9];
 
 /// Luhn's check over the digits, most significant first.
-/// An EMV record written as hex BER-TLV (`9F0206…5A0841111111…5F2403…`: chip data a
-/// gateway echoes) at `i`: where it ends, when the whole hex word (at least 20 digits,
-/// an even count) parses as TLV to its last byte and holds a card number (tag `5A`,
-/// Luhn-valid, `F`-padded) or track 2 equivalent data (tag `57`: a card number and a
-/// `D`). A hash or an id in hex does not parse so, or holds no such field.
+/// An EMV record written as hex BER-TLV (`9F0206…5A0841111111…5F2403…`, or a byte at a
+/// time, `5A 08 41 11 …`: chip data a gateway or a kernel echoes) at `i`: where it ends,
+/// when the whole hex word (at least 10 bytes) parses as TLV to its last byte and holds a
+/// card number (tag `5A`, Luhn-valid, `F`-padded) or track 2 equivalent data (tag `57`:
+/// a card number and a `D`). A hash or an id in hex does not parse so, or holds no such
+/// field.
 pub(super) fn emv_tlv_end(b: &[u8], i: usize) -> Option<usize> {
     let n = b[i..]
         .iter()
         .take(2048)
         .take_while(|c| c.is_ascii_hexdigit())
         .count();
+    if n == 2 && b.get(i + 2) == Some(&b' ') {
+        return spaced_tlv_end(b, i);
+    }
     let end = i + n;
     if n < 20 || n % 2 == 1 || b.get(end).is_some_and(|c| c.is_ascii_alphanumeric()) {
         return None;
     }
+    holds_card_data(&b[i..end]).then_some(end)
+}
+
+/// [`emv_tlv_end`] for bytes written apart (`5A 08 41 11 …`): pairs of hex digits joined
+/// by single spaces.
+fn spaced_tlv_end(b: &[u8], i: usize) -> Option<usize> {
+    let pair = |k: usize| {
+        b.get(k..k + 2)
+            .is_some_and(|p| p.iter().all(u8::is_ascii_hexdigit))
+            && !b.get(k + 2).is_some_and(u8::is_ascii_alphanumeric)
+    };
+    let mut hex = [0u8; 512];
+    let (mut m, mut k) = (0, i);
+    while pair(k) && m + 2 <= hex.len() {
+        hex[m..m + 2].copy_from_slice(&b[k..k + 2]);
+        m += 2;
+        k += 2;
+        if b.get(k) == Some(&b' ') && pair(k + 1) {
+            k += 1;
+        } else {
+            break;
+        }
+    }
+    (m >= 20 && holds_card_data(&hex[..m])).then_some(k)
+}
+
+/// Whether `h` (hex digits, an even count) parses as BER-TLV to its end and holds a card
+/// number or track 2 equivalent data ([`emv_tlv_end`]).
+fn holds_card_data(h: &[u8]) -> bool {
+    let end = h.len();
     let hex = |k: usize| -> u32 {
         let v = |c: u8| (c as char).to_digit(16).unwrap_or(0);
-        v(b[k]) << 4 | v(b[k + 1])
+        v(h[k]) << 4 | v(h[k + 1])
     };
-    let mut pos = i;
+    let mut pos = 0;
     let mut card = false;
     while pos < end {
         // The tag: one byte, or more when its low five bits are all set.
@@ -1433,7 +1467,7 @@ pub(super) fn emv_tlv_end(b: &[u8], i: usize) -> Option<usize> {
         if first & 0x1f == 0x1f {
             loop {
                 if pos >= end || tag > 0xff_ffff {
-                    return None;
+                    return false;
                 }
                 let t = hex(pos);
                 tag = tag << 8 | t;
@@ -1445,14 +1479,14 @@ pub(super) fn emv_tlv_end(b: &[u8], i: usize) -> Option<usize> {
         }
         // The length: one byte, or `81`/`82` and one or two more.
         if pos >= end {
-            return None;
+            return false;
         }
         let mut len = hex(pos) as usize;
         pos += 2;
         if len >= 0x80 {
             let more = len - 0x80;
             if !(1..=2).contains(&more) || pos + 2 * more > end {
-                return None;
+                return false;
             }
             len = 0;
             for _ in 0..more {
@@ -1460,18 +1494,15 @@ pub(super) fn emv_tlv_end(b: &[u8], i: usize) -> Option<usize> {
                 pos += 2;
             }
         }
+        if pos + 2 * len > end {
+            return false;
+        }
         // A constructed tag's value is more TLV: read on inside it.
         if first & 0x20 != 0 {
-            if pos + 2 * len > end {
-                return None;
-            }
             continue;
         }
         let ve = pos + 2 * len;
-        if ve > end {
-            return None;
-        }
-        let v = &b[pos..ve];
+        let v = &h[pos..ve];
         let pan = |d: &[u8]| {
             (12..=19).contains(&d.len())
                 && d.iter().all(u8::is_ascii_digit)
@@ -1487,7 +1518,7 @@ pub(super) fn emv_tlv_end(b: &[u8], i: usize) -> Option<usize> {
         };
         pos = ve;
     }
-    (pos == end && card).then_some(end)
+    pos == end && card
 }
 
 pub(crate) fn luhn_digits(digits: impl DoubleEndedIterator<Item = u32>) -> bool {

@@ -371,6 +371,10 @@ impl<E: Emit> Scanner<'_, '_, E> {
                 j = colon;
             }
         }
+        // PHP's `var_dump`: `["password"]=> string(10) "x"`.
+        if quoted && b.get(j) == Some(&b']') && b[j + 1..].starts_with(b"=>") {
+            j += 1;
+        }
         // The separator, and whether it makes a structured form (`k=v`); `encoded`: the
         // form is itself URL-encoded (`password%3Dx%26y`), so `%26` ends its value.
         let rest = &b[j..];
@@ -585,6 +589,27 @@ impl<E: Emit> Scanner<'_, '_, E> {
             }
             j = k;
         }
+        // PHP's `var_dump` types: `string(10) "x"` (the quoted string after it),
+        // `int(1234)` (the number inside).
+        if let Some(t) = [&b"string("[..], b"int(", b"float("]
+            .iter()
+            .find(|t| b[j..].starts_with(t))
+        {
+            let ds = j + t.len();
+            let de = ds
+                + b[ds..]
+                    .iter()
+                    .take(12)
+                    .take_while(|c| c.is_ascii_digit())
+                    .count();
+            if de > ds && b.get(de) == Some(&b')') {
+                if t[0] == b's' && b.get(de + 1) == Some(&b' ') {
+                    j = de + 2;
+                } else if t[0] != b's' {
+                    return nonempty(ds, de, s);
+                }
+            }
+        }
         // Wrappers: Rust's `Debug` (`Some("737")`, `Secret("x")`, nested:
         // `Some(Cvc("739"))`), a YAML tag (`!secret x`), Python's byte and unicode strings
         // (`b'x'`).
@@ -710,11 +735,14 @@ impl<E: Emit> Scanner<'_, '_, E> {
                 let end = matching_close(b, vs, b'{', b'}')?;
                 return nonempty(vs, end + 1, s);
             }
-            // `[a, b]` (an array of them), `<x>`: to the closing bracket.
+            // `[a, b]` (an array of them), `<x>`: to the closing bracket (`[abc]def`, a
+            // bracket inside a bare value, goes on below).
             Some(&o @ (b'[' | b'<')) => {
                 let c = if o == b'[' { b']' } else { b'>' };
                 let end = matching_close(b, vs, o, c)?;
-                return nonempty(vs, end + 1, s);
+                if !b.get(end + 1).is_some_and(u8::is_ascii_alphanumeric) {
+                    return nonempty(vs, end + 1, s);
+                }
             }
             _ => {}
         }
@@ -728,6 +756,24 @@ impl<E: Emit> Scanner<'_, '_, E> {
         } else {
             bare_end_within(b, vs, VALUE_PROBE)
         };
+        // A quote inside a bare credential (`ab"cd"ef1`, `it's-Mine`): a quote that ends
+        // an enclosing string is followed by a delimiter, not a letter or digit.
+        if class == Class::Secret {
+            let mut guard = 0;
+            while end > vs
+                && guard < 8
+                && matches!(b.get(end), Some(b'"' | b'\''))
+                && b.get(end + 1).is_some_and(u8::is_ascii_alphanumeric)
+            {
+                let cap = VALUE_PROBE.saturating_sub(end - vs);
+                end = if form {
+                    form_end_within(b, end + 1, cap)
+                } else {
+                    bare_end_within(b, end + 1, cap)
+                };
+                guard += 1;
+            }
+        }
         let cut = (end - vs >= VALUE_PROBE).then_some(end);
         // In an encoded form (`password%3Dx%26y%3D1`), its encoded `&` ends the value.
         if encoded {
@@ -834,7 +880,11 @@ impl<E: Emit> Scanner<'_, '_, E> {
 /// The second item of the pair whose `,` after a quoted key starts `rest` (`, "123")`,
 /// `, 'x')]`: a quoted value, then the pair's end): the value inside its quotes.
 pub(super) fn pair_value(rest: &[u8]) -> Option<&[u8]> {
-    let p = rest[1..].iter().position(|&c| c != b' ')?;
+    let mut p = rest[1..].iter().position(|&c| c != b' ')?;
+    // Python's byte and unicode strings (`(b'cookie', b'…')`, an ASGI header).
+    if matches!(rest[1 + p], b'b' | b'u') && matches!(rest.get(2 + p), Some(b'"' | b'\'')) {
+        p += 1;
+    }
     let q = rest[1 + p];
     if q != b'"' && q != b'\'' {
         return None;
