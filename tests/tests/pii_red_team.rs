@@ -729,6 +729,17 @@ const FORMS: &[(&str, &str)] = &[
         "[(b'cookie', b'sessionid=abcdef0123456789abcdef')]",
         "abcdef0123456789abcdef",
     ),
+    // Passwords, CVVs and PINs named in more languages.
+    ("clave de acceso: Hunter2xyz!", "Hunter2xyz!"),
+    ("Kata sandi: Hunter2xyz!", "Hunter2xyz!"),
+    ("Heslo: Hunter2xyz!", "Hunter2xyz!"),
+    ("Parola: Hunter2xyz!", "Hunter2xyz!"),
+    ("Mật khẩu: Hunter2xyz!", "Hunter2xyz!"),
+    ("Κωδικός πρόσβασης: Hunter2xyz!", "Hunter2xyz!"),
+    ("סיסמה: Hunter2xyz!", "Hunter2xyz!"),
+    ("رمز عبور: Hunter2xyz!", "Hunter2xyz!"),
+    ("CVV2 kodu: 739", "739"),
+    ("PIN kodu: 8674", "8674"),
     (
         "mailgun key-3ax6xnjp29jd6fds4gc373sgvjxteol0 rejected",
         "3ax6xnjp29jd6fds4gc373sgvjxteol0",
@@ -977,6 +988,9 @@ fn look_alikes_are_kept() {
         "password=[REDACTED]",
         "[(b'host', b'example.com')]",
         "count=> int(1234)",
+        "la clave de la API es nueva",
+        "kata kunci pencarian",
+        "order kodu: ORD-2024-0001",
         "insert into t (id, note) values (?, ?) binding parameter [2] as [VARCHAR] - [hello]",
     ];
     let lines = capture(|| {

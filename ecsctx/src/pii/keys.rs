@@ -239,7 +239,23 @@ pub(crate) fn is_personal_metadata(key: &str) -> bool {
 
 /// Suffixes after a CVV or PIN stem that keep it one (`cvv_value`, `pinNumber`).
 const STEM_SUFFIXES: &[&[u8]] = &[
-    b"", b"value", b"val", b"number", b"num", b"no", b"nr", b"code", b"data",
+    b"",
+    b"value",
+    b"val",
+    b"number",
+    b"num",
+    b"no",
+    b"nr",
+    b"code",
+    b"data",
+    // "Code" and "number" in Turkish (`CVV2 kodu`, `PIN numarası`), Polish and Swedish
+    // (`kod`), German, Dutch and Swedish (`nummer`), Spanish, Italian and Portuguese
+    // (`numero`).
+    b"kodu",
+    b"kod",
+    b"numarasi",
+    b"nummer",
+    b"numero",
 ];
 
 /// Whether the compact key `k` ends with `stem` and one of [`STEM_SUFFIXES`].
@@ -391,6 +407,12 @@ pub(crate) const FOREIGN_KEYS: &[(&str, Class)] = &[
     ("암호", Class::Secret),
     ("पासवर्ड", Class::Secret),
     ("پاس ورڈ", Class::Secret),
+    ("mật khẩu", Class::Secret),
+    ("Mật khẩu", Class::Secret),
+    ("κωδικός πρόσβασης", Class::Secret),
+    ("Κωδικός πρόσβασης", Class::Secret),
+    ("סיסמה", Class::Secret),
+    ("رمز عبور", Class::Secret),
     ("كلمة المرور", Class::Secret),
     ("كلمة_المرور", Class::Secret),
     ("كلمة السر", Class::Secret),
@@ -655,6 +677,17 @@ pub(crate) fn classify(key: &str, financial: bool) -> Class {
             // `lösenord`, `hasło` with their letters outside ASCII dropped (`LÖSENORD`).
             b"lsenord",
             b"haso",
+            // Czech and Slovak, Turkish, Romanian and Italian, Croatian and Serbian,
+            // Slovenian, Hungarian (`jelszó`, with and without its `ó`), Norwegian;
+            // Indonesian and Malay (`kata sandi`).
+            b"heslo",
+            b"parola",
+            b"lozinka",
+            b"geslo",
+            b"jelszo",
+            b"jelsz",
+            b"passord",
+            b"katasandi",
             // Signing and MAC keys, private keys, one-time codes by SMS, license keys,
             // salts (PayU's merchant `salt`, the key of its request hash; `password_salt`).
             b"signaturekey",

@@ -645,18 +645,20 @@ impl<E: Emit> Scanner<'_, '_, E> {
             }
         }
         // The key: this word, or this word and the next (`security code`, `PIN block`),
-        // or French's three (`mot de passe`).
+        // or a password's name in words ([`SPACED_KEYS`]: `mot de passe`).
         let mut key_end = e;
         let mut class = Class::None;
-        if f & TWO_WORD != 0
-            && w.eq_ignore_ascii_case("mot")
-            && b.get(e..e + 9)
-                .is_some_and(|r| r.eq_ignore_ascii_case(b" de passe"))
-            && !b.get(e + 9).is_some_and(|&c| is_key_byte(c))
-        {
-            key_end = e + 9;
-            class = Class::Secret;
-            self.run_end = key_end;
+        if f & TWO_WORD != 0 {
+            if let Some(&(_, rest)) = SPACED_KEYS.iter().find(|(first, rest)| {
+                w.eq_ignore_ascii_case(first)
+                    && b.get(e..e + rest.len())
+                        .is_some_and(|r| r.eq_ignore_ascii_case(rest.as_bytes()))
+                    && !b.get(e + rest.len()).is_some_and(|&c| is_key_byte(c))
+            }) {
+                key_end = e + rest.len();
+                class = Class::Secret;
+                self.run_end = key_end;
+            }
         }
         if class == Class::None
             && f & TWO_WORD != 0
@@ -1204,6 +1206,14 @@ pub(super) fn pydantic_field(b: &[u8], i: usize) -> Option<(usize, usize)> {
     // (`credentials.0.password`: the segment after the last dot.)
     (ls < le && le - ls <= 64).then_some((ls, le))
 }
+
+/// A password's name in words, by its first word (a [`MORE_TRIGGER_WORDS`] entry) and the
+/// rest: French's `mot de passe`, Spanish's `clave de acceso`, Indonesian's `kata sandi`.
+pub(super) const SPACED_KEYS: [(&str, &str); 3] = [
+    ("mot", " de passe"),
+    ("clave", " de acceso"),
+    ("kata", " sandi"),
+];
 
 /// Whether the word at `i` is a long option after one dash (`keytool -storepass X`,
 /// PowerShell's `-Password X`): as an identifier before a space and a value, it counts
