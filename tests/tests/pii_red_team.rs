@@ -740,6 +740,50 @@ const FORMS: &[(&str, &str)] = &[
     ("رمز عبور: Hunter2xyz!", "Hunter2xyz!"),
     ("CVV2 kodu: 739", "739"),
     ("PIN kodu: 8674", "8674"),
+    // Red-team round 20: nginx's `\x22` escapes, URL escapes before a card, keys with a
+    // leading `_`, padded columns, gateway keys, a credential tuple, Redis's `AUTH`,
+    // SQLAlchemy's parameters.
+    (
+        r#""POST /pay HTTP/1.1" 200 12 "{\x22card\x22:\x224111111111111111\x22,\x22cvv\x22:\x22123\x22,\x22password\x22:\x22Hunter2xyz!\x22}""#,
+        "4111111111111111",
+    ),
+    (
+        r#""{\x22card\x22:\x224111111111111111\x22,\x22password\x22:\x22Hunter2xyz!\x22}""#,
+        "Hunter2xyz!",
+    ),
+    ("msg=card%204111111111111111%20cvv%20123", "4111111111111111"),
+    ("GET /search?q=%224111111111111111%22", "4111111111111111"),
+    (r#"{"_password":"Hunter2xyz"}"#, "Hunter2xyz"),
+    (r#"{"_pin":"8674"}"#, "8674"),
+    (
+        "//registry.npmjs.org/:_authToken=abcDEF12-3456-7890-abcd-ef1234567890",
+        "abcDEF12-3456-7890-abcd-ef1234567890",
+    ),
+    (
+        "      + password                              = \"Hunter2xyz!\"",
+        "Hunter2xyz!",
+    ),
+    ("password         Hunter2xyz!", "Hunter2xyz!"),
+    (
+        "x_login=5KP3u95bQpv&x_tran_key=346HZ32z3fP4hTG2&x_card_num=4111111111111111",
+        "346HZ32z3fP4hTG2",
+    ),
+    (
+        "<transactionKey>346HZ32z3fP4hTG2</transactionKey>",
+        "346HZ32z3fP4hTG2",
+    ),
+    (
+        "requests.post('https://x', auth=('admin', 'Hunter2xyz'), json={'cvv': '123'})",
+        "Hunter2xyz",
+    ),
+    (
+        r#"1701940000.123456 [0 10.0.0.5:51234] "AUTH" "default" "Hunter2xyz!""#,
+        "Hunter2xyz!",
+    ),
+    (
+        "[SQL: INSERT INTO users (email, password) VALUES (?, ?)] [parameters: ('bob@x.com', 'Hunter2xyz!')]",
+        "Hunter2xyz!",
+    ),
     (
         "mailgun key-3ax6xnjp29jd6fds4gc373sgvjxteol0 rejected",
         "3ax6xnjp29jd6fds4gc373sgvjxteol0",
@@ -991,6 +1035,11 @@ fn look_alikes_are_kept() {
         "la clave de la API es nueva",
         "kata kunci pencarian",
         "order kodu: ORD-2024-0001",
+        "password = (sensitive value)",
+        "fee 1234567 fils",
+        r#"{"pan_last4":"1111","exp":"1228"}"#,
+        r"C:\xampp\htdocs",
+        "x=%2Fpath%2F2024",
         "insert into t (id, note) values (?, ?) binding parameter [2] as [VARCHAR] - [hello]",
     ];
     let lines = capture(|| {
@@ -1099,4 +1148,20 @@ fn a_private_jwk_in_structured_data_is_masked() {
     });
     assert_no_leaks(&lines, &["GawgguFyGrWKav7AX4VKUg"]);
     assert_eq!(lines[0]["extra"]["point"]["d"], "north", "{}", lines[0]);
+}
+
+/// An expiry named after a card number is the expiry, not a CVV; a CVV after it still is.
+#[test]
+fn a_named_expiry_after_a_card_is_kept() {
+    let lines = capture(|| {
+        log::info!(r#"{{"pan":"4111111111111111","exp":"1228"}}"#);
+        log::info!(r#"{{"pan":"4111111111111111","exp":"1228","cvv":"123"}}"#);
+        log::info!("4111111111111111 exp 12/26 code 123");
+    });
+    assert_eq!(
+        lines[0]["message"], r#"{"pan":"411111******1111","exp":"1228"}"#,
+        "{}",
+        lines[0]
+    );
+    assert_no_leaks(&lines[1..], &["4111111111111111", "\"123\"", "code 123"]);
 }

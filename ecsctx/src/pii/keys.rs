@@ -653,6 +653,14 @@ pub(crate) fn classify(key: &str, financial: bool) -> Class {
             b"terminalkey",
             b"masterkey",
             b"aeskey",
+            // Authorize.net's transaction key (`x_tran_key`, `transactionKey`), shared,
+            // webhook, encryption and MD5 keys of gateways (`sharedKey`, `encKey`).
+            b"trankey",
+            b"transactionkey",
+            b"sharedkey",
+            b"webhookkey",
+            b"enckey",
+            b"md5key",
             // Azure API Management and Functions keys, OAuth PKCE verifiers, token values.
             b"subscriptionkey",
             b"functionskey",
@@ -713,6 +721,8 @@ pub(crate) fn classify(key: &str, financial: bool) -> Class {
             // French's usual name (`mdp`); Spanish's `clave de acceso`, `clave secreta`
             // (`clave` alone is as often a key of another kind).
             b"mdp",
+            // A card verification key (the key CVVs are computed with).
+            b"cvk",
             b"clavedeacceso",
             b"clavesecreta",
             b"otp",

@@ -577,6 +577,8 @@ impl<E: Emit> Scanner<'_, '_, E> {
             return card_end;
         }
         // Optional expiry words: `exp`, `expiry`, `expires`, `expiration`, `valid thru`.
+        // (Where the expiry's value starts after them: a number there is the expiry.)
+        let mut expiry_at = None;
         for _ in 0..2 {
             let mut k = j;
             while k < b.len() && b[k].is_ascii_alphabetic() && k - j < 12 {
@@ -596,6 +598,7 @@ impl<E: Emit> Scanner<'_, '_, E> {
             .any(|x| w.eq_ignore_ascii_case(x.as_bytes()))
             {
                 j = sep(k);
+                expiry_at = Some(j);
             }
         }
         // An optional expiry: MM/YY, MM/YYYY, MM|YY, a month and a year apart (`12;2026`,
@@ -650,7 +653,14 @@ impl<E: Emit> Scanner<'_, '_, E> {
             k += 1;
         }
         let more = k > e && b.get(k).is_some_and(u8::is_ascii_digit);
-        if matches!(e - j, 3 | 4) && whole && !more && j > card_end && j >= self.last {
+        // (`"pan":"4111…","exp":"1228"`: the expiry, named, with no CVV after it.)
+        if matches!(e - j, 3 | 4)
+            && whole
+            && !more
+            && j > card_end
+            && j >= self.last
+            && expiry_at != Some(j)
+        {
             self.put(j, e, Hit::Cvv);
             return e;
         }
@@ -788,6 +798,13 @@ pub(super) fn before_unit(b: &[u8], e: usize) -> bool {
         b"calls",
         b"users",
         b"cents",
+        // Minor units of the Gulf's and others' currencies.
+        b"fils",
+        b"halalas",
+        b"baisa",
+        b"piastres",
+        b"kopecks",
+        b"paise",
     ]
     .iter()
     .any(|u| w.eq_ignore_ascii_case(u))

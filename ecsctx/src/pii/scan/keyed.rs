@@ -281,6 +281,10 @@ impl<E: Emit> Scanner<'_, '_, E> {
         } else if b[j..].starts_with(b"&quot;") {
             j += 6;
             true
+        } else if b[j..].starts_with(b"\\x22") {
+            // nginx's escape of `"` in a logged body (`{\x22cvv\x22:\x22123\x22}`).
+            j += 4;
+            true
         } else if matches!(b.get(j), Some(b'"' | b'\'' | b']'))
             || (b.get(j) == Some(&b')') && ks > 0 && b[ks - 1] == b'(')
         {
@@ -290,9 +294,10 @@ impl<E: Emit> Scanner<'_, '_, E> {
         } else {
             false
         };
+        // (Up to 48: Terraform's plans and `vault kv get` pad a key's column.)
         let ws = |j: &mut usize| {
             let start = *j;
-            while *j < n && *j - start < 16 {
+            while *j < n && *j - start < 48 {
                 match b[*j] {
                     b' ' | b'\t' => *j += 1,
                     _ => match wide_space(&b[*j..]) {
@@ -370,6 +375,26 @@ impl<E: Emit> Scanner<'_, '_, E> {
                 }
                 j = colon;
             }
+        }
+        // Redis's `MONITOR`: `"AUTH" "pw"` or `"AUTH" "user" "pw"`: the last argument.
+        if quoted
+            && s[ks..ke].eq_ignore_ascii_case("auth")
+            && spaces == 1
+            && b.get(j) == Some(&b'"')
+        {
+            let mut last = None;
+            let mut k = j - 1;
+            for _ in 0..2 {
+                if !b[k..].starts_with(b" \"") {
+                    break;
+                }
+                let vs = k + 2;
+                let len = b[vs..].iter().take(PROBE).position(|&c| c == b'"')?;
+                last = Some((vs, vs + len));
+                k = vs + len + 1;
+            }
+            let (vs, ve) = last?;
+            return nonempty(vs, ve, s);
         }
         // PHP's `var_dump`: `["password"]=> string(10) "x"`.
         if quoted && b.get(j) == Some(&b']') && b[j + 1..].starts_with(b"=>") {
@@ -547,6 +572,21 @@ impl<E: Emit> Scanner<'_, '_, E> {
             return (ok && end > vs).then_some((vs, end, end));
         }
         j += sep;
+        // A user and a password in a tuple (Python's `requests`: `auth=('bob', 'pw')`):
+        // the password (the user is text).
+        if class == Class::Secret && b.get(j) == Some(&b'(') {
+            if let Some((ps, pe)) = credential_pair(b, j) {
+                return nonempty(ps, pe, s);
+            }
+        }
+        // Terraform's placeholder for a sensitive value: nothing to hide.
+        {
+            let mut k = j;
+            ws(&mut k);
+            if b[k..].starts_with(b"(sensitive value)") || b[k..].starts_with(b"(sensitive)") {
+                return None;
+            }
+        }
         // Spring's `on field 'password': rejected value [Hunter2!]`: the value in the
         // brackets.
         if quoted {
@@ -693,6 +733,7 @@ impl<E: Emit> Scanner<'_, '_, E> {
             (&b"\\\""[..], &b"\\\""[..]),
             (b"%22", b"%22"),
             (b"&quot;", b"&quot;"),
+            (b"\\x22", b"\\x22"),
         ] {
             if b[j..].starts_with(open) {
                 let vs = j + open.len();
@@ -907,6 +948,28 @@ pub(super) fn pair_value(rest: &[u8]) -> Option<&[u8]> {
         Some(b')' | b']') | None
     )
     .then_some(&rest[vs..vs + close])
+}
+
+/// The second of two quoted strings in parentheses at `j` (`('bob', 'pw')`): its span.
+pub(super) fn credential_pair(b: &[u8], j: usize) -> Option<(usize, usize)> {
+    let quoted = |k: usize| -> Option<(usize, usize)> {
+        let q = *b.get(k).filter(|&&c| c == b'"' || c == b'\'')?;
+        let len = b[k + 1..].iter().take(PROBE).position(|&c| c == q)?;
+        Some((k + 1, k + 1 + len))
+    };
+    let skip = |mut k: usize| {
+        while b.get(k) == Some(&b' ') {
+            k += 1;
+        }
+        k
+    };
+    let (_, ue) = quoted(skip(j + 1))?;
+    let comma = skip(ue + 1);
+    if b.get(comma) != Some(&b',') {
+        return None;
+    }
+    let (ps, pe) = quoted(skip(comma + 1))?;
+    (b.get(skip(pe + 1)) == Some(&b')')).then_some((ps, pe))
 }
 
 /// Whether the word at `i` is inside an AWS ARN (`arn:aws:secretsmanager:…`).

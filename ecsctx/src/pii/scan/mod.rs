@@ -262,7 +262,7 @@ static STARTS: [bool; 256] = {
         let b = c as u8;
         t[c] = b.is_ascii_alphanumeric()
             || b >= 0x80
-            || matches!(b, b'+' | b'@' | b':' | b'-' | b'%' | b'<');
+            || matches!(b, b'+' | b'@' | b':' | b'-' | b'%' | b'<' | b'_');
         c += 1;
     }
     t
@@ -367,9 +367,25 @@ impl<E: Emit> Scanner<'_, '_, E> {
                     i + 1
                 }
                 b'@' if self.o.emails => self.email(i),
+                // nginx's escape of a byte (`\x22`): its hex digits are no word's or
+                // number's.
+                b'x' if i > 0
+                    && self.b[i - 1] == b'\\'
+                    && self.b.get(i + 1).is_some_and(u8::is_ascii_hexdigit)
+                    && self.b.get(i + 2).is_some_and(u8::is_ascii_hexdigit) =>
+                {
+                    i + 3
+                }
                 b'a'..=b'z' | b'A'..=b'Z'
                     if i >= self.run_end
                         && (i == 0 || !is_word_byte(self.b[i - 1]) || after_escape(self.b, i)) =>
+                {
+                    self.word(i)
+                }
+                // A key with a leading `_` (`_password`, `.npmrc`'s `_authToken`).
+                b'_' if i >= self.run_end
+                    && (i == 0 || !is_word_byte(self.b[i - 1]))
+                    && self.b.get(i + 1).is_some_and(u8::is_ascii_alphabetic) =>
                 {
                     self.word(i)
                 }
@@ -388,6 +404,13 @@ impl<E: Emit> Scanner<'_, '_, E> {
                     && (self.b[i..].starts_with(b"%40") || self.b[i..].starts_with(b"%2540")) =>
                 {
                     self.encoded_email(i)
+                }
+                // Any other URL escape (`%20`, `%22`): its hex digits are no number's
+                // (`card%204111…`, `q=%224111…%22`).
+                b'%' if self.b.get(i + 1).is_some_and(u8::is_ascii_hexdigit)
+                    && self.b.get(i + 2).is_some_and(u8::is_ascii_hexdigit) =>
+                {
+                    i + 3
                 }
                 0x80.. => {
                     let ch = self.s[i..].chars().next().unwrap_or(' ');
@@ -785,9 +808,13 @@ fn wide_space(r: &[u8]) -> usize {
     }
 }
 
-/// Whether `i` follows a URL escape (`%22password`): a word starts there.
+/// Whether `i` follows a URL escape (`%22password`) or nginx's (`\x22password`): a word
+/// starts there.
 fn after_escape(b: &[u8], i: usize) -> bool {
-    i >= 3 && b[i - 3] == b'%' && b[i - 2].is_ascii_hexdigit() && b[i - 1].is_ascii_hexdigit()
+    i >= 3
+        && b[i - 2].is_ascii_hexdigit()
+        && b[i - 1].is_ascii_hexdigit()
+        && (b[i - 3] == b'%' || (b[i - 3] == b'x' && i >= 4 && b[i - 4] == b'\\'))
 }
 
 /// Whether a key that starts with a digit and two letters (`2fa_code`, `3ds_cavv`) stands

@@ -208,15 +208,17 @@ impl<E: Emit> Scanner<'_, '_, E> {
         if find(window, 0, b"binding parameter [").is_some() {
             return self.hibernate_binds(from, binds);
         }
-        let open = [
-            &b"binds: ["[..],
-            b"params: [",
-            b"args=[",
-            b"args: [",
-            b"parameters: [",
+        // (SQLAlchemy's `[parameters: ('a', 'b')]`: a tuple, closed by `)`.)
+        let (open, close) = [
+            (&b"binds: ["[..], b']'),
+            (b"params: [", b']'),
+            (b"args=[", b']'),
+            (b"args: [", b']'),
+            (b"parameters: [", b']'),
+            (b"parameters: (", b')'),
         ]
         .iter()
-        .find_map(|m| find(window, 0, m).map(|p| from + p + m.len()))?;
+        .find_map(|&(m, c)| find(window, 0, m).map(|p| (from + p + m.len(), c)))?;
         let mut k = open;
         let mut masked = false;
         for &class in binds.iter() {
@@ -232,7 +234,7 @@ impl<E: Emit> Scanner<'_, '_, E> {
                     let len = b[k..]
                         .iter()
                         .take(PROBE)
-                        .position(|&c| c == b',' || c == b']')?;
+                        .position(|&c| c == b',' || c == close)?;
                     let v = b[k..k + len].trim_ascii_end();
                     (k, k + v.len(), k + len)
                 }
@@ -249,7 +251,7 @@ impl<E: Emit> Scanner<'_, '_, E> {
             }
             match b.get(k) {
                 Some(b',') => k += 1,
-                Some(b']') => return masked.then_some(k + 1),
+                Some(&c) if c == close => return masked.then_some(k + 1),
                 _ => break,
             }
         }

@@ -488,6 +488,19 @@ impl<E: Emit> Scanner<'_, '_, E> {
                 }
             }
         }
+        // A published shape after a dash inside a longer key run (`auth-xoxb-…`,
+        // `_auth-xoxb-…`): a word starts there.
+        if w.len() >= 15 && w[1..].contains('-') && !is_known_secret(w) {
+            if let Some((k, _)) = w
+                .match_indices('-')
+                .find(|&(k, _)| is_known_secret(&w[k + 1..]))
+            {
+                if i + k + 1 >= self.last {
+                    self.put(i + k + 1, e, Hit::Secret("secret"));
+                    return e;
+                }
+            }
+        }
         // Credentials by their published shapes (`sk_live_…`, `AKIA…`, `ghp_…`, `xoxb-…`).
         if w.len() >= 15 && is_known_secret(w) {
             self.put(i, e, Hit::Secret("secret"));
@@ -812,7 +825,7 @@ impl<E: Emit> Scanner<'_, '_, E> {
             // Whitespace, a no-break or an ideographic space included.
             Some(b' ' | b'\t' | b'\n' | b'\r' | 0x80..) => {
                 let mut j = e;
-                while j < b.len() && j - e < 8 {
+                while j < b.len() && j - e < 48 {
                     match b[j] {
                         b' ' | b'\t' | b'\n' | b'\r' => j += 1,
                         _ => match wide_space(&b[j..]) {
