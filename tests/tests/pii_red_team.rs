@@ -784,6 +784,13 @@ const FORMS: &[(&str, &str)] = &[
         "[SQL: INSERT INTO users (email, password) VALUES (?, ?)] [parameters: ('bob@x.com', 'Hunter2xyz!')]",
         "Hunter2xyz!",
     ),
+    // Digits of other scripts after a CVV's, a PIN's or a one-time code's key.
+    ("CVV ١٢٣", "١٢٣"),
+    ("PIN ١٢٣٤", "١٢٣٤"),
+    ("رمز CVV هو ١٢٣", "١٢٣"),
+    ("الرقم السري: ١٢٣٤", "١٢٣٤"),
+    ("otp ١٢٣٤٥٦", "١٢٣٤٥٦"),
+    ("cvv １２３", "１２３"),
     (
         "mailgun key-3ax6xnjp29jd6fds4gc373sgvjxteol0 rejected",
         "3ax6xnjp29jd6fds4gc373sgvjxteol0",
@@ -1040,6 +1047,8 @@ fn look_alikes_are_kept() {
         r#"{"pan_last4":"1111","exp":"1228"}"#,
         r"C:\xampp\htdocs",
         "x=%2Fpath%2F2024",
+        "pin ١٢ retries",
+        "الطلب رقم ١٢٣٤ تم",
         "insert into t (id, note) values (?, ?) binding parameter [2] as [VARCHAR] - [hello]",
     ];
     let lines = capture(|| {

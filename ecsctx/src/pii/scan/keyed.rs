@@ -503,6 +503,26 @@ impl<E: Emit> Scanner<'_, '_, E> {
             };
             let v = &b[vs..end];
             let lead_digits = v.iter().take_while(|c| c.is_ascii_digit()).count();
+            // Digits of another script (`CVV ١٢٣`, `PIN ۱۲۳۴`, full-width `１２３`).
+            if lead_digits == 0 && v.first().is_some_and(|&c| c >= 0x80) {
+                let t = &s[vs..floor_boundary(s, end)];
+                let (count, bytes) = t
+                    .chars()
+                    .take_while(|&c| is_decimal_digit(c))
+                    .fold((0, 0), |(n, l), c| (n + 1, l + c.len_utf8()));
+                let otp = ["otp", "passcode", "totp"]
+                    .iter()
+                    .any(|k| s[ks..ke].eq_ignore_ascii_case(k));
+                let ok = match class {
+                    Class::Cvv => (3..=4).contains(&count),
+                    Class::Sad => (4..=12).contains(&count),
+                    Class::Secret => (otp || is_word) && (4..=8).contains(&count),
+                    _ => false,
+                } && !t[bytes..].chars().next().is_some_and(char::is_alphanumeric);
+                if ok {
+                    return Some((vs, vs + bytes, vs + bytes));
+                }
+            }
             // `Your PIN is 1234.`: a number may end a sentence.
             let number = |lo: usize, hi: usize| {
                 (lo..=hi).contains(&lead_digits)

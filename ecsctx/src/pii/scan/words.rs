@@ -393,6 +393,29 @@ impl<E: Emit> Scanner<'_, '_, E> {
                 .count()
         };
         let (lo, hi) = if cvv { (3, 4) } else { (4, 12) };
+        // Digits of another script (`الرقم السري: ١٢٣٤`, `CVV ۱۲۳`, full-width `１２３`).
+        if digits == 0 && b.get(vs).is_some_and(|&c| c >= 0x80) {
+            let (count, bytes) = self.s[vs..]
+                .chars()
+                .take(hi + 1)
+                .take_while(|&c| is_decimal_digit(c))
+                .fold((0, 0), |(n, l), c| (n + 1, l + c.len_utf8()));
+            let ve = vs + bytes;
+            if (lo..=hi).contains(&count)
+                && !self.s[ve..]
+                    .chars()
+                    .next()
+                    .is_some_and(char::is_alphanumeric)
+            {
+                self.put(
+                    vs,
+                    ve,
+                    Hit::Keyed(if cvv { Class::Cvv } else { Class::Sad }),
+                );
+                return Some(ve);
+            }
+            return None;
+        }
         let (ve, ok) = if hex == 16 && digits < 16 {
             (vs + 16, true)
         } else if let Some(ve) = (digits == 1)
