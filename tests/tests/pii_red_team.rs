@@ -784,6 +784,13 @@ const FORMS: &[(&str, &str)] = &[
         "[SQL: INSERT INTO users (email, password) VALUES (?, ?)] [parameters: ('bob@x.com', 'Hunter2xyz!')]",
         "Hunter2xyz!",
     ),
+    // A table with a header row: each row's fields by their column.
+    ("id;pan;cvv;pin\n42;4111111111111111;123;8674", "8674"),
+    (
+        "export:\nemail,password,card_number,cvv\nbob@x.com,Hunter2xyz!,4111111111111111,123",
+        "Hunter2xyz!",
+    ),
+    ("user\tpin\nbob\t8674\nann\t1234", "1234"),
     // Digits of other scripts after a CVV's, a PIN's or a one-time code's key.
     ("CVV ١٢٣", "١٢٣"),
     ("PIN ١٢٣٤", "١٢٣٤"),
@@ -1048,6 +1055,8 @@ fn look_alikes_are_kept() {
         r"C:\xampp\htdocs",
         "x=%2Fpath%2F2024",
         "pin ١٢ retries",
+        "id,status,amount\n42,paid,100\n43,failed,250",
+        "line one\nline two, with comma",
         "الطلب رقم ١٢٣٤ تم",
         "insert into t (id, note) values (?, ?) binding parameter [2] as [VARCHAR] - [hello]",
     ];

@@ -262,7 +262,7 @@ static STARTS: [bool; 256] = {
         let b = c as u8;
         t[c] = b.is_ascii_alphanumeric()
             || b >= 0x80
-            || matches!(b, b'+' | b'@' | b':' | b'-' | b'%' | b'<' | b'_');
+            || matches!(b, b'+' | b'@' | b':' | b'-' | b'%' | b'<' | b'_' | b'\n');
         c += 1;
     }
     t
@@ -327,7 +327,12 @@ fn is_b64url(c: u8) -> bool {
 impl<E: Emit> Scanner<'_, '_, E> {
     fn run(&mut self) {
         let n = self.b.len();
-        let mut i = 0;
+        // A table whose header row starts the text.
+        let mut i = if self.b.contains(&b'\n') {
+            self.table(0).unwrap_or(0)
+        } else {
+            0
+        };
         while i < n {
             #[cfg(test)]
             let skip_prose = self.skip_prose;
@@ -346,6 +351,8 @@ impl<E: Emit> Scanner<'_, '_, E> {
                 continue;
             }
             let next = match c {
+                // A table with a header row after a line break (`id;pan;cvv\n42;4111…`).
+                b'\n' => self.table(i + 1).unwrap_or(i + 1),
                 // A key that starts with a digit (`"2fa_code": "836152"`).
                 b'0'..=b'9' if i >= self.run_end && digit_key(self.b, i) => self.word(i),
                 b'0'..=b'9' => self.digits(i),

@@ -425,3 +425,94 @@ fn quoted_at(b: &[u8], q: usize) -> Option<(usize, usize)> {
     let len = b[q + 1..].iter().take(PROBE).position(|&c| c == quote)?;
     (len > 0).then_some((q + 1, q + 1 + len))
 }
+
+impl<E: Emit> Scanner<'_, '_, E> {
+    /// A table with a header row (CSV, TSV, `;`- or `|`-separated: an export, a `psql`
+    /// result) whose line starts at `ls`: when the header names a column the masker
+    /// classifies (`id;pan;cvv;pin`), each following row with as many fields has those
+    /// fields masked as their column's class (the other fields are text). Where the last
+    /// such row ends, or `None` when `ls` starts no such header.
+    pub(super) fn table(&mut self, ls: usize) -> Option<usize> {
+        let b = self.b;
+        let le = ls + b[ls..].iter().take(PROBE).position(|&c| c == b'\n')?;
+        let header = &b[ls..le];
+        let sep = [b'\t', b';', b'|', b',']
+            .into_iter()
+            .find(|s| header.contains(s))?;
+        let mut classes = [Class::None; 32];
+        let mut n = 0;
+        for f in header.split(|&c| c == sep) {
+            // (A header after a label on its line: `rows: id;pan;cvv`.)
+            let f = match (n, f.iter().rposition(|&c| c == b':')) {
+                (0, Some(p)) => &f[p + 1..],
+                _ => f,
+            };
+            let f = f.trim_ascii();
+            let f = f
+                .strip_prefix(b"\"")
+                .and_then(|f| f.strip_suffix(b"\""))
+                .unwrap_or(f);
+            if n == classes.len()
+                || f.is_empty()
+                || f.len() > 40
+                || !f[0].is_ascii_alphabetic()
+                || !f
+                    .iter()
+                    .all(|&c| is_key_byte(c) || c == b' ' || c == b'.' || c == b'\r')
+            {
+                return None;
+            }
+            classes[n] = self.e.key_class(std::str::from_utf8(f).ok()?);
+            n += 1;
+        }
+        if n < 2 || classes[..n].iter().all(|&c| c == Class::None) {
+            return None;
+        }
+        let mut end = None;
+        let mut masked = false;
+        let mut rs = le + 1;
+        for _ in 0..256 {
+            let re = rs
+                + b[rs..]
+                    .iter()
+                    .take(PROBE * 4)
+                    .position(|&c| c == b'\n')
+                    .unwrap_or(b.len() - rs);
+            let row = &b[rs..re];
+            if row.trim_ascii().is_empty() || row.iter().filter(|&&c| c == sep).count() + 1 != n {
+                break;
+            }
+            let mut fs = rs;
+            for &class in &classes[..n] {
+                let fe = fs + b[fs..re].iter().position(|&c| c == sep).unwrap_or(re - fs);
+                let (mut vs, mut ve) = (fs, fe);
+                while vs < ve && matches!(b[vs], b' ' | b'"') {
+                    vs += 1;
+                }
+                while ve > vs && matches!(b[ve - 1], b' ' | b'"' | b'\r') {
+                    ve -= 1;
+                }
+                let v = &self.s[vs..ve];
+                if class != Class::None && vs < ve && vs >= self.last && !is_placeholder(v) {
+                    self.scan_part(self.last, vs);
+                    self.put(vs, ve, Hit::Keyed(class));
+                    masked = true;
+                }
+                fs = fe + 1;
+            }
+            end = Some(re);
+            if re >= b.len() {
+                break;
+            }
+            rs = re + 1;
+        }
+        // (Nothing masked: the rows are text like any other, read by the main loop. The
+        // rest of the last row masked is scanned here: it holds no line break, so no
+        // table again.)
+        let end = end.filter(|_| masked)?;
+        if self.last < end {
+            self.scan_part(self.last, end);
+        }
+        Some(end)
+    }
+}
