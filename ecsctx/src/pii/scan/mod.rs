@@ -379,7 +379,8 @@ impl<E: Emit> Scanner<'_, '_, E> {
                 b'x' if i > 0
                     && self.b[i - 1] == b'\\'
                     && self.b.get(i + 1).is_some_and(u8::is_ascii_hexdigit)
-                    && self.b.get(i + 2).is_some_and(u8::is_ascii_hexdigit) =>
+                    && self.b.get(i + 2).is_some_and(u8::is_ascii_hexdigit)
+                    && !card_digits_at(self.b, i + 1) =>
                 {
                     i + 3
                 }
@@ -413,9 +414,11 @@ impl<E: Emit> Scanner<'_, '_, E> {
                     self.encoded_email(i)
                 }
                 // Any other URL escape (`%20`, `%22`): its hex digits are no number's
-                // (`card%204111…`, `q=%224111…%22`).
+                // (`card%204111…`, `q=%224111…%22`), unless they start a card number
+                // (`%4111…`: a card after a `%` is read as one).
                 b'%' if self.b.get(i + 1).is_some_and(u8::is_ascii_hexdigit)
-                    && self.b.get(i + 2).is_some_and(u8::is_ascii_hexdigit) =>
+                    && self.b.get(i + 2).is_some_and(u8::is_ascii_hexdigit)
+                    && !card_digits_at(self.b, i + 1) =>
                 {
                     i + 3
                 }
@@ -830,6 +833,18 @@ fn after_escape(b: &[u8], i: usize) -> bool {
         && b[i - 2].is_ascii_hexdigit()
         && b[i - 1].is_ascii_hexdigit()
         && (b[i - 3] == b'%' || (b[i - 3] == b'x' && i >= 4 && b[i - 4] == b'\\'))
+}
+
+/// Whether 13 to 19 ASCII digits that pass Luhn's check start at `k` (and end there).
+fn card_digits_at(b: &[u8], k: usize) -> bool {
+    let n = b[k..]
+        .iter()
+        .take(20)
+        .take_while(|c| c.is_ascii_digit())
+        .count();
+    (13..=19).contains(&n)
+        && !b.get(k + n).is_some_and(u8::is_ascii_digit)
+        && luhn_digits(b[k..k + n].iter().map(|&c| u32::from(c - b'0')))
 }
 
 /// Whether a key that starts with a digit and two letters (`2fa_code`, `3ds_cavv`) stands
