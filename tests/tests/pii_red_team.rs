@@ -798,6 +798,11 @@ const FORMS: &[(&str, &str)] = &[
     ("الرقم السري: ١٢٣٤", "١٢٣٤"),
     ("otp ١٢٣٤٥٦", "١٢٣٤٥٦"),
     ("cvv １２３", "１２３"),
+    ("Şifrem: Hunter2xyz!", "Hunter2xyz!"),
+    (
+        "<NcrptdPINBlck>0412AC89FFFF1234</NcrptdPINBlck>",
+        "0412AC89FFFF1234",
+    ),
     (
         "mailgun key-3ax6xnjp29jd6fds4gc373sgvjxteol0 rejected",
         "3ax6xnjp29jd6fds4gc373sgvjxteol0",

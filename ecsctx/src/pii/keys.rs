@@ -389,6 +389,8 @@ pub(crate) const FOREIGN_KEYS: &[(&str, Class)] = &[
     ("Lösenord", Class::Secret),
     ("hasło", Class::Secret),
     ("Hasło", Class::Secret),
+    ("şifrem", Class::Secret),
+    ("Şifrem", Class::Secret),
     ("şifreniz", Class::Secret),
     ("Şifreniz", Class::Secret),
     ("şifresi", Class::Secret),
@@ -550,6 +552,8 @@ pub(crate) fn classify(key: &str, financial: bool) -> Class {
             &[
                 b"pinblock",
                 b"pinblk",
+                // ISO 20022 (nexo)'s `NcrptdPINBlck`.
+                b"pinblck",
                 // German: a card's PIN.
                 b"geheimzahl",
                 b"pincode",
