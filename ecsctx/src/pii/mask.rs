@@ -1178,8 +1178,11 @@ impl Masker for PiiMasker {
                 // A card number logged as a number, outside the typed ECS fields.
                 let digits = digits.strip_prefix('-').unwrap_or(digits);
                 let n = digits.len();
+                // (Digits only before any digit is read as one: a number's text may hold
+                // a sign or a point; `cargo fuzz` found a subtraction that overflowed.)
                 let pci = self.packs.pci
                     && (13..=19).contains(&n)
+                    && digits.bytes().all(|c| c.is_ascii_digit())
                     && matches!(digits.as_bytes()[0], b'2'..=b'6')
                     && {
                         let root = path.split('.').next().unwrap_or("");
@@ -1189,7 +1192,6 @@ impl Masker for PiiMasker {
                         let d = digits.as_bytes();
                         scan::is_card_2_series(std::array::from_fn(|k| u32::from(d[k] - b'0')))
                     })
-                    && digits.bytes().all(|c| c.is_ascii_digit())
                     && scan::luhn_digits(digits.bytes().map(|c| u32::from(c - b'0')));
                 if pci {
                     scan::write_card(digits, out);

@@ -379,10 +379,13 @@ impl<E: Emit> Scanner<'_, '_, E> {
                 b'x' if i > 0
                     && self.b[i - 1] == b'\\'
                     && self.b.get(i + 1).is_some_and(u8::is_ascii_hexdigit)
-                    && self.b.get(i + 2).is_some_and(u8::is_ascii_hexdigit)
-                    && !card_digits_at(self.b, i + 1) =>
+                    && self.b.get(i + 2).is_some_and(u8::is_ascii_hexdigit) =>
                 {
-                    i + 3
+                    if punctuation_escape(self.b, i + 1) {
+                        i + 3
+                    } else {
+                        i + 1
+                    }
                 }
                 b'a'..=b'z' | b'A'..=b'Z'
                     if i >= self.run_end
@@ -413,15 +416,10 @@ impl<E: Emit> Scanner<'_, '_, E> {
                 {
                     self.encoded_email(i)
                 }
-                // Any other URL escape (`%20`, `%22`): its hex digits are no number's
-                // (`card%204111…`, `q=%224111…%22`), unless they start a card number
-                // (`%4111…`: a card after a `%` is read as one).
-                b'%' if self.b.get(i + 1).is_some_and(u8::is_ascii_hexdigit)
-                    && self.b.get(i + 2).is_some_and(u8::is_ascii_hexdigit)
-                    && !card_digits_at(self.b, i + 1) =>
-                {
-                    i + 3
-                }
+                // A URL escape of a space, a quote or a bracket (`%20`, `%22`, `%27`,
+                // `%28`, `%29`): its digits are no number's (`card%204111…`,
+                // `q=%224111…%22`), unless they start a card number (`%2221…`).
+                b'%' if punctuation_escape(self.b, i + 1) => i + 3,
                 0x80.. => {
                     let ch = self.s[i..].chars().next().unwrap_or(' ');
                     if is_decimal_digit(ch) {
@@ -833,6 +831,14 @@ fn after_escape(b: &[u8], i: usize) -> bool {
         && b[i - 2].is_ascii_hexdigit()
         && b[i - 1].is_ascii_hexdigit()
         && (b[i - 3] == b'%' || (b[i - 3] == b'x' && i >= 4 && b[i - 4] == b'\\'))
+}
+
+/// Whether the two digits at `k` escape a space, a quote or a bracket (`20`, `22`, `27`,
+/// `28`, `29`, after `%` or nginx's `\x`) and start no card number: so skipping them
+/// hides none (no card starts with `0`, `7`, `8` or `9` after a `2`; `%2221…` is read as
+/// its card).
+fn punctuation_escape(b: &[u8], k: usize) -> bool {
+    matches!(b.get(k..k + 2), Some(b"20" | b"22" | b"27" | b"28" | b"29")) && !card_digits_at(b, k)
 }
 
 /// Whether 13 to 19 ASCII digits that pass Luhn's check start at `k` (and end there).
