@@ -13,8 +13,15 @@ impl<E: Emit> Scanner<'_, '_, E> {
         let k = d0 + b[d0..].iter().take_while(|c| c.is_ascii_digit()).count();
         let after = b.get(k).copied();
         // Chip data written as hex TLV with no key before it (a gateway's echo).
+        // (At least 10 bytes: 20 hex digits, or 10 pairs and their spaces.)
         if d0 == i
-            && (after.is_some_and(|c| c.is_ascii_hexdigit()) || (k - i == 2 && after == Some(b' ')))
+            && ((after.is_some_and(|c| c.is_ascii_hexdigit()) && b.len() >= i + 20)
+                || (k - i == 2
+                    && after == Some(b' ')
+                    && b.len() >= i + 29
+                    && b[i + 3].is_ascii_hexdigit()
+                    && b[i + 4].is_ascii_hexdigit()
+                    && b[i + 5] == b' '))
             && (i == 0 || !b[i - 1].is_ascii_alphanumeric())
         {
             if let Some(end) = emv_tlv_end(b, i) {
@@ -1451,6 +1458,20 @@ fn spaced_tlv_end(b: &[u8], i: usize) -> Option<usize> {
             .is_some_and(|p| p.iter().all(u8::is_ascii_hexdigit))
             && !b.get(k + 2).is_some_and(u8::is_ascii_alphanumeric)
     };
+    // (Counted first: most numbers before a space are one or two pairs, `35 ms`.)
+    let (mut pairs, mut k) = (0, i);
+    while pair(k) && pairs < 256 {
+        pairs += 1;
+        k += 2;
+        if b.get(k) == Some(&b' ') && pair(k + 1) {
+            k += 1;
+        } else {
+            break;
+        }
+    }
+    if pairs < 10 {
+        return None;
+    }
     let mut hex = [0u8; 512];
     let (mut m, mut k) = (0, i);
     while pair(k) && m + 2 <= hex.len() {

@@ -327,12 +327,10 @@ fn is_b64url(c: u8) -> bool {
 impl<E: Emit> Scanner<'_, '_, E> {
     fn run(&mut self) {
         let n = self.b.len();
-        // A table whose header row starts the text.
-        let mut i = if self.b.contains(&b'\n') {
-            self.table(0).unwrap_or(0)
-        } else {
-            0
-        };
+        let mut i = 0;
+        // Whether a line break was met (the first one checks whether a table's header
+        // row starts the text).
+        let mut broken = false;
         while i < n {
             #[cfg(test)]
             let skip_prose = self.skip_prose;
@@ -351,8 +349,16 @@ impl<E: Emit> Scanner<'_, '_, E> {
                 continue;
             }
             let next = match c {
-                // A table with a header row after a line break (`id;pan;cvv\n42;4111…`).
-                b'\n' => self.table(i + 1).unwrap_or(i + 1),
+                // A table with a header row after a line break (`id;pan;cvv\n42;4111…`),
+                // or before the first one (nothing found on that line yet).
+                b'\n' => {
+                    let first = !broken && self.last == 0;
+                    broken = true;
+                    match first.then(|| self.table(0)).flatten() {
+                        Some(end) => end,
+                        None => self.table(i + 1).unwrap_or(i + 1),
+                    }
+                }
                 // A key that starts with a digit (`"2fa_code": "836152"`).
                 b'0'..=b'9' if i >= self.run_end && digit_key(self.b, i) => self.word(i),
                 b'0'..=b'9' => self.digits(i),
