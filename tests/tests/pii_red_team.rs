@@ -691,6 +691,15 @@ const FORMS: &[(&str, &str)] = &[
         "{'type': 'string_too_short', 'loc': ('password',), 'msg': 'too short', 'input': 'Hunter2!x'}",
         "Hunter2!x",
     ),
+    // (The location's other elements are text: fuzzing found an address there kept.)
+    (
+        r#"{"detail":[{"loc":["bob@example.com","password"],"input":"Hunter2!x"}]}"#,
+        "bob@example.com",
+    ),
+    (
+        r#"{"input":"Hunter2!x","loc":["bob@example.com","password"]}"#,
+        "bob@example.com",
+    ),
     (
         "1 validation error for Login\npassword\n  String should have at least 12 characters [type=string_too_short, input_value='Hunter2!x', input_type=str]",
         "Hunter2!x",

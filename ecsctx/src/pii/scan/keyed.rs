@@ -90,6 +90,8 @@ impl<E: Emit> Scanner<'_, '_, E> {
         }
         // A location's path (`"loc":["body","password"]`, a validation error's; Python's
         // `'loc': ('password',)`): its last element names the field.
+        // (Where a location's list starts: its other elements are text.)
+        let list = matches!(b.get(k), Some(b'[' | b'(')).then_some(k);
         let k = match b.get(k) {
             Some(&open @ (b'[' | b'(')) => {
                 let close = if open == b'[' { b']' } else { b')' };
@@ -124,7 +126,11 @@ impl<E: Emit> Scanner<'_, '_, E> {
         // The `value` that goes with it, within the same entry (after the name, or before
         // it: `{"value":"…","name":"DB_PASSWORD"}`).
         let Some(v) = first_value_member(b, ne, (ne + PROBE).min(b.len())) else {
-            return self.value_before(ns, ne, class);
+            let found = self.value_before(ns, ne, class);
+            if let Some(ls) = list.filter(|_| found.is_some()) {
+                self.scan_name(ls, ns);
+            }
+            return found;
         };
         let v = past_str_prefix(b, v);
         let (vs, ve) = match b.get(v) {
@@ -150,6 +156,9 @@ impl<E: Emit> Scanner<'_, '_, E> {
         };
         // The byte cap may stop inside a character.
         let ve = ceil_boundary(self.s, ve);
+        if let Some(ls) = list {
+            self.scan_name(ls, ns);
+        }
         if ve > vs && vs >= self.last && !is_masked(self.s[vs..ve].trim()) {
             // What lies between the name and its value is text too.
             self.scan_name(ns, vs);
