@@ -225,21 +225,10 @@ impl<E: Emit> Scanner<'_, '_, E> {
             while b.get(k) == Some(&b' ') {
                 k += 1;
             }
-            let (vs, ve, next) = match b.get(k) {
-                Some(&q @ (b'"' | b'\'')) => {
-                    let len = b[k + 1..].iter().take(PROBE).position(|&c| c == q)?;
-                    (k + 1, k + 1 + len, k + 2 + len)
-                }
-                Some(_) => {
-                    let len = b[k..]
-                        .iter()
-                        .take(PROBE)
-                        .position(|&c| c == b',' || c == close)?;
-                    let v = b[k..k + len].trim_ascii_end();
-                    (k, k + v.len(), k + len)
-                }
-                None => break,
-            };
+            if k >= b.len() {
+                break;
+            }
+            let (vs, ve, next) = bind_value(b, k, close)?;
             if class != Class::None && ve > vs && vs >= self.last {
                 self.scan_part(self.last, vs);
                 self.put(vs, ve, Hit::Keyed(class));
@@ -269,24 +258,12 @@ impl<E: Emit> Scanner<'_, '_, E> {
             if b.get(k) != Some(&b'$') {
                 break;
             }
-            let ds = k + 1;
-            let de = ds
-                + b[ds..]
-                    .iter()
-                    .take(3)
-                    .take_while(|c| c.is_ascii_digit())
-                    .count();
-            let number: usize = std::str::from_utf8(&b[ds..de]).ok()?.parse().ok()?;
+            let (de, class) = bind_number(b, k + 1, binds)?;
             k = de;
             while matches!(b.get(k), Some(b' ' | b'=')) && k - de < 4 {
                 k += 1;
             }
-            let (vs, ve, next) = bind_value(b, k)?;
-            let class = number
-                .checked_sub(1)
-                .and_then(|i| binds.get(i))
-                .copied()
-                .unwrap_or(Class::None);
+            let (vs, ve, next) = bind_value(b, k, b']')?;
             if class != Class::None && ve > vs && vs >= self.last {
                 self.scan_part(self.last, vs);
                 self.put(vs, ve, Hit::Keyed(class));
@@ -321,14 +298,7 @@ impl<E: Emit> Scanner<'_, '_, E> {
             let Some(p) = find(&b[..to], at, MARK) else {
                 break;
             };
-            let ds = p + MARK.len();
-            let de = ds
-                + b[ds..]
-                    .iter()
-                    .take(3)
-                    .take_while(|c| c.is_ascii_digit())
-                    .count();
-            let number: usize = std::str::from_utf8(&b[ds..de]).ok()?.parse().ok()?;
+            let (de, class) = bind_number(b, p + MARK.len(), binds)?;
             // `] as [VARCHAR] - [`: the value's bracket after the type's.
             let Some(open) = find(&b[..b.len().min(de + 48)], de, b"] - [") else {
                 break;
@@ -338,11 +308,6 @@ impl<E: Emit> Scanner<'_, '_, E> {
                 break;
             };
             let ve = vs + len;
-            let class = number
-                .checked_sub(1)
-                .and_then(|i| binds.get(i))
-                .copied()
-                .unwrap_or(Class::None);
             if class != Class::None && ve > vs && vs >= self.last {
                 self.scan_part(self.last, vs);
                 self.put(vs, ve, Hit::Keyed(class));
@@ -354,9 +319,9 @@ impl<E: Emit> Scanner<'_, '_, E> {
     }
 }
 
-/// A bind list's value at `k`: quoted (inside its quotes) or bare (to `,` or `]`), and
-/// where the list goes on.
-fn bind_value(b: &[u8], k: usize) -> Option<(usize, usize, usize)> {
+/// A bind list's value at `k`: quoted (inside its quotes) or bare (to `,` or the list's
+/// `close`), and where the list goes on.
+fn bind_value(b: &[u8], k: usize, close: u8) -> Option<(usize, usize, usize)> {
     match b.get(k) {
         Some(&q @ (b'"' | b'\'')) => {
             let len = b[k + 1..].iter().take(PROBE).position(|&c| c == q)?;
@@ -366,12 +331,30 @@ fn bind_value(b: &[u8], k: usize) -> Option<(usize, usize, usize)> {
             let len = b[k..]
                 .iter()
                 .take(PROBE)
-                .position(|&c| c == b',' || c == b']')?;
+                .position(|&c| c == b',' || c == close)?;
             let v = b[k..k + len].trim_ascii_end();
             Some((k, k + v.len(), k + len))
         }
         None => None,
     }
+}
+
+/// A bind parameter's number at `ds` (`$2`, `[2]`): where its digits end, and the class
+/// `binds` gives it (counted from 1).
+fn bind_number(b: &[u8], ds: usize, binds: &[Class; 32]) -> Option<(usize, Class)> {
+    let de = ds
+        + b[ds..]
+            .iter()
+            .take(3)
+            .take_while(|c| c.is_ascii_digit())
+            .count();
+    let number: usize = std::str::from_utf8(&b[ds..de]).ok()?.parse().ok()?;
+    let class = number
+        .checked_sub(1)
+        .and_then(|i| binds.get(i))
+        .copied()
+        .unwrap_or(Class::None);
+    Some((de, class))
 }
 
 /// The quoted password after `IDENTIFIED` ending at `e`: `BY` (after at most a few
