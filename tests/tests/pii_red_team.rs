@@ -828,12 +828,56 @@ const FORMS: &[(&str, &str)] = &[
         "insert into users (email, password) values (?, ?)\nbinding parameter [1] as [VARCHAR] - [bob@x.com]\nbinding parameter [2] as [VARCHAR] - [Hunter2xyz!]",
         "Hunter2xyz!",
     ),
+    // JSON with `"` escaped as .NET's and JavaScript's encoders write it, and HTML's
+    // `&#34;`.
+    (
+        r#"{\u0022pan\u0022:\u00224111111111111111\u0022}"#,
+        "4111111111111111",
+    ),
+    (
+        r#"\u0022password\u0022:\u0022Hunter2xyz!\u0022"#,
+        "Hunter2xyz!",
+    ),
+    (r#"{\u0022card\u0022:{\u0022cvv\u0022:\u0022085\u0022}}"#, "085"),
+    ("&#34;cvv&#34;:&#34;123&#34;", "123"),
+    // An `UPDATE`'s bind values by the columns their placeholders are assigned to.
+    (
+        "[SQL: UPDATE users SET password=%s WHERE users.id = %s] [parameters: ('Hunter2xyz!', 42)]",
+        "Hunter2xyz!",
+    ),
+    (
+        r#"UPDATE cards SET cvv = $1 WHERE id = $2 -- binds: ["123", 42]"#,
+        "123",
+    ),
+    (
+        r#"UPDATE "users" SET "email" = $1, "password_hash" = $2 WHERE "users"."id" = $3 -- binds: ["bob@x.com", "Hunter2xyz!", 42]"#,
+        "Hunter2xyz!",
+    ),
+    // A validation error that names the parameter after its value (.NET).
+    (
+        "System.ArgumentException: Value 'Hunter2xyz!' is not valid for parameter 'password'.",
+        "Hunter2xyz!",
+    ),
+    // A map's entry as elements; a .NET setting's `<value>` element.
+    (
+        "<entry><key>password</key><value>Hunter2xyz!</value></entry>",
+        "Hunter2xyz!",
+    ),
+    (
+        r#"<setting name="ApiPassword" serializeAs="String"><value>Hunter2xyz!</value></setting>"#,
+        "Hunter2xyz!",
+    ),
 ];
 
 /// Lines that hold no sensitive data and look like the forms above: unchanged.
 #[test]
 fn look_alikes_are_kept() {
     let clean = [
+        "UPDATE users SET name = $1 WHERE id = $3",
+        "we set the retry to 3 [parameters: (1, 2)]",
+        "<entry><key>timeout</key><value>30</value></entry>",
+        "Value 'abc' is not valid for parameter 'limit'.",
+        r#"{\u0022status\u0022:\u0022ok\u0022,\u0022amount\u0022:1500}"#,
         "Geheimzahl geändert",
         "cvv 1 2 retries left",
         "pin 1 2 3 4 5 6 7 8 9 10 11 12 13 14",

@@ -51,12 +51,16 @@ impl<E: Emit> Scanner<'_, '_, E> {
             self.scan_name(vs, close);
             return Some(close);
         }
-        let ts = close + 1;
-        let te = ts
+        let mut ts = close + 1;
+        let mut te = ts
             + b[ts..]
                 .iter()
                 .position(|&c| c == b'<')
                 .unwrap_or(b.len() - ts);
+        // The value in a child element (.NET's `<setting name="ApiPassword"><value>…`).
+        if let Some((vs, ve)) = value_element(b, ts, te) {
+            (ts, te) = (vs, ve);
+        }
         if te > ts && !is_masked(self.s[ts..te].trim()) {
             self.scan_name(vs, ts);
             self.put(ts, te, Hit::Keyed(class));
@@ -210,6 +214,59 @@ impl<E: Emit> Scanner<'_, '_, E> {
         Some(resume)
     }
 
+    /// A map's entry written as elements (JAXB's and XStream's `<entry><key>password</key>
+    /// <value>…</value></entry>`), at the word `key` (`i..e`) after `<`: the value masked
+    /// as the named key's; where to go on.
+    pub(super) fn key_element(&mut self, i: usize, e: usize) -> Option<usize> {
+        let b = self.b;
+        if i == 0 || b[i - 1] != b'<' || b.get(e) != Some(&b'>') {
+            return None;
+        }
+        let ns = e + 1;
+        let ne = ns + b[ns..].iter().take(64).position(|&c| c == b'<')?;
+        let class = self.e.key_class(self.s[ns..ne].trim());
+        if !class.is_protected() || !b[ne..].starts_with(b"</key>") {
+            return None;
+        }
+        let after = ne + 6;
+        let next = after + b[after..].iter().take(64).position(|&c| c == b'<')?;
+        let (vs, ve) = value_element(b, after, next)?;
+        if ve == vs || vs < self.last || is_masked(self.s[vs..ve].trim()) {
+            return None;
+        }
+        self.put(vs, ve, Hit::Keyed(class));
+        Some(ve)
+    }
+
+    /// A validation error that quotes the value before the name of its parameter, after
+    /// the word `Value` ending at `e`: .NET's `Value 'X' is not valid for parameter
+    /// 'password'.`, `value "X" for field "cvv"`: masked as the named key's value when
+    /// the masker protects it; where to go on.
+    pub(super) fn value_for_parameter(&mut self, e: usize) -> Option<usize> {
+        let b = self.b;
+        let q = *b.get(e + 1).filter(|&&c| c == b'\'' || c == b'"')?;
+        if b[e] != b' ' {
+            return None;
+        }
+        let vs = e + 2;
+        let ve = vs + b[vs..].iter().take(PROBE).position(|&c| c == q)?;
+        let tail = &b[ve + 1..b.len().min(ve + 1 + 64)];
+        let (p, m) = [&b"parameter "[..], b"field ", b"property ", b"argument "]
+            .iter()
+            .filter_map(|m| find_ci(tail, m).map(|p| (p, m.len())))
+            .min()?;
+        let ns = ve + 1 + p + m;
+        let nq = *b.get(ns).filter(|&&c| c == b'\'' || c == b'"')?;
+        let nl = b[ns + 1..].iter().take(64).position(|&c| c == nq)?;
+        let name = std::str::from_utf8(&b[ns + 1..ns + 1 + nl]).ok()?;
+        let class = self.e.key_class(name);
+        if !class.is_protected() || ve == vs || vs < self.last {
+            return None;
+        }
+        self.put(vs, ve, Hit::Keyed(class));
+        Some(ve)
+    }
+
     /// The quoted `value` member before the name at `ns..ne`, within the same object and
     /// not yet written (`{"value":"…","name":"DB_PASSWORD"}`): masked as `class`; where
     /// to go on.
@@ -287,12 +344,10 @@ impl<E: Emit> Scanner<'_, '_, E> {
             // `%22cvv%22`, `card%5Bcvc%5D=` (an encoded form's `card[cvc]=`).
             j += 3;
             true
-        } else if b[j..].starts_with(b"&quot;") {
-            j += 6;
-            true
-        } else if b[j..].starts_with(b"\\x22") {
-            // nginx's escape of `"` in a logged body (`{\x22cvv\x22:\x22123\x22}`).
-            j += 4;
+        } else if let Some(len) = quote_entity(&b[j..]) {
+            // `&quot;cvv&quot;`, nginx's `\x22cvv\x22` (a logged body), .NET's and
+            // JavaScript's `\u0022cvv\u0022`, HTML's `&#34;cvv&#34;`.
+            j += len;
             true
         } else if matches!(b.get(j), Some(b'"' | b'\'' | b']'))
             || (b.get(j) == Some(&b')') && ks > 0 && b[ks - 1] == b'(')
@@ -763,6 +818,8 @@ impl<E: Emit> Scanner<'_, '_, E> {
             (b"%22", b"%22"),
             (b"&quot;", b"&quot;"),
             (b"\\x22", b"\\x22"),
+            (b"\\u0022", b"\\u0022"),
+            (b"&#34;", b"&#34;"),
         ] {
             if b[j..].starts_with(open) {
                 let vs = j + open.len();
@@ -792,10 +849,16 @@ impl<E: Emit> Scanner<'_, '_, E> {
             // A JSON object: its own keys say what is sensitive (masking it whole would
             // break the document). `{hun;ter2}`: a connection string's braces.
             Some(b'{') => {
-                let json = matches!(
-                    b[vs + 1..].iter().find(|c| !c.is_ascii_whitespace()),
-                    Some(b'"' | b'}')
-                );
+                // (Its keys may be quoted with escapes: `{\"number\":…}`, `{\x22number…`.)
+                let first = b[vs + 1..]
+                    .iter()
+                    .position(|c| !c.is_ascii_whitespace())
+                    .map_or(&b[n..], |p| &b[vs + 1 + p..]);
+                let json = matches!(first.first(), Some(b'"' | b'}'))
+                    || quote_entity(first).is_some()
+                    || first.starts_with(b"%22")
+                    || (first.first() == Some(&b'\\')
+                        && first.iter().find(|&&c| c != b'\\') == Some(&b'"'));
                 // A credential, CVV or PIN held in an object (`"password":{"value":"x"}`):
                 // the object is masked whole (a card key's object keeps its own keys, whose
                 // numbers the card rule masks).
@@ -1443,4 +1506,25 @@ pub(super) fn auth_end(b: &[u8], vs: usize, end: usize) -> usize {
         k += 1;
     }
     k
+}
+
+/// The length of an escaped double quote at the start of `r`: HTML's `&quot;` or `&#34;`,
+/// nginx's `\x22`, JSON's `\u0022` (what .NET's and JavaScript's encoders write for `"`);
+/// `None` for anything else.
+pub(super) fn quote_entity(r: &[u8]) -> Option<usize> {
+    [&b"&quot;"[..], b"\\x22", b"\\u0022", b"&#34;"]
+        .iter()
+        .find(|e| r.starts_with(e))
+        .map(|e| e.len())
+}
+
+/// The text of a `<value>` element that follows only whitespace at `ts..te` (`te` at a
+/// `<`): `(start, end)` of its text.
+fn value_element(b: &[u8], ts: usize, te: usize) -> Option<(usize, usize)> {
+    if !b[ts..te].iter().all(u8::is_ascii_whitespace) || !b[te..].starts_with(b"<value>") {
+        return None;
+    }
+    let vs = te + 7;
+    let ve = vs + b[vs..].iter().take(VALUE_PROBE).position(|&c| c == b'<')?;
+    Some((vs, ve))
 }

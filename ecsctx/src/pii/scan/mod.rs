@@ -393,6 +393,20 @@ impl<E: Emit> Scanner<'_, '_, E> {
                         i + 1
                     }
                 }
+                // JSON's escape of a byte (`\u0022`, what .NET's and JavaScript's encoders
+                // write for `"`): the same.
+                b'u' if i > 0
+                    && self.b[i - 1] == b'\\'
+                    && self.b[i + 1..].starts_with(b"00")
+                    && self.b.get(i + 3).is_some_and(u8::is_ascii_hexdigit)
+                    && self.b.get(i + 4).is_some_and(u8::is_ascii_hexdigit) =>
+                {
+                    if punctuation_escape(self.b, i + 3) {
+                        i + 5
+                    } else {
+                        i + 1
+                    }
+                }
                 b'a'..=b'z' | b'A'..=b'Z'
                     if i >= self.run_end
                         && (i == 0 || !is_word_byte(self.b[i - 1]) || after_escape(self.b, i)) =>
@@ -661,6 +675,13 @@ fn is_no_value(v: &str) -> bool {
         || v.bytes().all(|c| c == b'*')
         || is_variable(v)
         || is_bind_parameter(v)
+        // A name's value read to the end of its words (`SET name = $1 WHERE id = $2`).
+        || v.split_once(' ').is_some_and(|(p, rest)| {
+            (is_bind_parameter(p) || p == "%s")
+                && ["where", "and", "or", "returning", "limit", "from", "set"]
+                    .iter()
+                    .any(|k| rest.split(' ').next().is_some_and(|w| w.eq_ignore_ascii_case(k)))
+        })
         // A PowerShell command that makes or reads the value (`$pw = ConvertTo-SecureString
         // "X" -AsPlainText`: the string after it is read as that command's).
         || ["ConvertTo-SecureString", "Read-Host", "Get-Credential", "Get-Content"]
@@ -830,13 +851,16 @@ fn wide_space(r: &[u8]) -> usize {
     }
 }
 
-/// Whether `i` follows a URL escape (`%22password`) or nginx's (`\x22password`): a word
+/// Whether `i` follows a URL escape (`%22password`), nginx's (`\x22password`) or JSON's
+/// (`\u0022password`): a word
 /// starts there.
 fn after_escape(b: &[u8], i: usize) -> bool {
     i >= 3
         && b[i - 2].is_ascii_hexdigit()
         && b[i - 1].is_ascii_hexdigit()
-        && (b[i - 3] == b'%' || (b[i - 3] == b'x' && i >= 4 && b[i - 4] == b'\\'))
+        && (b[i - 3] == b'%'
+            || (b[i - 3] == b'x' && i >= 4 && b[i - 4] == b'\\')
+            || (i >= 6 && &b[i - 6..i - 2] == b"\\u00"))
 }
 
 /// Whether the two digits at `k` escape a space, a quote or a bracket (`20`, `22`, `27`,

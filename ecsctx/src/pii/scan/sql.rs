@@ -194,6 +194,120 @@ impl<E: Emit> Scanner<'_, '_, E> {
         Some(end)
     }
 
+    /// SQL's `UPDATE t SET password = $1, cvv = ? WHERE id = $2` at the word `SET`
+    /// (`i..e`), with a bind list after the statement (Diesel's `-- binds: ["…", 42]`,
+    /// SQLAlchemy's `[parameters: ('…', 42)]`): each bound value masked as the column its
+    /// placeholder is assigned to. Where to go on: past the bind list; `None` when no
+    /// assigned column is a key the masker knows, or no bind list follows.
+    #[inline(never)]
+    pub(super) fn sql_set(&mut self, i: usize, e: usize) -> Option<usize> {
+        let b = self.b;
+        // In an `UPDATE` only (`SET` is a word of prose too).
+        find_ci(&b[i.saturating_sub(PROBE)..i], b"update ")?;
+        let mut binds = [Class::None; 32];
+        let mut next_bind = 0;
+        let mut k = e;
+        let skip = |k: &mut usize| {
+            while matches!(b.get(*k), Some(b' ' | b'\t' | b'\n' | b'\r')) {
+                *k += 1;
+            }
+        };
+        for _ in 0..binds.len() {
+            skip(&mut k);
+            // The column (`password`, `"password"`, `users.password`, `` `pin` ``).
+            let cs = k;
+            while b
+                .get(k)
+                .is_some_and(|&c| is_key_byte(c) || matches!(c, b'.' | b'"' | b'`' | b'[' | b']'))
+                && k - cs < 64
+            {
+                k += 1;
+            }
+            // (Its last part, without quotes or brackets.)
+            let col = b[cs..k].rsplit(|&c| c == b'.').next().unwrap_or(&[]);
+            let col = match col.iter().position(|&c| is_key_byte(c)) {
+                Some(p) => {
+                    let r = &col[p..];
+                    &r[..r.iter().take_while(|&&c| is_key_byte(c)).count()]
+                }
+                None => &[][..],
+            };
+            skip(&mut k);
+            if col.is_empty() || b.get(k) != Some(&b'=') {
+                break;
+            }
+            k += 1;
+            skip(&mut k);
+            // The value: a placeholder (`$1`, `?`, `%s`, `%(pw)s`, `:pw`) or anything else
+            // to the next `,` at its depth (a literal is the keyed-form rule's).
+            let vs = k;
+            let mut depth = 0usize;
+            while let Some(&c) = b.get(k) {
+                match c {
+                    b'(' => depth += 1,
+                    b')' if depth > 0 => depth -= 1,
+                    b',' | b' ' | b'\t' | b'\n' | b'\r' | b')' | b']' | b';' if depth == 0 => break,
+                    b'\'' | b'"' => {
+                        let len = b[k + 1..].iter().take(PROBE).position(|&x| x == c)?;
+                        k += len + 1;
+                    }
+                    _ => {}
+                }
+                k += 1;
+                if k - vs > PROBE {
+                    return None;
+                }
+            }
+            let v = &b[vs..k];
+            let positional = v == b"?" || v == b"%s" || (v.starts_with(b"%(") && v.ends_with(b")s"));
+            let numbered = match v {
+                [b'$' | b'?', d @ ..] if !d.is_empty() && d.iter().all(u8::is_ascii_digit) => {
+                    std::str::from_utf8(d).ok()?.parse::<usize>().ok()?.checked_sub(1)
+                }
+                _ => None,
+            };
+            let slot = match (positional, numbered) {
+                (true, _) => Some(next_bind),
+                (_, Some(n)) => Some(n),
+                _ => None,
+            };
+            if positional || numbered.is_some() {
+                next_bind += 1;
+            }
+            if let Some(x) = slot.and_then(|x| binds.get_mut(x)) {
+                *x = self.e.key_class(std::str::from_utf8(col).ok()?);
+            }
+            skip(&mut k);
+            if b.get(k) != Some(&b',') {
+                break;
+            }
+            k += 1;
+        }
+        if binds.iter().all(|&c| c == Class::None) {
+            return None;
+        }
+        // The bind list after the rest of the statement (its `WHERE`).
+        let window = &b[k..b.len().min(k + PROBE)];
+        let at = [
+            &b"binds: ["[..],
+            b"params: [",
+            b"args=[",
+            b"args: [",
+            b"parameters: [",
+            b"parameters: (",
+            b"[$",
+            b"binding parameter [",
+        ]
+        .iter()
+        .filter_map(|m| find(window, 0, m))
+        .min()?;
+        let end = self.bind_list(k + at, &binds)?;
+        if self.last < end {
+            self.scan_part(self.last.max(e), end);
+        }
+        Some(end)
+    }
+
     /// The values of a bind list that follows a statement ending at `from` (within a few
     /// bytes: `-- binds: ["a", "b"]`, `params: [a, b]`, `args=["a","b"]`), each masked
     /// as the class `binds` gives its position; the list's end when one was masked.

@@ -141,8 +141,10 @@ pub(super) static TRIGGERS: [(u64, u8); 128] = {
 /// Trigger words outside the hashed table, compared after it misses (the table's
 /// multiplier was chosen for the words in it). The first words of a password's name in
 /// words (`mot de passe`, `clave de acceso`, `kata sandi`); `echo` and `printf` before a
-/// pipe (`echo X | sudo -S …`).
-pub(super) const MORE_TRIGGER_WORDS: [(&[u8], u8); 5] = [
+/// pipe (`echo X | sudo -S …`); SQL's `SET`.
+pub(super) const MORE_TRIGGER_WORDS: [(&[u8], u8); 6] = [
+    // SQL's `UPDATE t SET password = $1 … -- binds: […]`: bind values by their columns.
+    (b"set", SQL),
     (b"mot", TWO_WORD),
     (b"clave", TWO_WORD),
     (b"kata", TWO_WORD),
@@ -151,8 +153,8 @@ pub(super) const MORE_TRIGGER_WORDS: [(&[u8], u8); 5] = [
 ];
 
 /// [`MORE_TRIGGER_WORDS`] packed ([`pack`]).
-static MORE_TRIGGERS: [(u64, u8); 5] = {
-    let mut t = [(0u64, 0u8); 5];
+static MORE_TRIGGERS: [(u64, u8); 6] = {
+    let mut t = [(0u64, 0u8); 6];
     let mut k = 0;
     while k < t.len() {
         t[k] = (pack(MORE_TRIGGER_WORDS[k].0), MORE_TRIGGER_WORDS[k].1);

@@ -593,6 +593,13 @@ impl<E: Emit> Scanner<'_, '_, E> {
                 if let Some(end) = self.sql_values(i, e) {
                     return end;
                 }
+                if let Some(end) = self.value_for_parameter(e) {
+                    return end;
+                }
+            } else if w.eq_ignore_ascii_case("set") {
+                if let Some(end) = self.sql_set(i, e) {
+                    return end;
+                }
             } else if let Some((vs, ve)) = sql_password(b, e) {
                 self.put(vs, ve, Hit::Secret("secret"));
                 // MySQL's `… IDENTIFIED BY 'new' REPLACE 'old'`: the old one too.
@@ -659,6 +666,11 @@ impl<E: Emit> Scanner<'_, '_, E> {
                     == Some(&b'<')
             {
                 return e;
+            }
+        }
+        if f & ATTR != 0 && w.eq_ignore_ascii_case("key") && next == Some(b'>') {
+            if let Some(end) = self.key_element(i, e) {
+                return end;
             }
         }
         // `{"name":"DB_PASSWORD","value":"…"}`, `- name: DB_PASSWORD` + `value: …`: an
@@ -839,7 +851,7 @@ impl<E: Emit> Scanner<'_, '_, E> {
                         b"3D" | b"3d" | b"3A" | b"3a" | b"22" | b"5D" | b"5d"
                     )
             }
-            Some(b'&') => ["&gt;", "&quot;", "&#61;", "&#58;"]
+            Some(b'&') => ["&gt;", "&quot;", "&#61;", "&#58;", "&#34;"]
                 .iter()
                 .any(|x| b[e..].starts_with(x.as_bytes())),
             Some(0x80..) if wide_space(&b[e..]) == 0 => {
