@@ -867,6 +867,23 @@ const FORMS: &[(&str, &str)] = &[
         r#"<setting name="ApiPassword" serializeAs="String"><value>Hunter2xyz!</value></setting>"#,
         "Hunter2xyz!",
     ),
+    // ISO 8583 dumps with the element's length in brackets; EMV tags by number.
+    ("[Field 052] [8] [1A2B3C4D5E6F7A8B]", "1A2B3C4D5E6F7A8B"),
+    ("[Field 055] [24] [9F2608A1B2C3D4E5F60718]", "9F2608A1B2C3D4E5F60718"),
+    ("iso dump:\n 52 [BINARY 8] 1A2B3C4D5E6F7A8B", "1A2B3C4D5E6F7A8B"),
+    ("9F26:A1B2C3D4E5F60718 9F27:80", "A1B2C3D4E5F60718"),
+    // The CVV and the PIN named in more languages; a code glued to its CJK key.
+    ("CVC-код 739", "739"),
+    ("पिन 8674", "8674"),
+    ("핀번호 8674", "8674"),
+    ("暗証番号は8674です", "8674"),
+    ("我的卡号是4111111111111111，安全码739", "739"),
+    // National ids: a payer's identification document, Turkey's and Argentina's.
+    (
+        r#"{"identification":{"type":"DNI","number":"12345678"}}"#,
+        "12345678",
+    ),
+    (r#""tc_kimlik_no":"10000000146""#, "10000000146"),
 ];
 
 /// Lines that hold no sensitive data and look like the forms above: unchanged.
@@ -874,6 +891,11 @@ const FORMS: &[(&str, &str)] = &[
 fn look_alikes_are_kept() {
     let clean = [
         "UPDATE users SET name = $1 WHERE id = $3",
+        "[Field 004] [12] [000000001500]",
+        "52 [items 3] done",
+        "version 9F26 build",
+        "暗証番号は変更されました",
+        r#"{"address":{"street":"Main","number":"1200"}}"#,
         "we set the retry to 3 [parameters: (1, 2)]",
         "<entry><key>timeout</key><value>30</value></entry>",
         "Value 'abc' is not valid for parameter 'limit'.",
@@ -1240,4 +1262,31 @@ fn a_named_expiry_after_a_card_is_kept() {
         lines[0]
     );
     assert_no_leaks(&lines[1..], &["4111111111111111", "\"123\"", "code 123"]);
+}
+
+/// A payer's identification document (Mercado Pago, dLocal, EBANX): its `number` is a
+/// national id whatever its `type`, in structured data and in text; other `number`s are
+/// not.
+#[test]
+fn a_payers_identification_number_is_a_national_id() {
+    let payer = json!({
+        "email": "test@x.com",
+        "identification": {"type": "CPF", "number": "19119119100"},
+        "address": {"number": "1200"},
+    });
+    let lines = capture(|| {
+        log::info!(payer:serde = payer; "payment_created");
+        log::info!("{payer}");
+    });
+    assert_no_leaks(&lines, &["19119119100"]);
+    assert_eq!(
+        lines[0]["extra"]["payer"]["address"]["number"], "1200",
+        "{}",
+        lines[0]
+    );
+    assert_eq!(
+        lines[0]["extra"]["payer"]["identification"]["type"], "CPF",
+        "{}",
+        lines[0]
+    );
 }

@@ -301,6 +301,7 @@ const NEEDLES: &[&[u8]] = &[
     b"drivinglicense",
     b"nationalinsurance",
     b"aadhaar",
+    b"kimlik",
     b"iban",
     b"paymentid",
     b"transactionid",
@@ -438,6 +439,12 @@ pub(crate) const FOREIGN_KEYS: &[(&str, Class)] = &[
     ("PIN码", Class::Sad),
     ("Код безопасности", Class::Cvv),
     ("код безопасности", Class::Cvv),
+    ("CVC-код", Class::Cvv),
+    ("CVV-код", Class::Cvv),
+    // Hindi's and Korean's PIN.
+    ("पिन", Class::Sad),
+    ("핀번호", Class::Sad),
+    ("핀 번호", Class::Sad),
     ("PIN-код", Class::Sad),
     ("ПИН-код", Class::Sad),
     ("пин-код", Class::Sad),
@@ -782,10 +789,14 @@ pub(crate) fn classify(key: &str, financial: bool) -> Class {
         b"driverlicense",
         b"drivinglicense",
         b"nationalinsurance",
-        b"aadhaar"
+        b"aadhaar",
+        b"kimlik"
     ) || is_any(
         word,
-        &[b"ssn", b"nin", b"nino", b"sin", b"tin", b"cpr", b"cpf"],
+        &[
+            b"ssn", b"nin", b"nino", b"sin", b"tin", b"cpr", b"cpf", b"dni", b"curp", b"nik",
+            b"cuit", b"cuil",
+        ],
     ) {
         return Class::NationalId;
     }
@@ -943,6 +954,9 @@ mod tests {
             ("emirates_id", NationalId),
             ("tax_id", NationalId),
             ("id_number", NationalId),
+            ("tc_kimlik_no", NationalId),
+            ("dni", NationalId),
+            ("curp", NationalId),
             ("order_id", None),
             ("amount", None),
             ("iban", None),

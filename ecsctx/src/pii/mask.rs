@@ -844,6 +844,17 @@ impl PiiMasker {
         if is_jwk_private_member(path, key) {
             return Action::Key(Class::Secret);
         }
+        // A payer's identification document (`identification.number`, Mercado Pago's,
+        // dLocal's and EBANX's): a national id whatever its type (CPF, DNI, CURP …).
+        if key.eq_ignore_ascii_case("number")
+            && path
+                .rsplit('.')
+                .filter(|s| *s != "[]")
+                .nth(1)
+                .is_some_and(|p| p.eq_ignore_ascii_case("identification"))
+        {
+            return Action::Key(Class::NationalId);
+        }
         // Under a card, credential or authentication-data key, the whole subtree is that
         // (`card.number`, `secrets.db`, `auth.token.value`); not inside ECS field sets.
         if !ecs {

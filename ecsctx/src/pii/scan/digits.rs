@@ -29,6 +29,16 @@ impl<E: Emit> Scanner<'_, '_, E> {
                 return end;
             }
         }
+        // An EMV tag that holds authentication data, keyed by its number (`9F26=…`, the
+        // application cryptogram; `9F6B:…`, track 2 data).
+        if d0 == i && k - i == 1 && b[i] == b'9' {
+            if let Some((vs, ve)) = emv_tag_value(b, i) {
+                if vs >= self.last {
+                    self.put(vs, ve, Hit::Keyed(Class::Sad));
+                    return ve;
+                }
+            }
+        }
         if k - i >= 12 && after == Some(b'^') {
             if let Some((start, end)) = self.track1_at(i) {
                 self.put(start, end, Hit::Track);
@@ -236,6 +246,25 @@ impl<E: Emit> Scanner<'_, '_, E> {
                 }
             };
             skip(&mut j);
+            // The value's length or type in brackets before it (`[Field 052] [8] […]`,
+            // ` 52 [BINARY 8] …`, as dumps print a message's elements).
+            if b.get(j) == Some(&b'[') {
+                let len = b[j + 1..]
+                    .iter()
+                    .take(16)
+                    .take_while(|c| c.is_ascii_alphanumeric() || **c == b' ')
+                    .count();
+                let inner = &b[j + 1..j + 1 + len];
+                if b.get(j + 1 + len) == Some(&b']')
+                    && inner.last().is_some_and(u8::is_ascii_digit)
+                    && matches!(b.get(j + 2 + len), Some(b' ' | b'\t'))
+                {
+                    j += len + 2;
+                    while matches!(b.get(j), Some(b' ' | b'\t')) {
+                        j += 1;
+                    }
+                }
+            }
             // A description between the number and the value (`F52 PIN Data....: …`,
             // `DE 52 (8 bytes): …`).
             if labelled
@@ -1611,4 +1640,29 @@ fn write_digits(text: &str, out: &mut String) {
             out.push('*');
         }
     }
+}
+
+/// The hex value of an EMV tag that holds authentication data, keyed by its number at
+/// `i` (`9F26=A1B2…`, `9F6B: 4111…D2512…`): the application cryptogram (9F26), track 1
+/// and 2 discretionary data (9F1F, 9F20) and track 2 data (9F6B), at least 8 hex digits.
+fn emv_tag_value(b: &[u8], i: usize) -> Option<(usize, usize)> {
+    let tag = b.get(i..i + 4)?;
+    if !["9F26", "9F1F", "9F20", "9F6B"]
+        .iter()
+        .any(|t| tag.eq_ignore_ascii_case(t.as_bytes()))
+        || (i > 0 && b[i - 1].is_ascii_alphanumeric())
+        || !matches!(b.get(i + 4), Some(b'=' | b':'))
+    {
+        return None;
+    }
+    let mut vs = i + 5;
+    while b.get(vs) == Some(&b' ') && vs - i < 8 {
+        vs += 1;
+    }
+    let len = b[vs..]
+        .iter()
+        .take(VALUE_PROBE)
+        .take_while(|c| c.is_ascii_hexdigit() || matches!(c, b'D' | b'd' | b'='))
+        .count();
+    (len >= 8).then_some((vs, vs + len))
 }

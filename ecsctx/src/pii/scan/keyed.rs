@@ -214,6 +214,43 @@ impl<E: Emit> Scanner<'_, '_, E> {
         Some(resume)
     }
 
+    /// The `number` member of the object after `"identification":` (the key's closing
+    /// quote at `e`): masked as a national id; where to go on (past the number).
+    pub(super) fn identification_number(&mut self, e: usize) -> Option<usize> {
+        let b = self.b;
+        let mut k = e + 1;
+        while matches!(b.get(k), Some(b' ' | b':')) && k - e < 6 {
+            k += 1;
+        }
+        if b.get(k) != Some(&b'{') || !b[e + 1..k].contains(&b':') {
+            return None;
+        }
+        let close = matching_close(b, k, b'{', b'}')?;
+        let q = b[e];
+        let m = find(&b[..close], k, b"number")?;
+        if b[m - 1] != q || b.get(m + 6) != Some(&q) {
+            return None;
+        }
+        let mut vs = m + 7;
+        while matches!(b.get(vs), Some(b' ' | b':')) && vs < close {
+            vs += 1;
+        }
+        if b.get(vs) == Some(&q) {
+            vs += 1;
+        }
+        let ve = vs
+            + b[vs..close]
+                .iter()
+                .position(|&c| c == q || c == b',' || c == b'}')
+                .unwrap_or(close - vs);
+        if ve == vs || vs < self.last || is_masked(&self.s[vs..ve]) {
+            return None;
+        }
+        self.scan_part(self.last.max(e), vs);
+        self.put(vs, ve, Hit::Keyed(Class::NationalId));
+        Some(ve)
+    }
+
     /// A map's entry written as elements (JAXB's and XStream's `<entry><key>password</key>
     /// <value>…</value></entry>`), at the word `key` (`i..e`) after `<`: the value masked
     /// as the named key's; where to go on.

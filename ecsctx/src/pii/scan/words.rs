@@ -203,6 +203,22 @@ impl<E: Emit> Scanner<'_, '_, E> {
                 return Some(pe);
             }
         }
+        // A code or PIN glued to its CJK key, or after a particle glued to it
+        // (`安全码123`, `暗証番号は1234です`).
+        if class != Class::Secret && i + n >= self.last && key.as_bytes()[0] >= 0xe3 {
+            let p = PARTICLES
+                .iter()
+                .find(|p| b[i + n..].starts_with(p.as_bytes()))
+                .map_or(0, |p| p.len());
+            let vs = i + n + p;
+            let vs = vs + if p > 0 { b[vs..].iter().take(2).take_while(|&&c| c == b' ').count() } else { 0 };
+            let (lo, hi) = if class == Class::Cvv { (3, 4) } else { (4, 12) };
+            let d = b[vs..].iter().take(hi + 1).take_while(|c| c.is_ascii_digit()).count();
+            if (lo..=hi).contains(&d) && !b.get(vs + d).is_some_and(u8::is_ascii_alphanumeric) {
+                self.put(vs, vs + d, Hit::Keyed(class));
+                return Some(vs + d);
+            }
+        }
         // A whole word: no letter glued after it.
         if b.get(i + n).is_some_and(|&c| c.is_ascii_alphanumeric()) || i + n < self.last {
             return None;
@@ -666,6 +682,13 @@ impl<E: Emit> Scanner<'_, '_, E> {
                     == Some(&b'<')
             {
                 return e;
+            }
+        }
+        // A payer's identification document (Mercado Pago's, dLocal's, EBANX's
+        // `"identification":{"type":"CPF","number":"…"}`): its number is a national id.
+        if w.len() == 14 && matches!(next, Some(b'"' | b'\'')) && w.eq_ignore_ascii_case("identification") {
+            if let Some(end) = self.identification_number(e) {
+                return end;
             }
         }
         if f & ATTR != 0 && w.eq_ignore_ascii_case("key") && next == Some(b'>') {
