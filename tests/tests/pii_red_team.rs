@@ -891,6 +891,10 @@ const FORMS: &[(&str, &str)] = &[
 fn look_alikes_are_kept() {
     let clean = [
         "UPDATE users SET name = $1 WHERE id = $3",
+        r#"[2024-12-07T10:00:00.000Z] "POST /v1/pay HTTP/1.1" 200 - 532 1024 45 44 "10.0.0.5" "Go-http-client/1.1""#,
+        r#"10.0.0.5 - - [07/Dec/2024:10:00:00 +0000] "POST /api/v1/payments HTTP/1.1" 201 1234567 "-" "okhttp/4.12.0""#,
+        "MTI=0100 DE37=123456789012 DE41=TERM0001",
+        "Terminal ID 12345678",
         "[Field 004] [12] [000000001500]",
         "52 [items 3] done",
         "version 9F26 build",
@@ -1288,5 +1292,30 @@ fn a_payers_identification_number_is_a_national_id() {
         lines[0]["extra"]["payer"]["identification"]["type"], "CPF",
         "{}",
         lines[0]
+    );
+}
+
+/// An address inside a database error's parentheses or between escaped quotes has the
+/// address's own token (an analyst searches for it): the punctuation around it is kept.
+#[test]
+fn an_address_in_parentheses_or_escaped_quotes_has_its_own_token() {
+    let lines = capture(|| {
+        log::info!("bob@x.com");
+        log::info!("Detail: Key (email)=(bob@x.com) already exists.");
+        log::info!("GET /search?q=%22bob%40x.com%22");
+    });
+    assert_no_leaks(&lines, &["bob@x.com", "bob%40x.com"]);
+    let token = lines[0]["message"].as_str().unwrap().to_owned();
+    assert_eq!(
+        lines[1]["message"],
+        format!("Detail: Key (email)=({token}) already exists."),
+        "{}",
+        lines[1]
+    );
+    assert_eq!(
+        lines[2]["message"],
+        format!("GET /search?q=%22{token}%22"),
+        "{}",
+        lines[2]
     );
 }

@@ -1006,7 +1006,45 @@ pub(super) fn after_number_word(b: &[u8], i: usize) -> bool {
         ]
         .iter()
         .any(|x| last_part.eq_ignore_ascii_case(x));
+    // `DE37=123456789012`, `F41: 12345678`: an ISO 8583 data element by its number (those
+    // that hold authentication data are read before this).
+    let iso_element = structured && {
+        let letters = w.bytes().take_while(u8::is_ascii_alphabetic).count();
+        let (l, d) = w.split_at(letters);
+        (1..=3).contains(&d.len())
+            && d.bytes().all(|c| c.is_ascii_digit())
+            && ["de", "f", "p", "bit", "field", "fld"]
+                .iter()
+                .any(|x| l.eq_ignore_ascii_case(x))
+    };
+    // `Terminal ID 12345678`: an id named by the word before `ID`.
+    let named_id = w.eq_ignore_ascii_case("id") && {
+        let pe = k.saturating_sub(1);
+        let ps = pe
+            - b[..pe]
+                .iter()
+                .rev()
+                .take(16)
+                .take_while(|c| c.is_ascii_alphabetic())
+                .count();
+        k > 0
+            && b[k - 1] == b' '
+            && [
+                "terminal",
+                "merchant",
+                "order",
+                "transaction",
+                "request",
+                "batch",
+                "device",
+                "store",
+            ]
+            .iter()
+            .any(|x| b[ps..pe].eq_ignore_ascii_case(x.as_bytes()))
+    };
     abbreviated
+        || iso_element
+        || named_id
         || quantity_part
         || (structured && quantity)
         || (structured
@@ -1125,19 +1163,47 @@ pub(super) fn telegram_token_end(b: &[u8], i: usize) -> Option<usize> {
         .then_some(te)
 }
 
-/// Whether the digits at `i` follow an access log's request (`"GET / HTTP/1.1" 204`).
+/// Whether the digits at `i` follow an access log's request (`"GET / HTTP/1.1" 204`), or
+/// the fields after it: its status, sizes and durations, and Envoy's response flags
+/// (`"POST /pay HTTP/1.1" 200 - 532 1024 45 44`, `… 201 1234567 "-"`).
 pub(super) fn after_http_version(b: &[u8], i: usize) -> bool {
     let mut k = i;
-    while k > 0 && i - k < 3 && matches!(b[k - 1], b' ' | b'"') {
-        k -= 1;
+    for _ in 0..6 {
+        let sep_end = k;
+        while k > 0 && sep_end - k < 3 && matches!(b[k - 1], b' ' | b'"') {
+            k -= 1;
+        }
+        if k == sep_end {
+            return false;
+        }
+        let before = &b[k.saturating_sub(10)..k];
+        if [
+            &b"HTTP/1.1"[..],
+            b"HTTP/1.0",
+            b"HTTP/2",
+            b"HTTP/2.0",
+            b"HTTP/3",
+        ]
+        .iter()
+        .any(|v| before.ends_with(v))
+        {
+            return true;
+        }
+        // One field before: a number, `-`, or response flags (`UH`, `UF,URX`).
+        let field_end = k;
+        while k > 0
+            && field_end - k < 16
+            && (b[k - 1].is_ascii_digit()
+                || b[k - 1].is_ascii_uppercase()
+                || matches!(b[k - 1], b'-' | b','))
+        {
+            k -= 1;
+        }
+        if k == field_end {
+            return false;
+        }
     }
-    let before = &b[k.saturating_sub(10)..k];
-    k < i
-        && (before.ends_with(b"HTTP/1.1")
-            || before.ends_with(b"HTTP/1.0")
-            || before.ends_with(b"HTTP/2")
-            || before.ends_with(b"HTTP/2.0")
-            || before.ends_with(b"HTTP/3"))
+    false
 }
 
 /// A phone with dots between its groups: `212.555.0134`, `+1.212.555.0134`; not an IP

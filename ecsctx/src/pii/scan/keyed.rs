@@ -840,6 +840,13 @@ impl<E: Emit> Scanner<'_, '_, E> {
                 return nonempty(j, end + 1, s);
             }
         }
+        // A database error's `Key (email)=(bob@x.com)`: the value in its parentheses.
+        if b.get(j) == Some(&b'(') && ks > 0 && b[ks - 1] == b'(' && b.get(ke) == Some(&b')') {
+            let vs = j + 1;
+            if let Some(len) = b[vs..].iter().take(VALUE_PROBE).position(|&c| c == b')') {
+                return nonempty(vs, vs + len, s);
+            }
+        }
         // A quoted value, an escaped-quoted value (JSON inside a JSON string), an
         // URL-encoded or HTML-escaped quoted value, or a bare one.
         // A value in quotes escaped more than once (`\\\"123\\\"`): to the same escape.

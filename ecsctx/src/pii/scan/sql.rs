@@ -259,10 +259,15 @@ impl<E: Emit> Scanner<'_, '_, E> {
                 }
             }
             let v = &b[vs..k];
-            let positional = v == b"?" || v == b"%s" || (v.starts_with(b"%(") && v.ends_with(b")s"));
+            let positional =
+                v == b"?" || v == b"%s" || (v.starts_with(b"%(") && v.ends_with(b")s"));
             let numbered = match v {
                 [b'$' | b'?', d @ ..] if !d.is_empty() && d.iter().all(u8::is_ascii_digit) => {
-                    std::str::from_utf8(d).ok()?.parse::<usize>().ok()?.checked_sub(1)
+                    std::str::from_utf8(d)
+                        .ok()?
+                        .parse::<usize>()
+                        .ok()?
+                        .checked_sub(1)
                 }
                 _ => None,
             };

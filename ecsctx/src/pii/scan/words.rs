@@ -49,6 +49,22 @@ impl<E: Emit> Scanner<'_, '_, E> {
         else {
             return at + 1;
         };
+        // Escaped quotes, brackets or spaces around it are not the address's
+        // (`q=%22bob%40x.com%22`): its token is the address's own.
+        let around = |r: &[u8]| {
+            matches!(
+                r,
+                [b'%', b'2', b'0' | b'2' | b'7' | b'8' | b'9', ..]
+                    | [b'%', b'3', b'C' | b'c' | b'E' | b'e', ..]
+            )
+        };
+        let (mut start, mut end) = (start, end);
+        while start + 3 < at && around(&self.b[start..]) {
+            start += 3;
+        }
+        while end >= at + 6 && around(&self.b[end - 3..end]) {
+            end -= 3;
+        }
         let mut decoded = percent_decoded(&self.s[start..end]);
         if twice {
             decoded = percent_decoded(&decoded);
@@ -211,9 +227,18 @@ impl<E: Emit> Scanner<'_, '_, E> {
                 .find(|p| b[i + n..].starts_with(p.as_bytes()))
                 .map_or(0, |p| p.len());
             let vs = i + n + p;
-            let vs = vs + if p > 0 { b[vs..].iter().take(2).take_while(|&&c| c == b' ').count() } else { 0 };
+            let vs = vs
+                + if p > 0 {
+                    b[vs..].iter().take(2).take_while(|&&c| c == b' ').count()
+                } else {
+                    0
+                };
             let (lo, hi) = if class == Class::Cvv { (3, 4) } else { (4, 12) };
-            let d = b[vs..].iter().take(hi + 1).take_while(|c| c.is_ascii_digit()).count();
+            let d = b[vs..]
+                .iter()
+                .take(hi + 1)
+                .take_while(|c| c.is_ascii_digit())
+                .count();
             if (lo..=hi).contains(&d) && !b.get(vs + d).is_some_and(u8::is_ascii_alphanumeric) {
                 self.put(vs, vs + d, Hit::Keyed(class));
                 return Some(vs + d);
@@ -686,7 +711,10 @@ impl<E: Emit> Scanner<'_, '_, E> {
         }
         // A payer's identification document (Mercado Pago's, dLocal's, EBANX's
         // `"identification":{"type":"CPF","number":"…"}`): its number is a national id.
-        if w.len() == 14 && matches!(next, Some(b'"' | b'\'')) && w.eq_ignore_ascii_case("identification") {
+        if w.len() == 14
+            && matches!(next, Some(b'"' | b'\''))
+            && w.eq_ignore_ascii_case("identification")
+        {
             if let Some(end) = self.identification_number(e) {
                 return end;
             }
