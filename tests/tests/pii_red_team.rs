@@ -884,6 +884,16 @@ const FORMS: &[(&str, &str)] = &[
         "12345678",
     ),
     (r#""tc_kimlik_no":"10000000146""#, "10000000146"),
+    // Python's private attributes; an encoded separator and space; Redis's stores.
+    (r#"self.__password = "Hunter2xyz""#, "Hunter2xyz"),
+    ("{'_User__password': 'Hunter2xyz'}", "Hunter2xyz"),
+    ("text=password%3A%20Hunter2xyz", "Hunter2xyz"),
+    ("الرمز السري ١٢٣٤", "١٢٣٤"),
+    (
+        r#"1701940000.123456 [0 10.0.0.5:5000] "SET" "user:42:password" "Hunter2xyz!""#,
+        "Hunter2xyz!",
+    ),
+    (r#""HSET" "user:42" "cvv" "739""#, "739"),
 ];
 
 /// Lines that hold no sensitive data and look like the forms above: unchanged.
@@ -891,6 +901,8 @@ const FORMS: &[(&str, &str)] = &[
 fn look_alikes_are_kept() {
     let clean = [
         "UPDATE users SET name = $1 WHERE id = $3",
+        "__init__ called for Session",
+        r#""SET" "user:42:name_count" "5""#,
         r#"[2024-12-07T10:00:00.000Z] "POST /v1/pay HTTP/1.1" 200 - 532 1024 45 44 "10.0.0.5" "Go-http-client/1.1""#,
         r#"10.0.0.5 - - [07/Dec/2024:10:00:00 +0000] "POST /api/v1/payments HTTP/1.1" 201 1234567 "-" "okhttp/4.12.0""#,
         "MTI=0100 DE37=123456789012 DE41=TERM0001",

@@ -421,6 +421,7 @@ pub(crate) const FOREIGN_KEYS: &[(&str, Class)] = &[
     ("كلمة السر", Class::Secret),
     ("رمز التحقق", Class::Secret),
     ("الرقم السري", Class::Sad),
+    ("الرمز السري", Class::Sad),
     ("الرقم_السري", Class::Sad),
     ("رمز الأمان", Class::Cvv),
     ("código de seguridad", Class::Cvv),

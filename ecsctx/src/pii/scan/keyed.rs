@@ -497,6 +497,25 @@ impl<E: Emit> Scanner<'_, '_, E> {
             let (vs, ve) = last?;
             return nonempty(vs, ve, s);
         }
+        // Redis's `MONITOR`: a command that stores a value under a key or a hash's field
+        // named as sensitive (`"SET" "user:42:password" "x"`, `"HSET" "user:42" "cvv"
+        // "123"`): the next argument.
+        if quoted && spaces == 1 && b.get(j) == Some(&b'"') {
+            let before = &b[ks.saturating_sub(80)..ks];
+            let stores = [
+                &b"\"SET\" \""[..],
+                b"\"SETNX\" \"",
+                b"\"GETSET\" \"",
+                b"\"HSET\" \"",
+            ]
+            .iter()
+            .any(|c| find_ci(before, c).is_some());
+            if stores {
+                let vs = j + 1;
+                let len = b[vs..].iter().take(PROBE).position(|&c| c == b'"')?;
+                return nonempty(vs, vs + len, s);
+            }
+        }
         // PHP's `var_dump`: `["password"]=> string(10) "x"`.
         if quoted && b.get(j) == Some(&b']') && b[j + 1..].starts_with(b"=>") {
             j += 1;
@@ -722,6 +741,12 @@ impl<E: Emit> Scanner<'_, '_, E> {
         // A value on the next line only when that line is not a key of its own
         // (`password:\n  hunter2`, not `secrets:\n  db_password: x`).
         ws(&mut j);
+        // After an encoded separator, encoded spaces (`password%3A%20x`, `password%3A+x`).
+        if encoded {
+            while j - ke < 24 && (b[j..].starts_with(b"%20") || b.get(j) == Some(&b'+')) {
+                j += if b[j] == b'+' { 1 } else { 3 };
+            }
+        }
         if matches!(b.get(j), Some(b'\n' | b'\r')) {
             let mut k = j;
             while k < n && k - j < 32 && matches!(b[k], b'\n' | b'\r' | b' ' | b'\t') {

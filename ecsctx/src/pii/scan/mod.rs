@@ -413,10 +413,15 @@ impl<E: Emit> Scanner<'_, '_, E> {
                 {
                     self.word(i)
                 }
-                // A key with a leading `_` (`_password`, `.npmrc`'s `_authToken`).
+                // A key with a leading `_` (`_password`, `.npmrc`'s `_authToken`, Python's private
+                // `__password`).
                 b'_' if i >= self.run_end
                     && (i == 0 || !is_word_byte(self.b[i - 1]))
-                    && self.b.get(i + 1).is_some_and(u8::is_ascii_alphabetic) =>
+                    && self.b[i + 1..]
+                        .iter()
+                        .take(3)
+                        .find(|&&c| c != b'_')
+                        .is_some_and(u8::is_ascii_alphabetic) =>
                 {
                     self.word(i)
                 }
