@@ -901,6 +901,8 @@ const FORMS: &[(&str, &str)] = &[
 fn look_alikes_are_kept() {
     let clean = [
         "UPDATE users SET name = $1 WHERE id = $3",
+        "KNET response: paymentid=100202012345678&result=CAPTURED&auth=123456&ref=012345678901&tranid=202012345678901&trackid=ORD123",
+        "KNET: result=CAPTURED auth=B12345 ref=434112345678",
         "__init__ called for Session",
         r#""SET" "user:42:name_count" "5""#,
         r#"[2024-12-07T10:00:00.000Z] "POST /v1/pay HTTP/1.1" 200 - 532 1024 45 44 "10.0.0.5" "Go-http-client/1.1""#,
@@ -1330,4 +1332,19 @@ fn an_address_in_parentheses_or_escaped_quotes_has_its_own_token() {
         "{}",
         lines[2]
     );
+}
+
+/// An approval code under `auth` (KNET's reply, ISO 8583's element 38) is kept: support
+/// staff need it. A secret under `auth` in any other shape is masked.
+#[test]
+fn an_approval_code_under_auth_is_kept() {
+    let lines = capture(|| {
+        log::info!(auth = "B12345"; "knet_reply");
+        event!(info, "knet_reply", auth = "123456");
+        log::info!(auth = "dXNlcjpwYXNz"; "knet_reply");
+        log::info!("auth=hunter2x");
+    });
+    assert_eq!(lines[0]["extra"]["auth"], "B12345", "{}", lines[0]);
+    assert_eq!(lines[1]["extra"]["auth"], "123456", "{}", lines[1]);
+    assert_no_leaks(&lines[2..], &["dXNlcjpwYXNz", "hunter2x"]);
 }

@@ -999,6 +999,11 @@ impl PiiMasker {
                 true
             }
             Class::Card => mask_card_value(value, out),
+            // KNET's and ISO 8583's approval code under `auth` (`auth=B12345`): support
+            // staff need it, and it grants nothing.
+            Class::Secret if key.eq_ignore_ascii_case("auth") && scan::is_approval_code(value) => {
+                false
+            }
             Class::Secret => {
                 self.token(normalize::py_strip(value), "secret", out);
                 true

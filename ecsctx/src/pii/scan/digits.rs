@@ -1072,6 +1072,8 @@ pub(super) fn after_number_word(b: &[u8], i: usize) -> bool {
                     "terminal",
                     "merchant",
                     "tranid",
+                    "paymentid",
+                    "trackid",
                     "txnid",
                     "trxid",
                     "transid",

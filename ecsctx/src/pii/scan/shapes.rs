@@ -277,3 +277,14 @@ pub(super) fn iban_end(b: &[u8], i: usize) -> Option<usize> {
     }
     (rem == 1).then_some(end)
 }
+
+/// An authorization's approval code (ISO 8583's element 38, KNET's `auth`): six digits
+/// and capitals, a digit among them (`123456`, `B12345`). It grants nothing: a secret
+/// under an `auth` key has another shape.
+pub(crate) fn is_approval_code(v: &str) -> bool {
+    let b = v.as_bytes();
+    b.len() == 6
+        && b.iter()
+            .all(|c| c.is_ascii_digit() || c.is_ascii_uppercase())
+        && b.iter().any(u8::is_ascii_digit)
+}

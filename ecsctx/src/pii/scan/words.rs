@@ -845,6 +845,14 @@ impl<E: Emit> Scanner<'_, '_, E> {
             return letters;
         }
         match self.keyed_value(i, key_end, class) {
+            // KNET's and ISO 8583's approval code (`auth=B12345`, `auth: 123456`).
+            Some((vs, ve, _))
+                if class == Class::Secret
+                    && w.eq_ignore_ascii_case("auth")
+                    && is_approval_code(&self.s[vs..ve]) =>
+            {
+                ve
+            }
             // A card key's value that cannot hide a card number (fewer than 8 digits:
             // `cc = bob@example.com`) is kept by the card rule: its text is left to the
             // content rules (an email, a phone), not written as it is.
