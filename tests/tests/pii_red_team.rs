@@ -894,6 +894,19 @@ const FORMS: &[(&str, &str)] = &[
         "Hunter2xyz!",
     ),
     (r#""HSET" "user:42" "cvv" "739""#, "739"),
+    // psql's and MySQL's bordered tables; Erlang's binaries.
+    (
+        " id |  password   | cvv \n----+-------------+-----\n 42 | Hunter2xyz! | 739\n(1 row)",
+        "Hunter2xyz!",
+    ),
+    (
+        "+----+-------------+------+\n| id | password    | cvv  |\n+----+-------------+------+\n| 42 | Hunter2xyz! | 739  |\n+----+-------------+------+",
+        "739",
+    ),
+    (
+        r#"{badmatch,{error,#{<<"cvv">> => <<"739">>,<<"password">> => <<"Hunter2xyz!">>}}}"#,
+        "Hunter2xyz!",
+    ),
 ];
 
 /// Lines that hold no sensitive data and look like the forms above: unchanged.
@@ -901,6 +914,8 @@ const FORMS: &[(&str, &str)] = &[
 fn look_alikes_are_kept() {
     let clean = [
         "UPDATE users SET name = $1 WHERE id = $3",
+        " id | status \n----+--------\n 42 | ok\n(1 row)",
+        r#"#{<<"status">> => <<"ok">>}"#,
         "KNET response: paymentid=100202012345678&result=CAPTURED&auth=123456&ref=012345678901&tranid=202012345678901&trackid=ORD123",
         "KNET: result=CAPTURED auth=B12345 ref=434112345678",
         "__init__ called for Session",

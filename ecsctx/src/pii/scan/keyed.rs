@@ -516,6 +516,11 @@ impl<E: Emit> Scanner<'_, '_, E> {
                 return nonempty(vs, vs + len, s);
             }
         }
+        // An Erlang binary's key (`<<"password">> => <<"x">>`): past its `>>`.
+        if quoted && b[j..].starts_with(b">>") && ks >= 3 && &b[ks - 3..ks] == b"<<\"" {
+            j += 2;
+            ws(&mut j);
+        }
         // PHP's `var_dump`: `["password"]=> string(10) "x"`.
         if quoted && b.get(j) == Some(&b']') && b[j + 1..].starts_with(b"=>") {
             j += 1;
@@ -911,6 +916,13 @@ impl<E: Emit> Scanner<'_, '_, E> {
         if vs >= n {
             // `{"card":` at the end of a truncated document: no value.
             return None;
+        }
+        // An Erlang binary (`<<"x">>`): its string.
+        if b[vs..].starts_with(b"<<\"") {
+            let ss = vs + 3;
+            if let Some(len) = b[ss..].iter().take(VALUE_PROBE).position(|&c| c == b'"') {
+                return nonempty(ss, ss + len, s);
+            }
         }
         match b.get(vs) {
             // A PEM block: the block rule takes it whole.

@@ -541,6 +541,9 @@ impl<E: Emit> Scanner<'_, '_, E> {
         let sep = [b'\t', b';', b'|', b',']
             .into_iter()
             .find(|s| header.contains(s))?;
+        // A bordered table (psql's, MySQL's `| id | pan |`): the borders hold no field.
+        let (hs, he) = inner(b, ls, le, sep);
+        let header = &b[hs..he];
         let mut classes = [Class::None; 32];
         let mut n = 0;
         for f in header.split(|&c| c == sep) {
@@ -574,17 +577,31 @@ impl<E: Emit> Scanner<'_, '_, E> {
         let mut masked = false;
         let mut rs = le + 1;
         for _ in 0..256 {
-            let re = rs
+            let mut re = rs
                 + b[rs..]
                     .iter()
                     .take(PROBE * 4)
                     .position(|&c| c == b'\n')
                     .unwrap_or(b.len() - rs);
-            let row = &b[rs..re];
+            // A rule between rows (`----+-----`, `+----+------+`): passed over.
+            if re > rs
+                && re < b.len()
+                && b[rs..re]
+                    .iter()
+                    .all(|&c| matches!(c, b'-' | b'+' | b'=' | b'|' | b' ' | b'\r'))
+                && b[rs..re].contains(&b'-')
+            {
+                rs = re + 1;
+                continue;
+            }
+            let line_end = re;
+            let (irs, ire) = inner(b, rs, re, sep);
+            let row = &b[irs..ire];
             if row.trim_ascii().is_empty() || row.iter().filter(|&&c| c == sep).count() + 1 != n {
                 break;
             }
-            let mut fs = rs;
+            re = ire;
+            let mut fs = irs;
             for &class in &classes[..n] {
                 let fe = fs + b[fs..re].iter().position(|&c| c == sep).unwrap_or(re - fs);
                 let (mut vs, mut ve) = (fs, fe);
@@ -603,10 +620,10 @@ impl<E: Emit> Scanner<'_, '_, E> {
                 fs = fe + 1;
             }
             end = Some(re);
-            if re >= b.len() {
+            if line_end >= b.len() {
                 break;
             }
-            rs = re + 1;
+            rs = line_end + 1;
         }
         // (Nothing masked: the rows are text like any other, read by the main loop. The
         // rest of the last row masked is scanned here: it holds no line break, so no
@@ -617,4 +634,26 @@ impl<E: Emit> Scanner<'_, '_, E> {
         }
         Some(end)
     }
+}
+
+/// A table line `ls..le` without its borders: the spaces around it and, in a table of
+/// `|`, a `|` at either end (psql's ` id | pan `, MySQL's `| id | pan |`).
+fn inner(b: &[u8], ls: usize, le: usize, sep: u8) -> (usize, usize) {
+    let (mut s, mut e) = (ls, le);
+    if sep != b'|' {
+        return (s, e);
+    }
+    while s < e && matches!(b[s], b' ' | b'\t') {
+        s += 1;
+    }
+    while e > s && matches!(b[e - 1], b' ' | b'\t' | b'\r') {
+        e -= 1;
+    }
+    if s < e && b[s] == b'|' {
+        s += 1;
+    }
+    if e > s && b[e - 1] == b'|' {
+        e -= 1;
+    }
+    (s, e)
 }
