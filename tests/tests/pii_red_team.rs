@@ -907,6 +907,20 @@ const FORMS: &[(&str, &str)] = &[
         r#"{badmatch,{error,#{<<"cvv">> => <<"739">>,<<"password">> => <<"Hunter2xyz!">>}}}"#,
         "Hunter2xyz!",
     ),
+    // Red-team round 21: serde's errors that quote the value (axum's `Json` rejection),
+    // config-rs's.
+    (
+        "Failed to deserialize the JSON body into the target type: cvv: invalid type: integer `739`, expected a string at line 1 column 10",
+        "739",
+    ),
+    (
+        r#"Failed to deserialize the JSON body into the target type: password: invalid type: string "Hunter2xyz!", expected a sequence at line 1 column 25"#,
+        "Hunter2xyz!",
+    ),
+    (
+        r#"config error: invalid value "Hunter2xyz!" for key `database.password`"#,
+        "Hunter2xyz!",
+    ),
 ];
 
 /// Lines that hold no sensitive data and look like the forms above: unchanged.
@@ -914,6 +928,14 @@ const FORMS: &[(&str, &str)] = &[
 fn look_alikes_are_kept() {
     let clean = [
         "UPDATE users SET name = $1 WHERE id = $3",
+        "2024-12-07T10:00:00Z  INFO auth: login succeeded for user 42",
+        "2024-12-07T10:00:00.123Z  INFO pay_api::auth: token refreshed",
+        "2024-12-07T10:00:00Z  INFO pay_api::pin: pin change requested by user_42",
+        "Config { password: Secret([REDACTED alloc::string::String]) }",
+        "password_age_days=90 password_min_length=12",
+        r#"Warning  Failed  pod/pay-api-7d9f  Error: secret "db-creds" not found"#,
+        r#"{"query":"mutation Login($email: String!, $password: String!) { login(email: $email, password: $password) { token } }"}"#,
+        "Failed to deserialize the JSON body into the target type: amount: invalid type: string \"abc\", expected u64",
         " id | status \n----+--------\n 42 | ok\n(1 row)",
         r#"#{<<"status">> => <<"ok">>}"#,
         "KNET response: paymentid=100202012345678&result=CAPTURED&auth=123456&ref=012345678901&tranid=202012345678901&trackid=ORD123",

@@ -288,14 +288,24 @@ impl<E: Emit> Scanner<'_, '_, E> {
         let vs = e + 2;
         let ve = vs + b[vs..].iter().take(PROBE).position(|&c| c == q)?;
         let tail = &b[ve + 1..b.len().min(ve + 1 + 64)];
-        let (p, m) = [&b"parameter "[..], b"field ", b"property ", b"argument "]
-            .iter()
-            .filter_map(|m| find_ci(tail, m).map(|p| (p, m.len())))
-            .min()?;
+        let (p, m) = [
+            &b"parameter "[..],
+            b"field ",
+            b"property ",
+            b"argument ",
+            b"for key ",
+        ]
+        .iter()
+        .filter_map(|m| find_ci(tail, m).map(|p| (p, m.len())))
+        .min()?;
         let ns = ve + 1 + p + m;
-        let nq = *b.get(ns).filter(|&&c| c == b'\'' || c == b'"')?;
+        let nq = *b
+            .get(ns)
+            .filter(|&&c| c == b'\'' || c == b'"' || c == b'`')?;
         let nl = b[ns + 1..].iter().take(64).position(|&c| c == nq)?;
         let name = std::str::from_utf8(&b[ns + 1..ns + 1 + nl]).ok()?;
+        // (A path's last part: config-rs's `database.password`.)
+        let name = name.rsplit('.').next().unwrap_or(name);
         let class = self.e.key_class(name);
         if !class.is_protected() || ve == vs || vs < self.last {
             return None;
@@ -337,6 +347,20 @@ impl<E: Emit> Scanner<'_, '_, E> {
         let b = self.b;
         let n = b.len();
         let s = self.s;
+        // A log line's target, not a key (`INFO auth: login succeeded`,
+        // `pay_api::token: refreshed`: the default format of `tracing`'s `fmt`).
+        // (After a level alone, a password's, a CVV's or a PIN's name stays a key: no crate
+        // is named so.)
+        if b.get(ke) == Some(&b':')
+            && b.get(ke + 1) == Some(&b' ')
+            && is_log_target(b, ks)
+            && ((ks >= 2 && &b[ks - 2..ks] == b"::")
+                || !(matches!(class, Class::Cvv | Class::Sad)
+                    || find_ci(&b[ks..ke], b"pass").is_some()
+                    || find_ci(&b[ks..ke], b"pwd").is_some()))
+        {
+            return None;
+        }
         // `&lt;cvv&gt;013&lt;/cvv&gt;`: XML escaped into HTML.
         if ks >= 4 && &b[ks - 4..ks] == b"&lt;" && b[ke..].starts_with(b"&gt;") {
             let vs = ke + 4;
@@ -612,11 +636,12 @@ impl<E: Emit> Scanner<'_, '_, E> {
                 }
                 j += 1;
             }
-            // A placeholder in brackets (`SecretString([REDACTED])`): nothing to hide.
+            // A placeholder in brackets (`SecretString([REDACTED])`, the `secrecy` crate's
+            // `Secret([REDACTED alloc::string::String])`): nothing to hide.
             if b.get(j) == Some(&b'[') {
-                let close = j + b[j..].iter().take(24).position(|&c| c == b']')?;
+                let close = j + b[j..].iter().take(64).position(|&c| c == b']')?;
                 let inner = &s[j..=close];
-                if is_masked(inner) || is_placeholder(inner) {
+                if is_masked(inner) || is_placeholder(inner) || inner.starts_with("[REDACTED ") {
                     return None;
                 }
             }
@@ -680,6 +705,22 @@ impl<E: Emit> Scanner<'_, '_, E> {
                     let flag = after_double_dash(b, ks)
                         || single_dash_flag(b, ks)
                         || (b.get(ke) == Some(&b'\t') && tab_value_is_secret(v));
+                    // A secret's name in a status (`secret "db-creds" not found`, kubectl's
+                    // events).
+                    if vs > j
+                        && [
+                            &b" not found"[..],
+                            b" already exists",
+                            b" created",
+                            b" deleted",
+                            b" configured",
+                            b" unchanged",
+                        ]
+                        .iter()
+                        .any(|w| b[end + 1..].starts_with(w))
+                    {
+                        return None;
+                    }
                     // Another flag is no value (`-Name DbPassword -AsPlainText`).
                     if v.len() >= 2 && v[0] == b'-' && v[1].is_ascii_alphabetic() {
                         return None;
@@ -717,6 +758,43 @@ impl<E: Emit> Scanner<'_, '_, E> {
             return (ok && end > vs).then_some((vs, end, end));
         }
         j += sep;
+        // GraphQL: a variable's type (`$password: String!`), an argument's variable
+        // (`password: $password`).
+        {
+            let mut k = j;
+            ws(&mut k);
+            let t = &b[k..];
+            let name = &b[ks..ke];
+            let typed = ks > 0 && b[ks - 1] == b'$' && {
+                let t = t.strip_prefix(b"[").unwrap_or(t);
+                let len = t
+                    .iter()
+                    .take_while(|c| c.is_ascii_alphanumeric() || **c == b'_')
+                    .count();
+                len > 0
+                    && t[0].is_ascii_uppercase()
+                    && matches!(t.get(len), Some(b'!' | b']' | b',' | b')' | b' ' | b'='))
+            };
+            let variable = t.first() == Some(&b'$')
+                && t.get(1..=name.len())
+                    .is_some_and(|v| v.eq_ignore_ascii_case(name))
+                && !t.get(1 + name.len()).is_some_and(|&c| is_key_byte(c));
+            if typed || variable {
+                return None;
+            }
+        }
+        // serde's error about the value, with the value in it (axum's `Json` rejection:
+        // ``cvv: invalid type: integer `123`, expected a string``, `password: invalid
+        // type: string "…", expected …`).
+        {
+            let mut k = j;
+            ws(&mut k);
+            if b[k..].starts_with(b"invalid type: ") || b[k..].starts_with(b"invalid value: ") {
+                if let Some(v) = serde_unexpected(b, k) {
+                    return Some(v);
+                }
+            }
+        }
         // A user and a password in a tuple (Python's `requests`: `auth=('bob', 'pw')`):
         // the password (the user is text).
         if class == Class::Secret && b.get(j) == Some(&b'(') {
@@ -1032,6 +1110,13 @@ impl<E: Emit> Scanner<'_, '_, E> {
                     e2 = next;
                 }
                 e2
+            } else if b[vs..end].iter().all(u8::is_ascii_digit)
+                && ["otp", "passcode", "totp", "code"]
+                    .iter()
+                    .any(|k| key.eq_ignore_ascii_case(k))
+            {
+                // `OTP: 482913 valid for 5 minutes`: a code is its digits.
+                end
             } else {
                 self.words_end(end, true)
             };
@@ -1608,4 +1693,37 @@ fn value_element(b: &[u8], ts: usize, te: usize) -> Option<(usize, usize)> {
     let vs = te + 7;
     let ve = vs + b[vs..].iter().take(VALUE_PROBE).position(|&c| c == b'<')?;
     Some((vs, ve))
+}
+
+/// Whether the word at `ks` is (the last part of) a log line's target: after a module
+/// path's `::` (`pay_api::auth`), or after a level (`INFO auth`, `ERROR token`) that
+/// follows a space or starts the text.
+fn is_log_target(b: &[u8], ks: usize) -> bool {
+    if ks >= 2 && &b[ks - 2..ks] == b"::" {
+        return true;
+    }
+    let mut k = ks;
+    while k > 0 && ks - k < 3 && b[k - 1] == b' ' {
+        k -= 1;
+    }
+    if k == ks {
+        return false;
+    }
+    ["TRACE", "DEBUG", "INFO", "WARN", "ERROR"].iter().any(|l| {
+        let l = l.as_bytes();
+        k >= l.len()
+            && &b[k - l.len()..k] == l
+            && (k == l.len() || matches!(b[k - l.len() - 1], b' ' | b'\t' | b']'))
+    })
+}
+
+/// The value serde's error quotes after `invalid type: ` or `invalid value: ` at `k`
+/// (``integer `123` ``, `string "x"`, ``floating point `1.5` ``): `(start, end, end)`.
+fn serde_unexpected(b: &[u8], k: usize) -> Option<(usize, usize, usize)> {
+    let r = &b[k..b.len().min(k + 48)];
+    let open = r.iter().position(|&c| c == b'`' || c == b'"')?;
+    let q = r[open];
+    let vs = k + open + 1;
+    let len = b[vs..].iter().take(VALUE_PROBE).position(|&c| c == q)?;
+    (len > 0).then_some((vs, vs + len, vs + len))
 }

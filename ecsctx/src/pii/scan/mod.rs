@@ -826,6 +826,12 @@ const STATUSES: &[&str] = &[
 /// A value the masker already wrote: a label, a token or ciphertext, a truncated card.
 pub(crate) fn is_masked(v: &str) -> bool {
     (v.starts_with('[') && v.ends_with("MASKED]"))
+        // The `secrecy` crate's `Debug`: `[REDACTED alloc::string::String]`.
+        || (v.starts_with("[REDACTED")
+            && v.ends_with(']')
+            && v[9..v.len() - 1]
+                .bytes()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, b' ' | b':' | b'_' | b'<' | b'>' | b',')))
         || v == REDACTED
         || is_protected(v)
         || is_truncated_card(v)
