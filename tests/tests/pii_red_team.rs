@@ -921,6 +921,19 @@ const FORMS: &[(&str, &str)] = &[
         r#"config error: invalid value "Hunter2xyz!" for key `database.password`"#,
         "Hunter2xyz!",
     ),
+    // Every cookie of a `Cookie:` header; a key's path named by its first part.
+    (
+        "Cookie: _ga=GA1.2.123; sid=s%3Aabc123def456ghi789.sig",
+        "abc123def456ghi789",
+    ),
+    ("password.new=Hunter2xyz!", "Hunter2xyz!"),
+    (
+        "password[current]=Hunter2xyz!&password[new]=NewPass9xyz!",
+        "NewPass9xyz!",
+    ),
+    ("secrets.db=Hunter2xyz!", "Hunter2xyz!"),
+    (r#"{"cvv.value":"739"}"#, "739"),
+    ("card.number=4111111111111112", "4111111111111112"),
 ];
 
 /// Lines that hold no sensitive data and look like the forms above: unchanged.
@@ -928,6 +941,8 @@ const FORMS: &[(&str, &str)] = &[
 fn look_alikes_are_kept() {
     let clean = [
         "UPDATE users SET name = $1 WHERE id = $3",
+        "secrets.yaml: permission denied",
+        "token.type=bearer password.length: 12 user.id=42 http.method=GET",
         "2024-12-07T10:00:00Z  INFO auth: login succeeded for user 42",
         "2024-12-07T10:00:00.123Z  INFO pay_api::auth: token refreshed",
         "2024-12-07T10:00:00Z  INFO pay_api::pin: pin change requested by user_42",

@@ -1088,6 +1088,14 @@ impl<E: Emit> Scanner<'_, '_, E> {
             let key = &s[ks..ke];
             end = if key.len() >= 13 && key.to_ascii_lowercase().contains("authorization") {
                 auth_end(b, vs, end)
+            } else if key.eq_ignore_ascii_case("cookie") || key.eq_ignore_ascii_case("set-cookie") {
+                // A `Cookie:` header's every cookie (the session's is seldom the first),
+                // to the line's end.
+                vs + b[vs..]
+                    .iter()
+                    .take(VALUE_PROBE)
+                    .position(|&c| matches!(c, b'\r' | b'\n' | b'"' | b'\''))
+                    .unwrap_or(n.min(vs + VALUE_PROBE) - vs)
             } else if b.get(end) == Some(&b' ')
                 && b.get(end + 1) != Some(&b'[')
                 && is_auth_scheme(&s[vs..end])

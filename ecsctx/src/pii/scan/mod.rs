@@ -516,7 +516,12 @@ impl<E: Emit> Scanner<'_, '_, E> {
                     }) || !separator_after_spaces(b, e))
                         && !(self.o.financial && len == 4)
                 }
-                Some(b'.') => !self.o.financial && !matches!(&b[i..e], b"hvs" | b"hvb" | b"hvr"),
+                // (Not a key's path: `secrets.db=x`.)
+                Some(b'.') => {
+                    !self.o.financial
+                        && !matches!(&b[i..e], b"hvs" | b"hvb" | b"hvr")
+                        && !b.get(e + 1).is_some_and(u8::is_ascii_alphabetic)
+                }
                 Some(_) => false,
             };
             if !prose {

@@ -150,11 +150,17 @@ impl<E: Emit> Scanner<'_, '_, E> {
                 }
                 // A dotted name (`keyloop.store_id`): only a JWT's first segment, a SendGrid
                 // key or an IBAN starts anything before a dot.
+                // A path before a separator (`password.new=x`) is a key.
                 Some(b'.') => {
                     !self.o.financial
                         && !b[i..].starts_with(b"eyJ")
                         && !b[i..].starts_with(b"SG.")
                         && !matches!(&b[i..e], b"hvs" | b"hvb" | b"hvr")
+                        && key_path_end(b, e).is_none()
+                }
+                Some(b'[') => {
+                    key_path_end(b, e).is_none()
+                        && *f.insert(triggers(b, i, e)) & (CVV_WORD | PIN_WORD) == 0
                 }
                 Some(b')') => !paren_key(b, i, e),
                 Some(&c) => {
@@ -168,6 +174,41 @@ impl<E: Emit> Scanner<'_, '_, E> {
             }
         }
         self.word_rules(i, letters, e, f)
+    }
+
+    /// A key written as a path from the word `i..e` (`password.new=…`,
+    /// `password[current]=…`, `secrets.db=…`, `"cvv.value":"123"`): classified by its
+    /// last part, or, when that names nothing and is not about the data (`type`,
+    /// `length`), by the first part the masker protects (as a structured path is). The
+    /// value masked; where to go on.
+    fn key_path(&mut self, i: usize, e: usize) -> Option<usize> {
+        let b = self.b;
+        let pe = key_path_end(b, e)?;
+        let mut parts = self.s[i..pe]
+            .split(['.', '[', ']'])
+            .filter(|p| !p.is_empty());
+        let last = parts.clone().next_back()?;
+        let lc = self.e.key_class(last);
+        let class = if lc.is_protected() {
+            lc
+        } else if lc != Class::None || keys::is_credential_metadata(last) {
+            return None;
+        } else {
+            let n = parts.clone().count();
+            parts
+                .by_ref()
+                .take(n - 1)
+                .map(|p| self.e.key_class(p))
+                .find(|c| c.is_protected())?
+        };
+        let (vs, ve, resume) = self.keyed_value(i, pe, class)?;
+        let digits = b[vs..ve].iter().filter(|c| c.is_ascii_digit()).count();
+        if class == Class::Card && digits < 8 {
+            return None;
+        }
+        self.run_end = pe;
+        self.put(vs, ve, Hit::Keyed(class));
+        Some(resume)
     }
 
     /// Whether the word `i..e` before a space is prose: not a trigger word (flags `f`:
@@ -492,6 +533,12 @@ impl<E: Emit> Scanner<'_, '_, E> {
     pub(super) fn word_forms(&mut self, i: usize, letters: usize, e: usize, f: u8) -> usize {
         let b = self.b;
         let w = &self.s[i..e];
+        // A key's path (`password.new=…`, `password[current]=…`, `"cvv.value":"123"`).
+        if matches!(b.get(e), Some(b'.' | b'[')) {
+            if let Some(end) = self.key_path(i, e) {
+                return end;
+            }
+        }
         // `cvv123`, `CVV-123`, `cvv2-837`, `pin_8674`, `MPIN_8674`: a CVV or PIN glued to
         // its key.
         if letters < e && letters - i <= 5 {
@@ -1383,4 +1430,69 @@ pub(super) fn is_xml_open(b: &[u8], ks: usize) -> bool {
         }
         _ => false,
     }
+}
+
+/// The end of a key's path after its first part (ending at `e`): `.part` and `[part]`,
+/// at most four, before a separator (`=`, `:`, or a closing quote and `:`). Not a file's
+/// name before a colon (`secrets.yaml: not found`).
+fn key_path_end(b: &[u8], e: usize) -> Option<usize> {
+    let mut k = e;
+    let mut last = e;
+    for _ in 0..4 {
+        match b.get(k) {
+            Some(b'.') if b.get(k + 1).is_some_and(u8::is_ascii_alphabetic) => {
+                last = k + 1;
+                k += 1;
+                while b.get(k).is_some_and(|&c| is_key_byte(c)) && k - last < 40 {
+                    k += 1;
+                }
+            }
+            Some(b'[') => {
+                let len = b[k + 1..].iter().take(33).position(|&c| c == b']')?;
+                if len == 0 || !b[k + 1..k + 1 + len].iter().all(|&c| is_key_byte(c)) {
+                    return None;
+                }
+                last = k + 1;
+                k += len + 2;
+            }
+            _ => break,
+        }
+    }
+    if k == e {
+        return None;
+    }
+    let sep = match b.get(k) {
+        Some(&q @ (b'"' | b'\''))
+            if b.get(k + 1) == Some(&b':') && e > 0 && b.get(e - e.min(1)) != Some(&q) =>
+        {
+            Some(b':')
+        }
+        Some(b'"' | b'\'') => b.get(k + 1).copied().filter(|&c| c == b':'),
+        Some(&c @ (b'=' | b':')) => Some(c),
+        _ => None,
+    }?;
+    let part = &b[last..k.min(b.len())];
+    let file = [
+        &b"yaml"[..],
+        b"yml",
+        b"json",
+        b"txt",
+        b"env",
+        b"conf",
+        b"cfg",
+        b"pem",
+        b"toml",
+        b"ini",
+        b"log",
+        b"crt",
+        b"p12",
+        b"jks",
+        b"csv",
+        b"xml",
+        b"properties",
+        b"key",
+    ]
+    .iter()
+    .any(|x| part.eq_ignore_ascii_case(x));
+    (!(sep == b':' && file)).then_some(k)
 }
