@@ -934,6 +934,20 @@ const FORMS: &[(&str, &str)] = &[
     ("secrets.db=Hunter2xyz!", "Hunter2xyz!"),
     (r#"{"cvv.value":"739"}"#, "739"),
     ("card.number=4111111111111112", "4111111111111112"),
+    // HSM keys by a prefixed name; the local master and PIN verification keys.
+    (
+        "HSM_ZMK=0123456789ABCDEFFEDCBA9876543210",
+        "0123456789ABCDEFFEDCBA9876543210",
+    ),
+    (
+        r#"{"hsmZmk":"0123456789ABCDEFFEDCBA9876543210"}"#,
+        "0123456789ABCDEFFEDCBA9876543210",
+    ),
+    (
+        "BDK_KEY=0123456789ABCDEFFEDCBA9876543210",
+        "0123456789ABCDEFFEDCBA9876543210",
+    ),
+    ("LMK=0123456789ABCDEFFEDCBA9876543210 PVK=0123456789ABCDEF", "0123456789ABCDEF"),
 ];
 
 /// Lines that hold no sensitive data and look like the forms above: unchanged.
@@ -941,6 +955,12 @@ const FORMS: &[(&str, &str)] = &[
 fn look_alikes_are_kept() {
     let clean = [
         "UPDATE users SET name = $1 WHERE id = $3",
+        "LOG:  duration: 0.512 ms  execute <unnamed>: SELECT id FROM payments WHERE id = $1",
+        "X-Amzn-Trace-Id: Root=1-67891233-abcdef012345678912345678",
+        r#"http_requests_total{method="POST",route="/v1/charges",status="201"} 1234567"#,
+        "Disk usage: 12345678 KB, queue depth 1234567, seq=1234567 ack=7654321 win=65535",
+        "Request 12345678 completed; PIN pad serial 12345678 firmware 4.2.1",
+        "zmk_id=7 zmk_kcv=08D7B4",
         "secrets.yaml: permission denied",
         "token.type=bearer password.length: 12 user.id=42 http.method=GET",
         "2024-12-07T10:00:00Z  INFO auth: login succeeded for user 42",

@@ -773,7 +773,17 @@ pub(crate) fn classify(key: &str, financial: bool) -> Class {
         ],
     ) || is_any(
         word,
-        &[b"pass", b"pwd", b"passwd", b"userpwd", b"otp", b"pw"],
+        &[
+            b"pass", b"pwd", b"passwd", b"userpwd", b"otp", b"pw",
+            // The HSM key names above as a key's last word (`HSM_ZMK`, `hsmZmk`,
+            // `DUKPT_IPEK`), and the local master and PIN verification keys.
+            b"zpk", b"zmk", b"tpk", b"tmk", b"bdk", b"kek", b"ipek", b"lmk", b"pvk", b"cvk",
+        ],
+    ) || is_any(
+        k,
+        &[
+            b"bdkkey", b"zmkkey", b"zpkkey", b"tmkkey", b"tpkkey", b"lmkkey",
+        ],
     ) {
         // `password_changed_at`, `api_key_id`, `secret_name`: about a credential.
         if is_credential_metadata(key) {

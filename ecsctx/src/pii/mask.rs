@@ -37,6 +37,8 @@ const SENSITIVE: &[&str] = &[
 /// Keys (whole keys, compared in their compact form as keys are classified: case and
 /// separators set aside) that contain a sensitive substring but are not personal.
 const SAFE: &[&str] = &[
+    // PostgreSQL's `execute <unnamed>: SELECT …` (an unnamed prepared statement).
+    "unnamed",
     "gateway_name",
     "vendor_name",
     "module_name",

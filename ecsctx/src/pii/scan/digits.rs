@@ -143,8 +143,10 @@ impl<E: Emit> Scanner<'_, '_, E> {
             return run.end;
         }
         let after = s[phone_end..].chars().nth(1);
-        let glued_after =
-            next.is_some_and(|n| n.is_alphanumeric() || matches!(n, '_' | '/' | '\\'));
+        // (Or a part of an id joined by dashes: AWS's `Root=1-67891233-abcdef…`.)
+        let glued_after = next
+            .is_some_and(|n| n.is_alphanumeric() || matches!(n, '_' | '/' | '\\'))
+            || (d0 == i && next == Some('-') && after.is_some_and(|a| a.is_ascii_alphabetic()));
         // 1234567.89, 12:30, 1,234,567: a number, not a phone.
         let continues =
             matches!(next, Some('.' | ':' | ',')) && after.is_some_and(is_decimal_digit);
@@ -543,7 +545,10 @@ impl<E: Emit> Scanner<'_, '_, E> {
                             || is_uuid_like(g)
                             || not_grouped_as_phone(j)
                             // `"GET / HTTP/1.1" 204 77397`: a status and a byte count.
-                            || after_http_version(b, g[i].start))
+                            || after_http_version(b, g[i].start)
+                            // A metric's value after its labels (Prometheus's
+                            // `http_requests_total{…} 1234567`).
+                            || (g[i].start >= 2 && &b[g[i].start - 2..g[i].start] == b"} "))
                         && !after_phone_word(b, g[i].start)
                 };
                 // `ids 10 20 30 40 50 60`: five or more short numbers to the run's end,
@@ -841,6 +846,13 @@ pub(super) fn before_unit(b: &[u8], e: usize) -> bool {
         b"piastres",
         b"kopecks",
         b"paise",
+        // Sizes (`12345678 KB`).
+        b"KB",
+        b"MB",
+        b"GB",
+        b"KiB",
+        b"MiB",
+        b"GiB",
     ]
     .iter()
     .any(|u| w.eq_ignore_ascii_case(u))
@@ -1095,6 +1107,12 @@ pub(super) fn after_number_word(b: &[u8], i: usize) -> bool {
                     "offset",
                     "build",
                     "version",
+                    "depth",
+                    "ack",
+                    "serial",
+                    "request",
+                    "usage",
+                    "lag",
                     "range",
                     "account",
                     "acct",
