@@ -948,6 +948,26 @@ const FORMS: &[(&str, &str)] = &[
         "0123456789ABCDEFFEDCBA9876543210",
     ),
     ("LMK=0123456789ABCDEFFEDCBA9876543210 PVK=0123456789ABCDEF", "0123456789ABCDEF"),
+    // One-time codes in SMS templates, English and Arabic; Arabic card forms and ids.
+    (
+        "Dear customer, your OTP for KNET payment of KWD 10.000 is 482913. Do not share it.",
+        "482913",
+    ),
+    ("Your verification code is 482913", "482913"),
+    ("Use 482913 as your OTP", "482913"),
+    ("482913 is your Tap verification code", "482913"),
+    ("عزيزي العميل، رمز التحقق الخاص بك هو 482913", "482913"),
+    ("رمز التفعيل: 482913", "482913"),
+    ("كود التحقق 482913", "482913"),
+    (
+        "رقم البطاقة 4111111111111111 تاريخ الانتهاء 12/26 الرمز 739",
+        "739",
+    ),
+    ("الرقم السري للبطاقة: 8674", "8674"),
+    ("رمز التحقق من البطاقة: 739", "739"),
+    ("كلمة المرور الخاصة بك: Hunter2xyz!", "Hunter2xyz!"),
+    ("رقم الهوية الوطنية: 1012345678", "1012345678"),
+    ("Iqama Number: 2123456789", "2123456789"),
 ];
 
 /// Lines that hold no sensitive data and look like the forms above: unchanged.
@@ -955,6 +975,10 @@ const FORMS: &[(&str, &str)] = &[
 fn look_alikes_are_kept() {
     let clean = [
         "UPDATE users SET name = $1 WHERE id = $3",
+        "order 4829 is your latest order",
+        "OTP sent. Attempt 2 is 1234",
+        "the iqama renewal is due",
+        "رقم الهوية غير صحيح",
         "LOG:  duration: 0.512 ms  execute <unnamed>: SELECT id FROM payments WHERE id = $1",
         "X-Amzn-Trace-Id: Root=1-67891233-abcdef012345678912345678",
         r#"http_requests_total{method="POST",route="/v1/charges",status="201"} 1234567"#,

@@ -426,7 +426,13 @@ pub(crate) const FOREIGN_KEYS: &[(&str, Class)] = &[
     ("كلمة المرور", Class::Secret),
     ("كلمة_المرور", Class::Secret),
     ("كلمة السر", Class::Secret),
+    // "Card verification code" before the one-time code it starts as.
+    ("رمز التحقق من البطاقة", Class::Cvv),
     ("رمز التحقق", Class::Secret),
+    ("رمز التفعيل", Class::Secret),
+    ("كود التحقق", Class::Secret),
+    ("رقم الهوية الوطنية", Class::NationalId),
+    ("رقم الهوية", Class::NationalId),
     ("الرقم السري", Class::Sad),
     ("الرمز السري", Class::Sad),
     ("الرقم_السري", Class::Sad),

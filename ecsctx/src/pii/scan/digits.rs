@@ -39,6 +39,13 @@ impl<E: Emit> Scanner<'_, '_, E> {
                 }
             }
         }
+        // A one-time code before what names it (`Use 482913 as your OTP`, `482913 is your
+        // Tap verification code`).
+        if d0 == i && (4..=8).contains(&(k - i)) && matches!(after, Some(b' ')) {
+            if let Some(end) = self.code_named_after(i, k) {
+                return end;
+            }
+        }
         if k - i >= 12 && after == Some(b'^') {
             if let Some((start, end)) = self.track1_at(i) {
                 self.put(start, end, Hit::Track);
@@ -587,6 +594,37 @@ impl<E: Emit> Scanner<'_, '_, E> {
         run.end
     }
 
+    /// The digits `i..k` as a one-time code when ` is your ` or ` as your ` follows them
+    /// and the clause names a code (`OTP`, `code`, `passcode`) within 40 bytes; where
+    /// to go on.
+    fn code_named_after(&mut self, i: usize, k: usize) -> Option<usize> {
+        let b = self.b;
+        let r = &b[k..];
+        if !(r.len() > 9
+            && (r[..9].eq_ignore_ascii_case(b" is your ")
+                || r[..9].eq_ignore_ascii_case(b" as your ")))
+            || (i > 0 && (is_word_byte(b[i - 1]) || matches!(b[i - 1], b'.' | b',' | b':' | b'-')))
+            || i < self.last
+        {
+            return None;
+        }
+        let clause = &r[9..r.len().min(49)];
+        let clause = &clause[..clause
+            .iter()
+            .position(|&c| matches!(c, b'.' | b'\n' | b'\r' | b','))
+            .unwrap_or(clause.len())];
+        let named = clause.split(|c| !c.is_ascii_alphanumeric()).any(|w| {
+            [&b"otp"[..], b"code", b"passcode", b"pin"]
+                .iter()
+                .any(|x| w.eq_ignore_ascii_case(x))
+        });
+        if !named {
+            return None;
+        }
+        self.put(i, k, Hit::Keyed(Class::Secret));
+        Some(k)
+    }
+
     /// A CVV right after a card number: `4111… 123`, `4111…|12/27|123`, `4111… exp 12/27
     /// 123`, `4111… 12/2027 123`, `4111…|1227|123`: a 3–4 digit whole number after at
     /// most an expiry. Returns where to go on.
@@ -640,6 +678,13 @@ impl<E: Emit> Scanner<'_, '_, E> {
             {
                 j = sep(k);
                 expiry_at = Some(j);
+            } else if let Some(w) = ["تاريخ الانتهاء", "صالحة حتى"]
+                .iter()
+                .find(|w| b[j..].starts_with(w.as_bytes()))
+            {
+                // Arabic's "expiry date", "valid until".
+                j = sep(j + w.len());
+                expiry_at = Some(j);
             }
         }
         // An optional expiry: MM/YY, MM/YYYY, MM|YY, a month and a year apart (`12;2026`,
@@ -682,6 +727,14 @@ impl<E: Emit> Scanner<'_, '_, E> {
                 && sep(k) > k
             {
                 j = sep(k);
+            } else if let Some(w) = ["الرمز", "رمز الأمان"]
+                .iter()
+                .find(|w| b[j..].starts_with(w.as_bytes()))
+            {
+                // Arabic's "the code", "security code".
+                if sep(j + w.len()) > j + w.len() {
+                    j = sep(j + w.len());
+                }
             }
         }
         let e = num(j);

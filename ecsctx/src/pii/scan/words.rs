@@ -176,6 +176,43 @@ impl<E: Emit> Scanner<'_, '_, E> {
         self.word_rules(i, letters, e, f)
     }
 
+    /// The one-time code that ends the clause after `OTP` (ending at `e`): ` is ` and
+    /// four to eight digits, within the sentence (64 bytes, no line break or full stop
+    /// before it); where to go on.
+    fn code_later_in_sentence(&mut self, e: usize) -> Option<usize> {
+        let b = self.b;
+        let to = b.len().min(e + 64);
+        let mut k = e;
+        while k + 4 <= to {
+            match b[k] {
+                b'\n' | b'\r' => return None,
+                b'.' if !b.get(k + 1).is_some_and(|&c| c != b' ') => return None,
+                b' ' if b[k..].starts_with(b" is ") => {
+                    let vs = k + 4;
+                    let d = b[vs..]
+                        .iter()
+                        .take(9)
+                        .take_while(|c| c.is_ascii_digit())
+                        .count();
+                    let glued = b
+                        .get(vs + d)
+                        .is_some_and(|&c| c.is_ascii_alphanumeric() || c == b'_')
+                        || (b
+                            .get(vs + d)
+                            .is_some_and(|&c| matches!(c, b'.' | b',' | b':'))
+                            && b.get(vs + d + 1).is_some_and(u8::is_ascii_digit));
+                    if (4..=8).contains(&d) && !glued && vs >= self.last {
+                        self.put(vs, vs + d, Hit::Keyed(Class::Secret));
+                        return Some(vs + d);
+                    }
+                }
+                _ => {}
+            }
+            k += 1;
+        }
+        None
+    }
+
     /// A key written as a path from the word `i..e` (`password.new=…`,
     /// `password[current]=…`, `secrets.db=…`, `"cvv.value":"123"`): classified by its
     /// last part, or, when that names nothing and is not about the data (`type`,
@@ -239,6 +276,13 @@ impl<E: Emit> Scanner<'_, '_, E> {
                 return end;
             }
         }
+        // An SMS's one-time code named before it in the sentence (`your OTP for KNET
+        // payment of KWD 10.000 is 482913.`).
+        if next == letters && self.last == last && b_eq(&self.b[i..e], b"otp") {
+            if let Some(end) = self.code_later_in_sentence(e) {
+                return end;
+            }
+        }
         next
     }
 
@@ -252,7 +296,13 @@ impl<E: Emit> Scanner<'_, '_, E> {
         let &(key, class) = keys::FOREIGN_KEYS
             .iter()
             .find(|(k, _)| r.starts_with(k.as_bytes()))?;
-        let n = key.len();
+        // Words that qualify the key before its value (Arabic's "yours", "one-time", "of
+        // the card": `رمز التحقق الخاص بك هو 482913`, `الرقم السري للبطاقة: 1234`).
+        let n = key.len()
+            + ARABIC_QUALIFIERS
+                .iter()
+                .find(|q| b[i + key.len()..].starts_with(q.as_bytes()))
+                .map_or(0, |q| q.len());
         // Digits glued to a password's or a code's key (`【XX银行】验证码836152`, `密码123456`).
         if class == Class::Secret && i + n >= self.last {
             if let Some(pe) = digit_password_end(b, i + n, 4) {
@@ -288,6 +338,12 @@ impl<E: Emit> Scanner<'_, '_, E> {
         // A whole word: no letter glued after it.
         if b.get(i + n).is_some_and(|&c| c.is_ascii_alphanumeric()) || i + n < self.last {
             return None;
+        }
+        // A national id's key: its value as a keyed form's (`رقم الهوية: 1012345678`).
+        if class == Class::NationalId {
+            let (vs, ve, resume) = self.keyed_value(i, i + n, class)?;
+            self.put(vs, ve, Hit::Keyed(class));
+            return Some(resume);
         }
         // A PIN's or a security code's key: the number after it.
         if class != Class::Secret {
@@ -497,6 +553,17 @@ impl<E: Emit> Scanner<'_, '_, E> {
                 return Some(ve);
             }
             return None;
+        }
+        // A one-time code named "verification code" (`Your verification code is 482913`):
+        // five to eight digits, a credential (a card's code has three or four).
+        if verification
+            && (5..=8).contains(&digits)
+            && !b
+                .get(vs + digits)
+                .is_some_and(|&c| c.is_ascii_alphanumeric() || c == b'_')
+        {
+            self.put(vs, vs + digits, Hit::Keyed(Class::Secret));
+            return Some(vs + digits);
         }
         let (ve, ok) = if hex == 16 && digits < 16 {
             (vs + 16, true)
@@ -1495,4 +1562,13 @@ fn key_path_end(b: &[u8], e: usize) -> Option<usize> {
     .iter()
     .any(|x| part.eq_ignore_ascii_case(x));
     (!(sep == b':' && file)).then_some(k)
+}
+
+/// Arabic words that qualify a key before its value ([`Scanner::foreign_key`]): "yours"
+/// (masculine and feminine), "one-time", "of the card", each after a space.
+const ARABIC_QUALIFIERS: [&str; 4] = [" الخاص بك", " الخاصة بك", " لمرة واحدة", " للبطاقة"];
+
+/// Whether `a` is `lower` (ASCII, any case).
+fn b_eq(a: &[u8], lower: &[u8]) -> bool {
+    a.eq_ignore_ascii_case(lower)
 }
