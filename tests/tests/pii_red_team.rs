@@ -968,6 +968,27 @@ const FORMS: &[(&str, &str)] = &[
     ("كلمة المرور الخاصة بك: Hunter2xyz!", "Hunter2xyz!"),
     ("رقم الهوية الوطنية: 1012345678", "1012345678"),
     ("Iqama Number: 2123456789", "2123456789"),
+    // A private key in base64 without armour; SSM's parameter by its path; Oracle's
+    // JDBC URL; Vault's AppRole secret id; `{:#?}`'s lists; `String::from`.
+    (
+        "MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7VJTUt9Us8cKjMzEfYyjiWA4R4/M2bS1GB4t7NXp98C3SC6dVMvDuictGeurT8jNbvJZHtCSuYEvuNMoSfm76",
+        "AoIBAQC7VJTUt9Us8cKjMzEfYyjiWA4R4",
+    ),
+    (
+        "  tls.key: LS0tLS1CRUdJTiBQUklWQVRFIEtFWS0tLS0tCk1JSUV2UUlCQURBTkJna3Foa2lHOXcwQkFRRUZBQVNDQktjd2dnU2pBZ0VBQW9JQkFRQzdWSlRVCi0tLS0tRU5EIFBSSVZBVEUgS0VZLS0tLS0K",
+        "Ck1JSUV2UUlCQURBTkJna3Foa2lHOXcwQkFRRUZBQVND",
+    ),
+    (
+        r#"{"Parameter":{"Name":"/prod/pay/db_password","Type":"SecureString","Value":"Hunter2xyz!"}}"#,
+        "Hunter2xyz!",
+    ),
+    ("jdbc:oracle:thin:pay/Hunter2xyz!@//db:1521/PAY", "Hunter2xyz!"),
+    (
+        "vault write auth/approle/login secret_id=6a174c20-f6de-a53c-74d2-6018fcceff64",
+        "6a174c20-f6de-a53c-74d2-6018fcceff64",
+    ),
+    ("Req {\n    pin_block: [\n        26,\n        43,\n    ],\n}", "43"),
+    (r#"PaymentRequest { cvv: Some(String::from("739")) }"#, "739"),
 ];
 
 /// Lines that hold no sensitive data and look like the forms above: unchanged.
@@ -975,6 +996,10 @@ const FORMS: &[(&str, &str)] = &[
 fn look_alikes_are_kept() {
     let clean = [
         "UPDATE users SET name = $1 WHERE id = $3",
+        r#"{"Name":"/prod/pay/db_host","Value":"db.internal"}"#,
+        "MIIDdzCCAl+gAwIBAgIEAgAAuTANBgkqhkiG9w0BAQUFADBaMQswCQYDVQQGEwJJRTESMBAGA1UEChMJQmFsdGltb3JlMRMwEQYDVQQLEwpDeWJlclRydXN0MSIwIAYDVQQD",
+        "Req {\n    items: [\n        26,\n    ],\n}",
+        "client_secret_id=abc-123",
         "order 4829 is your latest order",
         "OTP sent. Attempt 2 is 1234",
         "the iqama renewal is due",

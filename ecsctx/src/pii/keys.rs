@@ -791,8 +791,11 @@ pub(crate) fn classify(key: &str, financial: bool) -> Class {
             b"bdkkey", b"zmkkey", b"zpkkey", b"tmkkey", b"tpkkey", b"lmkkey",
         ],
     ) {
-        // `password_changed_at`, `api_key_id`, `secret_name`: about a credential.
-        if is_credential_metadata(key) {
+        // `password_changed_at`, `api_key_id`, `secret_name`: about a credential. (But
+        // Vault AppRole's `secret_id` is the credential itself.)
+        if is_credential_metadata(key)
+            && !is_any(k, &[b"secretid", b"vaultsecretid", b"approlesecretid"])
+        {
             return Class::None;
         }
         return Class::Secret;

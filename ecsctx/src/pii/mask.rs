@@ -1022,6 +1022,14 @@ impl PiiMasker {
                 self.token(value, "payment_id", out);
                 true
             }
+            // A path under a name's key (SSM's `"Name":"/prod/pay/db_host"`) names no one.
+            Class::Personal
+                if value.starts_with('/')
+                    && value[1..].contains('/')
+                    && !value.contains(char::is_whitespace) =>
+            {
+                false
+            }
             Class::Personal => {
                 self.token_detected(key, value, out);
                 true

@@ -291,6 +291,13 @@ impl<E: Emit> Scanner<'_, '_, E> {
             start -= 1;
         }
         let slash = start + b[start..at].iter().position(|&c| c == b'/')?;
+        // Oracle's JDBC URL: `jdbc:oracle:thin:user/X@//host:1521/svc`.
+        let jdbc = [&b"oracle:thin:"[..], b"oracle:oci:"]
+            .iter()
+            .any(|m| find_ci(&b[start..slash], m).is_some());
+        if jdbc {
+            start += b[start..slash].iter().rposition(|&c| c == b':')? + 1;
+        }
         let user = &b[start..slash];
         let pass = &self.s[slash + 1..at];
         if user.is_empty()
@@ -304,7 +311,7 @@ impl<E: Emit> Scanner<'_, '_, E> {
             return None;
         }
         let userid = start >= 7 && b[start - 7..start].eq_ignore_ascii_case(b"userid=");
-        if !userid && !after_oracle_tool(b, start) {
+        if !userid && !jdbc && !after_oracle_tool(b, start) {
             return None;
         }
         self.put(slash + 1, at, Hit::Secret("secret"));

@@ -114,16 +114,18 @@ impl<E: Emit> Scanner<'_, '_, E> {
         let k = past_str_prefix(b, k);
         let quote = matches!(b.get(k), Some(b'"' | b'\''));
         let ns = k + usize::from(quote);
+        // (A parameter's path names it by its last part: SSM's `/prod/pay/db_password`.)
         let ne = ns
             + b[ns..]
                 .iter()
-                .take(64)
-                .take_while(|&&c| is_key_byte(c) || c == b'.')
+                .take(128)
+                .take_while(|&&c| is_key_byte(c) || c == b'.' || c == b'/')
                 .count();
         if ne == ns {
             return None;
         }
-        let class = self.e.key_class(&self.s[ns..ne]);
+        let name = &self.s[ns..ne];
+        let class = self.e.key_class(name.rsplit('/').next().unwrap_or(name));
         if matches!(class, Class::None | Class::Personal) {
             return None;
         }
@@ -898,7 +900,13 @@ impl<E: Emit> Scanner<'_, '_, E> {
                     j += 1;
                 }
                 k = j;
-                while k < n && k - j < 24 && b[k].is_ascii_alphanumeric() {
+                // (A path: `String::from("x")`.)
+                while k < n
+                    && k - j < 40
+                    && (b[k].is_ascii_alphanumeric()
+                        || b[k] == b'_'
+                        || (b[k] == b':' && (b.get(k + 1) == Some(&b':') || b[k - 1] == b':')))
+                {
                     k += 1;
                 }
                 if !(k > j && b.get(k) == Some(&b'(') && b[j].is_ascii_uppercase()) {
@@ -1031,7 +1039,12 @@ impl<E: Emit> Scanner<'_, '_, E> {
             // bracket inside a bare value, goes on below).
             Some(&o @ (b'[' | b'<')) => {
                 let c = if o == b'[' { b']' } else { b'>' };
-                let end = matching_close(b, vs, o, c)?;
+                // `{:#?}`'s list, an element per line (`pin_block: [\n    26,\n    43,\n],`).
+                let end = match matching_close(b, vs, o, c) {
+                    Some(end) => end,
+                    None if o == b'[' => pretty_list_end(b, vs)?,
+                    None => return None,
+                };
                 if !b.get(end + 1).is_some_and(u8::is_ascii_alphanumeric) {
                     return nonempty(vs, end + 1, s);
                 }
@@ -1734,4 +1747,38 @@ fn serde_unexpected(b: &[u8], k: usize) -> Option<(usize, usize, usize)> {
     let vs = k + open + 1;
     let len = b[vs..].iter().take(VALUE_PROBE).position(|&c| c == q)?;
     (len > 0).then_some((vs, vs + len, vs + len))
+}
+
+/// The `]` of a list that `{:#?}` printed an element per line from the `[` at `vs`
+/// (`[\n    26,\n    43,\n]`): numbers or quoted strings, each with its `,`, at most 256
+/// lines.
+fn pretty_list_end(b: &[u8], vs: usize) -> Option<usize> {
+    let mut k = vs + 1;
+    if !matches!(b.get(k), Some(b'\n' | b'\r')) {
+        return None;
+    }
+    for _ in 0..256 {
+        while matches!(b.get(k), Some(b'\n' | b'\r' | b' ' | b'\t')) {
+            k += 1;
+        }
+        match b.get(k)? {
+            b']' => return Some(k),
+            b'0'..=b'9' | b'-' => {
+                k += b[k..]
+                    .iter()
+                    .take(24)
+                    .take_while(|c| c.is_ascii_digit() || matches!(c, b'-' | b'.'))
+                    .count();
+            }
+            &q @ (b'"' | b'\'') => {
+                k += 1 + b[k + 1..].iter().take(PROBE).position(|&c| c == q)? + 1;
+            }
+            _ => return None,
+        }
+        if b.get(k) != Some(&b',') {
+            return None;
+        }
+        k += 1;
+    }
+    None
 }

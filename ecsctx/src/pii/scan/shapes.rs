@@ -288,3 +288,59 @@ pub(crate) fn is_approval_code(v: &str) -> bool {
             .all(|c| c.is_ascii_digit() || c.is_ascii_uppercase())
         && b.iter().any(u8::is_ascii_digit)
 }
+
+/// The end of a private key in base64 at `i`: a PEM block's `-----BEGIN … PRIVATE KEY`
+/// encoded again (`LS0tLS1CRUdJTi…`, as a Kubernetes Secret holds it), or the DER of
+/// a PKCS#8 or PKCS#1 private key (`MIIEvQIBADANBgkqhkiG9w0BAQEFAASC…`,
+/// `MIIEowIBAAKCAQEA…`, an EC key's `MIGHAgEAMBMGByqGSM49…`), at least 64 base64 bytes.
+pub(super) fn base64_private_key_end(b: &[u8], i: usize) -> Option<usize> {
+    let len = b[i..]
+        .iter()
+        .take(64 * 1024)
+        .take_while(|&&c| c.is_ascii_alphanumeric() || matches!(c, b'+' | b'/' | b'='))
+        .count();
+    if len < 64 || b.get(i + len).is_some_and(|&c| c == b'_' || c == b'-') {
+        return None;
+    }
+    let r = &b[i..i + len];
+    let private = if r.starts_with(b"LS0tLS1CRUdJTi") {
+        // The armour's first 48 bytes, decoded: `-----BEGIN … PRIVATE KEY`.
+        let head = decode_b64_prefix(&r[..r.len().min(64)]);
+        head.windows(11).any(|w| w == b"PRIVATE KEY")
+    } else {
+        [
+            &b"IBADANBgkqhkiG9w0BAQEFAAS"[..],
+            b"IBAAKCAQEA",
+            b"IBAAKCAgEA",
+            b"AgEAMBMGByqGSM49",
+        ]
+        .iter()
+        .any(|m| r[..r.len().min(40)].windows(m.len()).any(|w| w == *m))
+    };
+    private.then_some(i + len)
+}
+
+/// The bytes the base64 at the start of `r` encodes (whole groups of four only).
+fn decode_b64_prefix(r: &[u8]) -> Vec<u8> {
+    let val = |c: u8| -> Option<u32> {
+        Some(match c {
+            b'A'..=b'Z' => c - b'A',
+            b'a'..=b'z' => c - b'a' + 26,
+            b'0'..=b'9' => c - b'0' + 52,
+            b'+' => 62,
+            b'/' => 63,
+            _ => return None,
+        } as u32)
+    };
+    let mut out = Vec::with_capacity(r.len() / 4 * 3);
+    for g in r.chunks_exact(4) {
+        let Some(n) = g
+            .iter()
+            .try_fold(0u32, |acc, &c| val(c).map(|v| (acc << 6) | v))
+        else {
+            break;
+        };
+        out.extend_from_slice(&[(n >> 16) as u8, (n >> 8) as u8, n as u8]);
+    }
+    out
+}

@@ -692,6 +692,14 @@ impl<E: Emit> Scanner<'_, '_, E> {
             }
             return e;
         }
+        // A private key in base64 without its PEM armour: a PEM block encoded again (a
+        // Kubernetes Secret's `tls.key: LS0tLS1CRUdJTi…`), or its DER (`MIIEvQIBADAN…`).
+        if w.starts_with("LS0tLS1CRUdJTi") || w.starts_with("MII") {
+            if let Some(end) = base64_private_key_end(b, i) {
+                self.put(i, end, Hit::Secret("pem_key"));
+                return end;
+            }
+        }
         // Most words are prose: only a word before a separator, a quote, a dot (JWTs),
         // whitespace (`cvv 123`, `security code`, `Bearer x`), a bracket, or an XML name,
         // an IBAN or a token can start a finding.
