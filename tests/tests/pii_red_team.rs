@@ -989,6 +989,22 @@ const FORMS: &[(&str, &str)] = &[
     ),
     ("Req {\n    pin_block: [\n        26,\n        43,\n    ],\n}", "43"),
     (r#"PaymentRequest { cvv: Some(String::from("739")) }"#, "739"),
+    // A phone as an object, an address's lines, ISO 20022's names and addresses.
+    (r#"{"phone":{"cc":"965","number":"55123456"}}"#, "55123456"),
+    (
+        r#"{"billing_details":{"address":{"city":"Kuwait City","line1":"Block 3, Street 15, House 7"}}}"#,
+        "Block 3, Street 15",
+    ),
+    (r#"{"address":{"street":"Gulf Road"}}"#, "Gulf Road"),
+    (
+        "<Dbtr><Nm>Ahmed Al Sabah</Nm><PstlAdr><StrtNm>Gulf Road</StrtNm></PstlAdr></Dbtr>",
+        "Ahmed Al Sabah",
+    ),
+    ("<CardhldrNm>KHALID AL MUTAIRI</CardhldrNm>", "KHALID AL MUTAIRI"),
+    (
+        "<Cdtr><PstlAdr><AdrLine>Block 3 Street 15</AdrLine></PstlAdr></Cdtr>",
+        "Block 3 Street 15",
+    ),
 ];
 
 /// Lines that hold no sensitive data and look like the forms above: unchanged.
@@ -996,6 +1012,7 @@ const FORMS: &[(&str, &str)] = &[
 fn look_alikes_are_kept() {
     let clean = [
         "UPDATE users SET name = $1 WHERE id = $3",
+        r#"{"pipeline1":"build","shipment":{"number":"SHP-1"}}"#,
         r#"{"Name":"/prod/pay/db_host","Value":"db.internal"}"#,
         "MIIDdzCCAl+gAwIBAgIEAgAAuTANBgkqhkiG9w0BAQUFADBaMQswCQYDVQQGEwJJRTESMBAGA1UEChMJQmFsdGltb3JlMRMwEQYDVQQLEwpDeWJlclRydXN0MSIwIAYDVQQD",
         "Req {\n    items: [\n        26,\n    ],\n}",
@@ -1034,7 +1051,7 @@ fn look_alikes_are_kept() {
         "52 [items 3] done",
         "version 9F26 build",
         "暗証番号は変更されました",
-        r#"{"address":{"street":"Main","number":"1200"}}"#,
+        r#"{"order":{"status":"paid","number":"1200"}}"#,
         "we set the retry to 3 [parameters: (1, 2)]",
         "<entry><key>timeout</key><value>30</value></entry>",
         "Value 'abc' is not valid for parameter 'limit'.",
@@ -1411,7 +1428,7 @@ fn a_payers_identification_number_is_a_national_id() {
     let payer = json!({
         "email": "test@x.com",
         "identification": {"type": "CPF", "number": "19119119100"},
-        "address": {"number": "1200"},
+        "order": {"number": "1200"},
     });
     let lines = capture(|| {
         log::info!(payer:serde = payer; "payment_created");
@@ -1419,7 +1436,7 @@ fn a_payers_identification_number_is_a_national_id() {
     });
     assert_no_leaks(&lines, &["19119119100"]);
     assert_eq!(
-        lines[0]["extra"]["payer"]["address"]["number"], "1200",
+        lines[0]["extra"]["payer"]["order"]["number"], "1200",
         "{}",
         lines[0]
     );
@@ -1468,4 +1485,22 @@ fn an_approval_code_under_auth_is_kept() {
     assert_eq!(lines[0]["extra"]["auth"], "B12345", "{}", lines[0]);
     assert_eq!(lines[1]["extra"]["auth"], "123456", "{}", lines[1]);
     assert_no_leaks(&lines[2..], &["dXNlcjpwYXNz", "hunter2x"]);
+}
+
+/// A phone's number beside its country code and an address's lines, as structured data
+/// (Tap, Checkout.com, Stripe): personal, as their parent is; other `number`s are not.
+#[test]
+fn a_phones_and_an_addresss_parts_are_personal_in_structured_data() {
+    let customer = json!({
+        "phone": {"country_code": "965", "number": "51234567"},
+        "address": {"line1": "Block 3, Street 15", "city": "Kuwait City"},
+        "order": {"number": "ORD-1"},
+    });
+    let lines = capture(|| {
+        log::info!(customer:serde = customer; "charge_created");
+    });
+    assert_no_leaks(&lines, &["51234567", "Block 3, Street 15"]);
+    let c = &lines[0]["extra"]["customer"];
+    assert_eq!(c["order"]["number"], "ORD-1", "{}", lines[0]);
+    assert_eq!(c["phone"]["country_code"], "965", "{}", lines[0]);
 }

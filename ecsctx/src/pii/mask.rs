@@ -32,7 +32,16 @@ const SENSITIVE: &[&str] = &[
     "beneficiary",
     "address",
     "udf",
+    "street",
+    // ISO 20022's abbreviations: street name, address line, cardholder (`CardhldrNm`).
+    "strtnm",
+    "adrline",
+    "cardhldr",
 ];
+
+/// Whole keys (case-insensitive) that are personal: an address's lines.
+#[cfg(test)]
+const SENSITIVE_KEYS: &[&str] = &["line1", "line2"];
 
 /// Keys (whole keys, compared in their compact form as keys are classified: case and
 /// separators set aside) that contain a sensitive substring but are not personal.
@@ -846,6 +855,35 @@ impl PiiMasker {
         if is_jwk_private_member(path, key) {
             return Action::Key(Class::Secret);
         }
+        // A phone's or an address's part (Tap's and Checkout.com's `phone.number` beside
+        // `phone.country_code`, Stripe's `address.line1`): personal, as its parent is.
+        if [
+            "number",
+            "line1",
+            "line2",
+            "line3",
+            "street",
+            "street_name",
+            "building",
+            "house",
+        ]
+        .iter()
+        .any(|k| key.eq_ignore_ascii_case(k))
+            && path
+                .rsplit('.')
+                .filter(|s| *s != "[]")
+                .nth(1)
+                .is_some_and(|p| {
+                    [
+                        "phone", "mobile", "msisdn", "address", "billing", "shipping",
+                    ]
+                    .iter()
+                    .any(|x| contains_ci(p, x))
+                })
+            && !self.is_safe(key)
+        {
+            return Action::Key(Class::Personal);
+        }
         // A payer's identification document (`identification.number`, Mercado Pago's,
         // dLocal's and EBANX's): a national id whatever its type (CPF, DNI, CURP …).
         if key.eq_ignore_ascii_case("number")
@@ -1247,7 +1285,8 @@ fn has_sensitive_substring(key: &str) -> bool {
         |i: usize, n: &[u8]| k.len() - i >= n.len() && k[i..i + n.len()].eq_ignore_ascii_case(n);
     for (i, &b) in k.iter().enumerate() {
         let hit = match b | 0x20 {
-            b'n' => at(i, b"name"),
+            // (ISO 20022's `Nm`, a party's name, as a whole key.)
+            b'n' => at(i, b"name") || (k.len() == 2 && at(0, b"nm")),
             b'p' => at(i, b"payer") || at(i, b"phone"),
             b'b' => at(i, b"billing") || at(i, b"beneficiary") || at(i, b"birth"),
             // `dob`, `customer_dob`, `DOB`: a date of birth (not `adobe`).
@@ -1256,8 +1295,14 @@ fn has_sensitive_substring(key: &str) -> bool {
                     && (i == 0 || !k[i - 1].is_ascii_alphabetic())
                     && !k.get(i + 3).is_some_and(u8::is_ascii_alphabetic)
             }
-            b's' => at(i, b"shipping"),
-            b'c' => at(i, b"customer") || at(i, b"cardholder") || at(i, b"contact"),
+            // ISO 20022's street name (`StrtNm`) and `street`, `streetAddress`.
+            b's' => at(i, b"shipping") || at(i, b"street") || at(i, b"strtnm"),
+            b'c' => {
+                at(i, b"customer")
+                    || at(i, b"cardholder")
+                    || at(i, b"contact")
+                    || at(i, b"cardhldr")
+            }
             // `card_holder`, `card-holder`, `cardHolder`: the holder of a card.
             b'h' => {
                 at(i, b"holder")
@@ -1281,7 +1326,11 @@ fn has_sensitive_substring(key: &str) -> bool {
                     && !k.get(i + 3).is_some_and(u8::is_ascii_lowercase)
             }
             b'r' => at(i, b"recipient"),
-            b'a' => at(i, b"address"),
+            // An address's lines as whole keys (Stripe's `line1`, `line2`).
+            b'l' => {
+                i == 0 && (k.eq_ignore_ascii_case(b"line1") || k.eq_ignore_ascii_case(b"line2"))
+            }
+            b'a' => at(i, b"address") || at(i, b"adrline"),
             b'u' => at(i, b"udf"),
             _ => false,
         };
@@ -1503,9 +1552,20 @@ mod tests {
             "beneficiaryX",
             "contactless",
             "mail",
+            "StrtNm",
+            "AdrLine",
+            "CardhldrNm",
+            "streetAddress",
+            "line1",
+            "Line2",
+            "pipeline1",
+            "Nm",
+            "nmx",
         ] {
             // `tel` counts only as a word (below).
-            let slow = SENSITIVE.iter().any(|n| *n != "tel" && contains_ci(key, n));
+            let slow = SENSITIVE.iter().any(|n| *n != "tel" && contains_ci(key, n))
+                || SENSITIVE_KEYS.iter().any(|n| key.eq_ignore_ascii_case(n))
+                || key.eq_ignore_ascii_case("nm");
             assert_eq!(has_sensitive_substring(key), slow, "{key}");
         }
         for (key, tel) in [

@@ -219,6 +219,13 @@ impl<E: Emit> Scanner<'_, '_, E> {
     /// The `number` member of the object after `"identification":` (the key's closing
     /// quote at `e`): masked as a national id; where to go on (past the number).
     pub(super) fn identification_number(&mut self, e: usize) -> Option<usize> {
+        self.object_number(e, Class::NationalId)
+    }
+
+    /// The `number` member of the object after a key whose closing quote is at `e`
+    /// (`"phone":{"cc":"965","number":"…"}`, `"identification":{…,"number":"…"}`),
+    /// masked as `class`; where to go on (past the number).
+    pub(super) fn object_number(&mut self, e: usize, class: Class) -> Option<usize> {
         let b = self.b;
         let mut k = e + 1;
         while matches!(b.get(k), Some(b' ' | b':')) && k - e < 6 {
@@ -249,7 +256,7 @@ impl<E: Emit> Scanner<'_, '_, E> {
             return None;
         }
         self.scan_part(self.last.max(e), vs);
-        self.put(vs, ve, Hit::Keyed(Class::NationalId));
+        self.put(vs, ve, Hit::Keyed(class));
         Some(ve)
     }
 

@@ -841,6 +841,17 @@ impl<E: Emit> Scanner<'_, '_, E> {
                 return end;
             }
         }
+        // A phone as an object (Tap's, Checkout.com's `"phone":{"country_code":"965",
+        // "number":"…"}`): its number.
+        if matches!(next, Some(b'"' | b'\''))
+            && ["phone", "mobile", "msisdn"]
+                .iter()
+                .any(|k| w.eq_ignore_ascii_case(k))
+        {
+            if let Some(end) = self.object_number(e, Class::Personal) {
+                return end;
+            }
+        }
         if f & ATTR != 0 && w.eq_ignore_ascii_case("key") && next == Some(b'>') {
             if let Some(end) = self.key_element(i, e) {
                 return end;
