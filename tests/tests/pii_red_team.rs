@@ -1005,6 +1005,14 @@ const FORMS: &[(&str, &str)] = &[
         "<Cdtr><PstlAdr><AdrLine>Block 3 Street 15</AdrLine></PstlAdr></Cdtr>",
         "Block 3 Street 15",
     ),
+    // 3-D Secure cryptograms in prose and abbreviated; a CVV after a card in a form.
+    ("CAVV AAABBEg0VhI0VniQEjRWAAAAAAA= ECI 05", "AAABBEg0VhI0VniQEjRWAAAAAAA="),
+    (
+        "3DS2 auth ok, authValue=AAABBEg0VhI0VniQEjRWAAAAAAA= dsTransId=x",
+        "AAABBEg0VhI0VniQEjRWAAAAAAA=",
+    ),
+    ("card 4111111111111111 valid thru 12/26 security 739", "739"),
+    ("cc=4111111111111111&exp=1226&sec=739", "739"),
 ];
 
 /// Lines that hold no sensitive data and look like the forms above: unchanged.
@@ -1012,6 +1020,8 @@ const FORMS: &[(&str, &str)] = &[
 fn look_alikes_are_kept() {
     let clean = [
         "UPDATE users SET name = $1 WHERE id = $3",
+        "cavv missing for this txn",
+        "card 411111******1111 exp 1228 retry 3",
         r#"{"pipeline1":"build","shipment":{"number":"SHP-1"}}"#,
         r#"{"Name":"/prod/pay/db_host","Value":"db.internal"}"#,
         "MIIDdzCCAl+gAwIBAgIEAgAAuTANBgkqhkiG9w0BAQUFADBaMQswCQYDVQQGEwJJRTESMBAGA1UEChMJQmFsdGltb3JlMRMwEQYDVQQLEwpDeWJlclRydXN0MSIwIAYDVQQD",

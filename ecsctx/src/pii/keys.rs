@@ -597,6 +597,8 @@ pub(crate) fn classify(key: &str, financial: bool) -> Class {
                 b"cavv",
                 b"tavv",
                 b"ucaf",
+                // 3-D Secure 2's authentication value, abbreviated (`authValue`).
+                b"authvalue",
                 b"arqc",
                 b"arpc",
             ],

@@ -636,7 +636,17 @@ impl<E: Emit> Scanner<'_, '_, E> {
             while j < b.len()
                 && matches!(
                     b[j],
-                    b' ' | b'|' | b',' | b';' | b'/' | b'\t' | b':' | b'-' | b'=' | b'"' | b'\''
+                    b' ' | b'|'
+                        | b','
+                        | b';'
+                        | b'/'
+                        | b'\t'
+                        | b':'
+                        | b'-'
+                        | b'='
+                        | b'"'
+                        | b'\''
+                        | b'&'
                 )
                 && j - k < 4
             {
@@ -709,21 +719,26 @@ impl<E: Emit> Scanner<'_, '_, E> {
                 k += 1;
             }
             let more = k > e3 && b.get(k).is_some_and(u8::is_ascii_digit);
-            if after > e && matches!(e3 - after, 3 | 4) && !more {
+            // (Or a CVV's key: `exp=1226&sec=123`.)
+            if after > e
+                && ((matches!(e3 - after, 3 | 4) && !more)
+                    || (expiry_at == Some(j) && b.get(after).is_some_and(u8::is_ascii_alphabetic)))
+            {
                 j = after;
             }
         }
         // The CVV's key after the expiry (`… exp 12/26 code 123`, `…, code: "123"`).
         if j > card_end {
             let mut k = j;
-            while k < b.len() && b[k].is_ascii_alphanumeric() && k - j < 6 {
+            while k < b.len() && b[k].is_ascii_alphanumeric() && k - j < 8 {
                 k += 1;
             }
             let w = &b[j..k];
             if k > j
                 && (triggers(b, j, k) & CVV_WORD != 0
                     || w.eq_ignore_ascii_case(b"code")
-                    || w.eq_ignore_ascii_case(b"sec"))
+                    || w.eq_ignore_ascii_case(b"sec")
+                    || w.eq_ignore_ascii_case(b"security"))
                 && sep(k) > k
             {
                 j = sep(k);

@@ -704,6 +704,15 @@ impl<E: Emit> Scanner<'_, '_, E> {
                 Class::Sad => match split.or_else(|| spelled(4, 12).flatten()) {
                     Some(e) => (true, e),
                     None if number(4, 12) => (true, vs + lead_digits),
+                    // A cryptogram in base64 after its name (`CAVV AAABBEg0…=`).
+                    None if matches!(s[ks..ke].to_ascii_lowercase().as_str(), "cavv" | "tavv")
+                        && (20..=40).contains(&v.len())
+                        && v.iter().all(|&c| {
+                            c.is_ascii_alphanumeric() || matches!(c, b'+' | b'/' | b'=')
+                        }) =>
+                    {
+                        (true, end)
+                    }
                     None => (v.len() == 16 && v.iter().all(u8::is_ascii_hexdigit), end),
                 },
                 _ if digit_only => (false, end),

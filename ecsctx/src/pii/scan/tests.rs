@@ -313,7 +313,7 @@ fn keyed_forms() {
         ),
         (
             "card_number=4111111111111112&cvv=554&api_key=sk_live_abc",
-            "card_number=411111******1112&cvv=<Keyed(Cvv)>&api_key=<Keyed(Secret)>",
+            "card_number=411111******1112&cvv=<Cvv>&api_key=<Keyed(Secret)>",
         ),
         (
             "Authorization: Bearer abc.def",

@@ -142,7 +142,10 @@ pub(super) static TRIGGERS: [(u64, u8); 128] = {
 /// multiplier was chosen for the words in it). The first words of a password's name in
 /// words (`mot de passe`, `clave de acceso`, `kata sandi`); `echo` and `printf` before a
 /// pipe (`echo X | sudo -S …`); SQL's `SET`.
-pub(super) const MORE_TRIGGER_WORDS: [(&[u8], u8); 7] = [
+pub(super) const MORE_TRIGGER_WORDS: [(&[u8], u8); 9] = [
+    // A 3-D Secure cryptogram in prose (`CAVV AAAB…= ECI 05`).
+    (b"cavv", PROSE),
+    (b"tavv", PROSE),
     // SQL's `UPDATE t SET password = $1 … -- binds: […]`: bind values by their columns.
     (b"set", SQL),
     // Saudi Arabia's residence id (`Iqama Number: …`).
@@ -155,8 +158,8 @@ pub(super) const MORE_TRIGGER_WORDS: [(&[u8], u8); 7] = [
 ];
 
 /// [`MORE_TRIGGER_WORDS`] packed ([`pack`]).
-static MORE_TRIGGERS: [(u64, u8); 7] = {
-    let mut t = [(0u64, 0u8); 7];
+static MORE_TRIGGERS: [(u64, u8); 9] = {
+    let mut t = [(0u64, 0u8); 9];
     let mut k = 0;
     while k < t.len() {
         t[k] = (pack(MORE_TRIGGER_WORDS[k].0), MORE_TRIGGER_WORDS[k].1);
