@@ -1013,6 +1013,29 @@ const FORMS: &[(&str, &str)] = &[
     ),
     ("card 4111111111111111 valid thru 12/26 security 739", "739"),
     ("cc=4111111111111111&exp=1226&sec=739", "739"),
+    // Vendor key shapes and command-line flags.
+    (
+        "rzp_live_ILgsfZCZoFIKMb:EnlZU2bC4qK4Z8TbXsvpDQJ4",
+        "EnlZU2bC4qK4Z8TbXsvpDQJ4",
+    ),
+    (
+        "ephemeral key: ek_live_YWNjdF8xTmFiYzEyMzQ1Njc4OTA",
+        "ek_live_YWNjdF8xTmFiYzEyMzQ1Njc4OTA",
+    ),
+    (
+        "Unifonic AppSid=AbCdEf0123456789AbCdEf0123456789",
+        "AbCdEf0123456789AbCdEf0123456789",
+    ),
+    (
+        "curl --oauth2-bearer 2YotnFZFEjr1zCsicMWpAA https://x",
+        "2YotnFZFEjr1zCsicMWpAA",
+    ),
+    ("JWT_SIGNING=Hunter2xyz!", "Hunter2xyz!"),
+    ("http -a admin:Hunter2xyz POST https://x", "Hunter2xyz"),
+    (
+        "openssl enc -aes-256-cbc -k Hunter2xyz! -in a -out b",
+        "Hunter2xyz!",
+    ),
 ];
 
 /// Lines that hold no sensitive data and look like the forms above: unchanged.
@@ -1020,6 +1043,7 @@ const FORMS: &[(&str, &str)] = &[
 fn look_alikes_are_kept() {
     let clean = [
         "UPDATE users SET name = $1 WHERE id = $3",
+        "curl -k https://pay.internal/health",
         "cavv missing for this txn",
         "card 411111******1111 exp 1228 retry 3",
         r#"{"pipeline1":"build","shipment":{"number":"SHP-1"}}"#,

@@ -767,8 +767,12 @@ pub(crate) fn classify(key: &str, financial: bool) -> Class {
             b"phpsessid",
             // Express's session cookie (`connect.sid`).
             b"connectsid",
-            // A bare `bearer = …`.
+            // A bare `bearer = …`; curl's `--oauth2-bearer …`.
             b"bearer",
+            b"oauth2bearer",
+            // Unifonic's (an SMS gateway's) application credential; a JWT's signing secret.
+            b"appsid",
+            b"jwtsigning",
             // HSM key names of card payments (zone, terminal, base derivation, key
             // encryption, initial PIN encryption keys).
             b"zpk",

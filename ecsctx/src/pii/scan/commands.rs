@@ -101,7 +101,11 @@ impl<E: Emit> Scanner<'_, '_, E> {
                 (b'p', Some((name, options))) if name.eq_ignore_ascii_case(b"sshpass") => {
                     sshpass_options(options)
                 }
-                (b'a', Some((name, _))) => name.eq_ignore_ascii_case(b"redis-cli"),
+                (b'a', Some((name, _))) => {
+                    name.eq_ignore_ascii_case(b"redis-cli")
+                        || (one_of(name, &[b"http", b"https"]) && v.contains(':'))
+                }
+                (b'k', Some((name, _))) => name.eq_ignore_ascii_case(b"openssl"),
                 // MongoDB's shells and tools take `-p X` (`mongo -u admin -p X`).
                 (b'p', Some((name, _))) if is_mongo_tool(name) => true,
                 // 7-Zip's `-pX`, glued.
@@ -788,15 +792,28 @@ pub(super) fn is_client(name: &[u8]) -> bool {
         || is_capital_p_tool(name)
         || is_ldap_tool(name)
         || is_smb_tool(name)
-        || one_of(name, &[b"sshpass", b"redis-cli", b"7z", b"7za", b"7zr"])
+        || one_of(
+            name,
+            &[
+                b"sshpass",
+                b"redis-cli",
+                b"7z",
+                b"7za",
+                b"7zr",
+                b"openssl",
+                b"http",
+                b"https",
+            ],
+        )
 }
 
 /// The letters of the flags that [`Scanner::cli_password`] reads: `-p` (MySQL, MongoDB,
-/// `sshpass`, 7-Zip), `-a` (`redis-cli`), `-P` ([`is_capital_p_tool`]), `-w` (OpenLDAP's
-/// tools), `-U` (Samba's `user%password`).
+/// `sshpass`, 7-Zip), `-a` (`redis-cli`, HTTPie's `user:password`), `-P`
+/// ([`is_capital_p_tool`]), `-w` (OpenLDAP's tools), `-U` (Samba's `user%password`),
+/// `-k` (`openssl enc`'s passphrase).
 #[inline]
 pub(super) fn is_password_letter(c: u8) -> bool {
-    matches!(c, b'p' | b'a' | b'P' | b'w' | b'U')
+    matches!(c, b'p' | b'a' | b'P' | b'w' | b'U' | b'k')
 }
 
 /// Whether `name`'s `-P` is its password: SQL Server's `sqlcmd`, `bcp` and `osql`,

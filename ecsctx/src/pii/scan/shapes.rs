@@ -177,6 +177,11 @@ pub(super) const KNOWN: &[(&str, Rest)] = {
         ("glrt-", Rest::Token { from: 5, min: 20 }),
         // Mailgun's API keys (`key-` and 32 random letters and digits).
         ("key-", Rest::LowerDigits { len: 36 }),
+        // Razorpay's key ids (their secret follows after `:`), Stripe's ephemeral keys.
+        ("rzp_live_", Rest::Token { from: 9, min: 14 }),
+        ("rzp_test_", Rest::Token { from: 9, min: 14 }),
+        ("ek_live_", STRIPE),
+        ("ek_test_", STRIPE),
     ]
 };
 
