@@ -1118,13 +1118,8 @@ impl<E: Emit> Scanner<'_, '_, E> {
             end = if key.len() >= 13 && key.to_ascii_lowercase().contains("authorization") {
                 auth_end(b, vs, end)
             } else if key.eq_ignore_ascii_case("cookie") || key.eq_ignore_ascii_case("set-cookie") {
-                // A `Cookie:` header's every cookie (the session's is seldom the first),
-                // to the line's end.
-                vs + b[vs..]
-                    .iter()
-                    .take(VALUE_PROBE)
-                    .position(|&c| matches!(c, b'\r' | b'\n' | b'"' | b'\''))
-                    .unwrap_or(n.min(vs + VALUE_PROBE) - vs)
+                // A `Cookie:` header's every cookie (the session's is seldom the first).
+                cookie_list_end(b, vs).max(end)
             } else if b.get(end) == Some(&b' ')
                 && b.get(end + 1) != Some(&b'[')
                 && is_auth_scheme(&s[vs..end])
@@ -1797,4 +1792,37 @@ fn pretty_list_end(b: &[u8], vs: usize) -> Option<usize> {
         k += 1;
     }
     None
+}
+
+/// The end of a `Cookie:` header's list at `vs`: `name=value` pairs joined by `;` and
+/// spaces (`_ga=GA1.2.3; sid=s%3Aabc`), to the last pair's value; at most
+/// [`VALUE_PROBE`] bytes.
+fn cookie_list_end(b: &[u8], vs: usize) -> usize {
+    let token = |c: u8| c.is_ascii_alphanumeric() || matches!(c, b'_' | b'-' | b'.' | b'%' | b'$');
+    let mut k = vs;
+    let mut end = vs;
+    loop {
+        let ns = k;
+        while b.get(k).is_some_and(|&c| token(c)) && k - vs < VALUE_PROBE {
+            k += 1;
+        }
+        if k == ns || b.get(k) != Some(&b'=') {
+            return end;
+        }
+        k += 1;
+        while b.get(k).is_some_and(|&c| {
+            !matches!(c, b';' | b' ' | b'\t' | b'\r' | b'\n' | b'"' | b'\'' | b',')
+        }) && k - vs < VALUE_PROBE
+        {
+            k += 1;
+        }
+        end = k;
+        if b.get(k) != Some(&b';') {
+            return end;
+        }
+        k += 1;
+        while b.get(k) == Some(&b' ') {
+            k += 1;
+        }
+    }
 }
