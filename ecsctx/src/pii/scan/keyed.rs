@@ -776,41 +776,48 @@ impl<E: Emit> Scanner<'_, '_, E> {
             return (ok && end > vs).then_some((vs, end, end));
         }
         j += sep;
-        // GraphQL: a variable's type (`$password: String!`), an argument's variable
-        // (`password: $password`).
+        // What starts the value decides which of these three may apply (most values start
+        // with none of `$`, `i` or a capital after a `$` key).
         {
             let mut k = j;
             ws(&mut k);
             let t = &b[k..];
-            let name = &b[ks..ke];
-            let typed = ks > 0 && b[ks - 1] == b'$' && {
-                let t = t.strip_prefix(b"[").unwrap_or(t);
-                let len = t
-                    .iter()
-                    .take_while(|c| c.is_ascii_alphanumeric() || **c == b'_')
-                    .count();
-                len > 0
-                    && t[0].is_ascii_uppercase()
-                    && matches!(t.get(len), Some(b'!' | b']' | b',' | b')' | b' ' | b'='))
-            };
-            let variable = t.first() == Some(&b'$')
-                && t.get(1..=name.len())
-                    .is_some_and(|v| v.eq_ignore_ascii_case(name))
-                && !t.get(1 + name.len()).is_some_and(|&c| is_key_byte(c));
-            if typed || variable {
-                return None;
-            }
-        }
-        // serde's error about the value, with the value in it (axum's `Json` rejection:
-        // ``cvv: invalid type: integer `123`, expected a string``, `password: invalid
-        // type: string "…", expected …`).
-        {
-            let mut k = j;
-            ws(&mut k);
-            if b[k..].starts_with(b"invalid type: ") || b[k..].starts_with(b"invalid value: ") {
-                if let Some(v) = serde_unexpected(b, k) {
-                    return Some(v);
+            match t.first() {
+                // GraphQL: an argument's variable (`password: $password`).
+                Some(b'$') => {
+                    let name = &b[ks..ke];
+                    if t.get(1..=name.len())
+                        .is_some_and(|v| v.eq_ignore_ascii_case(name))
+                        && !t.get(1 + name.len()).is_some_and(|&c| is_key_byte(c))
+                    {
+                        return None;
+                    }
                 }
+                // serde's error about the value, with the value in it (axum's `Json`
+                // rejection: ``cvv: invalid type: integer `123`, expected a string``,
+                // `password: invalid type: string "…", expected …`).
+                Some(b'i') => {
+                    if t.starts_with(b"invalid type: ") || t.starts_with(b"invalid value: ") {
+                        if let Some(v) = serde_unexpected(b, k) {
+                            return Some(v);
+                        }
+                    }
+                }
+                // GraphQL: a variable's type (`$password: String!`).
+                Some(_) if ks > 0 && b[ks - 1] == b'$' => {
+                    let t = t.strip_prefix(b"[").unwrap_or(t);
+                    let len = t
+                        .iter()
+                        .take_while(|c| c.is_ascii_alphanumeric() || **c == b'_')
+                        .count();
+                    if len > 0
+                        && t[0].is_ascii_uppercase()
+                        && matches!(t.get(len), Some(b'!' | b']' | b',' | b')' | b' ' | b'='))
+                    {
+                        return None;
+                    }
+                }
+                _ => {}
             }
         }
         // A user and a password in a tuple (Python's `requests`: `auth=('bob', 'pw')`):

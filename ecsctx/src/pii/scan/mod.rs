@@ -687,12 +687,12 @@ fn is_no_value(v: &str) -> bool {
         || is_variable(v)
         || is_bind_parameter(v)
         // A name's value read to the end of its words (`SET name = $1 WHERE id = $2`).
-        || v.split_once(' ').is_some_and(|(p, rest)| {
+        || (matches!(v.as_bytes().first(), Some(b'$' | b'?' | b':' | b'%')) && v.split_once(' ').is_some_and(|(p, rest)| {
             (is_bind_parameter(p) || p == "%s")
                 && ["where", "and", "or", "returning", "limit", "from", "set"]
                     .iter()
                     .any(|k| rest.split(' ').next().is_some_and(|w| w.eq_ignore_ascii_case(k)))
-        })
+        }))
         // A PowerShell command that makes or reads the value (`$pw = ConvertTo-SecureString
         // "X" -AsPlainText`: the string after it is read as that command's).
         || ["ConvertTo-SecureString", "Read-Host", "Get-Credential", "Get-Content"]
