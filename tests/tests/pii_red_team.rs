@@ -1049,6 +1049,12 @@ const FORMS: &[(&str, &str)] = &[
 fn look_alikes_are_kept() {
     let clean = [
         "UPDATE users SET name = $1 WHERE id = $3",
+        "token.expires_in=3600 pin.retries_left=2 cvv.result=M auth.result=approved",
+        "verify(pin=pin, cvv=cvv) password=password",
+        "password: length is lower than 12; password: invalid length 5",
+        "SecretStr('**********')",
+        r#"HeaderMap {"authorization": Sensitive}"#,
+        r#"password: "** redacted **""#,
         "curl -k https://pay.internal/health",
         "cavv missing for this txn",
         "card 411111******1111 exp 1228 retry 3",
@@ -1543,4 +1549,29 @@ fn a_phones_and_an_addresss_parts_are_personal_in_structured_data() {
     let c = &lines[0]["extra"]["customer"];
     assert_eq!(c["order"]["number"], "ORD-1", "{}", lines[0]);
     assert_eq!(c["phone"]["country_code"], "965", "{}", lines[0]);
+}
+
+/// A value that ends a call's, a struct's or a list's pair is masked without the closing
+/// bracket: the bracket stays, and the token is the value's own.
+#[test]
+fn a_closing_bracket_after_a_value_is_kept() {
+    let lines = capture(|| {
+        log::info!("password=Hunter2xyz!");
+        log::info!("LoginRequest(ref=x, password=Hunter2xyz!)");
+        log::info!("login{{password=Hunter2xyz!}}");
+    });
+    assert_no_leaks(&lines, &["Hunter2xyz!"]);
+    let token = lines[0]["message"].as_str().unwrap()["password=".len()..].to_owned();
+    assert_eq!(
+        lines[1]["message"],
+        format!("LoginRequest(ref=x, password={token})"),
+        "{}",
+        lines[1]
+    );
+    assert_eq!(
+        lines[2]["message"],
+        format!("login{{password={token}}}"),
+        "{}",
+        lines[2]
+    );
 }

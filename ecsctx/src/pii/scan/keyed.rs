@@ -782,10 +782,17 @@ impl<E: Emit> Scanner<'_, '_, E> {
             let mut k = j;
             ws(&mut k);
             let t = &b[k..];
+            // A variable named as the key (`verify(pin=pin)`, `password=password`).
+            let name = &b[ks..ke];
+            if t.len() >= name.len()
+                && t[..name.len()].eq_ignore_ascii_case(name)
+                && !t.get(name.len()).is_some_and(|&c| is_key_byte(c))
+            {
+                return None;
+            }
             match t.first() {
                 // GraphQL: an argument's variable (`password: $password`).
                 Some(b'$') => {
-                    let name = &b[ks..ke];
                     if t.get(1..=name.len())
                         .is_some_and(|v| v.eq_ignore_ascii_case(name))
                         && !t.get(1 + name.len()).is_some_and(|&c| is_key_byte(c))
@@ -1102,6 +1109,29 @@ impl<E: Emit> Scanner<'_, '_, E> {
                 guard += 1;
             }
         }
+        // A closing bracket of the call, struct or list the pair stands in
+        // (`LoginRequest(email=…, password=X)`, `{password=X}`): not the value's, unless
+        // the value opens one.
+        while end > vs + 1 {
+            let (open, close) = match b[end - 1] {
+                b')' => (b'(', b')'),
+                b'}' => (b'{', b'}'),
+                b']' => (b'[', b']'),
+                _ => break,
+            };
+            let line = b[ks.saturating_sub(PROBE)..ks]
+                .iter()
+                .rposition(|&c| c == b'\n')
+                .map_or(ks.saturating_sub(PROBE), |p| {
+                    ks.saturating_sub(PROBE) + p + 1
+                });
+            let opened = b[line..ks].iter().filter(|&&c| c == open).count()
+                > b[line..ks].iter().filter(|&&c| c == close).count();
+            if !opened || b[vs..end - 1].contains(&open) {
+                break;
+            }
+            end -= 1;
+        }
         let cut = (end - vs >= VALUE_PROBE).then_some(end);
         // In an encoded form (`password%3Dx%26y%3D1`), its encoded `&` ends the value.
         if encoded {
@@ -1118,6 +1148,23 @@ impl<E: Emit> Scanner<'_, '_, E> {
             return None;
         }
         if class == Class::Secret && !eq && !quoted {
+            // A validation message about the value (`password: length is lower than 12`,
+            // `password: invalid length 5`, `password: must contain a digit`).
+            let first = &b[vs..end];
+            if b.get(end) == Some(&b' ')
+                && [
+                    &b"length"[..],
+                    b"invalid",
+                    b"must",
+                    b"should",
+                    b"cannot",
+                    b"too",
+                ]
+                .iter()
+                .any(|w| first.eq_ignore_ascii_case(w))
+            {
+                return None;
+            }
             // `Authorization: Digest …`: the scheme, credential and parameters.
             // `password: correct horse battery staple`: the words after a colon, up to the
             // next key.

@@ -640,7 +640,13 @@ fn nonempty(vs: usize, end: usize, s: &str) -> Option<(usize, usize, usize)> {
     let resume = end;
     let end = floor_boundary(s, end);
     let v = s[vs..end].trim();
-    if v.is_empty() || is_masked(v) || is_placeholder(v) {
+    // (Inside its quotes too: `SecretStr('**********')`.)
+    let inner = v.trim_matches(|c| c == '\'' || c == '"');
+    if v.is_empty()
+        || is_masked(v)
+        || is_placeholder(v)
+        || (inner.len() < v.len() && is_placeholder(inner))
+    {
         return None;
     }
     Some((vs, end, resume))
@@ -765,6 +771,9 @@ const NO_VALUES: &[&str] = &[
     // A format's or a template's slot (`password=%s`).
     "%s",
     "%v",
+    // The `http` crate's `Debug` of a sensitive header value; Python's redaction.
+    "sensitive",
+    "** redacted **",
 ];
 
 /// Statuses, in English and the languages whose password keys the scanner reads
