@@ -792,22 +792,21 @@ impl<E: Emit> Scanner<'_, '_, E> {
             }
             match t.first() {
                 // GraphQL: an argument's variable (`password: $password`).
-                Some(b'$') => {
+                Some(b'$')
                     if t.get(1..=name.len())
                         .is_some_and(|v| v.eq_ignore_ascii_case(name))
-                        && !t.get(1 + name.len()).is_some_and(|&c| is_key_byte(c))
-                    {
-                        return None;
-                    }
+                        && !t.get(1 + name.len()).is_some_and(|&c| is_key_byte(c)) =>
+                {
+                    return None;
                 }
                 // serde's error about the value, with the value in it (axum's `Json`
                 // rejection: ``cvv: invalid type: integer `123`, expected a string``,
                 // `password: invalid type: string "…", expected …`).
-                Some(b'i') => {
-                    if t.starts_with(b"invalid type: ") || t.starts_with(b"invalid value: ") {
-                        if let Some(v) = serde_unexpected(b, k) {
-                            return Some(v);
-                        }
+                Some(b'i')
+                    if t.starts_with(b"invalid type: ") || t.starts_with(b"invalid value: ") =>
+                {
+                    if let Some(v) = serde_unexpected(b, k) {
+                        return Some(v);
                     }
                 }
                 // GraphQL: a variable's type (`$password: String!`).
