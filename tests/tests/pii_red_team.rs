@@ -1042,6 +1042,16 @@ const FORMS: &[(&str, &str)] = &[
         r#"Cookie: sid=a0aa0A0a0A0aa PinInput { pin: Some("8674") }"#,
         "8674",
     ),
+    // PostgreSQL's own log of a statement's parameters.
+    (
+        "LOG:  execute <unnamed>: UPDATE users SET password = $1 WHERE id = $2\nDETAIL:  parameters: $1 = 'Hunter2xyz!', $2 = '42'",
+        "Hunter2xyz!",
+    ),
+    (
+        "LOG:  execute <unnamed>: INSERT INTO cards (pan, cvv, holder_name) VALUES ($1, $2, $3)\nDETAIL:  parameters: $1 = '4111111111111111', $2 = '739', $3 = 'Khalid Al Mutairi'",
+        "Khalid Al Mutairi",
+    ),
+    ("user.name=khalid.mutairi", "khalid.mutairi"),
 ];
 
 /// Lines that hold no sensitive data and look like the forms above: unchanged.
@@ -1049,6 +1059,9 @@ const FORMS: &[(&str, &str)] = &[
 fn look_alikes_are_kept() {
     let clean = [
         "UPDATE users SET name = $1 WHERE id = $3",
+        "service.name=pay-api host.name=pay-1 namespace=prod",
+        r#"{"name":"POST /login","kind":"server"}"#,
+        r#"{"metadata":{"name":"pay-api-7d9f","namespace":"prod"}}"#,
         "token.expires_in=3600 pin.retries_left=2 cvv.result=M auth.result=approved",
         "verify(pin=pin, cvv=cvv) password=password",
         "password: length is lower than 12; password: invalid length 5",

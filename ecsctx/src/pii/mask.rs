@@ -48,6 +48,8 @@ const SENSITIVE_KEYS: &[&str] = &["line1", "line2"];
 const SAFE: &[&str] = &[
     // PostgreSQL's `execute <unnamed>: SELECT …` (an unnamed prepared statement).
     "unnamed",
+    // Kubernetes' and others' namespaces.
+    "namespace",
     "gateway_name",
     "vendor_name",
     "module_name",
@@ -1060,14 +1062,10 @@ impl PiiMasker {
                 self.token(value, "payment_id", out);
                 true
             }
-            // A path under a name's key (SSM's `"Name":"/prod/pay/db_host"`) names no one.
-            Class::Personal
-                if value.starts_with('/')
-                    && value[1..].contains('/')
-                    && !value.contains(char::is_whitespace) =>
-            {
-                false
-            }
+            // A path under a name's key (SSM's `"Name":"/prod/pay/db_host"`), a route
+            // (an OpenTelemetry span's `"name":"POST /login"`), a resource's name
+            // (Kubernetes' `pay-api-7d9f`) name no one.
+            Class::Personal if names_no_one(value) => false,
             Class::Personal => {
                 self.token_detected(key, value, out);
                 true
@@ -1649,4 +1647,32 @@ mod tests {
             assert!(!out.contains("jane@example.com"), "{out}");
         }
     }
+}
+
+/// Whether a value under a personal key is a path (`/prod/pay/db_host`), an HTTP route
+/// (`POST /login`) or a resource's name (small letters and digits joined by dashes, a
+/// digit among them: `pay-api-7d9f`): no one's name, address or phone.
+fn names_no_one(value: &str) -> bool {
+    let b = value.as_bytes();
+    let path = b.first() == Some(&b'/')
+        && b[1..].contains(&b'/')
+        && !b.iter().any(u8::is_ascii_whitespace);
+    let route = [
+        "GET /",
+        "POST /",
+        "PUT /",
+        "PATCH /",
+        "DELETE /",
+        "HEAD /",
+        "OPTIONS /",
+    ]
+    .iter()
+    .any(|m| value.starts_with(m));
+    let resource = b.len() >= 3
+        && b.contains(&b'-')
+        && b.iter().any(u8::is_ascii_digit)
+        && b.iter()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || *c == b'-')
+        && b[0].is_ascii_lowercase();
+    path || route || resource
 }

@@ -301,6 +301,7 @@ impl<E: Emit> Scanner<'_, '_, E> {
             b"parameters: [",
             b"parameters: (",
             b"[$",
+            b"parameters: $",
             b"binding parameter [",
         ]
         .iter()
@@ -323,6 +324,10 @@ impl<E: Emit> Scanner<'_, '_, E> {
         // [VARCHAR] - [b]` (one per parameter).
         if let Some(p) = find(window, 0, b"[$") {
             return self.numbered_binds(from + p + 1, binds);
+        }
+        // PostgreSQL's own log of them (`DETAIL:  parameters: $1 = '…', $2 = '42'`).
+        if let Some(p) = find(window, 0, b"parameters: $") {
+            return self.numbered_binds(from + p + 12, binds);
         }
         if find(window, 0, b"binding parameter [").is_some() {
             return self.hibernate_binds(from, binds);

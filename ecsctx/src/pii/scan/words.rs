@@ -927,6 +927,34 @@ impl<E: Emit> Scanner<'_, '_, E> {
             }
             // `connect.sid=…`: a dotted key ([`keys::dotted_key`]).
             class = self.e.key_class(keys::dotted_key(&b[..i], w).unwrap_or(w));
+            // A name under a thing's key (`service.name=pay-api`, `host.name=`): the thing's
+            // name, classified as `service_name` is (a safe key).
+            if class == Class::Personal && i >= 2 && b[i - 1] == b'.' {
+                let ps = i
+                    - 1
+                    - b[..i - 1]
+                        .iter()
+                        .rev()
+                        .take(32)
+                        .take_while(|&&c| is_key_byte(c))
+                        .count();
+                // (Not ECS's `user.name`: a person's.)
+                if ps < i - 1
+                    && (i - 1 - ps) + 1 + w.len() <= 64
+                    && !b[ps..i - 1].eq_ignore_ascii_case(b"user")
+                {
+                    let mut joined = [0u8; 64];
+                    let n = i - 1 - ps;
+                    joined[..n].copy_from_slice(&b[ps..i - 1]);
+                    joined[n] = b'_';
+                    joined[n + 1..n + 1 + w.len()].copy_from_slice(w.as_bytes());
+                    if let Ok(j) = std::str::from_utf8(&joined[..n + 1 + w.len()]) {
+                        if self.e.key_class(j) == Class::None {
+                            class = Class::None;
+                        }
+                    }
+                }
+            }
             if !key && !class.is_protected() {
                 return letters;
             }
