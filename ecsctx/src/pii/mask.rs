@@ -1438,6 +1438,34 @@ fn mask_auth(value: &str, out: &mut String) {
     }
 }
 
+/// Whether a value under a personal key is a path (`/prod/pay/db_host`), an HTTP route
+/// (`POST /login`) or a resource's name (small letters and digits joined by dashes, a
+/// digit among them: `pay-api-7d9f`): no one's name, address or phone.
+fn names_no_one(value: &str) -> bool {
+    let b = value.as_bytes();
+    let path = b.first() == Some(&b'/')
+        && b[1..].contains(&b'/')
+        && !b.iter().any(u8::is_ascii_whitespace);
+    let route = [
+        "GET /",
+        "POST /",
+        "PUT /",
+        "PATCH /",
+        "DELETE /",
+        "HEAD /",
+        "OPTIONS /",
+    ]
+    .iter()
+    .any(|m| value.starts_with(m));
+    let resource = b.len() >= 3
+        && b.contains(&b'-')
+        && b.iter().any(u8::is_ascii_digit)
+        && b.iter()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || *c == b'-')
+        && b[0].is_ascii_lowercase();
+    path || route || resource
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1647,32 +1675,4 @@ mod tests {
             assert!(!out.contains("jane@example.com"), "{out}");
         }
     }
-}
-
-/// Whether a value under a personal key is a path (`/prod/pay/db_host`), an HTTP route
-/// (`POST /login`) or a resource's name (small letters and digits joined by dashes, a
-/// digit among them: `pay-api-7d9f`): no one's name, address or phone.
-fn names_no_one(value: &str) -> bool {
-    let b = value.as_bytes();
-    let path = b.first() == Some(&b'/')
-        && b[1..].contains(&b'/')
-        && !b.iter().any(u8::is_ascii_whitespace);
-    let route = [
-        "GET /",
-        "POST /",
-        "PUT /",
-        "PATCH /",
-        "DELETE /",
-        "HEAD /",
-        "OPTIONS /",
-    ]
-    .iter()
-    .any(|m| value.starts_with(m));
-    let resource = b.len() >= 3
-        && b.contains(&b'-')
-        && b.iter().any(u8::is_ascii_digit)
-        && b.iter()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || *c == b'-')
-        && b[0].is_ascii_lowercase();
-    path || route || resource
 }
