@@ -1052,6 +1052,46 @@ const FORMS: &[(&str, &str)] = &[
         "Khalid Al Mutairi",
     ),
     ("user.name=khalid.mutairi", "khalid.mutairi"),
+    // Red-team round 22: a tracing span's fields, SMS wordings, Arabic PINs and codes,
+    // direction marks, HSM key names, more private keys in base64, config-rs's wording.
+    (
+        "2024-12-07T10:00:00Z  INFO login{password=Hunter2xyz!}: pay_api::auth: ok",
+        "Hunter2xyz!",
+    ),
+    (
+        "verify_pin{pin_block=0412AC89FFFF1234}: pay_api: ok",
+        "0412AC89FFFF1234",
+    ),
+    ("Your code: 482913", "482913"),
+    ("Use code 482913 to verify your account", "482913"),
+    ("482913 is your one-time password", "482913"),
+    (
+        "Dear Customer, 482913 is the OTP for your transaction",
+        "482913",
+    ),
+    ("482913 هو رمز التحقق الخاص بك", "482913"),
+    ("كود التفعيل: 482913", "482913"),
+    ("الرقم السري الجديد: 8674", "8674"),
+    ("تم تغيير الرقم السري إلى 8674", "8674"),
+    ("رقمك السري 8674", "8674"),
+    ("card 4111\u{200f}1111\u{200f}1111\u{200f}1111", "1111\u{200f}1111\u{200f}1111"),
+    ("CVV:\u{200f} 739", "739"),
+    ("TAK=0123456789ABCDEF KBPK=FEDCBA9876543210", "FEDCBA9876543210"),
+    ("HSM_LMK_COMPONENT_1=0123456789ABCDEF", "0123456789ABCDEF"),
+    (
+        "APNS_AUTH_KEY=MIGTAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBHkwdwIBAQQgevZzL1gdAFr88hb2OF/2NxApJCzGCEDdfSp6VQO30hyhRANCAAQRWz",
+        "BHkwdwIBAQQgevZzL1gdAFr88hb2OF",
+    ),
+    (
+        "MC4CAQAwBQYDK2VwBCIEINTuctv5E1hK1bbY8fdp+K06/nwoy/HU++CXqI9EdVhC",
+        "INTuctv5E1hK1bbY8fdp",
+    ),
+    (
+        r#"config: invalid value: string "Hunter2xyz!", expected a string for key `database.password`"#,
+        "Hunter2xyz!",
+    ),
+    ("email,password\nbob@x.com,Hunter2xyz!", "Hunter2xyz!"),
+    ("phone,pin\n96555123456,8674", "8674"),
 ];
 
 /// Lines that hold no sensitive data and look like the forms above: unchanged.
@@ -1059,6 +1099,9 @@ const FORMS: &[(&str, &str)] = &[
 fn look_alikes_are_kept() {
     let clean = [
         "UPDATE users SET name = $1 WHERE id = $3",
+        r#"{"bytes_sent":1234567,"body_bytes_sent":1234567}"#,
+        "error code 5001234; exit code 1234",
+        "5 هو العدد",
         "service.name=pay-api host.name=pay-1 namespace=prod",
         r#"{"name":"POST /login","kind":"server"}"#,
         r#"{"metadata":{"name":"pay-api-7d9f","namespace":"prod"}}"#,

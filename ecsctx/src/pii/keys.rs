@@ -172,6 +172,8 @@ const META: &[&[u8]] = &[
     b"issuer",
     b"audience",
     b"hint",
+    // A key's check value (`zmk_kcv`): public by design.
+    b"kcv",
     b"days",
     b"hours",
     b"minutes",
@@ -444,10 +446,13 @@ pub(crate) const FOREIGN_KEYS: &[(&str, Class)] = &[
     ("رمز التحقق", Class::Secret),
     ("رمز التفعيل", Class::Secret),
     ("كود التحقق", Class::Secret),
+    ("كود التفعيل", Class::Secret),
     ("رقم الهوية الوطنية", Class::NationalId),
     ("رقم الهوية", Class::NationalId),
     ("الرقم السري", Class::Sad),
     ("الرمز السري", Class::Sad),
+    // "Your secret number".
+    ("رقمك السري", Class::Sad),
     ("الرقم_السري", Class::Sad),
     ("رمز الأمان", Class::Cvv),
     ("código de seguridad", Class::Cvv),
@@ -803,13 +808,21 @@ pub(crate) fn classify(key: &str, financial: bool) -> Class {
             // The HSM key names above as a key's last word (`HSM_ZMK`, `hsmZmk`,
             // `DUKPT_IPEK`), and the local master and PIN verification keys.
             b"zpk", b"zmk", b"tpk", b"tmk", b"bdk", b"kek", b"ipek", b"lmk", b"pvk", b"cvk",
+            // Terminal and zone MAC keys, a TR-31 key block protection key.
+            b"tak", b"zak", b"kbpk",
         ],
     ) || is_any(
         k,
         &[
-            b"bdkkey", b"zmkkey", b"zpkkey", b"tmkkey", b"tpkkey", b"lmkkey",
+            b"bdkkey", b"zmkkey", b"zpkkey", b"tmkkey", b"tpkkey", b"lmkkey", b"mackey", b"cvka",
+            b"cvkb",
         ],
-    ) {
+    )
+        // An HSM key's component or a prefixed name (`HSM_LMK_COMPONENT_1`, `HSMZMK`).
+        || [&b"zmk"[..], b"zpk", b"lmk", b"kbpk"]
+            .iter()
+            .any(|n| k.windows(n.len()).any(|w| w == *n))
+    {
         // `password_changed_at`, `api_key_id`, `secret_name`: about a credential. (But
         // Vault AppRole's `secret_id` is the credential itself.)
         if is_credential_metadata(key)

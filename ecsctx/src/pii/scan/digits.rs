@@ -46,6 +46,19 @@ impl<E: Emit> Scanner<'_, '_, E> {
                 return end;
             }
         }
+        // `Use code 482913 to verify`: a code an SMS gives (the word rules read
+        // `Your code: …` and `Your code is …`).
+        if d0 == i
+            && (4..=8).contains(&(k - i))
+            && i >= self.last
+            && !after.is_some_and(|c| c.is_ascii_alphanumeric() || c == b'_')
+            && [&b"use code "[..], b"your code "]
+                .iter()
+                .any(|p| i >= p.len() && b[i - p.len()..i].eq_ignore_ascii_case(p))
+        {
+            self.put(i, k, Hit::Keyed(Class::Secret));
+            return k;
+        }
         if k - i >= 12 && after == Some(b'^') {
             if let Some((start, end)) = self.track1_at(i) {
                 self.put(start, end, Hit::Track);
@@ -600,24 +613,39 @@ impl<E: Emit> Scanner<'_, '_, E> {
     fn code_named_after(&mut self, i: usize, k: usize) -> Option<usize> {
         let b = self.b;
         let r = &b[k..];
-        if !(r.len() > 9
+        // (` is the `: `482913 is the OTP for your transaction`.)
+        let lead = if r.len() > 9
             && (r[..9].eq_ignore_ascii_case(b" is your ")
-                || r[..9].eq_ignore_ascii_case(b" as your ")))
-            || (i > 0 && (is_word_byte(b[i - 1]) || matches!(b[i - 1], b'.' | b',' | b':' | b'-')))
+                || r[..9].eq_ignore_ascii_case(b" as your "))
+        {
+            9
+        } else if r.len() > 8 && r[..8].eq_ignore_ascii_case(b" is the ") {
+            8
+        } else if r.starts_with(" هو ".as_bytes()) {
+            // Arabic's `482913 هو رمز التحقق الخاص بك` ("is your verification code").
+            " هو ".len()
+        } else {
+            return None;
+        };
+        if (i > 0 && (is_word_byte(b[i - 1]) || matches!(b[i - 1], b'.' | b',' | b':' | b'-')))
             || i < self.last
         {
             return None;
         }
-        let clause = &r[9..r.len().min(49)];
+        let clause = &r[lead..r.len().min(lead + 40)];
         let clause = &clause[..clause
             .iter()
             .position(|&c| matches!(c, b'.' | b'\n' | b'\r' | b','))
             .unwrap_or(clause.len())];
-        let named = clause.split(|c| !c.is_ascii_alphanumeric()).any(|w| {
-            [&b"otp"[..], b"code", b"passcode", b"pin"]
-                .iter()
-                .any(|x| w.eq_ignore_ascii_case(x))
-        });
+        let arabic = ["رمز", "كود"]
+            .iter()
+            .any(|w| clause.windows(w.len()).any(|x| x == w.as_bytes()));
+        let named = arabic
+            || clause.split(|c| !c.is_ascii_alphanumeric()).any(|w| {
+                [&b"otp"[..], b"code", b"passcode", b"pin", b"password"]
+                    .iter()
+                    .any(|x| w.eq_ignore_ascii_case(x))
+            });
         if !named {
             return None;
         }
@@ -1080,6 +1108,10 @@ pub(super) fn after_number_word(b: &[u8], i: usize) -> bool {
             "total",
             "offset",
             "bytes",
+            "sent",
+            "received",
+            "recv",
+            "written",
             "used",
             "free",
             "remaining",
@@ -1488,8 +1520,9 @@ pub(super) fn card_separator(r: &[u8]) -> usize {
         // typed with spaces) or a no-break space escaped in JSON (`4111\u00a01111…`).
         [b'%', b'2', b'0', ..] => 3,
         [b'\\', b'u', b'0', b'0', b'a' | b'A', b'0', ..] => 6,
-        // U+2007, U+2009, U+200B, U+2010–U+2014, U+202F.
-        [0xe2, 0x80, 0x87 | 0x89 | 0x8b | 0x90..=0x94 | 0xaf, ..] => 3,
+        // U+2007, U+2009, U+200B, the direction marks U+200E and U+200F (Arabic text
+        // puts them between a number's groups), U+2010–U+2014, U+202F.
+        [0xe2, 0x80, 0x87 | 0x89 | 0x8b | 0x8e | 0x8f | 0x90..=0x94 | 0xaf, ..] => 3,
         // U+2212 minus; U+3000; full-width hyphen-minus and full stop.
         [0xe2, 0x88, 0x92, ..] | [0xe3, 0x80, 0x80, ..] | [0xef, 0xbc, 0x8d | 0x8e, ..] => 3,
         _ => 0,

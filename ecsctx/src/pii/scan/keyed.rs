@@ -290,13 +290,19 @@ impl<E: Emit> Scanner<'_, '_, E> {
     /// the masker protects it; where to go on.
     pub(super) fn value_for_parameter(&mut self, e: usize) -> Option<usize> {
         let b = self.b;
+        // (serde's wording, as config-rs writes it: `invalid value: string "…", expected
+        // … for key `database.password``.)
+        let e = match b.get(e..e + 9) {
+            Some(r) if r.eq_ignore_ascii_case(b": string ") => e + 8,
+            _ => e,
+        };
         let q = *b.get(e + 1).filter(|&&c| c == b'\'' || c == b'"')?;
         if b[e] != b' ' {
             return None;
         }
         let vs = e + 2;
         let ve = vs + b[vs..].iter().take(PROBE).position(|&c| c == q)?;
-        let tail = &b[ve + 1..b.len().min(ve + 1 + 64)];
+        let tail = &b[ve + 1..b.len().min(ve + 1 + 96)];
         let (p, m) = [
             &b"parameter "[..],
             b"field ",
@@ -622,6 +628,9 @@ impl<E: Emit> Scanner<'_, '_, E> {
                 j += 1;
                 ws(&mut j);
             } else if spaces == 0 && !quoted && matches!(b.get(j), Some(b'\n' | b'\r')) {
+                if header_cell(b, ks, ke) {
+                    return None;
+                }
                 // The value on the next line (`password\nP6uH…`, a dump of two lines): the
                 // class's shape below decides.
                 while j < n && j - ke < 16 && matches!(b[j], b'\n' | b'\r' | b' ' | b'\t') {
@@ -1109,8 +1118,14 @@ impl<E: Emit> Scanner<'_, '_, E> {
             }
         }
         // A closing bracket of the call, struct or list the pair stands in
-        // (`LoginRequest(email=…, password=X)`, `{password=X}`): not the value's, unless
-        // the value opens one.
+        // (`LoginRequest(email=…, password=X)`, `{password=X}`, a `tracing` span's
+        // `login{password=X}: target`): not the value's, unless the value opens one.
+        if end > vs + 2
+            && matches!(b[end - 1], b':' | b',' | b';')
+            && matches!(b[end - 2], b')' | b'}' | b']')
+        {
+            end -= 1;
+        }
         while end > vs + 1 {
             let (open, close) = match b[end - 1] {
                 b')' => (b'(', b')'),
@@ -1365,9 +1380,9 @@ pub(super) fn cjk_stop(b: &[u8], vs: usize, end: usize) -> usize {
 /// Copulas between a key and its value in prose, in English and the languages whose
 /// password keys the scanner reads (`password is X`, `senha é X`, `Passwort lautet X`,
 /// `le mot de passe est X`, `пароль был X`).
-const COPULAS: [&str; 21] = [
+const COPULAS: [&str; 22] = [
     "is", "was", "ist", "lautet", "war", "é", "è", "e'", "es", "est", "era", "était", "jest", "är",
-    "er", "был", "была", "было", "это", "هي", "هو",
+    "er", "был", "была", "было", "это", "هي", "هو", "إلى",
 ];
 
 /// The length of a copula ([`COPULAS`]) at the start of `r` that a space or `: ` follows
@@ -1377,7 +1392,7 @@ pub(super) fn copula_len(r: &[u8]) -> usize {
     // (Most values start with none of the copulas' first bytes: one test rules them out.)
     if !matches!(
         r.first(),
-        Some(b'i' | b'w' | b'l' | b'e' | b'j' | 0xc3 | 0xd0 | 0xd1 | 0xd9)
+        Some(b'i' | b'w' | b'l' | b'e' | b'j' | 0xc3 | 0xd0 | 0xd1 | 0xd8 | 0xd9)
     ) {
         return 0;
     }

@@ -872,7 +872,8 @@ fn find_ci(h: &[u8], n: &[u8]) -> Option<usize> {
 fn wide_space(r: &[u8]) -> usize {
     match r {
         [0xc2, 0xa0, ..] => 2,
-        [0xe3, 0x80, 0x80, ..] | [0xe2, 0x80, 0xaf | 0x89, ..] => 3,
+        // (And the direction marks U+200E, U+200F: `CVV:\u{200f} 123` in Arabic text.)
+        [0xe3, 0x80, 0x80, ..] | [0xe2, 0x80, 0xaf | 0x89 | 0x8e | 0x8f, ..] => 3,
         _ => 0,
     }
 }

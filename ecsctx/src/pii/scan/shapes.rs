@@ -304,23 +304,29 @@ pub(super) fn base64_private_key_end(b: &[u8], i: usize) -> Option<usize> {
         .take(64 * 1024)
         .take_while(|&&c| c.is_ascii_alphanumeric() || matches!(c, b'+' | b'/' | b'='))
         .count();
-    if len < 64 || b.get(i + len).is_some_and(|&c| c == b'_' || c == b'-') {
+    let r = &b[i..i + len];
+    // (An Ed25519 key's PKCS#8 is 64 base64 bytes; an EC key's SEC1 starts `MHcCAQEE`.)
+    let short = r.starts_with(b"MC4CAQAwBQYDK2Vw") || r.starts_with(b"MHcCAQEE");
+    if len < if short { 48 } else { 64 } || b.get(i + len).is_some_and(|&c| c == b'_' || c == b'-')
+    {
         return None;
     }
-    let r = &b[i..i + len];
     let private = if r.starts_with(b"LS0tLS1CRUdJTi") {
         // The armour's first 48 bytes, decoded: `-----BEGIN … PRIVATE KEY`.
         let head = decode_b64_prefix(&r[..r.len().min(64)]);
         head.windows(11).any(|w| w == b"PRIVATE KEY")
     } else {
-        [
-            &b"IBADANBgkqhkiG9w0BAQEFAAS"[..],
-            b"IBAAKCAQEA",
-            b"IBAAKCAgEA",
-            b"AgEAMBMGByqGSM49",
-        ]
-        .iter()
-        .any(|m| r[..r.len().min(40)].windows(m.len()).any(|w| w == *m))
+        short
+            || [
+                &b"IBADANBgkqhkiG9w0BAQEFAAS"[..],
+                b"IBAAKCAQEA",
+                b"IBAAKCAgEA",
+                b"AgEAMBMGByqGSM49",
+                // A PKCS#12 bundle (`MIIJzwIBAzCC…`: version 3), which holds a private key.
+                b"IBAzCC",
+            ]
+            .iter()
+            .any(|m| r[..r.len().min(40)].windows(m.len()).any(|w| w == *m))
     };
     private.then_some(i + len)
 }

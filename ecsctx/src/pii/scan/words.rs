@@ -213,6 +213,47 @@ impl<E: Emit> Scanner<'_, '_, E> {
         None
     }
 
+    /// The code after `code` (`i..e`) when an SMS gives it: after `Your` or `Use`, then
+    /// `: `, ` is ` or a space, four to eight digits, whole; where to go on.
+    fn sms_code(&mut self, i: usize, e: usize) -> Option<usize> {
+        let b = self.b;
+        let before = &b[i.saturating_sub(5)..i];
+        if !(before.eq_ignore_ascii_case(b"your ")
+            || before.ends_with(b"Use ")
+            || before.ends_with(b"use "))
+        {
+            return None;
+        }
+        let r = &b[e..];
+        let skip = if r.starts_with(b": ") {
+            2
+        } else if r.starts_with(b" is ") {
+            4
+        } else if r.starts_with(b" ") {
+            1
+        } else {
+            return None;
+        };
+        let vs = e + skip;
+        let d = b[vs..]
+            .iter()
+            .take(9)
+            .take_while(|c| c.is_ascii_digit())
+            .count();
+        let glued = b
+            .get(vs + d)
+            .is_some_and(|&c| c.is_ascii_alphanumeric() || c == b'_')
+            || (b
+                .get(vs + d)
+                .is_some_and(|&c| matches!(c, b'.' | b',' | b':'))
+                && b.get(vs + d + 1).is_some_and(u8::is_ascii_digit));
+        if !(4..=8).contains(&d) || glued || vs < self.last {
+            return None;
+        }
+        self.put(vs, vs + d, Hit::Keyed(Class::Secret));
+        Some(vs + d)
+    }
+
     /// A key written as a path from the word `i..e` (`password.new=…`,
     /// `password[current]=…`, `secrets.db=…`, `"cvv.value":"123"`): classified by its
     /// last part, or, when that names nothing and is not about the data (`type`,
@@ -280,6 +321,12 @@ impl<E: Emit> Scanner<'_, '_, E> {
         // payment of KWD 10.000 is 482913.`).
         if next == letters && self.last == last && b_eq(&self.b[i..e], b"otp") {
             if let Some(end) = self.code_later_in_sentence(e) {
+                return end;
+            }
+        }
+        // `Your code: 482913`, `Use code 482913 to verify`: a code the SMS gives.
+        if next == letters && self.last == last && b_eq(&self.b[i..e], b"code") {
+            if let Some(end) = self.sms_code(i, e) {
                 return end;
             }
         }
@@ -443,8 +490,9 @@ impl<E: Emit> Scanner<'_, '_, E> {
     pub(super) fn number_after_key(&mut self, ks: usize, ke: usize, cvv: bool) -> Option<usize> {
         let b = self.b;
         let n = b.len();
-        // A path's segment (`POST /cvv 200`) is no key.
-        if ks > 0 && b[ks - 1] == b'/' {
+        // A path's segment (`POST /cvv 200`) is no key; nor a table's header cell
+        // (`phone,pin\n…`: the next line is a row, read by its columns).
+        if (ks > 0 && b[ks - 1] == b'/') || header_cell(b, ks, ke) {
             return None;
         }
         // Two keys that are too often something else need more: `cid` a separator that is
@@ -694,7 +742,12 @@ impl<E: Emit> Scanner<'_, '_, E> {
         }
         // A private key in base64 without its PEM armour: a PEM block encoded again (a
         // Kubernetes Secret's `tls.key: LS0tLS1CRUdJTi…`), or its DER (`MIIEvQIBADAN…`).
-        if w.starts_with("LS0tLS1CRUdJTi") || w.starts_with("MII") {
+        if w.starts_with("LS0tLS1CRUdJTi")
+            || w.starts_with("MII")
+            || w.starts_with("MIG")
+            || w.starts_with("MHcCAQEE")
+            || w.starts_with("MC4CAQAwBQYDK2Vw")
+        {
             if let Some(end) = base64_private_key_end(b, i) {
                 self.put(i, end, Hit::Secret("pem_key"));
                 return end;
@@ -1612,10 +1665,31 @@ fn key_path_end(b: &[u8], e: usize) -> Option<usize> {
 }
 
 /// Arabic words that qualify a key before its value ([`Scanner::foreign_key`]): "yours"
-/// (masculine and feminine), "one-time", "of the card", each after a space.
-const ARABIC_QUALIFIERS: [&str; 4] = [" الخاص بك", " الخاصة بك", " لمرة واحدة", " للبطاقة"];
+/// (masculine and feminine), "one-time", "of the card", "new", "temporary", each after
+/// a space.
+const ARABIC_QUALIFIERS: [&str; 7] = [
+    " الخاص بك",
+    " الخاصة بك",
+    " لمرة واحدة",
+    " للبطاقة",
+    // "new" (masculine, feminine), "temporary".
+    " الجديد",
+    " الجديدة",
+    " المؤقت",
+];
 
 /// Whether `a` is `lower` (ASCII, any case).
 fn b_eq(a: &[u8], lower: &[u8]) -> bool {
     a.eq_ignore_ascii_case(lower)
+}
+
+/// Whether the key `ks..ke` ends its line after a table's field separator (`,`, `;`, a
+/// tab or `|` before it on the line): a header row's last cell, whose next line is a row.
+pub(super) fn header_cell(b: &[u8], ks: usize, ke: usize) -> bool {
+    matches!(b.get(ke), Some(b'\n' | b'\r'))
+        && b[ks.saturating_sub(PROBE)..ks]
+            .iter()
+            .rev()
+            .take_while(|&&c| c != b'\n')
+            .any(|&c| matches!(c, b',' | b';' | b'\t' | b'|'))
 }
