@@ -1631,3 +1631,28 @@ fn a_closing_bracket_after_a_value_is_kept() {
         lines[2]
     );
 }
+
+/// A JSON document logged as text still parses after masking: a member's bare value (a
+/// number, an array, an object) is replaced by a string.
+#[test]
+fn a_json_document_in_text_still_parses_after_masking() {
+    let doc = r#"{"cvv":739,"phone":96555123456,"pin": 8674 ,"card":4111111111111111,"headers":{"Cookie":["sid=abc123def456"]},"amount":1500}"#;
+    let lines = capture(|| {
+        log::info!("{doc}");
+    });
+    assert_no_leaks(
+        &lines,
+        &[
+            "739",
+            "96555123456",
+            "8674",
+            "4111111111111111",
+            "abc123def456",
+        ],
+    );
+    let masked = lines[0]["message"].as_str().unwrap();
+    let parsed: serde_json::Value =
+        serde_json::from_str(masked).unwrap_or_else(|e| panic!("{masked} no longer parses: {e}"));
+    assert_eq!(parsed["cvv"], "[CVV-MASKED]", "{masked}");
+    assert_eq!(parsed["amount"], 1500, "{masked}");
+}

@@ -583,12 +583,39 @@ impl<E: Emit> Scanner<'_, '_, E> {
         }
         let start = start.max(self.last);
         self.out.push_str(&self.s[self.last..start]);
+        // A JSON member's bare value (`{"cvv":123}`, `{"phone":96555123456}`, an array or
+        // an object): its replacement is a string, so it is written in quotes and the
+        // document still parses.
+        let bare = bare_json_value(self.b, start, end);
+        if bare {
+            self.out.push('"');
+        }
         self.e.emit(hit, text, self.out);
+        if bare {
+            self.out.push('"');
+        }
         self.last = end;
         self.changed = true;
     }
 
     // === emails ===
+}
+
+/// Whether `start..end` is a JSON member's whole bare value: after `":` (spaces aside),
+/// a number, an array or an object, and before `,`, `}` or `]`.
+fn bare_json_value(b: &[u8], start: usize, end: usize) -> bool {
+    if start >= end || !matches!(b[start], b'0'..=b'9' | b'-' | b'[' | b'{') {
+        return false;
+    }
+    let mut k = start;
+    while k > 0 && b[k - 1] == b' ' {
+        k -= 1;
+    }
+    let mut e = end;
+    while b.get(e) == Some(&b' ') {
+        e += 1;
+    }
+    k >= 2 && b[k - 1] == b':' && b[k - 2] == b'"' && matches!(b.get(e), Some(b',' | b'}' | b']'))
 }
 
 fn contains(h: &[u8], n: &[u8]) -> bool {
