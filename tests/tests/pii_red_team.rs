@@ -1092,6 +1092,14 @@ const FORMS: &[(&str, &str)] = &[
     ),
     ("email,password\nbob@x.com,Hunter2xyz!", "Hunter2xyz!"),
     ("phone,pin\n96555123456,8674", "8674"),
+    // A YAML block under a credential key; a phone's `no`; ISO 20022's `CrdhldrNm`.
+    (
+        "credentials:\n  knet: Knet@Pass123\n  tap: Hunter2xyz!\nport: 8080",
+        "Hunter2xyz!",
+    ),
+    ("api_keys:\n  - abcDEF1234567890abc\n  - xyzABC0987654321xyz", "xyzABC0987654321xyz"),
+    (r#"{"mobile":{"cc":"965","no":"51234567"}}"#, "51234567"),
+    ("<CrdhldrNm>KHALID AL MUTAIRI</CrdhldrNm>", "KHALID AL MUTAIRI"),
 ];
 
 /// Lines that hold no sensitive data and look like the forms above: unchanged.
@@ -1099,6 +1107,9 @@ const FORMS: &[(&str, &str)] = &[
 fn look_alikes_are_kept() {
     let clean = [
         "UPDATE users SET name = $1 WHERE id = $3",
+        "connect timeout after 1234567 ms; statsd: pay.api.requests:1234567|c|#env:prod",
+        "رقم الطلب: 123456789 رقم المرجع: 434112345678",
+        "settings:\n  port: 8080\n  mode: live",
         r#"{"bytes_sent":1234567,"body_bytes_sent":1234567}"#,
         "error code 5001234; exit code 1234",
         "5 هو العدد",

@@ -37,6 +37,7 @@ const SENSITIVE: &[&str] = &[
     "strtnm",
     "adrline",
     "cardhldr",
+    "crdhldr",
 ];
 
 /// Whole keys (case-insensitive) that are personal: an address's lines.
@@ -1300,6 +1301,7 @@ fn has_sensitive_substring(key: &str) -> bool {
                     || at(i, b"cardholder")
                     || at(i, b"contact")
                     || at(i, b"cardhldr")
+                    || at(i, b"crdhldr")
             }
             // `card_holder`, `card-holder`, `cardHolder`: the holder of a card.
             b'h' => {
@@ -1581,6 +1583,7 @@ mod tests {
             "StrtNm",
             "AdrLine",
             "CardhldrNm",
+            "CrdhldrNm",
             "streetAddress",
             "line1",
             "Line2",

@@ -942,7 +942,9 @@ pub(super) fn before_unit(b: &[u8], e: usize) -> bool {
         b"piastres",
         b"kopecks",
         b"paise",
-        // Sizes (`12345678 KB`).
+        // Durations (`timeout after 1234567 ms`), sizes (`12345678 KB`).
+        b"ms",
+        b"ns",
         b"KB",
         b"MB",
         b"GB",
@@ -1057,6 +1059,31 @@ pub(super) fn after_number_word(b: &[u8], i: usize) -> bool {
     // `Some(12345678)`, `Ok(12345678)`: Rust `Debug` of a number.
     if b[..i].ends_with(b"Some(") || b[..i].ends_with(b"Ok(") {
         return true;
+    }
+    // A statsd metric's value (`pay.api.requests:1234567|c`).
+    let after = &b[i..];
+    let digits = after.iter().take_while(|c| c.is_ascii_digit()).count();
+    if i > 0
+        && b[i - 1] == b':'
+        && matches!(
+            after.get(digits..digits + 2),
+            Some(b"|c" | b"|g" | b"|h" | b"|m" | b"|s")
+        )
+    {
+        return true;
+    }
+    // Arabic's "order", "transaction", "reference", "invoice" number (`رقم الطلب: …`).
+    {
+        let mut k = i;
+        while k > 0 && i - k < 3 && matches!(b[k - 1], b' ' | b':') {
+            k -= 1;
+        }
+        if ["رقم الطلب", "رقم العملية", "رقم المرجع", "رقم الفاتورة"]
+            .iter()
+            .any(|w| b[..k].ends_with(w.as_bytes()))
+        {
+            return true;
+        }
     }
     let mut k = i;
     while k > 0 && i - k < 4 && matches!(b[k - 1], b' ' | b'=' | b':' | b'#' | b'"' | b'\'' | b'.')

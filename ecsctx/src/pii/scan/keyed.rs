@@ -236,11 +236,15 @@ impl<E: Emit> Scanner<'_, '_, E> {
         }
         let close = matching_close(b, k, b'{', b'}')?;
         let q = b[e];
-        let m = find(&b[..close], k, b"number")?;
-        if b[m - 1] != q || b.get(m + 6) != Some(&q) {
+        // (`"number"`, or Tap's `"no"`.)
+        let (m, len) = match find(&b[..close], k, b"number") {
+            Some(m) => (m, 6),
+            None => (find(&b[..close], k, &[q, b'n', b'o', q])? + 1, 2),
+        };
+        if b[m - 1] != q || b.get(m + len) != Some(&q) {
             return None;
         }
-        let mut vs = m + 7;
+        let mut vs = m + len + 1;
         while matches!(b.get(vs), Some(b' ' | b':')) && vs < close {
             vs += 1;
         }
@@ -893,8 +897,36 @@ impl<E: Emit> Scanner<'_, '_, E> {
                     te == k || looks_like_key(b, k, te)
                 }
             };
-            if key_next {
-                return None;
+            if key_next || b.get(k) == Some(&b'-') {
+                // A YAML block under a credential, a CVV or a PIN key (`credentials:\n
+                // knet: …\n  tap: …`, `api_keys:\n  - …`): masked whole, as an object
+                // under such a key is.
+                // (When each of its keys is one the masker protects, each masks its own
+                // value: `secrets:\n  db_password: x` keeps `db_password`.)
+                if matches!(class, Class::Secret | Class::Cvv | Class::Sad) {
+                    if let Some(end) = yaml_block_end(b, ks, k) {
+                        let unprotected = b[k..end].split(|&c| c == b'\n').any(|line| {
+                            let l = line.trim_ascii();
+                            match l.iter().position(|&c| c == b':') {
+                                _ if l.is_empty() => false,
+                                _ if l.starts_with(b"- ") => true,
+                                Some(p) => std::str::from_utf8(&l[..p]).map_or(true, |key| {
+                                    !self
+                                        .e
+                                        .key_class(key.trim_matches(['"', '\'']))
+                                        .is_protected()
+                                }),
+                                None => true,
+                            }
+                        });
+                        if unprotected {
+                            return Some((k, end, end));
+                        }
+                    }
+                }
+                if key_next {
+                    return None;
+                }
             }
             j = k;
         }
@@ -1893,4 +1925,50 @@ fn cookie_list_end(b: &[u8], vs: usize) -> usize {
             k += 1;
         }
     }
+}
+
+/// The end of a YAML block whose first line's content starts at `k`, under the key at
+/// `ks` that ends its own line: the lines indented deeper than the key's (a sequence's
+/// `- ` items may stand at the key's own indentation), blank lines among them; at most
+/// [`VALUE_PROBE`] bytes. `None` when the first line is not indented so.
+fn yaml_block_end(b: &[u8], ks: usize, k: usize) -> Option<usize> {
+    let line_start = |p: usize| {
+        b[..p]
+            .iter()
+            .rposition(|&c| c == b'\n')
+            .map_or(0, |x| x + 1)
+    };
+    let ks_line = line_start(ks);
+    let key_indent = b[ks_line..ks].iter().take_while(|&&c| c == b' ').count();
+    // (Text may stand before the key on its line: `dump: secrets:`.)
+    let inside = |ls: usize| -> bool {
+        let indent = b[ls..].iter().take_while(|&&c| c == b' ').count();
+        indent > key_indent || (indent == key_indent && b[ls + indent..].starts_with(b"- "))
+    };
+    let first = line_start(k);
+    if !inside(first) {
+        return None;
+    }
+    let mut end = k;
+    let mut ls = first;
+    while ls < b.len() && ls - first < VALUE_PROBE {
+        let le = ls
+            + b[ls..]
+                .iter()
+                .position(|&c| c == b'\n')
+                .unwrap_or(b.len() - ls);
+        let blank = b[ls..le].iter().all(|c| c.is_ascii_whitespace());
+        if !blank {
+            if !inside(ls) {
+                break;
+            }
+            end = if le > ls && b[le - 1] == b'\r' {
+                le - 1
+            } else {
+                le
+            };
+        }
+        ls = le + 1;
+    }
+    (end > k).then_some(end)
 }
