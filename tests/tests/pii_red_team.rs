@@ -1100,6 +1100,16 @@ const FORMS: &[(&str, &str)] = &[
     ("api_keys:\n  - abcDEF1234567890abc\n  - xyzABC0987654321xyz", "xyzABC0987654321xyz"),
     (r#"{"mobile":{"cc":"965","no":"51234567"}}"#, "51234567"),
     ("<CrdhldrNm>KHALID AL MUTAIRI</CrdhldrNm>", "KHALID AL MUTAIRI"),
+    // SMTP's AUTH PLAIN, curl's cookies, Twilio's SID and token.
+    (
+        "smtp: AUTH PLAIN AGh1bnRlcjIAaHVudGVyMnh5eiE=",
+        "AGh1bnRlcjIAaHVudGVyMnh5eiE=",
+    ),
+    ("curl -b 'sid=abcDEF1234567890' https://x", "abcDEF1234567890"),
+    (
+        "AC0123456789abcdef0123456789abcdef:0123456789abcdef0123456789abcdef",
+        ":0123456789abcdef0123456789abcdef",
+    ),
 ];
 
 /// Lines that hold no sensitive data and look like the forms above: unchanged.
@@ -1107,6 +1117,8 @@ const FORMS: &[(&str, &str)] = &[
 fn look_alikes_are_kept() {
     let clean = [
         "UPDATE users SET name = $1 WHERE id = $3",
+        "AUTH=PLAIN",
+        "curl -b cookies.txt https://x; git checkout -b feature",
         "connect timeout after 1234567 ms; statsd: pay.api.requests:1234567|c|#env:prod",
         "رقم الطلب: 123456789 رقم المرجع: 434112345678",
         "settings:\n  port: 8080\n  mode: live",

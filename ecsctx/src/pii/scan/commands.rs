@@ -106,6 +106,8 @@ impl<E: Emit> Scanner<'_, '_, E> {
                         || (one_of(name, &[b"http", b"https"]) && v.contains(':'))
                 }
                 (b'k', Some((name, _))) => name.eq_ignore_ascii_case(b"openssl"),
+                // curl's `-b 'sid=…'`: cookies sent (a file's name has no `=`).
+                (b'b', Some((name, _))) => name.eq_ignore_ascii_case(b"curl") && v.contains('='),
                 // MongoDB's shells and tools take `-p X` (`mongo -u admin -p X`).
                 (b'p', Some((name, _))) if is_mongo_tool(name) => true,
                 // 7-Zip's `-pX`, glued.
@@ -803,6 +805,7 @@ pub(super) fn is_client(name: &[u8]) -> bool {
                 b"openssl",
                 b"http",
                 b"https",
+                b"curl",
             ],
         )
 }
@@ -810,10 +813,10 @@ pub(super) fn is_client(name: &[u8]) -> bool {
 /// The letters of the flags that [`Scanner::cli_password`] reads: `-p` (MySQL, MongoDB,
 /// `sshpass`, 7-Zip), `-a` (`redis-cli`, HTTPie's `user:password`), `-P`
 /// ([`is_capital_p_tool`]), `-w` (OpenLDAP's tools), `-U` (Samba's `user%password`),
-/// `-k` (`openssl enc`'s passphrase).
+/// `-k` (`openssl enc`'s passphrase), `-b` (curl's cookies).
 #[inline]
 pub(super) fn is_password_letter(c: u8) -> bool {
-    matches!(c, b'p' | b'a' | b'P' | b'w' | b'U' | b'k')
+    matches!(c, b'p' | b'a' | b'P' | b'w' | b'U' | b'k' | b'b')
 }
 
 /// Whether `name`'s `-P` is its password: SQL Server's `sqlcmd`, `bcp` and `osql`,

@@ -763,6 +763,17 @@ impl<E: Emit> Scanner<'_, '_, E> {
                     // not a date, `password was 2023-05-01`, or a count, `password is 2048
                     // bits`.)
                     let pin = is_word.then(|| digit_password_end(b, vs, 4)).flatten();
+                    // SMTP's `AUTH PLAIN <base64>` (and `LOGIN`, `XOAUTH2`): the mechanism,
+                    // then the credential.
+                    let sasl = s[ks..ke].eq_ignore_ascii_case("auth")
+                        && ["PLAIN", "LOGIN", "XOAUTH2"]
+                            .iter()
+                            .any(|m| v == m.as_bytes())
+                        && b.get(end) == Some(&b' ')
+                        && bare_end(b, end + 1) > end + 1;
+                    if sasl {
+                        return Some((end + 1, bare_end(b, end + 1), bare_end(b, end + 1)));
+                    }
                     if let Some(te) = telegram_token_end(b, vs) {
                         // (`bot token 123456789:AAH…`: the id and its secret half.)
                         (true, te)

@@ -801,6 +801,12 @@ const NO_VALUES: &[&str] = &[
     // The `http` crate's `Debug` of a sensitive header value; Python's redaction.
     "sensitive",
     "** redacted **",
+    // An authentication method's name (`AUTH=PLAIN`). (At most 16 bytes: the list's
+    // shapes.)
+    "plain",
+    "xoauth2",
+    "cram-md5",
+    "scram-sha-256",
 ];
 
 /// Statuses, in English and the languages whose password keys the scanner reads

@@ -182,6 +182,8 @@ pub(super) const KNOWN: &[(&str, Rest)] = {
         ("rzp_test_", Rest::Token { from: 9, min: 14 }),
         ("ek_live_", STRIPE),
         ("ek_test_", STRIPE),
+        // Twilio's account SID (its auth token follows after `:`).
+        ("AC", Rest::LowerDigits { len: 34 }),
     ]
 };
 
