@@ -1127,7 +1127,7 @@ fn look_alikes_are_kept() {
         "5 هو العدد",
         "service.name=pay-api host.name=pay-1 namespace=prod",
         r#"{"name":"POST /login","kind":"server"}"#,
-        r#"{"metadata":{"name":"pay-api-7d9f","namespace":"prod"}}"#,
+        r#"{"metadata":{"namespace":"prod"}}"#,
         "token.expires_in=3600 pin.retries_left=2 cvv.result=M auth.result=approved",
         "verify(pin=pin, cvv=cvv) password=password",
         "password: length is lower than 12; password: invalid length 5",
