@@ -1110,6 +1110,13 @@ const FORMS: &[(&str, &str)] = &[
         "AC0123456789abcdef0123456789abcdef:0123456789abcdef0123456789abcdef",
         ":0123456789abcdef0123456789abcdef",
     ),
+    // More gateway and infrastructure keys; a credential tuple after spaces.
+    ("sk_3ih3tvkdo5ukdq5bbxgnkcyz7eu", "3ih3tvkdo5ukdq5bbxgnkcyz7eu"),
+    ("ADYEN_HMAC=44782DEF547AAA06", "44782DEF547AAA06"),
+    ("JWT_KEY=Hunter2xyz! PEPPER=Pepper9xyz", "Pepper9xyz"),
+    ("VAULT_UNSEAL_KEY=abcDEF123=", "abcDEF123="),
+    (r#"{"OtpValue":"482913"}"#, "482913"),
+    ("auth = ('admin', 'Hunter2xyz!')", "Hunter2xyz!"),
 ];
 
 /// Lines that hold no sensitive data and look like the forms above: unchanged.
@@ -1117,6 +1124,7 @@ const FORMS: &[(&str, &str)] = &[
 fn look_alikes_are_kept() {
     let clean = [
         "UPDATE users SET name = $1 WHERE id = $3",
+        "hmac_algorithm=sha256 app_key_id=7",
         "AUTH=PLAIN",
         "curl -b cookies.txt https://x; git checkout -b feature",
         "connect timeout after 1234567 ms; statsd: pay.api.requests:1234567|c|#env:prod",

@@ -527,47 +527,51 @@ pub(crate) fn classify(key: &str, financial: bool) -> Class {
     let before = word_before_last(key, &mut pb);
     let hits = needles_in(k);
 
-    // CVV before cards (`card_security_code`) and credentials (`card_code`).
-    if is_any(
-        k,
-        &[
-            b"cvv", b"cvc", b"csc", b"cvn", b"cvd", b"cid2", b"cardcid", b"amexcid",
-        ],
-    ) || [
-        &b"cvv"[..],
-        b"cvv2",
-        b"cvv3",
-        b"cvc",
-        b"cvc2",
-        b"cvn",
-        b"cvn2",
-        b"cvd",
-        b"cvd2",
-        b"ccv",
-        b"cv2",
-        b"securitycode",
-    ]
-    .iter()
-    .any(|st| ends_stem(k, st))
-        || has!(hits, b"cardverification")
-        || ends_any(
+    // CVV before cards (`card_security_code`) and credentials (`card_code`); a social
+    // security number is no card's (`shopperSocialSecurityNumber`: a national id, below).
+    if !has!(hits, b"socialsecurity")
+        && is_any(
             k,
             &[
-                b"securitynumber",
-                b"seccode",
-                b"cardcode",
-                b"securitycode",
-                b"verificationvalue",
-                b"verificationcode",
-                b"cvvcode",
-                b"cvccode",
-                b"cvv2code",
-                // CyberSource's `cvNumber`; ISO 20022's `CSCVal`, `cscValue`.
-                b"cvnumber",
-                b"cscval",
-                b"cscvalue",
+                b"cvv", b"cvc", b"csc", b"cvn", b"cvd", b"cid2", b"cardcid", b"amexcid",
             ],
         )
+        || [
+            &b"cvv"[..],
+            b"cvv2",
+            b"cvv3",
+            b"cvc",
+            b"cvc2",
+            b"cvn",
+            b"cvn2",
+            b"cvd",
+            b"cvd2",
+            b"ccv",
+            b"cv2",
+            b"securitycode",
+        ]
+        .iter()
+        .any(|st| ends_stem(k, st))
+        || has!(hits, b"cardverification")
+        || (!has!(hits, b"socialsecurity")
+            && ends_any(
+                k,
+                &[
+                    b"securitynumber",
+                    b"seccode",
+                    b"cardcode",
+                    b"securitycode",
+                    b"verificationvalue",
+                    b"verificationcode",
+                    b"cvvcode",
+                    b"cvccode",
+                    b"cvv2code",
+                    // CyberSource's `cvNumber`; ISO 20022's `CSCVal`, `cscValue`.
+                    b"cvnumber",
+                    b"cscval",
+                    b"cscvalue",
+                ],
+            ))
         || (ends_any(k, &[b"csc"]) && word == b"csc")
     {
         return Class::Cvv;
@@ -756,7 +760,16 @@ pub(crate) fn classify(key: &str, financial: bool) -> Class {
             b"userpass",
             b"2facode",
             b"twofactorcode",
+            // STC Pay's `OtpValue`.
+            b"otpvalue",
             b"securityanswer",
+            // Vault's unseal keys, a password hash's pepper, an app's key (Laravel's
+            // `APP_KEY`), a JWT's key, a gateway's HMAC (`ADYEN_HMAC`).
+            b"unsealkey",
+            b"pepper",
+            b"appkey",
+            b"jwtkey",
+            b"hmac",
         ],
     ) || is_any(
         k,

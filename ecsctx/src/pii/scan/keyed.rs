@@ -234,7 +234,11 @@ impl<E: Emit> Scanner<'_, '_, E> {
         if b.get(k) != Some(&b'{') || !b[e + 1..k].contains(&b':') {
             return None;
         }
-        let close = matching_close(b, k, b'{', b'}')?;
+        // (A flat object of a few members: its `}` within [`PROBE`] bytes.)
+        let close = k + b[k..].iter().take(PROBE).position(|&c| c == b'}')?;
+        if b[k + 1..close].contains(&b'{') {
+            return None;
+        }
         let q = b[e];
         // (`"number"`, or Tap's `"no"`.)
         let (m, len) = match find(&b[..close], k, b"number") {
@@ -852,9 +856,13 @@ impl<E: Emit> Scanner<'_, '_, E> {
         }
         // A user and a password in a tuple (Python's `requests`: `auth=('bob', 'pw')`):
         // the password (the user is text).
-        if class == Class::Secret && b.get(j) == Some(&b'(') {
-            if let Some((ps, pe)) = credential_pair(b, j) {
-                return nonempty(ps, pe, s);
+        if class == Class::Secret {
+            // (Spaces may stand before the tuple: `auth = ('admin', 'pw')`.)
+            let t = j + b[j..].iter().take(4).take_while(|&&c| c == b' ').count();
+            if b.get(t) == Some(&b'(') {
+                if let Some((ps, pe)) = credential_pair(b, t) {
+                    return nonempty(ps, pe, s);
+                }
             }
         }
         // Terraform's placeholder for a sensitive value: nothing to hide.

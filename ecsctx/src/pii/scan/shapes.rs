@@ -184,6 +184,9 @@ pub(super) const KNOWN: &[(&str, Rest)] = {
         ("ek_test_", STRIPE),
         // Twilio's account SID (its auth token follows after `:`).
         ("AC", Rest::LowerDigits { len: 34 }),
+        // Checkout.com's secret keys (live: `sk_` and 27 small letters and digits).
+        ("sk_sbox_", Rest::Token { from: 8, min: 20 }),
+        ("sk_", Rest::LowerDigits { len: 30 }),
     ]
 };
 
