@@ -216,12 +216,6 @@ impl<E: Emit> Scanner<'_, '_, E> {
         Some(resume)
     }
 
-    /// The `number` member of the object after `"identification":` (the key's closing
-    /// quote at `e`): masked as a national id; where to go on (past the number).
-    pub(super) fn identification_number(&mut self, e: usize) -> Option<usize> {
-        self.object_number(e, Class::NationalId)
-    }
-
     /// The `number` member of the object after a key whose closing quote is at `e`
     /// (`"phone":{"cc":"965","number":"…"}`, `"identification":{…,"number":"…"}`),
     /// masked as `class`; where to go on (past the number).
@@ -722,7 +716,8 @@ impl<E: Emit> Scanner<'_, '_, E> {
                     Some(e) => (true, e),
                     None if number(4, 12) => (true, vs + lead_digits),
                     // A cryptogram in base64 after its name (`CAVV AAABBEg0…=`).
-                    None if matches!(s[ks..ke].to_ascii_lowercase().as_str(), "cavv" | "tavv")
+                    None if (s[ks..ke].eq_ignore_ascii_case("cavv")
+                        || s[ks..ke].eq_ignore_ascii_case("tavv"))
                         && (20..=40).contains(&v.len())
                         && v.iter().all(|&c| {
                             c.is_ascii_alphanumeric() || matches!(c, b'+' | b'/' | b'=')

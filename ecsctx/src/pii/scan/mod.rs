@@ -381,29 +381,13 @@ impl<E: Emit> Scanner<'_, '_, E> {
                     i + 1
                 }
                 b'@' if self.o.emails => self.email(i),
-                // nginx's escape of a byte (`\x22`): its hex digits are no word's or
+                // nginx's escape of a byte (`\x22`), JSON's (`\u0022`, what .NET's and
+                // JavaScript's encoders write for `"`): its hex digits are no word's or
                 // number's.
-                b'x' if i > 0
-                    && self.b[i - 1] == b'\\'
-                    && self.b.get(i + 1).is_some_and(u8::is_ascii_hexdigit)
-                    && self.b.get(i + 2).is_some_and(u8::is_ascii_hexdigit) =>
-                {
-                    if punctuation_escape(self.b, i + 1) {
-                        i + 3
-                    } else {
-                        i + 1
-                    }
-                }
-                // JSON's escape of a byte (`\u0022`, what .NET's and JavaScript's encoders
-                // write for `"`): the same.
-                b'u' if i > 0
-                    && self.b[i - 1] == b'\\'
-                    && self.b[i + 1..].starts_with(b"00")
-                    && self.b.get(i + 3).is_some_and(u8::is_ascii_hexdigit)
-                    && self.b.get(i + 4).is_some_and(u8::is_ascii_hexdigit) =>
-                {
-                    if punctuation_escape(self.b, i + 3) {
-                        i + 5
+                b'x' | b'u' if byte_escape_hex(self.b, i).is_some() => {
+                    let h = byte_escape_hex(self.b, i).unwrap_or(i);
+                    if punctuation_escape(self.b, h) {
+                        h + 2
                     } else {
                         i + 1
                     }
@@ -911,9 +895,24 @@ fn wide_space(r: &[u8]) -> usize {
     }
 }
 
+/// Where the two hex digits of a byte's escape start when `x` or `u` at `i` opens one
+/// after a backslash (`\x22`, `\u0022`).
+fn byte_escape_hex(b: &[u8], i: usize) -> Option<usize> {
+    if i == 0 || b[i - 1] != b'\\' {
+        return None;
+    }
+    let h = match b[i] {
+        b'x' => i + 1,
+        b'u' if b[i + 1..].starts_with(b"00") => i + 3,
+        _ => return None,
+    };
+    b.get(h..h + 2)
+        .is_some_and(|d| d.iter().all(u8::is_ascii_hexdigit))
+        .then_some(h)
+}
+
 /// Whether `i` follows a URL escape (`%22password`), nginx's (`\x22password`) or JSON's
-/// (`\u0022password`): a word
-/// starts there.
+/// (`\u0022password`): a word starts there.
 fn after_escape(b: &[u8], i: usize) -> bool {
     i >= 3
         && b[i - 2].is_ascii_hexdigit()

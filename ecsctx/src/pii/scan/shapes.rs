@@ -318,8 +318,11 @@ pub(super) fn base64_private_key_end(b: &[u8], i: usize) -> Option<usize> {
     }
     let private = if r.starts_with(b"LS0tLS1CRUdJTi") {
         // The armour's first 48 bytes, decoded: `-----BEGIN … PRIVATE KEY`.
-        let head = decode_b64_prefix(&r[..r.len().min(64)]);
-        head.windows(11).any(|w| w == b"PRIVATE KEY")
+        use base64::Engine as _;
+        let mut head = [0u8; 48];
+        base64::engine::general_purpose::STANDARD
+            .decode_slice(&r[..64], &mut head)
+            .is_ok_and(|n| head[..n].windows(11).any(|w| w == b"PRIVATE KEY"))
     } else {
         short
             || [
@@ -334,29 +337,4 @@ pub(super) fn base64_private_key_end(b: &[u8], i: usize) -> Option<usize> {
             .any(|m| r[..r.len().min(40)].windows(m.len()).any(|w| w == *m))
     };
     private.then_some(i + len)
-}
-
-/// The bytes the base64 at the start of `r` encodes (whole groups of four only).
-fn decode_b64_prefix(r: &[u8]) -> Vec<u8> {
-    let val = |c: u8| -> Option<u32> {
-        Some(match c {
-            b'A'..=b'Z' => c - b'A',
-            b'a'..=b'z' => c - b'a' + 26,
-            b'0'..=b'9' => c - b'0' + 52,
-            b'+' => 62,
-            b'/' => 63,
-            _ => return None,
-        } as u32)
-    };
-    let mut out = Vec::with_capacity(r.len() / 4 * 3);
-    for g in r.chunks_exact(4) {
-        let Some(n) = g
-            .iter()
-            .try_fold(0u32, |acc, &c| val(c).map(|v| (acc << 6) | v))
-        else {
-            break;
-        };
-        out.extend_from_slice(&[(n >> 16) as u8, (n >> 8) as u8, n as u8]);
-    }
-    out
 }

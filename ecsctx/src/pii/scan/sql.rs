@@ -293,20 +293,12 @@ impl<E: Emit> Scanner<'_, '_, E> {
         }
         // The bind list after the rest of the statement (its `WHERE`).
         let window = &b[k..b.len().min(k + PROBE)];
-        let at = [
-            &b"binds: ["[..],
-            b"params: [",
-            b"args=[",
-            b"args: [",
-            b"parameters: [",
-            b"parameters: (",
-            b"[$",
-            b"parameters: $",
-            b"binding parameter [",
-        ]
-        .iter()
-        .filter_map(|m| find(window, 0, m))
-        .min()?;
+        let at = BIND_LISTS
+            .iter()
+            .map(|&(m, _)| m)
+            .chain([NUMBERED_BINDS, PG_PARAMETERS, HIBERNATE_BIND])
+            .filter_map(|m| find(window, 0, m))
+            .min()?;
         let end = self.bind_list(k + at, &binds)?;
         if self.last < end {
             self.scan_part(self.last.max(e), end);
@@ -322,27 +314,19 @@ impl<E: Emit> Scanner<'_, '_, E> {
         let window = &b[from..b.len().min(from + 48)];
         // Numbered: `[$1 = 'a', $2 = 'b']`, Hibernate's `binding parameter [2] as
         // [VARCHAR] - [b]` (one per parameter).
-        if let Some(p) = find(window, 0, b"[$") {
+        if let Some(p) = find(window, 0, NUMBERED_BINDS) {
             return self.numbered_binds(from + p + 1, binds);
         }
         // PostgreSQL's own log of them (`DETAIL:  parameters: $1 = '…', $2 = '42'`).
-        if let Some(p) = find(window, 0, b"parameters: $") {
-            return self.numbered_binds(from + p + 12, binds);
+        if let Some(p) = find(window, 0, PG_PARAMETERS) {
+            return self.numbered_binds(from + p + PG_PARAMETERS.len() - 1, binds);
         }
-        if find(window, 0, b"binding parameter [").is_some() {
+        if find(window, 0, HIBERNATE_BIND).is_some() {
             return self.hibernate_binds(from, binds);
         }
-        // (SQLAlchemy's `[parameters: ('a', 'b')]`: a tuple, closed by `)`.)
-        let (open, close) = [
-            (&b"binds: ["[..], b']'),
-            (b"params: [", b']'),
-            (b"args=[", b']'),
-            (b"args: [", b']'),
-            (b"parameters: [", b']'),
-            (b"parameters: (", b')'),
-        ]
-        .iter()
-        .find_map(|&(m, c)| find(window, 0, m).map(|p| (from + p + m.len(), c)))?;
+        let (open, close) = BIND_LISTS
+            .iter()
+            .find_map(|&(m, c)| find(window, 0, m).map(|p| (from + p + m.len(), c)))?;
         let mut k = open;
         let mut masked = false;
         for &class in binds.iter() {
@@ -414,7 +398,7 @@ impl<E: Emit> Scanner<'_, '_, E> {
     /// `N`; the end of the last one masked.
     fn hibernate_binds(&mut self, from: usize, binds: &[Class; 32]) -> Option<usize> {
         let b = self.b;
-        const MARK: &[u8] = b"binding parameter [";
+        const MARK: &[u8] = HIBERNATE_BIND;
         let mut at = from;
         let mut end = None;
         for _ in 0..binds.len() {
@@ -442,6 +426,28 @@ impl<E: Emit> Scanner<'_, '_, E> {
         end
     }
 }
+
+/// Bind lists after a statement, and the byte that closes each (SQLAlchemy's
+/// `[parameters: ('a', 'b')]` is a tuple, closed by `)`): [`Scanner::bind_list`] reads
+/// them, and [`Scanner::sql_set`] looks for them (and the three forms below) after an
+/// `UPDATE`'s `WHERE`.
+const BIND_LISTS: [(&[u8], u8); 6] = [
+    (b"binds: [", b']'),
+    (b"params: [", b']'),
+    (b"args=[", b']'),
+    (b"args: [", b']'),
+    (b"parameters: [", b']'),
+    (b"parameters: (", b')'),
+];
+
+/// Bind values by number: `[$1 = 'a', $2 = 'b']`.
+const NUMBERED_BINDS: &[u8] = b"[$";
+
+/// PostgreSQL's own log of a statement's parameters: `parameters: $1 = 'a', $2 = 'b'`.
+const PG_PARAMETERS: &[u8] = b"parameters: $";
+
+/// Hibernate's log of each bind: `binding parameter [2] as [VARCHAR] - [b]`.
+const HIBERNATE_BIND: &[u8] = b"binding parameter [";
 
 /// A bind list's value at `k`: quoted (inside its quotes) or bare (to `,` or the list's
 /// `close`), and where the list goes on.

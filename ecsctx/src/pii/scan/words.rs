@@ -189,21 +189,9 @@ impl<E: Emit> Scanner<'_, '_, E> {
                 b'.' if !b.get(k + 1).is_some_and(|&c| c != b' ') => return None,
                 b' ' if b[k..].starts_with(b" is ") => {
                     let vs = k + 4;
-                    let d = b[vs..]
-                        .iter()
-                        .take(9)
-                        .take_while(|c| c.is_ascii_digit())
-                        .count();
-                    let glued = b
-                        .get(vs + d)
-                        .is_some_and(|&c| c.is_ascii_alphanumeric() || c == b'_')
-                        || (b
-                            .get(vs + d)
-                            .is_some_and(|&c| matches!(c, b'.' | b',' | b':'))
-                            && b.get(vs + d + 1).is_some_and(u8::is_ascii_digit));
-                    if (4..=8).contains(&d) && !glued && vs >= self.last {
-                        self.put(vs, vs + d, Hit::Keyed(Class::Secret));
-                        return Some(vs + d);
+                    if let Some(ve) = code_end(b, vs).filter(|_| vs >= self.last) {
+                        self.put(vs, ve, Hit::Keyed(Class::Secret));
+                        return Some(ve);
                     }
                 }
                 _ => {}
@@ -235,23 +223,9 @@ impl<E: Emit> Scanner<'_, '_, E> {
             return None;
         };
         let vs = e + skip;
-        let d = b[vs..]
-            .iter()
-            .take(9)
-            .take_while(|c| c.is_ascii_digit())
-            .count();
-        let glued = b
-            .get(vs + d)
-            .is_some_and(|&c| c.is_ascii_alphanumeric() || c == b'_')
-            || (b
-                .get(vs + d)
-                .is_some_and(|&c| matches!(c, b'.' | b',' | b':'))
-                && b.get(vs + d + 1).is_some_and(u8::is_ascii_digit));
-        if !(4..=8).contains(&d) || glued || vs < self.last {
-            return None;
-        }
-        self.put(vs, vs + d, Hit::Keyed(Class::Secret));
-        Some(vs + d)
+        let ve = code_end(b, vs).filter(|_| vs >= self.last)?;
+        self.put(vs, ve, Hit::Keyed(Class::Secret));
+        Some(ve)
     }
 
     /// A key written as a path from the word `i..e` (`password.new=…`,
@@ -319,13 +293,13 @@ impl<E: Emit> Scanner<'_, '_, E> {
         }
         // An SMS's one-time code named before it in the sentence (`your OTP for KNET
         // payment of KWD 10.000 is 482913.`).
-        if next == letters && self.last == last && b_eq(&self.b[i..e], b"otp") {
+        if next == letters && self.last == last && self.b[i..e].eq_ignore_ascii_case(b"otp") {
             if let Some(end) = self.code_later_in_sentence(e) {
                 return end;
             }
         }
         // `Your code: 482913`, `Use code 482913 to verify`: a code the SMS gives.
-        if next == letters && self.last == last && b_eq(&self.b[i..e], b"code") {
+        if next == letters && self.last == last && self.b[i..e].eq_ignore_ascii_case(b"code") {
             if let Some(end) = self.sms_code(i, e) {
                 return end;
             }
@@ -890,7 +864,7 @@ impl<E: Emit> Scanner<'_, '_, E> {
             && matches!(next, Some(b'"' | b'\''))
             && w.eq_ignore_ascii_case("identification")
         {
-            if let Some(end) = self.identification_number(e) {
+            if let Some(end) = self.object_number(e, Class::NationalId) {
                 return end;
             }
         }
@@ -1629,11 +1603,6 @@ fn key_path_end(b: &[u8], e: usize) -> Option<usize> {
         return None;
     }
     let sep = match b.get(k) {
-        Some(&q @ (b'"' | b'\''))
-            if b.get(k + 1) == Some(&b':') && e > 0 && b.get(e - e.min(1)) != Some(&q) =>
-        {
-            Some(b':')
-        }
         Some(b'"' | b'\'') => b.get(k + 1).copied().filter(|&c| c == b':'),
         Some(&c @ (b'=' | b':')) => Some(c),
         _ => None,
@@ -1678,11 +1647,6 @@ const ARABIC_QUALIFIERS: [&str; 7] = [
     " المؤقت",
 ];
 
-/// Whether `a` is `lower` (ASCII, any case).
-fn b_eq(a: &[u8], lower: &[u8]) -> bool {
-    a.eq_ignore_ascii_case(lower)
-}
-
 /// Whether the key `ks..ke` ends its line after a table's field separator (`,`, `;`, a
 /// tab or `|` before it on the line): a header row's last cell, whose next line is a row.
 pub(super) fn header_cell(b: &[u8], ks: usize, ke: usize) -> bool {
@@ -1692,4 +1656,22 @@ pub(super) fn header_cell(b: &[u8], ks: usize, ke: usize) -> bool {
             .rev()
             .take_while(|&&c| c != b'\n')
             .any(|&c| matches!(c, b',' | b';' | b'\t' | b'|'))
+}
+
+/// The end of a one-time code at `vs`: four to eight digits, whole (not glued to a word
+/// or a longer number, nor the start of a decimal or a time).
+fn code_end(b: &[u8], vs: usize) -> Option<usize> {
+    let d = b[vs..]
+        .iter()
+        .take(9)
+        .take_while(|c| c.is_ascii_digit())
+        .count();
+    let glued = b
+        .get(vs + d)
+        .is_some_and(|&c| c.is_ascii_alphanumeric() || c == b'_')
+        || (b
+            .get(vs + d)
+            .is_some_and(|&c| matches!(c, b'.' | b',' | b':'))
+            && b.get(vs + d + 1).is_some_and(u8::is_ascii_digit));
+    ((4..=8).contains(&d) && !glued).then_some(vs + d)
 }
