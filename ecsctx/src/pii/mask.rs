@@ -858,6 +858,8 @@ impl PiiMasker {
         if is_jwk_private_member(path, key) {
             return Action::Key(Class::Secret);
         }
+        // (The segment the key is under: `phone` in `customer.phone.number`.)
+        let parent = path.rsplit('.').filter(|s| *s != "[]").nth(1).unwrap_or("");
         // A phone's or an address's part (Tap's and Checkout.com's `phone.number` beside
         // `phone.country_code`, Stripe's `address.line1`): personal, as its parent is.
         if [
@@ -872,30 +874,18 @@ impl PiiMasker {
         ]
         .iter()
         .any(|k| key.eq_ignore_ascii_case(k))
-            && path
-                .rsplit('.')
-                .filter(|s| *s != "[]")
-                .nth(1)
-                .is_some_and(|p| {
-                    [
-                        "phone", "mobile", "msisdn", "address", "billing", "shipping",
-                    ]
-                    .iter()
-                    .any(|x| contains_ci(p, x))
-                })
+            && [
+                "phone", "mobile", "msisdn", "address", "billing", "shipping",
+            ]
+            .iter()
+            .any(|x| contains_ci(parent, x))
             && !self.is_safe(key)
         {
             return Action::Key(Class::Personal);
         }
         // A payer's identification document (`identification.number`, Mercado Pago's,
         // dLocal's and EBANX's): a national id whatever its type (CPF, DNI, CURP …).
-        if key.eq_ignore_ascii_case("number")
-            && path
-                .rsplit('.')
-                .filter(|s| *s != "[]")
-                .nth(1)
-                .is_some_and(|p| p.eq_ignore_ascii_case("identification"))
-        {
+        if key.eq_ignore_ascii_case("number") && parent.eq_ignore_ascii_case("identification") {
             return Action::Key(Class::NationalId);
         }
         // Under a card, credential or authentication-data key, the whole subtree is that
