@@ -1117,6 +1117,33 @@ const FORMS: &[(&str, &str)] = &[
     ("VAULT_UNSEAL_KEY=abcDEF123=", "abcDEF123="),
     (r#"{"OtpValue":"482913"}"#, "482913"),
     ("auth = ('admin', 'Hunter2xyz!')", "Hunter2xyz!"),
+    // Round 22's leftovers: an entry named by a key in OpenTelemetry's `Debug`, a Java
+    // `toString` and OTLP JSON; Elixir's and Erlang's keyword tuples; IMAP's `LOGIN`;
+    // an HSM's and Vault's keys in prose.
+    (
+        r#"KeyValue { key: Static("user.password"), value: String(Static("Hunter2xyz!")) }"#,
+        "Hunter2xyz!",
+    ),
+    ("tags=[{key=password, value=Hunter2xyz!}]", "Hunter2xyz!"),
+    (
+        r#"{"attributes":[{"key":"user.password","value":{"stringValue":"Hunter2xyz!"}}]}"#,
+        "Hunter2xyz!",
+    ),
+    ("name=DB_PASSWORD value=Hunter2xyz!", "Hunter2xyz!"),
+    (r#"{:password, "Hunter2xyz!"}"#, "Hunter2xyz!"),
+    (r#"{password, <<"Hunter2xyz!">>}"#, "Hunter2xyz!"),
+    ("imap: a001 LOGIN alice Hunter2xyz!", "Hunter2xyz!"),
+    (r#"C: A1 LOGIN "bob" "Hunter2 xyz!""#, "Hunter2 xyz!"),
+    (
+        "Unseal Key 1: qJ8v2s0fYkL3nB7xZp4WcR1tU6yH9mE5aD0gK2iS3oPq",
+        "qJ8v2s0fYkL3nB7xZp4WcR1tU6yH9mE5aD0gK2iS3oPq",
+    ),
+    ("MAC key: 0123456789ABCDEF0123456789ABCDEF", "0123456789ABCDEF0123456789ABCDEF"),
+    ("HMAC key 4478a1b2c3d4e5f60718293a4b5c6d7e", "4478a1b2c3d4e5f60718293a4b5c6d7e"),
+    ("clear key: 0123456789ABCDEFFEDCBA9876543210", "0123456789ABCDEFFEDCBA9876543210"),
+    ("BDK 0123456789ABCDEFFEDCBA9876543210", "0123456789ABCDEFFEDCBA9876543210"),
+    ("PVK pair: 0123456789ABCDEF FEDCBA9876543210", "FEDCBA9876543210"),
+    ("DEK=0123456789ABCDEF", "0123456789ABCDEF"),
 ];
 
 /// Lines that hold no sensitive data and look like the forms above: unchanged.
@@ -1428,6 +1455,12 @@ fn look_alikes_are_kept() {
         "line one\nline two, with comma",
         "الطلب رقم ١٢٣٤ تم",
         "insert into t (id, note) values (?, ?) binding parameter [2] as [VARCHAR] - [hello]",
+        "missing key=password in config",
+        "{:ok, \"done\"} {error, timeout} {:token, nil}",
+        "user LOGIN failed for alice",
+        "MAC verification failed; BDK rotation scheduled; HMAC key rotated",
+        "ZMK exchanged with partner bank; Unseal Key 1 of 5 accepted",
+        "zmk_kcv: 0123456789ABCDEF",
     ];
     let lines = capture(|| {
         for c in clean {

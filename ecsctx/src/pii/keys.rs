@@ -766,6 +766,12 @@ pub(crate) fn classify(key: &str, financial: bool) -> Class {
             // Vault's unseal keys, a password hash's pepper, an app's key (Laravel's
             // `APP_KEY`), a JWT's key, a gateway's HMAC (`ADYEN_HMAC`).
             b"unsealkey",
+            b"recoverykey",
+            // An HSM key typed in clear by its custodians; a PIN or card verification
+            // key pair (`PVK pair: …`).
+            b"clearkey",
+            b"pvkpair",
+            b"cvkpair",
             b"pepper",
             b"appkey",
             b"jwtkey",
@@ -821,8 +827,9 @@ pub(crate) fn classify(key: &str, financial: bool) -> Class {
             // The HSM key names above as a key's last word (`HSM_ZMK`, `hsmZmk`,
             // `DUKPT_IPEK`), and the local master and PIN verification keys.
             b"zpk", b"zmk", b"tpk", b"tmk", b"bdk", b"kek", b"ipek", b"lmk", b"pvk", b"cvk",
-            // Terminal and zone MAC keys, a TR-31 key block protection key.
-            b"tak", b"zak", b"kbpk",
+            // Terminal and zone MAC keys, a TR-31 key block protection key, a data
+            // encryption key.
+            b"tak", b"zak", b"kbpk", b"dek",
         ],
     ) || is_any(
         k,

@@ -8,6 +8,38 @@
 use super::*;
 
 impl<E: Emit> Scanner<'_, '_, E> {
+    /// IMAP's `a001 LOGIN user password` (a client's or a server's protocol trace), at
+    /// `LOGIN` (`i`) after its tag: the password masked, the user name scanned as text.
+    /// Where to go on, or `None` when no tag stands before or no two arguments follow.
+    #[inline(never)]
+    pub(super) fn imap_login(&mut self, i: usize) -> Option<usize> {
+        let b = self.b;
+        // The tag: letters and digits, one digit at least (`a001`, `A1`, `7`), at a line's
+        // start or after a space or a protocol trace's `C:`.
+        let ts = i.checked_sub(1).filter(|&k| b[k] == b' ')?;
+        let tag = b[..ts]
+            .iter()
+            .rev()
+            .take(9)
+            .take_while(|c| c.is_ascii_alphanumeric())
+            .count();
+        if tag == 0 || tag > 8 || !b[ts - tag..ts].iter().any(u8::is_ascii_digit) {
+            return None;
+        }
+        if ts > tag && !matches!(b[ts - tag - 1], b' ' | b'\n' | b'\t' | b':') {
+            return None;
+        }
+        let (_, ue) = self.next_token(i + 5)?;
+        let after_user = ue + usize::from(matches!(b.get(ue), Some(b'"')));
+        let (ps, pe) = self.next_token(after_user)?;
+        if ps < self.last || is_masked(&self.s[ps..pe]) {
+            return None;
+        }
+        self.scan_name(i, ps);
+        self.put(ps, pe, Hit::Keyed(Class::Secret));
+        Some(pe)
+    }
+
     /// A password given on a command line, at the flag word `i..e` after ` -`, when the
     /// program it belongs to stands before it in the same shell command ([`cli_program`]):
     /// glued to `-p` for `mysql`, `mariadb` and their tools (`-p` alone prompts for it);

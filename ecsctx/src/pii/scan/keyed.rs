@@ -85,13 +85,15 @@ impl<E: Emit> Scanner<'_, '_, E> {
         while matches!(b.get(k), Some(b' ')) && k - e < 4 {
             k += 1;
         }
-        if b.get(k) != Some(&b':') {
+        // (`key=password, value=…`: a Java `toString`, Jaeger's tags.)
+        if !matches!(b.get(k), Some(b':' | b'=')) {
             return None;
         }
         k += 1;
         while matches!(b.get(k), Some(b' ')) && k - e < 8 {
             k += 1;
         }
+        let k = past_wrappers(b, k);
         // A location's path (`"loc":["body","password"]`, a validation error's; Python's
         // `'loc': ('password',)`): its last element names the field.
         // (Where a location's list starts: its other elements are text.)
@@ -138,7 +140,14 @@ impl<E: Emit> Scanner<'_, '_, E> {
             }
             return found;
         };
-        let v = past_str_prefix(b, v);
+        let v = past_str_prefix(b, past_wrappers(b, v));
+        // An OpenTelemetry attribute's value in OTLP JSON (`"value":{"stringValue":"…"}`):
+        // the one member's value, so the object stays an object.
+        let v = if b.get(v) == Some(&b'{') {
+            first_member_value(b, v).unwrap_or(v)
+        } else {
+            v
+        };
         let (vs, ve) = match b.get(v) {
             Some(&q @ (b'"' | b'\'')) => {
                 let vs = v + 1;
@@ -172,6 +181,33 @@ impl<E: Emit> Scanner<'_, '_, E> {
         } else {
             self.scan_name(ns, ve);
         }
+        Some(ve)
+    }
+
+    /// An Elixir or Erlang keyword tuple whose atom is `ks..e`, before its `,`
+    /// (`{:password, "…"}`, `{password, <<"…">>}`): the string after it masked as the
+    /// atom's class. Where to go on, or `None` when the atom names nothing protected or
+    /// no string follows.
+    pub(super) fn atom_pair(&mut self, ks: usize, e: usize) -> Option<usize> {
+        let b = self.b;
+        let class = self.e.key_class(&self.s[ks..e]);
+        if !class.is_protected() {
+            return None;
+        }
+        let mut v = e + 1;
+        while b.get(v) == Some(&b' ') && v - e < 4 {
+            v += 1;
+        }
+        if b.get(v..v + 2) == Some(b"<<") {
+            v += 2;
+        }
+        let q = *b.get(v).filter(|&&c| c == b'"' || c == b'\'')?;
+        let vs = v + 1;
+        let ve = vs + b[vs..].iter().take(PROBE * 4).position(|&c| c == q)?;
+        if ve == vs || is_masked(&self.s[vs..ve]) {
+            return None;
+        }
+        self.put(vs, ve, Hit::Keyed(class));
         Some(ve)
     }
 
@@ -1599,7 +1635,8 @@ pub(super) fn first_value_member(b: &[u8], from: usize, to: usize) -> Option<usi
 }
 
 /// Where the value of the member whose name (`len` bytes) starts at `at` begins (past
-/// its closing quote, spaces, the `:` and spaces): `None` when no `:` follows the name.
+/// its closing quote, spaces, the `:` or `=` and spaces): `None` when no separator
+/// follows the name.
 pub(super) fn member_value(b: &[u8], at: usize, len: usize) -> Option<usize> {
     let mut v = at + len;
     if matches!(b.get(v), Some(b'"' | b'\'')) {
@@ -1608,7 +1645,7 @@ pub(super) fn member_value(b: &[u8], at: usize, len: usize) -> Option<usize> {
     while b.get(v) == Some(&b' ') {
         v += 1;
     }
-    if b.get(v) != Some(&b':') {
+    if !matches!(b.get(v), Some(b':' | b'=')) {
         return None;
     }
     v += 1;
@@ -1616,6 +1653,44 @@ pub(super) fn member_value(b: &[u8], at: usize, len: usize) -> Option<usize> {
         v += 1;
     }
     Some(v)
+}
+
+/// Past the constructors that wrap a string in a `Debug` print (OpenTelemetry's
+/// `Static("user.password")`, `String(Owned("…"))`), at most three: where the string
+/// starts, or `k` when no such wrapper stands there.
+fn past_wrappers(b: &[u8], k: usize) -> usize {
+    let mut j = k;
+    for _ in 0..3 {
+        let n = b
+            .get(j..)
+            .unwrap_or_default()
+            .iter()
+            .take(12)
+            .take_while(|c| c.is_ascii_alphabetic())
+            .count();
+        if n == 0 || !b[j].is_ascii_uppercase() || b.get(j + n) != Some(&b'(') {
+            break;
+        }
+        j += n + 1;
+        if matches!(b.get(j), Some(b'"' | b'\'')) {
+            return j;
+        }
+    }
+    k
+}
+
+/// Where the value of the first member of the object that opens at `b[open]` begins
+/// (`{"stringValue":"…"}`): `None` when the object does not start with a quoted name and
+/// a `:`.
+fn first_member_value(b: &[u8], open: usize) -> Option<usize> {
+    let mut j = open + 1;
+    while b.get(j) == Some(&b' ') {
+        j += 1;
+    }
+    let q = *b.get(j).filter(|&&c| c == b'"' || c == b'\'')?;
+    let ns = j + 1;
+    let len = b.get(ns..)?.iter().take(40).position(|&c| c == q)?;
+    member_value(b, ns, len)
 }
 
 /// Past a Python string prefix before a quote (Python 2's `repr`: `u'password'`, `b'…'`).

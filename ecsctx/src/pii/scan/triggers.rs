@@ -142,7 +142,7 @@ pub(super) static TRIGGERS: [(u64, u8); 128] = {
 /// multiplier was chosen for the words in it). The first words of a password's name in
 /// words (`mot de passe`, `clave de acceso`, `kata sandi`); `echo` and `printf` before a
 /// pipe (`echo X | sudo -S …`); SQL's `SET`.
-pub(super) const MORE_TRIGGER_WORDS: [(&[u8], u8); 9] = [
+pub(super) const MORE_TRIGGER_WORDS: [(&[u8], u8); 22] = [
     // A 3-D Secure cryptogram in prose (`CAVV AAAB…= ECI 05`).
     (b"cavv", PROSE),
     (b"tavv", PROSE),
@@ -155,14 +155,44 @@ pub(super) const MORE_TRIGGER_WORDS: [(&[u8], u8); 9] = [
     (b"kata", TWO_WORD),
     (b"echo", USER),
     (b"printf", USER),
+    // An HSM's keys in prose (`BDK 0123…`, `ZMK: …`, `MAC key: …`, `clear key: …`,
+    // `PVK pair: …`) and Vault's (`Unseal Key 1: …`, `Recovery Key 1: …`).
+    (b"bdk", PROSE),
+    (b"zmk", PROSE),
+    (b"zpk", PROSE),
+    (b"tmk", PROSE),
+    (b"tpk", PROSE),
+    (b"kek", PROSE),
+    (b"lmk", PROSE),
+    (b"mac", TWO_WORD),
+    (b"hmac", TWO_WORD),
+    (b"clear", TWO_WORD),
+    (b"pvk", PROSE | TWO_WORD),
+    (b"unseal", TWO_WORD),
+    (b"recovery", TWO_WORD),
 ];
 
-/// [`MORE_TRIGGER_WORDS`] packed ([`pack`]).
-static MORE_TRIGGERS: [(u64, u8); 9] = {
-    let mut t = [(0u64, 0u8); 9];
+/// The multiplier of [`MORE_TRIGGERS`]' hash (32 slots), chosen as [`TRIGGER_K`] was.
+const MORE_K: u64 = 0x95e9_cc31_7e5b_e9a9;
+
+#[inline]
+const fn more_slot(x: u64) -> usize {
+    (x.wrapping_mul(MORE_K) >> 59) as usize
+}
+
+/// [`MORE_TRIGGER_WORDS`] packed ([`pack`]) by slot: a miss in [`TRIGGERS`] costs one
+/// more multiply and compare.
+static MORE_TRIGGERS: [(u64, u8); 32] = {
+    let mut t = [(0u64, 0u8); 32];
     let mut k = 0;
-    while k < t.len() {
-        t[k] = (pack(MORE_TRIGGER_WORDS[k].0), MORE_TRIGGER_WORDS[k].1);
+    while k < MORE_TRIGGER_WORDS.len() {
+        let x = pack(MORE_TRIGGER_WORDS[k].0);
+        let slot = more_slot(x);
+        assert!(
+            t[slot].1 == 0,
+            "two more trigger words share a slot: choose another MORE_K"
+        );
+        t[slot] = (x, MORE_TRIGGER_WORDS[k].1);
         k += 1;
     }
     t
@@ -236,10 +266,12 @@ pub(super) fn triggers(b: &[u8], i: usize, e: usize) -> u8 {
             if key == x {
                 flags
             } else {
-                MORE_TRIGGERS
-                    .iter()
-                    .find(|&&(k, _)| k == x)
-                    .map_or(0, |&(_, f)| f)
+                let (key, flags) = MORE_TRIGGERS[more_slot(x)];
+                if key == x {
+                    flags
+                } else {
+                    0
+                }
             }
         }
         _ => LONG_TRIGGER_WORDS

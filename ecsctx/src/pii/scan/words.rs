@@ -138,6 +138,12 @@ impl<E: Emit> Scanner<'_, '_, E> {
         // trigger word (`Bearer`, a prose key such as `cvv`, the first word of a two-word
         // key) or a key before a separator (`db_password = x`) starts anything; before
         // a byte that cannot follow a key (`,`, `)`, `!`, the end), nothing does.
+        // IMAP's `a001 LOGIN user password`.
+        if b[i] == b'L' && b[i..].starts_with(b"LOGIN ") {
+            if let Some(end) = self.imap_login(i) {
+                return end;
+            }
+        }
         // The word's trigger flags, once (`None`: not looked up yet).
         let mut f = None;
         if letters == e && e - i < 15 && !after_double_dash(b, i) {
@@ -166,6 +172,7 @@ impl<E: Emit> Scanner<'_, '_, E> {
                 Some(&c) => {
                     CLASS[c as usize] & 8 == 0
                         && *f.insert(triggers(b, i, e)) & (CVV_WORD | PIN_WORD) == 0
+                        && !(c == b',' && opens_tuple(b, i))
                 }
                 None => true,
             };
@@ -733,7 +740,8 @@ impl<E: Emit> Scanner<'_, '_, E> {
         let iban = self.o.financial && e - i >= 15 && b[i + 2].is_ascii_digit();
         let next = b.get(e).copied();
         let may_follow = next.is_some_and(|c| CLASS[c as usize] & 8 != 0)
-            || (next == Some(b')') && paren_key(b, i, e));
+            || (next == Some(b')') && paren_key(b, i, e))
+            || (next == Some(b',') && opens_tuple(b, i));
         if !may_follow && !iban && !is_xml_open(b, i) {
             return letters;
         }
@@ -890,10 +898,16 @@ impl<E: Emit> Scanner<'_, '_, E> {
             && (w.eq_ignore_ascii_case("name")
                 || w.eq_ignore_ascii_case("key")
                 || w.eq_ignore_ascii_case("loc"))
-            && matches!(next, Some(b'"' | b'\'' | b':'))
+            && matches!(next, Some(b'"' | b'\'' | b':' | b'='))
         {
             if let Some(found) = self.named_pair(e) {
                 return found;
+            }
+        }
+        // An Elixir or Erlang keyword tuple (`{:password, "…"}`, `{password, <<"…">>}`).
+        if next == Some(b',') && opens_tuple(b, i) {
+            if let Some(end) = self.atom_pair(i, e) {
+                return end;
             }
         }
         // A key with an encoded `_` or `-` (`secret%5Fkey=x`, `api%2Dkey=x`): classified
@@ -940,7 +954,18 @@ impl<E: Emit> Scanner<'_, '_, E> {
                 if c2 != Class::None {
                     key_end = e2;
                     class = c2;
-                    self.run_end = e2;
+                    // A numbered key (`Unseal Key 1: …`, `vault operator init`'s output).
+                    if c2 == Class::Secret && b.get(e2) == Some(&b' ') {
+                        let d = b[e2 + 1..]
+                            .iter()
+                            .take(4)
+                            .take_while(|c| c.is_ascii_digit());
+                        let d = d.count();
+                        if (1..=3).contains(&d) && b.get(e2 + 1 + d) == Some(&b':') {
+                            key_end = e2 + 1 + d;
+                        }
+                    }
+                    self.run_end = key_end;
                 }
             }
         }
@@ -1069,6 +1094,12 @@ impl<E: Emit> Scanner<'_, '_, E> {
                 {
                     self.scan_part(key_end, vs);
                 }
+                // A key in two halves (`PVK pair: 0123…CDEF FEDC…3210`, an HSM's key
+                // components side by side): both.
+                let (ve, resume) = match second_key_half(b, vs, ve) {
+                    Some(he) if class == Class::Secret && ve == resume => (he, he),
+                    _ => (ve, resume),
+                };
                 self.put(vs, ve, Hit::Keyed(class));
                 // `card: 4111… 123`, `card=4111…|12/27|123`: a CVV after the number.
                 if class == Class::Card && self.o.pci && ve == resume {
@@ -1674,4 +1705,22 @@ fn code_end(b: &[u8], vs: usize) -> Option<usize> {
             .is_some_and(|&c| matches!(c, b'.' | b',' | b':'))
             && b.get(vs + d + 1).is_some_and(u8::is_ascii_digit));
     ((4..=8).contains(&d) && !glued).then_some(vs + d)
+}
+
+/// Whether the word at `i` opens a tuple as an atom (`{:password, …}`, `{password, …}`).
+fn opens_tuple(b: &[u8], i: usize) -> bool {
+    i >= 1 && (b[i - 1] == b'{' || (i >= 2 && b[i - 1] == b':' && b[i - 2] == b'{'))
+}
+
+/// Where a key's second half ends when the value `b[vs..ve]` is 16, 32 or 48 hex digits
+/// and a space and as many hex digits follow (`0123456789ABCDEF FEDCBA9876543210`).
+fn second_key_half(b: &[u8], vs: usize, ve: usize) -> Option<usize> {
+    let n = ve - vs;
+    let hex = |r: &[u8]| r.iter().all(u8::is_ascii_hexdigit);
+    if !matches!(n, 16 | 32 | 48) || b.get(ve) != Some(&b' ') || !hex(&b[vs..ve]) {
+        return None;
+    }
+    let he = ve + 1 + n;
+    let half = b.get(ve + 1..he)?;
+    (hex(half) && !b.get(he).is_some_and(u8::is_ascii_alphanumeric)).then_some(he)
 }
