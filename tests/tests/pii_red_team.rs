@@ -1144,6 +1144,50 @@ const FORMS: &[(&str, &str)] = &[
     ("BDK 0123456789ABCDEFFEDCBA9876543210", "0123456789ABCDEFFEDCBA9876543210"),
     ("PVK pair: 0123456789ABCDEF FEDCBA9876543210", "FEDCBA9876543210"),
     ("DEK=0123456789ABCDEF", "0123456789ABCDEF"),
+    // A dashed key before a space; a CVV's key in parentheses; a URL's query alone; a
+    // TOML table and multi-line string; PostgreSQL's failing row; credentials as a
+    // command's arguments; SSM's `--value`; a registry secret; Azure's storage keys.
+    ("security-code 123", "123"),
+    ("card security code (CSC) 123", "123"),
+    ("x-api-key abcDEF1234567890abc", "abcDEF1234567890abc"),
+    (
+        r#"query: Some("code=SplxlOBeZQQYbYS6WxSbIA&state=xyz")"#,
+        "SplxlOBeZQQYbYS6WxSbIA",
+    ),
+    (
+        "[secrets]\ndb = \"Hunter2xyz!\"\napi = abcDEF1234567890abc\n\n[server]\nport = 8080",
+        "abcDEF1234567890abc",
+    ),
+    ("[password]\ncurrent = \"Hunter2xyz!\"", "Hunter2xyz!"),
+    ("password = \"\"\"\nHunter2xyz!\n\"\"\"", "Hunter2xyz!"),
+    (
+        "ERROR:  null value in column \"email\" violates not-null constraint DETAIL:  Failing row contains (42, Khalid Al Mutairi, null, Hunter2xyz!).",
+        "Hunter2xyz!",
+    ),
+    (
+        r#"detail: Some("Failing row contains (42, bob, Hunter2xyz!).")"#,
+        "Hunter2xyz!",
+    ),
+    ("vault login s.Cz8GqWbLmN3pX7vR2tY5uZ1a", "Cz8GqWbLmN3pX7vR2tY5uZ1a"),
+    (
+        "cargo login cio_abcdefghijklmnopqrstuvwxyz012345",
+        "cio_abcdefghijklmnopqrstuvwxyz012345",
+    ),
+    ("htpasswd -b /etc/nginx/.htpasswd admin Hunter2xyz!", "Hunter2xyz!"),
+    ("htpasswd -bc .htpasswd admin \"Hunter2 xyz!\"", "Hunter2 xyz!"),
+    (r"net use \\srv\share /user:admin Hunter2xyz!", "Hunter2xyz!"),
+    (
+        "aws ssm put-parameter --name /prod/pay/db_password --value Hunter2xyz! --type SecureString",
+        "Hunter2xyz!",
+    ),
+    (
+        ".dockerconfigjson: eyJhdXRocyI6eyJnaGNyLmlvIjp7ImF1dGgiOiJZbTlpT2tobGJHeHYifX19",
+        "eyJhdXRocyI6eyJnaGNyLmlvIjp7ImF1dGgiOiJZbTlpT2tobGJHeHYifX19",
+    ),
+    (
+        r#"[{"keyName": "key1", "permissions": "FULL", "value": "abcDEF0123456789abcDEF0123456789abcDEF0123=="}]"#,
+        "abcDEF0123456789abcDEF0123456789abcDEF0123==",
+    ),
 ];
 
 /// Lines that hold no sensitive data and look like the forms above: unchanged.
@@ -1461,6 +1505,13 @@ fn look_alikes_are_kept() {
         "MAC verification failed; BDK rotation scheduled; HMAC key rotated",
         "ZMK exchanged with partner bank; Unseal Key 1 of 5 accepted",
         "zmk_kcv: 0123456789ABCDEF",
+        "x-request-id abc-123; pay-api 2024 started; the (CVV) field is required",
+        "[server]\nport = 8080",
+        "DETAIL: Key (id)=(42) already exists.",
+        "vault login -method=userpass username=bob; please login to continue",
+        "net use Z: \\\\srv\\share /persistent:yes; htpasswd -c .htpasswd admin",
+        "aws ssm put-parameter --name /prod/pay/region --value eu-west-1",
+        r#"[{"keyName": "key1", "permissions": "FULL"}]"#,
     ];
     let lines = capture(|| {
         for c in clean {

@@ -801,6 +801,9 @@ pub(crate) fn classify(key: &str, financial: bool) -> Class {
             b"jsessionid",
             b"jwt",
             b"dbpass",
+            // A Kubernetes secret of a registry's credentials (`.dockerconfigjson`).
+            b"dockerconfigjson",
+            b"dockercfg",
             b"phpsessid",
             // Express's session cookie (`connect.sid`).
             b"connectsid",

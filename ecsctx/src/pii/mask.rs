@@ -70,6 +70,8 @@ const SAFE: &[&str] = &[
     "install_name",
     "installation_name",
     "event_name",
+    // A key's or a secret's name (Azure's `keyName`), never its value.
+    "key_name",
     // Names of things a service logs, never of people.
     "queue_name",
     "topic_name",

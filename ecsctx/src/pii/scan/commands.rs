@@ -8,6 +8,31 @@
 use super::*;
 
 impl<E: Emit> Scanner<'_, '_, E> {
+    /// `--value X` (at `value`, `i..e`) after a `--name` in the same command that names a
+    /// credential by its last path segment (`aws ssm put-parameter --name
+    /// /prod/pay/db_password --value X`): X masked as that name's class.
+    pub(super) fn named_flag_value(&mut self, i: usize, e: usize) -> Option<usize> {
+        let b = self.b;
+        let from = i.saturating_sub(PROBE);
+        let line = b[from..i]
+            .iter()
+            .rposition(|&c| matches!(c, b'\n' | b'|' | b';'))
+            .map_or(from, |p| from + p + 1);
+        let at = line + find(&b[line..i], 0, b"--name ")?;
+        let (ns, ne) = self.next_token(at + 6)?;
+        let name = &self.s[ns..ne];
+        let class = self.e.key_class(name.rsplit('/').next().unwrap_or(name));
+        if !class.is_protected() {
+            return None;
+        }
+        let (vs, ve) = self.next_token(e)?;
+        if vs < self.last || b[vs] == b'-' || is_masked(&self.s[vs..ve]) {
+            return None;
+        }
+        self.put(vs, ve, Hit::Keyed(class));
+        Some(ve)
+    }
+
     /// IMAP's `a001 LOGIN user password` (a client's or a server's protocol trace), at
     /// `LOGIN` (`i`) after its tag: the password masked, the user name scanned as text.
     /// Where to go on, or `None` when no tag stands before or no two arguments follow.
@@ -1190,4 +1215,81 @@ pub(super) fn escaped_quoted(b: &[u8], vs: usize) -> Option<(usize, usize)> {
         .take(PROBE)
         .position(|w| w == [b'\\', q])?;
     Some((s, s + len))
+}
+
+/// The credential a command takes as an argument, at its word `i..e` (`login`,
+/// `htpasswd`, `use`): `vault login <token>` and `cargo login <token>` (not an option or
+/// a method's `key=value`); `htpasswd -b[…] <file> <user> <password>` (`-b` takes the
+/// password from the command line); `net use <share> /user:<name> <password>`. Its span.
+pub(super) fn command_credential(b: &[u8], i: usize, e: usize) -> Option<(usize, usize)> {
+    let w = &b[i..e];
+    // The words after the command's (at most four), each with its span.
+    let mut args = [(0usize, 0usize); 4];
+    let mut n = 0;
+    let mut k = e;
+    while n < args.len() {
+        while matches!(b.get(k), Some(b' ' | b'\t')) {
+            k += 1;
+        }
+        // (A quoted word to its closing quote: `"Hunter2 xyz!"`.)
+        let ae = match b.get(k) {
+            Some(&q @ (b'"' | b'\'')) => b[k + 1..]
+                .iter()
+                .take(PROBE)
+                .position(|&c| c == q)
+                .map_or(k, |p| k + p + 2),
+            _ => shell_word_end(b, k),
+        };
+        if ae == k {
+            break;
+        }
+        args[n] = (k, ae);
+        n += 1;
+        k = ae;
+    }
+    let args = &args[..n];
+    let arg = |(s, e): (usize, usize)| &b[s..e];
+    let prev = |at: usize| {
+        let pe = at.checked_sub(1).filter(|&p| b[p] == b' ')?;
+        let ps = b[..pe]
+            .iter()
+            .rposition(|&c| matches!(c, b' ' | b'\n' | b'\t'))
+            .map_or(0, |p| p + 1);
+        Some(&b[ps..pe])
+    };
+    let unquoted =
+        |(s, e): (usize, usize)| match (b.get(s), e.checked_sub(1).and_then(|l| b.get(l))) {
+            (Some(&q @ (b'"' | b'\'')), Some(&c)) if c == q && e > s + 1 => (s + 1, e - 1),
+            _ => (s, e),
+        };
+    if w == b"login" {
+        let program = program_name(prev(i)?).1;
+        if !one_of(program, &[b"vault", b"cargo"]) {
+            return None;
+        }
+        let &t = args.first()?;
+        let v = arg(t);
+        return (v.len() >= 8 && !v.starts_with(b"-") && !v.contains(&b'=')).then(|| unquoted(t));
+    }
+    if w == b"htpasswd" {
+        let flags = args
+            .iter()
+            .take_while(|&&t| arg(t).starts_with(b"-"))
+            .count();
+        let batch = args[..flags].iter().any(|&t| {
+            let f = arg(t);
+            f.len() >= 2 && f[1] != b'-' && f[1..].contains(&b'b')
+        });
+        return (batch && args.len() > flags + 2).then(|| unquoted(args[flags + 2]));
+    }
+    // `net use`: the word after `/user:<name>`.
+    if prev(i) != Some(b"net") && prev(i) != Some(b"NET") {
+        return None;
+    }
+    let u = args.iter().position(|&t| {
+        let a = arg(t);
+        a.len() > 6 && a[..6].eq_ignore_ascii_case(b"/user:")
+    })?;
+    let &t = args.get(u + 1)?;
+    (!arg(t).starts_with(b"/") && !arg(t).starts_with(b"*")).then(|| unquoted(t))
 }

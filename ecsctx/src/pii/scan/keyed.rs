@@ -184,6 +184,53 @@ impl<E: Emit> Scanner<'_, '_, E> {
         Some(ve)
     }
 
+    /// A TOML table named like a credential, CVV or PIN key (`[secrets]`, `[password]`) at
+    /// `ks..ke`, its header alone on its line: the value of each `key = value` line in it
+    /// masked as the table's class (to the next table's header; at most [`VALUE_PROBE`]
+    /// bytes). Where to go on, or `None` when the name is no such key or no value
+    /// follows.
+    pub(super) fn toml_table(&mut self, ks: usize, ke: usize) -> Option<usize> {
+        let b = self.b;
+        let class = self.e.key_class(&self.s[ks..ke]);
+        if !matches!(class, Class::Secret | Class::Cvv | Class::Sad) {
+            return None;
+        }
+        let end = (ke + VALUE_PROBE).min(b.len());
+        let mut ls = ke + 2;
+        let mut resume = None;
+        while ls < end && b[ls] != b'[' {
+            let le = ls
+                + b[ls..end]
+                    .iter()
+                    .position(|&c| c == b'\n')
+                    .unwrap_or(end - ls);
+            let line = &b[ls..le];
+            if let Some(p) = line.iter().position(|&c| c == b'=') {
+                let mut vs = ls + p + 1;
+                while vs < le && b[vs] == b' ' {
+                    vs += 1;
+                }
+                let mut ve = le;
+                while ve > vs && matches!(b[ve - 1], b' ' | b'\r') {
+                    ve -= 1;
+                }
+                if ve > vs + 1 && matches!(b[vs], b'"' | b'\'') && b[ve - 1] == b[vs] {
+                    vs += 1;
+                    ve -= 1;
+                }
+                if ve > vs && !is_masked(&self.s[vs..ve]) {
+                    self.scan_name(ls, vs);
+                    self.put(vs, ve, Hit::Keyed(class));
+                    resume = Some(ve);
+                }
+            } else if !line.trim_ascii().is_empty() && !line.starts_with(b"#") {
+                break;
+            }
+            ls = le + 1;
+        }
+        resume
+    }
+
     /// An Elixir or Erlang keyword tuple whose atom is `ks..e`, before its `,`
     /// (`{:password, "…"}`, `{password, <<"…">>}`): the string after it masked as the
     /// atom's class. Where to go on, or `None` when the atom names nothing protected or
@@ -1094,7 +1141,10 @@ impl<E: Emit> Scanner<'_, '_, E> {
             return nonempty(vs, end, s);
         }
         for (open, close) in [
-            (&b"\\\""[..], &b"\\\""[..]),
+            // A TOML or Python multi-line string (`password = """\n…\n"""`).
+            (&b"\"\"\""[..], &b"\"\"\""[..]),
+            (b"'''", b"'''"),
+            (b"\\\"", b"\\\""),
             (b"%22", b"%22"),
             (b"&quot;", b"&quot;"),
             (b"\\x22", b"\\x22"),

@@ -668,3 +668,36 @@ fn inner(b: &[u8], ls: usize, le: usize, sep: u8) -> (usize, usize) {
     }
     (s, e)
 }
+
+impl<E: Emit> Scanner<'_, '_, E> {
+    /// PostgreSQL's `Failing row contains (42, Khalid Al Mutairi, null, …)` at `at` (a
+    /// constraint violation's detail): a whole row by position, with no column names, so
+    /// what each value is cannot be told; the row is masked whole, as personal data.
+    /// Where to go on, or `None` when no such detail starts at `at`.
+    pub(super) fn failing_row(&mut self, at: usize) -> Option<usize> {
+        let b = self.b;
+        const HEAD: &[u8] = b"Failing row contains (";
+        if !b[at..].starts_with(HEAD) || at < self.last {
+            return None;
+        }
+        let vs = at + HEAD.len();
+        let to = (vs + VALUE_PROBE).min(b.len());
+        let le = vs
+            + b[vs..to]
+                .iter()
+                .position(|&c| c == b'\n')
+                .unwrap_or(to - vs);
+        // (The row ends at its `).`, PostgreSQL's own end of the sentence; a client may
+        // quote the detail: `detail: Some("Failing row contains (…).")`.)
+        let row = &b[vs..le];
+        let p = row
+            .windows(2)
+            .rposition(|w| w == b").")
+            .or_else(|| row.iter().rposition(|&c| c == b')'))?;
+        if p == 0 {
+            return None;
+        }
+        self.put(vs, vs + p, Hit::Keyed(Class::Personal));
+        Some(vs + p)
+    }
+}

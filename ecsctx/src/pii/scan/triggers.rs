@@ -142,7 +142,7 @@ pub(super) static TRIGGERS: [(u64, u8); 128] = {
 /// multiplier was chosen for the words in it). The first words of a password's name in
 /// words (`mot de passe`, `clave de acceso`, `kata sandi`); `echo` and `printf` before a
 /// pipe (`echo X | sudo -S …`); SQL's `SET`.
-pub(super) const MORE_TRIGGER_WORDS: [(&[u8], u8); 22] = [
+pub(super) const MORE_TRIGGER_WORDS: [(&[u8], u8); 25] = [
     // A 3-D Secure cryptogram in prose (`CAVV AAAB…= ECI 05`).
     (b"cavv", PROSE),
     (b"tavv", PROSE),
@@ -155,6 +155,11 @@ pub(super) const MORE_TRIGGER_WORDS: [(&[u8], u8); 22] = [
     (b"kata", TWO_WORD),
     (b"echo", USER),
     (b"printf", USER),
+    // A token or password as a command's argument: `vault login s.…`, `cargo login …`,
+    // `htpasswd -b file user X`, `net use \\srv /user:u X`.
+    (b"login", USER),
+    (b"htpasswd", USER),
+    (b"use", USER),
     // An HSM's keys in prose (`BDK 0123…`, `ZMK: …`, `MAC key: …`, `clear key: …`,
     // `PVK pair: …`) and Vault's (`Unseal Key 1: …`, `Recovery Key 1: …`).
     (b"bdk", PROSE),
@@ -173,7 +178,7 @@ pub(super) const MORE_TRIGGER_WORDS: [(&[u8], u8); 22] = [
 ];
 
 /// The multiplier of [`MORE_TRIGGERS`]' hash (32 slots), chosen as [`TRIGGER_K`] was.
-const MORE_K: u64 = 0x95e9_cc31_7e5b_e9a9;
+const MORE_K: u64 = 0x0a71_098f_7524_fa01;
 
 #[inline]
 const fn more_slot(x: u64) -> usize {

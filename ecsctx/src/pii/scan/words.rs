@@ -138,6 +138,22 @@ impl<E: Emit> Scanner<'_, '_, E> {
         // trigger word (`Bearer`, a prose key such as `cvv`, the first word of a two-word
         // key) or a key before a separator (`db_password = x`) starts anything; before
         // a byte that cannot follow a key (`,`, `)`, `!`, the end), nothing does.
+        // PostgreSQL's `DETAIL:  Failing row contains (42, Khalid, …).`.
+        if matches!(b[i], b'F' | b'D') {
+            let mut at = i;
+            if b[i..].starts_with(b"DETAIL:") {
+                at = i
+                    + 7
+                    + b[i + 7..]
+                        .iter()
+                        .take(4)
+                        .take_while(|&&c| c == b' ')
+                        .count();
+            }
+            if let Some(end) = self.failing_row(at) {
+                return end;
+            }
+        }
         // IMAP's `a001 LOGIN user password`.
         if b[i] == b'L' && b[i..].starts_with(b"LOGIN ") {
             if let Some(end) = self.imap_login(i) {
@@ -152,6 +168,7 @@ impl<E: Emit> Scanner<'_, '_, E> {
                 Some(b' ') => {
                     self.is_prose(i, e, *f.insert(triggers(b, i, e)))
                         && !is_identifier(&b[i..e])
+                        && !is_dashed(&b[i..e])
                         && !single_dash_flag(b, i)
                 }
                 // A dotted name (`keyloop.store_id`): only a JWT's first segment, a SendGrid
@@ -168,7 +185,10 @@ impl<E: Emit> Scanner<'_, '_, E> {
                     key_path_end(b, e).is_none()
                         && *f.insert(triggers(b, i, e)) & (CVV_WORD | PIN_WORD) == 0
                 }
-                Some(b')') => !paren_key(b, i, e),
+                // (`card security code (CSC) 123`: a CVV's key in parentheses.)
+                Some(b')') => {
+                    !paren_key(b, i, e) && *f.insert(triggers(b, i, e)) & (CVV_WORD | PIN_WORD) == 0
+                }
                 Some(&c) => {
                     CLASS[c as usize] & 8 == 0
                         && *f.insert(triggers(b, i, e)) & (CVV_WORD | PIN_WORD) == 0
@@ -494,8 +514,8 @@ impl<E: Emit> Scanner<'_, '_, E> {
                 let r = &b[j..];
                 let w = match r[0] {
                     b' ' | b'\t' | b'\n' | b'\r' | b':' | b'=' | b'|' | b',' | b';' | b'~'
-                    | b'<' | b'>' | b'-' | b'[' | b']' | b'(' | b'{' | b'#' | b'.' | b'"'
-                    | b'\'' | b'/' | b'*' | b'\\' => 1,
+                    | b'<' | b'>' | b'-' | b'[' | b']' | b'(' | b')' | b'{' | b'#' | b'.'
+                    | b'"' | b'\'' | b'/' | b'*' | b'\\' => 1,
                     _ if wide_space(r) > 0 => wide_space(r),
                     _ if r.starts_with("：".as_bytes()) || r.starts_with("＝".as_bytes()) => 3,
                     b'&' if r.starts_with(b"&#61;") || r.starts_with(b"&#58;") => 5,
@@ -673,6 +693,7 @@ impl<E: Emit> Scanner<'_, '_, E> {
             && w.len() < 15
             && self.is_prose(i, e, f)
             && !is_identifier(w.as_bytes())
+            && !is_dashed(w.as_bytes())
             && !is_xml_open(b, i)
             && !after_double_dash(b, i)
             && !single_dash_flag(b, i)
@@ -828,6 +849,56 @@ impl<E: Emit> Scanner<'_, '_, E> {
                 return ve;
             }
         }
+        // `vault login s.…`, `cargo login cio_…`, `htpasswd -b file user X`, `net use
+        // \\srv\share /user:admin X`: a credential as a command's argument.
+        if f & USER != 0 && matches!(w, "login" | "htpasswd" | "use") {
+            if let Some((vs, ve)) = command_credential(b, i, e) {
+                if vs >= self.last {
+                    self.scan_part(self.last.max(e), vs);
+                    self.put(vs, ve, Hit::Secret("secret"));
+                    return ve;
+                }
+            }
+        }
+        // `aws ssm put-parameter --name /prod/pay/db_password --value X`: a value named
+        // by the `--name` before it in the same command.
+        if w == "value" && after_double_dash(b, i) && next == Some(b' ') {
+            if let Some(end) = self.named_flag_value(i, e) {
+                return end;
+            }
+        }
+        // Azure's storage keys (`{"keyName": "key1", …, "value": "…"}`): the key itself.
+        if w == "keyName" && matches!(next, Some(b'"' | b'\'')) {
+            let to = (e + PROBE).min(b.len());
+            if let Some(v) = first_value_member(b, e, to) {
+                if let Some(&q @ (b'"' | b'\'')) = b.get(v) {
+                    let vs = v + 1;
+                    if let Some(len) = b[vs..].iter().take(PROBE).position(|&c| c == q) {
+                        if len > 0 && vs >= self.last {
+                            // The key's name (`"key1"`) is no secret: written as it is,
+                            // and what follows it is scanned.
+                            let named = member_value(b, i, w.len())
+                                .filter(|&k| matches!(b.get(k), Some(b'"' | b'\'')))
+                                .and_then(|k| {
+                                    let len =
+                                        b[k + 1..].iter().take(64).position(|&c| c == b[k])?;
+                                    Some(k + 2 + len)
+                                })
+                                .filter(|&ne| ne <= vs && self.last <= i);
+                            if let Some(ne) = named {
+                                self.out.push_str(&self.s[self.last..ne]);
+                                self.last = ne;
+                                self.scan_name(ne, vs);
+                            } else {
+                                self.scan_name(i, vs);
+                            }
+                            self.put(vs, vs + len, Hit::Keyed(Class::Secret));
+                            return vs + len;
+                        }
+                    }
+                }
+            }
+        }
         // `curl -u user:pass`, `--user user:pass`: the password after the colon.
         if f & USER != 0
             && ((w == "u" && i >= 1 && b[i - 1] == b'-' && (i == 1 || b[i - 2] == b' '))
@@ -902,6 +973,17 @@ impl<E: Emit> Scanner<'_, '_, E> {
         {
             if let Some(found) = self.named_pair(e) {
                 return found;
+            }
+        }
+        // A TOML table named like a credential (`[secrets]\ndb = "…"`).
+        if next == Some(b']')
+            && i >= 1
+            && b[i - 1] == b'['
+            && (i == 1 || matches!(b[i - 2], b'\n' | b' '))
+            && b.get(e + 1) == Some(&b'\n')
+        {
+            if let Some(end) = self.toml_table(i, e) {
+                return end;
             }
         }
         // An Elixir or Erlang keyword tuple (`{:password, "…"}`, `{password, <<"…">>}`).
@@ -1485,7 +1567,7 @@ pub(super) fn spaced_identifier(b: &[u8], i: usize, e: usize) -> bool {
         return false;
     }
     let flag = single_dash_flag(b, i);
-    (tab || flag || is_identifier(&b[i..e]) || b[i..e].contains(&b'_'))
+    (tab || flag || is_identifier(&b[i..e]) || b[i..e].contains(&b'_') || b[i..e].contains(&b'-'))
         && b.get(e + wide.max(1)).is_some_and(|c| {
             c.is_ascii_alphanumeric() || *c == b'\t' || (flag && matches!(c, b'"' | b'\''))
         })
@@ -1554,7 +1636,7 @@ pub(super) fn single_dash_flag(b: &[u8], i: usize) -> bool {
 /// `?auth=`): after `?` or `&`, before `=`.
 pub(super) fn url_credential_param(b: &[u8], i: usize, w: &str) -> bool {
     i > 0
-        && matches!(b[i - 1], b'?' | b'&')
+        && (matches!(b[i - 1], b'?' | b'&') || quoted_query(b, i))
         && b.get(i + w.len()) == Some(&b'=')
         && [
             "key",
@@ -1723,4 +1805,24 @@ fn second_key_half(b: &[u8], vs: usize, ve: usize) -> Option<usize> {
     let he = ve + 1 + n;
     let half = b.get(ve + 1..he)?;
     (hex(half) && !b.get(he).is_some_and(u8::is_ascii_alphanumeric)).then_some(he)
+}
+
+/// Whether the word at `i` starts a URL's query printed alone in quotes (`url::Url`'s
+/// `Debug`: `query: Some("code=…&state=…")`; `"query":"code=…"`).
+fn quoted_query(b: &[u8], i: usize) -> bool {
+    let before = &b[..i];
+    [
+        &b"query: Some(\""[..],
+        b"\"query\":\"",
+        b"\"query\": \"",
+        b"query=\"",
+    ]
+    .iter()
+    .any(|p| before.len() >= p.len() && before[before.len() - p.len()..].eq_ignore_ascii_case(p))
+}
+
+/// Whether a word before a space is dashed (`security-code 123`, `x-api-key …`): it may be
+/// a key before its value, as an identifier may.
+fn is_dashed(w: &[u8]) -> bool {
+    w.len() >= 6 && w[1..].contains(&b'-')
 }
