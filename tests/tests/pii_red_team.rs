@@ -1188,6 +1188,19 @@ const FORMS: &[(&str, &str)] = &[
         r#"[{"keyName": "key1", "permissions": "FULL", "value": "abcDEF0123456789abcDEF0123456789abcDEF0123=="}]"#,
         "abcDEF0123456789abcDEF0123456789abcDEF0123==",
     ),
+    // A card's or an account's holder, HyperPay's id document, WhatsApp's id, a session
+    // header.
+    (r#"{"holder":"Jane Jones"}"#, "Jane Jones"),
+    (
+        r#"{"customer":{"identificationDocId":"281010101234","identificationDocType":"IDCARD"}}"#,
+        "281010101234",
+    ),
+    (
+        "customer.givenName=Jane&customer.identificationDocId=281010101234",
+        "281010101234",
+    ),
+    (r#"{"wa_id":"96551234567"}"#, "96551234567"),
+    ("x-session: abcDEF1234567890abc", "abcDEF1234567890abc"),
 ];
 
 /// Lines that hold no sensitive data and look like the forms above: unchanged.
@@ -1512,6 +1525,7 @@ fn look_alikes_are_kept() {
         "net use Z: \\\\srv\\share /persistent:yes; htpasswd -c .htpasswd admin",
         "aws ssm put-parameter --name /prod/pay/region --value eu-west-1",
         r#"[{"keyName": "key1", "permissions": "FULL"}]"#,
+        r#"{"holders_count":3,"swap_id":"12345678"}"#,
     ];
     let lines = capture(|| {
         for c in clean {

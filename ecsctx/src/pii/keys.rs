@@ -234,6 +234,10 @@ pub(crate) fn is_credential_metadata(key: &str) -> bool {
 pub(crate) fn is_personal_metadata(key: &str) -> bool {
     let mut wb = [0u8; 16];
     let w = last_word(key, &mut wb);
+    // (WhatsApp's `wa_id` is the user's phone number, not an id of a record.)
+    if key.eq_ignore_ascii_case("wa_id") || key.eq_ignore_ascii_case("waId") {
+        return false;
+    }
     META.contains(&w)
         || is_any(
             w,
@@ -803,6 +807,8 @@ pub(crate) fn classify(key: &str, financial: bool) -> Class {
             b"dbpass",
             // A Kubernetes secret of a registry's credentials (`.dockerconfigjson`).
             b"dockerconfigjson",
+            // A session header's token (`x-session: …`).
+            b"xsession",
             b"dockercfg",
             b"phpsessid",
             // Express's session cookie (`connect.sid`).
@@ -873,6 +879,10 @@ pub(crate) fn classify(key: &str, financial: bool) -> Class {
         b"nationalinsurance",
         b"aadhaar",
         b"kimlik"
+    ) || is_any(
+        k,
+        // HyperPay's payer id document (`customer.identificationDocId`).
+        &[b"identificationdocid", b"identificationdocumentid"],
     ) || is_any(
         word,
         &[

@@ -40,9 +40,10 @@ const SENSITIVE: &[&str] = &[
     "crdhldr",
 ];
 
-/// Whole keys (case-insensitive) that are personal: an address's lines.
+/// Whole keys (case-insensitive) that are personal: an address's lines, a card's or an
+/// account's holder, a WhatsApp id (a phone number).
 #[cfg(test)]
-const SENSITIVE_KEYS: &[&str] = &["line1", "line2"];
+const SENSITIVE_KEYS: &[&str] = &["line1", "line2", "holder", "wa_id", "waId"];
 
 /// Keys (whole keys, compared in their compact form as keys are classified: case and
 /// separators set aside) that contain a sensitive substring but are not personal.
@@ -1294,17 +1295,19 @@ fn has_sensitive_substring(key: &str) -> bool {
                     || at(i, b"cardhldr")
                     || at(i, b"crdhldr")
             }
-            // `card_holder`, `card-holder`, `cardHolder`: the holder of a card.
+            // `card_holder`, `card-holder`, `cardHolder`: the holder of a card; `holder`
+            // as a whole key (a card's or an account's, HyperPay's `card.holder`).
             b'h' => {
-                at(i, b"holder")
-                    && i >= 4
-                    && k[..i]
-                        .iter()
-                        .rev()
-                        .skip_while(|c| matches!(c, b'_' | b'-' | b' '))
-                        .take(4)
-                        .map(|c| c | 0x20)
-                        .eq(b"drac".iter().copied())
+                (i == 0 && k.eq_ignore_ascii_case(b"holder"))
+                    || at(i, b"holder")
+                        && i >= 4
+                        && k[..i]
+                            .iter()
+                            .rev()
+                            .skip_while(|c| matches!(c, b'_' | b'-' | b' '))
+                            .take(4)
+                            .map(|c| c | 0x20)
+                            .eq(b"drac".iter().copied())
             }
             b'e' => at(i, b"email"),
             b'm' => at(i, b"mobile"),
@@ -1323,6 +1326,8 @@ fn has_sensitive_substring(key: &str) -> bool {
             }
             b'a' => at(i, b"address") || at(i, b"adrline"),
             b'u' => at(i, b"udf"),
+            // WhatsApp's `wa_id`: the user's phone number.
+            b'w' => i == 0 && (k.eq_ignore_ascii_case(b"wa_id") || k.eq_ignore_ascii_case(b"waId")),
             _ => false,
         };
         if hit {
@@ -1575,6 +1580,11 @@ mod tests {
             "pipeline1",
             "Nm",
             "nmx",
+            "holder",
+            "holders_count",
+            "wa_id",
+            "waId",
+            "swap_id",
         ] {
             // `tel` counts only as a word (below).
             let slow = SENSITIVE.iter().any(|n| *n != "tel" && contains_ci(key, n))
