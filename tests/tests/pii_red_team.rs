@@ -1201,6 +1201,38 @@ const FORMS: &[(&str, &str)] = &[
     ),
     (r#"{"wa_id":"96551234567"}"#, "96551234567"),
     ("x-session: abcDEF1234567890abc", "abcDEF1234567890abc"),
+    // National ids in prose; PHP's property visibility; an HSM's key in groups and a
+    // clear component; `basic auth user:pw`; SQL's `IN` lists; an SMS gateway's form.
+    ("Iqama No. 2123456789", "2123456789"),
+    ("passport no P12345678", "P12345678"),
+    ("my passport P12345678 expired", "P12345678"),
+    ("TC Kimlik No: 10000000146", "10000000146"),
+    ("NIK 3201012345678901", "3201012345678901"),
+    (
+        r#"["_password":protected]=> string(10) "Hunter2xyz""#,
+        "Hunter2xyz",
+    ),
+    (
+        "[\"password\":\"User\":private]=>\n  string(10) \"Hunter2xyz\"",
+        "Hunter2xyz",
+    ),
+    (
+        "ZMK component: 0123 4567 89AB CDEF 0123 4567 89AB CDEF",
+        "89AB CDEF 0123",
+    ),
+    (
+        "HSM: clear component 1: 0123456789ABCDEFFEDCBA9876543210",
+        "0123456789ABCDEFFEDCBA9876543210",
+    ),
+    ("basic auth admin:Hunter2xyz!", "Hunter2xyz!"),
+    ("WHERE cvv IN ('123', '456')", "456"),
+    ("where card_pin in ('1234')", "1234"),
+    ("Body=Your+OTP+is+482913", "482913"),
+    (
+        "unifonic: Recipient=96555123456&Body=Your%20OTP%20is%20482913&AppSid=xxx",
+        "482913",
+    ),
+    ("text=my%20password%20is%20Hunter2xyz", "Hunter2xyz"),
 ];
 
 /// Lines that hold no sensitive data and look like the forms above: unchanged.
@@ -1526,6 +1558,12 @@ fn look_alikes_are_kept() {
         "aws ssm put-parameter --name /prod/pay/region --value eu-west-1",
         r#"[{"keyName": "key1", "permissions": "FULL"}]"#,
         r#"{"holders_count":3,"swap_id":"12345678"}"#,
+        "passport photo uploaded; passport expires 2027",
+        "LMK check value: 1234AB",
+        r#"["status":protected]=> string(2) "ok""#,
+        "basic auth http://x:8080/; Basic auth failed for admin",
+        "WHERE password IN ($1, $2) AND status IN ('paid')",
+        "Body=Hello+there+friend",
     ];
     let lines = capture(|| {
         for c in clean {

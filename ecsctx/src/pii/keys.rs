@@ -774,6 +774,7 @@ pub(crate) fn classify(key: &str, financial: bool) -> Class {
             // An HSM key typed in clear by its custodians; a PIN or card verification
             // key pair (`PVK pair: …`).
             b"clearkey",
+            b"clearcomponent",
             b"pvkpair",
             b"cvkpair",
             b"pepper",

@@ -645,7 +645,24 @@ impl<E: Emit> Scanner<'_, '_, E> {
             j += 2;
             ws(&mut j);
         }
-        // PHP's `var_dump`: `["password"]=> string(10) "x"`.
+        // PHP's `var_dump`: `["password"]=> string(10) "x"`; a property's visibility
+        // (`["password":protected]=>`, `["password":"User":private]=>`).
+        if quoted && b.get(j) == Some(&b':') {
+            let close = b[j..]
+                .iter()
+                .take(64)
+                .position(|&c| c == b']' || c == b'\n');
+            if let Some(c) = close.filter(|&c| b.get(j + c) == Some(&b']')) {
+                let vis = &b[j + 1..j + c];
+                if [&b"protected"[..], b"private", b"public"]
+                    .iter()
+                    .any(|v| vis.ends_with(v))
+                    && b[j + c + 1..].starts_with(b"=>")
+                {
+                    j += c;
+                }
+            }
+        }
         if quoted && b.get(j) == Some(&b']') && b[j + 1..].starts_with(b"=>") {
             j += 1;
         }
@@ -698,8 +715,9 @@ impl<E: Emit> Scanner<'_, '_, E> {
         let structured = quoted || eq;
         let personal = matches!(class, Class::Personal | Class::Iban | Class::PaymentId);
         // Personal data counts only in structured forms: `"k":`, `k=`, `<k>`; ids also
-        // after a colon (`passport: X1234567`).
-        if (personal && !structured) || (class == Class::NationalId && !structured && sep == 0) {
+        // after a colon or a space (`passport: X1234567`, `NIK 3201…`: the value's shape
+        // decides, below).
+        if personal && !structured {
             return None;
         }
         let digit_only = sep == 1 && matches!(b[j], b'#' | b'-');

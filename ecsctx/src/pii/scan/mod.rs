@@ -555,6 +555,40 @@ impl<E: Emit> Scanner<'_, '_, E> {
         self.last = end;
     }
 
+    /// A form's text value at `vs` whose words are joined by `+` or `%20` (at least two):
+    /// decoded, scanned, and, when the scan found something, written encoded back the
+    /// same way (where to go on); `None` when it holds nothing.
+    fn form_text(&mut self, vs: usize) -> Option<usize> {
+        let b = self.b;
+        let ve = vs
+            + b[vs..]
+                .iter()
+                .take(VALUE_PROBE)
+                .position(|&c| matches!(c, b'&' | b' ' | b'\t' | b'\n' | b'\r' | b'"' | b'\''))
+                .unwrap_or((b.len() - vs).min(VALUE_PROBE));
+        let ve = floor_boundary(self.s, ve);
+        let raw = &self.s[vs..ve];
+        let pluses = raw.bytes().filter(|&c| c == b'+').count();
+        let spaces = raw.matches("%20").count();
+        if pluses.max(spaces) < 2 || vs < self.last {
+            return None;
+        }
+        let decoded = form_decoded(raw)?;
+        let mut masked = String::new();
+        if !scan(&decoded, self.o, self.e, &mut masked) {
+            return None;
+        }
+        self.out.push_str(&self.s[self.last..vs]);
+        form_encode(
+            &masked,
+            if pluses >= spaces { "+" } else { "%20" },
+            self.out,
+        );
+        self.last = ve;
+        self.changed = true;
+        Some(ve)
+    }
+
     /// [`Self::put`], with the masker shown `text` for what `start..end` holds (an
     /// address decoded from its URL escapes).
     fn put_as(&mut self, start: usize, end: usize, hit: Hit, text: &str) {

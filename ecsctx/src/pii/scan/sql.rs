@@ -700,4 +700,49 @@ impl<E: Emit> Scanner<'_, '_, E> {
         self.put(vs, vs + p, Hit::Keyed(Class::Personal));
         Some(vs + p)
     }
+
+    /// SQL's `cvv IN ('123', '456')`, `password IN (…)` at the key `ks..ke`: each element
+    /// of the list masked as the key's class (not a bind parameter). Where to go on, or
+    /// `None` when the key is nothing protected or no list closes.
+    pub(super) fn sql_in_list(&mut self, ks: usize, ke: usize) -> Option<usize> {
+        let b = self.b;
+        let class = self.e.key_class(&self.s[ks..ke]);
+        if !class.is_protected() {
+            return None;
+        }
+        let open = ke + 4;
+        let close = open
+            + b[open..]
+                .iter()
+                .take(VALUE_PROBE)
+                .position(|&c| c == b')')?;
+        let mut at = open + 1;
+        let mut found = false;
+        while at < close {
+            let end = at
+                + b[at..close]
+                    .iter()
+                    .position(|&c| c == b',')
+                    .unwrap_or(close - at);
+            let (mut vs, mut ve) = (at, end);
+            while vs < ve && b[vs] == b' ' {
+                vs += 1;
+            }
+            while ve > vs && b[ve - 1] == b' ' {
+                ve -= 1;
+            }
+            if ve > vs + 1 && matches!(b[vs], b'\'' | b'"') && b[ve - 1] == b[vs] {
+                vs += 1;
+                ve -= 1;
+            }
+            let v = &self.s[vs..ve];
+            let bind = v.starts_with(['?', '$', ':', '%', '@']);
+            if ve > vs && !bind && vs >= self.last && !is_masked(v) {
+                self.put(vs, ve, Hit::Keyed(class));
+                found = true;
+            }
+            at = end + 1;
+        }
+        found.then_some(close)
+    }
 }

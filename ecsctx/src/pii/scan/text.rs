@@ -209,3 +209,30 @@ pub(crate) fn percent_decoded(t: &str) -> String {
     }
     String::from_utf8(out).unwrap_or_else(|_| t.to_owned())
 }
+
+/// A form's text value (`Body=Your+OTP+is+482913`, `text=my%20password%20is%20…`: an SMS
+/// gateway's request) decoded: `+` and `%20` are spaces, `%XX` its byte. `None` when the
+/// bytes are no UTF-8.
+pub(crate) fn form_decoded(t: &str) -> Option<String> {
+    let plus = t.replace('+', " ");
+    let d = percent_decoded(&plus);
+    (d != plus || t.contains('+')).then_some(d)
+}
+
+/// `t` encoded back as a form value, spaces as `space` (`+` or `%20`): the bytes that
+/// would end or change the value (`&`, `=`, `%`, `+`, `#`, a line break) escaped.
+pub(crate) fn form_encode(t: &str, space: &str, out: &mut String) {
+    for c in t.chars() {
+        match c {
+            ' ' => out.push_str(space),
+            '&' => out.push_str("%26"),
+            '=' => out.push_str("%3D"),
+            '%' => out.push_str("%25"),
+            '+' => out.push_str("%2B"),
+            '#' => out.push_str("%23"),
+            '\n' => out.push_str("%0A"),
+            '\r' => out.push_str("%0D"),
+            _ => out.push(c),
+        }
+    }
+}

@@ -142,7 +142,7 @@ pub(super) static TRIGGERS: [(u64, u8); 128] = {
 /// multiplier was chosen for the words in it). The first words of a password's name in
 /// words (`mot de passe`, `clave de acceso`, `kata sandi`); `echo` and `printf` before a
 /// pipe (`echo X | sudo -S …`); SQL's `SET`.
-pub(super) const MORE_TRIGGER_WORDS: [(&[u8], u8); 25] = [
+pub(super) const MORE_TRIGGER_WORDS: [(&[u8], u8); 27] = [
     // A 3-D Secure cryptogram in prose (`CAVV AAAB…= ECI 05`).
     (b"cavv", PROSE),
     (b"tavv", PROSE),
@@ -157,18 +157,21 @@ pub(super) const MORE_TRIGGER_WORDS: [(&[u8], u8); 25] = [
     (b"printf", USER),
     // A token or password as a command's argument: `vault login s.…`, `cargo login …`,
     // `htpasswd -b file user X`, `net use \\srv /user:u X`.
+    // National ids in prose (`TC Kimlik No: …`, `NIK 3201…`).
+    (b"kimlik", TWO_WORD),
+    (b"nik", PROSE),
     (b"login", USER),
     (b"htpasswd", USER),
     (b"use", USER),
     // An HSM's keys in prose (`BDK 0123…`, `ZMK: …`, `MAC key: …`, `clear key: …`,
     // `PVK pair: …`) and Vault's (`Unseal Key 1: …`, `Recovery Key 1: …`).
-    (b"bdk", PROSE),
-    (b"zmk", PROSE),
-    (b"zpk", PROSE),
-    (b"tmk", PROSE),
-    (b"tpk", PROSE),
-    (b"kek", PROSE),
-    (b"lmk", PROSE),
+    (b"bdk", PROSE | TWO_WORD),
+    (b"zmk", PROSE | TWO_WORD),
+    (b"zpk", PROSE | TWO_WORD),
+    (b"tmk", PROSE | TWO_WORD),
+    (b"tpk", PROSE | TWO_WORD),
+    (b"kek", PROSE | TWO_WORD),
+    (b"lmk", PROSE | TWO_WORD),
     (b"mac", TWO_WORD),
     (b"hmac", TWO_WORD),
     (b"clear", TWO_WORD),
@@ -178,7 +181,7 @@ pub(super) const MORE_TRIGGER_WORDS: [(&[u8], u8); 25] = [
 ];
 
 /// The multiplier of [`MORE_TRIGGERS`]' hash (32 slots), chosen as [`TRIGGER_K`] was.
-const MORE_K: u64 = 0x0a71_098f_7524_fa01;
+const MORE_K: u64 = 0xf310_c95e_61af_c91d;
 
 #[inline]
 const fn more_slot(x: u64) -> usize {

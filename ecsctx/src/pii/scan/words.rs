@@ -311,6 +311,17 @@ impl<E: Emit> Scanner<'_, '_, E> {
         f: Option<u8>,
     ) -> usize {
         let f = f.unwrap_or_else(|| triggers(self.b, i, e));
+        // SQL's `cvv IN ('123', '456')`.
+        if self.b.get(e) == Some(&b' ')
+            && self
+                .b
+                .get(e + 1..e + 5)
+                .is_some_and(|r| r.eq_ignore_ascii_case(b"IN ("))
+        {
+            if let Some(end) = self.sql_in_list(i, e) {
+                return end;
+            }
+        }
         let last = self.last;
         let next = self.word_forms(i, letters, e, f);
         if next == letters && self.last == last && f & (CVV_WORD | PIN_WORD) != 0 {
@@ -800,6 +811,25 @@ impl<E: Emit> Scanner<'_, '_, E> {
             }
         }
         if f & SCHEME != 0 {
+            // `basic auth admin:pw` (a `user:password` pair in prose): the password.
+            if w.eq_ignore_ascii_case("basic")
+                && b[e..].len() > 6
+                && b[e..e + 6].eq_ignore_ascii_case(b" auth ")
+            {
+                if let Some((vs, ve)) = self.next_token(e + 5) {
+                    if let Some(c) = b[vs..ve].iter().position(|&c| c == b':') {
+                        if vs + c + 1 < ve
+                            && vs >= self.last
+                            && !b[vs..vs + c].contains(&b'/')
+                            && !b[vs + c + 1..].starts_with(b"//")
+                        {
+                            self.scan_part(vs, vs + c);
+                            self.put(vs + c + 1, ve, Hit::Secret("secret"));
+                            return ve;
+                        }
+                    }
+                }
+            }
             if let Some((cs, ce)) = self.bare_credential(e) {
                 self.put(cs, ce, Hit::Secret("secret"));
                 return ce;
@@ -992,6 +1022,17 @@ impl<E: Emit> Scanner<'_, '_, E> {
                 return end;
             }
         }
+        // A form's text field (an SMS gateway's `Body=Your+OTP+is+482913`): its value
+        // decoded, scanned and encoded back.
+        if next == Some(b'=')
+            && ["body", "text", "message", "msg", "content", "sms"]
+                .iter()
+                .any(|k| w.eq_ignore_ascii_case(k))
+        {
+            if let Some(end) = self.form_text(e + 1) {
+                return end;
+            }
+        }
         // A key with an encoded `_` or `-` (`secret%5Fkey=x`, `api%2Dkey=x`): classified
         // as decoded.
         if next == Some(b'%') {
@@ -1032,10 +1073,19 @@ impl<E: Emit> Scanner<'_, '_, E> {
                     .iter()
                     .all(|&c| c.is_ascii_alphabetic() || matches!(c, b'_' | b'-'))
             {
-                let c2 = self.e.key_class(&self.s[i..e2]);
+                // (`LMK check value: 1234AB`: a key's check value is public.)
+                let c2 = if b[e + 1..e2].eq_ignore_ascii_case(b"check") {
+                    Class::None
+                } else {
+                    self.e.key_class(&self.s[i..e2])
+                };
                 if c2 != Class::None {
                     key_end = e2;
                     class = c2;
+                    // An abbreviated number's full stop (`Iqama No. 2123…`).
+                    if b.get(e2) == Some(&b'.') && b[e + 1..e2].eq_ignore_ascii_case(b"no") {
+                        key_end = e2 + 1;
+                    }
                     // A numbered key (`Unseal Key 1: …`, `vault operator init`'s output).
                     if c2 == Class::Secret && b.get(e2) == Some(&b' ') {
                         let d = b[e2 + 1..]
@@ -1177,7 +1227,7 @@ impl<E: Emit> Scanner<'_, '_, E> {
                     self.scan_part(key_end, vs);
                 }
                 // A key in two halves (`PVK pair: 0123…CDEF FEDC…3210`, an HSM's key
-                // components side by side): both.
+                // components side by side) or in groups of four: all of it.
                 let (ve, resume) = match second_key_half(b, vs, ve) {
                     Some(he) if class == Class::Secret && ve == resume => (he, he),
                     _ => (ve, resume),
@@ -1799,6 +1849,20 @@ fn opens_tuple(b: &[u8], i: usize) -> bool {
 fn second_key_half(b: &[u8], vs: usize, ve: usize) -> Option<usize> {
     let n = ve - vs;
     let hex = |r: &[u8]| r.iter().all(u8::is_ascii_hexdigit);
+    // A key in groups of four (`ZMK component: 0123 4567 89AB CDEF …`): four groups at
+    // least, all of them.
+    if n == 4 && hex(&b[vs..ve]) {
+        let mut end = ve;
+        let mut groups = 1;
+        while b.get(end) == Some(&b' ')
+            && b.get(end + 1..end + 5).is_some_and(hex)
+            && !b.get(end + 5).is_some_and(u8::is_ascii_alphanumeric)
+        {
+            end += 5;
+            groups += 1;
+        }
+        return (groups >= 4).then_some(end);
+    }
     if !matches!(n, 16 | 32 | 48) || b.get(ve) != Some(&b' ') || !hex(&b[vs..ve]) {
         return None;
     }
