@@ -1774,6 +1774,32 @@ fn a_phones_and_an_addresss_parts_are_personal_in_structured_data() {
     assert_eq!(c["phone"]["country_code"], "965", "{}", lines[0]);
 }
 
+/// A thing's name under the thing (`merchant.name`, a Kubernetes object's
+/// `metadata.name`) is not a person's: kept in structured data and in text; a customer's
+/// name is still masked; a card number a gateway truncated already stays as it is.
+#[test]
+fn a_things_name_and_a_truncated_card_are_kept() {
+    let payload = json!({
+        "merchant": {"name": "Talabat"},
+        "metadata": {"name": "pay-api-7d9f", "namespace": "prod"},
+        "customer": {"name": "Jane Jones"},
+        "card": {"number": "411111xxxxxx1111"},
+    });
+    let text = r#"{"merchant":{"name":"Talabat"},"customer":{"name":"Jane Jones"},"CardNumber":"XXXXXXXXXXXX1111"}"#;
+    let lines = capture(|| {
+        log::info!(payload:serde = payload; "charge_created");
+        log::info!("gateway said: {text}");
+    });
+    assert_no_leaks(&lines, &["Jane Jones"]);
+    let p = &lines[0]["payload"];
+    assert_eq!(p["merchant"]["name"], "Talabat", "{}", lines[0]);
+    assert_eq!(p["metadata"]["name"], "pay-api-7d9f", "{}", lines[0]);
+    assert_eq!(p["card"]["number"], "411111xxxxxx1111", "{}", lines[0]);
+    let m = lines[1]["message"].as_str().unwrap();
+    assert!(m.contains(r#"{"merchant":{"name":"Talabat"}"#), "{m}");
+    assert!(m.contains(r#""CardNumber":"XXXXXXXXXXXX1111""#), "{m}");
+}
+
 /// A value that ends a call's, a struct's or a list's pair is masked without the closing
 /// bracket: the bracket stays, and the token is the value's own.
 #[test]

@@ -71,6 +71,15 @@ const SAFE: &[&str] = &[
     "install_name",
     "installation_name",
     "event_name",
+    // A merchant's, a store's and a product's names are public (a card statement
+    // prints the merchant's); a Kubernetes object's `metadata.name`.
+    "merchant_name",
+    "store_name",
+    "brand_name",
+    "product_name",
+    "item_name",
+    "category_name",
+    "metadata_name",
     // A key's or a secret's name (Azure's `keyName`), never its value.
     "key_name",
     // Names of things a service logs, never of people.
@@ -483,10 +492,10 @@ impl PiiMasker {
     /// # Examples
     /// ```
     /// use ecsctx::mask::Masker;
-    /// std::env::set_var("ECSCTX_MASK_SAFE_KEYS", "product_name,cvv");
+    /// std::env::set_var("ECSCTX_MASK_SAFE_KEYS", "pet_name,cvv");
     /// let masker = ecsctx::pii::PiiMasker::from_env();
     /// let mut out = String::new();
-    /// assert!(!masker.mask_str("extra.product_name", "Blue shoes", &mut out));
+    /// assert!(!masker.mask_str("extra.pet_name", "Rex", &mut out));
     /// // `cvv` can never be safe.
     /// assert!(masker.mask_str("extra.cvv", "123", &mut out));
     /// assert_eq!(out, "[CVV-MASKED]");
@@ -610,7 +619,7 @@ impl PiiMasker {
     }
 
     /// Adds whole keys (case-insensitive) that are never key-masked: a service's own
-    /// names that the personal rules would take (`pg_name`, `product_name`).
+    /// names that the personal rules would take (`pg_name`, `pet_name`).
     ///
     /// # Errors
     /// A key that names a card, a CVV, other authentication data or a credential (`cvv`,
@@ -620,9 +629,9 @@ impl PiiMasker {
     /// # Examples
     /// ```
     /// use ecsctx::mask::Masker;
-    /// let masker = ecsctx::pii::PiiMasker::new().with_safe_keys(["product_name"]).unwrap();
+    /// let masker = ecsctx::pii::PiiMasker::new().with_safe_keys(["pet_name"]).unwrap();
     /// let mut out = String::new();
-    /// assert!(!masker.mask_str("extra.product_name", "Blue shoes", &mut out));
+    /// assert!(!masker.mask_str("extra.pet_name", "Rex", &mut out));
     /// assert!(ecsctx::pii::PiiMasker::new().with_safe_keys(["cvv"]).is_err());
     /// ```
     pub fn with_safe_keys<I, S>(mut self, keys: I) -> Result<PiiMasker, super::Error>
@@ -927,10 +936,16 @@ impl PiiMasker {
         if named == Class::None && !sensitive {
             return plain;
         }
-        // The crate's own job metadata (`integrations::jobs`, `extra.job.name`): the name
-        // of a job type is not personal data.
-        if key == "name" && rev.next() == Some("job") {
-            return Action::None;
+        // A thing's name under the thing (`merchant.name`, `metadata.name`, the crate's
+        // own `extra.job.name`): not personal when `{thing}_name` is a safe key.
+        if key.eq_ignore_ascii_case("name") && !parent.is_empty() && parent.len() <= 48 {
+            let mut joined = [0u8; 53];
+            let n = parent.len();
+            joined[..n].copy_from_slice(parent.as_bytes());
+            joined[n..n + 5].copy_from_slice(b"_name");
+            if std::str::from_utf8(&joined[..n + 5]).is_ok_and(|j| self.is_safe(j)) {
+                return Action::None;
+            }
         }
         if self.is_safe(key) || (named == Class::None && keys::is_personal_metadata(key)) {
             return plain;
@@ -1618,15 +1633,12 @@ mod tests {
     #[test]
     fn action_memo_follows_each_maskers_rules() {
         let plain = PiiMasker::new();
-        let safe = PiiMasker::new().with_safe_keys(["product_name"]).unwrap();
+        let safe = PiiMasker::new().with_safe_keys(["pet_name"]).unwrap();
         let exempt = safe.clone().with_exempt_paths(["payload.*"]);
         for _ in 0..3 {
             // Same paths, alternating maskers, on one thread: each keeps its own answer.
-            assert_eq!(
-                plain.action("extra.product_name"),
-                Action::Key(Class::Personal)
-            );
-            assert_eq!(safe.action("extra.product_name"), Action::None);
+            assert_eq!(plain.action("extra.pet_name"), Action::Key(Class::Personal));
+            assert_eq!(safe.action("extra.pet_name"), Action::None);
             assert_eq!(
                 safe.action("payload.customer"),
                 Action::Key(Class::Personal)
@@ -1637,7 +1649,7 @@ mod tests {
                 Action::Key(Class::Personal)
             );
             // A clone shares its rules (and the memo entries).
-            assert_eq!(safe.clone().action("extra.product_name"), Action::None);
+            assert_eq!(safe.clone().action("extra.pet_name"), Action::None);
             // Too long to memoize: still classified.
             let long = format!("extra.{}.customer_name", "x".repeat(60));
             assert_eq!(plain.action(&long), Action::Key(Class::Personal));

@@ -902,13 +902,17 @@ pub(crate) fn is_masked(v: &str) -> bool {
         || is_truncated_card(v)
 }
 
-/// `411111******1111`.
+/// A card number truncated already: `411111******1111` (ours), or as gateways write it,
+/// at most the first 6 digits, then `*`, `x`, `X` or `#` (6 at least), then the last 4
+/// (`411111xxxxxx1111`, `XXXXXXXXXXXX1111`, `4111########1111`).
 pub(crate) fn is_truncated_card(v: &str) -> bool {
     let b = v.as_bytes();
-    (13..=19).contains(&b.len())
-        && b[..6].iter().all(u8::is_ascii_digit)
-        && b[b.len() - 4..].iter().all(u8::is_ascii_digit)
-        && b[6..b.len() - 4].iter().all(|&c| c == b'*')
+    if !(13..=19).contains(&b.len()) || !b[b.len() - 4..].iter().all(u8::is_ascii_digit) {
+        return false;
+    }
+    let head = b.iter().take(6).take_while(|c| c.is_ascii_digit()).count();
+    let mid = &b[head..b.len() - 4];
+    mid.len() >= 6 && mid.iter().all(|&c| matches!(c, b'*' | b'x' | b'X' | b'#'))
 }
 
 /// Where `n` (lowercase) occurs in `h`, case-insensitive.

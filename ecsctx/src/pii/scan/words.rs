@@ -1113,23 +1113,31 @@ impl<E: Emit> Scanner<'_, '_, E> {
             class = self.e.key_class(keys::dotted_key(&b[..i], w).unwrap_or(w));
             // A name under a thing's key (`service.name=pay-api`, `host.name=`): the thing's
             // name, classified as `service_name` is (a safe key).
-            if class == Class::Personal && i >= 2 && b[i - 1] == b'.' {
-                let ps = i
-                    - 1
-                    - b[..i - 1]
+            // (And a JSON object's first member under its key: `{"merchant":{"name":…`,
+            // a Kubernetes object's `"metadata":{"name":…`.)
+            let parent_end = if i >= 2 && b[i - 1] == b'.' {
+                Some(i - 1)
+            } else if class == Class::Personal && next == Some(b'"') {
+                json_parent_end(b, i)
+            } else {
+                None
+            };
+            if let Some(pe) = parent_end.filter(|_| class == Class::Personal) {
+                let ps = pe
+                    - b[..pe]
                         .iter()
                         .rev()
                         .take(32)
                         .take_while(|&&c| is_key_byte(c))
                         .count();
                 // (Not ECS's `user.name`: a person's.)
-                if ps < i - 1
-                    && (i - 1 - ps) + 1 + w.len() <= 64
-                    && !b[ps..i - 1].eq_ignore_ascii_case(b"user")
+                if ps < pe
+                    && (pe - ps) + 1 + w.len() <= 64
+                    && !b[ps..pe].eq_ignore_ascii_case(b"user")
                 {
                     let mut joined = [0u8; 64];
-                    let n = i - 1 - ps;
-                    joined[..n].copy_from_slice(&b[ps..i - 1]);
+                    let n = pe - ps;
+                    joined[..n].copy_from_slice(&b[ps..pe]);
                     joined[n] = b'_';
                     joined[n + 1..n + 1 + w.len()].copy_from_slice(w.as_bytes());
                     if let Ok(j) = std::str::from_utf8(&joined[..n + 1 + w.len()]) {
@@ -1889,4 +1897,19 @@ fn quoted_query(b: &[u8], i: usize) -> bool {
 /// a key before its value, as an identifier may.
 fn is_dashed(w: &[u8]) -> bool {
     w.len() >= 6 && w[1..].contains(&b'-')
+}
+
+/// Where the parent key ends when the quoted key at `i` is the first member of an object
+/// that is that key's value (`{"merchant":{"name":…`: the end of `merchant`).
+fn json_parent_end(b: &[u8], i: usize) -> Option<usize> {
+    let mut k = i.checked_sub(1).filter(|&k| b[k] == b'"')?;
+    k = k.checked_sub(1).filter(|&k| b[k] == b'{')?;
+    while k > 0 && b[k - 1] == b' ' {
+        k -= 1;
+    }
+    k = k.checked_sub(1).filter(|&k| b[k] == b':')?;
+    while k > 0 && b[k - 1] == b' ' {
+        k -= 1;
+    }
+    k.checked_sub(1).filter(|&k| b[k] == b'"')
 }
