@@ -1233,6 +1233,16 @@ const FORMS: &[(&str, &str)] = &[
         "482913",
     ),
     ("text=my%20password%20is%20Hunter2xyz", "Hunter2xyz"),
+    // Pydantic's message inside JSON (its line breaks escaped); an argument list escaped
+    // once inside a JSON string.
+    (
+        r#"{"error":"1 validation error for Login\npassword\n  String should have at least 12 characters [type=string_too_short, input_value='Hunter2xyz!', input_type=str]"}"#,
+        "Hunter2xyz!",
+    ),
+    (
+        r#"{"args":"[\"--knet-password\", \"Knet@Pass123\"]"}"#,
+        "Knet@Pass123",
+    ),
 ];
 
 /// Lines that hold no sensitive data and look like the forms above: unchanged.
@@ -1564,6 +1574,8 @@ fn look_alikes_are_kept() {
         "basic auth http://x:8080/; Basic auth failed for admin",
         "WHERE password IN ($1, $2) AND status IN ('paid')",
         "Body=Hello+there+friend",
+        r#"{"cols":"[\"email\", \"password\"]"}"#,
+        r#"{"error":"1 validation error for Order\nnote\n  String too long [type=string_too_long, input_value='hello there', input_type=str]"}"#,
     ];
     let lines = capture(|| {
         for c in clean {

@@ -1435,6 +1435,16 @@ pub(super) fn pair_value(rest: &[u8]) -> Option<&[u8]> {
         p += 1;
     }
     let q = rest[1 + p];
+    // A list escaped once inside a JSON string (`"[\"--knet-password\", \"…\"]"`).
+    if q == b'\\' && rest.get(2 + p) == Some(&b'"') {
+        let vs = 3 + p;
+        let close = find(rest, vs, b"\\\"").filter(|&c| c - vs <= PROBE)?;
+        return matches!(
+            rest[close + 2..].iter().find(|&&c| c != b' '),
+            Some(b')' | b']') | None
+        )
+        .then_some(&rest[vs..close]);
+    }
     if q != b'"' && q != b'\'' {
         return None;
     }

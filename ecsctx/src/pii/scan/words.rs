@@ -1657,18 +1657,32 @@ pub(super) fn in_jwk(b: &[u8], i: usize) -> bool {
 pub(super) fn pydantic_field(b: &[u8], i: usize) -> Option<(usize, usize)> {
     let from = i.saturating_sub(PROBE);
     let open = find_back(&b[..i], b"[type=", i - from)?;
-    let line = from + b[from..open].iter().rposition(|&c| c == b'\n')?;
-    if !b[line + 1..].starts_with(b"  ") {
+    // The line break before the message's line: a byte, or escaped (`\n` in a JSON
+    // string: `{"error":"1 validation error for Login\npassword\n  String …"}`).
+    let line = (from..open)
+        .rev()
+        .find(|&k| b[k] == b'\n' || (b[k] == b'n' && k > 0 && b[k - 1] == b'\\'))?;
+    let escaped = b[line] == b'n';
+    let (line, after) = if escaped {
+        (line - 1, line + 1)
+    } else {
+        (line, line + 1)
+    };
+    if !b[after..].starts_with(b"  ") {
         return None;
     }
     let le = b[..line]
         .iter()
         .rposition(|&c| c != b'\r' && c != b' ')
         .map(|p| p + 1)?;
-    let ls = b[..le]
+    let mut ls = b[..le]
         .iter()
         .rposition(|&c| !(is_key_byte(c) || c >= 0x80))
         .map_or(0, |p| p + 1);
+    // (Past the `n` of an escaped line break before the field's name.)
+    if escaped && ls >= 1 && b[ls - 1] == b'\\' && b.get(ls) == Some(&b'n') {
+        ls += 1;
+    }
     // (`credentials.0.password`: the segment after the last dot.)
     (ls < le && le - ls <= 64).then_some((ls, le))
 }
