@@ -740,6 +740,17 @@ impl<E: Emit> Scanner<'_, '_, E> {
                 }
             }
         }
+        // Firebase Cloud Messaging's legacy server key (`AAAAx1y2z3w:APA91b…`).
+        if w.len() == 11
+            && w.starts_with("AAAA")
+            && b.get(e) == Some(&b':')
+            && b[e + 1..].starts_with(b"APA91b")
+            && i >= self.last
+        {
+            let end = bare_end_within(b, e + 1, PROBE * 2);
+            self.put(i, end, Hit::Secret("secret"));
+            return end;
+        }
         // Credentials by their published shapes (`sk_live_…`, `AKIA…`, `ghp_…`, `xoxb-…`).
         if w.len() >= 15 && is_known_secret(w) {
             self.put(i, e, Hit::Secret("secret"));
@@ -1532,7 +1543,7 @@ pub(super) fn split_pin_block(b: &[u8], vs: usize, size: usize) -> Option<usize>
 
 /// The words that may stand between a CVV's or PIN's key and its number (`cvv no. 576`,
 /// `the pin was 1234`), and whether each names a code (`verification code 374`).
-const FILLERS: [(&str, bool); 23] = [
+const FILLERS: [(&str, bool); 30] = [
     // French's `cryptogramme visuel`.
     ("visuel", true),
     ("no", true),
@@ -1558,6 +1569,15 @@ const FILLERS: [(&str, bool); 23] = [
     ("was", false),
     ("the", false),
     ("block", false),
+    // Whose card it is, in German and Spanish (`PIN meiner Karte: 1234`, `PIN de mi
+    // tarjeta: 1234`).
+    ("meiner", false),
+    ("der", false),
+    ("ihrer", false),
+    ("karte", false),
+    ("de", false),
+    ("mi", false),
+    ("tarjeta", false),
 ];
 
 /// Whether the word at `i` is a command-line flag (`--password x`, `--user a:b`).
