@@ -1233,6 +1233,13 @@ const FORMS: &[(&str, &str)] = &[
         "482913",
     ),
     ("text=my%20password%20is%20Hunter2xyz", "Hunter2xyz"),
+    ("password::hunterpass", "hunterpass"),
+    ("PIN meiner Karte: 1234", "1234"),
+    ("PIN de mi tarjeta: 8674", "8674"),
+    (
+        "firebase server key AAAAbC1dE2f:APA91bHun4MxP5egoKMwt2KZFBaFUH-1RYqx0xnXmeYz",
+        "APA91bHun4MxP5egoKMwt2KZFBaFUH",
+    ),
     // Pydantic's message inside JSON (its line breaks escaped); an argument list escaped
     // once inside a JSON string.
     (
@@ -1575,6 +1582,17 @@ fn look_alikes_are_kept() {
         "WHERE password IN ($1, $2) AND status IN ('paid')",
         "Body=Hello+there+friend",
         r#"{"cols":"[\"email\", \"password\"]"}"#,
+        // Round 23's false positives: a Rust panic's location and backtrace frames in
+        // modules named like a key; dates and compact timestamps; business names and
+        // check results; ids and counters.
+        "thread 'main' panicked at 'x', src/auth.rs:42:9",
+        "  --> src/pin.rs:12:5\nat src/cvv.rs:10:5",
+        "  13: pay_api::pin::verify\n  12: pay_api::auth::login::{{closure}}\n   at pay_api::auth::login (src/auth.rs:42:9)",
+        "07-12-2024 10:00:00.123 +03:00 posted 07-12-2024 value_date=07/12/2024 at 20241207100000",
+        r#"{"TrackId":"07-12-2024_123456"}"#,
+        r#"{"merchant_name":"Talabat","store_name":"Lulu","acquirer_name":"KNET","issuer_name":"NBK","cardBrandName":"VISA"}"#,
+        r#"{"secret_name":"pay/db","span":{"name":"charge"},"CustomerReference":"ORD-1001","name_match":"Y","address_line1_check":"pass"}"#,
+        "Invoice No. 2024-0012345; Invoice 2024/0012345; redis_keys=1234567 used_memory=123456789",
         r#"{"error":"1 validation error for Order\nnote\n  String too long [type=string_too_long, input_value='hello there', input_type=str]"}"#,
     ];
     let lines = capture(|| {

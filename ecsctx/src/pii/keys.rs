@@ -259,6 +259,9 @@ pub(crate) fn is_personal_metadata(key: &str) -> bool {
                 b"preferences",
                 b"optin",
                 b"consent",
+                // A check's result (Stripe's `address_line1_check: pass`, `name_match: Y`).
+                b"check",
+                b"match",
             ],
         )
 }

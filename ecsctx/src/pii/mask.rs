@@ -80,6 +80,15 @@ const SAFE: &[&str] = &[
     "item_name",
     "category_name",
     "metadata_name",
+    "acquirer_name",
+    "issuer_name",
+    "card_brand_name",
+    "scheme_name",
+    "branch_name",
+    // A secret's name (`secret_name: pay/db`), not the secret; a customer's reference
+    // (an order's id: MyFatoorah's `CustomerReference`).
+    "secret_name",
+    "customer_reference",
     // A key's or a secret's name (Azure's `keyName`), never its value.
     "key_name",
     // Names of things a service logs, never of people.

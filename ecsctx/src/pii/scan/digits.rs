@@ -456,15 +456,15 @@ impl<E: Emit> Scanner<'_, '_, E> {
         let g = &run.groups[..run.len];
         let mut i = 0;
         while i < g.len() {
-            // YYYY-MM-DD is a date, not a phone number.
-            if i + 2 < g.len()
-                && g[i].digits == 4
-                && g[i + 1].digits == 2
-                && g[i + 2].digits == 2
-                && s[g[i].end..g[i + 1].start] == *"-"
-                && s[g[i + 1].end..g[i + 2].start] == *"-"
-            {
+            // YYYY-MM-DD and DD-MM-YYYY (or with `/` or `.`: how Gulf banks and
+            // gateways write dates) are dates, not phone numbers.
+            if i + 2 < g.len() && is_date(s, &g[i..i + 3]) {
                 i += 3;
+                continue;
+            }
+            // A compact timestamp (`20241207100000`: YYYYMMDDhhmmss), not a phone.
+            if g[i].digits == 14 && is_compact_timestamp(&s.as_bytes()[g[i].start..g[i].end]) {
+                i += 1;
                 continue;
             }
             // Track data starting at a later group (`track2 4111…=2512…`).
@@ -559,6 +559,12 @@ impl<E: Emit> Scanner<'_, '_, E> {
                                 || is_epoch(&b[g[i].start..g[i].end])
                                 || before_unit(b, g[j].end)))
                             || dash_pair(j)
+                            // `Invoice No. 2024-0012345`: the group after a dash, in a
+                            // number an id's word names.
+                            || (j == i
+                                && i > 0
+                                && matches!(&s[g[i - 1].end..g[i].start], "-" | "/")
+                                && after_number_word(b, g[i - 1].start))
                             // `000000010000`: a zero-padded field (an ISO 8583 amount),
                             // no phone has four leading zeros.
                             || b[g[i].start..g[i].end].starts_with(b"0000")
@@ -1142,6 +1148,9 @@ pub(super) fn after_number_word(b: &[u8], i: usize) -> bool {
             "used",
             "free",
             "remaining",
+            // `used_memory=123456789`, `redis_keys=1234567`.
+            "memory",
+            "keys",
         ]
         .iter()
         .any(|x| last_part.eq_ignore_ascii_case(x));
@@ -1879,4 +1888,40 @@ fn emv_tag_value(b: &[u8], i: usize) -> Option<(usize, usize)> {
         .take_while(|c| c.is_ascii_hexdigit() || matches!(c, b'D' | b'd' | b'='))
         .count();
     (len >= 8).then_some((vs, vs + len))
+}
+
+/// Whether three digit groups are a date: `YYYY-MM-DD`, or `DD-MM-YYYY` with a real day
+/// and month, joined by the same `-`, `/` or `.`.
+fn is_date(s: &str, g: &[Group]) -> bool {
+    let sep1 = &s[g[0].end..g[1].start];
+    let sep2 = &s[g[1].end..g[2].start];
+    if sep1 != sep2 || !matches!(sep1, "-" | "/" | ".") {
+        return false;
+    }
+    let num = |k: usize| s[g[k].start..g[k].end].parse::<u32>().unwrap_or(0);
+    let digits = |k: usize| g[k].digits;
+    if digits(0) == 4 && digits(1) == 2 && digits(2) == 2 {
+        return sep1 == "-" || ((1..=12).contains(&num(1)) && (1..=31).contains(&num(2)));
+    }
+    digits(0) == 2
+        && digits(1) == 2
+        && digits(2) == 4
+        && (1..=31).contains(&num(0))
+        && (1..=12).contains(&num(1))
+        && (1900..=2099).contains(&num(2))
+}
+
+/// Whether 14 digits are a compact timestamp: `YYYYMMDDhhmmss` with a real month, day,
+/// hour, minute and second, in the years 1900–2099.
+fn is_compact_timestamp(d: &[u8]) -> bool {
+    let n =
+        |r: std::ops::Range<usize>| d[r].iter().fold(0u32, |a, &c| a * 10 + u32::from(c - b'0'));
+    d.len() == 14
+        && d.iter().all(u8::is_ascii_digit)
+        && (1900..=2099).contains(&n(0..4))
+        && (1..=12).contains(&n(4..6))
+        && (1..=31).contains(&n(6..8))
+        && n(8..10) <= 23
+        && n(10..12) <= 59
+        && n(12..14) <= 60
 }

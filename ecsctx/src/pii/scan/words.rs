@@ -660,6 +660,11 @@ impl<E: Emit> Scanner<'_, '_, E> {
     pub(super) fn word_forms(&mut self, i: usize, letters: usize, e: usize, f: u8) -> usize {
         let b = self.b;
         let w = &self.s[i..e];
+        // A segment of a Rust path (`pay_api::pin::verify`, `auth::login::{{closure}}` in
+        // a backtrace), never a key.
+        if is_path_segment(b, i, e) {
+            return letters;
+        }
         // A key's path (`password.new=…`, `password[current]=…`, `"cvv.value":"123"`).
         if matches!(b.get(e), Some(b'.' | b'[')) {
             if let Some(end) = self.key_path(i, e) {
@@ -1832,6 +1837,19 @@ fn key_path_end(b: &[u8], e: usize) -> Option<usize> {
         b"xml",
         b"properties",
         b"key",
+        // A source file (`src/auth.rs:42:9` in a panic's location, `pin.go:12`).
+        b"rs",
+        b"go",
+        b"py",
+        b"js",
+        b"ts",
+        b"java",
+        b"kt",
+        b"rb",
+        b"php",
+        b"cs",
+        b"ex",
+        b"exs",
     ]
     .iter()
     .any(|x| part.eq_ignore_ascii_case(x));
@@ -1946,4 +1964,19 @@ fn json_parent_end(b: &[u8], i: usize) -> Option<usize> {
         k -= 1;
     }
     k.checked_sub(1).filter(|&k| b[k] == b'"')
+}
+
+/// Whether the word `i..e` is an inner segment of a Rust path, after `::`: before `::`
+/// and an identifier (`pay_api::pin::verify`, `pay_api::auth::{{closure}}`), or at the
+/// path's end (`pay_api::handlers::pin` before a line break, a space or `(`). (A word
+/// that starts a path may be a key: `password::hunter`.)
+fn is_path_segment(b: &[u8], i: usize, e: usize) -> bool {
+    i >= 2
+        && &b[i - 2..i] == b"::"
+        && (matches!(b.get(e), None | Some(b'\n' | b'\r' | b' ' | b'('))
+            || b.get(e..e + 3).is_some_and(|r| {
+                r[0] == b':'
+                    && r[1] == b':'
+                    && (r[2].is_ascii_lowercase() || matches!(r[2], b'_' | b'{' | b'<'))
+            }))
 }
