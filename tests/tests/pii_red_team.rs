@@ -1234,6 +1234,33 @@ const FORMS: &[(&str, &str)] = &[
     ),
     ("text=my%20password%20is%20Hunter2xyz", "Hunter2xyz"),
     ("password::hunterpass", "hunterpass"),
+    // Round 23: personal fields in a Rust `Debug`; a PIN typed again or changed; CVV
+    // names in more languages; gateway signing secrets; Gulf and Turkish ids; an `@`
+    // written another way; a phone with dots after its country code.
+    (
+        r#"Payer { first_name: "Khalid", last_name: "Al Mutairi", address: "Block 3, Street 15" }"#,
+        "Al Mutairi",
+    ),
+    (r#"Customer { name: "Jane Jones" }"#, "Jane Jones"),
+    (r#"{"pin":"1234","pin_confirmation":"8674"}"#, "8674"),
+    ("pinConfirmation=8674 pin_confirm=8674 newPin=8674", "8674"),
+    ("PIN change: old 1234 new 5678", "5678"),
+    ("كود الأمان: 123", "123"),
+    ("رمز الحماية: 123", "123"),
+    ("Sicherheitscode: 123", "123"),
+    ("Numéro de contrôle: 123", "123"),
+    ("Güvenlik kodu: 123", "123"),
+    ("PAYFORT_SHA_REQUEST_PHRASE=56sdf$HJ#kl2", "56sdf$HJ#kl2"),
+    ("ivp_authkey=ab12CD34ef56", "ab12CD34ef56"),
+    ("FAWRY_SECURE_KEY=abcdef123456", "abcdef123456"),
+    ("merchantSecKey=ab12CD34ef56gh", "ab12CD34ef56gh"),
+    ("KNET resource key: ABCDEF1234567890", "ABCDEF1234567890"),
+    ("EID: 784-1985-1234567-1", "1234567"),
+    ("Saudi ID 1012345678", "1012345678"),
+    (r#"{"tc_no":"10000000146"}"#, "10000000146"),
+    ("To: khalid.almutairi=40gmail.com", "almutairi"),
+    ("メール：khalid＠example.com です", "khalid"),
+    ("phone: +965.5512.3456", "5512.3456"),
     ("PIN meiner Karte: 1234", "1234"),
     ("PIN de mi tarjeta: 8674", "8674"),
     (
@@ -1593,6 +1620,8 @@ fn look_alikes_are_kept() {
         r#"{"merchant_name":"Talabat","store_name":"Lulu","acquirer_name":"KNET","issuer_name":"NBK","cardBrandName":"VISA"}"#,
         r#"{"secret_name":"pay/db","span":{"name":"charge"},"CustomerReference":"ORD-1001","name_match":"Y","address_line1_check":"pass"}"#,
         "Invoice No. 2024-0012345; Invoice 2024/0012345; redis_keys=1234567 used_memory=123456789",
+        "resource key not found; Saudi Arabia; limit=40 ratio=40.5; version +1.2.3 delta +0.25",
+        r#"{"pin_attempts":3} name: pay-api"#,
         r#"{"error":"1 validation error for Order\nnote\n  String too long [type=string_too_long, input_value='hello there', input_type=str]"}"#,
     ];
     let lines = capture(|| {

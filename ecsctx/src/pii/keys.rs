@@ -462,6 +462,14 @@ pub(crate) const FOREIGN_KEYS: &[(&str, Class)] = &[
     ("رقمك السري", Class::Sad),
     ("الرقم_السري", Class::Sad),
     ("رمز الأمان", Class::Cvv),
+    // More names of the CVV: Arabic ("security code", "protection code"), French,
+    // Turkish.
+    ("كود الأمان", Class::Cvv),
+    ("رمز الحماية", Class::Cvv),
+    ("Numéro de contrôle", Class::Cvv),
+    ("numéro de contrôle", Class::Cvv),
+    ("Güvenlik kodu", Class::Cvv),
+    ("güvenlik kodu", Class::Cvv),
     ("código de seguridad", Class::Cvv),
     ("Código de seguridad", Class::Cvv),
     ("Kartenprüfnummer", Class::Cvv),
@@ -573,6 +581,10 @@ pub(crate) fn classify(key: &str, financial: bool) -> Class {
                     b"cvvcode",
                     b"cvccode",
                     b"cvv2code",
+                    // German's and Italian's security code (`Sicherheitscode: 123`,
+                    // `codicedisicurezza`).
+                    b"sicherheitscode",
+                    b"codicedisicurezza",
                     // CyberSource's `cvNumber`; ISO 20022's `CSCVal`, `cscValue`.
                     b"cvnumber",
                     b"cscval",
@@ -586,6 +598,12 @@ pub(crate) fn classify(key: &str, financial: bool) -> Class {
 
     if word == b"pin"
         || (before == b"pin" && STEM_SUFFIXES.contains(&word))
+        // The PIN typed again (`pin_confirmation`, `pinConfirm`, `pin_new`).
+        || (before == b"pin"
+            && is_any(
+                word,
+                &[b"confirmation", b"confirm", b"again", b"repeat", b"retype", b"new", b"old", b"current"],
+            ))
         || is_any(
             k,
             &[
@@ -707,6 +725,13 @@ pub(crate) fn classify(key: &str, financial: bool) -> Class {
             b"merchantkey",
             b"resourcekey",
             b"terminalkey",
+            // Amazon Payment Services' (PayFort's) SHA phrases, Telr's `ivp_authkey`,
+            // Fawry's secure key, a merchant's `merchantSecKey`.
+            b"requestphrase",
+            b"responsephrase",
+            b"authkey",
+            b"securekey",
+            b"seckey",
             b"masterkey",
             b"aeskey",
             // Authorize.net's transaction key (`x_tran_key`, `transactionKey`), shared,
@@ -885,8 +910,15 @@ pub(crate) fn classify(key: &str, financial: bool) -> Class {
         b"kimlik"
     ) || is_any(
         k,
-        // HyperPay's payer id document (`customer.identificationDocId`).
-        &[b"identificationdocid", b"identificationdocumentid"],
+        // HyperPay's payer id document (`customer.identificationDocId`); Turkey's
+        // `tc_no`/`tckn`; a Saudi national id (`Saudi ID 1012345678`).
+        &[
+            b"identificationdocid",
+            b"identificationdocumentid",
+            b"tcno",
+            b"tckn",
+            b"saudiid",
+        ],
     ) || is_any(
         word,
         &[

@@ -462,6 +462,12 @@ impl<E: Emit> Scanner<'_, '_, E> {
                 i += 3;
                 continue;
             }
+            // An Emirates ID (`784-1985-1234567-1`): a national id by its shape.
+            if i + 3 < g.len() && is_emirates_id(s, &g[i..i + 4]) && g[i].start >= self.last {
+                self.put(g[i].start, g[i + 3].end, Hit::Keyed(Class::NationalId));
+                i += 4;
+                continue;
+            }
             // A compact timestamp (`20241207100000`: YYYYMMDDhhmmss), not a phone.
             if g[i].digits == 14 && is_compact_timestamp(&s.as_bytes()[g[i].start..g[i].end]) {
                 i += 1;
@@ -1392,6 +1398,12 @@ pub(super) fn dotted_phone(s: &str, i: usize) -> Option<usize> {
     let shape = match g {
         [3, 3, 4] => true,
         [c, 3, 3, 4] => b[i] == b'+' || *c == 1,
+        // After a country code: `+965.5512.3456`, `+44.20.7946.0958`, `+965.55123456`
+        // (no version or decimal starts with `+`).
+        [1..=3, rest @ ..] if b[i] == b'+' => {
+            let total: usize = g.iter().sum();
+            !rest.is_empty() && (8..=15).contains(&total) && rest.iter().all(|&d| d >= 2)
+        }
         _ => false,
     };
     let glued = b.get(k).is_some_and(|&c| is_word_byte(c) || c == b'.');
@@ -1924,4 +1936,17 @@ fn is_compact_timestamp(d: &[u8]) -> bool {
         && n(8..10) <= 23
         && n(10..12) <= 59
         && n(12..14) <= 60
+}
+
+/// Whether four digit groups are an Emirates ID: `784-YYYY-NNNNNNN-C` (the country's code,
+/// a birth year, seven digits and a check digit), joined by dashes or spaces.
+fn is_emirates_id(s: &str, g: &[Group]) -> bool {
+    let d = |k: usize| &s[g[k].start..g[k].end];
+    let joined = (1..4).all(|k| matches!(&s[g[k - 1].end..g[k].start], "-" | " "));
+    joined
+        && d(0) == "784"
+        && g[1].digits == 4
+        && g[2].digits == 7
+        && g[3].digits == 1
+        && (d(1).starts_with("19") || d(1).starts_with("20"))
 }

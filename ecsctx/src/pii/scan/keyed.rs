@@ -712,7 +712,19 @@ impl<E: Emit> Scanner<'_, '_, E> {
         if is_word && sep != 0 && b[j] != b':' {
             return None;
         }
-        let structured = quoted || eq;
+        // (A Rust `Debug` field or a YAML pair with a quoted value, `first_name:
+        // "Khalid"`, is structured too.)
+        let debug_field = sep == 1 && b[j] == b':' && {
+            let v = j
+                + 1
+                + b[j + 1..]
+                    .iter()
+                    .take(4)
+                    .take_while(|&&c| c == b' ')
+                    .count();
+            b.get(v) == Some(&b'"')
+        };
+        let structured = quoted || eq || debug_field;
         let personal = matches!(class, Class::Personal | Class::Iban | Class::PaymentId);
         // Personal data counts only in structured forms: `"k":`, `k=`, `<k>`; ids also
         // after a colon or a space (`passport: X1234567`, `NIK 3201…`: the value's shape

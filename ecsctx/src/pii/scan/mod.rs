@@ -360,6 +360,19 @@ impl<E: Emit> Scanner<'_, '_, E> {
                         None => self.table(i + 1).unwrap_or(i + 1),
                     }
                 }
+                // A quoted-printable `@` (`khalid.almutairi=40gmail.com`, a mail's source).
+                b'4' if self.o.emails
+                    && i > 0
+                    && self.b[i - 1] == b'='
+                    && self.b.get(i + 1) == Some(&b'0')
+                    && i - 1 >= self.last =>
+                {
+                    match self.spelled_email(i - 1, 3) {
+                        Some(end) => end,
+                        // (`pan=4012888888881881`: the digits are a number.)
+                        None => self.digits(i),
+                    }
+                }
                 // A key that starts with a digit (`"2fa_code": "836152"`).
                 b'0'..=b'9' if i >= self.run_end && digit_key(self.b, i) => self.word(i),
                 b'0'..=b'9' => self.digits(i),
@@ -430,6 +443,10 @@ impl<E: Emit> Scanner<'_, '_, E> {
                 // `%28`, `%29`): its digits are no number's (`card%204111…`,
                 // `q=%224111…%22`), unless they start a card number (`%2221…`).
                 b'%' if punctuation_escape(self.b, i + 1) => i + 3,
+                // A full-width `@` (`＠`, in CJK text).
+                0xef if self.o.emails && self.b[i..].starts_with("＠".as_bytes()) => {
+                    self.spelled_email(i, 3).unwrap_or(i + 3)
+                }
                 0x80.. => {
                     let ch = self.s[i..].chars().next().unwrap_or(' ');
                     if is_decimal_digit(ch) {
@@ -553,6 +570,18 @@ impl<E: Emit> Scanner<'_, '_, E> {
             self.out.push_str(part);
         }
         self.last = end;
+    }
+
+    /// An address whose `@` is written another way (`sep` bytes at `at`: quoted-printable
+    /// `=40`, a full-width `＠`): tokenized as the address it stands for; where to go on.
+    fn spelled_email(&mut self, at: usize, sep: usize) -> Option<usize> {
+        let (start, end) = email_span_sep(self.s, at, self.last, sep)?;
+        let mut decoded = String::with_capacity(end - start);
+        decoded.push_str(&self.s[start..at]);
+        decoded.push('@');
+        decoded.push_str(&self.s[at + sep..end]);
+        self.put_as(start, end, Hit::Email, &decoded);
+        Some(end)
     }
 
     /// A form's text value at `vs` whose words are joined by `+` or `%20` (at least two):

@@ -142,7 +142,7 @@ pub(super) static TRIGGERS: [(u64, u8); 128] = {
 /// multiplier was chosen for the words in it). The first words of a password's name in
 /// words (`mot de passe`, `clave de acceso`, `kata sandi`); `echo` and `printf` before a
 /// pipe (`echo X | sudo -S …`); SQL's `SET`.
-pub(super) const MORE_TRIGGER_WORDS: [(&[u8], u8); 27] = [
+pub(super) const MORE_TRIGGER_WORDS: [(&[u8], u8); 29] = [
     // A 3-D Secure cryptogram in prose (`CAVV AAAB…= ECI 05`).
     (b"cavv", PROSE),
     (b"tavv", PROSE),
@@ -159,7 +159,10 @@ pub(super) const MORE_TRIGGER_WORDS: [(&[u8], u8); 27] = [
     // `htpasswd -b file user X`, `net use \\srv /user:u X`.
     // National ids in prose (`TC Kimlik No: …`, `NIK 3201…`).
     (b"kimlik", TWO_WORD),
+    (b"saudi", TWO_WORD),
     (b"nik", PROSE),
+    // `KNET resource key: …` (a gateway's merchant key in prose).
+    (b"resource", TWO_WORD),
     (b"login", USER),
     (b"htpasswd", USER),
     (b"use", USER),
@@ -180,18 +183,18 @@ pub(super) const MORE_TRIGGER_WORDS: [(&[u8], u8); 27] = [
     (b"recovery", TWO_WORD),
 ];
 
-/// The multiplier of [`MORE_TRIGGERS`]' hash (32 slots), chosen as [`TRIGGER_K`] was.
-const MORE_K: u64 = 0xf310_c95e_61af_c91d;
+/// The multiplier of [`MORE_TRIGGERS`]' hash (64 slots), chosen as [`TRIGGER_K`] was.
+const MORE_K: u64 = 0xa084_79cb_2824_4601;
 
 #[inline]
 const fn more_slot(x: u64) -> usize {
-    (x.wrapping_mul(MORE_K) >> 59) as usize
+    (x.wrapping_mul(MORE_K) >> 58) as usize
 }
 
 /// [`MORE_TRIGGER_WORDS`] packed ([`pack`]) by slot: a miss in [`TRIGGERS`] costs one
 /// more multiply and compare.
-static MORE_TRIGGERS: [(u64, u8); 32] = {
-    let mut t = [(0u64, 0u8); 32];
+static MORE_TRIGGERS: [(u64, u8); 64] = {
+    let mut t = [(0u64, 0u8); 64];
     let mut k = 0;
     while k < MORE_TRIGGER_WORDS.len() {
         let x = pack(MORE_TRIGGER_WORDS[k].0);

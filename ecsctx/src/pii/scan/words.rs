@@ -647,11 +647,28 @@ impl<E: Emit> Scanner<'_, '_, E> {
         if !ok || glued || before_unit(b, ve) {
             return None;
         }
-        self.put(
-            vs,
-            ve,
-            Hit::Keyed(if cvv { Class::Cvv } else { Class::Sad }),
-        );
+        let class = if cvv { Class::Cvv } else { Class::Sad };
+        self.put(vs, ve, Hit::Keyed(class));
+        // A PIN's change (`PIN change: old 1234 new 5678`): the new one too.
+        if !cvv {
+            if let Some(r) = b
+                .get(ve..ve + 5)
+                .filter(|r| r.eq_ignore_ascii_case(b" new "))
+            {
+                let ns = ve + r.len();
+                let nd = b[ns..]
+                    .iter()
+                    .take(13)
+                    .take_while(|c| c.is_ascii_digit())
+                    .count();
+                if (lo..=hi).contains(&nd)
+                    && !b.get(ns + nd).is_some_and(|&c| c.is_ascii_alphanumeric())
+                {
+                    self.put(ns, ns + nd, Hit::Keyed(class));
+                    return Some(ns + nd);
+                }
+            }
+        }
         Some(ve)
     }
 
@@ -1548,7 +1565,7 @@ pub(super) fn split_pin_block(b: &[u8], vs: usize, size: usize) -> Option<usize>
 
 /// The words that may stand between a CVV's or PIN's key and its number (`cvv no. 576`,
 /// `the pin was 1234`), and whether each names a code (`verification code 374`).
-const FILLERS: [(&str, bool); 30] = [
+const FILLERS: [(&str, bool); 32] = [
     // French's `cryptogramme visuel`.
     ("visuel", true),
     ("no", true),
@@ -1577,6 +1594,9 @@ const FILLERS: [(&str, bool); 30] = [
     // Whose card it is, in German and Spanish (`PIN meiner Karte: 1234`, `PIN de mi
     // tarjeta: 1234`).
     ("meiner", false),
+    // A PIN's change (`PIN change: old 1234 new 5678`).
+    ("change", false),
+    ("old", false),
     ("der", false),
     ("ihrer", false),
     ("karte", false),
