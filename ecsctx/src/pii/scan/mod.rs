@@ -365,7 +365,7 @@ impl<E: Emit> Scanner<'_, '_, E> {
                     && i > 0
                     && self.b[i - 1] == b'='
                     && self.b.get(i + 1) == Some(&b'0')
-                    && i - 1 >= self.last =>
+                    && i > self.last =>
                 {
                     match self.spelled_email(i - 1, 3) {
                         Some(end) => end,
