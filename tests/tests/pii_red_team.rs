@@ -1261,6 +1261,28 @@ const FORMS: &[(&str, &str)] = &[
     ("To: khalid.almutairi=40gmail.com", "almutairi"),
     ("メール：khalid＠example.com です", "khalid"),
     ("phone: +965.5512.3456", "5512.3456"),
+    // EMV and 3-D Secure values in other shapes; Rust's `Command` `Debug`; SMTP's `AUTH
+    // LOGIN` password line; names under Spanish and French keys.
+    ("application cryptogram A1B2C3D4E5F6A7B8", "A1B2C3D4E5F6A7B8"),
+    (
+        r#"{"consumerAuthenticationInformation":{"ucafAuthenticationData":"kAFyBQ5lAAAAAAAAAAAAAAAAAAA="}}"#,
+        "kAFyBQ5lAAAAAAAAAAAAAAAAAAA=",
+    ),
+    ("Mastercard AAV kAFyBQ5lAAAAAAAAAAAAAAAAAAA=", "kAFyBQ5l"),
+    ("PaReq=eJxVUsFuwjAMvfcrIt9LS4FpQk2lbQgJaZsm4LBr1BpaLU2ZnLL175e0tGx", "eJxVUsFuwjAMvfcrIt9LS4FpQk2lbQgJaZsm4LBr1BpaLU2ZnLL175e0tGx"),
+    ("9F26 08 A1B2C3D4E5F6A7B8 9F27 01 80", "A1B2C3D4E5F6A7B8"),
+    (
+        "ICC: 9F26 08 A1B2C3D4E5F6A7B8 9F27 01 80 9F10 12 0110A00003220000000000000000000000FF",
+        "A1B2C3D4E5F6A7B8",
+    ),
+    (r#""mysql" "-uroot" "-pHunter2xyz!" "pay""#, "Hunter2xyz!"),
+    (r#""redis-cli" "-a" "Hunter2xyz!" "ping""#, "Hunter2xyz!"),
+    (
+        "lettre::transport::smtp: >> AUTH LOGIN\n<< 334 UGFzc3dvcmQ6\n>> SHVudGVyMnh5eiE=\n<< 235 ok",
+        "SHVudGVyMnh5eiE=",
+    ),
+    (r#"{"nombre":"Juan Pérez","apellido":"Gómez"}"#, "Gómez"),
+    (r#"{"nom":"Dupont","prénom":"Jean"}"#, "Dupont"),
     ("PIN meiner Karte: 1234", "1234"),
     ("PIN de mi tarjeta: 8674", "8674"),
     (
@@ -1622,6 +1644,8 @@ fn look_alikes_are_kept() {
         "Invoice No. 2024-0012345; Invoice 2024/0012345; redis_keys=1234567 used_memory=123456789",
         "resource key not found; Saudi Arabia; limit=40 ratio=40.5; version +1.2.3 delta +0.25",
         r#"{"pin_attempts":3} name: pay-api"#,
+        "application started; AAV check passed",
+        r#""ls" "-p" "dir"; {"nominal":"100"}"#,
         r#"{"error":"1 validation error for Order\nnote\n  String too long [type=string_too_long, input_value='hello there', input_type=str]"}"#,
     ];
     let lines = capture(|| {
@@ -1857,6 +1881,18 @@ fn a_things_name_and_a_truncated_card_are_kept() {
     let m = lines[1]["message"].as_str().unwrap();
     assert!(m.contains(r#"{"merchant":{"name":"Talabat"}"#), "{m}");
     assert!(m.contains(r#""CardNumber":"XXXXXXXXXXXX1111""#), "{m}");
+}
+
+/// A name under an Arabic key in structured data is personal (`اسم_العميل`: "the
+/// customer's name"), the amount beside it is not.
+#[test]
+fn a_name_under_an_arabic_key_is_personal() {
+    let payload = json!({"اسم_العميل": "خالد المطيري", "المبلغ": "25.500"});
+    let lines = capture(|| {
+        log::info!(payload:serde = payload; "invoice_created");
+    });
+    assert_no_leaks(&lines, &["خالد"]);
+    assert_eq!(lines[0]["payload"]["المبلغ"], "25.500", "{}", lines[0]);
 }
 
 /// A value that ends a call's, a struct's or a list's pair is masked without the closing

@@ -651,6 +651,11 @@ pub(crate) fn classify(key: &str, financial: bool) -> Class {
             ],
         )
         || is_any(k, &[b"emv", b"icc", b"pvv", b"aav"])
+        // 3-D Secure 1's request and response (deflated XML in base64: the PAN and
+        // expiry, the CAVV), Mastercard's AAV under CyberSource's and 3DS's names.
+        || is_any(k, &[b"pareq", b"pares"])
+        || k.windows(4).any(|w| w == b"ucaf")
+        || ends_any(k, &[b"authenticationdata", b"applicationcryptogram"])
         || has!(hits, b"cryptogram")
     {
         return Class::Sad;

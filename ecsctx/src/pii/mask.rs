@@ -38,12 +38,18 @@ const SENSITIVE: &[&str] = &[
     "adrline",
     "cardhldr",
     "crdhldr",
+    // "Name" and "surname" in Spanish, French and Arabic (`nombre`, `apellido`,
+    // `prénom`, `اسم_العميل`).
+    "nombre",
+    "apellido",
+    "prénom",
+    "اسم",
 ];
 
 /// Whole keys (case-insensitive) that are personal: an address's lines, a card's or an
 /// account's holder, a WhatsApp id (a phone number).
 #[cfg(test)]
-const SENSITIVE_KEYS: &[&str] = &["line1", "line2", "holder", "wa_id", "waId"];
+const SENSITIVE_KEYS: &[&str] = &["line1", "line2", "holder", "wa_id", "waId", "nom"];
 
 /// Keys (whole keys, compared in their compact form as keys are classified: case and
 /// separators set aside) that contain a sensitive substring but are not personal.
@@ -1301,8 +1307,14 @@ fn has_sensitive_substring(key: &str) -> bool {
     for (i, &b) in k.iter().enumerate() {
         let hit = match b | 0x20 {
             // (ISO 20022's `Nm`, a party's name, as a whole key.)
-            b'n' => at(i, b"name") || (k.len() == 2 && at(0, b"nm")),
-            b'p' => at(i, b"payer") || at(i, b"phone"),
+            b'n' => {
+                at(i, b"name")
+                    || (k.len() == 2 && at(0, b"nm"))
+                    || at(i, b"nombre")
+                    // French's `nom` as a whole key.
+                    || (k.len() == 3 && at(0, b"nom"))
+            }
+            b'p' => at(i, b"payer") || at(i, b"phone") || at(i, "prénom".as_bytes()),
             b'b' => at(i, b"billing") || at(i, b"beneficiary") || at(i, b"birth"),
             // `dob`, `customer_dob`, `DOB`: a date of birth (not `adobe`).
             b'd' => {
@@ -1348,7 +1360,9 @@ fn has_sensitive_substring(key: &str) -> bool {
             b'l' => {
                 i == 0 && (k.eq_ignore_ascii_case(b"line1") || k.eq_ignore_ascii_case(b"line2"))
             }
-            b'a' => at(i, b"address") || at(i, b"adrline"),
+            b'a' => at(i, b"address") || at(i, b"adrline") || at(i, b"apellido"),
+            // Arabic's "name" (`اسم`, `اسم_العميل`): its first byte, 0xD8, with the bit set.
+            0xf8 => at(i, "اسم".as_bytes()),
             b'u' => at(i, b"udf"),
             // WhatsApp's `wa_id`: the user's phone number.
             b'w' => i == 0 && (k.eq_ignore_ascii_case(b"wa_id") || k.eq_ignore_ascii_case(b"waId")),
@@ -1609,6 +1623,13 @@ mod tests {
             "wa_id",
             "waId",
             "swap_id",
+            "nombre",
+            "apellido",
+            "prénom",
+            "nom",
+            "nominal",
+            "اسم_العميل",
+            "المبلغ",
         ] {
             // `tel` counts only as a word (below).
             let slow = SENSITIVE.iter().any(|n| *n != "tel" && contains_ci(key, n))

@@ -226,6 +226,10 @@ impl<E: Emit> Scanner<'_, '_, E> {
             skip_ws(&mut k);
             match k.checked_sub(1).map(|p| b[p]) {
                 _ if n == elements.len() => return None,
+                // The start of Rust's `Command` `Debug` (`"mysql" "-uroot" "-pX"`): quoted
+                // words joined by spaces, with no bracket.
+                None | Some(b'\n') if n > 0 => break,
+                Some(b' ' | b':') if n > 0 && k < before_ws => break,
                 Some(b',') => k -= 1,
                 Some(b'(') if b[..k].ends_with(b").arg(") => k -= 6,
                 // (A quote right before, after whitespace: the element before.)

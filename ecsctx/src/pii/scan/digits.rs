@@ -1886,8 +1886,24 @@ fn emv_tag_value(b: &[u8], i: usize) -> Option<(usize, usize)> {
         .iter()
         .any(|t| tag.eq_ignore_ascii_case(t.as_bytes()))
         || (i > 0 && b[i - 1].is_ascii_alphanumeric())
-        || !matches!(b.get(i + 4), Some(b'=' | b':'))
     {
+        return None;
+    }
+    // Tag, length and value written apart (`9F26 08 A1B2C3D4E5F6A7B8`): the value, as
+    // many bytes as the length says.
+    if b.get(i + 4) == Some(&b' ') && b.get(i + 7) == Some(&b' ') {
+        let n = b.get(i + 5..i + 7).and_then(|l| {
+            let h = |c: u8| (c as char).to_digit(16);
+            Some(h(l[0])? * 16 + h(l[1])?)
+        })?;
+        let (vs, ve) = (i + 8, i + 8 + 2 * n as usize);
+        let value = b.get(vs..ve)?;
+        return (n >= 4
+            && value.iter().all(u8::is_ascii_hexdigit)
+            && !b.get(ve).is_some_and(u8::is_ascii_alphanumeric))
+        .then_some((vs, ve));
+    }
+    if !matches!(b.get(i + 4), Some(b'=' | b':')) {
         return None;
     }
     let mut vs = i + 5;

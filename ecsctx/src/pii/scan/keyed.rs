@@ -829,8 +829,9 @@ impl<E: Emit> Scanner<'_, '_, E> {
                     Some(e) => (true, e),
                     None if number(4, 12) => (true, vs + lead_digits),
                     // A cryptogram in base64 after its name (`CAVV AAABBEg0…=`).
-                    None if (s[ks..ke].eq_ignore_ascii_case("cavv")
-                        || s[ks..ke].eq_ignore_ascii_case("tavv"))
+                    None if ["cavv", "tavv", "aav"]
+                        .iter()
+                        .any(|k| s[ks..ke].eq_ignore_ascii_case(k))
                         && (20..=40).contains(&v.len())
                         && v.iter().all(|&c| {
                             c.is_ascii_alphanumeric() || matches!(c, b'+' | b'/' | b'=')

@@ -142,7 +142,7 @@ pub(super) static TRIGGERS: [(u64, u8); 128] = {
 /// multiplier was chosen for the words in it). The first words of a password's name in
 /// words (`mot de passe`, `clave de acceso`, `kata sandi`); `echo` and `printf` before a
 /// pipe (`echo X | sudo -S …`); SQL's `SET`.
-pub(super) const MORE_TRIGGER_WORDS: [(&[u8], u8); 29] = [
+pub(super) const MORE_TRIGGER_WORDS: [(&[u8], u8); 30] = [
     // A 3-D Secure cryptogram in prose (`CAVV AAAB…= ECI 05`).
     (b"cavv", PROSE),
     (b"tavv", PROSE),
@@ -160,6 +160,8 @@ pub(super) const MORE_TRIGGER_WORDS: [(&[u8], u8); 29] = [
     // National ids in prose (`TC Kimlik No: …`, `NIK 3201…`).
     (b"kimlik", TWO_WORD),
     (b"saudi", TWO_WORD),
+    // Mastercard's 3-D Secure value in prose (`AAV kAFy…=`).
+    (b"aav", PROSE),
     (b"nik", PROSE),
     // `KNET resource key: …` (a gateway's merchant key in prose).
     (b"resource", TWO_WORD),
@@ -184,7 +186,7 @@ pub(super) const MORE_TRIGGER_WORDS: [(&[u8], u8); 29] = [
 ];
 
 /// The multiplier of [`MORE_TRIGGERS`]' hash (64 slots), chosen as [`TRIGGER_K`] was.
-const MORE_K: u64 = 0xa084_79cb_2824_4601;
+const MORE_K: u64 = 0x837a_7bf9_a563_2e7b;
 
 #[inline]
 const fn more_slot(x: u64) -> usize {
@@ -235,7 +237,7 @@ pub(super) static TRIGGER_FIRST: [u32; 13] = {
 };
 
 /// Trigger words longer than a packed word (9 to 12 bytes), compared whole.
-pub(super) const LONG_TRIGGER_WORDS: [(&[u8], u8); 9] = [
+pub(super) const LONG_TRIGGER_WORDS: [(&[u8], u8); 10] = [
     // "Password" in English and other languages (`passphrase`, Dutch, Spanish, Danish).
     (b"passphrase", PROSE),
     (b"wachtwoord", PROSE),
@@ -250,6 +252,8 @@ pub(super) const LONG_TRIGGER_WORDS: [(&[u8], u8); 9] = [
     (b"verification", CVV_WORD),
     // French's name of the CVV (`Cryptogramme visuel : 123`).
     (b"cryptogramme", CVV_WORD),
+    // EMV's `application cryptogram …`.
+    (b"application", TWO_WORD),
 ];
 
 /// The trigger flags of the key word `b[i..e]` (0 for most words), case-insensitive.

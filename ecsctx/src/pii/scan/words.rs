@@ -762,6 +762,27 @@ impl<E: Emit> Scanner<'_, '_, E> {
                 }
             }
         }
+        // SMTP's `AUTH LOGIN`: the server's `334 UGFzc3dvcmQ6` ("Password:" in base64),
+        // then the client's line: the password in base64.
+        if w == "UGFzc3dvcmQ6" && b.get(e) == Some(&b'\n') {
+            let mut k = e + 1;
+            // (A transcript's prefix: `>> `, `C: `.)
+            for p in [&b">> "[..], b"> ", b"C: "] {
+                if b[k..].starts_with(p) {
+                    k += p.len();
+                    break;
+                }
+            }
+            let ve = k + b[k..]
+                .iter()
+                .take(PROBE)
+                .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, b'+' | b'/' | b'='))
+                .count();
+            if ve > k && k >= self.last {
+                self.put(k, ve, Hit::Secret("secret"));
+                return ve;
+            }
+        }
         // Firebase Cloud Messaging's legacy server key (`AAAAx1y2z3w:APA91b…`).
         if w.len() == 11
             && w.starts_with("AAAA")
@@ -1272,6 +1293,15 @@ impl<E: Emit> Scanner<'_, '_, E> {
                 let (ve, resume) = match second_key_half(b, vs, ve) {
                     Some(he) if class == Class::Secret && ve == resume => (he, he),
                     _ => (ve, resume),
+                };
+                // Chip data written apart under its key (`ICC: 9F26 08 A1B2… 9F27 01 80`):
+                // every hex token that follows.
+                let (ve, resume) = match (class == Class::Sad && ve == resume)
+                    .then(|| hex_tokens_end(b, vs, ve))
+                    .flatten()
+                {
+                    Some(he) => (he, he),
+                    None => (ve, resume),
                 };
                 self.put(vs, ve, Hit::Keyed(class));
                 // `card: 4111… 123`, `card=4111…|12/27|123`: a CVV after the number.
@@ -1999,4 +2029,32 @@ fn is_path_segment(b: &[u8], i: usize, e: usize) -> bool {
                     && r[1] == b':'
                     && (r[2].is_ascii_lowercase() || matches!(r[2], b'_' | b'{' | b'<'))
             }))
+}
+
+/// Where a run of hex tokens joined by single spaces ends, when the value `b[vs..ve]` is
+/// hex and one follows it (EMV data written apart: `9F26 08 A1B2C3D4E5F6A7B8 9F27 01 80`);
+/// within [`VALUE_PROBE`] bytes.
+fn hex_tokens_end(b: &[u8], vs: usize, ve: usize) -> Option<usize> {
+    let hex = |r: &[u8]| r.len() >= 2 && r.iter().all(u8::is_ascii_hexdigit);
+    if !hex(&b[vs..ve]) {
+        return None;
+    }
+    let mut end = ve;
+    while end - vs < VALUE_PROBE && b.get(end) == Some(&b' ') {
+        let te = end
+            + 1
+            + b[end + 1..]
+                .iter()
+                .take_while(|c| c.is_ascii_alphanumeric())
+                .count();
+        let t = &b[end + 1..te];
+        // (A word of hex letters is no byte: `pin 1234 bad`.)
+        if !hex(t)
+            || !(t.iter().any(u8::is_ascii_digit) || t.iter().all(|c| !c.is_ascii_lowercase()))
+        {
+            break;
+        }
+        end = te;
+    }
+    (end > ve).then_some(end)
 }
