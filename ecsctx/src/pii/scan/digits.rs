@@ -1921,6 +1921,11 @@ fn emv_tag_value(b: &[u8], i: usize) -> Option<(usize, usize)> {
 /// Whether three digit groups are a date: `YYYY-MM-DD`, or `DD-MM-YYYY` with a real day
 /// and month, joined by the same `-`, `/` or `.`.
 fn is_date(s: &str, g: &[Group]) -> bool {
+    // (By the groups' lengths first: most runs leave there.)
+    let shape = |a, b, c| g[0].digits == a && g[1].digits == b && g[2].digits == c;
+    if !shape(4, 2, 2) && !shape(2, 2, 4) {
+        return false;
+    }
     let sep1 = &s[g[0].end..g[1].start];
     let sep2 = &s[g[1].end..g[2].start];
     if sep1 != sep2 || !matches!(sep1, "-" | "/" | ".") {
@@ -1957,6 +1962,9 @@ fn is_compact_timestamp(d: &[u8]) -> bool {
 /// Whether four digit groups are an Emirates ID: `784-YYYY-NNNNNNN-C` (the country's code,
 /// a birth year, seven digits and a check digit), joined by dashes or spaces.
 fn is_emirates_id(s: &str, g: &[Group]) -> bool {
+    if g[0].digits != 3 || g[1].digits != 4 || g[2].digits != 7 || g[3].digits != 1 {
+        return false;
+    }
     let d = |k: usize| &s[g[k].start..g[k].end];
     let joined = (1..4).all(|k| matches!(&s[g[k - 1].end..g[k].start], "-" | " "));
     joined

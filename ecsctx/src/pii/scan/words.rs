@@ -559,9 +559,10 @@ impl<E: Emit> Scanner<'_, '_, E> {
                 j += 1;
             }
             let w = &b[ws..j];
-            let filler = FILLERS
-                .iter()
-                .find(|(f, _)| w.eq_ignore_ascii_case(f.as_bytes()));
+            // (A number is no filler word: most values leave here.)
+            let filler = (!w.is_empty() && w[0].is_ascii_alphabetic())
+                .then(|| FILLERS.iter().find(|(f, _)| w.eq_ignore_ascii_case(f.as_bytes())))
+                .flatten();
             let other_name = !w.is_empty()
                 && w[0].is_ascii_alphabetic()
                 && triggers(b, ws, j) & (CVV_WORD | PIN_WORD) != 0;
