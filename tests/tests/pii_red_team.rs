@@ -1283,6 +1283,20 @@ const FORMS: &[(&str, &str)] = &[
     ),
     (r#"{"nombre":"Juan Pérez","apellido":"Gómez"}"#, "Gómez"),
     (r#"{"nom":"Dupont","prénom":"Jean"}"#, "Dupont"),
+    // A device PAN after another key; one quoted string in a credential's tuple struct.
+    (
+        "decrypted apple pay token: dpan=4895370012003478 exp=2712",
+        "4895370012003478",
+    ),
+    (r#"Some(Secret("Hunter2xyz!"))"#, "Hunter2xyz!"),
+    (
+        r#"Signature: keyid="08c94330", algorithm="HmacSHA256", signature="abcDEF123456+/=""#,
+        "abcDEF123456+/=",
+    ),
+    (
+        r#"{"authorization_code":"SplxlOBeZQQYbYS6WxSbIA"}"#,
+        "SplxlOBeZQQYbYS6WxSbIA",
+    ),
     ("PIN meiner Karte: 1234", "1234"),
     ("PIN de mi tarjeta: 8674", "8674"),
     (
@@ -1646,6 +1660,9 @@ fn look_alikes_are_kept() {
         r#"{"pin_attempts":3} name: pay-api"#,
         "application started; AAV check passed",
         r#""ls" "-p" "dir"; {"nominal":"100"}"#,
+        r#"{"authorization_code":"123456"} authCode=B12345"#,
+        r#"Signature: keyid="08c94330-1d2f-4c4e-9a8b-123456789abc", algorithm="HmacSHA256""#,
+        "Endpoint=sb://x.servicebus.windows.net/;SharedAccessKeyName=RootManageSharedAccessKey",
         r#"{"error":"1 validation error for Order\nnote\n  String too long [type=string_too_long, input_value='hello there', input_type=str]"}"#,
     ];
     let lines = capture(|| {

@@ -673,6 +673,10 @@ pub(crate) fn classify(key: &str, financial: bool) -> Class {
             b"debitcard",
             b"cardpan",
             b"pannumber",
+            // A device's or a network token's PAN (Apple Pay's `dpan`, `fpan`).
+            b"dpan",
+            b"fpan",
+            b"devicepan",
             b"primaryaccountnumber",
         ],
     ) || ends_any(

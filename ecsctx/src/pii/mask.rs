@@ -94,6 +94,8 @@ const SAFE: &[&str] = &[
     // A secret's name (`secret_name: pay/db`), not the secret; a customer's reference
     // (an order's id: MyFatoorah's `CustomerReference`).
     "secret_name",
+    // Azure's policy name in a connection string (`SharedAccessKeyName=RootManage…`).
+    "shared_access_key_name",
     "customer_reference",
     // A key's or a secret's name (Azure's `keyName`), never its value.
     "key_name",
@@ -1067,9 +1069,7 @@ impl PiiMasker {
             Class::Card => mask_card_value(value, out),
             // KNET's and ISO 8583's approval code under `auth` (`auth=B12345`): support
             // staff need it, and it grants nothing.
-            Class::Secret if key.eq_ignore_ascii_case("auth") && scan::is_approval_code(value) => {
-                false
-            }
+            Class::Secret if scan::is_approval_key(key) && scan::is_approval_code(value) => false,
             Class::Secret => {
                 self.token(normalize::py_strip(value), "secret", out);
                 true

@@ -764,6 +764,16 @@ impl<E: Emit> Scanner<'_, '_, E> {
                     let close = matching_close(b, j, b'(', b')')?;
                     let inner = &s[j + 1..close];
                     if inner.contains(['"', '\'']) && !is_masked(inner) && !is_placeholder(inner) {
+                        // One quoted string (`Secret("x")`): inside its quotes.
+                        let ib = inner.as_bytes();
+                        let q = ib[0];
+                        if ib.len() >= 3
+                            && matches!(q, b'"' | b'\'')
+                            && ib[ib.len() - 1] == q
+                            && !ib[1..ib.len() - 1].contains(&q)
+                        {
+                            return nonempty(j + 2, close - 1, s);
+                        }
                         return nonempty(j + 1, close, s);
                     }
                 }
@@ -1322,6 +1332,15 @@ impl<E: Emit> Scanner<'_, '_, E> {
         // A bare value that is itself a sensitive key (`password: cvv: 123`, `password=
         // pin 1234`) is not this key's value.
         if end > vs && looks_like_key(b, vs, end) {
+            return None;
+        }
+        // Nor a protected key's pair (`token: dpan=4895…`): that pair is read as its own.
+        let kl = b[vs..end].iter().take_while(|&&c| is_key_byte(c)).count();
+        if kl >= 2
+            && b.get(vs + kl) == Some(&b'=')
+            && vs + kl + 1 < end
+            && self.e.key_class(&s[vs..vs + kl]).is_protected()
+        {
             return None;
         }
         if class == Class::Secret && !eq && !quoted {

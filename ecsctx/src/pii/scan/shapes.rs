@@ -288,6 +288,31 @@ pub(super) fn iban_end(b: &[u8], i: usize) -> Option<usize> {
     (rem == 1).then_some(end)
 }
 
+/// Whether `key` names an authorization's approval code (`auth`, PayFort's
+/// `authorization_code`, `authCode`, `approval_code`), case and `_`/`-` set aside. (Its
+/// value is kept only when [`is_approval_code`] too: an OAuth authorization code has
+/// another shape.)
+pub(crate) fn is_approval_key(key: &str) -> bool {
+    let mut k = [0u8; 24];
+    let mut n = 0;
+    for c in key.bytes().filter(|&c| c != b'_' && c != b'-') {
+        if n == k.len() {
+            return false;
+        }
+        k[n] = c.to_ascii_lowercase();
+        n += 1;
+    }
+    matches!(
+        &k[..n],
+        b"auth"
+            | b"authcode"
+            | b"authorizationcode"
+            | b"authorisationcode"
+            | b"approvalcode"
+            | b"authorizationid"
+    )
+}
+
 /// An authorization's approval code (ISO 8583's element 38, KNET's `auth`): six digits
 /// and capitals, a digit among them (`123456`, `B12345`). It grants nothing: a secret
 /// under an `auth` key has another shape.

@@ -561,7 +561,11 @@ impl<E: Emit> Scanner<'_, '_, E> {
             let w = &b[ws..j];
             // (A number is no filler word: most values leave here.)
             let filler = (!w.is_empty() && w[0].is_ascii_alphabetic())
-                .then(|| FILLERS.iter().find(|(f, _)| w.eq_ignore_ascii_case(f.as_bytes())))
+                .then(|| {
+                    FILLERS
+                        .iter()
+                        .find(|(f, _)| w.eq_ignore_ascii_case(f.as_bytes()))
+                })
                 .flatten();
             let other_name = !w.is_empty()
                 && w[0].is_ascii_alphabetic()
@@ -1256,10 +1260,20 @@ impl<E: Emit> Scanner<'_, '_, E> {
             // KNET's and ISO 8583's approval code (`auth=B12345`, `auth: 123456`).
             Some((vs, ve, _))
                 if class == Class::Secret
-                    && w.eq_ignore_ascii_case("auth")
+                    && is_approval_key(w)
                     && is_approval_code(&self.s[vs..ve]) =>
             {
                 ve
+            }
+            // An HTTP message signature's parameters (CyberSource's `Signature:
+            // keyid="…", algorithm="…", signature="…"`): the public key id stays, the
+            // `signature` parameter is masked as its own key.
+            Some((vs, _, _))
+                if w.eq_ignore_ascii_case("signature")
+                    && b.get(vs..vs + 6)
+                        .is_some_and(|r| r.eq_ignore_ascii_case(b"keyid=")) =>
+            {
+                e
             }
             // A card key's value that cannot hide a card number (fewer than 8 digits:
             // `cc = bob@example.com`) is kept by the card rule: its text is left to the
