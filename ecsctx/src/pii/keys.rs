@@ -447,6 +447,14 @@ pub(crate) const FOREIGN_KEYS: &[(&str, Class)] = &[
     ("رمز عبور", Class::Secret),
     ("كلمة المرور", Class::Secret),
     ("كلمة_المرور", Class::Secret),
+    ("كلمة_السر", Class::Secret),
+    // "Passcode", "card number", "passport number", "civil registry number".
+    ("رمز المرور", Class::Secret),
+    ("رقم_البطاقة", Class::Card),
+    ("رقم البطاقة", Class::Card),
+    ("رقم جواز السفر", Class::NationalId),
+    ("رقم السجل المدني", Class::NationalId),
+    ("رقم_الهوية", Class::NationalId),
     ("كلمة السر", Class::Secret),
     // "Card verification code" before the one-time code it starts as.
     ("رمز التحقق من البطاقة", Class::Cvv),
@@ -801,6 +809,15 @@ pub(crate) fn classify(key: &str, financial: bool) -> Class {
             b"userpass",
             b"2facode",
             b"twofactorcode",
+            // One-time codes by their purpose (`mfa_code`, `login_code`,
+            // `activation_code`, `confirmation_code`, `reset_code`).
+            b"mfacode",
+            b"logincode",
+            b"activationcode",
+            b"confirmationcode",
+            b"resetcode",
+            // Unifonic's application credential under a prefix (`UNIFONIC_APP_SID`).
+            b"appsid",
             // STC Pay's `OtpValue`.
             b"otpvalue",
             b"securityanswer",
@@ -839,6 +856,8 @@ pub(crate) fn classify(key: &str, financial: bool) -> Class {
             b"hmac",
             // `auth=user:pass`, `auth: Zm9v…`: the credential itself.
             b"auth",
+            // A second factor's code as a whole key (`{"2fa":"482913"}`).
+            b"2fa",
             // Session cookies (`JSESSIONID=…`, `PHPSESSID=…`): a session's bearer credential.
             b"jsessionid",
             b"jwt",

@@ -233,15 +233,89 @@ impl<E: Emit> Scanner<'_, '_, E> {
     fn sms_code(&mut self, i: usize, e: usize) -> Option<usize> {
         let b = self.b;
         let before = &b[i.saturating_sub(5)..i];
+        // `Your code`, `Use code`; `Your login code`, `Your Apple ID Code` (up to three
+        // words between, in one clause); `MFA code`, `2FA code`, `login code`.
+        let from = i.saturating_sub(40);
+        let named = find_ci_last(&b[from..i], b"your ").is_some_and(|p| {
+            let between = &b[from + p + 5..i];
+            // (Not a code that is no secret: `Your zip code is 12345`, `your order code`.)
+            let last = between
+                .trim_ascii_end()
+                .rsplit(|&c| c == b' ')
+                .next()
+                .unwrap_or_default();
+            between
+                .iter()
+                .all(|&c| c.is_ascii_alphanumeric() || matches!(c, b' ' | b'-'))
+                && between.iter().filter(|&&c| c == b' ').count() <= 3
+                && ![
+                    &b"zip"[..],
+                    b"postal",
+                    b"post",
+                    b"area",
+                    b"country",
+                    b"currency",
+                    b"order",
+                    b"tracking",
+                    b"booking",
+                    b"reference",
+                    b"promo",
+                    b"coupon",
+                    b"discount",
+                    b"voucher",
+                    b"referral",
+                    b"invite",
+                    b"product",
+                    b"error",
+                    b"status",
+                    b"response",
+                    b"reason",
+                    b"branch",
+                    b"swift",
+                    b"bank",
+                    b"sort",
+                    b"dial",
+                ]
+                .iter()
+                .any(|w| last.eq_ignore_ascii_case(w))
+        });
+        let factor = {
+            let pe = i.saturating_sub(1);
+            let ps = pe
+                - b[..pe]
+                    .iter()
+                    .rev()
+                    .take(16)
+                    .take_while(|c| c.is_ascii_alphanumeric())
+                    .count();
+            pe > ps
+                && b[pe] == b' '
+                && [
+                    &b"mfa"[..],
+                    b"2fa",
+                    b"login",
+                    b"otp",
+                    b"access",
+                    b"authentication",
+                    b"activation",
+                    b"confirmation",
+                ]
+                .iter()
+                .any(|w| b[ps..pe].eq_ignore_ascii_case(w))
+        };
         if !(before.eq_ignore_ascii_case(b"your ")
             || before.ends_with(b"Use ")
-            || before.ends_with(b"use "))
+            || before.ends_with(b"use ")
+            || named
+            || factor)
         {
             return None;
         }
         let r = &b[e..];
         let skip = if r.starts_with(b": ") {
             2
+        } else if r.starts_with(b" is: ") {
+            5
         } else if r.starts_with(b" is ") {
             4
         } else if r.starts_with(b" ") {
@@ -398,7 +472,17 @@ impl<E: Emit> Scanner<'_, '_, E> {
         if b.get(i + n).is_some_and(|&c| c.is_ascii_alphanumeric()) || i + n < self.last {
             return None;
         }
-        // A national id's key: its value as a keyed form's (`رقم الهوية: 1012345678`).
+        // A national id's or a card's key: its value as a keyed form's (`رقم الهوية:
+        // 1012345678`, `{"رقم_البطاقة":"4111…"}`).
+        if class == Class::Card {
+            let (vs, ve, resume) = self.keyed_value(i, i + n, class)?;
+            let v = &self.s[vs..ve];
+            if v.chars().filter(|&c| is_decimal_digit(c)).count() < 8 {
+                return None;
+            }
+            self.put(vs, ve, Hit::Keyed(class));
+            return Some(resume);
+        }
         if class == Class::NationalId {
             let (vs, ve, resume) = self.keyed_value(i, i + n, class)?;
             self.put(vs, ve, Hit::Keyed(class));
@@ -2072,4 +2156,9 @@ fn hex_tokens_end(b: &[u8], vs: usize, ve: usize) -> Option<usize> {
         end = te;
     }
     (end > ve).then_some(end)
+}
+
+/// Where `n` (ASCII) last occurs in `h`, case-insensitive.
+fn find_ci_last(h: &[u8], n: &[u8]) -> Option<usize> {
+    h.windows(n.len()).rposition(|w| w.eq_ignore_ascii_case(n))
 }
