@@ -1277,6 +1277,8 @@ const FORMS: &[(&str, &str)] = &[
     ),
     (r#""mysql" "-uroot" "-pHunter2xyz!" "pay""#, "Hunter2xyz!"),
     (r#""redis-cli" "-a" "Hunter2xyz!" "ping""#, "Hunter2xyz!"),
+    (r#""curl" "-u" "merchant:Hunter2xyz!" "https://api.x.com""#, "Hunter2xyz!"),
+    (r#""curl" "--user" "merchant:Hunter2xyz!""#, "Hunter2xyz!"),
     (
         "lettre::transport::smtp: >> AUTH LOGIN\n<< 334 UGFzc3dvcmQ6\n>> SHVudGVyMnh5eiE=\n<< 235 ok",
         "SHVudGVyMnh5eiE=",

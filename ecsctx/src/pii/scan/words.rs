@@ -1074,10 +1074,22 @@ impl<E: Emit> Scanner<'_, '_, E> {
         }
         // `curl -u user:pass`, `--user user:pass`: the password after the colon.
         if f & USER != 0
-            && ((w == "u" && i >= 1 && b[i - 1] == b'-' && (i == 1 || b[i - 2] == b' '))
+            && ((w == "u"
+                && i >= 1
+                && b[i - 1] == b'-'
+                && (i == 1 || matches!(b[i - 2], b' ' | b'"')))
                 || (w == "user" && after_double_dash(b, i)))
         {
-            if let Some((vs, ve)) = self.next_token(e) {
+            // (A quoted argument list, Rust's `Command` `Debug`: `"curl" "-u" "m:X"`.)
+            let quoted = (i + 2)
+                .checked_sub(4 + usize::from(w == "user"))
+                .is_some_and(|q| b[q] == b'"');
+            let from = if quoted && b.get(e) == Some(&b'"') {
+                e + 1
+            } else {
+                e
+            };
+            if let Some((vs, ve)) = self.next_token(from) {
                 if let Some(c) = b[vs..ve].iter().position(|&c| c == b':') {
                     if vs + c + 1 < ve {
                         // The user is text like any other (a card number, an address).
