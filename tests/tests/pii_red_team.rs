@@ -1234,6 +1234,9 @@ const FORMS: &[(&str, &str)] = &[
     ),
     ("text=my%20password%20is%20Hunter2xyz", "Hunter2xyz"),
     ("password::hunterpass", "hunterpass"),
+    // A key after a Rust path is still a key (a backtrace's path is no key).
+    (r#"settings::password = "Hunter2xyz!""#, "Hunter2xyz!"),
+    ("Config::password (Hunter2xyz!)", "Hunter2xyz!"),
     // Round 23: personal fields in a Rust `Debug`; a PIN typed again or changed; CVV
     // names in more languages; gateway signing secrets; Gulf and Turkish ids; an `@`
     // written another way; a phone with dots after its country code.

@@ -2132,9 +2132,18 @@ fn json_parent_end(b: &[u8], i: usize) -> Option<usize> {
 /// path's end (`pay_api::handlers::pin` before a line break, a space or `(`). (A word
 /// that starts a path may be a key: `password::hunter`.)
 fn is_path_segment(b: &[u8], i: usize, e: usize) -> bool {
+    // (At the path's end only before a line break or a backtrace's location, `(src/…`:
+    // `settings::password = "x"` is a key and its value.)
+    let location = b.get(e..e + 2) == Some(b" (")
+        && b[e + 2..]
+            .iter()
+            .take(96)
+            .position(|&c| c == b')')
+            .is_some_and(|p| find_ci(&b[e + 2..e + 2 + p], b".rs:").is_some());
     i >= 2
         && &b[i - 2..i] == b"::"
-        && (matches!(b.get(e), None | Some(b'\n' | b'\r' | b' ' | b'('))
+        && (matches!(b.get(e), None | Some(b'\n' | b'\r'))
+            || location
             || b.get(e..e + 3).is_some_and(|r| {
                 r[0] == b':'
                     && r[1] == b':'
