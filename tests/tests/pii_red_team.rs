@@ -1294,6 +1294,10 @@ const FORMS: &[(&str, &str)] = &[
         "4895370012003478",
     ),
     (r#"Some(Secret("Hunter2xyz!"))"#, "Hunter2xyz!"),
+    // A pair after a credential's key that would not mask its own value: the whole
+    // value is the credential's.
+    ("token: pan=abcdefXYZ123", "abcdefXYZ123"),
+    ("secret: cvv=abc123", "abc123"),
     // Round 22's open SMS wordings and keys; Arabic keys with `_`.
     ("Your login code is 482913", "482913"),
     ("Your Tabby code is 482913", "482913"),

@@ -1334,14 +1334,22 @@ impl<E: Emit> Scanner<'_, '_, E> {
         if end > vs && looks_like_key(b, vs, end) {
             return None;
         }
-        // Nor a protected key's pair (`token: dpan=4895…`): that pair is read as its own.
+        // Nor a protected key's pair that masks its own value (`token: dpan=4895…`):
+        // that pair is read as its own.
         let kl = b[vs..end].iter().take_while(|&&c| is_key_byte(c)).count();
-        if kl >= 2
-            && b.get(vs + kl) == Some(&b'=')
-            && vs + kl + 1 < end
-            && self.e.key_class(&s[vs..vs + kl]).is_protected()
-        {
-            return None;
+        if kl >= 2 && b.get(vs + kl) == Some(&b'=') && vs + kl + 1 < end {
+            let inner = &b[vs + kl + 1..end];
+            let digits = inner.iter().filter(|c| c.is_ascii_digit()).count();
+            let masks_itself = match self.e.key_class(&s[vs..vs + kl]) {
+                Class::Secret => true,
+                Class::Card => digits >= 8,
+                Class::Cvv => digits == inner.len() && (3..=4).contains(&digits),
+                Class::Sad => digits >= 4,
+                _ => false,
+            };
+            if masks_itself {
+                return None;
+            }
         }
         if class == Class::Secret && !eq && !quoted {
             // A validation message about the value (`password: length is lower than 12`,
