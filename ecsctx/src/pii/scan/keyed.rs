@@ -195,15 +195,17 @@ impl<E: Emit> Scanner<'_, '_, E> {
         if !matches!(class, Class::Secret | Class::Cvv | Class::Sad) {
             return None;
         }
+        // (The cap bounds where a line may start; a line runs to its end, so a long
+        // value is masked whole. Linear still: each line is read once.)
         let end = (ke + VALUE_PROBE).min(b.len());
         let mut ls = ke + 2;
         let mut resume = None;
         while ls < end && b[ls] != b'[' {
             let le = ls
-                + b[ls..end]
+                + b[ls..]
                     .iter()
                     .position(|&c| c == b'\n')
-                    .unwrap_or(end - ls);
+                    .unwrap_or(b.len() - ls);
             let line = &b[ls..le];
             if let Some(p) = line.iter().position(|&c| c == b'=') {
                 let mut vs = ls + p + 1;
