@@ -112,31 +112,49 @@ pub(super) const TRIGGER_WORDS: [(&[u8], u8); 61] = [
     (b"loc", ATTR),
 ];
 
-/// The multiplier of the trigger table's hash: chosen (offline) so that no two trigger
-/// words share a slot; building the table fails to compile if one ever does.
-pub(super) const TRIGGER_K: u64 = 0xb714_7106_5cd9_f14f;
-
-#[inline]
-pub(super) const fn trigger_slot(x: u64) -> usize {
-    (x.wrapping_mul(TRIGGER_K) >> 57) as usize
+/// A perfect-hash table of packed words ([`pack`]) and their flags, `N` slots (a power
+/// of two): one multiply and one compare per word looked up. The multiplier is chosen
+/// offline so that no two words share a slot; building a table fails to compile if two
+/// ever do (then search another multiplier).
+pub(super) struct WordTable<const N: usize, const K: u64> {
+    slots: [(u64, u8); N],
 }
 
-/// The trigger words by slot: one multiply and one compare per word looked up.
-pub(super) static TRIGGERS: [(u64, u8); 128] = {
-    let mut t = [(0u64, 0u8); 128];
-    let mut k = 0;
-    while k < TRIGGER_WORDS.len() {
-        let x = pack(TRIGGER_WORDS[k].0);
-        let slot = trigger_slot(x);
-        assert!(
-            t[slot].1 == 0,
-            "two trigger words share a slot: choose another TRIGGER_K"
-        );
-        t[slot] = (x, TRIGGER_WORDS[k].1);
-        k += 1;
+impl<const N: usize, const K: u64> WordTable<N, K> {
+    const SHIFT: u32 = 64 - N.trailing_zeros();
+
+    const fn new(words: &[(&[u8], u8)]) -> Self {
+        assert!(N.is_power_of_two());
+        let mut t = WordTable { slots: [(0, 0); N] };
+        let mut w = 0;
+        while w < words.len() {
+            let x = pack(words[w].0);
+            let slot = Self::slot(x);
+            assert!(
+                t.slots[slot].1 == 0,
+                "two words of a trigger table share a slot: choose another multiplier"
+            );
+            t.slots[slot] = (x, words[w].1);
+            w += 1;
+        }
+        t
     }
-    t
-};
+
+    #[inline]
+    const fn slot(x: u64) -> usize {
+        (x.wrapping_mul(K) >> Self::SHIFT) as usize
+    }
+
+    /// The flags of the packed word `x`, or `None` when it is not in the table.
+    #[inline]
+    fn get(&self, x: u64) -> Option<u8> {
+        let (key, flags) = self.slots[Self::slot(x)];
+        (key == x).then_some(flags)
+    }
+}
+
+/// The trigger words by slot (the multiplier chosen for them, 128 slots).
+pub(super) static TRIGGERS: WordTable<128, 0xb714_7106_5cd9_f14f> = WordTable::new(&TRIGGER_WORDS);
 
 /// Trigger words outside the hashed table, compared after it misses (the table's
 /// multiplier was chosen for the words in it). The first words of a password's name in
@@ -185,31 +203,9 @@ pub(super) const MORE_TRIGGER_WORDS: [(&[u8], u8); 30] = [
     (b"recovery", TWO_WORD),
 ];
 
-/// The multiplier of [`MORE_TRIGGERS`]' hash (64 slots), chosen as [`TRIGGER_K`] was.
-const MORE_K: u64 = 0x837a_7bf9_a563_2e7b;
-
-#[inline]
-const fn more_slot(x: u64) -> usize {
-    (x.wrapping_mul(MORE_K) >> 58) as usize
-}
-
-/// [`MORE_TRIGGER_WORDS`] packed ([`pack`]) by slot: a miss in [`TRIGGERS`] costs one
-/// more multiply and compare.
-static MORE_TRIGGERS: [(u64, u8); 64] = {
-    let mut t = [(0u64, 0u8); 64];
-    let mut k = 0;
-    while k < MORE_TRIGGER_WORDS.len() {
-        let x = pack(MORE_TRIGGER_WORDS[k].0);
-        let slot = more_slot(x);
-        assert!(
-            t[slot].1 == 0,
-            "two more trigger words share a slot: choose another MORE_K"
-        );
-        t[slot] = (x, MORE_TRIGGER_WORDS[k].1);
-        k += 1;
-    }
-    t
-};
+/// [`MORE_TRIGGER_WORDS`] by slot (the multiplier chosen for them, 64 slots): a miss in
+/// [`TRIGGERS`] costs one more multiply and compare.
+static MORE_TRIGGERS: WordTable<64, 0x837a_7bf9_a563_2e7b> = WordTable::new(&MORE_TRIGGER_WORDS);
 
 /// By length (1 to 12), the first letters of the trigger words of that length (bit
 /// `letter - 'a'`): most words of prose are ruled out by one load.
@@ -277,17 +273,10 @@ pub(super) fn triggers(b: &[u8], i: usize, e: usize) -> u8 {
                 (1u64 << (8 * n)) - 1
             };
             let x = (x | 0x2020_2020_2020_2020) & live;
-            let (key, flags) = TRIGGERS[trigger_slot(x)];
-            if key == x {
-                flags
-            } else {
-                let (key, flags) = MORE_TRIGGERS[more_slot(x)];
-                if key == x {
-                    flags
-                } else {
-                    0
-                }
-            }
+            TRIGGERS
+                .get(x)
+                .or_else(|| MORE_TRIGGERS.get(x))
+                .unwrap_or(0)
         }
         _ => LONG_TRIGGER_WORDS
             .iter()
