@@ -40,6 +40,21 @@ impl Class {
 /// Longest compact key classified; longer keys are classified by their last 64 characters.
 const MAX: usize = 64;
 
+/// `{parent}_{key}` written into `buf` (`merchant` and `name`: `merchant_name`), how a
+/// key under a thing is classified as the thing's own key; `None` when it does not fit
+/// in 64 bytes.
+pub(crate) fn joined_key<'b>(parent: &[u8], key: &[u8], buf: &'b mut [u8; 64]) -> Option<&'b str> {
+    let n = parent.len();
+    let len = n + 1 + key.len();
+    if len > buf.len() {
+        return None;
+    }
+    buf[..n].copy_from_slice(parent);
+    buf[n] = b'_';
+    buf[n + 1..len].copy_from_slice(key);
+    std::str::from_utf8(&buf[..len]).ok()
+}
+
 /// A key in compact form on the stack.
 pub(crate) struct Compact {
     buf: [u8; MAX],

@@ -955,12 +955,11 @@ impl PiiMasker {
         }
         // A thing's name under the thing (`merchant.name`, `metadata.name`, the crate's
         // own `extra.job.name`): not personal when `{thing}_name` is a safe key.
-        if key.eq_ignore_ascii_case("name") && !parent.is_empty() && parent.len() <= 48 {
-            let mut joined = [0u8; 53];
-            let n = parent.len();
-            joined[..n].copy_from_slice(parent.as_bytes());
-            joined[n..n + 5].copy_from_slice(b"_name");
-            if std::str::from_utf8(&joined[..n + 5]).is_ok_and(|j| self.is_safe(j)) {
+        if key.eq_ignore_ascii_case("name") && !parent.is_empty() {
+            let mut buf = [0u8; 64];
+            if keys::joined_key(parent.as_bytes(), b"name", &mut buf)
+                .is_some_and(|j| self.is_safe(j))
+            {
                 return Action::None;
             }
         }
@@ -1069,7 +1068,7 @@ impl PiiMasker {
             Class::Card => mask_card_value(value, out),
             // KNET's and ISO 8583's approval code under `auth` (`auth=B12345`): support
             // staff need it, and it grants nothing.
-            Class::Secret if scan::is_approval_key(key) && scan::is_approval_code(value) => false,
+            Class::Secret if scan::is_approval_code(value) && scan::is_approval_key(key) => false,
             Class::Secret => {
                 self.token(normalize::py_strip(value), "secret", out);
                 true

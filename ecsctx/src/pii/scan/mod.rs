@@ -602,7 +602,7 @@ impl<E: Emit> Scanner<'_, '_, E> {
         if pluses.max(spaces) < 2 || vs < self.last {
             return None;
         }
-        let decoded = form_decoded(raw)?;
+        let decoded = form_decoded(raw);
         let mut masked = String::new();
         if !scan(&decoded, self.o, self.e, &mut masked) {
             return None;
@@ -947,6 +947,11 @@ pub(crate) fn is_truncated_card(v: &str) -> bool {
 /// Where `n` (lowercase) occurs in `h`, case-insensitive.
 fn find_ci(h: &[u8], n: &[u8]) -> Option<usize> {
     h.windows(n.len()).position(|w| w.eq_ignore_ascii_case(n))
+}
+
+/// Where `n` (ASCII) last occurs in `h`, case-insensitive.
+fn find_ci_last(h: &[u8], n: &[u8]) -> Option<usize> {
+    h.windows(n.len()).rposition(|w| w.eq_ignore_ascii_case(n))
 }
 
 /// The length of a no-break (U+00A0), narrow no-break (U+202F, French typography's before

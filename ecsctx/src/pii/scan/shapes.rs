@@ -293,17 +293,8 @@ pub(super) fn iban_end(b: &[u8], i: usize) -> Option<usize> {
 /// value is kept only when [`is_approval_code`] too: an OAuth authorization code has
 /// another shape.)
 pub(crate) fn is_approval_key(key: &str) -> bool {
-    let mut k = [0u8; 24];
-    let mut n = 0;
-    for c in key.bytes().filter(|&c| c != b'_' && c != b'-') {
-        if n == k.len() {
-            return false;
-        }
-        k[n] = c.to_ascii_lowercase();
-        n += 1;
-    }
     matches!(
-        &k[..n],
+        keys::Compact::of(key).as_bytes(),
         b"auth"
             | b"authcode"
             | b"authorizationcode"

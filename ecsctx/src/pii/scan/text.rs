@@ -211,12 +211,10 @@ pub(crate) fn percent_decoded(t: &str) -> String {
 }
 
 /// A form's text value (`Body=Your+OTP+is+482913`, `text=my%20password%20is%20…`: an SMS
-/// gateway's request) decoded: `+` and `%20` are spaces, `%XX` its byte. `None` when the
-/// bytes are no UTF-8.
-pub(crate) fn form_decoded(t: &str) -> Option<String> {
-    let plus = t.replace('+', " ");
-    let d = percent_decoded(&plus);
-    (d != plus || t.contains('+')).then_some(d)
+/// gateway's request) decoded: `+` and `%20` are spaces, `%XX` its byte (the text as it
+/// is when the escapes make no UTF-8).
+pub(crate) fn form_decoded(t: &str) -> String {
+    percent_decoded(&t.replace('+', " "))
 }
 
 /// `t` encoded back as a form value, spaces as `space` (`+` or `%20`): the bytes that

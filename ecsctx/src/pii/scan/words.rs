@@ -1286,16 +1286,9 @@ impl<E: Emit> Scanner<'_, '_, E> {
                         .take_while(|&&c| is_key_byte(c))
                         .count();
                 // (Not ECS's `user.name`: a person's.)
-                if ps < pe
-                    && (pe - ps) + 1 + w.len() <= 64
-                    && !b[ps..pe].eq_ignore_ascii_case(b"user")
-                {
-                    let mut joined = [0u8; 64];
-                    let n = pe - ps;
-                    joined[..n].copy_from_slice(&b[ps..pe]);
-                    joined[n] = b'_';
-                    joined[n + 1..n + 1 + w.len()].copy_from_slice(w.as_bytes());
-                    if let Ok(j) = std::str::from_utf8(&joined[..n + 1 + w.len()]) {
+                if ps < pe && !b[ps..pe].eq_ignore_ascii_case(b"user") {
+                    let mut buf = [0u8; 64];
+                    if let Some(j) = keys::joined_key(&b[ps..pe], w.as_bytes(), &mut buf) {
                         if self.e.key_class(j) == Class::None {
                             class = Class::None;
                         }
@@ -1356,8 +1349,8 @@ impl<E: Emit> Scanner<'_, '_, E> {
             // KNET's and ISO 8583's approval code (`auth=B12345`, `auth: 123456`).
             Some((vs, ve, _))
                 if class == Class::Secret
-                    && is_approval_key(w)
-                    && is_approval_code(&self.s[vs..ve]) =>
+                    && is_approval_code(&self.s[vs..ve])
+                    && is_approval_key(w) =>
             {
                 ve
             }
@@ -2132,23 +2125,26 @@ fn json_parent_end(b: &[u8], i: usize) -> Option<usize> {
 /// path's end (`pay_api::handlers::pin` before a line break, a space or `(`). (A word
 /// that starts a path may be a key: `password::hunter`.)
 fn is_path_segment(b: &[u8], i: usize, e: usize) -> bool {
+    if i < 2 || &b[i - 2..i] != b"::" {
+        return false;
+    }
     // (At the path's end only before a line break or a backtrace's location, `(src/…`:
     // `settings::password = "x"` is a key and its value.)
-    let location = b.get(e..e + 2) == Some(b" (")
-        && b[e + 2..]
-            .iter()
-            .take(96)
-            .position(|&c| c == b')')
-            .is_some_and(|p| find_ci(&b[e + 2..e + 2 + p], b".rs:").is_some());
-    i >= 2
-        && &b[i - 2..i] == b"::"
-        && (matches!(b.get(e), None | Some(b'\n' | b'\r'))
-            || location
-            || b.get(e..e + 3).is_some_and(|r| {
-                r[0] == b':'
-                    && r[1] == b':'
-                    && (r[2].is_ascii_lowercase() || matches!(r[2], b'_' | b'{' | b'<'))
-            }))
+    let location = || {
+        b.get(e..e + 2) == Some(b" (")
+            && b[e + 2..]
+                .iter()
+                .take(96)
+                .position(|&c| c == b')')
+                .is_some_and(|p| find_ci(&b[e + 2..e + 2 + p], b".rs:").is_some())
+    };
+    matches!(b.get(e), None | Some(b'\n' | b'\r'))
+        || location()
+        || b.get(e..e + 3).is_some_and(|r| {
+            r[0] == b':'
+                && r[1] == b':'
+                && (r[2].is_ascii_lowercase() || matches!(r[2], b'_' | b'{' | b'<'))
+        })
 }
 
 /// Where a run of hex tokens joined by single spaces ends, when the value `b[vs..ve]` is
@@ -2177,9 +2173,4 @@ fn hex_tokens_end(b: &[u8], vs: usize, ve: usize) -> Option<usize> {
         end = te;
     }
     (end > ve).then_some(end)
-}
-
-/// Where `n` (ASCII) last occurs in `h`, case-insensitive.
-fn find_ci_last(h: &[u8], n: &[u8]) -> Option<usize> {
-    h.windows(n.len()).rposition(|w| w.eq_ignore_ascii_case(n))
 }
