@@ -156,10 +156,11 @@ impl<const N: usize, const K: u64> WordTable<N, K> {
 /// The trigger words by slot (the multiplier chosen for them, 128 slots).
 pub(super) static TRIGGERS: WordTable<128, 0xb714_7106_5cd9_f14f> = WordTable::new(&TRIGGER_WORDS);
 
-/// Trigger words outside the hashed table, compared after it misses (the table's
-/// multiplier was chosen for the words in it). The first words of a password's name in
-/// words (`mot de passe`, `clave de acceso`, `kata sandi`); `echo` and `printf` before a
-/// pipe (`echo X | sudo -S …`); SQL's `SET`.
+/// Trigger words of a second table ([`MORE_TRIGGERS`], looked up when [`TRIGGERS`]
+/// misses: its multiplier was chosen for the words in it): cryptograms and HSM keys in
+/// prose, the first words of a password's or an id's name in words (`mot de passe`,
+/// `TC Kimlik No`), commands that take a credential (`echo`, `login`, `htpasswd`), SQL's
+/// `SET`.
 pub(super) const MORE_TRIGGER_WORDS: [(&[u8], u8); 30] = [
     // A 3-D Secure cryptogram in prose (`CAVV AAAB…= ECI 05`).
     (b"cavv", PROSE),
