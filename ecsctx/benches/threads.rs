@@ -17,7 +17,11 @@
 //! is one `write(2)` on one `/dev/null` file that both threads share, with no lock at
 //! all. No sink into one shared file can do less per line, so its scaling is this
 //! machine's ceiling for the shared-writer figure (the kernel counts a reference on
-//! the shared file for every write).
+//! the shared file for every write). With `ECSCTX_BENCH_SINK=per_thread_file` (group
+//! `threads_checkout_request_per_thread_file`), each thread opens its own handle on the
+//! log file (`O_APPEND`) and writes each line with one `write(2)`, no lock; with
+//! `per_thread_fd`, the same on `/dev/null`: what a sink with a handle per thread would
+//! gain (README, issue #12: on a file it scales worse than the shared `WriterSink`).
 //!
 //! ```text
 //! cargo bench -p ecsctx --bench threads
@@ -25,10 +29,13 @@
 //! ECSCTX_BENCH_SINK=shared_vec cargo bench -p ecsctx --bench threads
 //! ECSCTX_BENCH_SINK=shared_file cargo bench -p ecsctx --bench threads
 //! ECSCTX_BENCH_SINK=shared_fd_unlocked cargo bench -p ecsctx --bench threads
+//! ECSCTX_BENCH_SINK=per_thread_file cargo bench -p ecsctx --bench threads
+//! ECSCTX_BENCH_SINK=per_thread_fd cargo bench -p ecsctx --bench threads
 //! ```
 
 use std::cell::RefCell;
 use std::io;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
@@ -106,6 +113,36 @@ impl Sink for UnlockedFd {
     }
 }
 
+thread_local! {
+    static OWN: RefCell<Option<std::fs::File>> = const { RefCell::new(None) };
+}
+
+/// Each thread its own handle (its own `open`, `O_APPEND`) on one path, each line one
+/// `write(2)` without a lock: the ceiling of a sink that gives every thread its own
+/// handle on the log file.
+struct PerThreadFd(std::path::PathBuf);
+
+/// Bytes written through [`PerThreadFd`] since the file was last emptied.
+static WRITTEN: AtomicU64 = AtomicU64::new(0);
+
+impl Sink for PerThreadFd {
+    fn write_line(&self, line: &[u8]) -> io::Result<()> {
+        use std::io::Write;
+        OWN.with(|f| {
+            let mut f = f.borrow_mut();
+            if f.is_none() {
+                *f = Some(std::fs::OpenOptions::new().append(true).open(&self.0)?);
+            }
+            let f = f.as_mut().expect("opened above");
+            if WRITTEN.fetch_add(line.len() as u64, Ordering::Relaxed) > 64 << 20 {
+                WRITTEN.store(0, Ordering::Relaxed);
+                f.set_len(0)?;
+            }
+            f.write_all(line)
+        })
+    }
+}
+
 fn request() {
     let _c = context::bind(request_fields().with_trace(TraceContext::new_root()));
     for _ in 0..8 {
@@ -171,6 +208,16 @@ fn bench(c: &mut Criterion) {
                 .expect("/dev/null");
             b.with_sink(UnlockedFd(null)).init();
             "threads_checkout_request_shared_fd_unlocked"
+        }
+        "per_thread_fd" => {
+            b.with_sink(PerThreadFd("/dev/null".into())).init();
+            "threads_checkout_request_per_thread_fd"
+        }
+        "per_thread_file" => {
+            let path = std::env::temp_dir().join("ecsctx-bench-threads.log");
+            std::fs::File::create(&path).expect("a temporary log file");
+            b.with_sink(PerThreadFd(path)).init();
+            "threads_checkout_request_per_thread_file"
         }
         "shared_vec" => {
             b.with_sink(ecsctx::sink::WriterSink::new(SharedBuf(
