@@ -1335,6 +1335,27 @@ const FORMS: &[(&str, &str)] = &[
         r#"{"args":"[\"--knet-password\", \"Knet@Pass123\"]"}"#,
         "Knet@Pass123",
     ),
+    // A registry's login in an argument list and in Rust's `Command` `Debug`; a flag's
+    // value that reads like a key's name; a flag in `Command`'s `Debug`.
+    (
+        r#"["docker", "login", "-u", "bob", "-p", "Hunter2secret"]"#,
+        "Hunter2secret",
+    ),
+    (
+        r#"Command { program: "docker", args: ["docker", "login", "-u", "bob", "-p", "Zq8Lm1BKHM", "reg.io"] }"#,
+        "Zq8Lm1BKHM",
+    ),
+    (r#""podman" "login" "-u" "bob" "-p" "Zq8Lm1BKHM""#, "Zq8Lm1BKHM"),
+    (r#"["psql", "--password", "Hunter2secret"]"#, "Hunter2secret"),
+    (r#""mytool" "--password" "Xq7pa55wd""#, "Xq7pa55wd"),
+    (r#""mytool" "--api-key" "Xq7pa55wd" "--verbose""#, "Xq7pa55wd"),
+    // A CVV or PIN after words that say whose card it is; Arabic's "your CVV code is",
+    // "login code".
+    ("CVV for your card is 739", "739"),
+    ("The CVV of the card is 739", "739"),
+    ("PIN for this card is 8674", "8674"),
+    ("رمز CVV الخاص بك هو 739", "739"),
+    ("رمز الدخول: 482913", "482913"),
 ];
 
 /// Lines that hold no sensitive data and look like the forms above: unchanged.
@@ -1343,6 +1364,12 @@ fn look_alikes_are_kept() {
     let clean = [
         "UPDATE users SET name = $1 WHERE id = $3",
         "hmac_algorithm=sha256 app_key_id=7",
+        r#"["docker", "run", "-p", "8080:80", "nginx"]"#,
+        r#""mytool" "--password" "--verbose""#,
+        r#"redact = ["password", "secret", "token"]"#,
+        "CVV for card 4242 failed",
+        "CVV for your card was not provided",
+        r#"{"name":{"en":"Widget","ar":"Gadget"}}"#,
         "AUTH=PLAIN",
         "curl -b cookies.txt https://x; git checkout -b feature",
         "connect timeout after 1234567 ms; statsd: pay.api.requests:1234567|c|#env:prod",
@@ -1984,4 +2011,30 @@ fn a_json_document_in_text_still_parses_after_masking() {
         serde_json::from_str(masked).unwrap_or_else(|e| panic!("{masked} no longer parses: {e}"));
     assert_eq!(parsed["cvv"], "[CVV-MASKED]", "{masked}");
     assert_eq!(parsed["amount"], 1500, "{masked}");
+}
+
+/// A person's name written as an object (`name.first`, `name.family`) is personal, in
+/// structured data and in text; a thing's name object (`merchant.name`) is kept.
+#[test]
+fn a_names_parts_are_personal() {
+    let customer = json!({
+        "name": {"first": "Khalid", "last": "Alsabah", "title": "Mr"},
+        "merchant": {"name": {"full": "Acme Trading"}},
+    });
+    let text = r#"{"payer":{"name":{"given":"Fatima","family":"Alenezi"}},"amount":1500}"#;
+    let lines = capture(|| {
+        log::info!(customer:serde = customer; "charge_created");
+        log::info!("{text}");
+    });
+    assert_no_leaks(&lines, &["Khalid", "Alsabah", "Fatima", "Alenezi"]);
+    let c = &lines[0]["extra"]["customer"];
+    assert_eq!(c["name"]["title"], "Mr", "{}", lines[0]);
+    assert_eq!(
+        c["merchant"]["name"]["full"], "Acme Trading",
+        "{}",
+        lines[0]
+    );
+    let masked: serde_json::Value =
+        serde_json::from_str(lines[1]["message"].as_str().unwrap()).unwrap();
+    assert_eq!(masked["amount"], 1500, "{}", lines[1]);
 }

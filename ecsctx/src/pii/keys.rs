@@ -55,6 +55,19 @@ pub(crate) fn joined_key<'b>(parent: &[u8], key: &[u8], buf: &'b mut [u8; 64]) -
     std::str::from_utf8(&buf[..len]).ok()
 }
 
+/// The members of a person's name written as an object (`name.first`, `name.family`):
+/// personal under a `name` key, in structured data and in text.
+pub(crate) const NAME_PARTS: [&str; 8] = [
+    "first",
+    "last",
+    "middle",
+    "given",
+    "family",
+    "full",
+    "firstName",
+    "lastName",
+];
+
 /// A key in compact form on the stack.
 pub(crate) struct Compact {
     buf: [u8; MAX],
@@ -475,6 +488,8 @@ pub(crate) const FOREIGN_KEYS: &[(&str, Class)] = &[
     ("رمز التحقق من البطاقة", Class::Cvv),
     ("رمز التحقق", Class::Secret),
     ("رمز التفعيل", Class::Secret),
+    // "Login code".
+    ("رمز الدخول", Class::Secret),
     ("كود التحقق", Class::Secret),
     ("كود التفعيل", Class::Secret),
     ("رقم الهوية الوطنية", Class::NationalId),

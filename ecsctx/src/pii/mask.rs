@@ -917,6 +917,21 @@ impl PiiMasker {
         if key.eq_ignore_ascii_case("number") && parent.eq_ignore_ascii_case("identification") {
             return Action::Key(Class::NationalId);
         }
+        // A person's name as an object (`customer.name.first`, `name.family`): personal,
+        // unless it is a thing's (`merchant.name.full`: `{thing}_name` a safe key).
+        if !ecs
+            && parent.eq_ignore_ascii_case("name")
+            && keys::NAME_PARTS.iter().any(|p| key.eq_ignore_ascii_case(p))
+        {
+            let grand = path.rsplit('.').filter(|s| *s != "[]").nth(2).unwrap_or("");
+            let mut buf = [0u8; 64];
+            let things = !grand.is_empty()
+                && keys::joined_key(grand.as_bytes(), b"name", &mut buf)
+                    .is_some_and(|j| self.is_safe(j));
+            if !things {
+                return Action::Key(Class::Personal);
+            }
+        }
         // Under a card, credential or authentication-data key, the whole subtree is that
         // (`card.number`, `secrets.db`, `auth.token.value`); not inside ECS field sets.
         if !ecs {

@@ -267,9 +267,24 @@ impl<E: Emit> Scanner<'_, '_, E> {
         // argument (`["docker", "run", "--name", "mysql", "-p3306:3306"]`; `["mysql", "-h",
         // "mysql", "-pX"]` names its host so), in a list whose own program runs commands
         // (`["grep", "-r", "mysql", "-pattern"]` does not).
-        let p = (0..n)
+        // (Or a registry's login: `["docker", "login", "-u", "bob", "-p", "X"]`.)
+        let login = (1..n).any(|f| {
+            el(f).eq_ignore_ascii_case(b"login")
+                && one_of(
+                    name(f - 1),
+                    &[
+                        b"docker", b"podman", b"nerdctl", b"buildah", b"skopeo", b"oras",
+                    ],
+                )
+        });
+        let p = match (0..n)
             .rev()
-            .find(|&f| is_client(name(f)) && !(f > 0 && names_an_argument(el(f - 1))))?;
+            .find(|&f| is_client(name(f)) && !(f > 0 && names_an_argument(el(f - 1))))
+        {
+            Some(p) => p,
+            None if login && b[i] == b'p' => 0,
+            None => return None,
+        };
         if p > 0 && runs_nothing(name(0), el(1), p == 1) {
             return None;
         }
@@ -304,7 +319,7 @@ impl<E: Emit> Scanner<'_, '_, E> {
                 w.starts_with(b"-") || w.iter().all(u8::is_ascii_digit)
             });
             let wraps = match b[i] {
-                b'p' => program.eq_ignore_ascii_case(b"sshpass") && own_options,
+                b'p' => (program.eq_ignore_ascii_case(b"sshpass") && own_options) || login,
                 _ => program.eq_ignore_ascii_case(b"redis-cli"),
             };
             let mut k = close + quote.len();

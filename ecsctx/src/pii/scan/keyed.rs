@@ -347,6 +347,69 @@ impl<E: Emit> Scanner<'_, '_, E> {
         Some(ve)
     }
 
+    /// A person's name written as an object after a key whose closing quote is at `e`
+    /// (`"name":{"first":"Bob","last":"Smith"}`, `{"given":…,"family":…}`): each part's
+    /// value masked as personal data; where to go on (past the last part masked).
+    pub(super) fn name_parts(&mut self, e: usize) -> Option<usize> {
+        let b = self.b;
+        let mut k = e + 1;
+        while matches!(b.get(k), Some(b' ' | b':')) && k - e < 6 {
+            k += 1;
+        }
+        if b.get(k) != Some(&b'{') || !b[e + 1..k].contains(&b':') {
+            return None;
+        }
+        // (A flat object of a few members: its `}` within [`PROBE`] bytes.)
+        let close = k + b[k..].iter().take(PROBE).position(|&c| c == b'}')?;
+        if b[k + 1..close].contains(&b'{') {
+            return None;
+        }
+        let q = b[e];
+        let quoted = |from: usize| -> Option<(usize, usize)> {
+            let o = from + b[from..close].iter().position(|&c| c == q)?;
+            let len = b[o + 1..close].iter().position(|&c| c == q)?;
+            Some((o + 1, o + 1 + len))
+        };
+        let mut at = k + 1;
+        let mut end = None;
+        while let Some((ns, ne)) = quoted(at) {
+            let mut c = ne + 1;
+            while matches!(b.get(c), Some(b' ')) && c < close {
+                c += 1;
+            }
+            if b.get(c) != Some(&b':') {
+                break;
+            }
+            c += 1;
+            while matches!(b.get(c), Some(b' ')) && c < close {
+                c += 1;
+            }
+            if b.get(c) != Some(&q) {
+                // A bare value (a number, `null`): past it.
+                at = c + b[c..close]
+                    .iter()
+                    .position(|&x| x == b',')
+                    .unwrap_or(close - c);
+                continue;
+            }
+            let (vs, ve) = quoted(c)?;
+            let part = &self.s[ns..ne];
+            if keys::NAME_PARTS
+                .iter()
+                .any(|p| part.eq_ignore_ascii_case(p))
+                && ve > vs
+                && vs >= self.last
+                && !is_masked(&self.s[vs..ve])
+            {
+                self.scan_part(self.last.max(e), vs);
+                self.put(vs, ve, Hit::Keyed(Class::Personal));
+                end = Some(ve);
+            }
+            at = ve + 1;
+        }
+        end
+    }
+
     /// A map's entry written as elements (JAXB's and XStream's `<entry><key>password</key>
     /// <value>…</value></entry>`), at the word `key` (`i..e`) after `<`: the value masked
     /// as the named key's; where to go on.
@@ -623,6 +686,20 @@ impl<E: Emit> Scanner<'_, '_, E> {
             let (vs, ve) = last?;
             return nonempty(vs, ve, s);
         }
+        // A flag in Rust's `Command` `Debug` (`"psql" "--password" "X"`): the next
+        // argument, unless it is another flag.
+        if quoted
+            && spaces == 1
+            && b.get(j) == Some(&b'"')
+            && ks >= 2
+            && b[ks - 1] == b'-'
+            && (b[ks - 2] == b'"' || (ks >= 3 && &b[ks - 3..ks - 1] == b"\"-"))
+            && b.get(j + 1) != Some(&b'-')
+        {
+            let vs = j + 1;
+            let len = b[vs..].iter().take(PROBE).position(|&c| c == b'"')?;
+            return nonempty(vs, vs + len, s);
+        }
         // Redis's `MONITOR`: a command that stores a value under a key or a hash's field
         // named as sensitive (`"SET" "user:42:password" "x"`, `"HSET" "user:42" "cvv"
         // "123"`): the next argument.
@@ -701,8 +778,11 @@ impl<E: Emit> Scanner<'_, '_, E> {
             Some(b',')
                 if quoted
                     && pair_value(rest).is_some_and(|v| {
-                        // (A column's name holds key bytes only: `Hunter2!pass` is a value.)
-                        !v.iter().all(|&c| is_key_byte(c) || c == b'.')
+                        // (A column's name holds key bytes only: `Hunter2!pass` is a value;
+                        // a flag's value is one whatever it holds: `["--password",
+                        // "Hunter2secret"]`.)
+                        b[ks - 1] == b'-'
+                            || !v.iter().all(|&c| is_key_byte(c) || c == b'.')
                             || std::str::from_utf8(v)
                                 .is_ok_and(|v| self.e.key_class(v) == Class::None)
                     }) =>

@@ -602,9 +602,9 @@ impl<E: Emit> Scanner<'_, '_, E> {
             && ![&b"card "[..], b"cardholder "].iter().any(|w| {
                 before.len() >= w.len() && before[before.len() - w.len()..].eq_ignore_ascii_case(w)
             });
-        let (mut separated, mut named) = (false, false);
+        let (mut separated, mut named, mut after_card) = (false, false, false);
         let mut j = ke;
-        for _ in 0..4 {
+        for _ in 0..5 {
             while j < n && j - ke < 32 {
                 let r = &b[j..];
                 let w = match r[0] {
@@ -627,13 +627,24 @@ impl<E: Emit> Scanner<'_, '_, E> {
                 if w == 0 {
                     break;
                 }
-                separated |= !matches!(r[0], b' ' | b'\t' | b'\n' | b'\r');
+                let sep = !matches!(r[0], b' ' | b'\t' | b'\n' | b'\r');
+                separated |= sep;
+                after_card &= !sep;
                 j += w;
             }
             // A copula (`الرقم السري هو 8674`, `código de seguridad es 837`).
             let m = copula_len(&b[j..]);
             if m > 0 {
                 j += m;
+                after_card = false;
+                continue;
+            }
+            // Whose it is, in Arabic (`رمز CVV الخاص بك هو 123`: "your CVV code is").
+            if let Some(q) = ARABIC_QUALIFIERS
+                .iter()
+                .find(|q| j > ke && b[j - 1..].starts_with(q.as_bytes()))
+            {
+                j += q.len() - 1;
                 continue;
             }
             // A filler word, or another name of a CVV or PIN (`/CVC2/CID:`: the trigger
@@ -659,8 +670,11 @@ impl<E: Emit> Scanner<'_, '_, E> {
                 break;
             }
             named |= filler.is_some_and(|&(_, names_a_code)| names_a_code);
+            after_card = w.eq_ignore_ascii_case(b"card");
         }
-        if j == ke || j < self.last || (cid && !separated) || (verification && !named) {
+        // (A number right after `card` is the card's: `CVV for card 4242 failed`.)
+        if j == ke || j < self.last || (cid && !separated) || (verification && !named) || after_card
+        {
             return None;
         }
         // A PIN block after `0x` (`pinblock 0x8415…`).
@@ -1129,6 +1143,12 @@ impl<E: Emit> Scanner<'_, '_, E> {
             && w.eq_ignore_ascii_case("identification")
         {
             if let Some(end) = self.object_number(e, Class::NationalId) {
+                return end;
+            }
+        }
+        // A person's name as an object (`"name":{"first":"Bob","last":"Smith"}`).
+        if w.len() == 4 && matches!(next, Some(b'"' | b'\'')) && w.eq_ignore_ascii_case("name") {
+            if let Some(end) = self.name_parts(e) {
                 return end;
             }
         }
@@ -1699,7 +1719,7 @@ pub(super) fn split_pin_block(b: &[u8], vs: usize, size: usize) -> Option<usize>
 
 /// The words that may stand between a CVV's or PIN's key and its number (`cvv no. 576`,
 /// `the pin was 1234`), and whether each names a code (`verification code 374`).
-const FILLERS: [(&str, bool); 32] = [
+const FILLERS: [(&str, bool); 37] = [
     // French's `cryptogramme visuel`.
     ("visuel", true),
     ("no", true),
@@ -1725,6 +1745,12 @@ const FILLERS: [(&str, bool); 32] = [
     ("was", false),
     ("the", false),
     ("block", false),
+    // Whose card it is (`CVV for your card is 123`, `the CVV of this card is 123`).
+    ("for", false),
+    ("your", false),
+    ("my", false),
+    ("this", false),
+    ("card", false),
     // Whose card it is, in German and Spanish (`PIN meiner Karte: 1234`, `PIN de mi
     // tarjeta: 1234`).
     ("meiner", false),
