@@ -1356,6 +1356,9 @@ const FORMS: &[(&str, &str)] = &[
     ("PIN for this card is 8674", "8674"),
     ("رمز CVV الخاص بك هو 739", "739"),
     ("رمز الدخول: 482913", "482913"),
+    // A phone after a phone word's abbreviated "number" (not an order's).
+    ("Mobile No.: 965-5123-4567", "5123-4567"),
+    ("Tel no. 212-555-0134", "555-0134"),
 ];
 
 /// Lines that hold no sensitive data and look like the forms above: unchanged.
@@ -1368,6 +1371,10 @@ fn look_alikes_are_kept() {
         r#""mytool" "--password" "--verbose""#,
         r#"redact = ["password", "secret", "token"]"#,
         "CVV for card 4242 failed",
+        "Order No.: 12-345-6789 shipped",
+        "Order #: 123-456-7890 packed",
+        "RRN [412345678901] approved",
+        "deviceManufacturerIdentifier=12345678901",
         "CVV for your card was not provided",
         r#"{"name":{"en":"Widget","ar":"Gadget"}}"#,
         "AUTH=PLAIN",

@@ -1019,6 +1019,7 @@ pub(crate) fn is_id_like(key: &str) -> bool {
             b"guid",
             b"ref",
             b"reference",
+            b"identifier",
             b"number",
             b"no",
             b"nr",

@@ -565,6 +565,11 @@ impl<E: Emit> Scanner<'_, '_, E> {
                                 || is_epoch(&b[g[i].start..g[i].end])
                                 || before_unit(b, g[j].end)))
                             || dash_pair(j)
+                            // `Order No.: 12-345-6789`: groups joined by dashes, in a
+                            // number an id's word names.
+                            || (j > i
+                                && (i + 1..=j).all(|k| &s[g[k - 1].end..g[k].start] == "-")
+                                && after_number_word(b, g[i].start))
                             // `Invoice No. 2024-0012345`: the group after a dash, in a
                             // number an id's word names.
                             || (j == i
@@ -1098,7 +1103,13 @@ pub(super) fn after_number_word(b: &[u8], i: usize) -> bool {
         }
     }
     let mut k = i;
-    while k > 0 && i - k < 4 && matches!(b[k - 1], b' ' | b'=' | b':' | b'#' | b'"' | b'\'' | b'.')
+    // (`RRN [412345678901]`: a value in brackets.)
+    while k > 0
+        && i - k < 4
+        && matches!(
+            b[k - 1],
+            b' ' | b'=' | b':' | b'#' | b'"' | b'\'' | b'.' | b'['
+        )
     {
         k -= 1;
     }
