@@ -1359,6 +1359,19 @@ const FORMS: &[(&str, &str)] = &[
     // A phone after a phone word's abbreviated "number" (not an order's).
     ("Mobile No.: 965-5123-4567", "5123-4567"),
     ("Tel no. 212-555-0134", "555-0134"),
+    // What stands between an SMS's `OTP` and its code (found by the `masker` fuzz target:
+    // it was written unscanned).
+    ("your OTP for bob@example.com is 482913", "bob@example.com"),
+    ("your OTP for card 4111111111111111 is 482913", "4111111111111111"),
+    // PostgreSQL's key of several columns.
+    (
+        "DETAIL:  Key (merchant_id, api_key)=(m-1, Zq8Lm1BKHM) already exists.",
+        "Zq8Lm1BKHM",
+    ),
+    (
+        r#"DETAIL:  Key (tenant, "password")=(t1, Hunter2x) already exists."#,
+        "Hunter2x",
+    ),
 ];
 
 /// Lines that hold no sensitive data and look like the forms above: unchanged.
@@ -1371,6 +1384,7 @@ fn look_alikes_are_kept() {
         r#""mytool" "--password" "--verbose""#,
         r#"redact = ["password", "secret", "token"]"#,
         "CVV for card 4242 failed",
+        "DETAIL:  Key (merchant_id, order_id)=(m-1, o-22) already exists.",
         "Order No.: 12-345-6789 shipped",
         "Order #: 123-456-7890 packed",
         "RRN [412345678901] approved",

@@ -392,7 +392,9 @@ impl<E: Emit> Scanner<'_, '_, E> {
                     .unwrap_or(close - c);
                 continue;
             }
-            let (vs, ve) = quoted(c)?;
+            let Some((vs, ve)) = quoted(c) else {
+                break;
+            };
             let part = &self.s[ns..ne];
             if keys::NAME_PARTS
                 .iter()
@@ -406,6 +408,58 @@ impl<E: Emit> Scanner<'_, '_, E> {
                 end = Some(ve);
             }
             at = ve + 1;
+        }
+        end
+    }
+
+    /// A database error's key of several columns (PostgreSQL's `Key (merchant_id,
+    /// api_key)=(m-1, sk_…) already exists.`), at the word `Key` that ends at `e`: the
+    /// value of each column the masker protects masked as that column's (the values
+    /// together when they do not split one per column); where to go on. (A key of one
+    /// column is read as a keyed form: `Key (email)=(…)`.)
+    pub(super) fn key_columns(&mut self, e: usize) -> Option<usize> {
+        const MAX: usize = 16;
+        let b = self.b;
+        let cs = e + 2;
+        let ce = cs + b[cs..].iter().take(PROBE).position(|&c| c == b')')?;
+        if !b[ce..].starts_with(b")=(") || !b[cs..ce].contains(&b',') {
+            return None;
+        }
+        let mut classes = [Class::None; MAX];
+        let mut n = 0;
+        for col in self.s[cs..ce].split(',') {
+            if n == MAX {
+                return None;
+            }
+            classes[n] = self.e.key_class(col.trim().trim_matches('"'));
+            n += 1;
+        }
+        let classes = &classes[..n];
+        let protected = classes.iter().position(|c| c.is_protected())?;
+        // The values' `)`: the first one before a space, a full stop or the line's end.
+        let vs = ce + 3;
+        let ve = vs
+            + (0..b.len().min(vs + VALUE_PROBE) - vs).find(|&k| {
+                b[vs + k] == b')' && matches!(b.get(vs + k + 1), None | Some(b' ' | b'.' | b'\n'))
+            })?;
+        if vs < self.last {
+            return None;
+        }
+        let values = &self.s[vs..ve];
+        if values.split(", ").count() != n {
+            self.scan_part(self.last.max(e), vs);
+            self.put(vs, ve, Hit::Keyed(classes[protected]));
+            return Some(ve);
+        }
+        let mut at = vs;
+        let mut end = None;
+        for (v, &class) in values.split(", ").zip(classes) {
+            if class.is_protected() && !v.is_empty() && !is_masked(v) {
+                self.scan_part(self.last.max(e), at);
+                self.put(at, at + v.len(), Hit::Keyed(class));
+                end = Some(at + v.len());
+            }
+            at += v.len() + 2;
         }
         end
     }
@@ -781,7 +835,7 @@ impl<E: Emit> Scanner<'_, '_, E> {
                         // (A column's name holds key bytes only: `Hunter2!pass` is a value;
                         // a flag's value is one whatever it holds: `["--password",
                         // "Hunter2secret"]`.)
-                        b[ks - 1] == b'-'
+                        (ks > 0 && b[ks - 1] == b'-')
                             || !v.iter().all(|&c| is_key_byte(c) || c == b'.')
                             || std::str::from_utf8(v)
                                 .is_ok_and(|v| self.e.key_class(v) == Class::None)

@@ -217,6 +217,9 @@ impl<E: Emit> Scanner<'_, '_, E> {
                 b' ' if b[k..].starts_with(b" is ") => {
                     let vs = k + 4;
                     if let Some(ve) = code_end(b, vs).filter(|_| vs >= self.last) {
+                        // (What stands between is scanned on its own: `your OTP for
+                        // bob@x.com is 482913`.)
+                        self.scan_part(self.last.max(e), vs);
                         self.put(vs, ve, Hit::Keyed(Class::Secret));
                         return Some(ve);
                     }
@@ -1165,6 +1168,12 @@ impl<E: Emit> Scanner<'_, '_, E> {
         }
         if f & ATTR != 0 && w.eq_ignore_ascii_case("key") && next == Some(b'>') {
             if let Some(end) = self.key_element(i, e) {
+                return end;
+            }
+        }
+        // A database error's key of several columns (`Key (merchant_id, api_key)=(…)`).
+        if w == "Key" && b[e..].starts_with(b" (") {
+            if let Some(end) = self.key_columns(e) {
                 return end;
             }
         }
