@@ -1363,6 +1363,40 @@ const FORMS: &[(&str, &str)] = &[
     // it was written unscanned).
     ("your OTP for bob@example.com is 482913", "bob@example.com"),
     ("your OTP for card 4111111111111111 is 482913", "4111111111111111"),
+    // A national id after its identifier and a space, or after an abbreviated "number".
+    ("lookup civil_id 287654321012", "287654321012"),
+    ("passport_no P12345678", "P12345678"),
+    ("civil id no. 287654321012", "287654321012"),
+    ("Civil ID No. 287654321012", "287654321012"),
+    // What a rule passes over to reach its value is scanned too (an audit of every rule
+    // that looks ahead: each of these kept the email, the card or the secret in clear).
+    ("cards[4111111111111111][cvv]=123", "4111111111111111"),
+    ("رقم جواز السفر (bob@example.com): X1234567", "bob@example.com"),
+    (
+        "[secrets]\n# owner bob@example.com\ndb = \"hunter2x\"",
+        "bob@example.com",
+    ),
+    (r#""AUTH" "bob@example.com" "B12345""#, "bob@example.com"),
+    (
+        r#"<auth note="card 4111111111111111">B12345</auth>"#,
+        "4111111111111111",
+    ),
+    (
+        "CREATE USER x IDENTIFIED WITH bob@example.com BY 'pw1'",
+        "bob@example.com",
+    ),
+    (
+        "https://discord.com/api/webhooks/4111111111111111/abcdef",
+        "4111111111111111",
+    ),
+    (
+        r#"{"name":"DB_PASSWORD","note":"password: hunter","value":"x1y2"}"#,
+        "hunter",
+    ),
+    (
+        r#"<field name="password" note="secret=hunter">x1</field>"#,
+        "hunter",
+    ),
     // PostgreSQL's key of several columns.
     (
         "DETAIL:  Key (merchant_id, api_key)=(m-1, Zq8Lm1BKHM) already exists.",
@@ -1384,6 +1418,8 @@ fn look_alikes_are_kept() {
         r#""mytool" "--password" "--verbose""#,
         r#"redact = ["password", "secret", "token"]"#,
         "CVV for card 4242 failed",
+        "national_id lookup failed for user 42",
+        "civil_id_status ACTIVE",
         "DETAIL:  Key (merchant_id, order_id)=(m-1, o-22) already exists.",
         "Order No.: 12-345-6789 shipped",
         "Order #: 123-456-7890 packed",

@@ -959,18 +959,14 @@ pub(super) fn before_unit(b: &[u8], e: usize) -> bool {
         b"piastres",
         b"kopecks",
         b"paise",
-        // Durations (`timeout after 1234567 ms`), sizes (`12345678 KB`).
+        // Durations (`timeout after 1234567 ms`).
         b"ms",
         b"ns",
-        b"KB",
-        b"MB",
-        b"GB",
-        b"KiB",
-        b"MiB",
-        b"GiB",
     ]
     .iter()
     .any(|u| w.eq_ignore_ascii_case(u))
+        // Sizes (`12345678 KB`), as they are written (`gb` may be a word of any language).
+        || [&b"KB"[..], b"kB", b"MB", b"GB", b"KiB", b"MiB", b"GiB"].contains(&w)
         // An amount in minor units before its currency (`15000000 IDR`, `1234567 KWD`).
         || (w.len() == 3 && CURRENCIES.contains(&w))
 }

@@ -220,8 +220,10 @@ impl<E: Emit> Scanner<'_, '_, E> {
                     vs += 1;
                     ve -= 1;
                 }
-                if ve > vs && !is_masked(&self.s[vs..ve]) {
-                    self.scan_name(ls, vs);
+                if ve > vs && !is_masked(&self.s[vs..ve]) && vs >= self.last {
+                    // (What stands before, comment lines too, is text: `# owner
+                    // bob@example.com`.)
+                    self.scan_part(self.last.max(ke), vs);
                     self.put(vs, ve, Hit::Keyed(class));
                     resume = Some(ve);
                 }
@@ -689,6 +691,10 @@ impl<E: Emit> Scanner<'_, '_, E> {
             {
                 named_value = quoted && w.eq_ignore_ascii_case("value");
                 j = k;
+                // An abbreviated number's full stop (`civil id no. 287…`).
+                if b.get(j) == Some(&b'.') && w.len() <= 3 && b.get(j + 1) == Some(&b' ') {
+                    j += 1;
+                }
                 spaces = ws(&mut j);
             }
         }

@@ -546,13 +546,14 @@ impl<E: Emit> Scanner<'_, '_, E> {
     }
 
     /// [`Self::scan_part`] for a name (and the tag after it) that a rule passes over to
-    /// reach its value, when it holds more than a key's letters.
+    /// reach its value, when it holds more than a key's letters (a separator or a space
+    /// can start a finding: `"note":"password: hunter"` between a name and its value).
     fn scan_name(&mut self, start: usize, end: usize) {
         if start >= self.last
             && start < end
-            && self.b[start..end]
+            && !self.b[start..end]
                 .iter()
-                .any(|&c| c.is_ascii_digit() || c == b'@' || c >= 0x80)
+                .all(|&c| c.is_ascii_alphabetic() || matches!(c, b'_' | b'-'))
         {
             self.scan_part(start, end);
         }

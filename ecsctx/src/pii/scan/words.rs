@@ -363,6 +363,8 @@ impl<E: Emit> Scanner<'_, '_, E> {
             return None;
         }
         self.run_end = pe;
+        // (The path is text too: `cards[4111111111111111][cvv]=123`.)
+        self.scan_part(self.last.max(e), vs);
         self.put(vs, ve, Hit::Keyed(class));
         Some(resume)
     }
@@ -483,11 +485,14 @@ impl<E: Emit> Scanner<'_, '_, E> {
             if v.chars().filter(|&c| is_decimal_digit(c)).count() < 8 {
                 return None;
             }
+            // (What stands between is text too: `رقم البطاقة (bob@example.com): …`.)
+            self.scan_part(self.last.max(i + n), vs);
             self.put(vs, ve, Hit::Keyed(class));
             return Some(resume);
         }
         if class == Class::NationalId {
             let (vs, ve, resume) = self.keyed_value(i, i + n, class)?;
+            self.scan_part(self.last.max(i + n), vs);
             self.put(vs, ve, Hit::Keyed(class));
             return Some(resume);
         }
@@ -1010,6 +1015,8 @@ impl<E: Emit> Scanner<'_, '_, E> {
                     return end;
                 }
             } else if let Some((vs, ve)) = sql_password(b, e) {
+                // (What stands between is text: `IDENTIFIED WITH … BY`.)
+                self.scan_part(self.last.max(e), vs);
                 self.put(vs, ve, Hit::Secret("secret"));
                 // MySQL's `… IDENTIFIED BY 'new' REPLACE 'old'`: the old one too.
                 if let Some((os, oe)) = replaced_password(b, ve + 1) {
@@ -1288,7 +1295,8 @@ impl<E: Emit> Scanner<'_, '_, E> {
         if class == Class::None {
             // Only a word that stands before a separator (or a value) can be a key; an
             // identifier before a tab or a space and a value (`security_code\t123`,
-            // `card_pin 8674`), only for card data, authentication data or credentials.
+            // `card_pin 8674`), only for card data, authentication data, credentials and
+            // national ids.
             let key = self.may_be_key(i, e, f) || is_xml_open(b, i);
             if !key && !spaced_identifier(b, i, e) {
                 return letters;
@@ -1324,7 +1332,9 @@ impl<E: Emit> Scanner<'_, '_, E> {
                     }
                 }
             }
-            if !key && !class.is_protected() {
+            // (A national id's identifier too: `lookup civil_id 287654321012`; the
+            // value's shape decides.)
+            if !key && !class.is_protected() && class != Class::NationalId {
                 return letters;
             }
             // `?key=…`, `&code=…`: a URL's credential parameters.
@@ -1381,7 +1391,10 @@ impl<E: Emit> Scanner<'_, '_, E> {
                     && is_approval_code(&self.s[vs..ve])
                     && is_approval_key(w) =>
             {
-                ve
+                // (From the key's end: what stands between is text, `"AUTH"
+                // "bob@example.com" "B12345"`.)
+                let _ = ve;
+                key_end
             }
             // An HTTP message signature's parameters (CyberSource's `Signature:
             // keyid="…", algorithm="…", signature="…"`): the public key id stays, the
@@ -1670,6 +1683,8 @@ impl<E: Emit> Scanner<'_, '_, E> {
         if ve == vs {
             return None;
         }
+        // (The path before the secret is text: Discord's id segment.)
+        self.scan_part(self.last.max(host_end), vs);
         self.put(vs, ve, Hit::Secret("secret"));
         Some(ve)
     }
