@@ -1397,6 +1397,18 @@ const FORMS: &[(&str, &str)] = &[
         r#"<field name="password" note="secret=hunter">x1</field>"#,
         "hunter",
     ),
+    // MySQL's unique-index violation, by the index's name; PostgreSQL's failing row
+    // after a single space or at the start.
+    (
+        "Duplicate entry 'Zq8Lm1BKHM' for key 'users.api_secret'",
+        "Zq8Lm1BKHM",
+    ),
+    (
+        "SQLSTATE[23000]: Integrity constraint violation: 1062 Duplicate entry 'Zq8Lm1BKHM' for key 'users_api_key_unique'",
+        "Zq8Lm1BKHM",
+    ),
+    ("Duplicate entry '739' for key 'cards.cvv'", "739"),
+    ("error: Failing row contains (42, Khalid, Hunter2xyz!).", "Hunter2xyz!"),
     // PostgreSQL's key of several columns.
     (
         "DETAIL:  Key (merchant_id, api_key)=(m-1, Zq8Lm1BKHM) already exists.",
@@ -1418,6 +1430,7 @@ fn look_alikes_are_kept() {
         r#""mytool" "--password" "--verbose""#,
         r#"redact = ["password", "secret", "token"]"#,
         "CVV for card 4242 failed",
+        "Duplicate entry 'ORD-1' for key 'orders.PRIMARY'",
         "national_id lookup failed for user 42",
         "civil_id_status ACTIVE",
         "DETAIL:  Key (merchant_id, order_id)=(m-1, o-22) already exists.",

@@ -508,6 +508,13 @@ impl<E: Emit> Scanner<'_, '_, E> {
             {
                 return i;
             }
+            // A database's message that quotes a row or an entry (`Failing row contains
+            // (…)`, MySQL's `Duplicate entry '…' for key '…'`) after a space.
+            if (c == b'F' && b[i..].starts_with(b"Failing row contains ("))
+                || (c == b'D' && b[i..].starts_with(b"Duplicate entry '"))
+            {
+                return i;
+            }
             let prose = match b.get(e) {
                 None | Some(b',' | b';' | b'!' | b'?') => true,
                 // (A word after one space: no separator, no copula.)

@@ -701,6 +701,34 @@ impl<E: Emit> Scanner<'_, '_, E> {
         Some(vs + p)
     }
 
+    /// MySQL's `Duplicate entry '…' for key 'users.api_secret'` at `at` (a unique index's
+    /// violation): the entry masked as the class of the index's name (its last part, and
+    /// without Laravel's `_unique`: `users_api_key_unique`). Where to go on, or `None`
+    /// when no such message starts at `at` or the index names nothing protected.
+    pub(super) fn duplicate_entry(&mut self, at: usize) -> Option<usize> {
+        let b = self.b;
+        const HEAD: &[u8] = b"Duplicate entry '";
+        if !b[at..].starts_with(HEAD) || at < self.last {
+            return None;
+        }
+        let vs = at + HEAD.len();
+        // (The entry's end: the `'` before ` for key '`; an entry may hold quotes.)
+        let tail = find(&b[..b.len().min(vs + VALUE_PROBE + 16)], vs, b"' for key '")?;
+        let ns = tail + 11;
+        let ne = ns + b[ns..].iter().take(128).position(|&c| c == b'\'')?;
+        let name = self.s[ns..ne].rsplit('.').next().unwrap_or_default();
+        let name = name
+            .strip_suffix("_unique")
+            .or_else(|| name.strip_suffix("_UNIQUE"))
+            .unwrap_or(name);
+        let class = self.e.key_class(name);
+        if !class.is_protected() || tail == vs {
+            return None;
+        }
+        self.put(vs, tail, Hit::Keyed(class));
+        Some(tail)
+    }
+
     /// SQL's `cvv IN ('123', '456')`, `password IN (…)` at the key `ks..ke`: each element
     /// of the list masked as the key's class (not a bind parameter). Where to go on, or
     /// `None` when the key is nothing protected or no list closes.

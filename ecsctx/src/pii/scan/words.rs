@@ -153,6 +153,9 @@ impl<E: Emit> Scanner<'_, '_, E> {
             if let Some(end) = self.failing_row(at) {
                 return end;
             }
+            if let Some(end) = self.duplicate_entry(i) {
+                return end;
+            }
         }
         // IMAP's `a001 LOGIN user password`.
         if b[i] == b'L' && b[i..].starts_with(b"LOGIN ") {
