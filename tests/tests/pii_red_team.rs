@@ -1409,6 +1409,20 @@ const FORMS: &[(&str, &str)] = &[
     ),
     ("Duplicate entry '739' for key 'cards.cvv'", "739"),
     ("error: Failing row contains (42, Khalid, Hunter2xyz!).", "Hunter2xyz!"),
+    // Italian's security code and tax code; a header's credential to its line's end;
+    // PostgreSQL's bind value in an error's context.
+    ("codice di sicurezza: 739", "739"),
+    ("Codice di sicurezza 739", "739"),
+    ("codice fiscale RSSMRA85T10A562S", "RSSMRA85T10A562S"),
+    (r#"{"codiceFiscale":"RSSMRA85T10A562S"}"#, "RSSMRA85T10A562S"),
+    (
+        "POST /v71/payments\nX-API-Key: AQEyhmfx-abc=-W+t7NF;s4}%=kUSD\nContent-Type: application/json",
+        "kUSD",
+    ),
+    (
+        "CONTEXT:  unnamed portal parameter $2 = 'Hunter2xyz'",
+        "Hunter2xyz",
+    ),
     // PostgreSQL's key of several columns.
     (
         "DETAIL:  Key (merchant_id, api_key)=(m-1, Zq8Lm1BKHM) already exists.",
@@ -1430,6 +1444,8 @@ fn look_alikes_are_kept() {
         r#""mytool" "--password" "--verbose""#,
         r#"redact = ["password", "secret", "token"]"#,
         "CVV for card 4242 failed",
+        "codice di sicurezza non valido",
+        "the unnamed portal parameter is fine",
         "Duplicate entry 'ORD-1' for key 'orders.PRIMARY'",
         "national_id lookup failed for user 42",
         "civil_id_status ACTIVE",

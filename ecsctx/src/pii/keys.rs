@@ -620,9 +620,10 @@ pub(crate) fn classify(key: &str, financial: bool) -> Class {
                     b"cvccode",
                     b"cvv2code",
                     // German's and Italian's security code (`Sicherheitscode: 123`,
-                    // `codicedisicurezza`).
+                    // `codicedisicurezza`, `codice_sicurezza`).
                     b"sicherheitscode",
                     b"codicedisicurezza",
+                    b"codicesicurezza",
                     // CyberSource's `cvNumber`; ISO 20022's `CSCVal`, `cscValue`.
                     b"cvnumber",
                     b"cscval",
@@ -976,6 +977,8 @@ pub(crate) fn classify(key: &str, financial: bool) -> Class {
             b"tcno",
             b"tckn",
             b"saudiid",
+            // Italy's tax code.
+            b"codicefiscale",
         ],
     ) || is_any(
         word,

@@ -1414,6 +1414,24 @@ impl<E: Emit> Scanner<'_, '_, E> {
         } else {
             bare_end_within(b, vs, VALUE_PROBE)
         };
+        // A header's line (`X-API-Key: AQE…-…=-W+t7NF;s4}%=kUSD`, an HTTP dump): a
+        // dashed name at the line's start, `: `, and a credential to the line's end
+        // (Adyen's keys hold `;`, `}` and `%`).
+        if class == Class::Secret
+            && !eq
+            && b.get(vs.wrapping_sub(1)) == Some(&b' ')
+            && b[ks..ke].contains(&b'-')
+            && (ks == 0 || b[ks - 1] == b'\n')
+            && end > vs
+            && matches!(b.get(end), Some(b';' | b'}' | b'%' | b')' | b']' | b','))
+        {
+            let le = vs
+                + b[vs..b.len().min(vs + VALUE_PROBE)]
+                    .iter()
+                    .position(|&c| matches!(c, b'\n' | b'\r' | b' ' | b'\t'))
+                    .unwrap_or(b.len().min(vs + VALUE_PROBE) - vs);
+            end = le;
+        }
         // A quote inside a bare credential (`ab"cd"ef1`, `it's-Mine`): a quote that ends
         // an enclosing string is followed by a delimiter, not a letter or digit.
         if class == Class::Secret {

@@ -701,6 +701,44 @@ impl<E: Emit> Scanner<'_, '_, E> {
         Some(vs + p)
     }
 
+    /// PostgreSQL's `unnamed portal parameter $2 = '…'` at `at` (an error's context with
+    /// `log_parameter_max_length_on_error`): a bind value with no column name, so what
+    /// it is cannot be told; masked as personal data, as a failing row is. Where to go
+    /// on, or `None` when no such context starts at `at`.
+    pub(super) fn portal_parameter(&mut self, at: usize) -> Option<usize> {
+        let b = self.b;
+        const HEAD: &[u8] = b"unnamed portal parameter $";
+        if !b[at..].starts_with(HEAD) || at < self.last {
+            return None;
+        }
+        let mut k = at + HEAD.len();
+        let digits = b[k..]
+            .iter()
+            .take(5)
+            .take_while(|c| c.is_ascii_digit())
+            .count();
+        k += digits;
+        if digits == 0 || !b[k..].starts_with(b" = '") {
+            return None;
+        }
+        let vs = k + 4;
+        // (A quote inside is doubled: `'it''s'`.)
+        let mut ve = vs;
+        loop {
+            ve += b[ve..].iter().take(VALUE_PROBE).position(|&c| c == b'\'')?;
+            if b.get(ve + 1) == Some(&b'\'') {
+                ve += 2;
+                continue;
+            }
+            break;
+        }
+        if ve == vs {
+            return None;
+        }
+        self.put(vs, ve, Hit::Keyed(Class::Personal));
+        Some(ve)
+    }
+
     /// MySQL's `Duplicate entry '…' for key 'users.api_secret'` at `at` (a unique index's
     /// violation): the entry masked as the class of the index's name (its last part, and
     /// without Laravel's `_unique`: `users_api_key_unique`). Where to go on, or `None`

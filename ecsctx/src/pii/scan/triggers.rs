@@ -158,10 +158,11 @@ pub(super) static TRIGGERS: WordTable<128, 0xb714_7106_5cd9_f14f> = WordTable::n
 
 /// Trigger words of a second table ([`MORE_TRIGGERS`], looked up when [`TRIGGERS`]
 /// misses: its multiplier was chosen for the words in it): cryptograms and HSM keys in
-/// prose, the first words of a password's or an id's name in words (`mot de passe`,
+/// prose, the first words of a password's, a CVV's or an id's name in words (`mot de
+/// passe`, `codice di sicurezza`,
 /// `TC Kimlik No`), commands that take a credential (`echo`, `login`, `htpasswd`), SQL's
 /// `SET`.
-pub(super) const MORE_TRIGGER_WORDS: [(&[u8], u8); 30] = [
+pub(super) const MORE_TRIGGER_WORDS: [(&[u8], u8); 31] = [
     // A 3-D Secure cryptogram in prose (`CAVV AAAB…= ECI 05`).
     (b"cavv", PROSE),
     (b"tavv", PROSE),
@@ -172,6 +173,8 @@ pub(super) const MORE_TRIGGER_WORDS: [(&[u8], u8); 30] = [
     (b"mot", TWO_WORD),
     (b"clave", TWO_WORD),
     (b"kata", TWO_WORD),
+    // Italian's `codice di sicurezza` (a card's security code).
+    (b"codice", TWO_WORD),
     (b"echo", USER),
     (b"printf", USER),
     // A token or password as a command's argument: `vault login s.…`, `cargo login …`,
@@ -206,7 +209,7 @@ pub(super) const MORE_TRIGGER_WORDS: [(&[u8], u8); 30] = [
 
 /// [`MORE_TRIGGER_WORDS`] by slot (the multiplier chosen for them, 64 slots): a miss in
 /// [`TRIGGERS`] costs one more multiply and compare.
-static MORE_TRIGGERS: WordTable<64, 0x837a_7bf9_a563_2e7b> = WordTable::new(&MORE_TRIGGER_WORDS);
+static MORE_TRIGGERS: WordTable<64, 0x14ac_e1cb_47a1_64e5> = WordTable::new(&MORE_TRIGGER_WORDS);
 
 /// By length (1 to 12), the first letters of the trigger words of that length (bit
 /// `letter - 'a'`): most words of prose are ruled out by one load.

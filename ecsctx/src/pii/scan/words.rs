@@ -157,6 +157,11 @@ impl<E: Emit> Scanner<'_, '_, E> {
                 return end;
             }
         }
+        if b[i] == b'u' {
+            if let Some(end) = self.portal_parameter(i) {
+                return end;
+            }
+        }
         // IMAP's `a001 LOGIN user password`.
         if b[i] == b'L' && b[i..].starts_with(b"LOGIN ") {
             if let Some(end) = self.imap_login(i) {
@@ -1235,18 +1240,18 @@ impl<E: Emit> Scanner<'_, '_, E> {
             }
         }
         // The key: this word, or this word and the next (`security code`, `PIN block`),
-        // or a password's name in words ([`SPACED_KEYS`]: `mot de passe`).
+        // or a password's or a CVV's name in words ([`SPACED_KEYS`]: `mot de passe`).
         let mut key_end = e;
         let mut class = Class::None;
         if f & TWO_WORD != 0 {
-            if let Some(&(_, rest)) = SPACED_KEYS.iter().find(|(first, rest)| {
+            if let Some(&(_, rest, spaced)) = SPACED_KEYS.iter().find(|(first, rest, _)| {
                 w.eq_ignore_ascii_case(first)
                     && b.get(e..e + rest.len())
                         .is_some_and(|r| r.eq_ignore_ascii_case(rest.as_bytes()))
                     && !b.get(e + rest.len()).is_some_and(|&c| is_key_byte(c))
             }) {
                 key_end = e + rest.len();
-                class = Class::Secret;
+                class = spaced;
                 self.run_end = key_end;
             }
         }
@@ -1919,12 +1924,16 @@ pub(super) fn pydantic_field(b: &[u8], i: usize) -> Option<(usize, usize)> {
     (ls < le && le - ls <= 64).then_some((ls, le))
 }
 
-/// A password's name in words, by its first word (a [`MORE_TRIGGER_WORDS`] entry) and the
-/// rest: French's `mot de passe`, Spanish's `clave de acceso`, Indonesian's `kata sandi`.
-pub(super) const SPACED_KEYS: [(&str, &str); 3] = [
-    ("mot", " de passe"),
-    ("clave", " de acceso"),
-    ("kata", " sandi"),
+/// A password's or a CVV's name in words, by its first word (a [`MORE_TRIGGER_WORDS`]
+/// entry), the rest and the class: French's `mot de passe`, Spanish's `clave de acceso`,
+/// Indonesian's `kata sandi`, Italian's `codice di sicurezza` and `codice fiscale`.
+pub(super) const SPACED_KEYS: [(&str, &str, Class); 5] = [
+    ("mot", " de passe", Class::Secret),
+    ("clave", " de acceso", Class::Secret),
+    ("kata", " sandi", Class::Secret),
+    ("codice", " di sicurezza", Class::Cvv),
+    // Italy's tax code, a national id.
+    ("codice", " fiscale", Class::NationalId),
 ];
 
 /// Whether the word at `i` is a long option after one dash (`keytool -storepass X`,
