@@ -1423,6 +1423,9 @@ const FORMS: &[(&str, &str)] = &[
         "CONTEXT:  unnamed portal parameter $2 = 'Hunter2xyz'",
         "Hunter2xyz",
     ),
+    // A list element the IN rule passes over (a bind parameter) is scanned (found by the
+    // `masker` fuzz target).
+    ("WHERE cvv IN (@p1 bob@example.com, '739')", "bob@example.com"),
     // PostgreSQL's key of several columns.
     (
         "DETAIL:  Key (merchant_id, api_key)=(m-1, Zq8Lm1BKHM) already exists.",

@@ -804,10 +804,16 @@ impl<E: Emit> Scanner<'_, '_, E> {
             let v = &self.s[vs..ve];
             let bind = v.starts_with(['?', '$', ':', '%', '@']);
             if ve > vs && !bind && vs >= self.last && !is_masked(v) {
+                // (What stands before, a bind parameter or text that is no list's, is
+                // scanned: `cvv IN (@p1, 'bob@x.com', …)`.)
+                self.scan_part(self.last.max(ke), vs);
                 self.put(vs, ve, Hit::Keyed(class));
                 found = true;
             }
             at = end + 1;
+        }
+        if found {
+            self.scan_part(self.last, close);
         }
         found.then_some(close)
     }
