@@ -57,7 +57,8 @@ pub fn keyset(data: &[u8]) {
 }
 
 /// `masker`: never panics; what it writes leaves no email address and no card number
-/// (13–19 digits, Luhn-valid, a card's first digit) that the input held.
+/// (13–19 digits, Luhn-valid, a card's first digit; 13 from a `4` only) that the input
+/// held.
 pub fn masker(data: &[u8]) {
     let text = String::from_utf8_lossy(data);
     static MASKER: OnceLock<ecsctx::pii::PiiMasker> = OnceLock::new();
@@ -119,7 +120,8 @@ fn all(s: &str, find: fn(&str) -> Option<&str>) -> Vec<(&str, &str, Option<char>
     found
 }
 
-/// A maximal run of 13–19 ASCII digits that is Luhn-valid and starts like a card.
+/// A maximal run of 13–19 ASCII digits that is Luhn-valid and starts like a card (13
+/// digits from a `4` only: no other network issues 13-digit cards).
 fn card_run(s: &str) -> Option<&str> {
     let b = s.as_bytes();
     let mut i = 0;
@@ -138,7 +140,9 @@ fn card_run(s: &str) -> Option<&str> {
             b'2' => run.len() >= 4 && (&b"2221"[..]..=&b"2720"[..]).contains(&&run[..4]),
             _ => false,
         };
-        if (13..=19).contains(&run.len()) && card_start && luhn(run) {
+        // (13 digits are an old Visa's only: a `4`.)
+        let length = (14..=19).contains(&run.len()) || (run.len() == 13 && run[0] == b'4');
+        if length && card_start && luhn(run) {
             return Some(&s[start..i]);
         }
     }

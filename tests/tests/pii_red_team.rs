@@ -1447,6 +1447,13 @@ fn look_alikes_are_kept() {
         r#""mytool" "--password" "--verbose""#,
         r#"redact = ["password", "secret", "token"]"#,
         "CVV for card 4242 failed",
+        "Config { api_key: SecretBox<str>([REDACTED]) }",
+        "password: Secret<String>(****)",
+        "Config { password: Sensitive(..), token: Redacted(..) }",
+        "Config { password: Redacted, token: Masked }",
+        "PIN: OK",
+        "pin: blocked",
+        r#"{"cvc":null,"cvv":"","pin":"unavailable"}"#,
         "codice di sicurezza non valido",
         "the unnamed portal parameter is fine",
         "Duplicate entry 'ORD-1' for key 'orders.PRIMARY'",
@@ -2126,4 +2133,22 @@ fn a_names_parts_are_personal() {
     let masked: serde_json::Value =
         serde_json::from_str(lines[1]["message"].as_str().unwrap()).unwrap();
     assert_eq!(masked["amount"], 1500, "{}", lines[1]);
+}
+
+/// A product's barcode (an EAN-13 from a Gulf prefix, Luhn-valid by chance) is no card
+/// and no phone, in structured data and in text; a 13-digit Visa still is a card.
+#[test]
+fn a_barcode_is_neither_a_card_nor_a_phone() {
+    let item = json!({"barcode": "6272325718319", "gtin": "6299873775359", "ean": 6272325718319u64, "qty": 1});
+    let lines = capture(|| {
+        log::info!(item:serde = item; "item_scanned");
+        log::info!("scanned barcode 6272325718319 qty 1");
+        log::info!("card 4222222222222 declined");
+    });
+    let it = &lines[0]["extra"]["item"];
+    assert_eq!(it["barcode"], "6272325718319", "{}", lines[0]);
+    assert_eq!(it["gtin"], "6299873775359", "{}", lines[0]);
+    assert_eq!(it["ean"], 6272325718319u64, "{}", lines[0]);
+    assert_eq!(lines[1]["message"], "scanned barcode 6272325718319 qty 1");
+    assert_no_leaks(&lines[2..], &["4222222222222"]);
 }

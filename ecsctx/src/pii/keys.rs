@@ -1052,6 +1052,12 @@ pub(crate) fn is_id_like(key: &str) -> bool {
             b"nonce",
             b"hash",
             b"sum",
+            // A product's codes (`barcode`, an EAN-13 `627…` is no phone).
+            b"barcode",
+            b"gtin",
+            b"ean",
+            b"upc",
+            b"sku",
         ],
     )
 }

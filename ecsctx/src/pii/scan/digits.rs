@@ -508,6 +508,9 @@ impl<E: Emit> Scanner<'_, '_, E> {
                         // digits from a `1` are a microsecond or nanosecond time, a
                         // snowflake id, an offset (`1733400000123459`).
                         && (first != Some(1) || total == 15)
+                        // 13 digits are an old Visa's (a `4`) only: from any other
+                        // digit they are a barcode (an EAN-13, Gulf retail's `627…`).
+                        && (total != 13 || first == Some(4))
                         && luhn(s, &g[i..=j])
                     {
                         card = Some(j);
@@ -1229,6 +1232,8 @@ pub(super) fn after_number_word(b: &[u8], i: usize) -> bool {
                     "sku",
                     "isbn",
                     "ean",
+                    "gtin",
+                    "barcode",
                     "upc",
                     "terminal",
                     "merchant",

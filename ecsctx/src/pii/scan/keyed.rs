@@ -1070,6 +1070,11 @@ impl<E: Emit> Scanner<'_, '_, E> {
         {
             let mut k = j;
             ws(&mut k);
+            // A wrapper around a placeholder (`secrecy`'s `SecretBox<str>([REDACTED])`,
+            // `Secret<String>(****)`, `Sensitive(..)`): nothing to hide.
+            if b.get(k).is_some_and(u8::is_ascii_uppercase) && redacted_wrapper(s, k) {
+                return None;
+            }
             let t = &b[k..];
             // A variable named as the key (`verify(pin=pin)`, `password=password`).
             let name = &b[ks..ke];
@@ -2181,6 +2186,39 @@ pub(super) fn quote_entity(r: &[u8]) -> Option<usize> {
         .iter()
         .find(|e| r.starts_with(e))
         .map(|e| e.len())
+}
+
+/// Whether a type's name at `j` wraps a placeholder (`SecretBox<str>([REDACTED])`,
+/// `Secret<String>(****)`, `Sensitive(..)`, `Redacted(..)`): a name, its generic
+/// arguments, then parentheses around nothing to hide.
+fn redacted_wrapper(s: &str, j: usize) -> bool {
+    let b = s.as_bytes();
+    let mut k = j;
+    while k < b.len()
+        && k - j < 40
+        && (b[k].is_ascii_alphanumeric() || b[k] == b'_' || b[k] == b':')
+    {
+        k += 1;
+    }
+    if b.get(k) == Some(&b'<') {
+        let Some(c) = b[k..].iter().take(48).position(|&c| c == b'>') else {
+            return false;
+        };
+        k += c + 1;
+    }
+    if b.get(k) != Some(&b'(') {
+        return false;
+    }
+    let Some(c) = b[k + 1..].iter().take(64).position(|&c| c == b')') else {
+        return false;
+    };
+    let inner = s[k + 1..k + 1 + c].trim();
+    inner == ".."
+        || inner == "…"
+        || inner.starts_with("[REDACTED")
+        || inner.eq_ignore_ascii_case("redacted")
+        || is_masked(inner)
+        || is_placeholder(inner)
 }
 
 /// The text of a `<value>` element that follows only whitespace at `ts..te` (`te` at a

@@ -852,6 +852,9 @@ const NO_VALUES: &[&str] = &[
     "<none>",
     "<hidden>",
     "<masked>",
+    // A `Debug` that hides the value (`token: Masked`, `password: Hidden`).
+    "masked",
+    "hidden",
     // A format's or a template's slot (`password=%s`).
     "%s",
     "%v",
@@ -870,6 +873,11 @@ const NO_VALUES: &[&str] = &[
 /// (`contraseña: requerida`, `Passwort: geändert`, `hasło: wymagane`; a password that is
 /// one of these words is no secret).
 const STATUSES: &[&str] = &[
+    // What a PIN's or a credential's check says (`PIN: OK`, `pin: blocked`).
+    "ok",
+    "blocked",
+    "locked",
+    "unavailable",
     "expired",
     "invalid",
     "incorrect",
