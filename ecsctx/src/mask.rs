@@ -152,8 +152,10 @@ pub trait Masker: Send + Sync + 'static {
 /// The keys whose value names an entry (`{"field":"cvv","value":"123"}`,
 /// `{"name":"DB_PASSWORD","value":"…"}`): in text and in structured values alike, the
 /// entry's value is masked as the named key's.
-pub(crate) const ENTRY_NAMES: [&str; 14] = [
+pub(crate) const ENTRY_NAMES: [&str; 15] = [
     "name",
+    // A JSON Patch operation's (`{"op":"replace","path":"/card/cvv","value":"123"}`).
+    "path",
     "key",
     "field",
     "fieldname",

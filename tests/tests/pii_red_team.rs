@@ -1426,6 +1426,12 @@ const FORMS: &[(&str, &str)] = &[
     // A list element the IN rule passes over (a bind parameter) is scanned (found by the
     // `masker` fuzz target).
     ("WHERE cvv IN (@p1 bob@example.com, '739')", "bob@example.com"),
+    // MySQL's value before its column.
+    ("Incorrect integer value: '739' for column 'cvv' at row 1", "739"),
+    (
+        "Incorrect string value: 'Hunter2xyz!' for column 'password' at row 1",
+        "Hunter2xyz!",
+    ),
     // PostgreSQL's key of several columns.
     (
         "DETAIL:  Key (merchant_id, api_key)=(m-1, Zq8Lm1BKHM) already exists.",
@@ -1447,6 +1453,9 @@ fn look_alikes_are_kept() {
         r#""mytool" "--password" "--verbose""#,
         r#"redact = ["password", "secret", "token"]"#,
         "CVV for card 4242 failed",
+        r#"{"path":"/v1/pin","value":3}"#,
+        r#"{"op":"replace","path":"/amount","value":"1500"}"#,
+        "Incorrect integer value: 'abc' for column 'qty' at row 1",
         "Config { api_key: SecretBox<str>([REDACTED]) }",
         "password: Secret<String>(****)",
         "Config { password: Sensitive(..), token: Redacted(..) }",
@@ -2151,4 +2160,25 @@ fn a_barcode_is_neither_a_card_nor_a_phone() {
     assert_eq!(it["ean"], 6272325718319u64, "{}", lines[0]);
     assert_eq!(lines[1]["message"], "scanned barcode 6272325718319 qty 1");
     assert_no_leaks(&lines[2..], &["4222222222222"]);
+}
+
+/// A JSON Patch operation (RFC 6902) names the member it changes by its `path`: its
+/// `value` is masked as that member's, in structured data and in text; an operation on
+/// a member that is not sensitive keeps its value.
+#[test]
+fn a_json_patchs_value_is_masked_by_its_path() {
+    let patch = json!([
+        {"op": "replace", "path": "/card/cvv", "value": "739"},
+        {"op": "add", "path": "/pin", "value": 8674},
+        {"op": "replace", "path": "/amount", "value": "1500"},
+    ]);
+    let text = r#"[{"op":"add","path":"/password","value":"Hunter2xyz!"}]"#;
+    let lines = capture(|| {
+        log::info!(patch:serde = patch; "card_patched");
+        log::info!("{text}");
+    });
+    assert_no_leaks(&lines, &["739", "8674", "Hunter2xyz!"]);
+    let p = &lines[0]["extra"]["patch"];
+    assert_eq!(p[0]["value"], "[CVV-MASKED]", "{}", lines[0]);
+    assert_eq!(p[2]["value"], "1500", "{}", lines[0]);
 }

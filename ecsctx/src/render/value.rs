@@ -471,6 +471,11 @@ impl<'a, 'c> Ser<'a, 'c> {
     #[inline]
     fn note_entry_name(&mut self, s: &str) {
         if self.role == EntryRole::Name {
+            // (A JSON Patch's path names the member by its last part: `/card/cvv`.)
+            let s = match s.strip_prefix('/') {
+                Some(p) => p.rsplit('/').next().unwrap_or(p),
+                None => s,
+            };
             if let Some(m) = self.cx.masker {
                 if s.len() <= 64 && m.masks_by_path(s) {
                     self.entry.clear();

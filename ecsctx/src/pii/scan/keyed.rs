@@ -500,6 +500,8 @@ impl<E: Emit> Scanner<'_, '_, E> {
         // … for key `database.password``.)
         let e = match b.get(e..e + 9) {
             Some(r) if r.eq_ignore_ascii_case(b": string ") => e + 8,
+            // (MySQL's `Incorrect integer value: '123' for column 'cvv' at row 1`.)
+            _ if b[e..].starts_with(b": '") => e + 1,
             _ => e,
         };
         let q = *b.get(e + 1).filter(|&&c| c == b'\'' || c == b'"')?;
@@ -515,6 +517,7 @@ impl<E: Emit> Scanner<'_, '_, E> {
             b"property ",
             b"argument ",
             b"for key ",
+            b"for column ",
         ]
         .iter()
         .filter_map(|m| find_ci(tail, m).map(|p| (p, m.len())))

@@ -161,8 +161,8 @@ pub(super) static TRIGGERS: WordTable<128, 0xb714_7106_5cd9_f14f> = WordTable::n
 /// prose, the first words of a password's, a CVV's or an id's name in words (`mot de
 /// passe`, `codice di sicurezza`,
 /// `TC Kimlik No`), commands that take a credential (`echo`, `login`, `htpasswd`), SQL's
-/// `SET`.
-pub(super) const MORE_TRIGGER_WORDS: [(&[u8], u8); 31] = [
+/// `SET`, a JSON Patch's `path`.
+pub(super) const MORE_TRIGGER_WORDS: [(&[u8], u8); 32] = [
     // A 3-D Secure cryptogram in prose (`CAVV AAAB…= ECI 05`).
     (b"cavv", PROSE),
     (b"tavv", PROSE),
@@ -205,11 +205,13 @@ pub(super) const MORE_TRIGGER_WORDS: [(&[u8], u8); 31] = [
     (b"pvk", PROSE | TWO_WORD),
     (b"unseal", TWO_WORD),
     (b"recovery", TWO_WORD),
+    // A JSON Patch operation's path (`{"op":"replace","path":"/card/cvv","value":…}`).
+    (b"path", ATTR),
 ];
 
 /// [`MORE_TRIGGER_WORDS`] by slot (the multiplier chosen for them, 64 slots): a miss in
 /// [`TRIGGERS`] costs one more multiply and compare.
-static MORE_TRIGGERS: WordTable<64, 0x14ac_e1cb_47a1_64e5> = WordTable::new(&MORE_TRIGGER_WORDS);
+static MORE_TRIGGERS: WordTable<64, 0x5fa7_e6bd_98e8_b263> = WordTable::new(&MORE_TRIGGER_WORDS);
 
 /// By length (1 to 12), the first letters of the trigger words of that length (bit
 /// `letter - 'a'`): most words of prose are ruled out by one load.

@@ -1194,10 +1194,12 @@ impl<E: Emit> Scanner<'_, '_, E> {
         }
         // `{"name":"DB_PASSWORD","value":"…"}`, `- name: DB_PASSWORD` + `value: …`: an
         // entry named by a key (a Kubernetes env var, a config list).
+        // (And a JSON Patch operation: `{"op":"replace","path":"/card/cvv","value":…}`.)
         if f & ATTR != 0
             && (w.eq_ignore_ascii_case("name")
                 || w.eq_ignore_ascii_case("key")
-                || w.eq_ignore_ascii_case("loc"))
+                || w.eq_ignore_ascii_case("loc")
+                || (w == "path" && json_patch_op(b, i)))
             && matches!(next, Some(b'"' | b'\'' | b':' | b'='))
         {
             if let Some(found) = self.named_pair(e) {
@@ -1922,6 +1924,23 @@ pub(super) fn pydantic_field(b: &[u8], i: usize) -> Option<(usize, usize)> {
     }
     // (`credentials.0.password`: the segment after the last dot.)
     (ls < le && le - ls <= 64).then_some((ls, le))
+}
+
+/// Whether the member `path` at `i` is a JSON Patch operation's: an `"op"` member in the
+/// same object (before it, or after it within [`PROBE`] bytes).
+fn json_patch_op(b: &[u8], i: usize) -> bool {
+    let from = i.saturating_sub(64);
+    let open = b[from..i].iter().rposition(|&c| c == b'{' || c == b'}');
+    let before =
+        open.is_some_and(|o| b[from + o] == b'{' && find(&b[..i], from + o, b"\"op\"").is_some());
+    before || {
+        let to = (i + PROBE).min(b.len());
+        let close = b[i..to]
+            .iter()
+            .position(|&c| c == b'}' || c == b'{')
+            .map_or(to, |p| i + p);
+        find(&b[..close], i, b"\"op\"").is_some()
+    }
 }
 
 /// A password's or a CVV's name in words, by its first word (a [`MORE_TRIGGER_WORDS`]
