@@ -1426,6 +1426,16 @@ const FORMS: &[(&str, &str)] = &[
     // A list element the IN rule passes over (a bind parameter) is scanned (found by the
     // `masker` fuzz target).
     ("WHERE cvv IN (@p1 bob@example.com, '739')", "bob@example.com"),
+    // A part of a multipart/form-data body.
+    (
+        "--b\r\nContent-Disposition: form-data; name=\"cvv\"\r\n\r\n739\r\n--b--",
+        "739",
+    ),
+    (
+        "------WebKitFormBoundary\nContent-Disposition: form-data; name=\"password\"\n\nHunter2xyz!\n------WebKitFormBoundary--",
+        "Hunter2xyz!",
+    ),
+    ("Content-Disposition: form-data; name=\"pin\"\n\n8674", "8674"),
     // MySQL's value before its column.
     ("Incorrect integer value: '739' for column 'cvv' at row 1", "739"),
     (
@@ -1453,6 +1463,7 @@ fn look_alikes_are_kept() {
         r#""mytool" "--password" "--verbose""#,
         r#"redact = ["password", "secret", "token"]"#,
         "CVV for card 4242 failed",
+        "Content-Disposition: form-data; name=\"note\"\n\nhello there",
         r#"{"path":"/v1/pin","value":3}"#,
         r#"{"op":"replace","path":"/amount","value":"1500"}"#,
         "Incorrect integer value: 'abc' for column 'qty' at row 1",

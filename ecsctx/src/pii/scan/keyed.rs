@@ -349,6 +349,39 @@ impl<E: Emit> Scanner<'_, '_, E> {
         Some(ve)
     }
 
+    /// A part of a `multipart/form-data` body whose field's name starts at `ns` (after
+    /// `form-data; name="`): the part's value (after its headers and a blank line, to the
+    /// end of its line) masked as the field's class; the name is kept (it names a field,
+    /// not a person). Where to go on (past the value, or past the name when the field is
+    /// not sensitive).
+    pub(super) fn multipart_field(&mut self, ns: usize) -> Option<usize> {
+        let b = self.b;
+        let q = b[ns - 1];
+        let ne = ns + b[ns..].iter().take(64).position(|&c| c == q)?;
+        let class = self.e.key_class(&self.s[ns..ne]);
+        if class == Class::None {
+            return Some(ne + 1);
+        }
+        // The blank line that ends the part's headers.
+        let to = (ne + PROBE).min(b.len());
+        let (blank, len) = match find(&b[..to], ne, b"\r\n\r\n") {
+            Some(p) => (p, 4),
+            None => (find(&b[..to], ne, b"\n\n")?, 2),
+        };
+        let vs = blank + len;
+        let ve = vs
+            + b[vs..b.len().min(vs + VALUE_PROBE)]
+                .iter()
+                .position(|&c| c == b'\r' || c == b'\n')
+                .unwrap_or(b.len().min(vs + VALUE_PROBE) - vs);
+        if ve == vs || vs < self.last || is_masked(&self.s[vs..ve]) {
+            return Some(ne + 1);
+        }
+        self.scan_part(self.last.max(ne), vs);
+        self.put(vs, ve, Hit::Keyed(class));
+        Some(ve)
+    }
+
     /// A person's name written as an object after a key whose closing quote is at `e`
     /// (`"name":{"first":"Bob","last":"Smith"}`, `{"given":…,"family":…}`): each part's
     /// value masked as personal data; where to go on (past the last part masked).

@@ -1138,6 +1138,13 @@ impl<E: Emit> Scanner<'_, '_, E> {
             && one_of(w.as_bytes(), &[b"name", b"key", b"field", b"id"])
             && (b[e..].starts_with(b"=\"") || b[e..].starts_with(b"='"))
         {
+            // A part of a `multipart/form-data` body (`Content-Disposition: form-data;
+            // name="cvv"`, a blank line, then the value): the field's name is kept.
+            if w == "name" && b[..i].ends_with(b"form-data; ") {
+                if let Some(found) = self.multipart_field(e + 2) {
+                    return found;
+                }
+            }
             if let Some(found) = self.named_element(e + 2) {
                 return found;
             }
