@@ -1463,6 +1463,7 @@ fn look_alikes_are_kept() {
         r#""mytool" "--password" "--verbose""#,
         r#"redact = ["password", "secret", "token"]"#,
         "CVV for card 4242 failed",
+        r#"INSERT INTO "users" ("password", "note") VALUES ($1, $2)"#,
         "Content-Disposition: form-data; name=\"note\"\n\nhello there",
         r#"{"path":"/v1/pin","value":3}"#,
         r#"{"op":"replace","path":"/amount","value":"1500"}"#,

@@ -1702,11 +1702,18 @@ pub(super) fn pair_value(rest: &[u8]) -> Option<&[u8]> {
         }
         close += 2;
     }
-    matches!(
-        rest[vs + close + 1..].iter().find(|&&c| c != b' '),
-        Some(b')' | b']') | None
-    )
-    .then_some(&rest[vs..vs + close])
+    let after = &rest[vs + close + 1..];
+    let end = after.iter().position(|&c| c != b' ');
+    // (A column list before `VALUES` is no pair: `INSERT INTO t ("password", "note")
+    // VALUES …`.)
+    let columns = end.is_some_and(|p| {
+        after[p] == b')'
+            && after
+                .get(p + 1..p + 8)
+                .is_some_and(|r| r.eq_ignore_ascii_case(b" values"))
+    });
+    (matches!(end.map(|p| after[p]), Some(b')' | b']') | None) && !columns)
+        .then_some(&rest[vs..vs + close])
 }
 
 /// The second of two quoted strings in parentheses at `j` (`('bob', 'pw')`): its span.

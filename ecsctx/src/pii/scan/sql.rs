@@ -100,6 +100,11 @@ impl<E: Emit> Scanner<'_, '_, E> {
                             }
                             j += 1;
                         }
+                        // No `,` or `)` within the cap: no SQL value (`cargo fuzz` found a
+                        // value cut inside a card number, its halves scanned apart).
+                        if j - k >= PROBE {
+                            return end;
+                        }
                         let v = b[k..j].trim_ascii_end();
                         (k, k + v.len(), j)
                     }
@@ -348,15 +353,25 @@ impl<E: Emit> Scanner<'_, '_, E> {
             }
             match b.get(k) {
                 Some(b',') => k += 1,
-                Some(&c) if c == close => return masked.then_some(k + 1),
+                Some(&c) if c == close => return self.list_end(masked, k + 1),
                 _ => break,
             }
         }
-        masked.then_some(k)
+        self.list_end(masked, k)
     }
 }
 
 impl<E: Emit> Scanner<'_, '_, E> {
+    /// Where to go on after a list of bind values that ends at `end`, when one was
+    /// `masked`: what stands after the last one masked (values of no sensitive column)
+    /// is scanned first, since the main loop goes on from `end`.
+    fn list_end(&mut self, masked: bool, end: usize) -> Option<usize> {
+        if masked && end > self.last {
+            self.scan_part(self.last, end);
+        }
+        masked.then_some(end)
+    }
+
     /// `$1 = 'a', $2 = 'b']` from `k` (at the first `$`): each value masked as the class
     /// `binds` gives its number; the list's end when one was masked.
     fn numbered_binds(&mut self, mut k: usize, binds: &[Class; 32]) -> Option<usize> {
@@ -383,14 +398,14 @@ impl<E: Emit> Scanner<'_, '_, E> {
             }
             match b.get(k) {
                 Some(b',') => k += 1,
-                Some(b']') => return masked.then_some(k + 1),
+                Some(b']') => return self.list_end(masked, k + 1),
                 _ => break,
             }
             while b.get(k) == Some(&b' ') {
                 k += 1;
             }
         }
-        masked.then_some(k)
+        self.list_end(masked, k)
     }
 
     /// Hibernate's `binding parameter [N] as [TYPE] - [value]` after `from`, each within
