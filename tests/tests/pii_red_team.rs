@@ -1436,6 +1436,10 @@ const FORMS: &[(&str, &str)] = &[
         "Hunter2xyz!",
     ),
     ("Content-Disposition: form-data; name=\"pin\"\n\n8674", "8674"),
+    // A date of birth under `birthDate`; an identity card's number is a national id's.
+    (r#"{"birthDate":"1985-01-01"}"#, "1985-01-01"),
+    ("birth_date=1985-01-01", "1985-01-01"),
+    (r#"{"id_card_number":"281010101234"}"#, "281010101234"),
     // MySQL's value before its column.
     ("Incorrect integer value: '739' for column 'cvv' at row 1", "739"),
     (
@@ -1463,6 +1467,8 @@ fn look_alikes_are_kept() {
         r#""mytool" "--password" "--verbose""#,
         r#"redact = ["password", "secret", "token"]"#,
         "CVV for card 4242 failed",
+        r#"{"customer":"cus_NffrFeUfNV2Hib","amount":1500}"#,
+        r#"{"updated_date":"2024-01-01"}"#,
         r#"INSERT INTO "users" ("password", "note") VALUES ($1, $2)"#,
         "Content-Disposition: form-data; name=\"note\"\n\nhello there",
         r#"{"path":"/v1/pin","value":3}"#,
@@ -2160,7 +2166,7 @@ fn a_names_parts_are_personal() {
 /// and no phone, in structured data and in text; a 13-digit Visa still is a card.
 #[test]
 fn a_barcode_is_neither_a_card_nor_a_phone() {
-    let item = json!({"barcode": "6272325718319", "gtin": "6299873775359", "ean": 6272325718319u64, "qty": 1});
+    let item = json!({"barcode": "6272325718319", "gtin": "6299873775359", "ean": 6272325718319u64, "qty": 1, "customer": "cus_NffrFeUfNV2Hib"});
     let lines = capture(|| {
         log::info!(item:serde = item; "item_scanned");
         log::info!("scanned barcode 6272325718319 qty 1");
@@ -2170,6 +2176,8 @@ fn a_barcode_is_neither_a_card_nor_a_phone() {
     assert_eq!(it["barcode"], "6272325718319", "{}", lines[0]);
     assert_eq!(it["gtin"], "6299873775359", "{}", lines[0]);
     assert_eq!(it["ean"], 6272325718319u64, "{}", lines[0]);
+    // (A gateway's customer id names no one.)
+    assert_eq!(it["customer"], "cus_NffrFeUfNV2Hib", "{}", lines[0]);
     assert_eq!(lines[1]["message"], "scanned barcode 6272325718319 qty 1");
     assert_no_leaks(&lines[2..], &["4222222222222"]);
 }

@@ -266,6 +266,15 @@ pub(crate) fn is_personal_metadata(key: &str) -> bool {
     if key.eq_ignore_ascii_case("wa_id") || key.eq_ignore_ascii_case("waId") {
         return false;
     }
+    // (A date of birth is the person's: `birthDate`, `birth_date`.)
+    if w == b"date"
+        && key
+            .as_bytes()
+            .windows(5)
+            .any(|x| x.eq_ignore_ascii_case(b"birth"))
+    {
+        return false;
+    }
     META.contains(&w)
         || is_any(
             w,
@@ -700,6 +709,10 @@ pub(crate) fn classify(key: &str, financial: bool) -> Class {
         return Class::Sad;
     }
 
+    // An identity card's number is a national id's (`id_card_number`, `idCardNo`).
+    if ends_any(k, &[b"idcardnumber", b"idcardno", b"identitycardnumber"]) {
+        return Class::NationalId;
+    }
     if is_any(
         k,
         &[
@@ -1071,6 +1084,9 @@ mod tests {
         use Class::*;
         for (k, c) in [
             ("password", Secret),
+            ("id_card_number", NationalId),
+            ("idCardNo", NationalId),
+            ("codice_fiscale", NationalId),
             ("user_password", Secret),
             ("passwordHash", Secret),
             ("passwordless", None),

@@ -1101,7 +1101,8 @@ impl PiiMasker {
                 true
             }
             // A path under a name's key (SSM's `"Name":"/prod/pay/db_host"`), a route
-            // (an OpenTelemetry span's `"name":"POST /login"`) name no one.
+            // (an OpenTelemetry span's `"name":"POST /login"`), a gateway's object id
+            // under `customer` (Stripe's `cus_NffrFeUfNV2Hib`) name no one.
             Class::Personal if names_no_one(value) => false,
             Class::Personal => {
                 self.token_detected(key, value, out);
@@ -1509,7 +1510,23 @@ fn names_no_one(value: &str) -> bool {
     ]
     .iter()
     .any(|m| value.starts_with(m));
-    path || route
+    path || route || is_object_id(b)
+}
+
+/// Whether a value is a gateway's object id (Stripe's and Tap's `cus_NffrFeUfNV2Hib`,
+/// `pm_…`, `acct_…`): a prefix of 2 to 5 lowercase letters, `_`, then 10 to 40 letters and
+/// digits with at least one digit and one capital (not `first_lastname`, a person's).
+fn is_object_id(b: &[u8]) -> bool {
+    let p = b.iter().take(6).position(|&c| c == b'_');
+    let Some(p) = p.filter(|&p| p >= 2) else {
+        return false;
+    };
+    let rest = &b[p + 1..];
+    b[..p].iter().all(u8::is_ascii_lowercase)
+        && (10..=40).contains(&rest.len())
+        && rest.iter().all(u8::is_ascii_alphanumeric)
+        && rest.iter().any(u8::is_ascii_digit)
+        && rest.iter().any(u8::is_ascii_uppercase)
 }
 
 #[cfg(test)]
