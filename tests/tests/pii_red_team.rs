@@ -1440,6 +1440,12 @@ const FORMS: &[(&str, &str)] = &[
     (r#"{"birthDate":"1985-01-01"}"#, "1985-01-01"),
     ("birth_date=1985-01-01", "1985-01-01"),
     (r#"{"id_card_number":"281010101234"}"#, "281010101234"),
+    // Redis's MONITOR: a key whose name starts with the sensitive word.
+    (
+        r#"1733565600.123456 [0 10.0.0.5:53422] "SET" "pin:281010101234" "8674""#,
+        "8674",
+    ),
+    (r#""HSET" "otp:96555123456" "code" "482913""#, "482913"),
     // MySQL's value before its column.
     ("Incorrect integer value: '739' for column 'cvv' at row 1", "739"),
     (

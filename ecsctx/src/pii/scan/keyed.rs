@@ -796,6 +796,42 @@ impl<E: Emit> Scanner<'_, '_, E> {
             let len = b[vs..].iter().take(PROBE).position(|&c| c == b'"')?;
             return nonempty(vs, vs + len, s);
         }
+        // Redis's `MONITOR`: a key whose name starts with the sensitive word (`"SET"
+        // "pin:281010101234" "1234"`, `"HSET" "otp:965…" "code" "482913"`): the value
+        // stored, not the rest of the key's name.
+        if ks >= 2 && b[ks - 1] == b'"' && matches!(b.get(ke), Some(b':' | b'.' | b'_')) {
+            let before = &b[ks.saturating_sub(12)..ks];
+            let skip = if [&b"\"SET\" \""[..], b"\"SETNX\" \"", b"\"GETSET\" \""]
+                .iter()
+                .any(|c| {
+                    before.len() >= c.len()
+                        && before[before.len() - c.len()..].eq_ignore_ascii_case(c)
+                }) {
+                Some(0)
+            } else if before.len() >= 8
+                && before[before.len() - 8..].eq_ignore_ascii_case(b"\"HSET\" \"")
+            {
+                Some(1)
+            } else {
+                None
+            };
+            if let Some(skip) = skip {
+                // Past this argument's closing quote, and `skip` arguments more.
+                let mut k = ke + b[ke..].iter().take(PROBE).position(|&c| c == b'"')? + 1;
+                for _ in 0..skip {
+                    if !b[k..].starts_with(b" \"") {
+                        return None;
+                    }
+                    k += 2 + b[k + 2..].iter().take(PROBE).position(|&c| c == b'"')? + 1;
+                }
+                if !b[k..].starts_with(b" \"") {
+                    return None;
+                }
+                let vs = k + 2;
+                let len = b[vs..].iter().take(PROBE).position(|&c| c == b'"')?;
+                return nonempty(vs, vs + len, s);
+            }
+        }
         // Redis's `MONITOR`: a command that stores a value under a key or a hash's field
         // named as sensitive (`"SET" "user:42:password" "x"`, `"HSET" "user:42" "cvv"
         // "123"`): the next argument.
