@@ -1446,6 +1446,9 @@ const FORMS: &[(&str, &str)] = &[
         "8674",
     ),
     (r#""HSET" "otp:96555123456" "code" "482913""#, "482913"),
+    // A card number with dots or bullets between its groups (copied from a screen).
+    ("card 4111·1111·1111·1111", "1111·1111·1111"),
+    ("card 4111•1111•1111•1111 exp 12/26", "1111•1111•1111"),
     // MySQL's value before its column.
     ("Incorrect integer value: '739' for column 'cvv' at row 1", "739"),
     (

@@ -1575,14 +1575,17 @@ pub(super) fn card_separator(r: &[u8]) -> usize {
         [b' ' | b'-' | b'.' | b'_' | b'/' | b',' | b'|' | b'*' | b'+' | b':' | b'\t' | b'\n', ..] => {
             1
         }
-        [0xc2, 0xa0, ..] => 2,
+        // A no-break space; a middle dot U+00B7 (`4111·1111·…`).
+        [0xc2, 0xa0 | 0xb7, ..] => 2,
         // A space URL-encoded (`4111%201111…`, as `encodeURIComponent` sends a number
         // typed with spaces) or a no-break space escaped in JSON (`4111\u00a01111…`).
         [b'%', b'2', b'0', ..] => 3,
         [b'\\', b'u', b'0', b'0', b'a' | b'A', b'0', ..] => 6,
         // U+2007, U+2009, U+200B, the direction marks U+200E and U+200F (Arabic text
         // puts them between a number's groups), U+2010–U+2014, U+202F.
-        [0xe2, 0x80, 0x87 | 0x89 | 0x8b | 0x8e | 0x8f | 0x90..=0x94 | 0xaf, ..] => 3,
+        // A bullet U+2022 and a hyphenation point U+2027 (`4111•1111•…`, copied from a
+        // screen).
+        [0xe2, 0x80, 0x87 | 0x89 | 0x8b | 0x8e | 0x8f | 0x90..=0x94 | 0xa2 | 0xa7 | 0xaf, ..] => 3,
         // U+2212 minus; U+3000; full-width hyphen-minus and full stop.
         [0xe2, 0x88, 0x92, ..] | [0xe3, 0x80, 0x80, ..] | [0xef, 0xbc, 0x8d | 0x8e, ..] => 3,
         _ => 0,
