@@ -1449,6 +1449,10 @@ const FORMS: &[(&str, &str)] = &[
     // A card number with dots or bullets between its groups (copied from a screen).
     ("card 4111·1111·1111·1111", "1111·1111·1111"),
     ("card 4111•1111•1111•1111 exp 12/26", "1111•1111•1111"),
+    // A symmetric key in prose.
+    ("loaded encryption key: 8f7d6e5c4b3a2910", "8f7d6e5c4b3a2910"),
+    ("AES key: 8f7d6e5c4b3a2910", "8f7d6e5c4b3a2910"),
+    ("signing key: 8f7d6e5c4b3a2910", "8f7d6e5c4b3a2910"),
     // MySQL's value before its column.
     ("Incorrect integer value: '739' for column 'cvv' at row 1", "739"),
     (
@@ -1476,6 +1480,9 @@ fn look_alikes_are_kept() {
         r#""mytool" "--password" "--verbose""#,
         r#"redact = ["password", "secret", "token"]"#,
         "CVV for card 4242 failed",
+        "encryption key rotated",
+        "AES key length 256",
+        "signing key id: 7",
         r#"{"customer":"cus_NffrFeUfNV2Hib","amount":1500}"#,
         r#"{"updated_date":"2024-01-01"}"#,
         r#"INSERT INTO "users" ("password", "note") VALUES ($1, $2)"#,

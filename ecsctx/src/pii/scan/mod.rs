@@ -508,15 +508,6 @@ impl<E: Emit> Scanner<'_, '_, E> {
             {
                 return i;
             }
-            // A database's message that quotes a row, an entry or a bind value (`Failing
-            // row contains (…)`, MySQL's `Duplicate entry '…' for key '…'`, `unnamed
-            // portal parameter $2 = '…'`) after a space.
-            if (c == b'F' && b[i..].starts_with(b"Failing row contains ("))
-                || (c == b'D' && b[i..].starts_with(b"Duplicate entry '"))
-                || (c == b'u' && b[i..].starts_with(b"unnamed portal parameter $"))
-            {
-                return i;
-            }
             let prose = match b.get(e) {
                 None | Some(b',' | b';' | b'!' | b'?') => true,
                 // (A word after one space: no separator, no copula.)

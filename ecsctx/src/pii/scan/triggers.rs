@@ -162,7 +162,7 @@ pub(super) static TRIGGERS: WordTable<128, 0xb714_7106_5cd9_f14f> = WordTable::n
 /// passe`, `codice di sicurezza`,
 /// `TC Kimlik No`), commands that take a credential (`echo`, `login`, `htpasswd`), SQL's
 /// `SET`, a JSON Patch's `path`.
-pub(super) const MORE_TRIGGER_WORDS: [(&[u8], u8); 32] = [
+pub(super) const MORE_TRIGGER_WORDS: [(&[u8], u8); 36] = [
     // A 3-D Secure cryptogram in prose (`CAVV AAAB…= ECI 05`).
     (b"cavv", PROSE),
     (b"tavv", PROSE),
@@ -205,13 +205,22 @@ pub(super) const MORE_TRIGGER_WORDS: [(&[u8], u8); 32] = [
     (b"pvk", PROSE | TWO_WORD),
     (b"unseal", TWO_WORD),
     (b"recovery", TWO_WORD),
+    // A symmetric key in prose (`AES key: …`, `signing key: …`; `encryption key: …` is
+    // in [`LONG_TRIGGER_WORDS`]).
+    (b"aes", TWO_WORD),
+    (b"signing", TWO_WORD),
+    // A database's message that quotes a row or a bind value (`Failing row contains
+    // (…)`, `unnamed portal parameter $2 = '…'`; MySQL's `Duplicate entry` is in
+    // [`LONG_TRIGGER_WORDS`]).
+    (b"failing", SQL),
+    (b"unnamed", SQL),
     // A JSON Patch operation's path (`{"op":"replace","path":"/card/cvv","value":…}`).
     (b"path", ATTR),
 ];
 
 /// [`MORE_TRIGGER_WORDS`] by slot (the multiplier chosen for them, 64 slots): a miss in
 /// [`TRIGGERS`] costs one more multiply and compare.
-static MORE_TRIGGERS: WordTable<64, 0x5fa7_e6bd_98e8_b263> = WordTable::new(&MORE_TRIGGER_WORDS);
+static MORE_TRIGGERS: WordTable<64, 0xb5dd_f77c_6098_91d5> = WordTable::new(&MORE_TRIGGER_WORDS);
 
 /// By length (1 to 12), the first letters of the trigger words of that length (bit
 /// `letter - 'a'`): most words of prose are ruled out by one load.
@@ -239,7 +248,11 @@ pub(super) static TRIGGER_FIRST: [u32; 13] = {
 };
 
 /// Trigger words longer than a packed word (9 to 12 bytes), compared whole.
-pub(super) const LONG_TRIGGER_WORDS: [(&[u8], u8); 10] = [
+pub(super) const LONG_TRIGGER_WORDS: [(&[u8], u8); 12] = [
+    // `encryption key: …` in prose.
+    (b"encryption", TWO_WORD),
+    // MySQL's `Duplicate entry '…' for key '…'`.
+    (b"duplicate", SQL),
     // "Password" in English and other languages (`passphrase`, Dutch, Spanish, Danish).
     (b"passphrase", PROSE),
     (b"wachtwoord", PROSE),
