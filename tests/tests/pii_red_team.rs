@@ -1453,6 +1453,21 @@ const FORMS: &[(&str, &str)] = &[
     ("loaded encryption key: 8f7d6e5c4b3a2910", "8f7d6e5c4b3a2910"),
     ("AES key: 8f7d6e5c4b3a2910", "8f7d6e5c4b3a2910"),
     ("signing key: 8f7d6e5c4b3a2910", "8f7d6e5c4b3a2910"),
+    // A tuple struct of card or authentication data holding bytes.
+    ("PinBlock([4, 18, 172, 137, 255, 255, 18, 52])", "172, 137"),
+    (
+        "Card { number: CardNumber([4, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1]) }",
+        "1, 1, 1, 1, 1, 1, 1",
+    ),
+    // A passport's or an identity card's machine-readable zone.
+    (
+        "mrz: P<KWTALMUTAIRI<<KHALID<<<<<<<<<<<<<<<<<<<<<<\nK123456784KWT8501011M3001019<<<<<<<<<<<<<<02",
+        "ALMUTAIRI",
+    ),
+    (
+        "IDKWT2810101012347<<<<<<<<<<<<\n8501011M3001019KWT<<<<<<<<<<<4\nALMUTAIRI<<KHALID<<<<<<<<<<<<<",
+        "2810101012347",
+    ),
     // MySQL's value before its column.
     ("Incorrect integer value: '739' for column 'cvv' at row 1", "739"),
     (
@@ -1480,6 +1495,8 @@ fn look_alikes_are_kept() {
         r#""mytool" "--password" "--verbose""#,
         r#"redact = ["password", "secret", "token"]"#,
         "CVV for card 4242 failed",
+        "Customer([1, 2])",
+        "TEMPLATE<<A<B",
         "encryption key rotated",
         "AES key length 256",
         "signing key id: 7",

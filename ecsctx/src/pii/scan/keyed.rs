@@ -970,6 +970,18 @@ impl<E: Emit> Scanner<'_, '_, E> {
             {
                 return None;
             }
+            // A tuple struct named as card data, authentication data or a credential,
+            // holding bytes (`PinBlock([4, 18, 172, …])`, `CardNumber([4, 1, 1, …])`): the
+            // list.
+            if b.get(j) == Some(&b'(')
+                && b.get(j + 1) == Some(&b'[')
+                && j == ke
+                && class.is_protected()
+                && b[ks].is_ascii_uppercase()
+            {
+                let close = matching_close(b, j + 1, b'[', b']')?;
+                return nonempty(j + 1, close + 1, s);
+            }
             if b.get(j) == Some(&b'(') {
                 // A tuple struct named as a credential, in `Debug`
                 // (`Credentials("bob", "Hunter2!")`, `BasicAuth("u", "p")`): all it holds.

@@ -93,6 +93,16 @@ impl<E: Emit> Scanner<'_, '_, E> {
                 .position(|&c| CLASS[c as usize] & 2 == 0)
                 .unwrap_or(b.len() - letters);
         self.run_end = e;
+        // A machine-readable zone of a passport or an identity card (`P<KWTALMUTAIRI<<
+        // KHALID<<…`, `K123456784KWT8501011M3001019<<…`): a national id's and a name.
+        if b.get(e) == Some(&b'<') {
+            if let Some(end) = mrz_line_end(b, i) {
+                if i >= self.last {
+                    self.put(i, end, Hit::Keyed(Class::NationalId));
+                    return end;
+                }
+            }
+        }
         // A key with letters outside ASCII (`contraseña=…`, `hasło: …`).
         if b.get(e).is_some_and(|&c| c >= 0x80) {
             if let Some(end) = self.foreign_key(i) {
@@ -1931,6 +1941,20 @@ pub(super) fn pydantic_field(b: &[u8], i: usize) -> Option<(usize, usize)> {
     }
     // (`credentials.0.password`: the segment after the last dot.)
     (ls < le && le - ls <= 64).then_some((ls, le))
+}
+
+/// The end of a line of a machine-readable zone starting at `i`: 30, 36 or 44 capitals,
+/// digits and `<` fillers (ICAO 9303's TD1, TD2 and passports' TD3; from 28, a line whose
+/// last fillers were trimmed), with `<<` in it, and no letter, digit or filler glued
+/// after it.
+fn mrz_line_end(b: &[u8], i: usize) -> Option<usize> {
+    let n = b[i..]
+        .iter()
+        .take(45)
+        .take_while(|&&c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == b'<')
+        .count();
+    let run = &b[i..i + n];
+    ((28..=44).contains(&n) && run.windows(2).any(|w| w == b"<<")).then_some(i + n)
 }
 
 /// Whether the member `path` at `i` is a JSON Patch operation's: an `"op"` member in the
