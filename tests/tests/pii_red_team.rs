@@ -1468,6 +1468,13 @@ const FORMS: &[(&str, &str)] = &[
         "IDKWT2810101012347<<<<<<<<<<<<\n8501011M3001019KWT<<<<<<<<<<<4\nALMUTAIRI<<KHALID<<<<<<<<<<<<<",
         "2810101012347",
     ),
+    // A PIN or a CVV as a route's segment after its key's.
+    ("POST /api/v1/cards/tok_1/pin/8674", "8674"),
+    (
+        r#"http_requests_total{path="/v1/pin/8674",method="POST"} 3"#,
+        "8674",
+    ),
+    ("GET /cvv/739?x=1", "739"),
     // MySQL's value before its column.
     ("Incorrect integer value: '739' for column 'cvv' at row 1", "739"),
     (
@@ -1495,6 +1502,8 @@ fn look_alikes_are_kept() {
         r#""mytool" "--password" "--verbose""#,
         r#"redact = ["password", "secret", "token"]"#,
         "CVV for card 4242 failed",
+        "GET /api/pin/attempts/3",
+        "GET /api/pin/2024-01-01",
         "Customer([1, 2])",
         "TEMPLATE<<A<B",
         "encryption key rotated",

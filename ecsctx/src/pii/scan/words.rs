@@ -614,7 +614,31 @@ impl<E: Emit> Scanner<'_, '_, E> {
         let n = b.len();
         // A path's segment (`POST /cvv 200`) is no key; nor a table's header cell
         // (`phone,pin\n…`: the next line is a row, read by its columns).
-        if (ks > 0 && b[ks - 1] == b'/') || header_cell(b, ks, ke) {
+        if ks > 0 && b[ks - 1] == b'/' {
+            // A route's next segment, when it has the number's shape (`/cards/tok_1/pin/
+            // 4321`, `path="/v1/pin/1234"`); not a count (`/pin/attempts/3`).
+            let vs = ke + 1;
+            if b.get(ke) != Some(&b'/') || vs < self.last {
+                return None;
+            }
+            let d = b[vs..]
+                .iter()
+                .take(13)
+                .take_while(|c| c.is_ascii_digit())
+                .count();
+            let (lo, hi) = if cvv { (3, 4) } else { (4, 12) };
+            let whole = matches!(
+                b.get(vs + d),
+                None | Some(b'/' | b'?' | b' ' | b'"' | b'\'' | b'#' | b'\n')
+            );
+            if !(lo..=hi).contains(&d) || !whole {
+                return None;
+            }
+            let class = if cvv { Class::Cvv } else { Class::Sad };
+            self.put(vs, vs + d, Hit::Keyed(class));
+            return Some(vs + d);
+        }
+        if header_cell(b, ks, ke) {
             return None;
         }
         // Two keys that are too often something else need more: `cid` a separator that is
