@@ -1475,6 +1475,9 @@ const FORMS: &[(&str, &str)] = &[
         "8674",
     ),
     ("GET /cvv/739?x=1", "739"),
+    // A cardholder's name after a colon.
+    ("Cardholder: KHALID ALMUTAIRI", "ALMUTAIRI"),
+    ("cardholder: KHALID ALMUTAIRI, exp 12/26", "ALMUTAIRI"),
     // MySQL's value before its column.
     ("Incorrect integer value: '739' for column 'cvv' at row 1", "739"),
     (
@@ -1502,6 +1505,7 @@ fn look_alikes_are_kept() {
         r#""mytool" "--password" "--verbose""#,
         r#"redact = ["password", "secret", "token"]"#,
         "CVV for card 4242 failed",
+        "holder: verified",
         "GET /api/pin/attempts/3",
         "GET /api/pin/2024-01-01",
         "Customer([1, 2])",

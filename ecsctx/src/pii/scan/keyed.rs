@@ -943,7 +943,14 @@ impl<E: Emit> Scanner<'_, '_, E> {
         // Personal data counts only in structured forms: `"k":`, `k=`, `<k>`; ids also
         // after a colon or a space (`passport: X1234567`, `NIK 3201…`: the value's shape
         // decides, below).
-        if personal && !structured {
+        // (And a cardholder's name after a colon: `Cardholder: KHALID ALMUTAIRI`, `Name on
+        // card: …`; cardholder data beside a card's number.)
+        let holder = personal
+            && sep == 1
+            && b[j] == b':'
+            && (find_ci(&b[ks..ke], b"holder").is_some()
+                || find_ci(&b[ks..ke], b"on card").is_some());
+        if personal && !structured && !holder {
             return None;
         }
         let digit_only = sep == 1 && matches!(b[j], b'#' | b'-');
@@ -1679,7 +1686,7 @@ impl<E: Emit> Scanner<'_, '_, E> {
         } else if class == Class::Card && b[vs].is_ascii_digit() {
             // `pan = 4111 1111 1111 1111`: a card number's groups (not a CVV after them).
             end = card_groups_end(b, vs).max(end);
-        } else if class == Class::Personal && eq {
+        } else if class == Class::Personal && (eq || holder) {
             // `name=John Smith age=3`: a name runs over its words, up to the next key.
             end = self.words_end(end, false);
         } else if class == Class::Sad && b[vs..end].contains(&b'^') {
