@@ -1478,6 +1478,8 @@ const FORMS: &[(&str, &str)] = &[
     // A cardholder's name after a colon.
     ("Cardholder: KHALID ALMUTAIRI", "ALMUTAIRI"),
     ("cardholder: KHALID ALMUTAIRI, exp 12/26", "ALMUTAIRI"),
+    // Samba's user before its password is text (found by the `masker` fuzz target).
+    ("smbclient //s/x -U bob@example.com%Passw0rd", "bob@example.com"),
     // MySQL's value before its column.
     ("Incorrect integer value: '739' for column 'cvv' at row 1", "739"),
     (

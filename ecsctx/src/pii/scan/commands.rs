@@ -180,7 +180,11 @@ impl<E: Emit> Scanner<'_, '_, E> {
         }
         let vs = if b[i] == b'U' {
             match b[vs..ve].iter().position(|&c| c == b'%') {
-                Some(p) if vs + p + 1 < ve => vs + p + 1,
+                Some(p) if vs + p + 1 < ve && vs >= self.last => {
+                    // (The user before the `%` is text: `-U bob@example.com%pw`.)
+                    self.scan_part(self.last.max(i + 1), vs + p);
+                    vs + p + 1
+                }
                 _ => return None,
             }
         } else {
