@@ -2250,3 +2250,34 @@ fn a_json_patchs_value_is_masked_by_its_path() {
     assert_eq!(p[0]["value"], "[CVV-MASKED]", "{}", lines[0]);
     assert_eq!(p[2]["value"], "1500", "{}", lines[0]);
 }
+
+/// A JSON document written in base64 (a Pub/Sub push's `message.data`, a Kinesis
+/// record) is decoded, masked and written back in base64: a reader who decodes it finds
+/// the masks; a document with nothing to mask is kept as it is.
+#[test]
+fn a_base64_document_is_masked_inside() {
+    use base64::engine::general_purpose::STANDARD;
+    use base64::Engine as _;
+    let data = STANDARD.encode(r#"{"pan": "4111111111111111", "cvv": "739"}"#);
+    let clean = STANDARD.encode(r#"{"status":"ok","amount":1500}"#);
+    let push = format!(r#"{{"message":{{"data":"{data}","messageId":"2070443601311540"}}}}"#);
+    let lines = capture(|| {
+        log::info!("{push}");
+        log::info!(record:serde = json!({"data": data, "clean": clean}); "kinesis_record");
+    });
+    for (line, text) in [
+        (&lines[0], lines[0]["message"].as_str().unwrap().to_owned()),
+        (&lines[1], lines[1]["extra"]["record"].to_string()),
+    ] {
+        assert!(!text.contains(&data), "{line}");
+        // (`{"pan": "411111` is the same in both: the base64 starts the same.)
+        let start = text.find("eyJwYW4iOiAiNDExMTEx").expect("still base64");
+        let end = start + text[start..].find(['"', '\\']).unwrap();
+        let decoded = String::from_utf8(STANDARD.decode(&text[start..end]).unwrap()).unwrap();
+        assert_eq!(
+            decoded, r#"{"pan": "411111******1111", "cvv": "[CVV-MASKED]"}"#,
+            "{line}"
+        );
+    }
+    assert_eq!(lines[1]["extra"]["record"]["clean"], clean.as_str());
+}

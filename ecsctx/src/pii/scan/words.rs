@@ -1010,6 +1010,9 @@ impl<E: Emit> Scanner<'_, '_, E> {
                 self.put(i, end, Hit::Secret("jwt"));
                 return end;
             }
+            if let Some(end) = self.base64_document(i) {
+                return end;
+            }
         }
         if self.o.financial && w.len() >= 4 && b[i].is_ascii_uppercase() {
             if let Some(end) = iban_end(b, i) {
@@ -1738,6 +1741,54 @@ impl<E: Emit> Scanner<'_, '_, E> {
         self.scan_part(self.last.max(host_end), vs);
         self.put(vs, ve, Hit::Secret("secret"));
         Some(ve)
+    }
+
+    /// A JSON document written in base64 at `i` (`eyJwYW4iOiAi…In0=`: a Pub/Sub message's
+    /// `data`, a Kinesis record, an API Gateway body): decoded and scanned, and written
+    /// back in base64 (the same alphabet and padding) when anything in it was masked, so
+    /// a reader who decodes it finds the masks. Where to go on, or `None` when it is no
+    /// such document or holds nothing to mask.
+    #[inline(never)]
+    pub(super) fn base64_document(&mut self, i: usize) -> Option<usize> {
+        use base64::alphabet;
+        use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
+        use base64::Engine as _;
+        /// At most 64 KiB of base64 (a longer document is written as it is cut: its
+        /// rest is read as text).
+        const CAP: usize = 64 * 1024;
+        let b = self.b;
+        let n = b[i..]
+            .iter()
+            .take(CAP)
+            .take_while(|&&c| {
+                c.is_ascii_alphanumeric() || matches!(c, b'+' | b'/' | b'=' | b'-' | b'_')
+            })
+            .count();
+        if n < 24 || i < self.last || b.get(i + n) == Some(&b'.') {
+            return None;
+        }
+        let run = &self.s[i..i + n];
+        let url = run.contains(['-', '_']);
+        let padded = run.ends_with('=');
+        let config = GeneralPurposeConfig::new()
+            .with_encode_padding(padded)
+            .with_decode_padding_mode(DecodePaddingMode::Indifferent);
+        let engine = if url {
+            GeneralPurpose::new(&alphabet::URL_SAFE, config)
+        } else {
+            GeneralPurpose::new(&alphabet::STANDARD, config)
+        };
+        let bytes = engine.decode(run).ok()?;
+        let text = std::str::from_utf8(&bytes).ok()?;
+        let mut masked = String::with_capacity(text.len() + 64);
+        if !scan(text, self.o, self.e, &mut masked) {
+            return None;
+        }
+        self.out.push_str(&self.s[self.last..i]);
+        engine.encode_string(masked.as_bytes(), self.out);
+        self.last = i + n;
+        self.changed = true;
+        Some(i + n)
     }
 
     /// A PEM private key block, replaced whole.
