@@ -1475,6 +1475,8 @@ const FORMS: &[(&str, &str)] = &[
         "8674",
     ),
     ("GET /cvv/739?x=1", "739"),
+    // The name embossed on a card.
+    (r#"{"embossed":"KHALID ALMUTAIRI"}"#, "ALMUTAIRI"),
     // A cardholder's name after a colon.
     ("Cardholder: KHALID ALMUTAIRI", "ALMUTAIRI"),
     ("cardholder: KHALID ALMUTAIRI, exp 12/26", "ALMUTAIRI"),

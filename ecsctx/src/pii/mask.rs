@@ -1362,7 +1362,8 @@ fn has_sensitive_substring(key: &str) -> bool {
                             .map(|c| c | 0x20)
                             .eq(b"drac".iter().copied())
             }
-            b'e' => at(i, b"email"),
+            // (The name embossed on a card: `embossed`, `embossedName`.)
+            b'e' => at(i, b"email") || at(i, b"embossed"),
             b'm' => at(i, b"mobile"),
             // `tel` only as a word (`tel`, `tel_no`, `customerTel`; not `hotel`, `telemetry`).
             b't' => {
