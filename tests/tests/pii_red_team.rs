@@ -1509,6 +1509,7 @@ fn look_alikes_are_kept() {
         r#""mytool" "--password" "--verbose""#,
         r#"redact = ["password", "secret", "token"]"#,
         "CVV for card 4242 failed",
+        "validator: cvv: length must be 3 or 4",
         "holder: verified",
         "GET /api/pin/attempts/3",
         "GET /api/pin/2024-01-01",

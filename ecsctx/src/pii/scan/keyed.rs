@@ -1707,6 +1707,16 @@ impl<E: Emit> Scanner<'_, '_, E> {
                 end = e;
             }
         }
+        // A word of prose after a CVV's key and a colon is no CVV (`validator: cvv: length
+        // must be 3 or 4`).
+        if class == Class::Cvv
+            && !eq
+            && !matches!(b[vs - 1], b'"' | b'\'')
+            && end - vs >= 4
+            && b[vs..end].iter().all(u8::is_ascii_lowercase)
+        {
+            return None;
+        }
         let taken = nonempty(vs, end, s)?;
         // A value cut by the probe, taken: to its end, however long (it is written
         // and the scan goes on after it).
