@@ -1482,6 +1482,10 @@ const FORMS: &[(&str, &str)] = &[
     ("cardholder: KHALID ALMUTAIRI, exp 12/26", "ALMUTAIRI"),
     // Samba's user before its password is text (found by the `masker` fuzz target).
     ("smbclient //s/x -U bob@example.com%Passw0rd", "bob@example.com"),
+    (
+        r#"{"mrz":"P<KWTALMUTAIRI<<KHALID<<<<<<<<<<<<<<<<<<<<<<K123456784KWT8501011M3001019<<<<<<<<<<<<<<02"}"#,
+        "K123456784",
+    ),
     // MySQL's value before its column.
     ("Incorrect integer value: '739' for column 'cvv' at row 1", "739"),
     (

@@ -2020,16 +2020,16 @@ pub(super) fn pydantic_field(b: &[u8], i: usize) -> Option<(usize, usize)> {
 
 /// The end of a line of a machine-readable zone starting at `i`: 30, 36 or 44 capitals,
 /// digits and `<` fillers (ICAO 9303's TD1, TD2 and passports' TD3; from 28, a line whose
-/// last fillers were trimmed), with `<<` in it, and no letter, digit or filler glued
-/// after it.
+/// last fillers were trimmed; up to 90, its lines joined with no break), with `<<` in
+/// it.
 fn mrz_line_end(b: &[u8], i: usize) -> Option<usize> {
     let n = b[i..]
         .iter()
-        .take(45)
+        .take(91)
         .take_while(|&&c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == b'<')
         .count();
     let run = &b[i..i + n];
-    ((28..=44).contains(&n) && run.windows(2).any(|w| w == b"<<")).then_some(i + n)
+    ((28..=90).contains(&n) && run.windows(2).any(|w| w == b"<<")).then_some(i + n)
 }
 
 /// Whether the member `path` at `i` is a JSON Patch operation's: an `"op"` member in the
