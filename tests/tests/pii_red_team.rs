@@ -1486,6 +1486,9 @@ const FORMS: &[(&str, &str)] = &[
         r#"{"mrz":"P<KWTALMUTAIRI<<KHALID<<<<<<<<<<<<<<<<<<<<<<K123456784KWT8501011M3001019<<<<<<<<<<<<<<02"}"#,
         "K123456784",
     ),
+    // A resident's permit number; Kuwait's "civil number".
+    (r#"{"residency_no":"2123456789"}"#, "2123456789"),
+    ("civil no. 281010101234", "281010101234"),
     // MySQL's value before its column.
     ("Incorrect integer value: '739' for column 'cvv' at row 1", "739"),
     (

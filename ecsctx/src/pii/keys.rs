@@ -990,8 +990,16 @@ pub(crate) fn classify(key: &str, financial: bool) -> Class {
             b"tcno",
             b"tckn",
             b"saudiid",
-            // Italy's tax code.
+            // Italy's tax code; a Gulf resident's permit number and "civil number".
             b"codicefiscale",
+            b"residencyno",
+            b"residencynumber",
+            b"residencyid",
+            b"residenceid",
+            b"residencepermit",
+            b"residencepermitno",
+            b"civilno",
+            b"civilnumber",
         ],
     ) || is_any(
         word,
@@ -1085,6 +1093,7 @@ mod tests {
         for (k, c) in [
             ("password", Secret),
             ("id_card_number", NationalId),
+            ("residency_no", NationalId),
             ("idCardNo", NationalId),
             ("codice_fiscale", NationalId),
             ("user_password", Secret),
