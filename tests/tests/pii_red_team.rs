@@ -2291,3 +2291,33 @@ fn a_base64_document_is_masked_inside() {
     }
     assert_eq!(lines[1]["extra"]["record"]["clean"], clean.as_str());
 }
+
+/// Text a key says is base64 (`payload_b64=`, `request body (base64):`), and an API
+/// Gateway event's body when the event says so: decoded, masked, written back.
+#[test]
+fn a_value_a_key_says_is_base64_is_masked_inside() {
+    use base64::engine::general_purpose::STANDARD;
+    use base64::Engine as _;
+    let form = STANDARD.encode("card_number=4111111111111111&cvv=739&exp=1226");
+    let track = STANDARD.encode("%B4111111111111111^ALMUTAIRI/KHALID^2612101000000000000000?");
+    let event = format!(
+        r#"{{"httpMethod":"POST","path":"/charge","body":"{form}","isBase64Encoded":true}}"#
+    );
+    let lines = capture(|| {
+        log::info!("{event}");
+        log::info!("track_b64={track}");
+        log::info!("request body (base64): {form}");
+        log::info!(r#"{{"path":"/charge","body":"{form}"}}"#);
+    });
+    assert_no_leaks(&lines[..3], &[&form, &track]);
+    let m = lines[0]["message"].as_str().unwrap();
+    let start = m.find(r#""body":""#).unwrap() + 8;
+    let end = start + m[start..].find('"').unwrap();
+    let decoded = String::from_utf8(STANDARD.decode(&m[start..end]).unwrap()).unwrap();
+    assert_eq!(
+        decoded,
+        "card_number=411111******1111&cvv=[CVV-MASKED]&exp=1226"
+    );
+    // (A body the event does not say is base64 is not decoded.)
+    assert!(lines[3]["message"].as_str().unwrap().contains(&form));
+}

@@ -1014,6 +1014,27 @@ impl<E: Emit> Scanner<'_, '_, E> {
                 return end;
             }
         }
+        // A value its key says is base64 (`payload_b64=…`, `"track_base64":"…"`, `request
+        // body (base64): …`), and an API Gateway event's body when it says so (`"body":
+        // "…","isBase64Encoded":true`): decoded and scanned as a document is.
+        let b64_key = w.len() >= 3
+            && (w.as_bytes()[w.len() - 3..].eq_ignore_ascii_case(b"b64")
+                || (w.len() >= 6 && w.as_bytes()[w.len() - 6..].eq_ignore_ascii_case(b"base64")));
+        let gateway_body = w == "body" && next == Some(b'"') && {
+            let to = b.len().min(e + 4096);
+            find(&b[..to], e, b"\"isBase64Encoded\":true").is_some()
+        };
+        if b64_key || gateway_body {
+            let mut vs = e;
+            while vs < b.len() && vs - e < 6 && matches!(b[vs], b'=' | b':' | b'"' | b' ' | b')') {
+                vs += 1;
+            }
+            if vs > e {
+                if let Some(end) = self.base64_document(vs) {
+                    return end;
+                }
+            }
+        }
         if self.o.financial && w.len() >= 4 && b[i].is_ascii_uppercase() {
             if let Some(end) = iban_end(b, i) {
                 self.put(i, end, Hit::Iban);
@@ -1743,11 +1764,12 @@ impl<E: Emit> Scanner<'_, '_, E> {
         Some(ve)
     }
 
-    /// A JSON document written in base64 at `i` (`eyJwYW4iOiAi…In0=`: a Pub/Sub message's
-    /// `data`, a Kinesis record, an API Gateway body): decoded and scanned, and written
-    /// back in base64 (the same alphabet and padding) when anything in it was masked, so
-    /// a reader who decodes it finds the masks. Where to go on, or `None` when it is no
-    /// such document or holds nothing to mask.
+    /// A document written in base64 at `i` (a JSON object, `eyJwYW4iOiAi…In0=`: a Pub/Sub
+    /// message's `data`, a Kinesis record; or any text a key says is base64: a form
+    /// body, track data): decoded and scanned, and written back in base64 (the same
+    /// alphabet and padding) when anything in it was masked, so a reader who decodes it
+    /// finds the masks. Where to go on, or `None` when it is no such document (not
+    /// base64, not UTF-8) or holds nothing to mask.
     #[inline(never)]
     pub(super) fn base64_document(&mut self, i: usize) -> Option<usize> {
         use base64::alphabet;
@@ -1769,7 +1791,8 @@ impl<E: Emit> Scanner<'_, '_, E> {
         }
         let run = &self.s[i..i + n];
         let url = run.contains(['-', '_']);
-        let padded = run.ends_with('=');
+        // (Padded as it was: with `=`, or whole groups of four in the standard alphabet.)
+        let padded = run.ends_with('=') || (!url && n % 4 == 0);
         let config = GeneralPurposeConfig::new()
             .with_encode_padding(padded)
             .with_decode_padding_mode(DecodePaddingMode::Indifferent);
