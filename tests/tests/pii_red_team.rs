@@ -1459,6 +1459,13 @@ const FORMS: &[(&str, &str)] = &[
         "Card { number: CardNumber([4, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1]) }",
         "1, 1, 1, 1, 1, 1, 1",
     ),
+    // A CVV's, a PIN's or a card number's bytes under its key.
+    ("cvv bytes=[55, 51, 57]", "55, 51, 57"),
+    ("pin_bytes: [4, 18, 172, 137]", "172, 137"),
+    (
+        "card bytes: [52, 49, 49, 49, 49, 49, 49, 49, 49, 49, 49, 49, 49, 49, 49, 49]",
+        "49, 49, 49, 49, 49",
+    ),
     // A passport's or an identity card's machine-readable zone.
     (
         "mrz: P<KWTALMUTAIRI<<KHALID<<<<<<<<<<<<<<<<<<<<<<\nK123456784KWT8501011M3001019<<<<<<<<<<<<<<02",
@@ -1516,6 +1523,7 @@ fn look_alikes_are_kept() {
         r#""mytool" "--password" "--verbose""#,
         r#"redact = ["password", "secret", "token"]"#,
         "CVV for card 4242 failed",
+        "response_bytes=1234 card bytes: 16",
         "validator: cvv: length must be 3 or 4",
         "holder: verified",
         "GET /api/pin/attempts/3",

@@ -322,6 +322,8 @@ const STEM_SUFFIXES: &[&[u8]] = &[
     b"numarasi",
     b"nummer",
     b"numero",
+    // Its bytes (`cvv_bytes=[49, 50, 51]`, `pin_bytes`).
+    b"bytes",
 ];
 
 /// Whether the compact key `k` ends with `stem` and one of [`STEM_SUFFIXES`].
@@ -730,6 +732,9 @@ pub(crate) fn classify(key: &str, financial: bool) -> Class {
             b"fpan",
             b"devicepan",
             b"primaryaccountnumber",
+            // A card number's bytes (`card_bytes=[52, 49, …]`).
+            b"cardbytes",
+            b"panbytes",
         ],
     ) || ends_any(
         k,
@@ -1093,6 +1098,8 @@ mod tests {
         for (k, c) in [
             ("password", Secret),
             ("id_card_number", NationalId),
+            ("cvv_bytes", Cvv),
+            ("card_bytes", Card),
             ("residency_no", NationalId),
             ("idCardNo", NationalId),
             ("codice_fiscale", NationalId),
