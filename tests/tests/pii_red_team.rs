@@ -1466,6 +1466,15 @@ const FORMS: &[(&str, &str)] = &[
         "card bytes: [52, 49, 49, 49, 49, 49, 49, 49, 49, 49, 49, 49, 49, 49, 49, 49]",
         "49, 49, 49, 49, 49",
     ),
+    // A failed `assert_eq!` whose message names a sensitive key.
+    (
+        "thread 'tests::charge' panicked at src/lib.rs:50:5:\nassertion `left == right` failed: cvv mismatch\n  left: \"739\"\n right: \"124\"",
+        "739",
+    ),
+    (
+        "assertion `left == right` failed: pin\n  left: 8674\n right: 4321",
+        "8674",
+    ),
     // A passport's or an identity card's machine-readable zone.
     (
         "mrz: P<KWTALMUTAIRI<<KHALID<<<<<<<<<<<<<<<<<<<<<<\nK123456784KWT8501011M3001019<<<<<<<<<<<<<<02",
@@ -1523,6 +1532,7 @@ fn look_alikes_are_kept() {
         r#""mytool" "--password" "--verbose""#,
         r#"redact = ["password", "secret", "token"]"#,
         "CVV for card 4242 failed",
+        "assertion `left == right` failed: status mismatch\n  left: 200\n right: 500",
         "response_bytes=1234 card bytes: 16",
         "validator: cvv: length must be 3 or 4",
         "holder: verified",

@@ -248,7 +248,9 @@ pub(super) static TRIGGER_FIRST: [u32; 13] = {
 };
 
 /// Trigger words longer than a packed word (9 to 12 bytes), compared whole.
-pub(super) const LONG_TRIGGER_WORDS: [(&[u8], u8); 12] = [
+pub(super) const LONG_TRIGGER_WORDS: [(&[u8], u8); 13] = [
+    // Rust's `assertion `left == right` failed: cvv mismatch` (the values after it).
+    (b"assertion", SQL),
     // `encryption key: …` in prose.
     (b"encryption", TWO_WORD),
     // MySQL's `Duplicate entry '…' for key '…'`.

@@ -1014,6 +1014,13 @@ impl<E: Emit> Scanner<'_, '_, E> {
                 return end;
             }
         }
+        // Rust's failed `assert_eq!`/`assert_ne!` whose message names a sensitive key
+        // (`assertion `left == right` failed: cvv mismatch\n  left: "123"\n right: …`).
+        if w == "assertion" {
+            if let Some(end) = self.assertion_values(e) {
+                return end;
+            }
+        }
         // A value its key says is base64 (`payload_b64=…`, `"track_base64":"…"`, `request
         // body (base64): …`), and an API Gateway event's body when it says so (`"body":
         // "…","isBase64Encoded":true`): decoded and scanned as a document is.
@@ -1762,6 +1769,55 @@ impl<E: Emit> Scanner<'_, '_, E> {
         self.scan_part(self.last.max(host_end), vs);
         self.put(vs, ve, Hit::Secret("secret"));
         Some(ve)
+    }
+
+    /// The `left:` and `right:` values of a failed `assert_eq!` or `assert_ne!` after the
+    /// word `assertion` ending at `e`, when its message names a key the masker protects
+    /// (`cvv mismatch`, `pin`): each masked as that key's value. Where to go on.
+    #[inline(never)]
+    pub(super) fn assertion_values(&mut self, e: usize) -> Option<usize> {
+        let b = self.b;
+        let head = [&b" `left == right` failed"[..], b" `left != right` failed"]
+            .into_iter()
+            .find(|h| b[e..].starts_with(h))?;
+        let ms = e + head.len();
+        let me = ms + b[ms..].iter().take(PROBE).position(|&c| c == b'\n')?;
+        // The first word of the message that names a protected key.
+        let class = self.s[ms..me]
+            .split(|c: char| !(c.is_alphanumeric() || c == '_'))
+            .filter(|w| w.len() >= 2)
+            .map(|w| self.e.key_class(w))
+            .find(|c| c.is_protected() || *c == Class::NationalId)?;
+        let mut k = me + 1;
+        let mut end = None;
+        for label in [&b"  left: "[..], b" right: "] {
+            if !b[k..].starts_with(label) {
+                break;
+            }
+            let vs = k + label.len();
+            let ve = vs
+                + b[vs..]
+                    .iter()
+                    .take(VALUE_PROBE)
+                    .position(|&c| c == b'\n')
+                    .unwrap_or(b.len().min(vs + VALUE_PROBE) - vs);
+            // (Inside a string's quotes: `left: "123"`.)
+            let (qs, qe) = if ve >= vs + 2 && b[vs] == b'"' && b[ve - 1] == b'"' {
+                (vs + 1, ve - 1)
+            } else {
+                (vs, ve)
+            };
+            if qe > qs && qs >= self.last {
+                self.scan_part(self.last.max(e), qs);
+                self.put(qs, qe, Hit::Keyed(class));
+                end = Some(qe);
+            }
+            k = ve + 1;
+            if k >= b.len() {
+                break;
+            }
+        }
+        end
     }
 
     /// A document written in base64 at `i` (a JSON object, `eyJwYW4iOiAi…In0=`: a Pub/Sub
