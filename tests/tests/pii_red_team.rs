@@ -1532,6 +1532,8 @@ fn look_alikes_are_kept() {
         r#""mytool" "--password" "--verbose""#,
         r#"redact = ["password", "secret", "token"]"#,
         "CVV for card 4242 failed",
+        "PIN pad 12345678 connected",
+        "POS 55123456 offline",
         "assertion `left == right` failed: status mismatch\n  left: 200\n right: 500",
         "response_bytes=1234 card bytes: 16",
         "validator: cvv: length must be 3 or 4",

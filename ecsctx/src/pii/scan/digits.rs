@@ -1236,6 +1236,10 @@ pub(super) fn after_number_word(b: &[u8], i: usize) -> bool {
                     "barcode",
                     "upc",
                     "terminal",
+                    // A PIN pad's or a point of sale's number (`PIN pad 12345678`, `POS
+                    // 55123456 offline`).
+                    "pad",
+                    "pos",
                     "merchant",
                     "tranid",
                     "paymentid",
