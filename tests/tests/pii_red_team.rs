@@ -1532,6 +1532,7 @@ fn look_alikes_are_kept() {
         r#""mytool" "--password" "--verbose""#,
         r#"redact = ["password", "secret", "token"]"#,
         "CVV for card 4242 failed",
+        r#"1733565600.123456 [0 10.0.0.5:53422] "GET" "pin:42""#,
         "PIN pad 12345678 connected",
         "POS 55123456 offline",
         "assertion `left == right` failed: status mismatch\n  left: 200\n right: 500",

@@ -813,6 +813,20 @@ impl<E: Emit> Scanner<'_, '_, E> {
             {
                 Some(1)
             } else {
+                // Another command's key (`"GET" "pin:42"`, `"DEL" "otp:965…"`): a name,
+                // with no value to mask.
+                let cmd = before.len() >= 3 && before.ends_with(b"\" \"") && {
+                    let head = &before[..before.len() - 3];
+                    let n = head
+                        .iter()
+                        .rev()
+                        .take_while(|c| c.is_ascii_uppercase())
+                        .count();
+                    n >= 2 && head.len() > n && head[head.len() - n - 1] == b'"'
+                };
+                if cmd {
+                    return None;
+                }
                 None
             };
             if let Some(skip) = skip {
