@@ -1496,6 +1496,7 @@ const FORMS: &[(&str, &str)] = &[
     // A cardholder's name after a colon.
     ("Cardholder: KHALID ALMUTAIRI", "ALMUTAIRI"),
     ("cardholder: KHALID ALMUTAIRI, exp 12/26", "ALMUTAIRI"),
+    ("Name on card: KHALID ALMUTAIRI", "ALMUTAIRI"),
     // Samba's user before its password is text (found by the `masker` fuzz target).
     ("smbclient //s/x -U bob@example.com%Passw0rd", "bob@example.com"),
     (

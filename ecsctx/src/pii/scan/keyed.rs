@@ -963,7 +963,7 @@ impl<E: Emit> Scanner<'_, '_, E> {
             && sep == 1
             && b[j] == b':'
             && (find_ci(&b[ks..ke], b"holder").is_some()
-                || find_ci(&b[ks..ke], b"on card").is_some());
+                || (ks >= 8 && b[ks - 8..ks].eq_ignore_ascii_case(b"name on ")));
         if personal && !structured && !holder {
             return None;
         }

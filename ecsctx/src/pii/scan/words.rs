@@ -1466,6 +1466,17 @@ impl<E: Emit> Scanner<'_, '_, E> {
         if class == Class::Secret && (in_arn(b, i) || (w == "PWD" && b[e..].starts_with(b"=/"))) {
             return letters;
         }
+        // `Name on card: KHALID ALMUTAIRI`: the cardholder's name, not a card's number.
+        // (A number there is still read as a card's.)
+        if class == Class::Card
+            && i >= 8
+            && b[i - 8..i].eq_ignore_ascii_case(b"name on ")
+            && !b[key_end..b.len().min(key_end + 24)]
+                .iter()
+                .any(u8::is_ascii_digit)
+        {
+            class = Class::Personal;
+        }
         match self.keyed_value(i, key_end, class) {
             // KNET's and ISO 8583's approval code (`auth=B12345`, `auth: 123456`).
             Some((vs, ve, _))
