@@ -159,8 +159,24 @@ impl<E: Emit> Scanner<'_, '_, E> {
         let next = s[phone_end..].chars().next();
         // Digits that end an address's local part (`cp0000000000000@ae.ae`): the address
         // is masked whole at its `@`, not cut by a card or phone before it.
-        if next == Some('@') && self.o.emails && email_span(s, run.end, self.last).is_some() {
-            return run.end;
+        if next == Some('@') && self.o.emails {
+            if let Some((es, _)) = email_span(s, run.end, self.last) {
+                // The groups before the address's local part are numbers of their own
+                // (`4761… 0@db.com`: `cargo fuzz` found a card kept so).
+                let k = run.groups[..run.len]
+                    .iter()
+                    .take_while(|g| g.end <= es)
+                    .count();
+                if k == 0 {
+                    return run.end;
+                }
+                let run_end = run.end;
+                let mut before = run;
+                before.len = k;
+                before.end = before.groups[k - 1].end;
+                let next = self.emit_run(&before, phones, phone_groups.min(k));
+                return next.min(run_end).max(self.last);
+            }
         }
         let after = s[phone_end..].chars().nth(1);
         // (Or a part of an id joined by dashes: AWS's `Root=1-67891233-abcdef…`.)
