@@ -308,18 +308,7 @@ impl<E: Emit> Scanner<'_, '_, E> {
     /// masked as `class`; where to go on (past the number).
     pub(super) fn object_number(&mut self, e: usize, class: Class) -> Option<usize> {
         let b = self.b;
-        let mut k = e + 1;
-        while matches!(b.get(k), Some(b' ' | b':')) && k - e < 6 {
-            k += 1;
-        }
-        if b.get(k) != Some(&b'{') || !b[e + 1..k].contains(&b':') {
-            return None;
-        }
-        // (A flat object of a few members: its `}` within [`PROBE`] bytes.)
-        let close = k + b[k..].iter().take(PROBE).position(|&c| c == b'}')?;
-        if b[k + 1..close].contains(&b'{') {
-            return None;
-        }
+        let (k, close) = flat_object(b, e)?;
         let q = b[e];
         // (`"number"`, or Tap's `"no"`.)
         let (m, len) = match find(&b[..close], k, b"number") {
@@ -369,11 +358,7 @@ impl<E: Emit> Scanner<'_, '_, E> {
             None => (find(&b[..to], ne, b"\n\n")?, 2),
         };
         let vs = blank + len;
-        let ve = vs
-            + b[vs..b.len().min(vs + VALUE_PROBE)]
-                .iter()
-                .position(|&c| c == b'\r' || c == b'\n')
-                .unwrap_or(b.len().min(vs + VALUE_PROBE) - vs);
+        let ve = run_end(b, vs, VALUE_PROBE, |c| c == b'\r' || c == b'\n');
         if ve == vs || vs < self.last || is_masked(&self.s[vs..ve]) {
             return Some(ne + 1);
         }
@@ -387,18 +372,7 @@ impl<E: Emit> Scanner<'_, '_, E> {
     /// value masked as personal data; where to go on (past the last part masked).
     pub(super) fn name_parts(&mut self, e: usize) -> Option<usize> {
         let b = self.b;
-        let mut k = e + 1;
-        while matches!(b.get(k), Some(b' ' | b':')) && k - e < 6 {
-            k += 1;
-        }
-        if b.get(k) != Some(&b'{') || !b[e + 1..k].contains(&b':') {
-            return None;
-        }
-        // (A flat object of a few members: its `}` within [`PROBE`] bytes.)
-        let close = k + b[k..].iter().take(PROBE).position(|&c| c == b'}')?;
-        if b[k + 1..close].contains(&b'{') {
-            return None;
-        }
+        let (k, close) = flat_object(b, e)?;
         let q = b[e];
         let quoted = |from: usize| -> Option<(usize, usize)> {
             let o = from + b[from..close].iter().position(|&c| c == q)?;
@@ -815,16 +789,13 @@ impl<E: Emit> Scanner<'_, '_, E> {
             } else {
                 // Another command's key (`"GET" "pin:42"`, `"DEL" "otp:965…"`): a name,
                 // with no value to mask.
-                let cmd = before.len() >= 3 && before.ends_with(b"\" \"") && {
-                    let head = &before[..before.len() - 3];
-                    let n = head
-                        .iter()
-                        .rev()
-                        .take_while(|c| c.is_ascii_uppercase())
-                        .count();
-                    n >= 2 && head.len() > n && head[head.len() - n - 1] == b'"'
-                };
-                if cmd {
+                let head = before.strip_suffix(b"\" \"").unwrap_or_default();
+                let n = head
+                    .iter()
+                    .rev()
+                    .take_while(|c| c.is_ascii_uppercase())
+                    .count();
+                if n >= 2 && head.len() > n && head[head.len() - n - 1] == b'"' {
                     return None;
                 }
                 None
@@ -1535,12 +1506,9 @@ impl<E: Emit> Scanner<'_, '_, E> {
             && end > vs
             && matches!(b.get(end), Some(b';' | b'}' | b'%' | b')' | b']' | b','))
         {
-            let le = vs
-                + b[vs..b.len().min(vs + VALUE_PROBE)]
-                    .iter()
-                    .position(|&c| matches!(c, b'\n' | b'\r' | b' ' | b'\t'))
-                    .unwrap_or(b.len().min(vs + VALUE_PROBE) - vs);
-            end = le;
+            end = run_end(b, vs, VALUE_PROBE, |c| {
+                matches!(c, b'\n' | b'\r' | b' ' | b'\t')
+            });
         }
         // A quote inside a bare credential (`ab"cd"ef1`, `it's-Mine`): a quote that ends
         // an enclosing string is followed by a delimiter, not a letter or digit.
@@ -2310,6 +2278,21 @@ pub(super) fn quote_entity(r: &[u8]) -> Option<usize> {
         .map(|e| e.len())
 }
 
+/// The flat object that is the value of a key whose closing quote is at `e` (`"phone":
+/// {"cc":"965","number":"…"}`): its `{` and its `}`, within [`PROBE`] bytes and with no
+/// object inside it.
+fn flat_object(b: &[u8], e: usize) -> Option<(usize, usize)> {
+    let mut k = e + 1;
+    while matches!(b.get(k), Some(b' ' | b':')) && k - e < 6 {
+        k += 1;
+    }
+    if b.get(k) != Some(&b'{') || !b[e + 1..k].contains(&b':') {
+        return None;
+    }
+    let close = k + b[k..].iter().take(PROBE).position(|&c| c == b'}')?;
+    (!b[k + 1..close].contains(&b'{')).then_some((k, close))
+}
+
 /// Whether a type's name at `j` wraps a placeholder (`SecretBox<str>([REDACTED])`,
 /// `Secret<String>(****)`, `Sensitive(..)`, `Redacted(..)`): a name, its generic
 /// arguments, then parentheses around nothing to hide.
@@ -2338,7 +2321,6 @@ fn redacted_wrapper(s: &str, j: usize) -> bool {
     inner == ".."
         || inner == "…"
         || inner.starts_with("[REDACTED")
-        || inner.eq_ignore_ascii_case("redacted")
         || is_masked(inner)
         || is_placeholder(inner)
 }
