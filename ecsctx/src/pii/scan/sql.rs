@@ -72,17 +72,7 @@ impl<E: Emit> Scanner<'_, '_, E> {
                 let bare = !matches!(b.get(k), Some(b'\'' | b'"'));
                 let (vs, ve, next) = match b.get(k) {
                     Some(&q @ (b'\'' | b'"')) => {
-                        // A quote doubled inside is one quote (`'it''s'`).
-                        let mut j = k + 1;
-                        loop {
-                            let p = b[j..].iter().take(PROBE * 4).position(|&c| c == q)?;
-                            j += p;
-                            if b.get(j + 1) == Some(&q) {
-                                j += 2;
-                                continue;
-                            }
-                            break;
-                        }
+                        let j = string_end(b, k + 1, q)?;
                         (k + 1, j, j + 1)
                     }
                     Some(_) => {
@@ -442,6 +432,20 @@ impl<E: Emit> Scanner<'_, '_, E> {
     }
 }
 
+/// The end of a quoted SQL string whose text starts at `from` and whose quote is `q`, a
+/// quote doubled inside it being one quote (`'it''s'`): the closing quote's index, each
+/// stretch between quotes looked for within [`VALUE_PROBE`] bytes.
+fn string_end(b: &[u8], from: usize, q: u8) -> Option<usize> {
+    let mut j = from;
+    loop {
+        j += b[j..].iter().take(VALUE_PROBE).position(|&c| c == q)?;
+        if b.get(j + 1) != Some(&q) {
+            return Some(j);
+        }
+        j += 2;
+    }
+}
+
 /// Bind lists after a statement, and the byte that closes each (SQLAlchemy's
 /// `[parameters: ('a', 'b')]` is a tuple, closed by `)`): [`Scanner::bind_list`] reads
 /// them, and [`Scanner::sql_set`] looks for them (and the three forms below) after an
@@ -685,17 +689,19 @@ fn inner(b: &[u8], ls: usize, le: usize, sep: u8) -> (usize, usize) {
 }
 
 impl<E: Emit> Scanner<'_, '_, E> {
+    /// Past `head` when it starts at `at` and nothing was written past `at` yet: where a
+    /// database's message that quotes its values goes on.
+    fn head_at(&self, at: usize, head: &[u8]) -> Option<usize> {
+        (self.b[at..].starts_with(head) && at >= self.last).then_some(at + head.len())
+    }
+
     /// PostgreSQL's `Failing row contains (42, Khalid Al Mutairi, null, …)` at `at` (a
     /// constraint violation's detail): a whole row by position, with no column names, so
     /// what each value is cannot be told; the row is masked whole, as personal data.
     /// Where to go on, or `None` when no such detail starts at `at`.
     pub(super) fn failing_row(&mut self, at: usize) -> Option<usize> {
         let b = self.b;
-        const HEAD: &[u8] = b"Failing row contains (";
-        if !b[at..].starts_with(HEAD) || at < self.last {
-            return None;
-        }
-        let vs = at + HEAD.len();
+        let vs = self.head_at(at, b"Failing row contains (")?;
         let to = (vs + VALUE_PROBE).min(b.len());
         let le = vs
             + b[vs..to]
@@ -722,11 +728,7 @@ impl<E: Emit> Scanner<'_, '_, E> {
     /// on, or `None` when no such context starts at `at`.
     pub(super) fn portal_parameter(&mut self, at: usize) -> Option<usize> {
         let b = self.b;
-        const HEAD: &[u8] = b"unnamed portal parameter $";
-        if !b[at..].starts_with(HEAD) || at < self.last {
-            return None;
-        }
-        let mut k = at + HEAD.len();
+        let mut k = self.head_at(at, b"unnamed portal parameter $")?;
         let digits = b[k..]
             .iter()
             .take(5)
@@ -737,16 +739,7 @@ impl<E: Emit> Scanner<'_, '_, E> {
             return None;
         }
         let vs = k + 4;
-        // (A quote inside is doubled: `'it''s'`.)
-        let mut ve = vs;
-        loop {
-            ve += b[ve..].iter().take(VALUE_PROBE).position(|&c| c == b'\'')?;
-            if b.get(ve + 1) == Some(&b'\'') {
-                ve += 2;
-                continue;
-            }
-            break;
-        }
+        let ve = string_end(b, vs, b'\'')?;
         if ve == vs {
             return None;
         }
@@ -760,11 +753,7 @@ impl<E: Emit> Scanner<'_, '_, E> {
     /// when no such message starts at `at` or the index names nothing protected.
     pub(super) fn duplicate_entry(&mut self, at: usize) -> Option<usize> {
         let b = self.b;
-        const HEAD: &[u8] = b"Duplicate entry '";
-        if !b[at..].starts_with(HEAD) || at < self.last {
-            return None;
-        }
-        let vs = at + HEAD.len();
+        let vs = self.head_at(at, b"Duplicate entry '")?;
         // (The entry's end: the `'` before ` for key '`; an entry may hold quotes.)
         let tail = find(&b[..b.len().min(vs + VALUE_PROBE + 16)], vs, b"' for key '")?;
         let ns = tail + 11;
@@ -827,9 +816,6 @@ impl<E: Emit> Scanner<'_, '_, E> {
             }
             at = end + 1;
         }
-        if found {
-            self.scan_part(self.last, close);
-        }
-        found.then_some(close)
+        self.list_end(found, close)
     }
 }
