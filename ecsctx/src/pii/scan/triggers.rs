@@ -157,11 +157,11 @@ impl<const N: usize, const K: u64> WordTable<N, K> {
 pub(super) static TRIGGERS: WordTable<128, 0xb714_7106_5cd9_f14f> = WordTable::new(&TRIGGER_WORDS);
 
 /// Trigger words of a second table ([`MORE_TRIGGERS`], looked up when [`TRIGGERS`]
-/// misses: its multiplier was chosen for the words in it): cryptograms and HSM keys in
-/// prose, the first words of a password's, a CVV's or an id's name in words (`mot de
-/// passe`, `codice di sicurezza`,
-/// `TC Kimlik No`), commands that take a credential (`echo`, `login`, `htpasswd`), SQL's
-/// `SET`, a JSON Patch's `path`.
+/// misses: its multiplier was chosen for the words in it): cryptograms, HSM and
+/// symmetric keys in prose, the first words of a password's, a CVV's or an id's name in
+/// words (`mot de passe`, `codice di sicurezza`, `TC Kimlik No`), commands that take a
+/// credential (`echo`, `login`, `htpasswd`), SQL's `SET` and the database messages read
+/// after a space, a JSON Patch's `path`.
 pub(super) const MORE_TRIGGER_WORDS: [(&[u8], u8); 36] = [
     // A 3-D Secure cryptogram in prose (`CAVV AAAB…= ECI 05`).
     (b"cavv", PROSE),

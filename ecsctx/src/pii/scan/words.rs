@@ -1486,7 +1486,6 @@ impl<E: Emit> Scanner<'_, '_, E> {
             {
                 // (From the key's end: what stands between is text, `"AUTH"
                 // "bob@example.com" "B12345"`.)
-                let _ = ve;
                 key_end
             }
             // An HTTP message signature's parameters (CyberSource's `Signature:
@@ -1806,12 +1805,7 @@ impl<E: Emit> Scanner<'_, '_, E> {
                 break;
             }
             let vs = k + label.len();
-            let ve = vs
-                + b[vs..]
-                    .iter()
-                    .take(VALUE_PROBE)
-                    .position(|&c| c == b'\n')
-                    .unwrap_or(b.len().min(vs + VALUE_PROBE) - vs);
+            let ve = run_end(b, vs, VALUE_PROBE, |c| c == b'\n');
             // (Inside a string's quotes: `left: "123"`.)
             let (qs, qe) = if ve >= vs + 2 && b[vs] == b'"' && b[ve - 1] == b'"' {
                 (vs + 1, ve - 1)
@@ -2055,21 +2049,26 @@ pub(super) fn spaced_identifier(b: &[u8], i: usize, e: usize) -> bool {
 /// Whether the member at `i` is in a JSON Web Key: a `"kty"` member in the same object
 /// (before or after it, no brace between them; within 2 KiB).
 pub(super) fn in_jwk(b: &[u8], i: usize) -> bool {
-    const REACH: usize = PROBE * 8;
-    let from = i.saturating_sub(REACH);
+    member_beside(b, i, b"\"kty\"", PROBE * 8, PROBE * 8)
+}
+
+/// Whether the quoted member name `name` stands in the same object as the member at `i`:
+/// before it (within `back` bytes) or after it (within `ahead`), with no brace between.
+fn member_beside(b: &[u8], i: usize, name: &[u8], back: usize, ahead: usize) -> bool {
+    let from = i.saturating_sub(back);
     let before = b[from..i]
         .iter()
         .rposition(|&c| c == b'{' || c == b'}')
         .map_or(from, |p| from + p);
-    if find(&b[..i], before, b"\"kty\"").is_some() {
+    if find(&b[..i], before, name).is_some() {
         return true;
     }
-    let to = (i + REACH).min(b.len());
+    let to = (i + ahead).min(b.len());
     let after = b[i..to]
         .iter()
         .position(|&c| c == b'{' || c == b'}')
         .map_or(to, |p| i + p);
-    find(&b[..after], i, b"\"kty\"").is_some()
+    find(&b[..after], i, name).is_some()
 }
 
 /// The field a Pydantic error names (the last segment of the location on the line
@@ -2123,20 +2122,9 @@ fn mrz_line_end(b: &[u8], i: usize) -> Option<usize> {
 }
 
 /// Whether the member `path` at `i` is a JSON Patch operation's: an `"op"` member in the
-/// same object (before it, or after it within [`PROBE`] bytes).
+/// same object (before it within 64 bytes, or after it within [`PROBE`] bytes).
 fn json_patch_op(b: &[u8], i: usize) -> bool {
-    let from = i.saturating_sub(64);
-    let open = b[from..i].iter().rposition(|&c| c == b'{' || c == b'}');
-    let before =
-        open.is_some_and(|o| b[from + o] == b'{' && find(&b[..i], from + o, b"\"op\"").is_some());
-    before || {
-        let to = (i + PROBE).min(b.len());
-        let close = b[i..to]
-            .iter()
-            .position(|&c| c == b'}' || c == b'{')
-            .map_or(to, |p| i + p);
-        find(&b[..close], i, b"\"op\"").is_some()
-    }
+    member_beside(b, i, b"\"op\"", 64, PROBE)
 }
 
 /// A password's or a CVV's name in words, by its first word (a [`MORE_TRIGGER_WORDS`]
