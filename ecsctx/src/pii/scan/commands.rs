@@ -272,15 +272,8 @@ impl<E: Emit> Scanner<'_, '_, E> {
         // "mysql", "-pX"]` names its host so), in a list whose own program runs commands
         // (`["grep", "-r", "mysql", "-pattern"]` does not).
         // (Or a registry's login: `["docker", "login", "-u", "bob", "-p", "X"]`.)
-        let login = (1..n).any(|f| {
-            el(f).eq_ignore_ascii_case(b"login")
-                && one_of(
-                    name(f - 1),
-                    &[
-                        b"docker", b"podman", b"nerdctl", b"buildah", b"skopeo", b"oras",
-                    ],
-                )
-        });
+        let login = (1..n)
+            .any(|f| el(f).eq_ignore_ascii_case(b"login") && one_of(name(f - 1), &LOGIN_CLIENTS));
         let p = match (0..n)
             .rev()
             .find(|&f| is_client(name(f)) && !(f > 0 && names_an_argument(el(f - 1))))
@@ -964,6 +957,12 @@ pub(super) fn is_mongo_tool(name: &[u8]) -> bool {
     )
 }
 
+/// The programs whose `login` command takes a password after `-p` (a registry's or a
+/// cloud's: `docker login -u admin -p X`).
+const LOGIN_CLIENTS: [&[u8]; 7] = [
+    b"docker", b"podman", b"nerdctl", b"buildah", b"skopeo", b"oras", b"az",
+];
+
 /// Whether the flag at `i` belongs to a registry's or a cloud's login command
 /// (`docker login`, `podman login`, `nerdctl login`, `buildah login`, `skopeo login`,
 /// `oras login`, `az login`, `helm registry login`) on the same line, with only its
@@ -994,13 +993,7 @@ pub(super) fn login_command(b: &[u8], i: usize) -> bool {
         return false;
     };
     let program = |k: usize| program_name(words[k]).1;
-    let logs_in = (l >= 1
-        && one_of(
-            program(l - 1),
-            &[
-                b"docker", b"podman", b"nerdctl", b"buildah", b"skopeo", b"oras", b"az",
-            ],
-        ))
+    let logs_in = (l >= 1 && one_of(program(l - 1), &LOGIN_CLIENTS))
         || (l >= 2 && words[l - 1].eq_ignore_ascii_case(b"registry") && program(l - 2) == b"helm");
     // Between `login` and the flag: options and their values, and at most one other
     // word (the registry: `docker login ghcr.io -p X`).
