@@ -1284,8 +1284,7 @@ impl Masker for PiiMasker {
                     && (13..=19).contains(&n)
                     && digits.bytes().all(|c| c.is_ascii_digit())
                     && matches!(digits.as_bytes()[0], b'2'..=b'6')
-                    // (13 digits are an old Visa's only: an EAN-13 barcode is no card.)
-                    && (n != 13 || digits.as_bytes()[0] == b'4')
+                    && scan::card_length_fits(u32::from(digits.as_bytes()[0] - b'0'), n)
                     && {
                         let root = path.split('.').next().unwrap_or("");
                         root == "labels" || !crate::placement::is_ecs_field_set(root)

@@ -520,13 +520,7 @@ impl<E: Emit> Scanner<'_, '_, E> {
                             // (`1 0 1 1 0 …` are bits).
                             iin_plausible(d) && (g[i].digits > 2 || (i == 0 && network_iin(d)))
                         })
-                        // A card that starts with `1` is UATP's, of 15 digits: 16 to 19
-                        // digits from a `1` are a microsecond or nanosecond time, a
-                        // snowflake id, an offset (`1733400000123459`).
-                        && (first != Some(1) || total == 15)
-                        // 13 digits are an old Visa's (a `4`) only: from any other
-                        // digit they are a barcode (an EAN-13, Gulf retail's `627…`).
-                        && (total != 13 || first == Some(4))
+                        && first.is_some_and(|f| card_length_fits(f, total))
                         && luhn(s, &g[i..=j])
                     {
                         card = Some(j);
@@ -1078,6 +1072,15 @@ pub(super) fn iso_value_shape(de: u32, v: &[u8]) -> bool {
         45 => digits >= 12 && v.contains(&b'^'),
         _ => false,
     }
+}
+
+/// Whether a card network issues numbers of `n` digits that start with the digit
+/// `first`: a card that starts with `1` is UATP's, of 15 digits (16 to 19 digits from a
+/// `1` are a microsecond or nanosecond time, a snowflake id, an offset:
+/// `1733400000123459`); 13 digits are an old Visa's (a `4`) only (from any other digit
+/// they are a barcode: an EAN-13, Gulf retail's `627…`).
+pub(crate) fn card_length_fits(first: u32, n: usize) -> bool {
+    (first != 1 || n == 15) && (n != 13 || first == 4)
 }
 
 /// Whether digit groups have a UUID's shape (8-4-4-4-12).

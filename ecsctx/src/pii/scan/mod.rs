@@ -35,7 +35,9 @@ use text::*;
 use triggers::*;
 use words::*;
 
-pub(crate) use digits::{is_card_2_series, is_whole_phone, luhn_digits, write_card};
+pub(crate) use digits::{
+    card_length_fits, is_card_2_series, is_whole_phone, luhn_digits, write_card,
+};
 pub(crate) use shapes::{is_approval_code, is_approval_key};
 pub(crate) use text::{email_span, is_protected, percent_decoded, protected_len};
 
