@@ -130,10 +130,10 @@ impl Sink for PerThreadFd {
         use std::io::Write;
         OWN.with(|f| {
             let mut f = f.borrow_mut();
-            if f.is_none() {
-                *f = Some(std::fs::OpenOptions::new().append(true).open(&self.0)?);
-            }
-            let f = f.as_mut().expect("opened above");
+            let f = match &mut *f {
+                Some(f) => f,
+                none => none.insert(std::fs::OpenOptions::new().append(true).open(&self.0)?),
+            };
             if WRITTEN.fetch_add(line.len() as u64, Ordering::Relaxed) > 64 << 20 {
                 WRITTEN.store(0, Ordering::Relaxed);
                 f.set_len(0)?;
